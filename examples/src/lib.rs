@@ -1,0 +1,5 @@
+//! Support code shared by the example programs in `examples/examples/`.
+//!
+//! The programs themselves are thin: argument parsing, files, progress and
+//! exit codes. All policy lives in the library crates.
+#![forbid(unsafe_code)]
