@@ -1,0 +1,360 @@
+//! RFC 3986 URI syntax: a small, strict checker that splits a URI into borrowed parts.
+//!
+//! Only ASCII URIs are accepted (IRIs must be percent-encoded), as RFC 9116 asks for URIs.
+
+use std::fmt;
+
+/// A syntactically valid URI, split into borrowed parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Uri<'a> {
+    /// The scheme, as written (compare case-insensitively).
+    pub scheme: &'a str,
+    /// The authority (after `//`), if any.
+    pub authority: Option<Authority<'a>>,
+    /// The path (may be empty).
+    pub path: &'a str,
+    /// The query, without `?`.
+    pub query: Option<&'a str>,
+    /// The fragment, without `#`.
+    pub fragment: Option<&'a str>,
+}
+
+/// The authority part of a URI: `userinfo@host:port`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Authority<'a> {
+    /// The user information, without `@`.
+    pub userinfo: Option<&'a str>,
+    /// The host: a registered name, an IPv4 address or a bracketed IP literal (may be empty).
+    pub host: &'a str,
+    /// The port digits, without `:` (may be empty).
+    pub port: Option<&'a str>,
+}
+
+/// Why a value is not a URI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UriErrorKind {
+    /// No `scheme:` at the start.
+    NoScheme,
+    /// A character not allowed at that place (a space, a non-ASCII character, `<`...).
+    InvalidChar,
+    /// `%` not followed by two hexadecimal digits.
+    InvalidPercentEncoding,
+    /// A malformed host (for example an unclosed `[`).
+    InvalidHost,
+    /// A port that is not all digits.
+    InvalidPort,
+}
+
+/// A URI syntax error, with the byte offset in the value where it was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UriError {
+    /// Byte offset in the value.
+    pub offset: usize,
+    /// What is wrong.
+    pub kind: UriErrorKind,
+}
+
+impl UriErrorKind {
+    /// A short English description.
+    pub fn message(self) -> &'static str {
+        match self {
+            UriErrorKind::NoScheme => "the value has no URI scheme (such as 'https:' or 'mailto:')",
+            UriErrorKind::InvalidChar => "the URI holds a character that must be percent-encoded",
+            UriErrorKind::InvalidPercentEncoding => {
+                "'%' must be followed by two hexadecimal digits"
+            }
+            UriErrorKind::InvalidHost => "the URI's host is malformed",
+            UriErrorKind::InvalidPort => "the URI's port must be digits",
+        }
+    }
+}
+
+impl fmt::Display for UriError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (at byte {})", self.kind.message(), self.offset)
+    }
+}
+
+impl std::error::Error for UriError {}
+
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+fn is_sub_delim(b: u8) -> bool {
+    matches!(
+        b,
+        b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
+    )
+}
+
+fn is_pchar(b: u8) -> bool {
+    is_unreserved(b) || is_sub_delim(b) || b == b':' || b == b'@'
+}
+
+/// Checks that every byte of `part` (at `base` in the whole value) satisfies `allowed` or is a
+/// valid percent-encoding.
+fn check_chars(part: &str, base: usize, allowed: impl Fn(u8) -> bool) -> Result<(), UriError> {
+    let bytes = part.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let ok = matches!((bytes.get(i + 1), bytes.get(i + 2)), (Some(h), Some(l)) if h.is_ascii_hexdigit() && l.is_ascii_hexdigit());
+            if !ok {
+                return Err(UriError {
+                    offset: base + i,
+                    kind: UriErrorKind::InvalidPercentEncoding,
+                });
+            }
+            i += 3;
+        } else if allowed(b) {
+            i += 1;
+        } else {
+            return Err(UriError {
+                offset: base + i,
+                kind: UriErrorKind::InvalidChar,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Splits `s` at the first byte in `stops`, returning `(before, rest starting at the stop)`.
+fn split_at_any<'a>(s: &'a str, stops: &[u8]) -> (&'a str, &'a str) {
+    match s.bytes().position(|b| stops.contains(&b)) {
+        Some(i) => (s.get(..i).unwrap_or(""), s.get(i..).unwrap_or("")),
+        None => (s, ""),
+    }
+}
+
+/// Parses `s` as an RFC 3986 URI (absolute: with a scheme).
+pub fn parse(s: &str) -> Result<Uri<'_>, UriError> {
+    let no_scheme = UriError {
+        offset: 0,
+        kind: UriErrorKind::NoScheme,
+    };
+    let colon = s.find(':').ok_or(no_scheme)?;
+    let scheme = s.get(..colon).unwrap_or("");
+    let mut sb = scheme.bytes();
+    if !sb.next().is_some_and(|b| b.is_ascii_alphabetic())
+        || !sb.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    {
+        return Err(no_scheme);
+    }
+    let mut pos = colon + 1;
+    let rest = s.get(pos..).unwrap_or("");
+    let mut authority = None;
+    let mut after = rest;
+    if let Some(a) = rest.strip_prefix("//") {
+        pos += 2;
+        let (auth, tail) = split_at_any(a, b"/?#");
+        authority = Some(parse_authority(auth, pos)?);
+        pos += auth.len();
+        after = tail;
+    }
+    let (path, tail) = split_at_any(after, b"?#");
+    check_chars(path, pos, |b| is_pchar(b) || b == b'/')?;
+    pos += path.len();
+    let mut query = None;
+    let mut fragment = None;
+    let mut tail = tail;
+    if let Some(q) = tail.strip_prefix('?') {
+        pos += 1;
+        let (qs, t) = split_at_any(q, b"#");
+        check_chars(qs, pos, |b| is_pchar(b) || b == b'/' || b == b'?')?;
+        pos += qs.len();
+        query = Some(qs);
+        tail = t;
+    }
+    if let Some(fr) = tail.strip_prefix('#') {
+        pos += 1;
+        check_chars(fr, pos, |b| is_pchar(b) || b == b'/' || b == b'?')?;
+        fragment = Some(fr);
+    }
+    Ok(Uri {
+        scheme,
+        authority,
+        path,
+        query,
+        fragment,
+    })
+}
+
+fn parse_authority(auth: &str, base: usize) -> Result<Authority<'_>, UriError> {
+    let (userinfo, hostport, hp_base) = match auth.rfind('@') {
+        Some(at) => (
+            auth.get(..at),
+            auth.get(at + 1..).unwrap_or(""),
+            base + at + 1,
+        ),
+        None => (None, auth, base),
+    };
+    if let Some(ui) = userinfo {
+        check_chars(ui, base, |b| {
+            is_unreserved(b) || is_sub_delim(b) || b == b':'
+        })?;
+    }
+    let (host, port) = if let Some(inner) = hostport.strip_prefix('[') {
+        let close = inner.find(']').ok_or(UriError {
+            offset: hp_base,
+            kind: UriErrorKind::InvalidHost,
+        })?;
+        let lit = inner.get(..close).unwrap_or("");
+        if lit.is_empty()
+            || !lit
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.' | b'v' | b'V'))
+        {
+            return Err(UriError {
+                offset: hp_base,
+                kind: UriErrorKind::InvalidHost,
+            });
+        }
+        let host = hostport.get(..close + 2).unwrap_or("");
+        let after = hostport.get(close + 2..).unwrap_or("");
+        let port = match after.strip_prefix(':') {
+            Some(p) => Some(p),
+            None if after.is_empty() => None,
+            None => {
+                return Err(UriError {
+                    offset: hp_base + close + 2,
+                    kind: UriErrorKind::InvalidHost,
+                });
+            }
+        };
+        (host, port)
+    } else {
+        match hostport.rfind(':') {
+            Some(c) => (hostport.get(..c).unwrap_or(""), hostport.get(c + 1..)),
+            None => (hostport, None),
+        }
+    };
+    if !host.starts_with('[') {
+        check_chars(host, hp_base, |b| is_unreserved(b) || is_sub_delim(b))?;
+    }
+    if let Some(p) = port
+        && let Some(i) = p.bytes().position(|b| !b.is_ascii_digit())
+    {
+        return Err(UriError {
+            offset: hp_base + host.len() + 1 + i,
+            kind: UriErrorKind::InvalidPort,
+        });
+    }
+    Ok(Authority {
+        userinfo: userinfo.filter(|_| true),
+        host,
+        port,
+    })
+}
+
+impl<'a> Uri<'a> {
+    /// `true` when the scheme is `scheme` (compared case-insensitively).
+    pub fn has_scheme(&self, scheme: &str) -> bool {
+        self.scheme.eq_ignore_ascii_case(scheme)
+    }
+
+    /// The host, if the URI has an authority.
+    pub fn host(&self) -> Option<&'a str> {
+        self.authority.map(|a| a.host)
+    }
+
+    /// A form for comparing web URLs: scheme and host lower-cased, the default port (443 for
+    /// https, 80 for http) and an empty port dropped, an empty path written `/`, no fragment.
+    pub fn normalized(&self) -> String {
+        let mut out = String::with_capacity(self.scheme.len() + self.path.len() + 32);
+        out.push_str(&self.scheme.to_ascii_lowercase());
+        out.push(':');
+        if let Some(a) = self.authority {
+            out.push_str("//");
+            if let Some(ui) = a.userinfo {
+                out.push_str(ui);
+                out.push('@');
+            }
+            out.push_str(&a.host.to_ascii_lowercase());
+            let default = if self.has_scheme("https") {
+                Some("443")
+            } else if self.has_scheme("http") {
+                Some("80")
+            } else {
+                None
+            };
+            if let Some(p) = a.port.filter(|p| !p.is_empty() && Some(*p) != default) {
+                out.push(':');
+                out.push_str(p);
+            }
+            if self.path.is_empty() {
+                out.push('/');
+            }
+        }
+        out.push_str(self.path);
+        if let Some(q) = self.query {
+            out.push('?');
+            out.push_str(q);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_a_web_url() {
+        let u = parse("https://user@Example.COM:443/a/b?x=1#frag").unwrap();
+        assert_eq!(u.scheme, "https");
+        assert_eq!(u.host(), Some("Example.COM"));
+        assert_eq!(u.authority.unwrap().port, Some("443"));
+        assert_eq!(u.path, "/a/b");
+        assert_eq!(u.query, Some("x=1"));
+        assert_eq!(u.fragment, Some("frag"));
+        assert_eq!(u.normalized(), "https://user@example.com/a/b?x=1");
+    }
+
+    #[test]
+    fn accepts_mailto_tel_and_ip_literals() {
+        assert!(parse("mailto:security@example.com").is_ok());
+        assert!(parse("tel:+1-201-555-0123").is_ok());
+        assert!(parse("https://[2001:db8::1]:8443/").is_ok());
+        assert!(parse("https://192.0.2.1/x%20y").is_ok());
+    }
+
+    #[test]
+    fn rejects_bad_syntax_with_offsets() {
+        assert_eq!(
+            parse("example.com").unwrap_err().kind,
+            UriErrorKind::NoScheme
+        );
+        assert_eq!(parse("1http://x").unwrap_err().kind, UriErrorKind::NoScheme);
+        assert_eq!(
+            parse("https://a b").unwrap_err(),
+            UriError {
+                offset: 9,
+                kind: UriErrorKind::InvalidChar
+            }
+        );
+        assert_eq!(
+            parse("https://x/%zz").unwrap_err(),
+            UriError {
+                offset: 10,
+                kind: UriErrorKind::InvalidPercentEncoding
+            }
+        );
+        assert_eq!(
+            parse("https://x:8o/").unwrap_err().kind,
+            UriErrorKind::InvalidPort
+        );
+        assert_eq!(
+            parse("https://[::1/").unwrap_err().kind,
+            UriErrorKind::InvalidHost
+        );
+        assert_eq!(
+            parse("https://ex\u{e9}.com/").unwrap_err().kind,
+            UriErrorKind::InvalidChar
+        );
+    }
+}

@@ -1,0 +1,475 @@
+//! The rules of RFC 9116 over a parsed [`Document`]: [`validate`] returns every finding.
+
+use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::expires::parse_rfc3339;
+use crate::field::{Field, FieldKind};
+use crate::language::is_language_tag;
+use crate::parse::Document;
+use crate::uri::{self, UriErrorKind};
+use chrono::{DateTime, Months, TimeDelta, Utc};
+use std::borrow::Cow;
+
+/// What [`validate`] needs to know besides the file: the time, and where the file came from.
+///
+/// Strict RFC mode is the default. Build with [`Options::new`] and the `with_*`/`without_*`
+/// methods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// The current time, for `expired` and `long_expiry`.
+    pub now: DateTime<Utc>,
+    /// The URLs the file was fetched from, first request to last redirect. When not empty and
+    /// the file has `Canonical` fields, one of them must match one of these URLs
+    /// (`no_canonical_match`).
+    pub fetched_from: Vec<String>,
+    /// Report fields this crate does not know as `unknown_field` notices (default: yes).
+    pub unknown_field_notices: bool,
+}
+
+impl Options {
+    /// Strict options at time `now`, with no fetch URLs.
+    pub fn new(now: DateTime<Utc>) -> Options {
+        Options {
+            now,
+            fetched_from: Vec::new(),
+            unknown_field_notices: true,
+        }
+    }
+
+    /// Sets the URL chain the file was fetched from (first request to last redirect).
+    pub fn with_fetched_from<I, S>(mut self, urls: I) -> Options
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.fetched_from = urls.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Stops reporting unknown fields as notices.
+    pub fn without_unknown_field_notices(mut self) -> Options {
+        self.unknown_field_notices = false;
+        self
+    }
+}
+
+/// Schemes that run code or embed content: never acceptable in a security.txt.
+const UNSAFE_SCHEMES: &[&str] = &["javascript", "data", "vbscript", "file", "blob"];
+
+/// Checks a parsed document against RFC 9116, returning the parser's findings and the
+/// validator's, ordered by line (findings about the whole file last).
+///
+/// The file is valid when none has severity [`Error`](crate::Severity::Error); see
+/// [`is_valid`](crate::is_valid).
+pub fn validate(doc: &Document<'_>, options: &Options) -> Vec<Diagnostic> {
+    let mut out = doc.syntax_diagnostics().to_vec();
+    let mut contacts = 0usize;
+    let mut email_contact = false;
+    let mut encryption = 0usize;
+    let mut expires = 0usize;
+    let mut langs = 0usize;
+    let mut csaf = 0usize;
+    let mut canonical: Option<&Field<'_>> = None;
+    let mut canonical_matched = false;
+    for f in doc.fields() {
+        match f.kind {
+            FieldKind::Expires => {
+                expires += 1;
+                if expires > 1 {
+                    out.push(Diagnostic::new(
+                        Code::MultiExpire,
+                        Some(f.name_span),
+                        "'Expires' must not appear more than once",
+                    ));
+                } else {
+                    check_expires(f, options.now, &mut out);
+                }
+            }
+            FieldKind::PreferredLanguages => {
+                langs += 1;
+                if langs > 1 {
+                    out.push(Diagnostic::new(
+                        Code::MultiLang,
+                        Some(f.name_span),
+                        "'Preferred-Languages' must not appear more than once",
+                    ));
+                }
+                check_languages(f, &mut out);
+            }
+            FieldKind::Unknown => {
+                if options.unknown_field_notices {
+                    out.push(unknown_field(f));
+                }
+            }
+            kind => {
+                let ok = check_uri(f, &mut out);
+                match kind {
+                    FieldKind::Contact => {
+                        contacts += 1;
+                        let v: &str = &f.value;
+                        if v.get(..7)
+                            .is_some_and(|p| p.eq_ignore_ascii_case("mailto:"))
+                            || looks_like_email(v)
+                        {
+                            email_contact = true;
+                        }
+                    }
+                    FieldKind::Encryption => encryption += 1,
+                    FieldKind::Csaf => {
+                        csaf += 1;
+                        if csaf > 1 {
+                            out.push(Diagnostic::new(
+                                Code::MultipleCsafFields,
+                                Some(f.name_span),
+                                "more than one 'CSAF' field: keep one where possible",
+                            ));
+                        }
+                        if ok && !is_csaf_file(&f.value) {
+                            out.push(Diagnostic::new(
+                                Code::NoCsafFile,
+                                Some(f.value_span),
+                                "'CSAF' must be an https URL ending in 'provider-metadata.json'",
+                            ));
+                        }
+                    }
+                    FieldKind::Canonical => {
+                        if canonical.is_none() {
+                            canonical = Some(f);
+                        }
+                        if !options.fetched_from.is_empty()
+                            && matches_any(&f.value, &options.fetched_from)
+                        {
+                            canonical_matched = true;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if contacts == 0 {
+        out.push(Diagnostic::new(
+            Code::NoContact,
+            None,
+            "'Contact' must appear at least once",
+        ));
+    }
+    if expires == 0 {
+        out.push(Diagnostic::new(
+            Code::NoExpire,
+            None,
+            "'Expires' must be present",
+        ));
+    }
+    if email_contact && encryption == 0 {
+        out.push(Diagnostic::new(
+            Code::NoEncryption,
+            None,
+            "'Encryption' should be present when 'Contact' holds an e-mail address",
+        ));
+    }
+    if let Some(c) = canonical
+        && !options.fetched_from.is_empty()
+        && !canonical_matched
+    {
+        out.push(Diagnostic::new(
+            Code::NoCanonicalMatch,
+            Some(c.value_span),
+            "no 'Canonical' field matches the URL the file was fetched from",
+        ));
+    }
+    if !doc.is_signed() {
+        out.push(Diagnostic::new(
+            Code::NotSigned,
+            None,
+            "the file should be digitally signed (OpenPGP cleartext)",
+        ));
+    } else if canonical.is_none() {
+        out.push(Diagnostic::new(
+            Code::NoCanonical,
+            None,
+            "a signed file should have a 'Canonical' field",
+        ));
+    }
+    out.sort_by_key(|d| d.span.map_or((u32::MAX, usize::MAX), |s| (s.line, s.start)));
+    out
+}
+
+fn check_expires(f: &Field<'_>, now: DateTime<Utc>, out: &mut Vec<Diagnostic>) {
+    match parse_rfc3339(&f.value) {
+        Err(e) => {
+            let start = f.value_span.start + e.offset.min(f.value.len());
+            let span = Span {
+                column: f.value_span.column + (start - f.value_span.start) as u32,
+                start,
+                end: f.value_span.end,
+                ..f.value_span
+            };
+            out.push(Diagnostic::new(
+                Code::InvalidExpiry,
+                Some(span),
+                format!(
+                    "'Expires' must be an RFC 3339 date-time such as 2027-01-31T23:59:59Z: {}",
+                    e.reason
+                ),
+            ));
+        }
+        Ok(t) if t <= now => {
+            out.push(Diagnostic::new(
+                Code::Expired,
+                Some(f.value_span),
+                "the date in 'Expires' has passed",
+            ));
+        }
+        Ok(t) => {
+            let year = now
+                .checked_add_months(Months::new(12))
+                .unwrap_or(now + TimeDelta::days(365));
+            if t > year {
+                out.push(Diagnostic::new(
+                    Code::LongExpiry,
+                    Some(f.value_span),
+                    "'Expires' should be less than a year into the future",
+                ));
+            }
+        }
+    }
+}
+
+fn check_languages(f: &Field<'_>, out: &mut Vec<Diagnostic>) {
+    let value: &str = &f.value;
+    let mut offset = 0;
+    for item in value.split(',') {
+        let lead = item.len() - item.trim_start().len();
+        let tag = item.trim();
+        if !is_language_tag(tag) {
+            let start = f.value_span.start + offset + lead;
+            let span = Span {
+                column: f.value_span.column + (offset + lead) as u32,
+                start,
+                end: start + tag.len(),
+                ..f.value_span
+            };
+            let message = if tag.is_empty() {
+                Cow::Borrowed(
+                    "'Preferred-Languages' has an empty entry: separate language tags with single commas",
+                )
+            } else {
+                Cow::Owned(format!(
+                    "{tag:?} is not a language tag (RFC 5646), such as 'en' or 'nl'"
+                ))
+            };
+            out.push(Diagnostic::new(Code::InvalidLang, Some(span), message));
+        }
+        offset += item.len() + 1;
+    }
+}
+
+/// Checks the value of a URI field; returns `true` when it is one acceptable URI.
+fn check_uri(f: &Field<'_>, out: &mut Vec<Diagnostic>) -> bool {
+    let value: &str = &f.value;
+    let span = Some(f.value_span);
+    if value.contains([' ', '\t']) {
+        let uris = value
+            .split_whitespace()
+            .filter(|p| uri::parse(p).is_ok())
+            .count();
+        let (code, message) = if uris >= 2 {
+            (
+                Code::MultipleUris,
+                "the value holds more than one URI: write one field per URI",
+            )
+        } else {
+            (
+                Code::InvalidUri,
+                "the URI holds whitespace: percent-encode it (%20)",
+            )
+        };
+        out.push(Diagnostic::new(code, span, message));
+        return false;
+    }
+    let parsed = match uri::parse(value) {
+        Ok(u) => u,
+        Err(e) if e.kind == UriErrorKind::NoScheme => {
+            if f.kind == FieldKind::Contact && looks_like_email(value) {
+                out.push(Diagnostic::new(
+                    Code::BareEmail,
+                    span,
+                    format!("an e-mail address must be written as a URI: 'mailto:{value}'"),
+                ));
+            } else {
+                out.push(Diagnostic::new(
+                    Code::NoUri,
+                    span,
+                    "the value must be a URI (beginning with e.g. 'https://' or 'mailto:')",
+                ));
+            }
+            return false;
+        }
+        Err(e) => {
+            let start = f.value_span.start + e.offset;
+            let at = Span {
+                column: f.value_span.column + e.offset as u32,
+                start,
+                end: (start + 1).min(f.value_span.end),
+                ..f.value_span
+            };
+            out.push(Diagnostic::new(
+                Code::InvalidUri,
+                Some(at),
+                format!("not a valid URI: {}", e.kind.message()),
+            ));
+            return false;
+        }
+    };
+    if UNSAFE_SCHEMES.iter().any(|s| parsed.has_scheme(s)) {
+        out.push(Diagnostic::new(
+            Code::UnsafeScheme,
+            span,
+            format!(
+                "the '{}:' scheme is not allowed in security.txt",
+                parsed.scheme.to_ascii_lowercase()
+            ),
+        ));
+        return false;
+    }
+    if second_uri(value) {
+        out.push(Diagnostic::new(
+            Code::MultipleUris,
+            span,
+            "the value holds more than one URI: write one field per URI",
+        ));
+        return false;
+    }
+    if parsed.has_scheme("http") {
+        out.push(Diagnostic::new(
+            Code::NoHttps,
+            span,
+            "a web URI must begin with 'https://'",
+        ));
+        return false;
+    }
+    if parsed.has_scheme("https") && parsed.host().is_none_or(str::is_empty) {
+        out.push(Diagnostic::new(
+            Code::InvalidUri,
+            span,
+            "an https URI must have a host",
+        ));
+        return false;
+    }
+    if parsed.has_scheme("mailto") {
+        let addr = parsed.path.split(',').next().unwrap_or("");
+        if !addr.contains('@') && !addr.contains("%40") {
+            out.push(Diagnostic::new(
+                Code::InvalidUri,
+                span,
+                "a 'mailto:' URI must hold an e-mail address",
+            ));
+            return false;
+        }
+    }
+    true
+}
+
+/// `true` when another URI starts after the first character (`https://a,https://b`).
+fn second_uri(value: &str) -> bool {
+    let rest = value.get(1..).unwrap_or("");
+    let lower = |needle: &str| {
+        rest.as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    lower("http://") || lower("https://") || lower("mailto:")
+}
+
+fn looks_like_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    !local.is_empty() && domain.contains('.') && !value.contains([':', '/', ' ', '<', '>'])
+}
+
+fn is_csaf_file(value: &str) -> bool {
+    match uri::parse(value) {
+        Ok(u) => {
+            u.has_scheme("https")
+                && u.path.ends_with("/provider-metadata.json")
+                && u.host().is_some_and(|h| !h.is_empty())
+        }
+        Err(_) => false,
+    }
+}
+
+fn matches_any(canonical: &str, urls: &[String]) -> bool {
+    let Ok(c) = uri::parse(canonical) else {
+        return false;
+    };
+    let c = c.normalized();
+    urls.iter().any(|u| match uri::parse(u) {
+        Ok(u) => u.normalized() == c,
+        Err(_) => u == canonical,
+    })
+}
+
+/// The `unknown_field` notice, with a hint when the name is close to a known one.
+fn unknown_field(f: &Field<'_>) -> Diagnostic {
+    let name: &str = &f.name;
+    let lower = name.to_ascii_lowercase();
+    let hint = FieldKind::KNOWN
+        .iter()
+        .map(|k| (k, edit_distance(&lower, &k.name().to_ascii_lowercase())))
+        .filter(|&(_, d)| d <= 2)
+        .min_by_key(|&(_, d)| d)
+        .map(|(k, _)| k.name())
+        .or(match lower.as_str() {
+            "expiry" | "expiration" | "expire" | "expiry-date" | "valid-until" => Some("Expires"),
+            "language" | "languages" | "preferred-language" => Some("Preferred-Languages"),
+            "email" | "e-mail" | "mail" => Some("Contact"),
+            "key" | "pgp-key" | "pgp" => Some("Encryption"),
+            _ => None,
+        });
+    let message = match hint {
+        Some(k) => format!("unknown field '{name}': did you mean '{k}'?"),
+        None => format!("unknown field '{name}': readers ignore it"),
+    };
+    Diagnostic::new(Code::UnknownField, Some(f.name_span), message)
+}
+
+/// Levenshtein distance over bytes (names are short ASCII), capped work: names over 40 bytes
+/// are never close.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() > 40 || b.len() > 40 {
+        return usize::MAX;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, &ca) in a.iter().enumerate() {
+        if let Some(c0) = cur.first_mut() {
+            *c0 = i + 1;
+        }
+        for (j, &cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(c) = cur.get_mut(j + 1) {
+                *c = sub.min(del).min(ins);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("acknowledgements", "acknowledgments"), 1);
+        assert_eq!(edit_distance("contacts", "contact"), 1);
+        assert_eq!(edit_distance("expiry", "expires"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}
