@@ -1,1 +1,261 @@
-//! (module under construction)
+//! Scanner feeds → [`Finding`]s.
+//!
+//! Two formats, recognised from the content: Shadowserver CSV reports ([`shadowserver`]: header row
+//! names the columns, order not fixed) and IntelMQ events as JSON lines ([`intelmq`]). Every data
+//! row becomes exactly one [`Finding`]; a row that cannot be used becomes a finding whose
+//! [`Finding::problem`] says what is wrong and where (file and line), so the batch still yields one
+//! decision per row.
+//!
+//! ```
+//! use ip_attribution::feed;
+//! let csv = b"\"timestamp\",\"ip\",\"port\",\"tag\"\n\"2026-11-22 00:00:01\",\"192.0.2.10\",3389,\"rdp;vpn\"\n";
+//! let findings = feed::read("2026-11-22-scan_rdp-world.csv", csv).unwrap();
+//! assert_eq!(findings.len(), 1);
+//! assert_eq!(&*findings[0].report_type, "scan_rdp");
+//! assert_eq!(findings[0].tags, ["rdp", "vpn"]);
+//! ```
+
+pub mod csv;
+pub mod intelmq;
+pub mod shadowserver;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use crate::Error;
+
+/// Most tags kept per finding.
+pub const MAX_TAGS: usize = 32;
+/// Most bytes of one kept text value (hostname, tag, extra field); longer values are cut.
+pub const MAX_VALUE_BYTES: usize = 1024;
+
+/// One observation from a feed: an address seen doing something on a day.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Finding {
+    /// File name of the feed (no directories).
+    pub feed: Arc<str>,
+    /// 1-based physical line of the row (header is line 1 in CSV).
+    pub line: usize,
+    /// Report type: `scan_rdp`, `device_id`, … (from the file name or the IntelMQ event).
+    pub report_type: Arc<str>,
+    /// The address, when the row holds a valid one.
+    pub ip: Option<IpAddr>,
+    /// The address text as written (kept for malformed rows).
+    pub ip_text: Option<String>,
+    /// Port, when given.
+    pub port: Option<u16>,
+    /// Transport protocol (`tcp`, `udp`), when given.
+    pub protocol: Option<String>,
+    /// When the scanner saw it.
+    pub observed: Option<DateTime<Utc>>,
+    /// Hostname as reported by the feed (a hint only: never evidence of ownership).
+    pub hostname: Option<String>,
+    /// Tags (`tag` column split on `,` and `;`; IntelMQ `classification.identifier`).
+    pub tags: Vec<String>,
+    /// Classification (Shadowserver `category`/`infection`, IntelMQ `classification.type`).
+    pub classification: Option<String>,
+    /// Why the row cannot be used (`None` for a usable row).
+    pub problem: Option<Problem>,
+}
+
+/// What is wrong with one feed row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Problem {
+    /// Human-readable description.
+    pub message: String,
+}
+
+impl Finding {
+    /// A finding with only its position and report type filled in.
+    pub fn new(feed: Arc<str>, line: usize, report_type: Arc<str>) -> Self {
+        Self {
+            feed,
+            line,
+            report_type,
+            ip: None,
+            ip_text: None,
+            port: None,
+            protocol: None,
+            observed: None,
+            hostname: None,
+            tags: Vec::new(),
+            classification: None,
+            problem: None,
+        }
+    }
+
+    /// True when the row can be decided on (it has an address and no problem).
+    pub fn is_usable(&self) -> bool {
+        self.problem.is_none() && self.ip.is_some()
+    }
+
+    /// The row's problem as this crate's error, carrying file and line.
+    pub fn error(&self) -> Option<Error> {
+        self.problem.as_ref().map(|p| Error::MalformedRow {
+            source_name: self.feed.to_string(),
+            line: self.line,
+            message: p.message.clone(),
+        })
+    }
+
+    fn fail(&mut self, message: impl Into<String>) {
+        if self.problem.is_none() {
+            self.problem = Some(Problem {
+                message: message.into(),
+            });
+        }
+    }
+}
+
+/// Feed formats this module reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Format {
+    /// Shadowserver CSV report.
+    ShadowserverCsv,
+    /// IntelMQ events, one JSON object per line.
+    IntelMqJsonLines,
+}
+
+/// Recognises the format from the content: a first non-blank byte `{` means JSON lines.
+pub fn detect(bytes: &[u8]) -> Format {
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Format::IntelMqJsonLines,
+        _ => Format::ShadowserverCsv,
+    }
+}
+
+/// Reads a whole feed file. `name` is the file name (its directories are dropped); it gives the
+/// report type of CSV reports. Fails only when the file as a whole is unusable (a CSV without an
+/// address column); bad rows become findings with a [`Problem`].
+pub fn read(name: &str, bytes: &[u8]) -> Result<Vec<Finding>, Error> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let feed: Arc<str> = Arc::from(base);
+    match detect(bytes) {
+        Format::ShadowserverCsv => shadowserver::read(feed, bytes),
+        Format::IntelMqJsonLines => Ok(intelmq::read(feed, bytes)),
+    }
+}
+
+/// Report type from a feed file name: `2026-11-22-scan_rdp-world.csv` and `scan_rdp.csv` both give
+/// `scan_rdp`.
+pub fn report_type_from_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let stem = base.split('.').next().unwrap_or(base);
+    let mut rest = stem;
+    // Strip a leading YYYY-MM-DD- date.
+    let b = rest.as_bytes();
+    if b.len() >= 11
+        && b.get(4) == Some(&b'-')
+        && b.get(7) == Some(&b'-')
+        && b.get(10) == Some(&b'-')
+        && b.iter().take(4).all(u8::is_ascii_digit)
+    {
+        rest = rest.get(11..).unwrap_or(rest);
+    }
+    let kind = rest.split('-').next().unwrap_or(rest);
+    if kind.is_empty() {
+        "unknown".to_owned()
+    } else {
+        kind.to_ascii_lowercase()
+    }
+}
+
+/// Cuts `s` to at most [`MAX_VALUE_BYTES`] on a character boundary.
+pub(crate) fn capped(s: &str) -> String {
+    if s.len() <= MAX_VALUE_BYTES {
+        return s.to_owned();
+    }
+    let mut end = MAX_VALUE_BYTES;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or_default().to_owned()
+}
+
+/// Splits a tag list on `,` and `;`, trimming and dropping empty entries, at most [`MAX_TAGS`].
+pub fn split_tags(s: &str) -> Vec<String> {
+    s.split([',', ';'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .take(MAX_TAGS)
+        .map(capped)
+        .collect()
+}
+
+/// Parses an address as feeds write it (surrounding blanks and `[...]` allowed).
+pub(crate) fn parse_ip(s: &str) -> Option<IpAddr> {
+    let t = s.trim().trim_start_matches('[').trim_end_matches(']');
+    t.parse().ok()
+}
+
+/// Parses a feed timestamp: RFC 3339, `YYYY-MM-DD HH:MM:SS[.fff]` (UTC), optional `Z`/`+00`
+/// suffix, or Unix seconds.
+pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    let t = s.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
+        return Some(d.with_timezone(&Utc));
+    }
+    let naive = t
+        .trim_end_matches('Z')
+        .trim_end_matches("+00:00")
+        .trim_end_matches("+00");
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(n) = NaiveDateTime::parse_from_str(naive, fmt) {
+            return Some(n.and_utc());
+        }
+    }
+    if !t.is_empty() && t.len() <= 12 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return t
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| DateTime::from_timestamp(secs, 0));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_types() {
+        assert_eq!(
+            report_type_from_name("2026-11-22-scan_rdp-world.csv"),
+            "scan_rdp"
+        );
+        assert_eq!(report_type_from_name("scan6_rdp.csv"), "scan6_rdp");
+        assert_eq!(
+            report_type_from_name("/x/y/2026-11-22-scan_smb.csv"),
+            "scan_smb"
+        );
+        assert_eq!(report_type_from_name("2026-11-22-.csv"), "unknown");
+    }
+
+    #[test]
+    fn tags_and_times() {
+        assert_eq!(split_tags("a, b;c;;"), ["a", "b", "c"]);
+        assert_eq!(split_tags(&"x;".repeat(100)).len(), MAX_TAGS);
+        assert!(parse_time("2026-11-22 00:40:12").is_some());
+        assert!(parse_time("2026-11-22T00:09:27+00:00").is_some());
+        assert!(parse_time("1795216093").is_some());
+        assert!(parse_time("yesterday").is_none());
+    }
+
+    #[test]
+    fn capped_respects_char_boundaries() {
+        let s = "é".repeat(MAX_VALUE_BYTES);
+        let c = capped(&s);
+        assert!(c.len() <= MAX_VALUE_BYTES);
+        assert_eq!(capped("short"), "short");
+    }
+}

@@ -1,0 +1,227 @@
+//! What the engine answers for one finding: [`Decision`], with its [`Outcome`], [`Recipient`]s
+//! (each with the [`Via`] it came from) and every [`EvidenceItem`] it weighed.
+
+use std::fmt;
+
+/// The kind of answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The business behind the address was found and has a usable e-mail contact.
+    Organisation,
+    /// The network owner's abuse contact (no business found, or the business has no e-mail).
+    NetworkOwner,
+    /// Nobody to tell; the reason says why.
+    Unattributed,
+}
+
+impl Outcome {
+    /// The contract's spelling: `organisation`, `network_owner`, `unattributed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Organisation => "organisation",
+            Self::NetworkOwner => "network_owner",
+            Self::Unattributed => "unattributed",
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a recipient address came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Via {
+    /// An operator override.
+    Override,
+    /// A `Contact:` of the business's valid security.txt.
+    SecurityTxt,
+    /// The business's own registry organisation (its abuse-c or e-mail).
+    WhoisOrg,
+    /// The business's own RDAP entity.
+    RdapOrg,
+    /// The most specific registry abuse-c / abuse-mailbox covering the address.
+    NetworkAbuseC,
+    /// A saved WHOIS answer's `% Abuse contact for` comment.
+    WhoisAbuseComment,
+    /// The RDAP `abuse` entity of the covering network.
+    RdapAbuse,
+    /// The abuse contact of the origin AS (route → aut-num).
+    AsnAbuse,
+}
+
+impl Via {
+    /// The contract's spelling (`securitytxt`, `whois-org`, `network-abuse-c`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Override => "override",
+            Self::SecurityTxt => "securitytxt",
+            Self::WhoisOrg => "whois-org",
+            Self::RdapOrg => "rdap-org",
+            Self::NetworkAbuseC => "network-abuse-c",
+            Self::WhoisAbuseComment => "whois-abuse-comment",
+            Self::RdapAbuse => "rdap-abuse",
+            Self::AsnAbuse => "asn-abuse",
+        }
+    }
+}
+
+impl fmt::Display for Via {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One ranked contact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Recipient {
+    /// An e-mail address, or for alternatives also a web form URL or `tel:` URI.
+    pub address: String,
+    /// Where it came from.
+    pub via: Via,
+}
+
+impl Recipient {
+    /// A recipient.
+    pub fn new(address: impl Into<String>, via: Via) -> Self {
+        Self {
+            address: address.into(),
+            via,
+        }
+    }
+
+    /// True for an e-mail address (not a URL or phone number).
+    pub fn is_email(&self) -> bool {
+        is_email(&self.address)
+    }
+}
+
+/// True when `s` looks like a bare e-mail address (`local@domain.tld`, no scheme, no blanks).
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.contains(['/', ' ', '<', '>', ',', ';', ':', '"'])
+}
+
+/// The business a decision names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Organisation {
+    /// Its name, as the evidence gives it.
+    pub name: String,
+    /// Its registrable domain, when the evidence names one.
+    pub domain: Option<String>,
+}
+
+/// One piece of evidence the engine weighed.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct EvidenceItem {
+    /// What it is (`registry-customer`, `ptr`, `cert`, `securitytxt`, `network-abuse`, …).
+    pub kind: String,
+    /// Where it came from (file name, or `override`).
+    pub source: String,
+    /// What it says.
+    pub value: String,
+    /// Its weight (0 for evidence that names no business).
+    pub weight: f64,
+}
+
+impl EvidenceItem {
+    /// An evidence item.
+    pub fn new(
+        kind: impl Into<String>,
+        source: impl Into<String>,
+        value: impl Into<String>,
+        weight: f64,
+    ) -> Self {
+        Self {
+            kind: kind.into(),
+            source: source.into(),
+            value: value.into(),
+            weight,
+        }
+    }
+}
+
+/// The numbered step of the daily-run policy that decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Step {
+    /// The finding could not be read (`malformed-input`).
+    MalformedInput,
+    /// 1: an operator override.
+    Override,
+    /// 2+3: the business and its contact.
+    Organisation,
+    /// 3: business found without an e-mail contact → network owner.
+    OrganisationWithoutContact,
+    /// 4: the network owner.
+    NetworkOwner,
+    /// 5: nothing at all.
+    Nothing,
+}
+
+impl Step {
+    /// Short name used in reasons.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MalformedInput => "malformed-input",
+            Self::Override => "1-override",
+            Self::Organisation => "2-organisation",
+            Self::OrganisationWithoutContact => "3-organisation-without-contact",
+            Self::NetworkOwner => "4-network-owner",
+            Self::Nothing => "5-nothing",
+        }
+    }
+}
+
+/// The answer for one finding.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Decision {
+    /// The kind of answer.
+    pub outcome: Outcome,
+    /// The business, when found.
+    pub organisation: Option<Organisation>,
+    /// Ranked contacts; the first is where the notice goes.
+    pub recipients: Vec<Recipient>,
+    /// Notice language (`nl` or `en`).
+    pub language: String,
+    /// Everything weighed.
+    pub evidence: Vec<EvidenceItem>,
+    /// The policy step that decided.
+    pub step: Step,
+    /// Why, for a person.
+    pub reason: String,
+}
+
+impl Decision {
+    /// The address the notice goes to.
+    pub fn recipient(&self) -> Option<&Recipient> {
+        self.recipients.first()
+    }
+
+    /// An `unattributed` decision for a row that could not be read.
+    pub fn malformed(message: &str, language: &str) -> Self {
+        Self {
+            outcome: Outcome::Unattributed,
+            organisation: None,
+            recipients: Vec::new(),
+            language: language.to_owned(),
+            evidence: Vec::new(),
+            step: Step::MalformedInput,
+            reason: format!("malformed-input: {message}"),
+        }
+    }
+}

@@ -1,0 +1,646 @@
+//! The decision policy of `daily-run.md`, one small function per numbered step.
+//!
+//! 1. [`step_override`]: an operator override covering the address (longest prefix) or its domain.
+//! 2. [`find_business`]: the business behind the address, from evidence that ties it to one
+//!    business; hosters, CDNs, vendors and generic PTR names never name it; a tie means none.
+//! 3. [`business_contact`]: the business's contact (valid security.txt e-mail, else its own
+//!    registry e-mail); without one, the network owner receives the notice.
+//! 4. [`network_owner`]: the most specific abuse contact covering the address.
+//! 5. Nothing at all: `unattributed`.
+//!
+//! Every decision lists the evidence it weighed and names the step that decided.
+
+use super::decision::{
+    Decision, EvidenceItem, Organisation, Outcome, Recipient, Step, Via, is_email,
+};
+use super::evidence::{CertClass, Evidence, NetworkOrigin, NetworkRole, SecurityTxtStatus};
+use super::knowledge::{Knowledge, skeleton};
+
+/// Languages the notice catalogue has.
+pub const LANGUAGES: &[&str] = &["nl", "en"];
+
+/// Options of the policy.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Policy {
+    /// Provider knowledge and weights.
+    pub knowledge: Knowledge,
+    /// Language when no evidence picks one (`--lang`, default `en`).
+    pub default_language: String,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            knowledge: Knowledge::builtin(),
+            default_language: "en".to_owned(),
+        }
+    }
+}
+
+impl Policy {
+    /// The built-in knowledge with `default_language` (`nl` or `en`; anything else gives `en`).
+    pub fn with_language(default_language: &str) -> Self {
+        let l = default_language.trim().to_lowercase();
+        Self {
+            knowledge: Knowledge::builtin(),
+            default_language: if LANGUAGES.contains(&l.as_str()) {
+                l
+            } else {
+                "en".to_owned()
+            },
+        }
+    }
+
+    /// Decides for one address.
+    pub fn decide(&self, ev: &Evidence) -> Decision {
+        let mut items = Vec::new();
+        if let Some(d) = step_override(self, ev, &mut items) {
+            return d;
+        }
+        let owner = network_owner(self, ev, &mut items);
+        match find_business(self, ev, &mut items) {
+            BusinessFinding::Found(b) => business_contact(self, ev, b, owner, items),
+            BusinessFinding::Tie(names) => {
+                let why = format!("no organisation: equal support for {}", names.join(" and "));
+                owner_or_nothing(self, owner, items, &why)
+            }
+            BusinessFinding::None => owner_or_nothing(
+                self,
+                owner,
+                items,
+                "no evidence ties the address to a business",
+            ),
+        }
+    }
+}
+
+/// A business named by the evidence.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Business {
+    /// Its name.
+    pub name: String,
+    /// Its registrable domain, when the evidence names one.
+    pub domain: Option<String>,
+    /// Its own registry e-mail addresses, best first, with their via.
+    pub registry_emails: Vec<(String, Via)>,
+    /// Summed weight of the evidence that names it.
+    pub support: f64,
+    /// What named it (for the reason).
+    pub named_by: Vec<String>,
+}
+
+/// What step 2 found.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum BusinessFinding {
+    /// One business.
+    Found(Business),
+    /// Two or more businesses with equal support: none.
+    Tie(Vec<String>),
+    /// No evidence names a business.
+    None,
+}
+
+fn language_of(policy: &Policy, ov: Option<&str>) -> String {
+    ov.map(|l| l.trim().to_lowercase())
+        .filter(|l| LANGUAGES.contains(&l.as_str()))
+        .unwrap_or_else(|| policy.default_language.clone())
+}
+
+/// Step 1: an operator override covering the address (longest prefix) or a domain the evidence
+/// names. An override without a contact only records itself and passes.
+pub fn step_override(
+    policy: &Policy,
+    ev: &Evidence,
+    items: &mut Vec<EvidenceItem>,
+) -> Option<Decision> {
+    let (o, domain) = if let Some(o) = &ev.prefix_override {
+        (o, None)
+    } else {
+        let o = ev.domain_overrides.first()?;
+        (o, Some(o.key.to_lowercase()))
+    };
+    items.push(EvidenceItem::new(
+        "override",
+        o.source.clone(),
+        format!("{} → {} <{}>", o.key, o.organisation, o.contact),
+        1.0,
+    ));
+    if !is_email(o.contact.trim()) {
+        return None;
+    }
+    let mut recipients = vec![Recipient::new(o.contact.trim(), Via::Override)];
+    let mut scratch = Vec::new();
+    if let Some((alt, _)) = network_owner(policy, ev, &mut scratch) {
+        for r in alt {
+            if r.address != o.contact.trim() {
+                recipients.push(r);
+            }
+        }
+    }
+    Some(Decision {
+        outcome: Outcome::Organisation,
+        organisation: Some(Organisation {
+            name: o.organisation.clone(),
+            domain,
+        }),
+        recipients,
+        language: language_of(policy, Some(&o.language)),
+        evidence: std::mem::take(items),
+        step: Step::Override,
+        reason: format!("operator override for {} ({})", o.key, o.source),
+    })
+}
+
+fn domain_label(domain: &str) -> String {
+    // The registrable domain without its public suffix: `slagerij-groen-sample.com` → first label.
+    domain.split('.').next().unwrap_or(domain).to_lowercase()
+}
+
+/// Whether an organisation name and a registrable domain plausibly name the same business.
+pub fn name_matches_domain(k: &Knowledge, name: &str, domain: &str) -> bool {
+    let words = k.name_words(name);
+    if words.is_empty() {
+        return false;
+    }
+    let label = domain_label(domain);
+    let label_words: Vec<&str> = label.split('-').filter(|w| !w.is_empty()).collect();
+    let joined: String = words.concat();
+    if label.replace('-', "").contains(&joined) {
+        return true;
+    }
+    let label_skel: Vec<String> = label_words.iter().map(|w| skeleton(w)).collect();
+    let hits = words
+        .iter()
+        .filter(|w| {
+            let s = skeleton(w);
+            !s.is_empty() && label_skel.contains(&s)
+        })
+        .count();
+    hits * 2 > words.len() || (hits >= 2)
+}
+
+/// Step 2: the business behind the address.
+pub fn find_business(
+    policy: &Policy,
+    ev: &Evidence,
+    items: &mut Vec<EvidenceItem>,
+) -> BusinessFinding {
+    let k = &policy.knowledge;
+    let mut found: Vec<Business> = Vec::new();
+
+    // A most-specific registry assignment to a customer.
+    let live: Vec<_> = ev.networks.iter().filter(|n| !n.placeholder).collect();
+    if let Some((first, rest)) = live.split_first() {
+        if let Some(org) = &first.org {
+            let parent_has_same_org = rest.iter().any(|p| {
+                p.org.as_ref().is_some_and(|po| {
+                    (!po.handle.is_empty() && po.handle.eq_ignore_ascii_case(&org.handle))
+                        || (!po.name.is_empty() && po.name.eq_ignore_ascii_case(&org.name))
+                })
+            });
+            let provider =
+                org.is_lir || ev.is_provider_org(&org.handle) || ev.is_provider_org(&org.name);
+            let customer =
+                first.role != NetworkRole::Allocation && !parent_has_same_org && !provider;
+            if customer && !org.name.is_empty() {
+                let via = match first.origin {
+                    NetworkOrigin::Registry => Via::WhoisOrg,
+                    NetworkOrigin::Rdap => Via::RdapOrg,
+                };
+                let mut emails: Vec<(String, Via)> = Vec::new();
+                for e in first
+                    .abuse_emails
+                    .iter()
+                    .chain(&org.abuse_emails)
+                    .chain(&org.emails)
+                {
+                    if !emails.iter().any(|(x, _)| x.eq_ignore_ascii_case(e)) {
+                        emails.push((e.clone(), via));
+                    }
+                }
+                items.push(EvidenceItem::new(
+                    "registry-customer",
+                    first.source.clone(),
+                    format!(
+                        "{} ({}, {}) assigned to {}",
+                        first.name,
+                        first.range_text(),
+                        first.status,
+                        org.name
+                    ),
+                    k.weight_registry_customer,
+                ));
+                found.push(Business {
+                    name: org.name.clone(),
+                    domain: None,
+                    registry_emails: emails,
+                    support: k.weight_registry_customer,
+                    named_by: vec!["registry assignment".to_owned()],
+                });
+            } else {
+                items.push(EvidenceItem::new(
+                    "registry-provider",
+                    first.source.clone(),
+                    format!(
+                        "{} ({}) held by provider {}",
+                        first.name,
+                        first.range_text(),
+                        org.name
+                    ),
+                    0.0,
+                ));
+            }
+        }
+    }
+
+    let mut domain_candidates: Vec<(String, Option<String>, f64, String)> = Vec::new();
+    // Forward-confirmed, non-generic PTR names.
+    for p in &ev.ptr {
+        let Some(d) = &p.domain else { continue };
+        let (weight, note) = if !p.forward_confirmed {
+            (0.0, "not forward-confirmed")
+        } else if let Some(g) = &p.generic {
+            let _ = g;
+            (0.0, "generic")
+        } else if ev.is_provider_domain(d) {
+            (0.0, "provider domain")
+        } else {
+            (k.weight_ptr, "forward-confirmed")
+        };
+        let value = match &p.generic {
+            Some(g) if weight == 0.0 && note == "generic" => format!("{} ({note}: {g})", p.name),
+            _ => format!("{} ({note})", p.name),
+        };
+        items.push(EvidenceItem::new("ptr", p.source.clone(), value, weight));
+        if weight > 0.0 {
+            domain_candidates.push((d.clone(), None, weight, format!("PTR {}", p.name)));
+        }
+    }
+    // Trusted certificates that point to one business.
+    for c in &ev.certs {
+        let shared = c.domains.len() >= k.cdn_cert_domains;
+        let org = c.subject_org.as_deref().unwrap_or("");
+        let (weight, note) = if !c.trusted {
+            (0.0, format!("{:?}", c.class).to_lowercase())
+        } else if c.class == CertClass::DeviceDefault || k.is_vendor_org(org) {
+            (0.0, "device default".to_owned())
+        } else if shared || c.class == CertClass::SharedCdn || k.is_cdn_org(org) {
+            (0.0, "shared/CDN".to_owned())
+        } else if c.domains.iter().any(|d| ev.is_provider_domain(d))
+            || (!org.is_empty() && ev.is_provider_org(org))
+        {
+            (0.0, "provider's own".to_owned())
+        } else if c.domains.is_empty() {
+            (0.0, "no domain".to_owned())
+        } else if c.class == CertClass::Ov && !org.is_empty() {
+            (k.weight_cert_ov, "trusted OV".to_owned())
+        } else {
+            (k.weight_cert_dv, "trusted".to_owned())
+        };
+        items.push(EvidenceItem::new(
+            "cert",
+            c.source.clone(),
+            format!(
+                "{} O={} names={} ({note})",
+                c.common_name.as_deref().unwrap_or("-"),
+                if org.is_empty() { "-" } else { org },
+                c.domains.join(",")
+            ),
+            weight,
+        ));
+        if weight > 0.0 {
+            if let Some(d) = c.domains.first() {
+                let name = (!org.is_empty()).then(|| org.to_owned());
+                domain_candidates.push((
+                    d.clone(),
+                    name,
+                    weight,
+                    format!("certificate {}", c.source),
+                ));
+            }
+        }
+    }
+
+    for (domain, name, weight, by) in domain_candidates {
+        // Same domain: same business.
+        if let Some(b) = found
+            .iter_mut()
+            .find(|b| b.domain.as_deref() == Some(domain.as_str()))
+        {
+            b.support += weight;
+            b.named_by.push(by);
+            continue;
+        }
+        // A registry customer without a domain that this domain plausibly belongs to.
+        let related = found.iter_mut().find(|b| {
+            b.domain.is_none()
+                && (b.registry_emails.iter().any(|(e, _)| {
+                    e.rsplit_once('@').is_some_and(|(_, d)| {
+                        d.eq_ignore_ascii_case(&domain)
+                            || d.to_lowercase().ends_with(&format!(".{domain}"))
+                    })
+                }) || name_matches_domain(k, &b.name, &domain)
+                    || name
+                        .as_deref()
+                        .is_some_and(|n| k.name_words(n) == k.name_words(&b.name)))
+        });
+        if let Some(b) = related {
+            b.domain = Some(domain);
+            b.support += weight;
+            b.named_by.push(by);
+            continue;
+        }
+        found.push(Business {
+            name: name.unwrap_or_else(|| domain.clone()),
+            domain: Some(domain),
+            registry_emails: Vec::new(),
+            support: weight,
+            named_by: vec![by],
+        });
+    }
+
+    found.sort_by(|a, b| b.support.total_cmp(&a.support));
+    match found.as_slice() {
+        [] => BusinessFinding::None,
+        [one] => BusinessFinding::Found(one.clone()),
+        [a, b, ..] if (a.support - b.support).abs() < 1e-9 => BusinessFinding::Tie(
+            found
+                .iter()
+                .filter(|x| (x.support - a.support).abs() < 1e-9)
+                .map(|x| x.domain.clone().unwrap_or_else(|| x.name.clone()))
+                .collect(),
+        ),
+        [a, ..] => BusinessFinding::Found(a.clone()),
+    }
+}
+
+/// Step 4: the network owner's abuse contact, most specific first (registry abuse-c, the
+/// holder organisation's abuse-c, a saved answer's abuse comment, RDAP abuse), then the origin
+/// AS. Placeholders never count. Returns the recipients and a description.
+pub fn network_owner(
+    policy: &Policy,
+    ev: &Evidence,
+    items: &mut Vec<EvidenceItem>,
+) -> Option<(Vec<Recipient>, String)> {
+    let k = &policy.knowledge;
+    for n in ev.networks.iter().filter(|n| !n.placeholder) {
+        let own_via = match n.origin {
+            NetworkOrigin::Registry => Via::NetworkAbuseC,
+            NetworkOrigin::Rdap => Via::RdapAbuse,
+        };
+        let mut recipients: Vec<Recipient> = n
+            .abuse_emails
+            .iter()
+            .filter(|e| !k.is_placeholder_email(e))
+            .map(|e| Recipient::new(e.clone(), own_via))
+            .collect();
+        if recipients.is_empty() {
+            if let Some(org) = &n.org {
+                recipients = org
+                    .abuse_emails
+                    .iter()
+                    .filter(|e| !k.is_placeholder_email(e))
+                    .map(|e| Recipient::new(e.clone(), own_via))
+                    .collect();
+            }
+        }
+        if recipients.is_empty() {
+            if let Some(c) = n
+                .abuse_comment
+                .as_ref()
+                .filter(|c| !k.is_placeholder_email(c))
+            {
+                recipients.push(Recipient::new(c.clone(), Via::WhoisAbuseComment));
+            }
+        }
+        if let Some(first) = recipients.first() {
+            let holder = n
+                .org
+                .as_ref()
+                .map(|o| o.name.as_str())
+                .unwrap_or(n.name.as_str());
+            items.push(EvidenceItem::new(
+                "network-abuse",
+                n.source.clone(),
+                format!(
+                    "{} ({}) {}: {}",
+                    n.name,
+                    n.range_text(),
+                    holder,
+                    first.address
+                ),
+                0.0,
+            ));
+            let desc = format!("network owner {holder} ({})", n.range_text());
+            return Some((recipients, desc));
+        }
+    }
+    let asn: Vec<Recipient> = ev
+        .asn_abuse
+        .iter()
+        .filter(|(e, _)| !k.is_placeholder_email(e))
+        .map(|(e, _)| Recipient::new(e.clone(), Via::AsnAbuse))
+        .collect();
+    if let (Some(first), Some((_, src))) = (asn.first(), ev.asn_abuse.first()) {
+        items.push(EvidenceItem::new(
+            "asn-abuse",
+            src.clone(),
+            first.address.clone(),
+            0.0,
+        ));
+        return Some((asn, "origin AS abuse contact".to_owned()));
+    }
+    None
+}
+
+fn owner_or_nothing(
+    policy: &Policy,
+    owner: Option<(Vec<Recipient>, String)>,
+    items: Vec<EvidenceItem>,
+    why: &str,
+) -> Decision {
+    match owner {
+        Some((recipients, desc)) => Decision {
+            outcome: Outcome::NetworkOwner,
+            organisation: None,
+            recipients,
+            language: policy.default_language.clone(),
+            evidence: items,
+            step: Step::NetworkOwner,
+            reason: format!("{why}; {desc}"),
+        },
+        None => Decision {
+            outcome: Outcome::Unattributed,
+            organisation: None,
+            recipients: Vec::new(),
+            language: policy.default_language.clone(),
+            evidence: items,
+            step: Step::Nothing,
+            reason: format!(
+                "no-data: {why}; no usable registry, RDAP or AS abuse contact covers the address"
+            ),
+        },
+    }
+}
+
+/// Step 3: the contact of a business found in step 2.
+pub fn business_contact(
+    policy: &Policy,
+    ev: &Evidence,
+    b: Business,
+    owner: Option<(Vec<Recipient>, String)>,
+    mut items: Vec<EvidenceItem>,
+) -> Decision {
+    let k = &policy.knowledge;
+    let mut emails: Vec<Recipient> = Vec::new();
+    let mut alternatives: Vec<Recipient> = Vec::new();
+    let mut language = None;
+    let mut notes = Vec::new();
+    if let Some(st) = b.domain.as_deref().and_then(|d| ev.security_txt_for(d)) {
+        match &st.status {
+            SecurityTxtStatus::Valid => {
+                items.push(EvidenceItem::new(
+                    "securitytxt",
+                    st.source.clone(),
+                    format!(
+                        "valid; contacts {}",
+                        st.emails
+                            .iter()
+                            .chain(&st.others)
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    1.0,
+                ));
+                for e in st.emails.iter().filter(|e| !k.is_placeholder_email(e)) {
+                    emails.push(Recipient::new(e.clone(), Via::SecurityTxt));
+                }
+                for o in &st.others {
+                    alternatives.push(Recipient::new(o.clone(), Via::SecurityTxt));
+                }
+                language = st
+                    .languages
+                    .iter()
+                    .find(|l| LANGUAGES.contains(&l.as_str()))
+                    .cloned();
+                if emails.is_empty() {
+                    notes.push("security.txt has no e-mail contact".to_owned());
+                }
+            }
+            SecurityTxtStatus::Expired => {
+                items.push(EvidenceItem::new(
+                    "securitytxt",
+                    st.source.clone(),
+                    "expired: not trusted",
+                    0.0,
+                ));
+                notes.push("security.txt expired".to_owned());
+            }
+            SecurityTxtStatus::Invalid(why) => {
+                items.push(EvidenceItem::new(
+                    "securitytxt",
+                    st.source.clone(),
+                    format!("invalid: not trusted ({why})"),
+                    0.0,
+                ));
+                notes.push("security.txt invalid".to_owned());
+            }
+        }
+    }
+    let sectxt_first = !emails.is_empty();
+    for (e, via) in &b.registry_emails {
+        if !k.is_placeholder_email(e)
+            && is_email(e)
+            && !emails.iter().any(|r| r.address.eq_ignore_ascii_case(e))
+        {
+            emails.push(Recipient::new(e.clone(), *via));
+        }
+    }
+    let organisation = Some(Organisation {
+        name: b.name.clone(),
+        domain: b.domain.clone(),
+    });
+    let language = language.unwrap_or_else(|| policy.default_language.clone());
+    let who = b.domain.clone().unwrap_or_else(|| b.name.clone());
+    let named = b.named_by.join(", ");
+    if !emails.is_empty() {
+        let mut recipients = emails;
+        recipients.extend(alternatives);
+        if let Some((owner_r, _)) = owner {
+            for r in owner_r {
+                if !recipients
+                    .iter()
+                    .any(|x| x.address.eq_ignore_ascii_case(&r.address))
+                {
+                    recipients.push(r);
+                }
+            }
+        }
+        let from = if sectxt_first {
+            "its security.txt"
+        } else {
+            "its own registry object"
+        };
+        let extra = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join("; "))
+        };
+        return Decision {
+            outcome: Outcome::Organisation,
+            organisation,
+            recipients,
+            language,
+            evidence: items,
+            step: Step::Organisation,
+            reason: format!("business {who} named by {named}; contact from {from}{extra}"),
+        };
+    }
+    notes.push("no usable e-mail contact".to_owned());
+    match owner {
+        Some((owner_r, desc)) => {
+            let mut recipients = owner_r;
+            recipients.extend(alternatives);
+            Decision {
+                outcome: Outcome::NetworkOwner,
+                organisation,
+                recipients,
+                language,
+                evidence: items,
+                step: Step::OrganisationWithoutContact,
+                reason: format!(
+                    "business {who} named by {named} but {}; {desc}",
+                    notes.join("; ")
+                ),
+            }
+        }
+        None => Decision {
+            outcome: Outcome::Unattributed,
+            organisation,
+            recipients: Vec::new(),
+            language,
+            evidence: items,
+            step: Step::Nothing,
+            reason: format!(
+                "no-contact: business {who} named by {named} but {}, and no network abuse contact{}",
+                notes.join("; "),
+                if alternatives.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; alternatives: {}",
+                        alternatives
+                            .iter()
+                            .map(|r| r.address.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            ),
+        },
+    }
+}

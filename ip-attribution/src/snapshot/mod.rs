@@ -1,0 +1,552 @@
+//! An evidence snapshot directory loaded into memory: files → parsers → evidence sources.
+//!
+//! Layout (every part optional), per `daily-run.md`:
+//! `registry/*.db|*.db.gz|*.txt` (RPSL dumps and saved port-43 answers), `rdap/*.json`,
+//! `rdns.jsonl`, `certs/<ip>[_<port>].pem`, `securitytxt/<domain>.txt`, `trust/*.pem`,
+//! `overrides.csv`.
+//!
+//! Files are read and parsed in parallel (rayon). A file or object that cannot be used is
+//! reported in [`LoadReport::problems`] with file and line, skipped and counted; loading goes on.
+//! Only an unreadable snapshot directory is an error. Certificates and security.txt files are
+//! kept as bytes and judged when asked, at the `now` of the question.
+//!
+//! [`Snapshot`] implements [`EvidenceSource`], so the engine decides from it directly.
+
+mod overrides;
+mod ranges;
+mod registry;
+
+use std::collections::HashMap;
+use std::fs;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+
+pub use overrides::{MAX_OVERRIDES, Overrides};
+
+use crate::Error;
+use crate::cert::{self, TrustStore};
+use crate::engine::evidence::{
+    CertClass, CertSeen, EvidenceSource, Network, Override, PtrName, SecurityTxt, SecurityTxtStatus,
+};
+use crate::engine::knowledge::Knowledge;
+use crate::ptr::{self, DnsName};
+use crate::rdns::RdnsTable;
+use registry::Registry;
+
+/// Most files read from one snapshot folder.
+pub const MAX_FILES_PER_FOLDER: usize = 1_000_000;
+/// Most problems kept in the report (all are counted).
+pub const MAX_PROBLEMS_KEPT: usize = 10_000;
+/// Largest security.txt or certificate file read (bigger ones are reported and skipped).
+pub const MAX_SMALL_FILE_BYTES: u64 = 1 << 20;
+
+/// What loading found: counts per kind and the problems (file:line: message).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoadReport {
+    /// Files read, per folder kind (`registry`, `rdap`, `certs`, `securitytxt`, `trust`, …).
+    pub files: HashMap<String, usize>,
+    /// Registry objects used (after de-duplication).
+    pub registry_objects: usize,
+    /// Registry objects seen more than once (counted once).
+    pub duplicate_objects: usize,
+    /// Networks held from registry files and from RDAP.
+    pub networks: (usize, usize),
+    /// Problems: unusable files, objects and rows, skipped.
+    pub problems: Vec<String>,
+    /// Total number of problems (also those beyond [`MAX_PROBLEMS_KEPT`]).
+    pub problem_count: usize,
+}
+
+impl LoadReport {
+    fn problem(&mut self, p: String) {
+        self.problem_count += 1;
+        if self.problems.len() < MAX_PROBLEMS_KEPT {
+            self.problems.push(p);
+        }
+    }
+}
+
+/// An evidence snapshot in memory.
+#[derive(Debug)]
+pub struct Snapshot {
+    knowledge: Knowledge,
+    registry: Registry,
+    rdns: RdnsTable,
+    certs: HashMap<IpAddr, Vec<(String, Option<u16>, Vec<u8>)>>,
+    securitytxt: HashMap<String, (String, Vec<u8>)>,
+    trust: TrustStore,
+    overrides: Overrides,
+    provider_ptr_domains: std::collections::HashSet<String>,
+}
+
+fn list(dir: &Path, report: &mut LoadReport) -> Vec<PathBuf> {
+    let Ok(rd) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = Vec::new();
+    for e in rd.flatten() {
+        if out.len() >= MAX_FILES_PER_FOLDER {
+            report.problem(format!(
+                "{}: more than {MAX_FILES_PER_FOLDER} files; rest ignored",
+                dir.display()
+            ));
+            break;
+        }
+        let p = e.path();
+        if p.is_file() {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn read_small(p: &Path) -> Result<Vec<u8>, String> {
+    let meta = fs::metadata(p).map_err(|e| format!("{}: {e}", file_name(p)))?;
+    if meta.len() > MAX_SMALL_FILE_BYTES {
+        return Err(format!(
+            "{}: larger than {MAX_SMALL_FILE_BYTES} bytes; skipped",
+            file_name(p)
+        ));
+    }
+    fs::read(p).map_err(|e| format!("{}: {e}", file_name(p)))
+}
+
+/// `<ip>.pem` or `<ip>_<port>.pem` (IPv6 with `_` for `:`) → every (address, port) reading.
+fn cert_targets(name: &str) -> Vec<(IpAddr, Option<u16>)> {
+    let stem = name.strip_suffix(".pem").unwrap_or(name);
+    let mut out = Vec::new();
+    if let Ok(ip) = stem.replace('_', ":").parse::<IpAddr>() {
+        out.push((ip, None));
+    }
+    if let Some((addr, port)) = stem.rsplit_once('_') {
+        if let (Ok(ip), Ok(port)) = (
+            addr.replace('_', ":").parse::<IpAddr>(),
+            port.parse::<u16>(),
+        ) {
+            out.push((ip, Some(port)));
+        }
+    }
+    out
+}
+
+impl Snapshot {
+    /// An empty snapshot (knows nothing).
+    pub fn empty() -> Self {
+        Self {
+            knowledge: Knowledge::builtin(),
+            registry: Registry::default(),
+            rdns: RdnsTable::new(),
+            certs: HashMap::new(),
+            securitytxt: HashMap::new(),
+            trust: TrustStore::with_public_roots(),
+            overrides: Overrides::default(),
+            provider_ptr_domains: Default::default(),
+        }
+    }
+
+    /// Loads the snapshot in `dir` with the built-in knowledge.
+    ///
+    /// Fails only when `dir` is not a readable directory.
+    pub fn load(dir: &Path) -> Result<(Self, LoadReport), Error> {
+        Self::load_with(dir, Knowledge::builtin())
+    }
+
+    /// Loads the snapshot in `dir` with the given knowledge.
+    pub fn load_with(dir: &Path, knowledge: Knowledge) -> Result<(Self, LoadReport), Error> {
+        fs::read_dir(dir).map_err(|e| Error::Io {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let mut report = LoadReport::default();
+        let mut snap = Self::empty();
+        snap.knowledge = knowledge;
+
+        // Registry files, in parallel; objects merged in file-name order (deterministic).
+        let reg_files = list(&dir.join("registry"), &mut report);
+        report.files.insert("registry".into(), reg_files.len());
+        let parsed: Vec<(Vec<crate::rpsl::Object>, Vec<String>)> = reg_files
+            .par_iter()
+            .map(|p| {
+                let name = file_name(p);
+                let mut problems = Vec::new();
+                let mut objects = Vec::new();
+                match fs::File::open(p) {
+                    Err(e) => problems.push(format!("{name}: {e}")),
+                    Ok(f) => match crate::rpsl::Reader::open(name.as_str(), f) {
+                        Err(e) => problems.push(e.to_string()),
+                        Ok(reader) => {
+                            for item in reader {
+                                match item {
+                                    Ok(o) => objects.push(o),
+                                    Err(e) => problems.push(e.to_string()),
+                                }
+                            }
+                        }
+                    },
+                }
+                (objects, problems)
+            })
+            .collect();
+        for (objects, problems) in parsed {
+            for p in problems {
+                report.problem(p);
+            }
+            for o in objects {
+                snap.registry.add(o);
+            }
+        }
+
+        // RDAP files.
+        let rdap_files = list(&dir.join("rdap"), &mut report);
+        report.files.insert("rdap".into(), rdap_files.len());
+        let rdap: Vec<(String, Result<crate::rdap::IpNetwork, String>)> = rdap_files
+            .par_iter()
+            .map(|p| {
+                let name = file_name(p);
+                let r = fs::read(p)
+                    .map_err(|e| format!("{name}: {e}"))
+                    .and_then(|b| {
+                        crate::rdap::parse_ip_network(&b, &name).map_err(|e| e.to_string())
+                    });
+                (name, r)
+            })
+            .collect();
+        for (name, r) in rdap {
+            match r {
+                Ok(net) => snap.registry.add_rdap(&name, &net, &snap.knowledge),
+                Err(e) => report.problem(e),
+            }
+        }
+        snap.registry.derive_providers(&snap.knowledge);
+        report.networks = snap.registry.counts();
+        report.duplicate_objects = snap.registry.duplicates;
+
+        // rdns.jsonl
+        let rdns_path = dir.join("rdns.jsonl");
+        if rdns_path.is_file() {
+            match fs::read(&rdns_path) {
+                Ok(b) => {
+                    let (table, load) = RdnsTable::from_jsonl(&b, "rdns.jsonl");
+                    for p in load.problems {
+                        report.problem(p.to_string());
+                    }
+                    snap.rdns = table;
+                    report.files.insert("rdns".into(), 1);
+                    snap.provider_ptr_domains = provider_ptr_domains(&b, &snap.knowledge);
+                }
+                Err(e) => report.problem(format!("rdns.jsonl: {e}")),
+            }
+        }
+
+        // Trust anchors.
+        let trust_files = list(&dir.join("trust"), &mut report);
+        report.files.insert("trust".into(), trust_files.len());
+        for p in &trust_files {
+            match read_small(p) {
+                Ok(b) => {
+                    if let Err(e) = snap.trust.add_pem(&b, &file_name(p)) {
+                        report.problem(e.to_string());
+                    }
+                }
+                Err(e) => report.problem(e),
+            }
+        }
+
+        // Certificates (kept as bytes; judged at the question's `now`).
+        let cert_files = list(&dir.join("certs"), &mut report);
+        report.files.insert("certs".into(), cert_files.len());
+        let certs: Vec<(String, Result<Vec<u8>, String>)> = cert_files
+            .par_iter()
+            .map(|p| (file_name(p), read_small(p)))
+            .collect();
+        for (name, r) in certs {
+            let targets = cert_targets(&name);
+            if targets.is_empty() {
+                report.problem(format!(
+                    "{name}: file name is not <ip>[_<port>].pem; skipped"
+                ));
+                continue;
+            }
+            match r {
+                Ok(b) => {
+                    for (ip, port) in targets {
+                        snap.certs
+                            .entry(ip)
+                            .or_default()
+                            .push((name.clone(), port, b.clone()));
+                    }
+                }
+                Err(e) => report.problem(e),
+            }
+        }
+
+        // security.txt files.
+        let st_files = list(&dir.join("securitytxt"), &mut report);
+        report.files.insert("securitytxt".into(), st_files.len());
+        for p in &st_files {
+            let name = file_name(p);
+            let domain = name.strip_suffix(".txt").unwrap_or(&name).to_lowercase();
+            match read_small(p) {
+                Ok(b) => {
+                    snap.securitytxt.insert(domain, (name, b));
+                }
+                Err(e) => report.problem(e),
+            }
+        }
+
+        // Overrides.
+        let ov = dir.join("overrides.csv");
+        if ov.is_file() {
+            match fs::read(&ov) {
+                Ok(b) => {
+                    let (o, problems) = Overrides::parse("overrides.csv", &b);
+                    for p in problems {
+                        report.problem(p);
+                    }
+                    snap.overrides = o;
+                    report.files.insert("overrides".into(), 1);
+                }
+                Err(e) => report.problem(format!("overrides.csv: {e}")),
+            }
+        }
+        report.registry_objects = report.networks.0;
+        Ok((snap, report))
+    }
+
+    /// The knowledge this snapshot judges with.
+    pub fn knowledge(&self) -> &Knowledge {
+        &self.knowledge
+    }
+
+    /// The operator overrides.
+    pub fn overrides(&self) -> &Overrides {
+        &self.overrides
+    }
+}
+
+/// Registrable domains used by the generic PTR names of many different addresses.
+fn provider_ptr_domains(rdns: &[u8], k: &Knowledge) -> std::collections::HashSet<String> {
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for line in rdns.split(|&b| b == b'\n') {
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(line) else {
+            continue;
+        };
+        if v.get("type").and_then(|t| t.as_str()) != Some("ptr") {
+            continue;
+        }
+        let (Some(ip), Some(value)) = (
+            v.get("name")
+                .and_then(|t| t.as_str())
+                .and_then(|s| s.parse::<IpAddr>().ok()),
+            v.get("value").and_then(|t| t.as_str()),
+        ) else {
+            continue;
+        };
+        let Ok(name) = DnsName::parse(value) else {
+            continue;
+        };
+        let a = ptr::analyze_ptr(ip, &name);
+        if a.embeds_address() {
+            if let Some(r) = a.registrable {
+                *count.entry(r.domain).or_default() += 1;
+            }
+        }
+    }
+    count
+        .into_iter()
+        .filter(|(_, n)| *n >= k.provider_ptr_addresses)
+        .map(|(d, _)| d)
+        .collect()
+}
+
+fn generic_reason(k: &Knowledge, a: &ptr::PtrAnalysis) -> Option<String> {
+    if let Some(r) = a.generic_reasons.first() {
+        return Some(format!("{r:?}"));
+    }
+    // The host part (left of the registrable domain) made of knowledge tokens.
+    let host = a.name.as_str();
+    let reg = a
+        .registrable
+        .as_ref()
+        .map(|r| r.domain.as_str())
+        .unwrap_or("");
+    let left = host.strip_suffix(reg).unwrap_or(host).trim_end_matches('.');
+    left.split(['.', '-', '_'])
+        .find(|w| {
+            let t = w.trim_end_matches(|c: char| c.is_ascii_digit());
+            !t.is_empty() && k.is_generic_token(t)
+        })
+        .map(|w| format!("token {w:?}"))
+}
+
+impl EvidenceSource for Snapshot {
+    fn networks(&self, ip: IpAddr) -> Vec<Network> {
+        self.registry.networks(ip, &self.knowledge)
+    }
+
+    fn asn_abuse(&self, ip: IpAddr) -> Vec<(String, String)> {
+        self.registry.asn_abuse(ip, &self.knowledge)
+    }
+
+    fn ptr_names(&self, ip: IpAddr) -> Vec<PtrName> {
+        self.rdns
+            .ptr_names(ip)
+            .iter()
+            .map(|name| {
+                let a = ptr::analyze_ptr(ip, name);
+                PtrName {
+                    name: name.as_str().to_owned(),
+                    domain: a.registrable.as_ref().map(|r| r.domain.clone()),
+                    forward_confirmed: self.rdns.is_forward_confirmed(ip, name),
+                    generic: generic_reason(&self.knowledge, &a),
+                    source: "rdns.jsonl".to_owned(),
+                }
+            })
+            .collect()
+    }
+
+    fn certs(&self, ip: IpAddr, now: DateTime<Utc>) -> Vec<CertSeen> {
+        let Some(files) = self.certs.get(&ip) else {
+            return Vec::new();
+        };
+        files
+            .iter()
+            .filter_map(|(name, port, bytes)| {
+                let a = cert::analyze(bytes, name, &self.trust, now).ok()?;
+                let trusted = a.chain == cert::ChainStatus::Trusted;
+                let class = if a.is(cert::CertClass::DeviceDefault) {
+                    CertClass::DeviceDefault
+                } else if a.is(cert::CertClass::SharedOrCdn) {
+                    CertClass::SharedCdn
+                } else if a.is(cert::CertClass::Expired) {
+                    CertClass::Expired
+                } else if a.is(cert::CertClass::SelfSigned) {
+                    CertClass::SelfSigned
+                } else if !trusted {
+                    CertClass::Untrusted
+                } else if a.is(cert::CertClass::Ov) || a.is(cert::CertClass::Ev) {
+                    CertClass::Ov
+                } else {
+                    CertClass::Dv
+                };
+                Some(CertSeen {
+                    source: name.clone(),
+                    port: *port,
+                    subject_org: a.subject_o.clone(),
+                    common_name: a.subject_cn.clone(),
+                    domains: a.registrable_domains.clone(),
+                    trusted,
+                    class,
+                })
+            })
+            .collect()
+    }
+
+    fn security_txt(&self, domain: &str, now: DateTime<Utc>) -> Option<SecurityTxt> {
+        let (name, bytes) = self.securitytxt.get(&domain.to_lowercase())?;
+        Some(judge_security_txt(domain, name, bytes, now))
+    }
+
+    fn prefix_override(&self, ip: IpAddr) -> Option<Override> {
+        self.overrides.for_ip(ip).cloned()
+    }
+
+    fn domain_override(&self, domain: &str) -> Option<Override> {
+        self.overrides.for_domain(domain).cloned()
+    }
+
+    fn is_provider_domain(&self, domain: &str) -> bool {
+        self.registry.is_provider_domain(domain) || self.provider_ptr_domains.contains(domain)
+    }
+
+    fn is_provider_org(&self, handle_or_name: &str) -> bool {
+        self.registry.is_provider_org(handle_or_name)
+    }
+}
+
+/// Judges a security.txt body at `now`: valid and unexpired, expired, or invalid. A bare e-mail
+/// address in `Contact` counts as an e-mail contact although the validator flags it.
+pub fn judge_security_txt(
+    domain: &str,
+    source: &str,
+    bytes: &[u8],
+    now: DateTime<Utc>,
+) -> SecurityTxt {
+    use securitytxt::{Code, ContactKind, Severity};
+    let mut out = SecurityTxt {
+        domain: domain.to_lowercase(),
+        source: source.to_owned(),
+        status: SecurityTxtStatus::Invalid("unreadable".to_owned()),
+        emails: Vec::new(),
+        others: Vec::new(),
+        languages: Vec::new(),
+    };
+    let doc = match securitytxt::parse(bytes) {
+        Ok(d) => d,
+        Err(e) => {
+            out.status = SecurityTxtStatus::Invalid(e.to_string());
+            return out;
+        }
+    };
+    let diags = securitytxt::validate(&doc, &securitytxt::Options::new(now));
+    let view = doc.contact_view();
+    for c in &view.contacts {
+        match c.kind {
+            ContactKind::Email => out.emails.push(c.address.to_string()),
+            _ => out.others.push(c.address.to_string()),
+        }
+    }
+    out.languages = view
+        .preferred_languages
+        .iter()
+        .map(|l| l.trim().to_lowercase())
+        .collect();
+    let expired = diags.iter().any(|d| d.code == Code::Expired);
+    let invalid = diags.iter().find(|d| {
+        d.severity == Severity::Error
+            && !matches!(
+                d.code,
+                Code::BareEmail | Code::Expired | Code::NoCanonicalMatch
+            )
+    });
+    out.status = if expired {
+        SecurityTxtStatus::Expired
+    } else if let Some(d) = invalid {
+        SecurityTxtStatus::Invalid(format!("{}: {}", d.code.as_str(), d.message))
+    } else {
+        SecurityTxtStatus::Valid
+    };
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cert_file_names() {
+        let v4 = cert_targets("192.0.2.1_443.pem");
+        assert_eq!(
+            v4,
+            vec![(
+                "192.0.2.1".parse().unwrap_or(IpAddr::from([0, 0, 0, 0])),
+                Some(443)
+            )]
+        );
+        assert_eq!(cert_targets("192.0.2.1.pem").len(), 1);
+        assert!(cert_targets("junk.pem").is_empty());
+        // IPv6 with a port is ambiguous: both readings are kept.
+        assert_eq!(cert_targets("2001_db8__1_443.pem").len(), 2);
+    }
+}
