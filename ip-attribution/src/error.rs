@@ -20,6 +20,52 @@ pub enum Error {
     // --- rpsl / index variants below (owned by the registry helper) ---
 
     // --- rdap / ptr / rdns / cert variants below (owned by the evidence helper) ---
+    /// A JSON document (an RDAP response) that is not valid JSON, with serde_json's position.
+    #[error("{source_name}:{line}:{column}: {message}")]
+    Json {
+        /// File name or other description of the input.
+        source_name: String,
+        /// 1-based line (0 when unknown).
+        line: usize,
+        /// 1-based column (0 when unknown).
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// An input, or a part of it, is larger than one of the published caps
+    /// (see the `MAX_*` constants of `rdap`, `ptr`, `rdns` and `cert`).
+    #[error("{source_name}:{line}: {what} too large: {len} > {max}")]
+    TooLarge {
+        /// File name or other description of the input.
+        source_name: String,
+        /// 1-based line, or 0 when the input has no lines.
+        line: usize,
+        /// Which cap (e.g. "RDAP document bytes", "PEM bytes", "SAN entries").
+        what: &'static str,
+        /// The cap.
+        max: usize,
+        /// The actual size (or the first size seen over the cap).
+        len: usize,
+    },
+    /// A DNS name that cannot be used (PTR value, forward name, certificate name).
+    #[error("invalid DNS name {name:?}: {problem}")]
+    InvalidName {
+        /// The offending name (cut to 300 characters).
+        name: String,
+        /// Why it is invalid.
+        problem: crate::ptr::NameProblem,
+    },
+    /// A certificate (PEM or DER) that cannot be decoded or parsed.
+    #[error("{source_name}: byte {offset}: {message}")]
+    Certificate {
+        /// File name or other description of the input.
+        source_name: String,
+        /// Byte offset in the input where the problem starts.
+        offset: usize,
+        /// What is wrong.
+        message: String,
+    },
+
 
     // --- feed / snapshot / engine variants below (owned by the engine helper) ---
 }

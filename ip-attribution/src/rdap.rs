@@ -1,1 +1,919 @@
-//! (module under construction)
+//! RDAP responses (RFC 9083): ip network objects, entities with their roles walked
+//! recursively, jCard (RFC 7095) contact data, and error objects.
+//!
+//! [`parse_rdap`] reads any JSON document and says what it is ([`RdapDocument`]): an ip network,
+//! another object class (autnum, domain, ...), a lone entity, or an RDAP error response
+//! (`errorCode`/`title`/`description`). Members of an unexpected JSON type are ignored and noted
+//! in the object's `warnings` instead of failing the document: registries differ, and one odd
+//! member must not hide the rest.
+//!
+//! Contacts: [`abuse_emails`] lists the e-mail addresses of entities with the `abuse` role at
+//! any depth (ARIN nests the abuse POC inside the registrant), most relevant first (shallowest
+//! first, then document order), de-duplicated, each with the handle path that led to it.
+//! Placeholder data (`REDACTED ...` names, RFC 9537 redactions, addresses such as
+//! `unread@ripe.net`) is detected: placeholder e-mail addresses are never returned as contacts.
+//!
+//! # Limits
+//! * [`MAX_RDAP_BYTES`]: larger documents are refused with [`Error::TooLarge`].
+//! * Nesting: serde_json refuses documents nested deeper than 128 arrays/objects
+//!   ([`MAX_RDAP_JSON_DEPTH`]); such a document is a [`Error::Json`] with line and column. Each
+//!   entity level costs two nesting levels, so entities nest at most about 60 deep.
+//!
+//! # Errors
+//! Invalid JSON and a root that is not an object are [`Error::Json`] with serde_json's 1-based
+//! line and column.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+use ipnet::IpNet;
+use serde_json::{Map, Value};
+
+use crate::Error;
+
+/// Largest RDAP document accepted, in bytes.
+pub const MAX_RDAP_BYTES: usize = 4 * 1024 * 1024;
+/// serde_json's recursion limit: documents nested deeper than this are rejected (documented
+/// here; serde_json enforces it).
+pub const MAX_RDAP_JSON_DEPTH: usize = 128;
+
+/// What an RDAP document turned out to be.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum RdapDocument {
+    /// An `ip network` object.
+    IpNetwork(IpNetwork),
+    /// A lone `entity` object.
+    Entity(Entity),
+    /// An RDAP error response.
+    Error(RdapError),
+    /// Another object class (`autnum`, `domain`, ...) or a document without `objectClassName`.
+    Other(RdapObject),
+}
+
+/// An RDAP error response (RFC 9083 section 6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct RdapError {
+    /// `errorCode` (an HTTP status), when it is an integer.
+    pub error_code: Option<u16>,
+    /// `title`.
+    pub title: Option<String>,
+    /// `description` lines.
+    pub description: Vec<String>,
+}
+
+/// An ip network object (RFC 9083 section 5.4).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct IpNetwork {
+    /// `handle`.
+    pub handle: Option<String>,
+    /// `startAddress`.
+    pub start_address: Option<IpAddr>,
+    /// `endAddress`.
+    pub end_address: Option<IpAddr>,
+    /// `ipVersion` (`"v4"` → 4, `"v6"` → 6).
+    pub ip_version: Option<u8>,
+    /// `name`.
+    pub name: Option<String>,
+    /// `type` (e.g. `DIRECT ALLOCATION`, `ASSIGNED PA`).
+    pub network_type: Option<String>,
+    /// `country`.
+    pub country: Option<String>,
+    /// `parentHandle`.
+    pub parent_handle: Option<String>,
+    /// `status` values.
+    pub status: Vec<String>,
+    /// `cidr0_cidrs` (the cidr0 extension), as networks with host bits cleared.
+    pub cidrs: Vec<IpNet>,
+    /// `arin_originas0_originautnums`.
+    pub origin_autnums: Vec<u32>,
+    /// `port43`.
+    pub port43: Option<String>,
+    /// `events`.
+    pub events: Vec<Event>,
+    /// `remarks`.
+    pub remarks: Vec<Remark>,
+    /// `entities`, as nested in the document.
+    pub entities: Vec<Entity>,
+    /// Names of members redacted under RFC 9537 (`redacted[].name.description/type`).
+    pub redacted: Vec<String>,
+    /// Members ignored because of an unexpected JSON type or value.
+    pub warnings: Vec<String>,
+}
+
+/// Any other RDAP object (autnum, domain, ...): its common members.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct RdapObject {
+    /// `objectClassName`, if present.
+    pub object_class_name: Option<String>,
+    /// `handle`.
+    pub handle: Option<String>,
+    /// `name`.
+    pub name: Option<String>,
+    /// `status` values.
+    pub status: Vec<String>,
+    /// `events`.
+    pub events: Vec<Event>,
+    /// `remarks`.
+    pub remarks: Vec<Remark>,
+    /// `entities`.
+    pub entities: Vec<Entity>,
+    /// Members ignored because of an unexpected JSON type or value.
+    pub warnings: Vec<String>,
+}
+
+/// An entity (RFC 9083 section 5.1).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct Entity {
+    /// `handle`.
+    pub handle: Option<String>,
+    /// `roles`.
+    pub roles: Vec<Role>,
+    /// The parsed `vcardArray`, if any.
+    pub vcard: Option<VCard>,
+    /// `status` values.
+    pub status: Vec<String>,
+    /// `events`.
+    pub events: Vec<Event>,
+    /// `remarks`.
+    pub remarks: Vec<Remark>,
+    /// Nested `entities`.
+    pub entities: Vec<Entity>,
+}
+
+/// An entity role (RFC 9083 section 10.2.4, plus ARIN's `noc` and `routing`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum Role {
+    /// `registrant`
+    Registrant,
+    /// `technical`
+    Technical,
+    /// `administrative`
+    Administrative,
+    /// `abuse`
+    Abuse,
+    /// `billing`
+    Billing,
+    /// `registrar`
+    Registrar,
+    /// `reseller`
+    Reseller,
+    /// `sponsor`
+    Sponsor,
+    /// `proxy`
+    Proxy,
+    /// `notifications`
+    Notifications,
+    /// `noc`
+    Noc,
+    /// `routing`
+    Routing,
+    /// Any other role, lowercased.
+    Other(String),
+}
+
+impl Role {
+    /// The role from its RDAP name (case-insensitive).
+    pub fn from_name(name: &str) -> Role {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "registrant" => Role::Registrant,
+            "technical" => Role::Technical,
+            "administrative" => Role::Administrative,
+            "abuse" => Role::Abuse,
+            "billing" => Role::Billing,
+            "registrar" => Role::Registrar,
+            "reseller" => Role::Reseller,
+            "sponsor" => Role::Sponsor,
+            "proxy" => Role::Proxy,
+            "notifications" => Role::Notifications,
+            "noc" => Role::Noc,
+            "routing" => Role::Routing,
+            other => Role::Other(other.to_owned()),
+        }
+    }
+}
+
+/// The parts of a jCard (vCard 4 in JSON) that matter for contacts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct VCard {
+    /// `fn` (formatted name).
+    pub full_name: Option<String>,
+    /// `kind` (`individual`, `org`, `group`, ...), lowercased.
+    pub kind: Option<String>,
+    /// `org` values (structured values joined with `, `).
+    pub org: Vec<String>,
+    /// `email` values, in document order (a `mailto:` prefix removed).
+    pub emails: Vec<String>,
+    /// `adr` values: the `label` parameter, else the non-empty components joined with `, `.
+    pub addresses: Vec<String>,
+    /// `tel` values (a `tel:` prefix removed).
+    pub phones: Vec<String>,
+    /// `url` values.
+    pub urls: Vec<String>,
+}
+
+/// An RDAP event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct Event {
+    /// `eventAction` (`registration`, `last changed`, ...).
+    pub action: String,
+    /// `eventDate` as written.
+    pub date_text: Option<String>,
+    /// `eventDate` parsed as RFC 3339, in UTC.
+    pub date: Option<DateTime<Utc>>,
+}
+
+/// An RDAP remark or notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct Remark {
+    /// `title`.
+    pub title: Option<String>,
+    /// `type`.
+    pub kind: Option<String>,
+    /// `description` lines.
+    pub description: Vec<String>,
+}
+
+/// An e-mail address found in an entity, with how it was reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct ContactEmail {
+    /// The address, as written (trimmed, `mailto:` removed).
+    pub address: String,
+    /// Handles from the top-level entity down to the entity holding the address (`?` for an
+    /// entity without a handle).
+    pub path: Vec<String>,
+    /// The roles of the entity holding the address.
+    pub roles: Vec<Role>,
+    /// Nesting depth: 0 for a top-level entity.
+    pub depth: usize,
+}
+
+/// One entity reached while walking the entity tree, with its depth and handle path.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct EntityVisit<'a> {
+    /// The entity.
+    pub entity: &'a Entity,
+    /// 0 for a top-level entity.
+    pub depth: usize,
+    /// Index of the parent visit in the walk's output (`None` at top level).
+    pub parent: Option<usize>,
+}
+
+/// Parse an RDAP document of any kind.
+///
+/// ```
+/// use ip_attribution::rdap::{parse_rdap, RdapDocument};
+/// let doc = br#"{"objectClassName": "ip network", "handle": "NET-1",
+///   "startAddress": "192.0.2.0", "endAddress": "192.0.2.255",
+///   "entities": [{"handle": "ORG-1", "roles": ["registrant"],
+///     "vcardArray": ["vcard", [["fn", {}, "text", "Example BV"]]],
+///     "entities": [{"handle": "AB-1", "roles": ["abuse"],
+///       "vcardArray": ["vcard", [["email", {}, "text", "abuse@example.nl"]]]}]}]}"#;
+/// let RdapDocument::IpNetwork(net) = parse_rdap(doc, "net.json").unwrap() else { panic!() };
+/// assert_eq!(net.registrant_name(), Some("Example BV"));
+/// let abuse = net.abuse_emails();
+/// assert_eq!(abuse[0].address, "abuse@example.nl");
+/// assert_eq!(abuse[0].path, ["ORG-1", "AB-1"]);
+/// ```
+pub fn parse_rdap(bytes: &[u8], source_name: &str) -> Result<RdapDocument, Error> {
+    if bytes.len() > MAX_RDAP_BYTES {
+        return Err(Error::TooLarge {
+            source_name: source_name.to_owned(),
+            line: 0,
+            what: "RDAP document bytes",
+            max: MAX_RDAP_BYTES,
+            len: bytes.len(),
+        });
+    }
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| Error::Json {
+        source_name: source_name.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    let Value::Object(obj) = value else {
+        return Err(Error::Json {
+            source_name: source_name.to_owned(),
+            line: 1,
+            column: 1,
+            message: "an RDAP document must be a JSON object".to_owned(),
+        });
+    };
+    let class = obj.get("objectClassName").and_then(Value::as_str);
+    if class.is_none() && obj.contains_key("errorCode") {
+        return Ok(RdapDocument::Error(RdapError {
+            error_code: obj
+                .get("errorCode")
+                .and_then(Value::as_u64)
+                .and_then(|c| u16::try_from(c).ok()),
+            title: opt_string(&obj, "title"),
+            description: string_list(obj.get("description")),
+        }));
+    }
+    let mut warnings = Vec::new();
+    match class.map(str::to_ascii_lowercase).as_deref() {
+        Some("ip network") => Ok(RdapDocument::IpNetwork(ip_network(&obj, &mut warnings))),
+        Some("entity") => Ok(RdapDocument::Entity(entity(&obj, &mut warnings))),
+        _ => Ok(RdapDocument::Other(RdapObject {
+            object_class_name: class.map(str::to_owned),
+            handle: opt_string(&obj, "handle"),
+            name: opt_string(&obj, "name"),
+            status: string_list(obj.get("status")),
+            events: events(obj.get("events")),
+            remarks: remarks(obj.get("remarks")),
+            entities: entities(obj.get("entities"), &mut warnings),
+            warnings,
+        })),
+    }
+}
+
+/// Parse a document that must be an ip network object; an RDAP error response or another
+/// object class is an [`Error::Input`] saying what it was.
+pub fn parse_ip_network(bytes: &[u8], source_name: &str) -> Result<IpNetwork, Error> {
+    let what = match parse_rdap(bytes, source_name)? {
+        RdapDocument::IpNetwork(n) => return Ok(n),
+        RdapDocument::Error(e) => format!(
+            "RDAP error response {}: {}",
+            e.error_code
+                .map_or_else(|| "?".to_owned(), |c| c.to_string()),
+            e.title.unwrap_or_default()
+        ),
+        RdapDocument::Entity(_) => "an entity, not an ip network".to_owned(),
+        RdapDocument::Other(o) => format!(
+            "object class {:?}, not an ip network",
+            o.object_class_name.unwrap_or_default()
+        ),
+    };
+    Err(Error::Input {
+        source_name: source_name.to_owned(),
+        line: 1,
+        message: what,
+    })
+}
+
+impl IpNetwork {
+    /// The networks this object covers: `cidr0_cidrs` when present, else the CIDR blocks
+    /// that exactly cover `startAddress`..`endAddress` (empty when the range is missing or
+    /// invalid).
+    pub fn networks(&self) -> Vec<IpNet> {
+        if !self.cidrs.is_empty() {
+            return self.cidrs.clone();
+        }
+        match (self.start_address, self.end_address) {
+            (Some(IpAddr::V4(s)), Some(IpAddr::V4(e))) if s <= e => {
+                ipnet::Ipv4Subnets::new(s, e, 0).map(IpNet::V4).collect()
+            }
+            (Some(IpAddr::V6(s)), Some(IpAddr::V6(e))) if s <= e => {
+                ipnet::Ipv6Subnets::new(s, e, 0).map(IpNet::V6).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether `ip` lies in `startAddress`..`endAddress` (or in a `cidr0_cidrs` network when
+    /// the range is missing).
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.start_address, self.end_address, ip) {
+            (Some(IpAddr::V4(s)), Some(IpAddr::V4(e)), IpAddr::V4(i)) => s <= i && i <= e,
+            (Some(IpAddr::V6(s)), Some(IpAddr::V6(e)), IpAddr::V6(i)) => s <= i && i <= e,
+            (Some(_), Some(_), _) => false,
+            _ => self.cidrs.iter().any(|n| n.contains(&ip)),
+        }
+    }
+
+    /// Abuse e-mail addresses, most relevant first (see [`abuse_emails`]).
+    pub fn abuse_emails(&self) -> Vec<ContactEmail> {
+        abuse_emails(&self.entities)
+    }
+
+    /// The first entity with the `registrant` role (shallowest first).
+    pub fn registrant(&self) -> Option<&Entity> {
+        registrant(&self.entities)
+    }
+
+    /// The registrant's organisation name: its jCard `org`, else `fn` (unless a placeholder).
+    pub fn registrant_name(&self) -> Option<&str> {
+        self.registrant().and_then(Entity::organisation_name)
+    }
+
+    /// E-mail addresses of the registrant entity and the entities nested in it (not
+    /// placeholders), in walk order, de-duplicated.
+    pub fn registrant_emails(&self) -> Vec<ContactEmail> {
+        match self.registrant() {
+            Some(r) => emails_in_subtree(r),
+            None => Vec::new(),
+        }
+    }
+
+    /// Every entity, depth first in document order.
+    pub fn walk_entities(&self) -> Vec<EntityVisit<'_>> {
+        walk_entities(&self.entities)
+    }
+}
+
+impl RdapObject {
+    /// Abuse e-mail addresses, most relevant first (see [`abuse_emails`]).
+    pub fn abuse_emails(&self) -> Vec<ContactEmail> {
+        abuse_emails(&self.entities)
+    }
+
+    /// The first entity with the `registrant` role (shallowest first).
+    pub fn registrant(&self) -> Option<&Entity> {
+        registrant(&self.entities)
+    }
+}
+
+impl Entity {
+    /// Whether the entity has `role`.
+    pub fn has_role(&self, role: &Role) -> bool {
+        self.roles.contains(role)
+    }
+
+    /// Its jCard `org`, else `fn`, when not a placeholder.
+    pub fn organisation_name(&self) -> Option<&str> {
+        let card = self.vcard.as_ref()?;
+        card.org
+            .iter()
+            .map(String::as_str)
+            .chain(card.full_name.as_deref())
+            .find(|s| !s.trim().is_empty() && !is_placeholder_text(s))
+    }
+
+    /// Its e-mail addresses that are not placeholders.
+    pub fn emails(&self) -> Vec<&str> {
+        self.vcard
+            .as_ref()
+            .map(|c| {
+                c.emails
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|e| is_plausible_email(e) && !is_placeholder_email(e))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether the entity's contact data is (partly) redacted or a placeholder: a `REDACTED`
+    /// name, a placeholder e-mail address, or the `removed`/`private`/`obscured` status.
+    pub fn is_redacted(&self) -> bool {
+        let status = self.status.iter().any(|s| {
+            let s = s.to_ascii_lowercase();
+            s == "removed" || s == "obscured" || s == "private"
+        });
+        let card = self.vcard.as_ref().is_some_and(|c| {
+            c.full_name.as_deref().is_some_and(is_placeholder_text)
+                || c.org.iter().any(|o| is_placeholder_text(o))
+                || c.emails.iter().any(|e| is_placeholder_email(e))
+        });
+        status || card
+    }
+}
+
+/// Every entity of `entities` and below, depth first in document order.
+pub fn walk_entities(entities: &[Entity]) -> Vec<EntityVisit<'_>> {
+    fn go<'a>(
+        list: &'a [Entity],
+        depth: usize,
+        parent: Option<usize>,
+        out: &mut Vec<EntityVisit<'a>>,
+    ) {
+        for e in list {
+            let me = out.len();
+            out.push(EntityVisit {
+                entity: e,
+                depth,
+                parent,
+            });
+            go(&e.entities, depth + 1, Some(me), out);
+        }
+    }
+    let mut out = Vec::new();
+    go(entities, 0, None, &mut out);
+    out
+}
+
+fn path_of(visits: &[EntityVisit<'_>], mut idx: usize) -> Vec<String> {
+    let mut path = Vec::new();
+    while let Some(v) = visits.get(idx) {
+        path.push(v.entity.handle.clone().unwrap_or_else(|| "?".to_owned()));
+        match v.parent {
+            Some(p) => idx = p,
+            None => break,
+        }
+    }
+    path.reverse();
+    path
+}
+
+/// E-mail addresses of entities with the `abuse` role at any depth, most relevant first:
+/// shallower entities before deeper ones, then document order; de-duplicated
+/// case-insensitively (the first, most relevant occurrence is kept); placeholders and
+/// implausible addresses left out.
+pub fn abuse_emails(entities: &[Entity]) -> Vec<ContactEmail> {
+    emails_with(entities, |e| e.has_role(&Role::Abuse))
+}
+
+/// E-mail addresses of entities that have `role`, ordered and filtered as [`abuse_emails`].
+pub fn emails_by_role(entities: &[Entity], role: &Role) -> Vec<ContactEmail> {
+    emails_with(entities, |e| e.has_role(role))
+}
+
+fn emails_with(entities: &[Entity], pick: impl Fn(&Entity) -> bool) -> Vec<ContactEmail> {
+    let visits = walk_entities(entities);
+    let mut order: Vec<usize> = (0..visits.len()).collect();
+    order.sort_by_key(|i| visits.get(*i).map_or(usize::MAX, |v| v.depth));
+    let mut out: Vec<ContactEmail> = Vec::new();
+    for i in order {
+        let Some(v) = visits.get(i) else { continue };
+        if !pick(v.entity) {
+            continue;
+        }
+        for email in v.entity.emails() {
+            if out.iter().any(|c| c.address.eq_ignore_ascii_case(email)) {
+                continue;
+            }
+            out.push(ContactEmail {
+                address: email.to_owned(),
+                path: path_of(&visits, i),
+                roles: v.entity.roles.clone(),
+                depth: v.depth,
+            });
+        }
+    }
+    out
+}
+
+fn emails_in_subtree(root: &Entity) -> Vec<ContactEmail> {
+    let list = std::slice::from_ref(root);
+    emails_with(list, |_| true)
+}
+
+fn registrant(entities: &[Entity]) -> Option<&Entity> {
+    let visits = walk_entities(entities);
+    visits
+        .iter()
+        .filter(|v| v.entity.has_role(&Role::Registrant))
+        .min_by_key(|v| v.depth)
+        .map(|v| v.entity)
+}
+
+/// Whether `text` is placeholder or redaction text (`REDACTED`, `REDACTED FOR PRIVACY`,
+/// `Data Protected`, `Not Disclosed`, `Withheld`, ...), case-insensitive.
+pub fn is_placeholder_text(text: &str) -> bool {
+    let t = text.trim().to_ascii_lowercase();
+    const MARKERS: &[&str] = &[
+        "redacted",
+        "data protected",
+        "not disclosed",
+        "withheld",
+        "privacy service",
+        "gdpr masked",
+        "please query the rdds",
+        "dummy",
+    ];
+    MARKERS.iter().any(|m| t.contains(m))
+}
+
+/// Whether `email` is a known placeholder address that must never be used as a contact
+/// (RIPE's dummified `unread@ripe.net`, `redacted`/`noreply` mailboxes, `.invalid` domains).
+pub fn is_placeholder_email(email: &str) -> bool {
+    let e = email.trim().to_ascii_lowercase();
+    let (local, domain) = e.rsplit_once('@').unwrap_or((e.as_str(), ""));
+    e == "unread@ripe.net"
+        || local.contains("redacted")
+        || local == "noreply"
+        || local == "no-reply"
+        || domain.ends_with(".invalid")
+        || domain == "invalid"
+        || domain.is_empty()
+        || is_placeholder_text(&e)
+}
+
+/// A light plausibility check: one `@`, a non-empty local part, a domain with a dot, no
+/// whitespace or angle brackets.
+pub fn is_plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !local.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c.is_control())
+}
+
+// ---- extraction from serde_json values -----------------------------------------------------
+
+fn opt_string(obj: &Map<String, Value>, key: &str) -> Option<String> {
+    match obj.get(key) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A string or an array of strings (other members ignored).
+fn string_list(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn ip_network(obj: &Map<String, Value>, warnings: &mut Vec<String>) -> IpNetwork {
+    let addr = |key: &str, warnings: &mut Vec<String>| -> Option<IpAddr> {
+        let s = obj.get(key)?.as_str()?;
+        match s.trim().parse() {
+            Ok(ip) => Some(ip),
+            Err(_) => {
+                warnings.push(format!("{key}: {s:?} is not an IP address"));
+                None
+            }
+        }
+    };
+    let start_address = addr("startAddress", warnings);
+    let end_address = addr("endAddress", warnings);
+    if let (Some(s), Some(e)) = (start_address, end_address)
+        && (s.is_ipv4() != e.is_ipv4() || s > e)
+    {
+        warnings.push("startAddress and endAddress do not form a range".to_owned());
+    }
+    let ip_version = match obj.get("ipVersion").and_then(Value::as_str) {
+        Some("v4") => Some(4),
+        Some("v6") => Some(6),
+        Some(other) => {
+            warnings.push(format!("ipVersion: unknown value {other:?}"));
+            None
+        }
+        None => None,
+    };
+    let mut cidrs = Vec::new();
+    if let Some(list) = obj.get("cidr0_cidrs").and_then(Value::as_array) {
+        for c in list {
+            match cidr(c) {
+                Some(net) => cidrs.push(net),
+                None => warnings.push(format!("cidr0_cidrs: unusable entry {c}")),
+            }
+        }
+    }
+    let origin_autnums = obj
+        .get("arin_originas0_originautnums")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_u64().and_then(|n| u32::try_from(n).ok()))
+                .collect()
+        })
+        .unwrap_or_default();
+    IpNetwork {
+        handle: opt_string(obj, "handle"),
+        start_address,
+        end_address,
+        ip_version,
+        name: opt_string(obj, "name"),
+        network_type: opt_string(obj, "type"),
+        country: opt_string(obj, "country"),
+        parent_handle: opt_string(obj, "parentHandle"),
+        status: string_list(obj.get("status")),
+        cidrs,
+        origin_autnums,
+        port43: opt_string(obj, "port43"),
+        events: events(obj.get("events")),
+        remarks: remarks(obj.get("remarks")),
+        entities: entities(obj.get("entities"), warnings),
+        redacted: redacted(obj.get("redacted")),
+        warnings: std::mem::take(warnings),
+    }
+}
+
+fn cidr(v: &Value) -> Option<IpNet> {
+    let o = v.as_object()?;
+    let len = o.get("length").and_then(|l| {
+        l.as_u64()
+            .or_else(|| l.as_str().and_then(|s| s.trim().parse().ok()))
+    })?;
+    let len = u8::try_from(len).ok()?;
+    let prefix: IpAddr = match (o.get("v4prefix"), o.get("v6prefix")) {
+        (Some(Value::String(s)), _) => s.trim().parse().ok().filter(IpAddr::is_ipv4)?,
+        (_, Some(Value::String(s))) => s.trim().parse().ok().filter(IpAddr::is_ipv6)?,
+        _ => return None,
+    };
+    IpNet::new(prefix, len).ok().map(|n| n.trunc())
+}
+
+fn redacted(v: Option<&Value>) -> Vec<String> {
+    let Some(list) = v.and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|r| {
+            let name = r.get("name")?;
+            name.get("description")
+                .or_else(|| name.get("type"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+fn events(v: Option<&Value>) -> Vec<Event> {
+    let Some(list) = v.and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|e| {
+            let action = e.get("eventAction")?.as_str()?.to_owned();
+            let date_text = e
+                .get("eventDate")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let date = date_text
+                .as_deref()
+                .and_then(|d| DateTime::parse_from_rfc3339(d.trim()).ok())
+                .map(|d| d.with_timezone(&Utc));
+            Some(Event {
+                action,
+                date_text,
+                date,
+            })
+        })
+        .collect()
+}
+
+fn remarks(v: Option<&Value>) -> Vec<Remark> {
+    let Some(list) = v.and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|r| {
+            let o = r.as_object()?;
+            Some(Remark {
+                title: opt_string(o, "title"),
+                kind: opt_string(o, "type"),
+                description: string_list(o.get("description")),
+            })
+        })
+        .collect()
+}
+
+fn entities(v: Option<&Value>, warnings: &mut Vec<String>) -> Vec<Entity> {
+    match v {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(list)) => list
+            .iter()
+            .filter_map(|e| match e.as_object() {
+                Some(o) => Some(entity(o, warnings)),
+                None => {
+                    warnings.push("entities: an entry is not an object".to_owned());
+                    None
+                }
+            })
+            .collect(),
+        Some(_) => {
+            warnings.push("entities is not an array".to_owned());
+            Vec::new()
+        }
+    }
+}
+
+fn entity(o: &Map<String, Value>, warnings: &mut Vec<String>) -> Entity {
+    let roles = string_list(o.get("roles"))
+        .iter()
+        .map(|r| Role::from_name(r))
+        .collect();
+    let vcard = o.get("vcardArray").and_then(|v| {
+        let card = parse_jcard(v);
+        if card.is_none() {
+            warnings.push(format!(
+                "entity {}: vcardArray is not a jCard",
+                opt_string(o, "handle").unwrap_or_else(|| "?".to_owned())
+            ));
+        }
+        card
+    });
+    Entity {
+        handle: opt_string(o, "handle"),
+        roles,
+        vcard,
+        status: string_list(o.get("status")),
+        events: events(o.get("events")),
+        remarks: remarks(o.get("remarks")),
+        entities: entities(o.get("entities"), warnings),
+    }
+}
+
+/// Parse a jCard (`["vcard", [[name, params, type, value...], ...]]`), tolerating odd shapes:
+/// property names in any case, values as strings, numbers or (nested) arrays, several values
+/// after the type, a missing `"vcard"` tag. `None` when no property list can be found.
+pub fn parse_jcard(v: &Value) -> Option<VCard> {
+    let arr = v.as_array()?;
+    let props = match (arr.first(), arr.get(1)) {
+        (Some(Value::String(tag)), Some(Value::Array(p))) if tag.eq_ignore_ascii_case("vcard") => p,
+        (Some(Value::Array(_)), _) => arr,
+        _ => return None,
+    };
+    let mut card = VCard::default();
+    for prop in props {
+        let Some(p) = prop.as_array() else { continue };
+        let Some(name) = p.first().and_then(Value::as_str) else {
+            continue;
+        };
+        let params = p.get(1).and_then(Value::as_object);
+        let values: Vec<String> = p
+            .iter()
+            .skip(3)
+            .map(flatten_value)
+            .filter(|s| !s.is_empty())
+            .collect();
+        match name.to_ascii_lowercase().as_str() {
+            "fn" if card.full_name.is_none() => {
+                card.full_name = values.into_iter().next();
+            }
+            "kind" if card.kind.is_none() => {
+                card.kind = values.into_iter().next().map(|k| k.to_ascii_lowercase());
+            }
+            "org" => card.org.extend(values),
+            "email" => {
+                for v in values {
+                    let v = v.trim();
+                    let v = v
+                        .strip_prefix("mailto:")
+                        .or_else(|| v.strip_prefix("MAILTO:"))
+                        .unwrap_or(v);
+                    // Some registries put several addresses in one value.
+                    for part in v.split([',', ';', ' ']).filter(|s| !s.is_empty()) {
+                        card.emails.push(part.to_owned());
+                    }
+                }
+            }
+            "adr" => {
+                let label = params
+                    .and_then(|m| m.get("label"))
+                    .and_then(Value::as_str)
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty());
+                match label {
+                    Some(l) => card.addresses.push(l.to_owned()),
+                    None => {
+                        let joined = values.join(", ");
+                        if !joined.is_empty() {
+                            card.addresses.push(joined);
+                        }
+                    }
+                }
+            }
+            "tel" => card.phones.extend(
+                values
+                    .into_iter()
+                    .map(|t| t.strip_prefix("tel:").map(str::to_owned).unwrap_or(t)),
+            ),
+            "url" => card.urls.extend(values),
+            _ => {}
+        }
+    }
+    Some(card)
+}
+
+/// A jCard value as text: strings as they are, numbers printed, arrays flattened with `, `
+/// (empty components dropped).
+fn flatten_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.trim().to_owned(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Array(a) => a
+            .iter()
+            .map(flatten_value)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Null | Value::Object(_) => String::new(),
+    }
+}
