@@ -18,6 +18,88 @@ pub enum Error {
         message: String,
     },
     // --- rpsl / index variants below (owned by the registry helper) ---
+    /// An RPSL/WHOIS line longer than [`crate::rpsl::limits::MAX_LINE_BYTES`]; the object that
+    /// holds it is skipped.
+    #[error("{source_name}:{line}: line of {len} bytes exceeds the maximum of {max}")]
+    RpslLineTooLong {
+        /// File name or other description of the input.
+        source_name: String,
+        /// 1-based line number of the long line.
+        line: usize,
+        /// The cap.
+        max: usize,
+        /// The actual length in bytes.
+        len: usize,
+    },
+    /// An RPSL object with more lines than [`crate::rpsl::limits::MAX_OBJECT_LINES`]; skipped.
+    #[error("{source_name}:{line}: object has more than {max} lines")]
+    RpslObjectTooManyLines {
+        /// File name or other description of the input.
+        source_name: String,
+        /// 1-based line number where the object starts.
+        line: usize,
+        /// The cap.
+        max: usize,
+    },
+    /// An RPSL object larger than [`crate::rpsl::limits::MAX_OBJECT_BYTES`]; skipped.
+    #[error("{source_name}:{line}: object is larger than {max} bytes")]
+    RpslObjectTooLarge {
+        /// File name or other description of the input.
+        source_name: String,
+        /// 1-based line number where the object starts.
+        line: usize,
+        /// The cap.
+        max: usize,
+    },
+    /// An attribute value (continuation lines joined) longer than
+    /// [`crate::rpsl::limits::MAX_VALUE_BYTES`]; the object is skipped.
+    #[error("{source_name}:{line}: value of '{attribute}' is {len} bytes, over the maximum of {max}")]
+    RpslValueTooLong {
+        /// File name or other description of the input.
+        source_name: String,
+        /// 1-based line number of the attribute.
+        line: usize,
+        /// The attribute name.
+        attribute: String,
+        /// The cap.
+        max: usize,
+        /// The actual length in bytes.
+        len: usize,
+    },
+    /// A line that is neither an attribute, a continuation nor a comment; the object is skipped.
+    #[error("{source_name}:{line}: broken line: {message}")]
+    RpslSyntax {
+        /// File name or other description of the input.
+        source_name: String,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A syntactically fine object that cannot be used (bad primary key, missing required
+    /// attribute, range with start after end, unparsable address); skipped.
+    #[error("{source_name}:{line}: unusable {class} object: {message}")]
+    RpslObject {
+        /// File name or other description of the input.
+        source_name: String,
+        /// 1-based line number where the object starts.
+        line: usize,
+        /// The object class (first attribute name), e.g. `inetnum`.
+        class: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Reading the input failed (I/O or a corrupt gzip stream); iteration stops.
+    #[error("{source_name}:{line}: read error: {error}")]
+    RpslRead {
+        /// File name or other description of the input.
+        source_name: String,
+        /// 1-based line number reached when the error happened.
+        line: usize,
+        /// The underlying error.
+        #[source]
+        error: std::io::Error,
+    },
 
     // --- rdap / ptr / rdns / cert variants below (owned by the evidence helper) ---
     /// A JSON document (an RDAP response) that is not valid JSON, with serde_json's position.

@@ -1,0 +1,857 @@
+//! The registry index: for any IPv4 or IPv6 address, the covering registry networks, most
+//! specific first, each with its organisation, resolved abuse mailbox and irt.
+//!
+//! Build it from [`crate::rpsl::Object`]s with an [`IndexBuilder`] (objects with the same
+//! [`crate::rpsl::ObjectKey`] count once), then ask [`RegistryIndex::lookup`].
+//!
+//! * Ranges are exact: an `inetnum` that is not CIDR aligned (`192.0.2.10 - 192.0.2.45`) covers
+//!   exactly its addresses. Order is by range size (smaller first); equal sizes by later start.
+//!   Less specific networks follow in the same list, so a caller can compare an assignment with
+//!   its parent allocation (status, organisation).
+//! * Placeholder networks (see [`placeholder`]) are flagged and skipped by
+//!   [`RegistryIndex::lookup`]; [`RegistryIndex::lookup_all`] shows them for diagnostics.
+//! * The abuse mailbox of a network ([`NetworkView::abuse`]) is resolved in this order:
+//!   its `abuse-c` role/person `abuse-mailbox` (or, for LACNIC persons, their `e-mail`); a
+//!   mailbox on the network itself (ARIN `RAbuseEmail`); its organisation's `abuse-c` or
+//!   `abuse-mailbox` (ARIN `OrgAbuseEmail`); the RIPE `% Abuse contact` comment for exactly its
+//!   range; its `mnt-irt`'s `abuse-mailbox`. [`AbuseContact::via`] says which.
+//! * [`RegistryIndex::origin_abuse`] resolves route objects → origin AS → `aut-num` abuse for an
+//!   "asn-abuse" fallback.
+//!
+//! Lookup is a binary search over elementary segments (a /16 table narrows IPv4 searches), with
+//! no allocation.
+
+pub mod placeholder;
+mod ranges;
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+use crate::rpsl::{
+    AbuseComment, AutNum, Contact, IpRange, Irt, Network, NetworkKind, Object, ObjectKey,
+    Organisation, Referral, Route, Source,
+};
+pub use placeholder::{PlaceholderReason, placeholder_reason};
+use ranges::{Covering, RangeTable};
+
+/// Where a resolved abuse mailbox came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AbuseVia {
+    /// The network's `abuse-c` role/person `abuse-mailbox`.
+    AbuseC,
+    /// The network's `abuse-c` person/role `e-mail` (LACNIC: abuse-c points to a person without
+    /// `abuse-mailbox`).
+    AbuseCEmail,
+    /// An `abuse-mailbox` written on the network itself.
+    NetworkAbuseMailbox,
+    /// ARIN `RAbuseEmail` (the resource's own abuse POC).
+    ArinResourceAbuse,
+    /// The network's organisation's `abuse-c` role `abuse-mailbox`.
+    OrgAbuseC,
+    /// The organisation's own `abuse-mailbox`.
+    OrgAbuseMailbox,
+    /// ARIN `OrgAbuseEmail`.
+    ArinOrgAbuse,
+    /// RIPE's `% Abuse contact for 'RANGE' is 'ADDR'` comment for exactly this range.
+    AbuseComment,
+    /// The network's `mnt-irt` irt `abuse-mailbox`.
+    Irt,
+    /// An `aut-num`'s `abuse-c`.
+    AutNumAbuseC,
+    /// An `aut-num`'s organisation's abuse contact.
+    AutNumOrg,
+}
+
+impl AbuseVia {
+    /// Stable lower-case code (`abuse-c`, `org-abuse-c`, `arin-org-abuse`, `abuse-comment`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AbuseC => "abuse-c",
+            Self::AbuseCEmail => "abuse-c-email",
+            Self::NetworkAbuseMailbox => "network-abuse-mailbox",
+            Self::ArinResourceAbuse => "arin-resource-abuse",
+            Self::OrgAbuseC => "org-abuse-c",
+            Self::OrgAbuseMailbox => "org-abuse-mailbox",
+            Self::ArinOrgAbuse => "arin-org-abuse",
+            Self::AbuseComment => "abuse-comment",
+            Self::Irt => "irt",
+            Self::AutNumAbuseC => "aut-num-abuse-c",
+            Self::AutNumOrg => "aut-num-org",
+        }
+    }
+}
+
+/// A resolved abuse mailbox and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AbuseContact<'a> {
+    /// The bare address.
+    pub mailbox: &'a str,
+    /// How it was found.
+    pub via: AbuseVia,
+    /// Handle of the object that holds it (role `nic-hdl`, organisation, irt, network).
+    pub handle: Option<&'a str>,
+    /// Source of the object that holds it.
+    pub source: &'a Source,
+}
+
+/// Counts of what went into the index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct IndexStats {
+    /// Networks (IPv4 and IPv6), placeholders included.
+    pub networks: usize,
+    /// Networks flagged as placeholders.
+    pub placeholders: usize,
+    /// Organisations.
+    pub organisations: usize,
+    /// Roles, persons and unattached ARIN POCs.
+    pub contacts: usize,
+    /// irt objects.
+    pub irts: usize,
+    /// aut-num objects.
+    pub aut_nums: usize,
+    /// route and route6 objects.
+    pub routes: usize,
+    /// `% Abuse contact` comments (one per range).
+    pub abuse_comments: usize,
+    /// mntner objects seen (not stored).
+    pub mntners: usize,
+    /// Objects dropped because an object with the same key was already added.
+    pub duplicates: usize,
+    /// Elementary segments of the lookup structure (IPv4 + IPv6).
+    pub segments: usize,
+}
+
+/// Collects objects for a [`RegistryIndex`].
+#[derive(Debug, Default)]
+pub struct IndexBuilder {
+    seen: HashMap<ObjectKey, (Slot, u32)>,
+    networks: Vec<Network>,
+    orgs: Vec<Organisation>,
+    contacts: Vec<Contact>,
+    irts: Vec<Irt>,
+    aut_nums: Vec<AutNum>,
+    routes: Vec<Route>,
+    comments: Vec<AbuseComment>,
+    referrals: Vec<Referral>,
+    mntners: usize,
+    duplicates: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Network,
+    Org,
+    Contact,
+    Irt,
+    AutNum,
+    Route,
+    Comment,
+    Other,
+}
+
+fn push_index<T>(v: &mut Vec<T>, x: T) -> u32 {
+    v.push(x);
+    u32::try_from(v.len() - 1).unwrap_or(u32::MAX)
+}
+
+impl IndexBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one object. Returns `false` when an object with the same key was already added: the
+    /// first one is kept, unless it was dummified by the registry and the new one is not (a
+    /// saved answer's full role after the dump's dummified one), in which case it is replaced.
+    pub fn add(&mut self, object: Object) -> bool {
+        let key = object.key();
+        if let Some(&(slot, at)) = self.seen.get(&key) {
+            self.duplicates += 1;
+            let at = at as usize;
+            match (slot, object) {
+                (Slot::Network, Object::Network(n)) => {
+                    if let Some(old) = self.networks.get_mut(at) {
+                        if old.dummified && !n.dummified {
+                            *old = n;
+                        }
+                    }
+                }
+                (Slot::Org, Object::Organisation(o)) => {
+                    if let Some(old) = self.orgs.get_mut(at) {
+                        if old.dummified && !o.dummified {
+                            *old = o;
+                        }
+                    }
+                }
+                (Slot::Contact, Object::Contact(c)) => {
+                    if let Some(old) = self.contacts.get_mut(at) {
+                        if (old.dummified && !c.dummified)
+                            || (old.abuse_mailbox.is_none() && c.abuse_mailbox.is_some())
+                        {
+                            *old = c;
+                        }
+                    }
+                }
+                (Slot::Comment, Object::AbuseComment(c)) => {
+                    if let Some(old) = self.comments.get_mut(at) {
+                        if old.mailbox.is_none() && c.mailbox.is_some() {
+                            *old = c;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            return false;
+        }
+        let entry = match object {
+            Object::Network(n) => (Slot::Network, push_index(&mut self.networks, n)),
+            Object::Organisation(o) => (Slot::Org, push_index(&mut self.orgs, o)),
+            Object::Contact(c) => (Slot::Contact, push_index(&mut self.contacts, c)),
+            Object::Irt(i) => (Slot::Irt, push_index(&mut self.irts, i)),
+            Object::AutNum(a) => (Slot::AutNum, push_index(&mut self.aut_nums, a)),
+            Object::Route(r) => (Slot::Route, push_index(&mut self.routes, r)),
+            Object::AbuseComment(c) => (Slot::Comment, push_index(&mut self.comments, c)),
+            Object::Referral(r) => (Slot::Other, push_index(&mut self.referrals, r)),
+            Object::Mntner(_) => {
+                self.mntners += 1;
+                (Slot::Other, 0)
+            }
+        };
+        self.seen.insert(key, entry);
+        true
+    }
+
+    /// Objects with equal keys that were dropped so far.
+    pub fn duplicates(&self) -> usize {
+        self.duplicates
+    }
+
+    /// Builds the index.
+    pub fn build(self) -> RegistryIndex {
+        let Self {
+            seen,
+            mut networks,
+            orgs,
+            contacts,
+            irts,
+            aut_nums,
+            mut routes,
+            comments,
+            referrals,
+            mntners,
+            duplicates,
+        } = self;
+        drop(seen);
+        // IPv4 first, then IPv6, so table ids map to positions with one offset.
+        networks.sort_by_key(|n| !n.range.is_ipv4());
+        let n4 = networks.iter().take_while(|n| n.range.is_ipv4()).count();
+        let v4: Vec<(u32, u32)> = networks
+            .get(..n4)
+            .unwrap_or_default()
+            .iter()
+            .map(|n| (v4_key(n.range.start()), v4_key(n.range.end())))
+            .collect();
+        let v6: Vec<(u128, u128)> = networks
+            .get(n4..)
+            .unwrap_or_default()
+            .iter()
+            .map(|n| (v6_key(n.range.start()), v6_key(n.range.end())))
+            .collect();
+        let t4 = RangeTable::build(&v4);
+        let t6 = RangeTable::build(&v6);
+        let placeholders: Vec<Option<PlaceholderReason>> =
+            networks.iter().map(placeholder_reason).collect();
+
+        routes.sort_by_key(|r| matches!(r.prefix, IpNet::V6(_)));
+        let r4 = routes
+            .iter()
+            .take_while(|r| matches!(r.prefix, IpNet::V4(_)))
+            .count();
+        let rv4: Vec<(u32, u32)> = routes
+            .get(..r4)
+            .unwrap_or_default()
+            .iter()
+            .map(|r| (v4_key(r.prefix.network()), v4_key(r.prefix.broadcast())))
+            .collect();
+        let rv6: Vec<(u128, u128)> = routes
+            .get(r4..)
+            .unwrap_or_default()
+            .iter()
+            .map(|r| (v6_key(r.prefix.network()), v6_key(r.prefix.broadcast())))
+            .collect();
+        let rt4 = RangeTable::build(&rv4);
+        let rt6 = RangeTable::build(&rv6);
+
+        let by_handle = |it: &mut dyn Iterator<Item = &str>| -> HashMap<String, u32> {
+            let mut m = HashMap::new();
+            for (i, h) in it.enumerate() {
+                m.entry(h.to_ascii_uppercase())
+                    .or_insert(u32::try_from(i).unwrap_or(u32::MAX));
+            }
+            m
+        };
+        let org_by = by_handle(&mut orgs.iter().map(|o| o.handle.as_str()));
+        let contact_by = by_handle(&mut contacts.iter().map(|c| c.nic_hdl.as_str()));
+        let irt_by = by_handle(&mut irts.iter().map(|i| i.handle.as_str()));
+        let aut_num_by: HashMap<u32, u32> = aut_nums
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.asn, u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        let comment_by: HashMap<IpRange, u32> = comments
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.range, u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        let stats = IndexStats {
+            networks: networks.len(),
+            placeholders: placeholders.iter().filter(|p| p.is_some()).count(),
+            organisations: orgs.len(),
+            contacts: contacts.len(),
+            irts: irts.len(),
+            aut_nums: aut_nums.len(),
+            routes: routes.len(),
+            abuse_comments: comments.len(),
+            mntners,
+            duplicates,
+            segments: t4.segments() + t6.segments(),
+        };
+        RegistryIndex {
+            networks,
+            n4: u32::try_from(n4).unwrap_or(u32::MAX),
+            placeholders,
+            t4,
+            t6,
+            routes,
+            r4: u32::try_from(r4).unwrap_or(u32::MAX),
+            rt4,
+            rt6,
+            orgs,
+            org_by,
+            contacts,
+            contact_by,
+            irts,
+            irt_by,
+            aut_nums,
+            aut_num_by,
+            comments,
+            comment_by,
+            referrals,
+            stats,
+        }
+    }
+}
+
+impl Extend<Object> for IndexBuilder {
+    fn extend<I: IntoIterator<Item = Object>>(&mut self, iter: I) {
+        for o in iter {
+            self.add(o);
+        }
+    }
+}
+
+impl FromIterator<Object> for RegistryIndex {
+    fn from_iter<I: IntoIterator<Item = Object>>(iter: I) -> Self {
+        let mut b = IndexBuilder::new();
+        b.extend(iter);
+        b.build()
+    }
+}
+
+fn v4_key(ip: IpAddr) -> u32 {
+    match ip {
+        IpAddr::V4(a) => u32::from(a),
+        IpAddr::V6(_) => 0,
+    }
+}
+
+fn v6_key(ip: IpAddr) -> u128 {
+    match ip {
+        IpAddr::V6(a) => u128::from(a),
+        IpAddr::V4(_) => 0,
+    }
+}
+
+/// The registry index: networks, organisations, contacts, irts, aut-nums and routes, with an
+/// exact most-specific-first lookup. Immutable and `Sync`: share it between threads.
+#[derive(Debug)]
+pub struct RegistryIndex {
+    networks: Vec<Network>,
+    n4: u32,
+    placeholders: Vec<Option<PlaceholderReason>>,
+    t4: RangeTable<u32>,
+    t6: RangeTable<u128>,
+    routes: Vec<Route>,
+    r4: u32,
+    rt4: RangeTable<u32>,
+    rt6: RangeTable<u128>,
+    orgs: Vec<Organisation>,
+    org_by: HashMap<String, u32>,
+    contacts: Vec<Contact>,
+    contact_by: HashMap<String, u32>,
+    irts: Vec<Irt>,
+    irt_by: HashMap<String, u32>,
+    aut_nums: Vec<AutNum>,
+    aut_num_by: HashMap<u32, u32>,
+    comments: Vec<AbuseComment>,
+    comment_by: HashMap<IpRange, u32>,
+    referrals: Vec<Referral>,
+    stats: IndexStats,
+}
+
+impl RegistryIndex {
+    /// An index of `objects` (same as collecting them through an [`IndexBuilder`]).
+    pub fn from_objects(objects: impl IntoIterator<Item = Object>) -> Self {
+        objects.into_iter().collect()
+    }
+
+    /// The networks covering `ip`, most specific first, placeholders left out.
+    pub fn lookup(&self, ip: IpAddr) -> Lookup<'_> {
+        self.covering(ip, false)
+    }
+
+    /// The networks covering `ip`, most specific first, placeholders included (for diagnostics;
+    /// see [`NetworkView::placeholder`]).
+    pub fn lookup_all(&self, ip: IpAddr) -> Lookup<'_> {
+        self.covering(ip, true)
+    }
+
+    /// The most specific non-placeholder network covering `ip`.
+    pub fn most_specific(&self, ip: IpAddr) -> Option<NetworkView<'_>> {
+        self.lookup(ip).next()
+    }
+
+    /// The most specific non-placeholder network covering `ip` that has a resolved abuse
+    /// mailbox, with that mailbox (a customer assignment without its own falls back to its
+    /// parent allocation's).
+    pub fn abuse_for(&self, ip: IpAddr) -> Option<(NetworkView<'_>, AbuseContact<'_>)> {
+        self.lookup(ip).find_map(|n| n.abuse().map(|a| (n, a)))
+    }
+
+    fn covering(&self, ip: IpAddr, placeholders: bool) -> Lookup<'_> {
+        let (covering, offset) = match ip {
+            IpAddr::V4(a) => (self.t4.covering(u32::from(a)), 0),
+            IpAddr::V6(a) => (self.t6.covering(u128::from(a)), self.n4),
+        };
+        Lookup {
+            index: self,
+            covering,
+            offset,
+            placeholders,
+        }
+    }
+
+    /// Route/route6 objects covering `ip`, most specific first.
+    pub fn routes(&self, ip: IpAddr) -> impl Iterator<Item = &Route> + '_ {
+        let (covering, offset) = match ip {
+            IpAddr::V4(a) => (self.rt4.covering(u32::from(a)), 0),
+            IpAddr::V6(a) => (self.rt6.covering(u128::from(a)), self.r4),
+        };
+        covering.filter_map(move |id| self.routes.get((id + offset) as usize))
+    }
+
+    /// The "asn-abuse" fallback: for the most specific route objects covering `ip`, the origin
+    /// AS's `aut-num` abuse contact (its `abuse-c`, else its organisation's).
+    pub fn origin_abuse(&self, ip: IpAddr) -> Option<OriginAbuse<'_>> {
+        self.routes(ip).find_map(|route| {
+            let aut_num = self.aut_num(route.origin)?;
+            let abuse = self.aut_num_abuse(aut_num)?;
+            Some(OriginAbuse {
+                route,
+                aut_num,
+                abuse,
+            })
+        })
+    }
+
+    /// The `aut-num` object of `asn`.
+    pub fn aut_num(&self, asn: u32) -> Option<&AutNum> {
+        self.aut_num_by
+            .get(&asn)
+            .and_then(|&i| self.aut_nums.get(i as usize))
+    }
+
+    /// The abuse contact of an `aut-num`: its `abuse-c`, else its organisation's.
+    pub fn aut_num_abuse<'a>(&'a self, a: &'a AutNum) -> Option<AbuseContact<'a>> {
+        for h in &a.abuse_c {
+            if let Some(c) = self.contact(h) {
+                if let Some(m) = &c.abuse_mailbox {
+                    return Some(contact_abuse(c, m, AbuseVia::AutNumAbuseC));
+                }
+            }
+        }
+        let org = self.organisation(a.org.as_deref()?)?;
+        self.org_abuse(org).map(|x| AbuseContact {
+            via: AbuseVia::AutNumOrg,
+            ..x
+        })
+    }
+
+    /// The organisation with `handle` (case-insensitive).
+    pub fn organisation(&self, handle: &str) -> Option<&Organisation> {
+        get_by(&self.org_by, &self.orgs, handle)
+    }
+
+    /// The role/person/ARIN POC with `nic_hdl` (case-insensitive).
+    pub fn contact(&self, nic_hdl: &str) -> Option<&Contact> {
+        get_by(&self.contact_by, &self.contacts, nic_hdl)
+    }
+
+    /// The irt with `handle` (case-insensitive).
+    pub fn irt(&self, handle: &str) -> Option<&Irt> {
+        get_by(&self.irt_by, &self.irts, handle)
+    }
+
+    /// The `% Abuse contact` comment for exactly `range`.
+    pub fn abuse_comment(&self, range: &IpRange) -> Option<&AbuseComment> {
+        self.comment_by
+            .get(range)
+            .and_then(|&i| self.comments.get(i as usize))
+    }
+
+    /// IANA referrals seen.
+    pub fn referrals(&self) -> &[Referral] {
+        &self.referrals
+    }
+
+    /// Every network (IPv4 first), placeholders included.
+    pub fn networks(&self) -> impl Iterator<Item = NetworkView<'_>> + '_ {
+        (0..self.networks.len()).map(move |i| NetworkView {
+            index: self,
+            id: u32::try_from(i).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// What went into the index.
+    pub fn stats(&self) -> &IndexStats {
+        &self.stats
+    }
+
+    /// Heap bytes of the lookup structures alone (segments, chains), without the objects.
+    pub fn lookup_structure_bytes(&self) -> usize {
+        self.t4.heap_bytes() + self.t6.heap_bytes() + self.rt4.heap_bytes() + self.rt6.heap_bytes()
+    }
+
+    /// An organisation's abuse contact: its `abuse-c` role's `abuse-mailbox`, else its own
+    /// `abuse-mailbox` (ARIN `OrgAbuseEmail`).
+    pub fn org_abuse<'a>(&'a self, org: &'a Organisation) -> Option<AbuseContact<'a>> {
+        if let Some(c) = org.abuse_c.as_deref().and_then(|h| self.contact(h)) {
+            if let Some(m) = &c.abuse_mailbox {
+                return Some(contact_abuse(c, m, AbuseVia::OrgAbuseC));
+            }
+        }
+        let m = org.abuse_mailbox.as_deref()?;
+        let via = if org.source_db.as_deref() == Some("ARIN") {
+            AbuseVia::ArinOrgAbuse
+        } else {
+            AbuseVia::OrgAbuseMailbox
+        };
+        Some(AbuseContact {
+            mailbox: m,
+            via,
+            handle: Some(&org.handle),
+            source: &org.source,
+        })
+    }
+}
+
+fn contact_abuse<'a>(c: &'a Contact, mailbox: &'a str, via: AbuseVia) -> AbuseContact<'a> {
+    AbuseContact {
+        mailbox,
+        via,
+        handle: Some(&c.nic_hdl),
+        source: &c.source,
+    }
+}
+
+fn get_by<'a, T>(map: &HashMap<String, u32>, v: &'a [T], handle: &str) -> Option<&'a T> {
+    let handle = handle.trim();
+    let i = match map.get(handle) {
+        Some(i) => *i,
+        None => *map.get(&handle.to_ascii_uppercase())?,
+    };
+    v.get(i as usize)
+}
+
+/// A route object and the origin AS's abuse contact, from [`RegistryIndex::origin_abuse`].
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct OriginAbuse<'a> {
+    /// The covering route object.
+    pub route: &'a Route,
+    /// The origin's aut-num.
+    pub aut_num: &'a AutNum,
+    /// Its abuse contact.
+    pub abuse: AbuseContact<'a>,
+}
+
+/// The networks covering one address, most specific first (an iterator of [`NetworkView`]).
+#[derive(Debug, Clone)]
+pub struct Lookup<'a> {
+    index: &'a RegistryIndex,
+    covering: Covering<'a>,
+    offset: u32,
+    placeholders: bool,
+}
+
+impl<'a> Iterator for Lookup<'a> {
+    type Item = NetworkView<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<NetworkView<'a>> {
+        loop {
+            let id = self.covering.next()? + self.offset;
+            let placeholder = self
+                .index
+                .placeholders
+                .get(id as usize)
+                .copied()
+                .flatten()
+                .is_some();
+            if self.placeholders || !placeholder {
+                return Some(NetworkView {
+                    index: self.index,
+                    id,
+                });
+            }
+        }
+    }
+}
+
+/// One network in the index, with its organisation, abuse contact and irt resolved on demand.
+#[derive(Debug, Clone, Copy)]
+pub struct NetworkView<'a> {
+    index: &'a RegistryIndex,
+    id: u32,
+}
+
+impl<'a> NetworkView<'a> {
+    /// The network object with every parsed attribute.
+    pub fn network(&self) -> &'a Network {
+        // `id` always comes from the index's own tables.
+        match self.index.networks.get(self.id as usize) {
+            Some(n) => n,
+            None => unreachable_network(),
+        }
+    }
+
+    /// The exact range.
+    pub fn range(&self) -> IpRange {
+        self.network().range
+    }
+
+    /// The range's exact CIDR decomposition.
+    pub fn cidrs(&self) -> Vec<IpNet> {
+        self.network().range.cidrs()
+    }
+
+    /// Record kind (inetnum, inet6num, ARIN).
+    pub fn kind(&self) -> NetworkKind {
+        self.network().kind
+    }
+
+    /// `netname`.
+    pub fn netname(&self) -> Option<&'a str> {
+        self.network().netname.as_deref()
+    }
+
+    /// Primary key / ARIN `NetHandle`.
+    pub fn handle(&self) -> &'a str {
+        &self.network().handle
+    }
+
+    /// `status` / ARIN `NetType`, as written.
+    pub fn status(&self) -> Option<&'a str> {
+        self.network().status.as_deref()
+    }
+
+    /// `country`.
+    pub fn country(&self) -> Option<&'a str> {
+        self.network().country.as_deref()
+    }
+
+    /// `descr` lines.
+    pub fn descr(&self) -> &'a [String] {
+        &self.network().descr
+    }
+
+    /// `mnt-by`.
+    pub fn mnt_by(&self) -> &'a [String] {
+        &self.network().mnt_by
+    }
+
+    /// Where the object came from (source name and line).
+    pub fn source(&self) -> &'a Source {
+        &self.network().source
+    }
+
+    /// True for a placeholder object (never an answer of [`RegistryIndex::lookup`]).
+    pub fn placeholder(&self) -> bool {
+        self.placeholder_reason().is_some()
+    }
+
+    /// Why it is a placeholder.
+    pub fn placeholder_reason(&self) -> Option<PlaceholderReason> {
+        self.index
+            .placeholders
+            .get(self.id as usize)
+            .copied()
+            .flatten()
+    }
+
+    /// The network's organisation handle (`org`, ARIN `Organization`, LACNIC `ownerid`).
+    pub fn org_handle(&self) -> Option<&'a str> {
+        self.network().org.as_deref()
+    }
+
+    /// The organisation object, when present in the index.
+    pub fn org(&self) -> Option<OrgView<'a>> {
+        let org = self.index.organisation(self.org_handle()?)?;
+        Some(OrgView {
+            index: self.index,
+            org,
+        })
+    }
+
+    /// The organisation's name: `org-name` of the organisation object, else the name written on
+    /// the network (LACNIC `owner`, ARIN `Organization`).
+    pub fn org_name(&self) -> Option<&'a str> {
+        self.org()
+            .and_then(|o| o.name())
+            .or(self.network().org_name.as_deref())
+    }
+
+    /// The first `mnt-irt` irt object present in the index.
+    pub fn irt(&self) -> Option<&'a Irt> {
+        self.network()
+            .mnt_irt
+            .iter()
+            .find_map(|h| self.index.irt(h))
+    }
+
+    /// The network's own abuse contact (see the module docs for the order), without looking at
+    /// less specific networks; [`RegistryIndex::abuse_for`] walks up.
+    pub fn abuse(&self) -> Option<AbuseContact<'a>> {
+        let net = self.network();
+        let index = self.index;
+        for h in &net.abuse_c {
+            if let Some(c) = index.contact(h) {
+                if let Some(m) = &c.abuse_mailbox {
+                    return Some(contact_abuse(c, m, AbuseVia::AbuseC));
+                }
+                if let Some(m) = c.emails.first() {
+                    return Some(contact_abuse(c, m, AbuseVia::AbuseCEmail));
+                }
+            }
+        }
+        if let Some(m) = &net.abuse_mailbox {
+            let via = if net.kind == NetworkKind::ArinNet {
+                AbuseVia::ArinResourceAbuse
+            } else {
+                AbuseVia::NetworkAbuseMailbox
+            };
+            return Some(AbuseContact {
+                mailbox: m,
+                via,
+                handle: Some(&net.handle),
+                source: &net.source,
+            });
+        }
+        if let Some(a) = self.org().and_then(|o| o.abuse()) {
+            return Some(a);
+        }
+        if let Some(c) = index.abuse_comment(&net.range) {
+            if let Some(m) = &c.mailbox {
+                return Some(AbuseContact {
+                    mailbox: m,
+                    via: AbuseVia::AbuseComment,
+                    handle: None,
+                    source: &c.source,
+                });
+            }
+        }
+        let irt = self.irt()?;
+        let m = irt.abuse_mailbox.as_deref()?;
+        Some(AbuseContact {
+            mailbox: m,
+            via: AbuseVia::Irt,
+            handle: Some(&irt.handle),
+            source: &irt.source,
+        })
+    }
+}
+
+#[cold]
+fn unreachable_network() -> &'static Network {
+    // Views are only made from ids of the index's own tables; this is never reached. A static
+    // fallback keeps the accessor total without a panic path.
+    static EMPTY: std::sync::OnceLock<Network> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| {
+        let any = IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
+        crate::rpsl::object::empty_network(
+            IpRange::new(any, any).unwrap_or(IpRange::from_net(IpNet::default())),
+        )
+    })
+}
+
+/// An organisation in the index.
+#[derive(Debug, Clone, Copy)]
+pub struct OrgView<'a> {
+    index: &'a RegistryIndex,
+    org: &'a Organisation,
+}
+
+impl<'a> OrgView<'a> {
+    /// The organisation object.
+    pub fn organisation(&self) -> &'a Organisation {
+        self.org
+    }
+
+    /// Handle.
+    pub fn handle(&self) -> &'a str {
+        &self.org.handle
+    }
+
+    /// `org-name`.
+    pub fn name(&self) -> Option<&'a str> {
+        self.org.name.as_deref()
+    }
+
+    /// Other e-mail addresses of the organisation (dummies dropped).
+    pub fn emails(&self) -> &'a [String] {
+        &self.org.emails
+    }
+
+    /// Its abuse contact: `abuse-c` role `abuse-mailbox`, else its own `abuse-mailbox`
+    /// (ARIN `OrgAbuseEmail`).
+    pub fn abuse(&self) -> Option<AbuseContact<'a>> {
+        self.index.org_abuse(self.org)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_is_sync() {
+        fn assert_sync<T: Sync + Send>() {}
+        assert_sync::<RegistryIndex>();
+    }
+
+    #[test]
+    fn unused_is_fine() {
+        let idx = RegistryIndex::from_objects(Vec::new());
+        assert!(
+            idx.lookup("192.0.2.1".parse().expect("ip"))
+                .next()
+                .is_none()
+        );
+        assert_eq!(idx.stats().networks, 0);
+    }
+}

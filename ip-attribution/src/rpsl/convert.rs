@@ -1,0 +1,534 @@
+//! From attributes to typed objects: RPSL classes, LACNIC's variant and ARIN's port-43 blocks.
+
+use std::borrow::Cow;
+
+use ipnet::IpNet;
+
+use super::address::{IpRange, normalise_mailbox};
+use super::lexer::RawObject;
+use super::object::{
+    AutNum, Contact, ContactKind, Irt, Mntner, Network, NetworkKind, Object, Organisation,
+    Referral, Route, Source, is_dummy_marker, name_and_handle, parse_asn, push, push_mailbox, some,
+};
+use crate::Error;
+
+/// What one paragraph turned into.
+pub(crate) enum Converted {
+    /// A usable object.
+    Object(Object),
+    /// An ARIN POC block (`OrgAbuseHandle`, `RTechHandle`...) to merge into the organisation
+    /// (`org == true`) or network before it.
+    ArinPoc {
+        org: bool,
+        contact: Contact,
+        abuse: bool,
+    },
+    /// A class we tolerate and skip (as-set, key-cert, unknown classes).
+    Skipped(String),
+}
+
+fn lower(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
+fn unusable(raw: &RawObject<'_>, source: &Source, message: impl Into<String>) -> Error {
+    Error::RpslObject {
+        source_name: source.name.to_string(),
+        line: raw.line,
+        class: raw.class().to_owned(),
+        message: message.into(),
+    }
+}
+
+/// Converts one parsed object.
+pub(crate) fn convert(raw: &RawObject<'_>, source: Source) -> Result<Converted, Error> {
+    let class = lower(raw.class());
+    match class.as_ref() {
+        "inetnum" | "inet6num" => {
+            network(raw, source).map(|n| Converted::Object(Object::Network(n)))
+        }
+        "organisation" => {
+            organisation(raw, source).map(|o| Converted::Object(Object::Organisation(o)))
+        }
+        "role" | "person" | "nic-hdl" => contact(raw, source),
+        "irt" => irt(raw, source).map(|i| Converted::Object(Object::Irt(i))),
+        "aut-num" => aut_num(raw, source).map(|a| Converted::Object(Object::AutNum(a))),
+        "route" | "route6" => route(raw, source).map(|r| Converted::Object(Object::Route(r))),
+        "mntner" => mntner(raw, source).map(|m| Converted::Object(Object::Mntner(m))),
+        "refer" => {
+            let whois = raw.key().trim();
+            if whois.is_empty() {
+                return Err(unusable(raw, &source, "empty refer"));
+            }
+            Ok(Converted::Object(Object::Referral(Referral {
+                whois: whois.to_owned(),
+                source,
+            })))
+        }
+        "netrange" => arin_net(raw, source).map(|n| Converted::Object(Object::Network(n))),
+        "orgname" | "orgid" | "custname" => Ok(Converted::Object(Object::Organisation(arin_org(
+            raw, source,
+        )))),
+        c if (c.starts_with("org") || c.starts_with('r')) && c.ends_with("handle") => {
+            arin_poc(raw, source)
+        }
+        _ => Ok(Converted::Skipped(raw.class().to_owned())),
+    }
+}
+
+fn network(raw: &RawObject<'_>, source: Source) -> Result<Network, Error> {
+    let key = raw.key();
+    let range = IpRange::parse(key).ok_or_else(|| {
+        unusable(
+            raw,
+            &source,
+            format!("bad primary key {key:?}: not an address range or prefix"),
+        )
+    })?;
+    let kind = if range.is_ipv4() {
+        NetworkKind::Inetnum
+    } else {
+        NetworkKind::Inet6num
+    };
+    let mut n = Network {
+        kind,
+        range,
+        handle: key.to_owned(),
+        netname: None,
+        descr: Vec::new(),
+        country: None,
+        status: None,
+        org: None,
+        org_name: None,
+        abuse_c: Vec::new(),
+        admin_c: Vec::new(),
+        tech_c: Vec::new(),
+        mnt_by: Vec::new(),
+        mnt_irt: Vec::new(),
+        abuse_mailbox: None,
+        emails: Vec::new(),
+        parent: None,
+        origin: None,
+        refer: None,
+        source_db: None,
+        dummified: false,
+        source,
+    };
+    for a in raw.attributes.iter().skip(1) {
+        let v = a.value.as_ref();
+        if is_dummy_marker(a.name, v) {
+            n.dummified = true;
+        }
+        match lower(a.name).as_ref() {
+            "netname" => n.netname = n.netname.take().or_else(|| some(v)),
+            "descr" => push(&mut n.descr, v),
+            "country" => n.country = n.country.take().or_else(|| some(&v.to_ascii_uppercase())),
+            "status" => n.status = n.status.take().or_else(|| some(v)),
+            "org" | "ownerid" => n.org = n.org.take().or_else(|| some(v)),
+            "owner" | "organisation" => n.org_name = n.org_name.take().or_else(|| some(v)),
+            "abuse-c" => push(&mut n.abuse_c, v),
+            "admin-c" | "owner-c" => push(&mut n.admin_c, v),
+            "tech-c" => push(&mut n.tech_c, v),
+            "mnt-by" => push(&mut n.mnt_by, v),
+            "mnt-irt" => push(&mut n.mnt_irt, v),
+            "abuse-mailbox" => {
+                n.abuse_mailbox = n.abuse_mailbox.take().or_else(|| normalise_mailbox(v))
+            }
+            "e-mail" => push_mailbox(&mut n.emails, v),
+            "inetnum-up" | "parent" => n.parent = n.parent.take().or_else(|| some(v)),
+            "aut-num" | "origin" => n.origin = n.origin.or_else(|| parse_asn(v)),
+            "whois" | "refer" => n.refer = n.refer.take().or_else(|| some(v)),
+            "source" => n.source_db = n.source_db.take().or_else(|| some(&v.to_ascii_uppercase())),
+            _ => {}
+        }
+    }
+    Ok(n)
+}
+
+fn organisation(raw: &RawObject<'_>, source: Source) -> Result<Organisation, Error> {
+    let handle = raw.key().trim();
+    if handle.is_empty() || handle.contains(char::is_whitespace) {
+        return Err(unusable(
+            raw,
+            &source,
+            format!("bad primary key {handle:?}"),
+        ));
+    }
+    let mut o = Organisation {
+        handle: handle.to_owned(),
+        name: None,
+        org_type: None,
+        country: None,
+        abuse_c: None,
+        abuse_mailbox: None,
+        emails: Vec::new(),
+        mnt_by: Vec::new(),
+        source_db: None,
+        dummified: false,
+        source,
+    };
+    for a in raw.attributes.iter().skip(1) {
+        let v = a.value.as_ref();
+        if is_dummy_marker(a.name, v) {
+            o.dummified = true;
+        }
+        match lower(a.name).as_ref() {
+            "org-name" => o.name = o.name.take().or_else(|| some(v)),
+            "org-type" => o.org_type = o.org_type.take().or_else(|| some(v)),
+            "country" => o.country = o.country.take().or_else(|| some(&v.to_ascii_uppercase())),
+            "abuse-c" => o.abuse_c = o.abuse_c.take().or_else(|| some(v)),
+            "abuse-mailbox" => {
+                o.abuse_mailbox = o.abuse_mailbox.take().or_else(|| normalise_mailbox(v))
+            }
+            "e-mail" => push_mailbox(&mut o.emails, v),
+            "mnt-by" => push(&mut o.mnt_by, v),
+            "source" => o.source_db = o.source_db.take().or_else(|| some(&v.to_ascii_uppercase())),
+            _ => {}
+        }
+    }
+    Ok(o)
+}
+
+fn contact(raw: &RawObject<'_>, source: Source) -> Result<Converted, Error> {
+    let mut kind = None;
+    let mut name = None;
+    let mut nic_hdl = None;
+    let mut abuse_mailbox = None;
+    let mut emails = Vec::new();
+    let mut source_db = None;
+    let mut dummified = false;
+    for a in &raw.attributes {
+        let v = a.value.as_ref();
+        if is_dummy_marker(a.name, v) {
+            dummified = true;
+        }
+        match lower(a.name).as_ref() {
+            "role" if kind.is_none() => {
+                kind = Some(ContactKind::Role);
+                name = some(v);
+            }
+            "person" if kind.is_none() => {
+                kind = Some(ContactKind::Person);
+                name = some(v);
+            }
+            "nic-hdl" => nic_hdl = nic_hdl.or_else(|| some(v)),
+            "abuse-mailbox" => abuse_mailbox = abuse_mailbox.or_else(|| normalise_mailbox(v)),
+            "e-mail" => push_mailbox(&mut emails, v),
+            "source" => source_db = source_db.or_else(|| some(&v.to_ascii_uppercase())),
+            _ => {}
+        }
+    }
+    let Some(kind) = kind else {
+        // A `nic-hdl:` first object that is neither person nor role: not ours.
+        return Ok(Converted::Skipped(raw.class().to_owned()));
+    };
+    let Some(nic_hdl) = nic_hdl else {
+        return Err(unusable(raw, &source, "missing required attribute nic-hdl"));
+    };
+    if nic_hdl.contains(char::is_whitespace) {
+        return Err(unusable(raw, &source, format!("bad nic-hdl {nic_hdl:?}")));
+    }
+    Ok(Converted::Object(Object::Contact(Contact {
+        kind,
+        name: name.unwrap_or_default(),
+        nic_hdl,
+        abuse_mailbox,
+        emails,
+        source_db,
+        dummified,
+        source,
+    })))
+}
+
+fn irt(raw: &RawObject<'_>, source: Source) -> Result<Irt, Error> {
+    let handle = raw.key().trim();
+    if handle.is_empty() || handle.contains(char::is_whitespace) {
+        return Err(unusable(
+            raw,
+            &source,
+            format!("bad primary key {handle:?}"),
+        ));
+    }
+    let mut i = Irt {
+        handle: handle.to_owned(),
+        abuse_mailbox: None,
+        emails: Vec::new(),
+        source,
+    };
+    for a in raw.attributes.iter().skip(1) {
+        let v = a.value.as_ref();
+        match lower(a.name).as_ref() {
+            "abuse-mailbox" => {
+                i.abuse_mailbox = i.abuse_mailbox.take().or_else(|| normalise_mailbox(v))
+            }
+            "e-mail" => push_mailbox(&mut i.emails, v),
+            _ => {}
+        }
+    }
+    Ok(i)
+}
+
+fn aut_num(raw: &RawObject<'_>, source: Source) -> Result<AutNum, Error> {
+    let key = raw.key();
+    let asn =
+        parse_asn(key).ok_or_else(|| unusable(raw, &source, format!("bad AS number {key:?}")))?;
+    let mut a = AutNum {
+        asn,
+        as_name: None,
+        descr: Vec::new(),
+        org: None,
+        abuse_c: Vec::new(),
+        mnt_by: Vec::new(),
+        source_db: None,
+        source,
+    };
+    for at in raw.attributes.iter().skip(1) {
+        let v = at.value.as_ref();
+        match lower(at.name).as_ref() {
+            "as-name" => a.as_name = a.as_name.take().or_else(|| some(v)),
+            "descr" => push(&mut a.descr, v),
+            "org" => a.org = a.org.take().or_else(|| some(v)),
+            "abuse-c" => push(&mut a.abuse_c, v),
+            "mnt-by" => push(&mut a.mnt_by, v),
+            "source" => a.source_db = a.source_db.take().or_else(|| some(&v.to_ascii_uppercase())),
+            _ => {}
+        }
+    }
+    Ok(a)
+}
+
+fn route(raw: &RawObject<'_>, source: Source) -> Result<Route, Error> {
+    let key = raw.key().trim();
+    let prefix: IpNet = key
+        .parse::<IpNet>()
+        .map(|n| n.trunc())
+        .map_err(|_| unusable(raw, &source, format!("bad prefix {key:?}")))?;
+    let class = lower(raw.class());
+    if (class == "route6") != matches!(prefix, IpNet::V6(_)) {
+        return Err(unusable(
+            raw,
+            &source,
+            format!("prefix {key:?} of the wrong address family"),
+        ));
+    }
+    let origin = raw
+        .first("origin")
+        .ok_or_else(|| unusable(raw, &source, "missing required attribute origin"))?;
+    let origin = parse_asn(origin)
+        .ok_or_else(|| unusable(raw, &source, format!("bad origin {origin:?}")))?;
+    let mut r = Route {
+        prefix,
+        origin,
+        descr: Vec::new(),
+        mnt_by: Vec::new(),
+        source,
+    };
+    for a in raw.attributes.iter().skip(1) {
+        match lower(a.name).as_ref() {
+            "descr" => push(&mut r.descr, &a.value),
+            "mnt-by" => push(&mut r.mnt_by, &a.value),
+            _ => {}
+        }
+    }
+    Ok(r)
+}
+
+fn mntner(raw: &RawObject<'_>, source: Source) -> Result<Mntner, Error> {
+    let handle = raw.key().trim();
+    if handle.is_empty() || handle.contains(char::is_whitespace) {
+        return Err(unusable(
+            raw,
+            &source,
+            format!("bad primary key {handle:?}"),
+        ));
+    }
+    let mut m = Mntner {
+        handle: handle.to_owned(),
+        mnt_by: Vec::new(),
+        source,
+    };
+    for v in raw.values("mnt-by") {
+        push(&mut m.mnt_by, v);
+    }
+    Ok(m)
+}
+
+fn arin_net(raw: &RawObject<'_>, source: Source) -> Result<Network, Error> {
+    let key = raw.key();
+    let range = IpRange::parse(key)
+        .ok_or_else(|| unusable(raw, &source, format!("bad NetRange {key:?}")))?;
+    let handle = raw
+        .first("NetHandle")
+        .and_then(some)
+        .unwrap_or_else(|| range.to_string());
+    let mut n = Network {
+        kind: NetworkKind::ArinNet,
+        range,
+        handle,
+        netname: None,
+        descr: Vec::new(),
+        country: None,
+        status: None,
+        org: None,
+        org_name: None,
+        abuse_c: Vec::new(),
+        admin_c: Vec::new(),
+        tech_c: Vec::new(),
+        mnt_by: Vec::new(),
+        mnt_irt: Vec::new(),
+        abuse_mailbox: None,
+        emails: Vec::new(),
+        parent: None,
+        origin: None,
+        refer: None,
+        source_db: Some("ARIN".to_owned()),
+        dummified: false,
+        source,
+    };
+    for a in raw.attributes.iter().skip(1) {
+        let v = a.value.as_ref();
+        match lower(a.name).as_ref() {
+            "netname" => n.netname = n.netname.take().or_else(|| some(v)),
+            "nettype" => n.status = n.status.take().or_else(|| some(v)),
+            "parent" => n.parent = n.parent.take().or_else(|| name_and_handle(v).1),
+            "originas" => n.origin = n.origin.or_else(|| v.split([',', ' ']).find_map(parse_asn)),
+            "organization" | "customer" => {
+                let (name, handle) = name_and_handle(v);
+                n.org_name = n.org_name.take().or(name);
+                n.org = n.org.take().or(handle);
+            }
+            "comment" | "descr" => push(&mut n.descr, v),
+            "country" => n.country = n.country.take().or_else(|| some(&v.to_ascii_uppercase())),
+            "rabuseemail" => {
+                n.abuse_mailbox = n.abuse_mailbox.take().or_else(|| normalise_mailbox(v))
+            }
+            "rtechemail" | "rnocemail" => push_mailbox(&mut n.emails, v),
+            _ => {}
+        }
+    }
+    Ok(n)
+}
+
+fn arin_org(raw: &RawObject<'_>, source: Source) -> Organisation {
+    let mut o = Organisation {
+        handle: String::new(),
+        name: None,
+        org_type: None,
+        country: None,
+        abuse_c: None,
+        abuse_mailbox: None,
+        emails: Vec::new(),
+        mnt_by: Vec::new(),
+        source_db: Some("ARIN".to_owned()),
+        dummified: false,
+        source,
+    };
+    let mut reference = None;
+    for a in &raw.attributes {
+        let v = a.value.as_ref();
+        match lower(a.name).as_ref() {
+            "orgname" | "custname" => o.name = o.name.take().or_else(|| some(v)),
+            "orgid" => o.handle = v.trim().to_owned(),
+            "country" => o.country = o.country.take().or_else(|| some(&v.to_ascii_uppercase())),
+            "orgabuseemail" => {
+                o.abuse_mailbox = o.abuse_mailbox.take().or_else(|| normalise_mailbox(v))
+            }
+            "orgabusehandle" => o.abuse_c = o.abuse_c.take().or_else(|| some(v)),
+            n if n.starts_with("org") && n.ends_with("email") => push_mailbox(&mut o.emails, v),
+            "ref" => reference = some(v),
+            _ => {}
+        }
+    }
+    if o.handle.is_empty() {
+        // Customer blocks carry their handle only in the reference URL.
+        o.handle = reference
+            .as_deref()
+            .and_then(|r| r.trim_end_matches('/').rsplit('/').next())
+            .map(str::to_owned)
+            .or_else(|| o.name.clone())
+            .unwrap_or_default();
+    }
+    o
+}
+
+fn arin_poc(raw: &RawObject<'_>, source: Source) -> Result<Converted, Error> {
+    let class = lower(raw.class()).into_owned();
+    let org = class.starts_with("org");
+    let abuse = class.contains("abuse");
+    let handle = raw.key().trim();
+    if handle.is_empty() {
+        return Err(unusable(raw, &source, "empty POC handle"));
+    }
+    let mut c = Contact {
+        kind: ContactKind::ArinPoc,
+        name: String::new(),
+        nic_hdl: handle.to_owned(),
+        abuse_mailbox: None,
+        emails: Vec::new(),
+        source_db: Some("ARIN".to_owned()),
+        dummified: false,
+        source,
+    };
+    for a in raw.attributes.iter().skip(1) {
+        let n = lower(a.name);
+        if n.ends_with("name") {
+            c.name = a.value.trim().to_owned();
+        } else if n.ends_with("email") {
+            if abuse {
+                c.abuse_mailbox = c
+                    .abuse_mailbox
+                    .take()
+                    .or_else(|| normalise_mailbox(&a.value));
+            } else {
+                push_mailbox(&mut c.emails, &a.value);
+            }
+        }
+    }
+    Ok(Converted::ArinPoc {
+        org,
+        contact: c,
+        abuse,
+    })
+}
+
+/// One line of ARIN's ambiguous-query answer: `Org Name NETNAME (NET-HANDLE) a - b`.
+pub(crate) fn arin_summary_line(line: &str, source: Source) -> Option<Network> {
+    let line = line.trim();
+    let open = line.rfind('(')?;
+    let close = open + line.get(open..)?.find(')')?;
+    let handle = line.get(open + 1..close)?.trim();
+    let range = IpRange::parse(line.get(close + 1..)?)?;
+    let before = line.get(..open)?.trim();
+    let (org_name, netname) = before.rsplit_once(' ').unwrap_or(("", before));
+    if handle.is_empty() || netname.is_empty() {
+        return None;
+    }
+    Some(Network {
+        kind: NetworkKind::ArinSummary,
+        range,
+        handle: handle.to_owned(),
+        netname: some(netname),
+        descr: Vec::new(),
+        country: None,
+        status: None,
+        org: None,
+        org_name: some(org_name),
+        abuse_c: Vec::new(),
+        admin_c: Vec::new(),
+        tech_c: Vec::new(),
+        mnt_by: Vec::new(),
+        mnt_irt: Vec::new(),
+        abuse_mailbox: None,
+        emails: Vec::new(),
+        parent: None,
+        origin: None,
+        refer: None,
+        source_db: Some("ARIN".to_owned()),
+        dummified: false,
+        source,
+    })
+}
