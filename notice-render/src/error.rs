@@ -1,15 +1,78 @@
 //! The one error type of this crate.
 
 /// Everything that can go wrong in this crate.
+///
+/// Input errors carry where they happened: the catalogue or template file
+/// and its line (1-based), or the option that is wrong.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// Input that cannot be used, with where it went wrong.
-    #[error("{input}: {message}")]
-    Input {
-        /// File name or other description of the input.
-        input: String,
+    /// A catalogue or mapping file that cannot be used.
+    #[error("{file}:{line}: {message}")]
+    Catalogue {
+        /// File name (as given to the loader, e.g. `exposed-rdp.toml`).
+        file: String,
+        /// Line, 1-based (0 when the problem is the file as a whole).
+        line: usize,
         /// What is wrong.
         message: String,
     },
+    /// A template that does not compile or fails to render.
+    #[error("template {name}:{line}: {message}")]
+    Template {
+        /// Template name (e.g. `notice.nl.txt`).
+        name: String,
+        /// Line, 1-based (0 when unknown).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// An input larger than its cap (see [`crate::limits`]).
+    #[error("{what}: {len} is more than the maximum {max}")]
+    TooLarge {
+        /// What was too large (a file name or a description).
+        what: String,
+        /// The cap.
+        max: usize,
+        /// The actual size.
+        len: usize,
+    },
+    /// An option that cannot be used (e.g. a From address with a line break).
+    #[error("option {name}: {message}")]
+    Option {
+        /// The option's name.
+        name: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// A file or directory that cannot be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// Serialising an output failed (should not happen for valid input).
+    #[error("writing {what}: {message}")]
+    Output {
+        /// Which output (json, xarf, mime).
+        what: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// Result with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The 1-based line of byte `offset` in `source` (clamped to the end).
+pub(crate) fn line_of(source: &str, offset: usize) -> usize {
+    source
+        .as_bytes()
+        .iter()
+        .take(offset)
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }

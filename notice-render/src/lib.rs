@@ -1,7 +1,61 @@
 #![doc = include_str!("../README.md")]
+//!
+//! # How the crate is laid out
+//!
+//! Read it top-down in the order data flows:
+//!
+//! 1. [`finding`]: the input records, [`Finding`] and [`Recipient`].
+//! 2. [`catalogue`]: the problem explanations (nl, en) from data files, and
+//!    [`mapping`]: which explanation a finding gets.
+//! 3. [`aggregate`](mod@aggregate): findings → one [`Notice`] per recipient.
+//! 4. [`language`]: choosing nl or en for a recipient.
+//! 5. [`render`]: a [`Renderer`] turns a notice into subject, text, HTML,
+//!    CSV, JSON, XARF and MIME.
+//! 6. [`inert`]: the one place where hostile strings are made harmless.
+//! 7. [`limits`] and [`error`].
+//!
+//! # Crate features
+//!
+//! - `serde`: `serde::Deserialize` for the input records ([`Finding`],
+//!   [`Recipient`], [`Classification`]), e.g. to read findings from JSON.
+//!   JSON output does not need it.
+//!
+//! # Limits
+//!
+//! Every cap is a public constant in [`limits`]: a field value longer than
+//! [`limits::MAX_FIELD_CHARS`] is cut with a visible `[+N chars]`; at most
+//! [`limits::MAX_EXTRA_FIELDS`] extra fields per finding are shown (the rest
+//! counted); a recipient with more than [`limits::MAX_FINDINGS_PER_NOTICE`]
+//! findings gets more notices; catalogue and template files are at most
+//! [`limits::MAX_SOURCE_BYTES`]. Text columns are counted in Unicode scalar
+//! values, not display width: wide (CJK) characters may look wider.
+//!
+//! # Errors
+//!
+//! One error type, [`Error`]: catalogue problems carry file and line,
+//! template problems the template name and line, caps the maximum and the
+//! actual size, bad options the option's name. Rendering a [`Notice`] with a
+//! renderer built from valid templates does not fail in practice: the
+//! templates are exercised when the [`Renderer`] is built.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
+pub mod aggregate;
+pub mod catalogue;
 pub mod error;
-pub use error::Error;
+pub mod finding;
+pub mod inert;
+pub mod language;
+pub mod limits;
+pub mod mapping;
+pub mod render;
+
+pub use aggregate::{
+    Aggregate, AggregateOptions, DropReason, Dropped, Group, Item, Notice, aggregate,
+};
+pub use catalogue::{Catalogue, Entry, EntryText, Kind};
+pub use error::{Error, Result};
+pub use finding::{Classification, Finding, Recipient};
+pub use language::{Language, choose_language};
+pub use render::{RenderOptions, Rendered, Renderer, Templates};

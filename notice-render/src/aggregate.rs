@@ -1,0 +1,404 @@
+//! From findings to notices: one notice per recipient, grouped by problem.
+//!
+//! [`aggregate`] takes (finding, recipient) pairs in input order and returns
+//! an [`Aggregate`] that accounts for every input: each finding is either in
+//! exactly one notice or in [`Aggregate::dropped`] with its reason.
+//!
+//! - Recipients are the same when their addresses are equal ignoring ASCII
+//!   case; the first pair of a recipient gives its organisation, languages
+//!   and via.
+//! - Inside a notice, findings are grouped by catalogue entry, groups in the
+//!   order their first finding came, findings in input order.
+//! - Ticket ids are `PREFIX-YYYYMMDD-NNNNN`: the prefix from the options, the
+//!   date of `now`, and a sequence number from 1 in the order recipients
+//!   first appear. The same input in the same order gives the same tickets.
+//! - A finding observed longer ago than [`AggregateOptions::max_age`] before
+//!   `now` is dropped as [`DropReason::TooOld`]; one without a usable
+//!   recipient address as [`DropReason::InvalidRecipient`].
+//! - A recipient with more than [`MAX_FINDINGS_PER_NOTICE`] findings gets
+//!   several notices, each with its own ticket ([`Notice::part`]).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::catalogue::Catalogue;
+use crate::error::{Error, Result};
+use crate::finding::{Finding, Recipient};
+use crate::language::{Language, choose_language};
+use crate::limits::{MAX_ADDRESS_BYTES, MAX_FINDINGS_PER_NOTICE, MAX_TICKET_PREFIX_CHARS};
+
+/// Options for [`aggregate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AggregateOptions {
+    /// Ticket prefix, 1 to [`MAX_TICKET_PREFIX_CHARS`] of `A-Z a-z 0-9 -`.
+    pub ticket_prefix: String,
+    /// Findings observed longer ago than this (relative to `now`) are dropped.
+    pub max_age: TimeDelta,
+    /// The language when none of the recipient's preferences is in the catalogue.
+    pub default_language: Language,
+    /// Most findings per notice, 1 to [`MAX_FINDINGS_PER_NOTICE`].
+    pub max_findings_per_notice: usize,
+}
+
+impl Default for AggregateOptions {
+    /// Prefix `NTC`, 14 days, English, [`MAX_FINDINGS_PER_NOTICE`].
+    fn default() -> Self {
+        Self {
+            ticket_prefix: "NTC".to_string(),
+            max_age: TimeDelta::days(14),
+            default_language: Language::En,
+            max_findings_per_notice: MAX_FINDINGS_PER_NOTICE,
+        }
+    }
+}
+
+impl AggregateOptions {
+    /// Sets the ticket prefix.
+    pub fn with_ticket_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.ticket_prefix = prefix.into();
+        self
+    }
+
+    /// Sets the maximum age.
+    pub fn with_max_age(mut self, max_age: TimeDelta) -> Self {
+        self.max_age = max_age;
+        self
+    }
+
+    /// Sets the default language.
+    pub fn with_default_language(mut self, language: Language) -> Self {
+        self.default_language = language;
+        self
+    }
+
+    /// Sets the most findings per notice.
+    pub fn with_max_findings_per_notice(mut self, n: usize) -> Self {
+        self.max_findings_per_notice = n;
+        self
+    }
+
+    fn validate(&self) -> Result<()> {
+        let p = &self.ticket_prefix;
+        if p.is_empty()
+            || p.chars().count() > MAX_TICKET_PREFIX_CHARS
+            || !p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err(Error::Option {
+                name: "ticket_prefix",
+                message: format!(
+                    "`{}` must be 1 to {MAX_TICKET_PREFIX_CHARS} of A-Z a-z 0-9 -",
+                    p.escape_debug()
+                ),
+            });
+        }
+        if self.max_findings_per_notice == 0
+            || self.max_findings_per_notice > MAX_FINDINGS_PER_NOTICE
+        {
+            return Err(Error::Option {
+                name: "max_findings_per_notice",
+                message: format!(
+                    "{} is not in 1..={MAX_FINDINGS_PER_NOTICE}",
+                    self.max_findings_per_notice
+                ),
+            });
+        }
+        if self.max_age < TimeDelta::zero() {
+            return Err(Error::Option {
+                name: "max_age",
+                message: "is negative".to_string(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// One finding in a notice, with its position in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Item {
+    /// Position of the finding in the input of [`aggregate`], 0-based.
+    pub index: usize,
+    /// The finding.
+    pub finding: Finding,
+}
+
+/// The findings of one problem (catalogue entry) in a notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Group {
+    /// The catalogue entry id.
+    pub entry: String,
+    /// The findings, in input order.
+    pub items: Vec<Item>,
+}
+
+/// One notice: everything for one recipient (or one part of it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Notice {
+    /// Ticket id, e.g. `NTC-20250304-00001`.
+    pub ticket: String,
+    /// Who it goes to.
+    pub recipient: Recipient,
+    /// The language it is written in.
+    pub language: Language,
+    /// The problems, each with its findings.
+    pub groups: Vec<Group>,
+    /// Part number and number of parts (1 of 1 unless the recipient had more
+    /// findings than fit in one notice).
+    pub part: (usize, usize),
+}
+
+impl Notice {
+    /// Number of findings in this notice.
+    pub fn finding_count(&self) -> usize {
+        self.groups.iter().map(|g| g.items.len()).sum()
+    }
+
+    /// All items, group by group.
+    pub fn items(&self) -> impl Iterator<Item = (&Group, &Item)> {
+        self.groups
+            .iter()
+            .flat_map(|g| g.items.iter().map(move |i| (g, i)))
+    }
+}
+
+/// Why a finding is in no notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DropReason {
+    /// Observed longer ago than the maximum age.
+    TooOld,
+    /// The recipient address is empty, too long, or not an address.
+    InvalidRecipient,
+}
+
+impl DropReason {
+    /// A stable name: `too-old`, `invalid-recipient`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DropReason::TooOld => "too-old",
+            DropReason::InvalidRecipient => "invalid-recipient",
+        }
+    }
+}
+
+/// A finding left out of every notice, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Dropped {
+    /// Position of the finding in the input, 0-based.
+    pub index: usize,
+    /// Why it was left out.
+    pub reason: DropReason,
+    /// The finding.
+    pub finding: Finding,
+    /// Its recipient.
+    pub recipient: Recipient,
+}
+
+/// The result of [`aggregate`]: notices, and what was left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Aggregate {
+    /// The notices, in ticket order.
+    pub notices: Vec<Notice>,
+    /// Findings left out, in input order.
+    pub dropped: Vec<Dropped>,
+    /// Number of (finding, recipient) pairs given.
+    pub input_count: usize,
+}
+
+impl Aggregate {
+    /// Findings in notices.
+    pub fn included_count(&self) -> usize {
+        self.notices.iter().map(Notice::finding_count).sum()
+    }
+
+    /// Findings dropped for `reason`.
+    pub fn dropped_count(&self, reason: DropReason) -> usize {
+        self.dropped.iter().filter(|d| d.reason == reason).count()
+    }
+
+    /// True when every input is either in a notice or dropped (always, by
+    /// construction; a check for callers that want to assert it).
+    pub fn accounts_for_all(&self) -> bool {
+        self.included_count() + self.dropped.len() == self.input_count
+    }
+}
+
+/// True when `address` can go into a `To:` header: one `@` with text on
+/// both sides, at most [`MAX_ADDRESS_BYTES`], no spaces, controls or
+/// characters with a meaning in address lists.
+pub fn is_usable_address(address: &str) -> bool {
+    let Some((local, domain)) = address.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.is_empty()
+        && !domain.contains('@')
+        && address.len() <= MAX_ADDRESS_BYTES
+        && !address.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || crate::inert::is_invisible(c)
+                || matches!(
+                    c,
+                    '<' | '>' | ',' | ';' | '"' | '(' | ')' | '[' | ']' | '\\' | ':'
+                )
+        })
+}
+
+/// Groups findings into notices; see the [module docs](self).
+///
+/// # Errors
+/// [`Error::Option`] for an invalid ticket prefix or findings-per-notice.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use notice_render::{aggregate, AggregateOptions, Catalogue, Finding, Recipient};
+/// let catalogue = Catalogue::embedded()?;
+/// let now = Utc.with_ymd_and_hms(2025, 3, 5, 8, 0, 0).unwrap();
+/// let seen = Utc.with_ymd_and_hms(2025, 3, 4, 1, 12, 9).unwrap();
+/// let rdp = Finding::new("198.51.100.23", "scan_rdp", seen).with_port(3389);
+/// let smb = Finding::new("198.51.100.24", "scan_smb", seen).with_port(445);
+/// let to = Recipient::new("security@example.nl").with_languages(["nl"]);
+/// let out = aggregate(&catalogue, [(rdp, to.clone()), (smb, to)], &AggregateOptions::default(), now)?;
+/// assert_eq!(out.notices.len(), 1);
+/// assert_eq!(out.notices[0].ticket, "NTC-20250305-00001");
+/// assert_eq!(out.notices[0].groups.len(), 2);
+/// assert!(out.accounts_for_all());
+/// # Ok::<(), notice_render::Error>(())
+/// ```
+pub fn aggregate<I>(
+    catalogue: &Catalogue,
+    pairs: I,
+    options: &AggregateOptions,
+    now: DateTime<Utc>,
+) -> Result<Aggregate>
+where
+    I: IntoIterator<Item = (Finding, Recipient)>,
+{
+    options.validate()?;
+    struct Bucket {
+        recipient: Recipient,
+        groups: Vec<Group>,
+        group_index: HashMap<String, usize>,
+    }
+    let mut buckets: Vec<Bucket> = Vec::new();
+    let mut by_address: HashMap<String, usize> = HashMap::new();
+    let mut dropped = Vec::new();
+    let mut input_count = 0usize;
+    for (index, (finding, recipient)) in pairs.into_iter().enumerate() {
+        input_count += 1;
+        let address = recipient.address.trim();
+        if !is_usable_address(address) {
+            dropped.push(Dropped {
+                index,
+                reason: DropReason::InvalidRecipient,
+                finding,
+                recipient,
+            });
+            continue;
+        }
+        if now.signed_duration_since(finding.observed) > options.max_age {
+            dropped.push(Dropped {
+                index,
+                reason: DropReason::TooOld,
+                finding,
+                recipient,
+            });
+            continue;
+        }
+        let key = address.to_ascii_lowercase();
+        let b = match by_address.get(&key) {
+            Some(b) => *b,
+            None => {
+                let mut r = recipient;
+                r.address = r.address.trim().to_string();
+                buckets.push(Bucket {
+                    recipient: r,
+                    groups: Vec::new(),
+                    group_index: HashMap::new(),
+                });
+                by_address.insert(key, buckets.len() - 1);
+                buckets.len() - 1
+            }
+        };
+        let Some(bucket) = buckets.get_mut(b) else {
+            continue;
+        };
+        let entry = catalogue.classify(&finding).id.as_str();
+        let g = match bucket.group_index.get(entry) {
+            Some(g) => *g,
+            None => {
+                bucket.groups.push(Group {
+                    entry: entry.to_string(),
+                    items: Vec::new(),
+                });
+                bucket
+                    .group_index
+                    .insert(entry.to_string(), bucket.groups.len() - 1);
+                bucket.groups.len() - 1
+            }
+        };
+        if let Some(group) = bucket.groups.get_mut(g) {
+            group.items.push(Item { index, finding });
+        }
+    }
+    let date = now.format("%Y%m%d").to_string();
+    let mut notices = Vec::with_capacity(buckets.len());
+    let mut seq = 0usize;
+    for bucket in buckets {
+        let language = choose_language(&bucket.recipient.languages, options.default_language);
+        let chunks = split(bucket.groups, options.max_findings_per_notice);
+        let parts = chunks.len();
+        for (i, groups) in chunks.into_iter().enumerate() {
+            seq += 1;
+            notices.push(Notice {
+                ticket: format!("{}-{date}-{seq:05}", options.ticket_prefix),
+                recipient: bucket.recipient.clone(),
+                language,
+                groups,
+                part: (i + 1, parts),
+            });
+        }
+    }
+    Ok(Aggregate {
+        notices,
+        dropped,
+        input_count,
+    })
+}
+
+/// Splits groups into chunks of at most `max` findings, keeping group order.
+fn split(groups: Vec<Group>, max: usize) -> Vec<Vec<Group>> {
+    let mut chunks: Vec<Vec<Group>> = vec![Vec::new()];
+    let mut in_chunk = 0usize;
+    for group in groups {
+        let mut current: Option<Group> = None;
+        for item in group.items {
+            if in_chunk == max {
+                if let (Some(g), Some(last)) = (current.take(), chunks.last_mut()) {
+                    last.push(g);
+                }
+                chunks.push(Vec::new());
+                in_chunk = 0;
+            }
+            current
+                .get_or_insert_with(|| Group {
+                    entry: group.entry.clone(),
+                    items: Vec::new(),
+                })
+                .items
+                .push(item);
+            in_chunk += 1;
+        }
+        if let (Some(g), Some(last)) = (current, chunks.last_mut()) {
+            last.push(g);
+        }
+    }
+    chunks
+}

@@ -1,0 +1,356 @@
+//! Keeping attacker-controlled strings inert. One place, used by every output.
+//!
+//! Every scanner field (PTR names, certificate names, HTTP banners, URLs,
+//! even the organisation name from a registry) is written by strangers. Before
+//! it reaches a reader it goes through these functions:
+//!
+//! - [`visible`]: cut to [`MAX_FIELD_CHARS`] with a visible marker, and show
+//!   control, bidi and other invisible characters as `<U+XXXX>`, so a
+//!   `U+202E` cannot reverse the text around it and a CR/LF cannot start a
+//!   new line or header.
+//! - [`defang`]: hostnames and URLs in text and HTML written so that mail
+//!   clients do not turn them into links (`hxxp://`, `example[.]nl`).
+//! - [`escape_html`]: `& < > " '` as entities (the HTML templates call it for
+//!   every value they print).
+//! - [`header_value`]: one line, no control characters, for mail headers.
+//! - [`csv_cell`]: RFC 4180 quoting, and cells that a spreadsheet would run
+//!   as a formula (`= + - @`, tab, CR) start with `'`.
+//! - [`escape_json_invisible`]: JSON text with bidi and other invisible
+//!   characters written as `\uXXXX` escapes.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use crate::limits::MAX_FIELD_CHARS;
+
+/// True for the Unicode bidi controls (U+202A–U+202E, U+2066–U+2069, U+200E,
+/// U+200F, U+061C).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// True for characters shown as `<U+XXXX>`: controls (C0, DEL, C1), bidi
+/// controls, zero-width characters, line/paragraph separators, the BOM, soft
+/// hyphen and private-use or noncharacter code points in the BMP specials block.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || is_bidi_control(c)
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200D}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{2060}'..='\u{2065}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+        )
+}
+
+/// The value with invisible characters shown as `<U+XXXX>` and cut to
+/// [`MAX_FIELD_CHARS`] characters, with `[+N chars]` saying how much was cut.
+///
+/// ```
+/// use notice_render::inert::visible;
+/// assert_eq!(visible("a\u{202E}b\r\n"), "a<U+202E>b<U+000D><U+000A>");
+/// ```
+pub fn visible(value: &str) -> Cow<'_, str> {
+    let fast = value.len() <= MAX_FIELD_CHARS && !value.chars().any(is_invisible);
+    if fast {
+        return Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len().min(MAX_FIELD_CHARS * 4) + 16);
+    let mut chars = value.chars();
+    for (count, c) in chars.by_ref().enumerate() {
+        if count == MAX_FIELD_CHARS {
+            // put the char back into the remainder count
+            let rest = 1 + chars.count();
+            let _ = write!(out, "[+{rest} chars]");
+            return Cow::Owned(out);
+        }
+        if is_invisible(c) {
+            let _ = write!(out, "<U+{:04X}>", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The value cut to [`MAX_FIELD_CHARS`] characters, with `[+N chars]`
+/// saying how much was cut; nothing else changed (for machine outputs, whose
+/// own escaping keeps the value inert).
+pub fn truncate(value: &str) -> Cow<'_, str> {
+    if value.len() <= MAX_FIELD_CHARS {
+        return Cow::Borrowed(value);
+    }
+    let total = value.chars().count();
+    if total <= MAX_FIELD_CHARS {
+        return Cow::Borrowed(value);
+    }
+    let mut out: String = value.chars().take(MAX_FIELD_CHARS).collect();
+    let _ = write!(out, "[+{} chars]", total - MAX_FIELD_CHARS);
+    Cow::Owned(out)
+}
+
+/// Hostnames, e-mail addresses and URLs written so they are not links:
+/// `http` becomes `hxxp`, and every `.` in a word that looks like a name
+/// (its last label starts with a letter) becomes `[.]`. IP addresses and
+/// version numbers stay as they are.
+///
+/// ```
+/// use notice_render::inert::defang;
+/// assert_eq!(defang("see https://www.example.nl/x"), "see hxxps://www[.]example[.]nl/x");
+/// assert_eq!(defang("198.51.100.7 runs 15.1.2176.2"), "198.51.100.7 runs 15.1.2176.2");
+/// ```
+pub fn defang(value: &str) -> Cow<'_, str> {
+    if !value.contains('.') && !value.contains(':') {
+        return Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len() + 16);
+    let mut changed = false;
+    for (i, word) in value.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let d = defang_word(word);
+        changed |= matches!(d, Cow::Owned(_));
+        out.push_str(&d);
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+fn defang_word(word: &str) -> Cow<'_, str> {
+    let has_scheme = word.contains("://");
+    let name_like = word
+        .rsplit_once('.')
+        .is_some_and(|(_, last)| last.chars().next().is_some_and(|c| c.is_ascii_alphabetic()));
+    if !has_scheme && !name_like {
+        return Cow::Borrowed(word);
+    }
+    let mut w = String::with_capacity(word.len() + 8);
+    let mut rest = word;
+    // scheme: http/https/ftp... -> hxxp
+    if let Some(pos) = find_ascii_ci(rest, "http") {
+        let (head, tail) = rest.split_at(pos);
+        w.push_str(head);
+        let scheme = tail.get(..4).unwrap_or("http");
+        let mut s: Vec<char> = scheme.chars().collect();
+        if s.len() == 4 {
+            s[1] = if s[1].is_ascii_uppercase() { 'X' } else { 'x' };
+            s[2] = if s[2].is_ascii_uppercase() { 'X' } else { 'x' };
+        }
+        w.extend(s);
+        rest = tail.get(4..).unwrap_or("");
+    }
+    if name_like || has_scheme {
+        w.push_str(&rest.replace('.', "[.]"));
+    } else {
+        w.push_str(rest);
+    }
+    Cow::Owned(w)
+}
+
+fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+    let h = haystack.as_bytes();
+    let n = needle.as_bytes();
+    if n.is_empty() || h.len() < n.len() {
+        return None;
+    }
+    (0..=h.len() - n.len()).find(|&i| {
+        h.get(i..i + n.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(n))
+            && haystack.is_char_boundary(i)
+    })
+}
+
+/// What a reader sees of a scanner value in text and HTML: [`visible`], then
+/// [`defang`].
+pub fn display(value: &str) -> String {
+    let v = visible(value);
+    defang(&v).into_owned()
+}
+
+/// HTML text and attribute escaping of `& < > " '`.
+///
+/// ```
+/// use notice_render::inert::escape_html;
+/// assert_eq!(escape_html("<img src=x>\"&'"), "&lt;img src=x&gt;&quot;&amp;&#39;");
+/// ```
+pub fn escape_html(value: &str) -> Cow<'_, str> {
+    if !value.contains(['&', '<', '>', '"', '\'']) {
+        return Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len() + 16);
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A value for a mail header: one line, every control or invisible character
+/// shown as `<U+XXXX>` (so CR and LF never reach a header), runs of spaces
+/// collapsed, cut to `max_chars` characters (with `...`).
+pub fn header_value(value: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(value.len().min(max_chars * 2));
+    let mut count = 0usize;
+    let mut last_space = true;
+    for c in value.chars() {
+        if count >= max_chars {
+            out.push_str("...");
+            break;
+        }
+        if c == ' ' || c == '\t' {
+            if !last_space {
+                out.push(' ');
+                count += 1;
+            }
+            last_space = true;
+            continue;
+        }
+        last_space = false;
+        if is_invisible(c) {
+            let _ = write!(out, "<U+{:04X}>", u32::from(c));
+        } else {
+            out.push(c);
+        }
+        count += 1;
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// True when a spreadsheet would treat a cell starting with `c` as a formula.
+pub fn is_formula_start(c: char) -> bool {
+    matches!(
+        c,
+        '=' | '+'
+            | '-'
+            | '@'
+            | '\t'
+            | '\r'
+            | '\u{FF1D}'
+            | '\u{FF0B}'
+            | '\u{FE63}'
+            | '\u{FF0D}'
+            | '\u{FF20}'
+    )
+}
+
+/// One CSV cell (RFC 4180): [`visible`], then a leading `'` when the value
+/// would start a formula, then always quoted with `"` doubled.
+///
+/// ```
+/// use notice_render::inert::csv_cell;
+/// assert_eq!(csv_cell("=cmd|' /C calc'!A0"), "\"'=cmd|' /C calc'!A0\"");
+/// assert_eq!(csv_cell("a\"b"), "\"a\"\"b\"");
+/// ```
+pub fn csv_cell(value: &str) -> String {
+    let v = visible(value);
+    let mut out = String::with_capacity(v.len() + 4);
+    out.push('"');
+    if value.chars().next().is_some_and(is_formula_start)
+        || v.chars().next().is_some_and(is_formula_start)
+    {
+        out.push('\'');
+    }
+    for c in v.chars() {
+        if c == '"' {
+            out.push('"');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// JSON text with bidi controls and other invisible non-ASCII characters
+/// written as `\uXXXX` escapes (serde_json already escapes C0 controls).
+/// Only string contents can hold such characters, so the JSON stays valid
+/// and means the same.
+pub fn escape_json_invisible(json: String) -> String {
+    if !json.chars().any(|c| !c.is_ascii() && is_invisible(c)) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 32);
+    for c in json.chars() {
+        if !c.is_ascii() && is_invisible(c) {
+            let mut buf = [0u16; 2];
+            for unit in c.encode_utf16(&mut buf) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visible_cap_just_under_and_over() {
+        let under = "a".repeat(MAX_FIELD_CHARS);
+        assert_eq!(visible(&under), under.as_str());
+        let over = "a".repeat(MAX_FIELD_CHARS + 3);
+        let v = visible(&over);
+        assert!(v.ends_with("[+3 chars]"), "{v}");
+        assert_eq!(v.chars().filter(|c| *c == 'a').count(), MAX_FIELD_CHARS);
+    }
+
+    #[test]
+    fn bidi_and_controls_are_shown() {
+        assert_eq!(
+            visible("x\u{2066}y\u{200F}\u{7}"),
+            "x<U+2066>y<U+200F><U+0007>"
+        );
+    }
+
+    #[test]
+    fn defang_names_urls_and_mail() {
+        assert_eq!(defang("rdp.example.nl"), "rdp[.]example[.]nl");
+        assert_eq!(defang("HTTP://a.b/c"), "HXXP://a[.]b/c");
+        assert_eq!(defang("j.jansen@example.nl"), "j[.]jansen@example[.]nl");
+        assert_eq!(defang("2001:db8::1"), "2001:db8::1");
+        assert_eq!(defang("SMB 3.1.1"), "SMB 3.1.1");
+    }
+
+    #[test]
+    fn header_has_no_line_breaks() {
+        let h = header_value("a\r\nBcc: x@y\u{202E}", 100);
+        assert!(!h.contains('\r') && !h.contains('\n'));
+        assert_eq!(h, "a<U+000D><U+000A>Bcc: x@y<U+202E>");
+        assert_eq!(header_value("abcdef", 3), "abc...");
+    }
+
+    #[test]
+    fn csv_formula_starts() {
+        for s in ["=1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"] {
+            let cell = csv_cell(s);
+            assert!(cell.starts_with("\"'"), "{s:?} -> {cell}");
+        }
+        assert_eq!(csv_cell("plain"), "\"plain\"");
+    }
+
+    #[test]
+    fn json_invisible_escaped() {
+        let j = serde_json::to_string("a\u{202E}b").unwrap_or_default();
+        assert_eq!(escape_json_invisible(j), "\"a\\u202eb\"");
+    }
+}

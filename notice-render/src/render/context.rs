@@ -1,0 +1,228 @@
+//! The values a template sees. Every string from a finding or recipient is
+//! made inert here ([`crate::inert::display`]: visible controls, cut to the
+//! field cap, defanged); the HTML templates escape on output.
+
+use chrono::{DateTime, TimeZone, Utc};
+use minijinja::Value;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+use super::Renderer;
+use crate::aggregate::{Group, Item, Notice};
+use crate::catalogue::{Catalogue, Entry, Reference};
+use crate::finding::{Finding, Recipient};
+use crate::inert::display;
+use crate::language::Language;
+use crate::limits::MAX_EXTRA_FIELDS;
+
+#[derive(Serialize)]
+struct Ctx<'a> {
+    lang: &'static str,
+    ticket: &'a str,
+    date: String,
+    part: usize,
+    parts: usize,
+    recipient: RecipientCtx,
+    sender: SenderCtx<'a>,
+    finding_count: usize,
+    problem_count: usize,
+    asset: String,
+    other_assets: usize,
+    csv_name: String,
+    problems: Vec<ProblemCtx<'a>>,
+}
+
+#[derive(Serialize)]
+struct RecipientCtx {
+    address: String,
+    organisation: String,
+    via: String,
+}
+
+#[derive(Serialize)]
+struct SenderCtx<'a> {
+    name: &'a str,
+    address: &'a str,
+    reply_to: &'a str,
+}
+
+#[derive(Serialize)]
+struct ProblemCtx<'a> {
+    id: &'a str,
+    kind: &'static str,
+    title: &'a str,
+    subject: &'a str,
+    seen: Vec<&'a str>,
+    why: &'a str,
+    actions: &'a [String],
+    provider: Vec<&'a str>,
+    exposure: Vec<&'a str>,
+    compromise: Vec<&'a str>,
+    cves: &'a [String],
+    references: &'a [Reference],
+    findings: Vec<FindingCtx>,
+}
+
+#[derive(Serialize)]
+struct FindingCtx {
+    ip: String,
+    port: String,
+    protocol: String,
+    asset: String,
+    observed: String,
+    report_type: String,
+    tags: String,
+    feed: String,
+    line: u64,
+    details: Vec<(String, String)>,
+    more_details: usize,
+}
+
+fn paragraphs(s: &str) -> Vec<&str> {
+    s.split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+fn finding_ctx(f: &Finding) -> FindingCtx {
+    let details = f
+        .extra
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .take(MAX_EXTRA_FIELDS)
+        .map(|(k, v)| (display(k), display(v)))
+        .collect::<Vec<_>>();
+    let non_empty = f.extra.iter().filter(|(_, v)| !v.trim().is_empty()).count();
+    FindingCtx {
+        ip: display(&f.ip),
+        port: f.port.map(|p| p.to_string()).unwrap_or_default(),
+        protocol: display(&f.protocol),
+        asset: display(&f.asset),
+        observed: f.observed.format("%Y-%m-%d %H:%M UTC").to_string(),
+        report_type: crate::inert::visible(&f.report_type).into_owned(),
+        tags: display(&f.normalised_tags().join(", ")),
+        feed: crate::inert::visible(&f.feed).into_owned(),
+        line: f.line,
+        details,
+        more_details: non_empty.saturating_sub(MAX_EXTRA_FIELDS),
+    }
+}
+
+fn problem_ctx<'a>(entry: &'a Entry, lang: Language, group: &'a Group) -> ProblemCtx<'a> {
+    let t = entry.text(lang);
+    ProblemCtx {
+        id: &entry.id,
+        kind: entry.kind.as_str(),
+        title: &t.title,
+        subject: &t.subject,
+        seen: paragraphs(&t.seen),
+        why: &t.why,
+        actions: &t.actions,
+        provider: paragraphs(&t.provider),
+        exposure: t.exposure.as_deref().map(paragraphs).unwrap_or_default(),
+        compromise: t.compromise.as_deref().map(paragraphs).unwrap_or_default(),
+        cves: &entry.cves,
+        references: &entry.references,
+        findings: group
+            .items
+            .iter()
+            .map(|i| finding_ctx(&i.finding))
+            .collect(),
+    }
+}
+
+/// The name a reader knows the asset by: the asset, else the IP.
+fn asset_name(f: &Finding) -> &str {
+    if f.asset.trim().is_empty() {
+        f.ip.trim()
+    } else {
+        f.asset.trim()
+    }
+}
+
+/// The template context of a notice.
+pub(super) fn build(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Value {
+    let lang = notice.language;
+    let problems: Vec<ProblemCtx<'_>> = notice
+        .groups
+        .iter()
+        .map(|g| {
+            let entry = r
+                .catalogue
+                .entry(&g.entry)
+                .unwrap_or(r.catalogue.fallback());
+            problem_ctx(entry, lang, g)
+        })
+        .collect();
+    let mut assets: Vec<&str> = Vec::new();
+    for (_, item) in notice.items() {
+        let a = asset_name(&item.finding);
+        if !assets.contains(&a) {
+            assets.push(a);
+        }
+    }
+    let first = assets.first().copied().unwrap_or("");
+    let o = &r.options;
+    let ctx = Ctx {
+        lang: lang.as_str(),
+        ticket: &notice.ticket,
+        date: now.format("%Y-%m-%d").to_string(),
+        part: notice.part.0,
+        parts: notice.part.1,
+        recipient: RecipientCtx {
+            address: display(&notice.recipient.address),
+            organisation: display(&notice.recipient.organisation),
+            via: display(&notice.recipient.via),
+        },
+        sender: SenderCtx {
+            name: &o.sender_name,
+            address: &o.from,
+            reply_to: o.reply_to.as_deref().unwrap_or(&o.from),
+        },
+        finding_count: notice.finding_count(),
+        problem_count: problems.len(),
+        asset: display(first),
+        other_assets: assets.len().saturating_sub(1),
+        csv_name: format!("{}.csv", notice.ticket),
+        problems,
+    };
+    Value::from(Serde(&ctx))
+}
+
+/// A notice per language with one finding of every entry, with extra
+/// fields: renders every template branch the catalogue can reach.
+pub(super) fn samples(catalogue: &Catalogue) -> Vec<Notice> {
+    let observed = Utc
+        .with_ymd_and_hms(2025, 3, 4, 1, 12, 9)
+        .single()
+        .unwrap_or_default();
+    let groups: Vec<Group> = catalogue
+        .entries()
+        .iter()
+        .enumerate()
+        .map(|(index, e)| Group {
+            entry: e.id.clone(),
+            items: vec![Item {
+                index,
+                finding: Finding::new("192.0.2.1", "sample", observed)
+                    .with_port(443)
+                    .with_protocol("tcp")
+                    .with_asset("host.example.nl")
+                    .with_tag("sample")
+                    .with_source("sample.csv", 2)
+                    .with_extra("key", "value"),
+            }],
+        })
+        .collect();
+    Language::ALL
+        .iter()
+        .map(|lang| Notice {
+            ticket: "SAMPLE-20250304-00001".to_string(),
+            recipient: Recipient::new("security@example.nl").with_organisation("Example BV"),
+            language: *lang,
+            groups: groups.clone(),
+            part: (1, 1),
+        })
+        .collect()
+}

@@ -1,0 +1,25 @@
+//! HTML: the templates' formatter escapes every value with
+//! [`crate::inert::escape_html`] (values a template marks `|safe` are
+//! written as they are: the built-in templates never do).
+
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Error, Output, State, escape_formatter};
+
+use crate::inert::escape_html;
+
+pub(super) fn formatter(
+    out: &mut Output<'_>,
+    state: &mut State<'_, '_>,
+    value: &Value,
+) -> Result<(), Error> {
+    if matches!(state.auto_escape(), AutoEscape::Html) && !value.is_safe() {
+        let s = match value.as_str() {
+            Some(s) => escape_html(s).into_owned(),
+            None if value.is_none() || value.is_undefined() => String::new(),
+            None => escape_html(&value.to_string()).into_owned(),
+        };
+        out.write_str(&s).map_err(Error::from)
+    } else {
+        escape_formatter(out, state, value)
+    }
+}

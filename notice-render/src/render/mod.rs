@@ -1,0 +1,459 @@
+//! Turning a [`Notice`] into what is sent: subject, plain text, HTML, CSV,
+//! JSON, XARF and the MIME message.
+//!
+//! A [`Renderer`] holds the catalogue, the compiled templates and the
+//! sender's details; build it once and render many notices with it.
+//! Templates are minijinja templates with strict undefined (a misspelt
+//! variable is an error, found when the renderer is built, since
+//! [`Renderer::new`] renders a sample notice in every language).
+//!
+//! Every value from a finding or recipient passes through [`crate::inert`]
+//! before it reaches an output.
+
+mod context;
+mod csv;
+mod html;
+mod json;
+mod mime;
+mod text;
+mod xarf;
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+
+use crate::aggregate::Notice;
+use crate::catalogue::Catalogue;
+use crate::error::{Error, Result};
+use crate::language::Language;
+use crate::limits::MAX_SOURCE_BYTES;
+
+pub use text::wrap;
+
+/// The names of the templates; [`Templates`] has one source for each.
+///
+/// `subject.*` renders the subject (one line), `notice.*.txt` the plain-text
+/// body (hard-wrapped to 78 columns after rendering), `notice.*.html` the
+/// HTML body (every value HTML-escaped by [`crate::inert::escape_html`]).
+pub const TEMPLATE_NAMES: [&str; 6] = [
+    "subject.nl.txt",
+    "subject.en.txt",
+    "notice.nl.txt",
+    "notice.en.txt",
+    "notice.nl.html",
+    "notice.en.html",
+];
+
+const EMBEDDED_TEMPLATES: [(&str, &str); 6] = [
+    (
+        "subject.nl.txt",
+        include_str!("../../templates/subject.nl.txt"),
+    ),
+    (
+        "subject.en.txt",
+        include_str!("../../templates/subject.en.txt"),
+    ),
+    (
+        "notice.nl.txt",
+        include_str!("../../templates/notice.nl.txt"),
+    ),
+    (
+        "notice.en.txt",
+        include_str!("../../templates/notice.en.txt"),
+    ),
+    (
+        "notice.nl.html",
+        include_str!("../../templates/notice.nl.html"),
+    ),
+    (
+        "notice.en.html",
+        include_str!("../../templates/notice.en.html"),
+    ),
+];
+
+/// The template sources: the built-in ones, any of which can be replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Templates {
+    sources: Vec<(&'static str, String)>,
+}
+
+impl Templates {
+    /// The templates built into the crate (`notice-render/templates/`).
+    pub fn embedded() -> Templates {
+        Templates {
+            sources: EMBEDDED_TEMPLATES
+                .iter()
+                .map(|(n, s)| (*n, (*s).to_string()))
+                .collect(),
+        }
+    }
+
+    /// Replaces the template `name` (one of [`TEMPLATE_NAMES`]).
+    ///
+    /// # Errors
+    /// [`Error::Template`] for an unknown name, [`Error::TooLarge`] for a
+    /// source over [`MAX_SOURCE_BYTES`].
+    pub fn with_template(mut self, name: &str, source: impl Into<String>) -> Result<Templates> {
+        let source = source.into();
+        if source.len() > MAX_SOURCE_BYTES {
+            return Err(Error::TooLarge {
+                what: name.to_string(),
+                max: MAX_SOURCE_BYTES,
+                len: source.len(),
+            });
+        }
+        match self.sources.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = source,
+            None => {
+                return Err(Error::Template {
+                    name: name.to_string(),
+                    line: 0,
+                    message: format!(
+                        "unknown template; the names are {}",
+                        TEMPLATE_NAMES.join(", ")
+                    ),
+                });
+            }
+        }
+        Ok(self)
+    }
+
+    /// Replaces every template that has a file of the same name in `dir`;
+    /// the others stay as they are.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when a file cannot be read, else as [`Templates::with_template`].
+    pub fn with_dir(mut self, dir: &Path) -> Result<Templates> {
+        for name in TEMPLATE_NAMES {
+            let path = dir.join(name);
+            if !path.is_file() {
+                continue;
+            }
+            let io = |source| Error::Io {
+                path: path.display().to_string(),
+                source,
+            };
+            let len = std::fs::metadata(&path).map_err(io)?.len();
+            if len > MAX_SOURCE_BYTES as u64 {
+                return Err(Error::TooLarge {
+                    what: name.to_string(),
+                    max: MAX_SOURCE_BYTES,
+                    len: usize::try_from(len).unwrap_or(usize::MAX),
+                });
+            }
+            let io = |source| Error::Io {
+                path: path.display().to_string(),
+                source,
+            };
+            let source = std::fs::read_to_string(&path).map_err(io)?;
+            self = self.with_template(name, source)?;
+        }
+        Ok(self)
+    }
+}
+
+/// Who sends the notices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RenderOptions {
+    /// The sender's name, e.g. `Example CERT` (From display name, signature,
+    /// XARF reporter organisation).
+    pub sender_name: String,
+    /// The From address.
+    pub from: String,
+    /// The Reply-To address, when replies go elsewhere.
+    pub reply_to: Option<String>,
+    /// The domain of Message-IDs (`<TICKET@domain>`) and the XARF reporter domain.
+    pub message_id_domain: String,
+}
+
+impl RenderOptions {
+    /// Options with a sender name, From address and Message-ID domain.
+    pub fn new(
+        sender_name: impl Into<String>,
+        from: impl Into<String>,
+        message_id_domain: impl Into<String>,
+    ) -> Self {
+        Self {
+            sender_name: sender_name.into(),
+            from: from.into(),
+            reply_to: None,
+            message_id_domain: message_id_domain.into(),
+        }
+    }
+
+    /// Sets the Reply-To address.
+    pub fn with_reply_to(mut self, address: impl Into<String>) -> Self {
+        self.reply_to = Some(address.into());
+        self
+    }
+
+    fn validate(&self) -> Result<()> {
+        let bad = |name: &'static str, message: String| Err(Error::Option { name, message });
+        if self.sender_name.trim().is_empty()
+            || self.sender_name.chars().count() > 100
+            || self.sender_name.chars().any(crate::inert::is_invisible)
+        {
+            return bad(
+                "sender_name",
+                "must be 1 to 100 characters without control characters".into(),
+            );
+        }
+        if !crate::aggregate::is_usable_address(&self.from) {
+            return bad(
+                "from",
+                format!("`{}` is not a usable address", self.from.escape_debug()),
+            );
+        }
+        if let Some(r) = &self.reply_to
+            && !crate::aggregate::is_usable_address(r)
+        {
+            {
+                return bad(
+                    "reply_to",
+                    format!("`{}` is not a usable address", r.escape_debug()),
+                );
+            }
+        }
+        let d = &self.message_id_domain;
+        if d.is_empty()
+            || d.len() > 253
+            || !d
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            || d.starts_with('.')
+            || d.ends_with('.')
+        {
+            return bad(
+                "message_id_domain",
+                format!("`{}` is not a host name", d.escape_debug()),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Everything rendered for one notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Rendered {
+    /// The subject (one line, before RFC 2047 encoding).
+    pub subject: String,
+    /// The plain-text body, every line at most 78 columns.
+    pub text: String,
+    /// The HTML body.
+    pub html: String,
+    /// The CSV attachment (RFC 4180, CRLF line ends).
+    pub csv: String,
+    /// The complete RFC 5322 message.
+    pub mime: Vec<u8>,
+}
+
+/// Renders notices. Build once (templates are compiled here), use for many.
+#[derive(Debug)]
+pub struct Renderer {
+    catalogue: Catalogue,
+    env: Environment<'static>,
+    options: RenderOptions,
+}
+
+impl Renderer {
+    /// A renderer over `catalogue` with `templates` and the sender's `options`.
+    ///
+    /// # Errors
+    /// [`Error::Option`] for unusable options, [`Error::Template`] (with the
+    /// line) for a template that does not compile or fails on a sample notice.
+    pub fn new(
+        catalogue: Catalogue,
+        templates: Templates,
+        options: RenderOptions,
+    ) -> Result<Renderer> {
+        options.validate()?;
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        let syntax = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .map_err(|e| template_error("syntax", &e))?;
+        env.set_syntax(syntax);
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html") {
+                AutoEscape::Html
+            } else {
+                AutoEscape::None
+            }
+        });
+        env.set_formatter(html::formatter);
+        for (name, source) in templates.sources {
+            env.add_template_owned(name, source)
+                .map_err(|e| template_error(name, &e))?;
+        }
+        let renderer = Renderer {
+            catalogue,
+            env,
+            options,
+        };
+        renderer.self_check()?;
+        Ok(renderer)
+    }
+
+    /// The built-in catalogue and templates with `options`.
+    ///
+    /// # Errors
+    /// As [`Renderer::new`].
+    pub fn embedded(options: RenderOptions) -> Result<Renderer> {
+        Renderer::new(Catalogue::embedded()?, Templates::embedded(), options)
+    }
+
+    /// The catalogue.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    /// The options.
+    pub fn options(&self) -> &RenderOptions {
+        &self.options
+    }
+
+    /// The subject line: asset, problem and ticket, no alarm words.
+    ///
+    /// # Errors
+    /// [`Error::Template`] when the template fails.
+    pub fn subject(&self, notice: &Notice, now: DateTime<Utc>) -> Result<String> {
+        let ctx = context::build(self, notice, now);
+        self.subject_with(notice.language, &ctx)
+    }
+
+    /// The plain-text body.
+    ///
+    /// # Errors
+    /// [`Error::Template`] when the template fails.
+    pub fn text(&self, notice: &Notice, now: DateTime<Utc>) -> Result<String> {
+        let ctx = context::build(self, notice, now);
+        self.text_with(notice.language, &ctx)
+    }
+
+    /// The HTML body.
+    ///
+    /// # Errors
+    /// [`Error::Template`] when the template fails.
+    pub fn html(&self, notice: &Notice, now: DateTime<Utc>) -> Result<String> {
+        let ctx = context::build(self, notice, now);
+        self.html_with(notice.language, &ctx)
+    }
+
+    /// The CSV attachment: a header row and one row per finding.
+    pub fn csv(&self, notice: &Notice) -> String {
+        csv::render(self, notice)
+    }
+
+    /// The notice as JSON (one object; see the crate README for the fields).
+    ///
+    /// # Errors
+    /// [`Error::Output`] if serialisation fails.
+    pub fn json(&self, notice: &Notice, now: DateTime<Utc>) -> Result<String> {
+        json::render(self, notice, now)
+    }
+
+    /// One XARF v4 JSON report per finding, in notice order.
+    ///
+    /// # Errors
+    /// [`Error::Output`] if serialisation fails.
+    pub fn xarf(&self, notice: &Notice) -> Result<Vec<String>> {
+        xarf::render(self, notice)
+    }
+
+    /// Subject, text, HTML, CSV and the MIME message in one go.
+    ///
+    /// # Errors
+    /// [`Error::Template`] when a template fails, [`Error::Output`] if the
+    /// message cannot be written.
+    pub fn render(&self, notice: &Notice, now: DateTime<Utc>) -> Result<Rendered> {
+        let ctx = context::build(self, notice, now);
+        let subject = self.subject_with(notice.language, &ctx)?;
+        let text = self.text_with(notice.language, &ctx)?;
+        let html = self.html_with(notice.language, &ctx)?;
+        let csv = csv::render(self, notice);
+        let mime = mime::build(self, notice, now, &subject, &text, &html, &csv)?;
+        Ok(Rendered {
+            subject,
+            text,
+            html,
+            csv,
+            mime,
+        })
+    }
+
+    /// The complete RFC 5322 message as bytes (CRLF line ends).
+    ///
+    /// # Errors
+    /// As [`Renderer::render`].
+    pub fn mime(&self, notice: &Notice, now: DateTime<Utc>) -> Result<Vec<u8>> {
+        Ok(self.render(notice, now)?.mime)
+    }
+
+    fn run(&self, name: &str, ctx: &minijinja::Value) -> Result<String> {
+        let tpl = self
+            .env
+            .get_template(name)
+            .map_err(|e| template_error(name, &e))?;
+        tpl.render(ctx).map_err(|e| template_error(name, &e))
+    }
+
+    fn subject_with(&self, lang: Language, ctx: &minijinja::Value) -> Result<String> {
+        let name = match lang {
+            Language::Nl => "subject.nl.txt",
+            Language::En => "subject.en.txt",
+        };
+        let raw = self.run(name, ctx)?;
+        Ok(crate::inert::header_value(raw.trim(), 250))
+    }
+
+    fn text_with(&self, lang: Language, ctx: &minijinja::Value) -> Result<String> {
+        let name = match lang {
+            Language::Nl => "notice.nl.txt",
+            Language::En => "notice.en.txt",
+        };
+        Ok(wrap(&self.run(name, ctx)?))
+    }
+
+    fn html_with(&self, lang: Language, ctx: &minijinja::Value) -> Result<String> {
+        let name = match lang {
+            Language::Nl => "notice.nl.html",
+            Language::En => "notice.en.html",
+        };
+        self.run(name, ctx)
+    }
+
+    /// Renders a sample notice of the fallback entry in every language, so
+    /// template mistakes show when the renderer is built.
+    fn self_check(&self) -> Result<()> {
+        for notice in context::samples(&self.catalogue) {
+            let now = notice
+                .groups
+                .first()
+                .and_then(|g| g.items.first())
+                .map(|i| i.finding.observed)
+                .unwrap_or_default();
+            self.render(&notice, now)?;
+        }
+        Ok(())
+    }
+}
+
+fn template_error(name: &str, e: &minijinja::Error) -> Error {
+    let mut message = e.to_string();
+    if let Some(detail) = e.detail()
+        && !message.contains(detail)
+    {
+        message = format!("{message}: {detail}");
+    }
+    Error::Template {
+        name: name.to_string(),
+        line: e.line().unwrap_or(0),
+        message,
+    }
+}
