@@ -1,1 +1,692 @@
-//! (module under construction)
+//! OpenPGP signature verification of a signed security.txt (RFC 9116 §2.3, RFC 9580 §7).
+//!
+//! Sans-IO: [`verify`] takes the raw bytes of a security.txt and a [`Keyring`] of public keys the
+//! caller supplies (armored, e.g. the key published at the file's `Encryption:` URI) and returns
+//! an [`Outcome`]: unsigned, valid (with the fingerprint of the key that made the signature), bad,
+//! unknown key, or malformed (with the line where the framing went wrong). It never panics on
+//! input and allocates at most in proportion to the input.
+//!
+//! # Cleartext canonicalisation
+//!
+//! The signed text is recovered exactly as the OpenPGP Cleartext Signature Framework defines it
+//! (RFC 4880 §7.1, RFC 9580 §7.2), which is what `gpg --verify` hashes:
+//!
+//! - dash-escaping is undone (a leading `"- "` is removed from a line);
+//! - trailing spaces and tabs (and a stray carriage return) are removed from every line;
+//! - lines are joined with CRLF, whatever line endings the file used (LF-only files verify);
+//! - the line ending just before `-----BEGIN PGP SIGNATURE-----` is not part of the signed text.
+//!
+//! The text is hashed as bytes, so UTF-8 (or any other) text verifies unchanged.
+//!
+//! # Limits
+//!
+//! [`MAX_SIGNATURE_BLOCK_BYTES`], [`MAX_SIGNATURES`], [`MAX_KEYRING_BYTES`] and [`MAX_KEYS`]
+//! bound the work; going over one gives [`Outcome::Malformed`] (for the file) or
+//! [`crate::Error::Input`] (for the keyring).
+//!
+//! # Example
+//!
+//! ```
+//! use securitytxt::verify::{verify, Keyring, Outcome};
+//!
+//! let keyring = Keyring::new();
+//! let outcome = verify(b"Contact: mailto:security@example.com\n", &keyring);
+//! assert_eq!(outcome, Outcome::Unsigned);
+//! assert_eq!(outcome.as_str(), "unsigned");
+//! ```
+
+use chrono::{DateTime, Utc};
+use pgp::composed::{Deserializable, DetachedSignature, SignedPublicKey};
+use pgp::crypto::hash::HashAlgorithm;
+use pgp::packet::{PublicKey, PublicSubkey, Signature, SignatureType};
+use pgp::types::{Fingerprint, KeyDetails, KeyId};
+
+use crate::Error;
+
+/// Most bytes of the armored `-----BEGIN PGP SIGNATURE-----` block (header to footer line).
+///
+/// A signature is a few hundred bytes; RSA-4096 with many subpackets stays well under 4 KiB.
+pub const MAX_SIGNATURE_BLOCK_BYTES: usize = 16 * 1024;
+
+/// Most signature packets in the signature block of one file.
+pub const MAX_SIGNATURES: usize = 8;
+
+/// Most bytes of armored key material one call to [`Keyring::add_armored`] accepts.
+pub const MAX_KEYRING_BYTES: usize = 1024 * 1024;
+
+/// Most certificates (primary keys) a [`Keyring`] holds.
+pub const MAX_KEYS: usize = 256;
+
+const BEGIN_SIGNED: &str = "-----BEGIN PGP SIGNED MESSAGE-----";
+const BEGIN_SIGNATURE: &str = "-----BEGIN PGP SIGNATURE-----";
+const END_SIGNATURE: &str = "-----END PGP SIGNATURE-----";
+const BEGIN_KEY: &str = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
+const END_KEY: &str = "-----END PGP PUBLIC KEY BLOCK-----";
+
+/// A signature that verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ValidSignature {
+    /// Fingerprint (upper-case hex) of the key that made the signature: a signing subkey or
+    /// the primary key.
+    pub fingerprint: String,
+    /// Fingerprint (upper-case hex) of the primary key of the certificate that holds the
+    /// signing key (equal to `fingerprint` when the primary key signed).
+    pub primary_fingerprint: String,
+    /// The 64-bit key ID (upper-case hex) of the signing key.
+    pub key_id: String,
+    /// The hash algorithm of the signature, as OpenPGP names it (`SHA256`, `SHA512`, ...).
+    pub hash_algorithm: String,
+    /// When the signature says it was made.
+    pub created: Option<DateTime<Utc>>,
+    /// 1-based line of `-----BEGIN PGP SIGNATURE-----`.
+    pub line: usize,
+}
+
+/// What verification found for one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The file carries no OpenPGP cleartext signature.
+    Unsigned,
+    /// A signature verified with a key from the keyring.
+    Valid(ValidSignature),
+    /// A signature names a key in the keyring but does not verify with it: the text was changed
+    /// after signing, or the signature is corrupt.
+    Bad {
+        /// Fingerprint (upper-case hex) of the key the signature was checked against.
+        fingerprint: String,
+        /// Why it failed, from the OpenPGP library.
+        reason: String,
+        /// 1-based line of `-----BEGIN PGP SIGNATURE-----`.
+        line: usize,
+    },
+    /// No signature names a key in the keyring: the signature cannot be checked.
+    UnknownKey {
+        /// The issuer of the first signature: its fingerprint (upper-case hex) when the
+        /// signature carries one, otherwise its 64-bit key ID, or empty when it names no issuer.
+        issuer: String,
+        /// 1-based line of `-----BEGIN PGP SIGNATURE-----`.
+        line: usize,
+    },
+    /// The file starts a cleartext signature but the framing or the signature packets are
+    /// broken.
+    Malformed {
+        /// What is wrong.
+        reason: String,
+        /// 1-based line where it went wrong.
+        line: usize,
+    },
+}
+
+impl Outcome {
+    /// The stable name of this outcome: `"unsigned"`, `"valid"`, `"bad"`, `"unknown_key"` or
+    /// `"malformed"` (the value of the `"signature"` field of `sectxt-lint --key --json`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Outcome::Unsigned => "unsigned",
+            Outcome::Valid(_) => "valid",
+            Outcome::Bad { .. } => "bad",
+            Outcome::UnknownKey { .. } => "unknown_key",
+            Outcome::Malformed { .. } => "malformed",
+        }
+    }
+
+    /// The diagnostic code this outcome should raise, if any: `"bad_signature"` for
+    /// [`Outcome::Bad`] and [`Outcome::Malformed`] (an error: the file claims a signature that
+    /// does not hold), `"unknown_key"` for [`Outcome::UnknownKey`] (a warning: the signature could
+    /// not be checked), `None` for unsigned and valid files.
+    pub fn diagnostic_code(&self) -> Option<&'static str> {
+        match self {
+            Outcome::Bad { .. } | Outcome::Malformed { .. } => Some("bad_signature"),
+            Outcome::UnknownKey { .. } => Some("unknown_key"),
+            Outcome::Unsigned | Outcome::Valid(_) => None,
+        }
+    }
+
+    /// The 1-based line the outcome refers to (the signature block, or where a malformed file
+    /// went wrong); `None` for unsigned files.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Outcome::Unsigned => None,
+            Outcome::Valid(v) => Some(v.line),
+            Outcome::Bad { line, .. }
+            | Outcome::UnknownKey { line, .. }
+            | Outcome::Malformed { line, .. } => Some(*line),
+        }
+    }
+
+    /// A one-line description for a person.
+    pub fn message(&self) -> String {
+        match self {
+            Outcome::Unsigned => "the file is not signed".to_owned(),
+            Outcome::Valid(v) => format!("good signature by key {}", v.fingerprint),
+            Outcome::Bad {
+                fingerprint,
+                reason,
+                ..
+            } => format!("bad signature: does not verify with key {fingerprint} ({reason})"),
+            Outcome::UnknownKey { issuer, .. } if issuer.is_empty() => {
+                "signature cannot be checked: it names no issuer key".to_owned()
+            }
+            Outcome::UnknownKey { issuer, .. } => {
+                format!("signature cannot be checked: key {issuer} is not in the keyring")
+            }
+            Outcome::Malformed { reason, .. } => format!("malformed signature: {reason}"),
+        }
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+/// One key that can verify signatures: a primary key or a subkey whose binding verified.
+#[derive(Debug, Clone)]
+enum SigningKey {
+    Primary(PublicKey),
+    Sub(PublicSubkey),
+}
+
+#[derive(Debug, Clone)]
+struct KeyEntry {
+    key: SigningKey,
+    fingerprint: Fingerprint,
+    key_id: KeyId,
+    primary_fingerprint: Fingerprint,
+}
+
+impl KeyEntry {
+    fn verify(&self, signature: &Signature, data: &[u8]) -> Result<(), String> {
+        let result = match &self.key {
+            SigningKey::Primary(k) => signature.verify(k, data),
+            SigningKey::Sub(k) => signature.verify(k, data),
+        };
+        result.map_err(|e| short(&e))
+    }
+}
+
+/// Public keys to verify signatures with: any number of certificates, each with its primary key
+/// and its signing subkeys.
+///
+/// Only keys whose self-signatures verify are used: a certificate whose primary key's
+/// self-signatures fail is refused, a subkey whose binding signature fails is left out.
+#[derive(Debug, Clone, Default)]
+pub struct Keyring {
+    entries: Vec<KeyEntry>,
+    primaries: Vec<Fingerprint>,
+}
+
+impl Keyring {
+    /// An empty keyring.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A keyring from armored public keys (one or more `-----BEGIN PGP PUBLIC KEY BLOCK-----`
+    /// blocks, each holding one or more certificates).
+    ///
+    /// # Errors
+    ///
+    /// As [`Keyring::add_armored`].
+    pub fn from_armored(armored: &[u8]) -> Result<Self, Error> {
+        let mut keyring = Self::new();
+        keyring.add_armored(armored)?;
+        Ok(keyring)
+    }
+
+    /// Adds the certificates of armored public key blocks; returns how many were added.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Input`] (naming the block's first line) when the input is larger than
+    /// [`MAX_KEYRING_BYTES`], holds no public key block, a block does not parse, a certificate's
+    /// self-signatures do not verify, or the keyring would hold more than [`MAX_KEYS`]
+    /// certificates. On error the keyring is unchanged.
+    pub fn add_armored(&mut self, armored: &[u8]) -> Result<usize, Error> {
+        let input_error = |line: usize, message: String| Error::Input {
+            input: format!("armored public key, line {line}"),
+            message,
+        };
+        if armored.len() > MAX_KEYRING_BYTES {
+            return Err(input_error(
+                1,
+                format!(
+                    "{} bytes of key material, more than the {MAX_KEYRING_BYTES} allowed",
+                    armored.len()
+                ),
+            ));
+        }
+        let blocks = key_blocks(armored).map_err(|(line, msg)| input_error(line, msg))?;
+        if blocks.is_empty() {
+            return Err(input_error(1, format!("no {BEGIN_KEY} block found")));
+        }
+        let mut staged = self.clone();
+        let mut added = 0usize;
+        for (line, block) in blocks {
+            let (keys, _headers) =
+                SignedPublicKey::from_armor_many(block.as_bytes()).map_err(|e| {
+                    input_error(line, format!("cannot read the key block: {}", short(&e)))
+                })?;
+            for key in keys {
+                let key = key
+                    .map_err(|e| input_error(line, format!("cannot read a key: {}", short(&e))))?;
+                if staged.primaries.len() >= MAX_KEYS {
+                    return Err(input_error(
+                        line,
+                        format!("more than {MAX_KEYS} keys in the keyring"),
+                    ));
+                }
+                staged
+                    .add_certificate(&key)
+                    .map_err(|msg| input_error(line, msg))?;
+                added += 1;
+            }
+        }
+        if added == 0 {
+            return Err(input_error(
+                1,
+                "the key blocks hold no public key".to_owned(),
+            ));
+        }
+        *self = staged;
+        Ok(added)
+    }
+
+    fn add_certificate(&mut self, key: &SignedPublicKey) -> Result<(), String> {
+        let primary = &key.primary_key;
+        let primary_fingerprint = primary.fingerprint();
+        key.details.verify_bindings(primary).map_err(|e| {
+            format!(
+                "the self-signatures of key {primary_fingerprint:X} do not verify: {}",
+                short(&e)
+            )
+        })?;
+        if self.primaries.contains(&primary_fingerprint) {
+            return Ok(());
+        }
+        self.entries.push(KeyEntry {
+            key: SigningKey::Primary(primary.clone()),
+            fingerprint: primary_fingerprint.clone(),
+            key_id: primary.legacy_key_id(),
+            primary_fingerprint: primary_fingerprint.clone(),
+        });
+        for sub in &key.public_subkeys {
+            if sub.verify_bindings(primary).is_ok() {
+                self.entries.push(KeyEntry {
+                    key: SigningKey::Sub(sub.key.clone()),
+                    fingerprint: sub.key.fingerprint(),
+                    key_id: sub.key.legacy_key_id(),
+                    primary_fingerprint: primary_fingerprint.clone(),
+                });
+            }
+        }
+        self.primaries.push(primary_fingerprint);
+        Ok(())
+    }
+
+    /// How many certificates (primary keys) the keyring holds.
+    pub fn len(&self) -> usize {
+        self.primaries.len()
+    }
+
+    /// Whether the keyring holds no key.
+    pub fn is_empty(&self) -> bool {
+        self.primaries.is_empty()
+    }
+
+    /// The fingerprints (upper-case hex) of the primary keys, in the order they were added.
+    pub fn fingerprints(&self) -> Vec<String> {
+        self.primaries.iter().map(|f| format!("{f:X}")).collect()
+    }
+
+    fn candidates<'a>(&'a self, signature: &'a Signature) -> impl Iterator<Item = &'a KeyEntry> {
+        let fingerprints = signature.issuer_fingerprint();
+        let key_ids = signature.issuer_key_id();
+        self.entries.iter().filter(move |entry| {
+            fingerprints.contains(&&entry.fingerprint) || key_ids.contains(&&entry.key_id)
+        })
+    }
+}
+
+/// Splits armored key material into its public key blocks: (1-based first line, block text).
+fn key_blocks(input: &[u8]) -> Result<Vec<(usize, String)>, (usize, String)> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (index, raw) in input.split(|&b| b == b'\n').enumerate() {
+        let line_no = index + 1;
+        let line = String::from_utf8_lossy(raw);
+        let trimmed = line.trim_end();
+        match current.as_mut() {
+            None if trimmed == BEGIN_KEY => current = Some((line_no, format!("{trimmed}\n"))),
+            None => {}
+            Some((_, text)) => {
+                text.push_str(trimmed);
+                text.push('\n');
+                if trimmed == END_KEY {
+                    if let Some(block) = current.take() {
+                        blocks.push(block);
+                    }
+                }
+            }
+        }
+    }
+    if let Some((line, _)) = current {
+        return Err((line, format!("the key block has no {END_KEY} line")));
+    }
+    Ok(blocks)
+}
+
+/// Most characters of a message taken from the OpenPGP library (its parse errors can quote the
+/// whole input).
+const MAX_REASON_CHARS: usize = 200;
+
+/// An error message, shortened to [`MAX_REASON_CHARS`].
+fn short(error: &impl std::fmt::Display) -> String {
+    let message = error.to_string();
+    match message.char_indices().nth(MAX_REASON_CHARS) {
+        Some((cut, _)) => format!("{}...", &message[..cut]),
+        None => message,
+    }
+}
+
+/// The parts of a cleartext-signed file.
+struct Framed {
+    /// The canonical signed text (CRLF line endings, no final line ending).
+    signed_text: Vec<u8>,
+    /// Hash algorithms named by `Hash:` armor headers (empty when none).
+    hashes: Vec<HashAlgorithm>,
+    /// The armored signature block.
+    signature_block: String,
+    /// 1-based line of `-----BEGIN PGP SIGNATURE-----`.
+    signature_line: usize,
+}
+
+enum Framing {
+    Unsigned,
+    Signed(Framed),
+}
+
+type Malformed = (String, usize);
+
+/// Removes trailing spaces, tabs and carriage returns.
+fn trim_trailing_ws(line: &[u8]) -> &[u8] {
+    let end = line
+        .iter()
+        .rposition(|&b| !matches!(b, b' ' | b'\t' | b'\r'))
+        .map_or(0, |i| i + 1);
+    line.get(..end).unwrap_or(line)
+}
+
+fn is_armor_line(line: &[u8], armor: &str) -> bool {
+    trim_trailing_ws(line) == armor.as_bytes()
+}
+
+fn frame(input: &[u8]) -> Result<Framing, Malformed> {
+    let mut lines = input
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l));
+    let Some(begin_line) = lines.clone().find(|(_, l)| {
+        let l = l.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(l);
+        is_armor_line(l, BEGIN_SIGNED)
+    }) else {
+        if let Some((line, _)) =
+            lines.find(|(_, l)| trim_trailing_ws(l).starts_with(b"-----BEGIN PGP "))
+        {
+            return Err((
+                format!("an OpenPGP armor line without a preceding {BEGIN_SIGNED} line"),
+                line,
+            ));
+        }
+        return Ok(Framing::Unsigned);
+    };
+    if begin_line.0 != 1 {
+        return Err((
+            format!("text before {BEGIN_SIGNED}: the whole file must be signed"),
+            1,
+        ));
+    }
+    lines.next();
+
+    // Armor headers up to the first empty line.
+    let mut hashes = Vec::new();
+    loop {
+        let Some((line_no, raw)) = lines.next() else {
+            return Err((
+                "the file ends inside the armor headers (no empty line before the text)".to_owned(),
+                begin_line.0,
+            ));
+        };
+        let line = trim_trailing_ws(raw);
+        if line.is_empty() {
+            break;
+        }
+        let text = String::from_utf8_lossy(line);
+        let Some((name, value)) = text.split_once(": ") else {
+            return Err((format!("not an armor header: {text:?}"), line_no));
+        };
+        if name != "Hash" {
+            return Err((
+                format!("unexpected armor header {name:?}: only \"Hash\" may appear here"),
+                line_no,
+            ));
+        }
+        for alg in value.split(',') {
+            let alg = alg.trim();
+            let parsed: HashAlgorithm = alg
+                .parse()
+                .map_err(|()| (format!("unknown hash algorithm {alg:?}"), line_no))?;
+            hashes.push(parsed);
+        }
+    }
+
+    // The cleartext up to the signature block, canonicalised.
+    let mut signed_text = Vec::with_capacity(input.len());
+    let mut first = true;
+    let signature_line = loop {
+        let Some((line_no, raw)) = lines.next() else {
+            return Err((
+                format!("the file ends without a {BEGIN_SIGNATURE} line"),
+                begin_line.0,
+            ));
+        };
+        if is_armor_line(raw, BEGIN_SIGNATURE) {
+            break line_no;
+        }
+        let unescaped = raw.strip_prefix(b"- ").unwrap_or(raw);
+        if !first {
+            signed_text.extend_from_slice(b"\r\n");
+        }
+        first = false;
+        signed_text.extend_from_slice(trim_trailing_ws(unescaped));
+    };
+
+    // The armored signature block. Its armor headers (`Version:`, `Comment:`) say nothing about
+    // the signature and are left out of what the OpenPGP library reads; they count for the cap.
+    let mut signature_block = format!("{BEGIN_SIGNATURE}\n");
+    let mut block_len = signature_block.len();
+    let mut in_headers = true;
+    loop {
+        let Some((_, raw)) = lines.next() else {
+            return Err((
+                format!("the signature block has no {END_SIGNATURE} line"),
+                signature_line,
+            ));
+        };
+        let line = String::from_utf8_lossy(trim_trailing_ws(raw));
+        block_len = block_len.saturating_add(raw.len() + 1);
+        if block_len > MAX_SIGNATURE_BLOCK_BYTES {
+            return Err((
+                format!("the signature block is longer than {MAX_SIGNATURE_BLOCK_BYTES} bytes"),
+                signature_line,
+            ));
+        }
+        if in_headers {
+            if line.contains(':') && line != END_SIGNATURE {
+                continue;
+            }
+            in_headers = false;
+            signature_block.push('\n');
+            if line.is_empty() {
+                continue;
+            }
+        }
+        signature_block.push_str(&line);
+        signature_block.push('\n');
+        if line == END_SIGNATURE {
+            break;
+        }
+    }
+    if let Some((line_no, _)) = lines.find(|(_, l)| !trim_trailing_ws(l).is_empty()) {
+        return Err((
+            format!("text after {END_SIGNATURE}: it is not covered by the signature"),
+            line_no,
+        ));
+    }
+    Ok(Framing::Signed(Framed {
+        signed_text,
+        hashes,
+        signature_block,
+        signature_line,
+    }))
+}
+
+/// The signed text of a cleartext-signed file, canonicalised as OpenPGP hashes it (dash-escapes
+/// undone, trailing whitespace removed, CRLF line endings, no final line ending).
+///
+/// `Ok(None)` for an unsigned file.
+///
+/// # Errors
+///
+/// `Err((reason, line))` when the cleartext framing is broken, as [`Outcome::Malformed`].
+pub fn canonical_signed_text(input: &[u8]) -> Result<Option<Vec<u8>>, (String, usize)> {
+    match frame(input)? {
+        Framing::Unsigned => Ok(None),
+        Framing::Signed(framed) => Ok(Some(framed.signed_text)),
+    }
+}
+
+/// Verifies the OpenPGP cleartext signature of a security.txt against `keyring`.
+///
+/// The first signature that verifies with a key in the keyring makes the file
+/// [`Outcome::Valid`]; otherwise a signature by a known key that fails makes it
+/// [`Outcome::Bad`]; otherwise it is [`Outcome::UnknownKey`].
+pub fn verify(input: &[u8], keyring: &Keyring) -> Outcome {
+    let framed = match frame(input) {
+        Ok(Framing::Unsigned) => return Outcome::Unsigned,
+        Ok(Framing::Signed(framed)) => framed,
+        Err((reason, line)) => return Outcome::Malformed { reason, line },
+    };
+    let line = framed.signature_line;
+    let malformed = |reason: String| Outcome::Malformed { reason, line };
+
+    let signatures = match DetachedSignature::from_armor_many(framed.signature_block.as_bytes()) {
+        Ok((signatures, _headers)) => signatures,
+        Err(e) => return malformed(format!("cannot read the signature block: {}", short(&e))),
+    };
+    let mut parsed = Vec::new();
+    for signature in signatures {
+        if parsed.len() >= MAX_SIGNATURES {
+            return malformed(format!("more than {MAX_SIGNATURES} signatures"));
+        }
+        match signature {
+            Ok(s) => parsed.push(s.signature),
+            Err(e) => return malformed(format!("cannot read a signature: {}", short(&e))),
+        }
+    }
+    if parsed.is_empty() {
+        return malformed("the signature block holds no signature".to_owned());
+    }
+    for signature in &parsed {
+        match signature.typ() {
+            Some(SignatureType::Text | SignatureType::Binary) => {}
+            other => {
+                return malformed(format!(
+                    "a signature of type {other:?} cannot sign a document"
+                ));
+            }
+        }
+        let Some(hash) = signature.hash_alg() else {
+            return malformed("a signature without a hash algorithm".to_owned());
+        };
+        if !framed.hashes.is_empty() && !framed.hashes.contains(&hash) {
+            return malformed(format!(
+                "the signature uses {hash} but the Hash header does not list it"
+            ));
+        }
+    }
+
+    let mut bad = None;
+    for signature in &parsed {
+        for entry in keyring.candidates(signature) {
+            match entry.verify(signature, &framed.signed_text) {
+                Ok(()) => {
+                    return Outcome::Valid(ValidSignature {
+                        fingerprint: format!("{:X}", entry.fingerprint),
+                        primary_fingerprint: format!("{:X}", entry.primary_fingerprint),
+                        key_id: entry.key_id.to_string().to_uppercase(),
+                        hash_algorithm: signature
+                            .hash_alg()
+                            .map(|h| h.to_string())
+                            .unwrap_or_default(),
+                        created: signature
+                            .created()
+                            .and_then(|t| DateTime::from_timestamp(i64::from(t.as_secs()), 0)),
+                        line,
+                    });
+                }
+                Err(reason) => {
+                    bad.get_or_insert(Outcome::Bad {
+                        fingerprint: format!("{:X}", entry.fingerprint),
+                        reason,
+                        line,
+                    });
+                }
+            }
+        }
+    }
+    if let Some(bad) = bad {
+        return bad;
+    }
+    let issuer = parsed
+        .first()
+        .map(|s| {
+            s.issuer_fingerprint()
+                .first()
+                .map(|f| format!("{f:X}"))
+                .or_else(|| {
+                    s.issuer_key_id()
+                        .first()
+                        .map(|k| k.to_string().to_uppercase())
+                })
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    Outcome::UnknownKey { issuer, line }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_text_follows_the_cleartext_framework() {
+        let input = b"-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n- -dash\r\nspaces \t\nlast\n-----BEGIN PGP SIGNATURE-----\n\nAAAA\n-----END PGP SIGNATURE-----\n";
+        let text = canonical_signed_text(input).unwrap().unwrap();
+        assert_eq!(text, b"-dash\r\nspaces\r\nlast");
+    }
+
+    #[test]
+    fn unsigned_text_has_no_canonical_form() {
+        assert_eq!(canonical_signed_text(b"Contact: x\n").unwrap(), None);
+    }
+
+    #[test]
+    fn trim_keeps_inner_whitespace() {
+        assert_eq!(trim_trailing_ws(b"a b \t\r"), b"a b");
+        assert_eq!(trim_trailing_ws(b" \t"), b"");
+    }
+}
