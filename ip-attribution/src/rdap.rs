@@ -15,9 +15,10 @@
 //!
 //! # Limits
 //! * [`MAX_RDAP_BYTES`]: larger documents are refused with [`Error::TooLarge`].
-//! * Nesting: serde_json refuses documents nested deeper than 128 arrays/objects
-//!   ([`MAX_RDAP_JSON_DEPTH`]); such a document is a [`Error::Json`] with line and column. Each
-//!   entity level costs two nesting levels, so entities nest at most about 60 deep.
+//! * Nesting: serde_json (recursion limit 128) accepts at most [`MAX_RDAP_JSON_DEPTH`] (127)
+//!   nested arrays/objects; a deeper document is an [`Error::Json`] with line and column. Each
+//!   entity level costs two nesting levels, so entities nest at most about 60 deep, and the
+//!   recursive walks over them are bounded by that.
 //!
 //! # Errors
 //! Invalid JSON and a root that is not an object are [`Error::Json`] with serde_json's 1-based
@@ -33,9 +34,10 @@ use crate::Error;
 
 /// Largest RDAP document accepted, in bytes.
 pub const MAX_RDAP_BYTES: usize = 4 * 1024 * 1024;
-/// serde_json's recursion limit: documents nested deeper than this are rejected (documented
-/// here; serde_json enforces it).
-pub const MAX_RDAP_JSON_DEPTH: usize = 128;
+/// Deepest nesting of arrays and objects accepted (the root object counts as one level). This
+/// is serde_json's recursion limit of 128, which refuses the 128th level; documented here,
+/// enforced by serde_json.
+pub const MAX_RDAP_JSON_DEPTH: usize = 127;
 
 /// What an RDAP document turned out to be.
 #[derive(Debug, Clone, PartialEq)]
@@ -867,9 +869,14 @@ pub fn parse_jcard(v: &Value) -> Option<VCard> {
                         .strip_prefix("mailto:")
                         .or_else(|| v.strip_prefix("MAILTO:"))
                         .unwrap_or(v);
-                    // Some registries put several addresses in one value.
-                    for part in v.split([',', ';', ' ']).filter(|s| !s.is_empty()) {
-                        card.emails.push(part.to_owned());
+                    // Some registries put several addresses in one value, or a display
+                    // name with the address in angle brackets.
+                    for part in v.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()) {
+                        let addr = match (part.find('<'), part.rfind('>')) {
+                            (Some(a), Some(b)) if a < b => part.get(a + 1..b).unwrap_or(part),
+                            _ => part,
+                        };
+                        card.emails.push(addr.trim().to_owned());
                     }
                 }
             }

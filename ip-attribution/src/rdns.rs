@@ -21,7 +21,7 @@
 //! reported and skipped; after [`MAX_RDNS_LINES`] lines reading stops with a
 //! [`Error::TooLarge`]; at most [`MAX_VALUES_PER_KEY`] distinct values are kept per address or
 //! name (more are reported and dropped); CNAME chains are followed at most
-//! [`MAX_CNAME_DEPTH`] steps.
+//! [`MAX_CNAME_DEPTH`] steps. [`RdnsLimits`] lowers the first three caps for one table.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -38,6 +38,28 @@ pub const MAX_VALUES_PER_KEY: usize = 64;
 /// Most CNAME steps followed when resolving a name's addresses.
 pub const MAX_CNAME_DEPTH: usize = 8;
 
+/// The caps a [`RdnsTable`] applies; [`Default`] gives the published constants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RdnsLimits {
+    /// Longest accepted line in bytes ([`MAX_RDNS_LINE_LEN`]).
+    pub max_line_len: usize,
+    /// Most lines read from one input ([`MAX_RDNS_LINES`]).
+    pub max_lines: usize,
+    /// Most distinct values per address or name ([`MAX_VALUES_PER_KEY`]).
+    pub max_values_per_key: usize,
+}
+
+impl Default for RdnsLimits {
+    fn default() -> Self {
+        RdnsLimits {
+            max_line_len: MAX_RDNS_LINE_LEN,
+            max_lines: MAX_RDNS_LINES,
+            max_values_per_key: MAX_VALUES_PER_KEY,
+        }
+    }
+}
+
 /// PTR and forward records held in memory.
 #[derive(Debug, Clone, Default)]
 pub struct RdnsTable {
@@ -45,6 +67,7 @@ pub struct RdnsTable {
     forward: HashMap<DnsName, Vec<IpAddr>>,
     cname: HashMap<DnsName, DnsName>,
     records: usize,
+    limits: RdnsLimits,
 }
 
 /// The result of reading one `rdns.jsonl` input.
@@ -62,9 +85,22 @@ pub struct RdnsLoad {
 }
 
 impl RdnsTable {
-    /// An empty table.
+    /// An empty table with the default limits.
     pub fn new() -> RdnsTable {
         RdnsTable::default()
+    }
+
+    /// An empty table with other limits (smaller caps for tests or constrained callers).
+    pub fn with_limits(limits: RdnsLimits) -> RdnsTable {
+        RdnsTable {
+            limits,
+            ..RdnsTable::default()
+        }
+    }
+
+    /// The limits this table applies.
+    pub fn limits(&self) -> RdnsLimits {
+        self.limits
     }
 
     /// Read a whole `rdns.jsonl` input into a new table.
@@ -91,18 +127,19 @@ impl RdnsTable {
     pub fn extend_from_jsonl(&mut self, bytes: &[u8], source_name: &str) -> RdnsLoad {
         let mut load = RdnsLoad::default();
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        // The empty piece after a final newline is not a line.
+        let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+        if bytes.is_empty() {
+            return load;
+        }
         for (idx, raw_line) in bytes.split(|b| *b == b'\n').enumerate() {
             let line_no = idx + 1;
-            if idx >= MAX_RDNS_LINES {
-                if raw_line.iter().all(u8::is_ascii_whitespace) {
-                    // A final newline leaves one empty piece: not a line over the cap.
-                    continue;
-                }
+            if idx >= self.limits.max_lines {
                 load.problems.push(Error::TooLarge {
                     source_name: source_name.to_owned(),
                     line: line_no,
                     what: "rdns.jsonl lines",
-                    max: MAX_RDNS_LINES,
+                    max: self.limits.max_lines,
                     len: line_no,
                 });
                 break;
@@ -112,12 +149,12 @@ impl RdnsTable {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            if line.len() > MAX_RDNS_LINE_LEN {
+            if line.len() > self.limits.max_line_len {
                 load.problems.push(Error::TooLarge {
                     source_name: source_name.to_owned(),
                     line: line_no,
                     what: "rdns.jsonl line bytes",
-                    max: MAX_RDNS_LINE_LEN,
+                    max: self.limits.max_line_len,
                     len: line.len(),
                 });
                 continue;
@@ -131,10 +168,6 @@ impl RdnsTable {
                     message,
                 }),
             }
-        }
-        // The trailing empty piece after a final newline is not a line.
-        if bytes.ends_with(b"\n") {
-            load.lines = load.lines.saturating_sub(1);
         }
         load
     }
@@ -174,7 +207,8 @@ impl RdnsTable {
             let target = DnsName::parse(value).map_err(|e| format!("ptr record value: {e}"))?;
             if !self.insert_ptr(ip, target) {
                 return Err(format!(
-                    "more than {MAX_VALUES_PER_KEY} PTR names for {ip}: dropped"
+                    "more than {} PTR names for {ip}: dropped",
+                    self.limits.max_values_per_key
                 ));
             }
         } else if typ.eq_ignore_ascii_case("a") || typ.eq_ignore_ascii_case("aaaa") {
@@ -194,7 +228,8 @@ impl RdnsTable {
             }
             if !self.insert_forward(owner, ip) {
                 return Err(format!(
-                    "more than {MAX_VALUES_PER_KEY} addresses for {name}: {ip} dropped"
+                    "more than {} addresses for {name}: {ip} dropped",
+                    self.limits.max_values_per_key
                 ));
             }
         } else if typ.eq_ignore_ascii_case("cname") {
@@ -211,13 +246,13 @@ impl RdnsTable {
     }
 
     /// Record that `ip` has the PTR name `name`. Returns `false` (and drops the name) when the
-    /// address already holds [`MAX_VALUES_PER_KEY`] other names.
+    /// address already holds the cap ([`MAX_VALUES_PER_KEY`] by default) of other names.
     pub fn insert_ptr(&mut self, ip: IpAddr, name: DnsName) -> bool {
         let list = self.ptr.entry(canonical_ip(ip)).or_default();
         if list.contains(&name) {
             return true;
         }
-        if list.len() >= MAX_VALUES_PER_KEY {
+        if list.len() >= self.limits.max_values_per_key {
             return false;
         }
         list.push(name);
@@ -225,14 +260,15 @@ impl RdnsTable {
     }
 
     /// Record that `name` has the address `ip` (A or AAAA). Returns `false` (and drops the
-    /// address) when the name already holds [`MAX_VALUES_PER_KEY`] other addresses.
+    /// address) when the name already holds the cap ([`MAX_VALUES_PER_KEY`] by default) of other
+    /// addresses.
     pub fn insert_forward(&mut self, name: DnsName, ip: IpAddr) -> bool {
         let ip = canonical_ip(ip);
         let list = self.forward.entry(name).or_default();
         if list.contains(&ip) {
             return true;
         }
-        if list.len() >= MAX_VALUES_PER_KEY {
+        if list.len() >= self.limits.max_values_per_key {
             return false;
         }
         list.push(ip);
@@ -291,6 +327,16 @@ impl RdnsTable {
     /// line).
     pub fn records(&self) -> usize {
         self.records
+    }
+
+    /// The addresses that have at least one PTR name (in no particular order).
+    pub fn ptr_ips(&self) -> impl Iterator<Item = IpAddr> + '_ {
+        self.ptr.keys().copied()
+    }
+
+    /// The names that have at least one A/AAAA address (in no particular order).
+    pub fn forward_names(&self) -> impl Iterator<Item = &DnsName> + '_ {
+        self.forward.keys()
     }
 
     /// Number of addresses with at least one PTR name.
