@@ -59,7 +59,7 @@ pub(crate) fn convert(raw: &RawObject<'_>, source: Source) -> Result<Converted, 
         "aut-num" => aut_num(raw, source).map(|a| Converted::Object(Object::AutNum(a))),
         "route" | "route6" => route(raw, source).map(|r| Converted::Object(Object::Route(r))),
         "mntner" => mntner(raw, source).map(|m| Converted::Object(Object::Mntner(m))),
-        "refer" => {
+        "refer" | "whois" => {
             let whois = raw.key().trim();
             if whois.is_empty() {
                 return Err(unusable(raw, &source, "empty refer"));
@@ -83,6 +83,9 @@ pub(crate) fn convert(raw: &RawObject<'_>, source: Source) -> Result<Converted, 
 fn network(raw: &RawObject<'_>, source: Source) -> Result<Network, Error> {
     let key = raw.key();
     let range = IpRange::parse(key).ok_or_else(|| {
+        if let Some(why) = reversed_range(key) {
+            return unusable(raw, &source, why);
+        }
         unusable(
             raw,
             &source,
@@ -530,5 +533,17 @@ pub(crate) fn arin_summary_line(line: &str, source: Source) -> Option<Network> {
         source_db: Some("ARIN".to_owned()),
         dummified: false,
         source,
+    })
+}
+
+/// A message for `a - b` with two valid addresses in the wrong order or of mixed families.
+fn reversed_range(key: &str) -> Option<String> {
+    let (a, b) = key.split_once('-')?;
+    let a: std::net::IpAddr = a.trim().parse().ok()?;
+    let b: std::net::IpAddr = b.trim().parse().ok()?;
+    Some(if a.is_ipv4() != b.is_ipv4() {
+        format!("range {key:?} mixes IPv4 and IPv6")
+    } else {
+        format!("range {key:?} has its start after end")
     })
 }

@@ -1,0 +1,130 @@
+//! Loads registry files (RPSL dumps, plain or gzip, and saved WHOIS answers) and reports what
+//! was read: objects per class, skipped classes, and every unusable object with file and line.
+//! Then builds the registry index and prints its counts.
+//!
+//! ```text
+//! cargo run --release -p examples --example registry-check -- [--max-errors N] FILE_OR_DIR...
+//! ```
+//! Exits 1 when more than `--max-errors` (default 0) objects were unusable, 2 on a usage or I/O
+//! error. A panic anywhere also fails the run.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use ip_attribution::index::IndexBuilder;
+use ip_attribution::rpsl::Reader;
+
+fn files(arg: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if arg.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(arg)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for e in entries {
+            if e.is_file() {
+                out.push(e);
+            }
+        }
+    } else {
+        out.push(arg.to_path_buf());
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let mut max_errors = 0usize;
+    let mut paths = Vec::new();
+    while let Some(a) = args.next() {
+        if a == "--max-errors" {
+            match args.next().and_then(|n| n.parse().ok()) {
+                Some(n) => max_errors = n,
+                None => {
+                    eprintln!("--max-errors needs a number");
+                    return ExitCode::from(2);
+                }
+            }
+        } else if let Err(e) = files(Path::new(&a), &mut paths) {
+            eprintln!("{a}: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if paths.is_empty() {
+        eprintln!("usage: registry-check [--max-errors N] FILE_OR_DIR...");
+        return ExitCode::from(2);
+    }
+    let mut builder = IndexBuilder::new();
+    let mut errors = 0usize;
+    let mut total: BTreeMap<String, usize> = BTreeMap::new();
+    for path in &paths {
+        let name = path.display().to_string();
+        let file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("{name}: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let mut reader = match Reader::open(name.as_str(), file) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(2);
+            }
+        };
+        for item in reader.by_ref() {
+            match item {
+                Ok(object) => {
+                    builder.add(object);
+                }
+                Err(e) => println!("error: {e}"),
+            }
+        }
+        let stats = reader.stats();
+        errors += stats.errors;
+        let classes: Vec<String> = stats
+            .objects
+            .iter()
+            .map(|(c, n)| format!("{}={n}", c.as_str()))
+            .collect();
+        let skipped: Vec<String> = stats
+            .skipped
+            .iter()
+            .map(|(c, n)| format!("{c}={n}"))
+            .collect();
+        println!(
+            "{name}: {} lines, {} objects [{}], skipped [{}], {} errors",
+            stats.lines,
+            stats.object_count(),
+            classes.join(" "),
+            skipped.join(" "),
+            stats.errors
+        );
+        for (c, n) in &stats.objects {
+            *total.entry(c.as_str().to_owned()).or_insert(0) += n;
+        }
+    }
+    let index = builder.build();
+    let s = index.stats();
+    println!(
+        "total: {} files, objects {:?}, {errors} errors; index: {} networks ({} placeholders), {} organisations, {} contacts, {} irts, {} aut-nums, {} routes, {} abuse comments, {} duplicates",
+        paths.len(),
+        total,
+        s.networks,
+        s.placeholders,
+        s.organisations,
+        s.contacts,
+        s.irts,
+        s.aut_nums,
+        s.routes,
+        s.abuse_comments,
+        s.duplicates
+    );
+    if errors > max_errors {
+        eprintln!("{errors} unusable objects, more than the {max_errors} allowed");
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
