@@ -365,10 +365,10 @@ fn key_blocks(input: &[u8]) -> Result<Vec<(usize, String)>, (usize, String)> {
             Some((_, text)) => {
                 text.push_str(trimmed);
                 text.push('\n');
-                if trimmed == END_KEY {
-                    if let Some(block) = current.take() {
-                        blocks.push(block);
-                    }
+                if trimmed == END_KEY
+                    && let Some(block) = current.take()
+                {
+                    blocks.push(block);
                 }
             }
         }

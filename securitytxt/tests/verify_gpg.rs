@@ -268,7 +268,7 @@ fn signature_block_cap_just_under_and_over() {
 fn with_repeated_signature(n: usize) -> String {
     let lf = text("lf.signed.txt");
     let start = lf.find("-----BEGIN PGP SIGNATURE-----").unwrap();
-    let (signature, _) = DetachedSignature::from_armor_single(lf[start..].as_bytes()).unwrap();
+    let (signature, _) = DetachedSignature::from_armor_single(&lf.as_bytes()[start..]).unwrap();
     let many = vec![signature; n];
     let mut armored = Vec::new();
     pgp::armor::write(&many, BlockType::Signature, &mut armored, None, true).unwrap();

@@ -49,10 +49,10 @@ where
     }
     let mut results: Vec<Option<Fetched>> = vec![None; names.len()];
     while let Some(joined) = tasks.join_next().await {
-        if let Ok((index, fetched)) = joined {
-            if let Some(slot) = results.get_mut(index) {
-                *slot = Some(fetched);
-            }
+        if let Ok((index, fetched)) = joined
+            && let Some(slot) = results.get_mut(index)
+        {
+            *slot = Some(fetched);
         }
     }
     results

@@ -387,15 +387,16 @@ impl Fetcher {
         let mut redirects = 0usize;
         loop {
             attempt.chain.push(url.clone());
-            if let Some(ip) = literal_ip(&url) {
-                if !options.allow_private_addresses && !address::is_public(ip) {
-                    attempt.fail(
-                        FetchCode::PrivateAddress,
-                        Some(&url),
-                        format!("{ip} is not a public address"),
-                    );
-                    return attempt;
-                }
+            if let Some(ip) = literal_ip(&url)
+                && !options.allow_private_addresses
+                && !address::is_public(ip)
+            {
+                attempt.fail(
+                    FetchCode::PrivateAddress,
+                    Some(&url),
+                    format!("{ip} is not a public address"),
+                );
+                return attempt;
             }
             let response =
                 match timeout_at(deadline, self.inner.client.get(url.clone()).send()).await {
@@ -515,11 +516,11 @@ impl Fetcher {
                 format!("{what}: more than the cap of {cap} bytes"),
             );
         };
-        if let Some(length) = response.content_length() {
-            if length > cap as u64 {
-                too_large(attempt, format!("Content-Length is {length}"));
-                return;
-            }
+        if let Some(length) = response.content_length()
+            && length > cap as u64
+        {
+            too_large(attempt, format!("Content-Length is {length}"));
+            return;
         }
         let mut body = Vec::new();
         loop {
