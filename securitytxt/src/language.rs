@@ -29,8 +29,9 @@ fn digit(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// `true` when `tag` is a well-formed BCP 47 language tag (RFC 5646 section 2.1 syntax;
-/// the registry is not consulted). Case does not matter.
+/// `true` when `tag` is a well-formed BCP 47 language tag (RFC 5646 section 2.1 syntax) whose
+/// primary language subtag has two or three letters (no longer one is registered), or a private
+/// use or grandfathered tag. The registry is not otherwise consulted. Case does not matter.
 pub fn is_language_tag(tag: &str) -> bool {
     if tag.is_empty()
         || tag.len() > 64
@@ -53,6 +54,8 @@ pub fn is_language_tag(tag: &str) -> bool {
     }
     // language
     match first.len() {
+        // 4- to 8-letter primary subtags are reserved or registered-only, and none is registered:
+        // accepting them would let words like "english" through.
         2 | 3 if alpha(first) => {
             // up to three extlang subtags
             let mut n = 0;
@@ -61,7 +64,6 @@ pub fn is_language_tag(tag: &str) -> bool {
                 n += 1;
             }
         }
-        4..=8 if alpha(first) => {}
         _ => return false,
     }
     // script
@@ -152,6 +154,9 @@ mod tests {
             "toolonglanguage",
             "nl NL",
             "en-a-x-y",
+            "english",
+            "dutch",
+            "Nederlands",
         ] {
             assert!(!is_language_tag(t), "{t}");
         }

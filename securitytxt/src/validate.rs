@@ -288,6 +288,16 @@ fn check_uri(f: &Field<'_>, out: &mut Vec<Diagnostic>) -> bool {
         out.push(Diagnostic::new(code, span, message));
         return false;
     }
+    if let Some((scheme, _)) = value.split_once(':')
+        && UNSAFE_SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme))
+    {
+        out.push(Diagnostic::new(
+            Code::UnsafeScheme,
+            span,
+            format!("the '{}:' scheme is not allowed in security.txt", scheme.to_ascii_lowercase()),
+        ));
+        return false;
+    }
     let parsed = match uri::parse(value) {
         Ok(u) => u,
         Err(e) if e.kind == UriErrorKind::NoScheme => {
@@ -322,17 +332,6 @@ fn check_uri(f: &Field<'_>, out: &mut Vec<Diagnostic>) -> bool {
             return false;
         }
     };
-    if UNSAFE_SCHEMES.iter().any(|s| parsed.has_scheme(s)) {
-        out.push(Diagnostic::new(
-            Code::UnsafeScheme,
-            span,
-            format!(
-                "the '{}:' scheme is not allowed in security.txt",
-                parsed.scheme.to_ascii_lowercase()
-            ),
-        ));
-        return false;
-    }
     if second_uri(value) {
         out.push(Diagnostic::new(
             Code::MultipleUris,
