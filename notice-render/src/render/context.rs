@@ -171,7 +171,7 @@ pub(super) fn build(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Value 
         part: notice.part.0,
         parts: notice.part.1,
         recipient: RecipientCtx {
-            address: display(&notice.recipient.address),
+            address: crate::inert::visible(&notice.recipient.address).into_owned(),
             organisation: display(&notice.recipient.organisation),
             via: display(&notice.recipient.via),
         },
