@@ -187,6 +187,12 @@ codes! {
     TooManyLines = "too_many_lines", Error;
     /// More fields than [`MAX_FIELDS`](crate::limits::MAX_FIELDS).
     TooManyFields = "too_many_fields", Error;
+    // Signature outcomes, raised from `verify::Outcome::diagnostic` (added by the
+    // signatures/fetch helper; keep these two at the end).
+    /// The OpenPGP signature does not verify with the key it names, or cannot be read.
+    BadSignature = "bad_signature", Error;
+    /// The signature names a key that was not supplied: it cannot be checked.
+    UnknownKey = "unknown_key", Recommendation;
 }
 
 impl fmt::Display for Code {

@@ -41,7 +41,7 @@ use pgp::crypto::hash::HashAlgorithm;
 use pgp::packet::{PublicKey, PublicSubkey, Signature, SignatureType};
 use pgp::types::{Fingerprint, KeyDetails, KeyId};
 
-use crate::Error;
+use crate::{Code, Diagnostic, Error, Span};
 
 /// Most bytes of the armored `-----BEGIN PGP SIGNATURE-----` block (header to footer line).
 ///
@@ -156,6 +156,20 @@ impl Outcome {
         }
     }
 
+    /// The finding this outcome raises, if any, positioned on the line it refers to within
+    /// `input` (the bytes that were verified): [`Code::BadSignature`] (an error) for
+    /// [`Outcome::Bad`] and [`Outcome::Malformed`], [`Code::UnknownKey`] (a recommendation) for
+    /// [`Outcome::UnknownKey`], `None` for unsigned and valid files.
+    pub fn diagnostic(&self, input: &[u8]) -> Option<Diagnostic> {
+        let code = match self {
+            Outcome::Bad { .. } | Outcome::Malformed { .. } => Code::BadSignature,
+            Outcome::UnknownKey { .. } => Code::UnknownKey,
+            Outcome::Unsigned | Outcome::Valid(_) => return None,
+        };
+        let span = self.line().and_then(|line| line_span(input, line));
+        Some(Diagnostic::new(code, span, self.message()))
+    }
+
     /// A one-line description for a person.
     pub fn message(&self) -> String {
         match self {
@@ -181,6 +195,20 @@ impl std::fmt::Display for Outcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message())
     }
+}
+
+/// The span of 1-based line `line` of `input` (without its line ending).
+fn line_span(input: &[u8], line: usize) -> Option<Span> {
+    let mut start = 0usize;
+    for (index, raw) in input.split(|&b| b == b'\n').enumerate() {
+        if index + 1 == line {
+            let content = raw.strip_suffix(b"\r").unwrap_or(raw);
+            let line = u32::try_from(line).ok()?;
+            return Some(Span::new(line, start, start, start + content.len()));
+        }
+        start += raw.len() + 1;
+    }
+    None
 }
 
 /// One key that can verify signatures: a primary key or a subkey whose binding verified.

@@ -127,6 +127,60 @@ fn either_of_two_signers_is_enough() {
 }
 
 #[test]
+fn outcomes_become_positioned_diagnostics() {
+    use securitytxt::{Code, Severity};
+    let input = data("tampered.signed.txt");
+    let outcome = verify(&input, &keyring());
+    let d = outcome.diagnostic(&input).unwrap();
+    assert_eq!(d.code, Code::BadSignature);
+    assert_eq!(d.code.as_str(), "bad_signature");
+    assert_eq!(d.severity, Severity::Error);
+    let span = d.span.unwrap();
+    assert_eq!(span.line as usize, outcome.line().unwrap());
+    assert_eq!(
+        &input[span.start..span.end],
+        b"-----BEGIN PGP SIGNATURE-----"
+    );
+
+    let input = data("unknown-key.signed.txt");
+    let d = verify(&input, &keyring()).diagnostic(&input).unwrap();
+    assert_eq!(d.code, Code::UnknownKey);
+    assert_eq!(d.severity, Severity::Recommendation);
+
+    let input = data("lf.signed.txt");
+    assert_eq!(verify(&input, &keyring()).diagnostic(&input), None);
+    let input = data("unsigned.txt");
+    assert_eq!(verify(&input, &keyring()).diagnostic(&input), None);
+}
+
+/// The parser's view of the signed text (`SignedParts::canonical_text`) agrees with the
+/// verifier's on every gpg fixture.
+#[test]
+fn parser_and_verifier_agree_on_the_signed_text() {
+    let mut n = 0;
+    for entry in
+        std::fs::read_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/signed"))
+            .unwrap()
+    {
+        let path = entry.unwrap().path();
+        if !path.to_string_lossy().ends_with(".signed.txt") {
+            continue;
+        }
+        let input = std::fs::read(&path).unwrap();
+        let ours = securitytxt::verify::canonical_signed_text(&input)
+            .unwrap()
+            .unwrap();
+        let doc = securitytxt::parse(&input).unwrap();
+        let parts = doc
+            .signature()
+            .unwrap_or_else(|| panic!("{}", path.display()));
+        assert_eq!(parts.canonical_text(), ours, "{}", path.display());
+        n += 1;
+    }
+    assert_eq!(n, 11);
+}
+
+#[test]
 fn unsigned_file() {
     let outcome = verify(&data("unsigned.txt"), &keyring());
     assert_eq!(outcome, Outcome::Unsigned);
