@@ -6,7 +6,9 @@ mod common;
 use chrono::TimeDelta;
 use common::*;
 use notice_render::limits::{MAX_FINDINGS_PER_NOTICE, MAX_TICKET_PREFIX_CHARS};
-use notice_render::{AggregateOptions, Catalogue, DropReason, Error, Finding, Language, Recipient, aggregate};
+use notice_render::{
+    AggregateOptions, Catalogue, DropReason, Error, Finding, Language, Recipient, aggregate,
+};
 
 fn f(ip: &str, report: &str) -> Finding {
     Finding::new(ip, report, at(2025, 3, 4, 1, 0, 0))
@@ -31,9 +33,15 @@ fn one_notice_per_recipient_address_ignoring_case() {
     assert_eq!(first.recipient.address, "Security@Example.NL");
     assert_eq!(first.language, Language::Nl);
     assert_eq!(first.ticket, "NTC-20250305-00001");
-    let groups: Vec<(&str, Vec<usize>)> =
-        first.groups.iter().map(|g| (g.entry.as_str(), g.items.iter().map(|i| i.index).collect())).collect();
-    assert_eq!(groups, vec![("exposed-rdp", vec![0]), ("exposed-smb", vec![2])]);
+    let groups: Vec<(&str, Vec<usize>)> = first
+        .groups
+        .iter()
+        .map(|g| (g.entry.as_str(), g.items.iter().map(|i| i.index).collect()))
+        .collect();
+    assert_eq!(
+        groups,
+        vec![("exposed-rdp", vec![0]), ("exposed-smb", vec![2])]
+    );
     let second = &out.notices[1];
     assert_eq!(second.ticket, "NTC-20250305-00002");
     assert_eq!(second.language, Language::En);
@@ -47,7 +55,11 @@ fn too_old_findings_are_dropped_and_counted() {
     let options = AggregateOptions::default().with_max_age(TimeDelta::days(7));
     let to = recipient("nl");
     let exactly = Finding::new("192.0.2.1", "scan_rdp", now() - TimeDelta::days(7));
-    let older = Finding::new("192.0.2.2", "scan_rdp", now() - TimeDelta::days(7) - TimeDelta::seconds(1));
+    let older = Finding::new(
+        "192.0.2.2",
+        "scan_rdp",
+        now() - TimeDelta::days(7) - TimeDelta::seconds(1),
+    );
     let future = Finding::new("192.0.2.3", "scan_rdp", now() + TimeDelta::hours(1));
     let pairs = vec![(exactly, to.clone()), (older, to.clone()), (future, to)];
     let out = aggregate(&c, pairs, &options, now()).unwrap();
@@ -71,8 +83,14 @@ fn unusable_addresses_are_dropped_and_counted() {
         "two words@example.nl",
         "\"q\"@example.nl",
     ];
-    let mut pairs: Vec<_> = bad.iter().map(|a| (f("192.0.2.1", "scan_rdp"), Recipient::new(*a))).collect();
-    pairs.push((f("192.0.2.1", "scan_rdp"), Recipient::new("  ok@example.nl ")));
+    let mut pairs: Vec<_> = bad
+        .iter()
+        .map(|a| (f("192.0.2.1", "scan_rdp"), Recipient::new(*a)))
+        .collect();
+    pairs.push((
+        f("192.0.2.1", "scan_rdp"),
+        Recipient::new("  ok@example.nl "),
+    ));
     let out = aggregate(&c, pairs, &AggregateOptions::default(), now()).unwrap();
     assert_eq!(out.dropped_count(DropReason::InvalidRecipient), bad.len());
     assert_eq!(out.notices.len(), 1);
@@ -87,7 +105,10 @@ fn address_length_cap_just_under_and_over() {
     let domain = "@example.nl";
     let under = format!("{}{domain}", "a".repeat(MAX_ADDRESS_BYTES - domain.len()));
     assert!(is_usable_address(&under));
-    let over = format!("{}{domain}", "a".repeat(MAX_ADDRESS_BYTES + 1 - domain.len()));
+    let over = format!(
+        "{}{domain}",
+        "a".repeat(MAX_ADDRESS_BYTES + 1 - domain.len())
+    );
     assert!(!is_usable_address(&over));
 }
 
@@ -95,7 +116,12 @@ fn address_length_cap_just_under_and_over() {
 fn tickets_are_deterministic_and_use_the_prefix_and_date() {
     let c = Catalogue::embedded().unwrap();
     let pairs = || {
-        (0..5).map(|i| (f(&format!("192.0.2.{i}"), "scan_rdp"), Recipient::new(format!("r{i}@example.nl"))))
+        (0..5).map(|i| {
+            (
+                f(&format!("192.0.2.{i}"), "scan_rdp"),
+                Recipient::new(format!("r{i}@example.nl")),
+            )
+        })
     };
     let options = AggregateOptions::default().with_ticket_prefix("CERT-NL");
     let a = aggregate(&c, pairs(), &options, now()).unwrap();
@@ -110,10 +136,37 @@ fn tickets_are_deterministic_and_use_the_prefix_and_date() {
 fn ticket_prefix_is_checked() {
     let c = Catalogue::embedded().unwrap();
     let ok = "A".repeat(MAX_TICKET_PREFIX_CHARS);
-    assert!(aggregate(&c, Vec::new(), &AggregateOptions::default().with_ticket_prefix(ok), now()).is_ok());
-    for bad in ["", "has space", "crlf\r\n", &"A".repeat(MAX_TICKET_PREFIX_CHARS + 1)] {
-        let r = aggregate(&c, Vec::new(), &AggregateOptions::default().with_ticket_prefix(bad), now());
-        assert!(matches!(r, Err(Error::Option { name: "ticket_prefix", .. })), "{bad:?}");
+    assert!(
+        aggregate(
+            &c,
+            Vec::new(),
+            &AggregateOptions::default().with_ticket_prefix(ok),
+            now()
+        )
+        .is_ok()
+    );
+    for bad in [
+        "",
+        "has space",
+        "crlf\r\n",
+        &"A".repeat(MAX_TICKET_PREFIX_CHARS + 1),
+    ] {
+        let r = aggregate(
+            &c,
+            Vec::new(),
+            &AggregateOptions::default().with_ticket_prefix(bad),
+            now(),
+        );
+        assert!(
+            matches!(
+                r,
+                Err(Error::Option {
+                    name: "ticket_prefix",
+                    ..
+                })
+            ),
+            "{bad:?}"
+        );
     }
 }
 
@@ -122,15 +175,36 @@ fn many_findings_are_split_over_notices_not_lost() {
     let c = Catalogue::embedded().unwrap();
     let to = recipient("en");
     let pairs: Vec<_> = (0..7)
-        .map(|i| (f(&format!("192.0.2.{i}"), if i % 2 == 0 { "scan_rdp" } else { "scan_smb" }), to.clone()))
+        .map(|i| {
+            (
+                f(
+                    &format!("192.0.2.{i}"),
+                    if i % 2 == 0 { "scan_rdp" } else { "scan_smb" },
+                ),
+                to.clone(),
+            )
+        })
         .collect();
     let options = AggregateOptions::default().with_max_findings_per_notice(3);
     let out = aggregate(&c, pairs, &options, now()).unwrap();
     assert_eq!(out.notices.len(), 3);
-    assert_eq!(out.notices.iter().map(|n| n.finding_count()).collect::<Vec<_>>(), vec![3, 3, 1]);
-    assert_eq!(out.notices.iter().map(|n| n.part).collect::<Vec<_>>(), vec![(1, 3), (2, 3), (3, 3)]);
+    assert_eq!(
+        out.notices
+            .iter()
+            .map(|n| n.finding_count())
+            .collect::<Vec<_>>(),
+        vec![3, 3, 1]
+    );
+    assert_eq!(
+        out.notices.iter().map(|n| n.part).collect::<Vec<_>>(),
+        vec![(1, 3), (2, 3), (3, 3)]
+    );
     // groups stay in order across parts: rdp (0,2,4,6) then smb (1,3,5)
-    let order: Vec<usize> = out.notices.iter().flat_map(|n| n.items().map(|(_, i)| i.index)).collect();
+    let order: Vec<usize> = out
+        .notices
+        .iter()
+        .flat_map(|n| n.items().map(|(_, i)| i.index))
+        .collect();
     assert_eq!(order, vec![0, 2, 4, 6, 1, 3, 5]);
     assert!(out.accounts_for_all());
 }
@@ -139,24 +213,56 @@ fn many_findings_are_split_over_notices_not_lost() {
 fn findings_per_notice_cap_just_under_and_over() {
     let c = Catalogue::embedded().unwrap();
     let to = recipient("en");
-    let make = |n: usize| (0..n).map(|i| (f(&format!("10.0.{}.{}", i / 256, i % 256), "scan_rdp"), to.clone())).collect::<Vec<_>>();
-    let out = aggregate(&c, make(MAX_FINDINGS_PER_NOTICE), &AggregateOptions::default(), now()).unwrap();
+    let make = |n: usize| {
+        (0..n)
+            .map(|i| {
+                (
+                    f(&format!("10.0.{}.{}", i / 256, i % 256), "scan_rdp"),
+                    to.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let out = aggregate(
+        &c,
+        make(MAX_FINDINGS_PER_NOTICE),
+        &AggregateOptions::default(),
+        now(),
+    )
+    .unwrap();
     assert_eq!(out.notices.len(), 1);
-    let out = aggregate(&c, make(MAX_FINDINGS_PER_NOTICE + 1), &AggregateOptions::default(), now()).unwrap();
+    let out = aggregate(
+        &c,
+        make(MAX_FINDINGS_PER_NOTICE + 1),
+        &AggregateOptions::default(),
+        now(),
+    )
+    .unwrap();
     assert_eq!(out.notices.len(), 2);
     assert_eq!(out.notices[1].finding_count(), 1);
     assert!(out.accounts_for_all());
-    let too_many = AggregateOptions::default().with_max_findings_per_notice(MAX_FINDINGS_PER_NOTICE + 1);
-    assert!(matches!(aggregate(&c, make(1), &too_many, now()), Err(Error::Option { .. })));
+    let too_many =
+        AggregateOptions::default().with_max_findings_per_notice(MAX_FINDINGS_PER_NOTICE + 1);
+    assert!(matches!(
+        aggregate(&c, make(1), &too_many, now()),
+        Err(Error::Option { .. })
+    ));
     let zero = AggregateOptions::default().with_max_findings_per_notice(0);
-    assert!(matches!(aggregate(&c, make(1), &zero, now()), Err(Error::Option { .. })));
+    assert!(matches!(
+        aggregate(&c, make(1), &zero, now()),
+        Err(Error::Option { .. })
+    ));
 }
 
 #[test]
 fn language_follows_preferences_then_the_default() {
     let c = Catalogue::embedded().unwrap();
     let options = AggregateOptions::default().with_default_language(Language::Nl);
-    let cases = [(vec!["de", "EN-gb"], Language::En), (vec!["fr"], Language::Nl), (vec![], Language::Nl)];
+    let cases = [
+        (vec!["de", "EN-gb"], Language::En),
+        (vec!["fr"], Language::Nl),
+        (vec![], Language::Nl),
+    ];
     for (langs, expected) in cases {
         let to = Recipient::new("x@example.nl").with_languages(langs.clone());
         let out = aggregate(&c, vec![(f("192.0.2.1", "scan_rdp"), to)], &options, now()).unwrap();

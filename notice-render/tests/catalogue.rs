@@ -24,7 +24,10 @@ const ENTRIES: [&str; 13] = [
 ];
 
 fn sources() -> Vec<(String, String)> {
-    EMBEDDED.iter().map(|(n, s)| ((*n).to_string(), (*s).to_string())).collect()
+    EMBEDDED
+        .iter()
+        .map(|(n, s)| ((*n).to_string(), (*s).to_string()))
+        .collect()
 }
 
 fn load(files: &[(String, String)]) -> Result<Catalogue, Error> {
@@ -32,12 +35,26 @@ fn load(files: &[(String, String)]) -> Result<Catalogue, Error> {
 }
 
 fn with_file(name: &str, f: impl Fn(&str) -> String) -> Vec<(String, String)> {
-    sources().into_iter().map(|(n, s)| if n == name { let t = f(&s); (n, t) } else { (n, s) }).collect()
+    sources()
+        .into_iter()
+        .map(|(n, s)| {
+            if n == name {
+                let t = f(&s);
+                (n, t)
+            } else {
+                (n, s)
+            }
+        })
+        .collect()
 }
 
 fn catalogue_error(r: Result<Catalogue, Error>) -> (String, usize, String) {
     match r {
-        Err(Error::Catalogue { file, line, message }) => (file, line, message),
+        Err(Error::Catalogue {
+            file,
+            line,
+            message,
+        }) => (file, line, message),
         Err(other) => panic!("unexpected error {other}"),
         Ok(_) => panic!("expected an error"),
     }
@@ -52,11 +69,20 @@ fn embedded_catalogue_has_every_entry_complete_in_both_languages() {
     for e in c.entries() {
         for lang in Language::ALL {
             let t = e.text(lang);
-            assert!(!t.title.is_empty() && !t.seen.is_empty() && !t.why.is_empty() && !t.provider.is_empty());
+            assert!(
+                !t.title.is_empty()
+                    && !t.seen.is_empty()
+                    && !t.why.is_empty()
+                    && !t.provider.is_empty()
+            );
             assert!(!t.actions.is_empty());
             if e.kind == Kind::Exposure {
                 let x = t.exposure.as_deref().unwrap();
-                assert!(x.contains("VPN") && x.contains("MFA") && x.contains("allow-list"), "{}", e.id);
+                assert!(
+                    x.contains("VPN") && x.contains("MFA") && x.contains("allow-list"),
+                    "{}",
+                    e.id
+                );
             }
             if e.kind == Kind::Compromise {
                 assert!(t.compromise.is_some(), "{}", e.id);
@@ -71,7 +97,10 @@ fn embedded_catalogue_has_every_entry_complete_in_both_languages() {
     assert_eq!(kind("botnet-device"), Kind::Compromise);
     assert_eq!(kind("compromised-website"), Kind::Compromise);
     assert_eq!(kind("leaked-credentials"), Kind::Compromise);
-    assert_eq!(c.entry("zimbra-cve-2024-45519").unwrap().cves, ["CVE-2024-45519"]);
+    assert_eq!(
+        c.entry("zimbra-cve-2024-45519").unwrap().cves,
+        ["CVE-2024-45519"]
+    );
 }
 
 #[test]
@@ -83,12 +112,18 @@ fn catalogue_loads_from_a_directory() {
     std::fs::write(dir.path().join("notes.txt"), "not a catalogue file").unwrap();
     let edited = std::fs::read_to_string(dir.path().join("exposed-rdp.toml"))
         .unwrap()
-        .replace("Remote Desktop (RDP) can be reached from the whole internet", "RDP is open");
+        .replace(
+            "Remote Desktop (RDP) can be reached from the whole internet",
+            "RDP is open",
+        );
     std::fs::write(dir.path().join("exposed-rdp.toml"), edited).unwrap();
     let c = Catalogue::from_dir(dir.path()).unwrap();
     assert_eq!(c.entries().len(), ENTRIES.len());
     assert_eq!(c.entry("exposed-rdp").unwrap().en.title, "RDP is open");
-    assert!(matches!(Catalogue::from_dir(&dir.path().join("missing")), Err(Error::Io { .. })));
+    assert!(matches!(
+        Catalogue::from_dir(&dir.path().join("missing")),
+        Err(Error::Io { .. })
+    ));
 }
 
 #[test]
@@ -104,7 +139,10 @@ fn a_field_missing_in_one_language_is_reported_with_file_and_line() {
     assert_eq!(file, "exposed-rdp.toml");
     assert!(message.contains("why"), "{message}");
     let en_line = EMBEDDED[1].1.lines().position(|l| l == "[en]").unwrap() + 1;
-    assert!(line >= en_line, "line {line} should point into [en] (from {en_line})");
+    assert!(
+        line >= en_line,
+        "line {line} should point into [en] (from {en_line})"
+    );
 }
 
 #[test]
@@ -117,20 +155,58 @@ fn an_optional_field_in_one_language_only_is_an_error() {
     });
     let (file, line, message) = catalogue_error(load(&files));
     assert_eq!(file, "exchange.toml");
-    assert!(message.contains("`compromise` is in [nl] but missing in [en]"), "{message}");
-    let expected = EMBEDDED[3].1.lines().position(|l| l.starts_with("compromise = ")).unwrap() + 1;
+    assert!(
+        message.contains("`compromise` is in [nl] but missing in [en]"),
+        "{message}"
+    );
+    let expected = EMBEDDED[3]
+        .1
+        .lines()
+        .position(|l| l.starts_with("compromise = "))
+        .unwrap()
+        + 1;
     assert_eq!(line, expected);
 }
 
 #[test]
 fn semantic_errors_point_at_their_line() {
     let cases: [(&str, &str, &str, &str); 6] = [
-        ("exposed-rdp.toml", "cves = [\"CVE-2019-0708\"]", "cves = [\"CVE-19-0708\"]", "not a CVE id"),
-        ("exposed-rdp.toml", "url = \"https://msrc", "url = \"http://msrc", "https:// URL"),
-        ("exposed-rdp.toml", "subject = \"Remote Desktop (RDP) open to the internet\"", "subject = \"URGENT: Remote Desktop open\"", "alarm word"),
-        ("exposed-rdp.toml", "id = \"exposed-rdp\"", "id = \"exposed-smb\"", "differs from the file name"),
-        ("exposed-rdp.toml", "kind = \"exposure\"", "kind = \"danger\"", "kind `danger`"),
-        ("mapping.toml", "entry = \"qlik-sense\"", "entry = \"qlik\"", "unknown entry `qlik`"),
+        (
+            "exposed-rdp.toml",
+            "cves = [\"CVE-2019-0708\"]",
+            "cves = [\"CVE-19-0708\"]",
+            "not a CVE id",
+        ),
+        (
+            "exposed-rdp.toml",
+            "url = \"https://msrc",
+            "url = \"http://msrc",
+            "https:// URL",
+        ),
+        (
+            "exposed-rdp.toml",
+            "subject = \"Remote Desktop (RDP) open to the internet\"",
+            "subject = \"URGENT: Remote Desktop open\"",
+            "alarm word",
+        ),
+        (
+            "exposed-rdp.toml",
+            "id = \"exposed-rdp\"",
+            "id = \"exposed-smb\"",
+            "differs from the file name",
+        ),
+        (
+            "exposed-rdp.toml",
+            "kind = \"exposure\"",
+            "kind = \"danger\"",
+            "kind `danger`",
+        ),
+        (
+            "mapping.toml",
+            "entry = \"qlik-sense\"",
+            "entry = \"qlik\"",
+            "unknown entry `qlik`",
+        ),
     ];
     for (file, from, to, wanted) in cases {
         let files = with_file(file, |s| {
@@ -168,7 +244,10 @@ fn exposure_entries_must_explain_exposure() {
         out
     });
     let (_, _, message) = catalogue_error(load(&files));
-    assert!(message.contains("exposure entry needs `exposure`"), "{message}");
+    assert!(
+        message.contains("exposure entry needs `exposure`"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -177,7 +256,10 @@ fn duplicate_ids_and_missing_mapping_are_errors() {
     files.push(("exposed-rdp.toml".to_string(), files[1].1.clone()));
     let (_, _, message) = catalogue_error(load(&files));
     assert!(message.contains("used twice"), "{message}");
-    let files: Vec<_> = sources().into_iter().filter(|(n, _)| n != MAPPING_FILE).collect();
+    let files: Vec<_> = sources()
+        .into_iter()
+        .filter(|(n, _)| n != MAPPING_FILE)
+        .collect();
     let (file, _, _) = catalogue_error(load(&files));
     assert_eq!(file, MAPPING_FILE);
 }
@@ -196,24 +278,47 @@ fn source_size_cap_just_under_and_over() {
     let pad = |s: &str, total: usize| format!("{s}{}", "#".repeat(total - s.len()));
     let under = with_file("generic.toml", |s| pad(&format!("{s}\n"), MAX_SOURCE_BYTES));
     assert!(load(&under).is_ok());
-    let over = with_file("generic.toml", |s| pad(&format!("{s}\n"), MAX_SOURCE_BYTES + 1));
-    assert!(matches!(load(&over), Err(Error::TooLarge { max, len, .. }) if max == MAX_SOURCE_BYTES && len == MAX_SOURCE_BYTES + 1));
+    let over = with_file("generic.toml", |s| {
+        pad(&format!("{s}\n"), MAX_SOURCE_BYTES + 1)
+    });
+    assert!(
+        matches!(load(&over), Err(Error::TooLarge { max, len, .. }) if max == MAX_SOURCE_BYTES && len == MAX_SOURCE_BYTES + 1)
+    );
 }
 
 #[test]
 fn entry_count_cap_just_under_and_over() {
-    let generic = EMBEDDED.iter().find(|(n, _)| *n == "generic.toml").unwrap().1;
+    let generic = EMBEDDED
+        .iter()
+        .find(|(n, _)| *n == "generic.toml")
+        .unwrap()
+        .1;
     let make = |n: usize| {
-        let mut files = vec![(MAPPING_FILE.to_string(), "fallback = \"generic\"\n".to_string())];
+        let mut files = vec![(
+            MAPPING_FILE.to_string(),
+            "fallback = \"generic\"\n".to_string(),
+        )];
         files.push(("generic.toml".to_string(), generic.to_string()));
         for i in 1..n {
             let id = format!("copy-{i}");
-            files.push((format!("{id}.toml"), generic.replacen("id = \"generic\"", &format!("id = \"{id}\""), 1)));
+            files.push((
+                format!("{id}.toml"),
+                generic.replacen("id = \"generic\"", &format!("id = \"{id}\""), 1),
+            ));
         }
         files
     };
-    assert_eq!(load(&make(MAX_ENTRIES)).unwrap().entries().len(), MAX_ENTRIES);
-    assert!(matches!(load(&make(MAX_ENTRIES + 1)), Err(Error::TooLarge { max: MAX_ENTRIES, .. })));
+    assert_eq!(
+        load(&make(MAX_ENTRIES)).unwrap().entries().len(),
+        MAX_ENTRIES
+    );
+    assert!(matches!(
+        load(&make(MAX_ENTRIES + 1)),
+        Err(Error::TooLarge {
+            max: MAX_ENTRIES,
+            ..
+        })
+    ));
 }
 
 fn entry_for(f: Finding) -> String {
@@ -229,18 +334,42 @@ fn shadowserver_report_types_and_tags_map_to_entries() {
         ("scan_smb", "smb", "exposed-smb"),
         ("scan_exchange", "exchange;cve-2021-26855", "exchange"),
         ("scan_exchange", "exchange;webshell", "exchange"),
-        ("scan_http_vulnerable", "ivanti-connect-secure;cve-2025-22457", "ivanti-connect-secure"),
-        ("scan_http_vulnerable", "fortios;cve-2024-21762", "fortinet-fortios"),
-        ("scan_http_vulnerable", "qlik-sense;cve-2023-48365", "qlik-sense"),
-        ("scan_http_vulnerable", "cve-2024-45519", "zimbra-cve-2024-45519"),
+        (
+            "scan_http_vulnerable",
+            "ivanti-connect-secure;cve-2025-22457",
+            "ivanti-connect-secure",
+        ),
+        (
+            "scan_http_vulnerable",
+            "fortios;cve-2024-21762",
+            "fortinet-fortios",
+        ),
+        (
+            "scan_http_vulnerable",
+            "qlik-sense;cve-2023-48365",
+            "qlik-sense",
+        ),
+        (
+            "scan_http_vulnerable",
+            "cve-2024-45519",
+            "zimbra-cve-2024-45519",
+        ),
         ("scan_http_vulnerable", "cve-2099-0001", "vulnerable-http"),
-        ("compromised_website", "hacked-webserver", "compromised-website"),
+        (
+            "compromised_website",
+            "hacked-webserver",
+            "compromised-website",
+        ),
         ("compromised_account", "infostealer", "leaked-credentials"),
         ("event4_sinkhole", "andromeda", "botnet-device"),
         ("event4_sinkhole_http", "qakbot", "botnet-device"),
         ("compromised_iot", "router;botnet", "botnet-device"),
         ("device_id", "ssl,vpn", "exposed-device"),
-        ("special", "ivanti-connect-secure;compromised", "ivanti-connect-secure"),
+        (
+            "special",
+            "ivanti-connect-secure;compromised",
+            "ivanti-connect-secure",
+        ),
         ("special", "fortios;symlink-persistence", "fortinet-fortios"),
         ("special", "something-new", "generic"),
         ("", "", "generic"),
@@ -254,38 +383,72 @@ fn shadowserver_report_types_and_tags_map_to_entries() {
 #[test]
 fn tags_and_report_types_match_case_insensitively() {
     let t = at(2025, 3, 4, 0, 0, 0);
-    assert_eq!(entry_for(Finding::new("192.0.2.1", "SCAN_RDP", t)), "exposed-rdp");
-    assert_eq!(entry_for(Finding::new("192.0.2.1", "x", t).with_tag(" Zimbra ; other")), "zimbra-cve-2024-45519");
+    assert_eq!(
+        entry_for(Finding::new("192.0.2.1", "SCAN_RDP", t)),
+        "exposed-rdp"
+    );
+    assert_eq!(
+        entry_for(Finding::new("192.0.2.1", "x", t).with_tag(" Zimbra ; other")),
+        "zimbra-cve-2024-45519"
+    );
 }
 
 #[test]
 fn intelmq_classifications_map_to_entries() {
     let t = at(2025, 3, 4, 0, 0, 0);
     let cases = [
-        (("vulnerable", "vulnerable-system", "accessible-rdp"), "exposed-rdp"),
-        (("vulnerable", "vulnerable-system", "accessible-smb"), "exposed-smb"),
-        (("malicious-code", "infected-system", "mirai"), "botnet-device"),
-        (("intrusions", "compromised", "compromised-website"), "compromised-website"),
-        (("information-content-security", "data-leak", "x"), "leaked-credentials"),
-        (("vulnerable", "vulnerable-system", "vulnerable-exchange-server"), "exchange"),
+        (
+            ("vulnerable", "vulnerable-system", "accessible-rdp"),
+            "exposed-rdp",
+        ),
+        (
+            ("vulnerable", "vulnerable-system", "accessible-smb"),
+            "exposed-smb",
+        ),
+        (
+            ("malicious-code", "infected-system", "mirai"),
+            "botnet-device",
+        ),
+        (
+            ("intrusions", "compromised", "compromised-website"),
+            "compromised-website",
+        ),
+        (
+            ("information-content-security", "data-leak", "x"),
+            "leaked-credentials",
+        ),
+        (
+            (
+                "vulnerable",
+                "vulnerable-system",
+                "vulnerable-exchange-server",
+            ),
+            "exchange",
+        ),
         (("other", "other", "unknown"), "generic"),
     ];
     for ((tax, kind, id), expected) in cases {
-        let f = Finding::new("192.0.2.1", "", t).with_classification(Classification::new(tax, kind, id));
+        let f = Finding::new("192.0.2.1", "", t)
+            .with_classification(Classification::new(tax, kind, id));
         assert_eq!(entry_for(f), expected, "{tax}/{kind}/{id}");
     }
 }
 
 #[test]
 fn mapping_rules_must_have_a_criterion_and_well_formed_patterns() {
-    let files = with_file(MAPPING_FILE, |s| format!("{s}\n[[rule]]\nentry = \"generic\"\n"));
+    let files = with_file(MAPPING_FILE, |s| {
+        format!("{s}\n[[rule]]\nentry = \"generic\"\n")
+    });
     let (_, _, message) = catalogue_error(load(&files));
     assert!(message.contains("no report_types"), "{message}");
     let files = with_file(MAPPING_FILE, |s| {
         format!("{s}\n[[rule]]\nentry = \"generic\"\nclassifications = [\"a/b/c/d\"]\n")
     });
     let (_, line, message) = catalogue_error(load(&files));
-    assert!(message.contains("taxonomy[/type[/identifier]]"), "{message}");
+    assert!(
+        message.contains("taxonomy[/type[/identifier]]"),
+        "{message}"
+    );
     let src = &files.iter().find(|(n, _)| n == MAPPING_FILE).unwrap().1;
     assert_eq!(line, src.lines().count());
 }

@@ -44,7 +44,14 @@ fn hostile() -> impl Strategy<Value = String> {
     proptest::collection::vec(piece, 0..12).prop_map(|v| v.concat())
 }
 
-fn finding(ip: String, asset: String, key: String, value: String, tag: String, proto: String) -> Finding {
+fn finding(
+    ip: String,
+    asset: String,
+    key: String,
+    value: String,
+    tag: String,
+    proto: String,
+) -> Finding {
     Finding::new(ip, "scan_rdp", at(2025, 3, 4, 1, 0, 0))
         .with_port(3389)
         .with_protocol(proto)

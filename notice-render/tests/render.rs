@@ -27,18 +27,30 @@ fn mime_has_the_structure_and_headers() {
     assert!(mime.split("\r\n").all(|l| l.len() <= 998));
 
     let h = headers(&mime);
-    assert_eq!(header(&h, "From"), Some("\"Example CERT\" <cert@example.org>"));
+    assert_eq!(
+        header(&h, "From"),
+        Some("\"Example CERT\" <cert@example.org>")
+    );
     assert_eq!(header(&h, "Reply-To"), Some("<abuse-desk@example.org>"));
-    assert_eq!(header(&h, "To"), Some("\"Voorbeeld B.V.\" <security@example.nl>"));
+    assert_eq!(
+        header(&h, "To"),
+        Some("\"Voorbeeld B.V.\" <security@example.nl>")
+    );
     assert_eq!(header(&h, "Date"), Some("Wed, 5 Mar 2025 08:00:00 +0000"));
-    assert_eq!(header(&h, "Message-ID"), Some("<NTC-20250305-00001@notices.example.org>"));
+    assert_eq!(
+        header(&h, "Message-ID"),
+        Some("<NTC-20250305-00001@notices.example.org>")
+    );
     assert_eq!(header(&h, "Auto-Submitted"), Some("auto-generated"));
     assert_eq!(header(&h, "Content-Language"), Some("nl"));
     assert_eq!(header(&h, "MIME-Version"), Some("1.0"));
     // the hostile asset cannot add a header
     assert!(header(&h, "Bcc").is_none());
     let subject = header(&h, "Subject").unwrap();
-    assert!(subject.starts_with("=?"), "subject is RFC 2047 encoded: {subject}");
+    assert!(
+        subject.starts_with("=?"),
+        "subject is RFC 2047 encoded: {subject}"
+    );
 
     let mixed = header(&h, "Content-Type").unwrap();
     assert!(mixed.starts_with("multipart/mixed"));
@@ -48,19 +60,34 @@ fn mime_has_the_structure_and_headers() {
     let alt_type = header(&top[0].0, "Content-Type").unwrap();
     assert!(alt_type.starts_with("multipart/alternative"));
     let csv_part = &top[1];
-    assert!(header(&csv_part.0, "Content-Type").unwrap().starts_with("text/csv"));
+    assert!(
+        header(&csv_part.0, "Content-Type")
+            .unwrap()
+            .starts_with("text/csv")
+    );
     assert!(
         header(&csv_part.0, "Content-Disposition")
             .unwrap()
             .contains("filename=\"NTC-20250305-00001.csv\"")
     );
-    assert_eq!(csv_part.1.replace("\r\n", "\n"), out.csv.replace("\r\n", "\n"));
+    assert_eq!(
+        csv_part.1.replace("\r\n", "\n"),
+        out.csv.replace("\r\n", "\n")
+    );
 
     let alt_body = &top[0].1;
     let alt = parts(alt_body, &boundary_of(alt_type));
     assert_eq!(alt.len(), 2);
-    assert!(header(&alt[0].0, "Content-Type").unwrap().starts_with("text/plain"));
-    assert!(header(&alt[1].0, "Content-Type").unwrap().starts_with("text/html"));
+    assert!(
+        header(&alt[0].0, "Content-Type")
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    assert!(
+        header(&alt[1].0, "Content-Type")
+            .unwrap()
+            .starts_with("text/html")
+    );
     assert_eq!(alt[0].1.replace("\r\n", "\n"), out.text);
     assert_eq!(alt[1].1.replace("\r\n", "\n"), out.html);
 }
@@ -69,7 +96,10 @@ fn mime_has_the_structure_and_headers() {
 fn mime_is_deterministic() {
     let r = renderer();
     let notice = one_notice(&r, vec![hostile_rdp()], recipient("en"));
-    assert_eq!(r.mime(&notice, now()).unwrap(), r.mime(&notice, now()).unwrap());
+    assert_eq!(
+        r.mime(&notice, now()).unwrap(),
+        r.mime(&notice, now()).unwrap()
+    );
 }
 
 #[test]
@@ -98,12 +128,17 @@ fn hostile_row_is_inert_in_every_output() {
         assert!(!out.html.contains("<img"));
         assert!(!out.html.contains("<script"));
         assert!(!out.html.contains('\u{202E}'));
-        assert!(out.html.contains("&lt;img src=x onerror=alert(1)&gt;&quot;evil&quot;&amp;&lt;U+202E&gt;txt[.]exe"));
+        assert!(out.html.contains(
+            "&lt;img src=x onerror=alert(1)&gt;&quot;evil&quot;&amp;&lt;U+202E&gt;txt[.]exe"
+        ));
         // text: bidi visible, CR/LF visible, names and URLs defanged, 78 columns
         assert!(!out.text.contains('\u{202E}'));
         assert!(!out.text.contains('\r'));
         assert!(out.text.contains("<U+202E>txt[.]exe"));
-        assert!(out.text.contains("host-5[.]dsl[.]example[.]net<U+000D><U+000A>Bcc: victim@example[.]com"));
+        assert!(
+            out.text
+                .contains("host-5[.]dsl[.]example[.]net<U+000D><U+000A>Bcc: victim@example[.]com")
+        );
         assert!(out.text.contains("hxxp://evil[.]example[.]net/x?<script>"));
         assert!(!out.text.contains("http://evil"));
         assert!(out.text.lines().all(|l| l.chars().count() <= 78));
@@ -113,10 +148,15 @@ fn hostile_row_is_inert_in_every_output() {
         assert!(out.subject.contains("RDP"));
         assert!(out.subject.ends_with("[NTC-20250305-00001]"));
         // CSV: formulas neutralised, quotes doubled, bidi visible
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(out.csv.as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(out.csv.as_bytes());
         for record in reader.records() {
             for cell in record.unwrap().iter() {
-                assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell}");
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{cell}"
+                );
             }
         }
         assert!(!out.csv.contains('\u{202E}'));
@@ -149,7 +189,9 @@ fn csv_is_rfc4180() {
     assert!(rows[1].contains(",\"'-nas, \"\"quoted\"\"\","));
     assert!(rows[1].contains("line1<U+000A>line2"));
     // read back with a CSV parser: 13 columns in both rows
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(csv.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_bytes());
     let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(records.len(), 2);
     assert!(records.iter().all(|r| r.len() == 13));
@@ -159,15 +201,29 @@ fn csv_is_rfc4180() {
 #[test]
 fn xarf_reports_follow_the_core_schema() {
     let r = renderer();
-    let web = Finding::new("192.0.2.80", "compromised_website", at(2025, 3, 4, 9, 30, 0))
-        .with_port(443)
-        .with_asset("www.example.nl")
-        .with_tag("hacked-webserver");
+    let web = Finding::new(
+        "192.0.2.80",
+        "compromised_website",
+        at(2025, 3, 4, 9, 30, 0),
+    )
+    .with_port(443)
+    .with_asset("www.example.nl")
+    .with_tag("hacked-webserver");
     let notice = one_notice(&r, vec![hostile_rdp(), web], recipient("en"));
     let reports = r.xarf(&notice).unwrap();
     assert_eq!(reports.len(), 2);
     let a: serde_json::Value = serde_json::from_str(&reports[0]).unwrap();
-    for field in ["xarf_version", "report_id", "timestamp", "reporter", "sender", "source_identifier", "category", "type", "evidence_source"] {
+    for field in [
+        "xarf_version",
+        "report_id",
+        "timestamp",
+        "reporter",
+        "sender",
+        "source_identifier",
+        "category",
+        "type",
+        "evidence_source",
+    ] {
         assert!(a.get(field).is_some(), "missing {field}");
     }
     assert_eq!(a["xarf_version"], "4.0.0");
@@ -199,7 +255,13 @@ fn json_accounts_for_every_finding() {
     assert_eq!(problems[1]["entry"], "exposed-smb");
     let indexes: Vec<u64> = problems
         .iter()
-        .flat_map(|p| p["findings"].as_array().unwrap().iter().map(|f| f["index"].as_u64().unwrap()))
+        .flat_map(|p| {
+            p["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["index"].as_u64().unwrap())
+        })
         .collect();
     assert_eq!(indexes, vec![0, 1, 2]);
 }
@@ -210,7 +272,8 @@ fn subject_counts_other_assets_and_problems() {
     let smb = Finding::new("192.0.2.45", "scan_smb", at(2025, 3, 4, 5, 2, 37))
         .with_port(445)
         .with_asset("nas.example.nl");
-    let rdp = Finding::new("192.0.2.46", "scan_rdp", at(2025, 3, 4, 5, 2, 37)).with_asset("rdp.example.nl");
+    let rdp = Finding::new("192.0.2.46", "scan_rdp", at(2025, 3, 4, 5, 2, 37))
+        .with_asset("rdp.example.nl");
     let notice = one_notice(&r, vec![smb, rdp], recipient("en"));
     let s = r.subject(&notice, now()).unwrap();
     assert_eq!(
@@ -242,11 +305,19 @@ fn every_text_line_fits_78_columns_for_every_entry() {
 #[test]
 fn templates_can_be_overridden_from_a_directory() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("subject.en.txt"), "Ticket {{ ticket }} about {{ asset }}").unwrap();
+    std::fs::write(
+        dir.path().join("subject.en.txt"),
+        "Ticket {{ ticket }} about {{ asset }}",
+    )
+    .unwrap();
     let templates = Templates::embedded().with_dir(dir.path()).unwrap();
     let r = Renderer::new(Catalogue::embedded().unwrap(), templates, options()).unwrap();
     let notice = one_notice(&r, vec![hostile_rdp()], recipient("en"));
-    assert!(r.subject(&notice, now()).unwrap().starts_with("Ticket NTC-20250305-00001 about host-5"));
+    assert!(
+        r.subject(&notice, now())
+            .unwrap()
+            .starts_with("Ticket NTC-20250305-00001 about host-5")
+    );
 }
 
 #[test]
@@ -270,14 +341,24 @@ fn template_syntax_errors_have_a_line() {
         .with_template("notice.en.html", "<p>\n\n{% if x %}\n")
         .unwrap();
     let err = Renderer::new(Catalogue::embedded().unwrap(), templates, options()).unwrap_err();
-    assert!(matches!(err, Error::Template { ref name, line, .. } if name == "notice.en.html" && line >= 3), "{err}");
+    assert!(
+        matches!(err, Error::Template { ref name, line, .. } if name == "notice.en.html" && line >= 3),
+        "{err}"
+    );
 }
 
 #[test]
 fn unknown_template_name_and_oversized_template_are_refused() {
-    assert!(matches!(Templates::embedded().with_template("notice.de.txt", "x"), Err(Error::Template { .. })));
+    assert!(matches!(
+        Templates::embedded().with_template("notice.de.txt", "x"),
+        Err(Error::Template { .. })
+    ));
     let max = notice_render::limits::MAX_SOURCE_BYTES;
-    assert!(Templates::embedded().with_template("subject.en.txt", "x".repeat(max)).is_ok());
+    assert!(
+        Templates::embedded()
+            .with_template("subject.en.txt", "x".repeat(max))
+            .is_ok()
+    );
     assert!(matches!(
         Templates::embedded().with_template("subject.en.txt", "x".repeat(max + 1)),
         Err(Error::TooLarge { len, .. }) if len == max + 1
@@ -287,15 +368,28 @@ fn unknown_template_name_and_oversized_template_are_refused() {
 #[test]
 fn render_options_are_checked() {
     let cat = || Catalogue::embedded().unwrap();
-    let bad_from = notice_render::RenderOptions::new("CERT", "cert@example.org\r\nBcc: x@y", "example.org");
-    assert!(matches!(Renderer::new(cat(), Templates::embedded(), bad_from), Err(Error::Option { name: "from", .. })));
+    let bad_from =
+        notice_render::RenderOptions::new("CERT", "cert@example.org\r\nBcc: x@y", "example.org");
+    assert!(matches!(
+        Renderer::new(cat(), Templates::embedded(), bad_from),
+        Err(Error::Option { name: "from", .. })
+    ));
     let bad_domain = notice_render::RenderOptions::new("CERT", "cert@example.org", "exa mple.org");
     assert!(matches!(
         Renderer::new(cat(), Templates::embedded(), bad_domain),
-        Err(Error::Option { name: "message_id_domain", .. })
+        Err(Error::Option {
+            name: "message_id_domain",
+            ..
+        })
     ));
     let bad_name = notice_render::RenderOptions::new("CERT\n", "cert@example.org", "example.org");
-    assert!(matches!(Renderer::new(cat(), Templates::embedded(), bad_name), Err(Error::Option { name: "sender_name", .. })));
+    assert!(matches!(
+        Renderer::new(cat(), Templates::embedded(), bad_name),
+        Err(Error::Option {
+            name: "sender_name",
+            ..
+        })
+    ));
 }
 
 #[test]
@@ -306,10 +400,17 @@ fn extra_fields_over_the_cap_are_counted_visibly() {
     for i in 0..MAX_EXTRA_FIELDS {
         under = under.with_extra(format!("k{i}"), "v");
     }
-    let over = under.clone().with_extra("last", "v").with_extra("last2", "v");
-    let t_under = r.text(&one_notice(&r, vec![under], recipient("en")), now()).unwrap();
+    let over = under
+        .clone()
+        .with_extra("last", "v")
+        .with_extra("last2", "v");
+    let t_under = r
+        .text(&one_notice(&r, vec![under], recipient("en")), now())
+        .unwrap();
     assert!(!t_under.contains("more fields"));
-    let t_over = r.text(&one_notice(&r, vec![over], recipient("en")), now()).unwrap();
+    let t_over = r
+        .text(&one_notice(&r, vec![over], recipient("en")), now())
+        .unwrap();
     assert!(t_over.contains("(+2 more fields, see the attachment)"));
     assert!(!t_over.contains("last2: v"));
 }
@@ -320,7 +421,12 @@ fn long_values_are_cut_visibly() {
     let r = renderer();
     let f = Finding::new("192.0.2.9", "scan_rdp", at(2025, 3, 4, 0, 0, 0))
         .with_extra("banner", "b".repeat(MAX_FIELD_CHARS + 10));
-    let html = r.html(&one_notice(&r, vec![f], recipient("en")), now()).unwrap();
-    assert!(html.contains(&format!("banner: {}[+10 chars]", "b".repeat(MAX_FIELD_CHARS))));
+    let html = r
+        .html(&one_notice(&r, vec![f], recipient("en")), now())
+        .unwrap();
+    assert!(html.contains(&format!(
+        "banner: {}[+10 chars]",
+        "b".repeat(MAX_FIELD_CHARS)
+    )));
     assert!(!html.contains(&"b".repeat(MAX_FIELD_CHARS + 1)));
 }

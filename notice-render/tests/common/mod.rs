@@ -6,26 +6,28 @@ use chrono::{DateTime, TimeZone, Utc};
 use notice_render::{Finding, Recipient, RenderOptions, Renderer};
 
 /// The hostile certificate name of the shared corpus' scan_rdp row 3, rebuilt here.
-pub const HOSTILE_CN: &str = "<img src=x onerror=alert(1)>\"evil\"&\u{202E}txt.exe";
+pub(crate) const HOSTILE_CN: &str = "<img src=x onerror=alert(1)>\"evil\"&\u{202E}txt.exe";
 
-pub fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, mo, d, h, mi, s).single().expect("valid date")
+pub(crate) fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, s)
+        .single()
+        .expect("valid date")
 }
 
-pub fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     at(2025, 3, 5, 8, 0, 0)
 }
 
-pub fn options() -> RenderOptions {
+pub(crate) fn options() -> RenderOptions {
     RenderOptions::new("Example CERT", "cert@example.org", "notices.example.org")
         .with_reply_to("abuse-desk@example.org")
 }
 
-pub fn renderer() -> Renderer {
+pub(crate) fn renderer() -> Renderer {
     Renderer::embedded(options()).expect("built-in catalogue and templates are valid")
 }
 
-pub fn hostile_rdp() -> Finding {
+pub(crate) fn hostile_rdp() -> Finding {
     Finding::new("203.0.113.5", "scan_rdp", at(2025, 3, 4, 1, 13, 2))
         .with_port(3389)
         .with_protocol("tcp")
@@ -37,7 +39,7 @@ pub fn hostile_rdp() -> Finding {
         .with_extra("http_url", "http://evil.example.net/x?<script>")
 }
 
-pub fn recipient(lang: &str) -> Recipient {
+pub(crate) fn recipient(lang: &str) -> Recipient {
     Recipient::new("security@example.nl")
         .with_organisation("Voorbeeld B.V.")
         .with_languages([lang])
@@ -45,7 +47,7 @@ pub fn recipient(lang: &str) -> Recipient {
 }
 
 /// The headers of a message (unfolded), up to the first empty line.
-pub fn headers(mime: &str) -> Vec<(String, String)> {
+pub(crate) fn headers(mime: &str) -> Vec<(String, String)> {
     let head = mime.split("\r\n\r\n").next().unwrap_or("");
     let mut out: Vec<(String, String)> = Vec::new();
     for line in head.split("\r\n") {
@@ -60,12 +62,15 @@ pub fn headers(mime: &str) -> Vec<(String, String)> {
     out
 }
 
-pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+pub(crate) fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 /// Decodes a quoted-printable body.
-pub fn decode_qp(body: &str) -> Vec<u8> {
+pub(crate) fn decode_qp(body: &str) -> Vec<u8> {
     let bytes = body.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -87,13 +92,15 @@ pub fn decode_qp(body: &str) -> Vec<u8> {
 }
 
 /// Decodes a base64 body (line breaks ignored).
-pub fn decode_base64(body: &str) -> Vec<u8> {
+pub(crate) fn decode_base64(body: &str) -> Vec<u8> {
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut bits = 0u32;
     let mut n = 0;
     let mut out = Vec::new();
     for c in body.bytes() {
-        let Some(v) = alphabet.iter().position(|a| *a == c) else { continue };
+        let Some(v) = alphabet.iter().position(|a| *a == c) else {
+            continue;
+        };
         bits = (bits << 6) | v as u32;
         n += 6;
         if n >= 8 {
@@ -105,15 +112,19 @@ pub fn decode_base64(body: &str) -> Vec<u8> {
 }
 
 /// The parts of a multipart body: (headers, decoded body) for each.
-pub fn parts(body: &str, boundary: &str) -> Vec<(Vec<(String, String)>, String)> {
+pub(crate) fn parts(body: &str, boundary: &str) -> Vec<(Vec<(String, String)>, String)> {
     let delimiter = format!("--{boundary}");
     let mut out = Vec::new();
-    let Some((_, rest)) = body.split_once(&delimiter) else { return out };
+    let Some((_, rest)) = body.split_once(&delimiter) else {
+        return out;
+    };
     let end = format!("{delimiter}--");
     let rest = rest.split(&end).next().unwrap_or("");
     for raw in rest.split(&delimiter) {
         let raw = raw.trim_start_matches("\r\n");
-        let Some((head, content)) = raw.split_once("\r\n\r\n") else { continue };
+        let Some((head, content)) = raw.split_once("\r\n\r\n") else {
+            continue;
+        };
         let hs = headers(&format!("{head}\r\n\r\n"));
         let content = content.strip_suffix("\r\n").unwrap_or(content);
         let decoded = match header(&hs, "Content-Transfer-Encoding") {
@@ -130,10 +141,16 @@ pub fn parts(body: &str, boundary: &str) -> Vec<(Vec<(String, String)>, String)>
     out
 }
 
-pub fn boundary_of(content_type: &str) -> String {
+pub(crate) fn boundary_of(content_type: &str) -> String {
     content_type
         .split("boundary=")
         .nth(1)
-        .map(|b| b.trim_matches('"').split('"').next().unwrap_or("").to_string())
+        .map(|b| {
+            b.trim_matches('"')
+                .split('"')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
         .expect("boundary")
 }
