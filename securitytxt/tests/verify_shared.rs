@@ -1,0 +1,41 @@
+//! Signatures of the shared world's security.txt snapshot, checked against the world's signer
+//! key. The shared folder is not part of the repository: this runs from
+//! `.ci/shared/verify.sh`, which sets `SHARED_DIR`; without it the test only says so.
+
+use std::path::PathBuf;
+
+use securitytxt::verify::{Keyring, Outcome, verify};
+
+#[test]
+fn shared_world_signatures() {
+    let Some(shared) = std::env::var_os("SHARED_DIR") else {
+        eprintln!("SHARED_DIR not set: shared world signatures not checked");
+        return;
+    };
+    let world = PathBuf::from(shared).join("worlds/visible");
+    let key = std::fs::read(world.join("keys/securitytxt-signer.asc")).unwrap();
+    let keyring = Keyring::from_armored(&key).unwrap();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(world.join("snapshot/securitytxt"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    let (mut signed, mut unsigned) = (0, 0);
+    for path in entries {
+        let input = std::fs::read(&path).unwrap();
+        let gpg_framed = input.starts_with(b"-----BEGIN PGP SIGNED MESSAGE-----");
+        match verify(&input, &keyring) {
+            Outcome::Unsigned => {
+                assert!(!gpg_framed, "{}", path.display());
+                unsigned += 1;
+            }
+            Outcome::Valid(v) => {
+                assert_eq!(v.primary_fingerprint, keyring.fingerprints()[0]);
+                signed += 1;
+            }
+            other => panic!("{}: {other:?}", path.display()),
+        }
+    }
+    assert!(signed > 0, "no signed file in the snapshot");
+    println!("shared world signatures: {signed} valid, {unsigned} unsigned");
+}
