@@ -711,6 +711,52 @@ async fn batch_limits_concurrency_and_keeps_one_request_per_host() {
     assert!(max <= 2, "concurrency limit: {max} in flight");
 }
 
+#[tokio::test]
+async fn encryption_key_is_fetched_into_a_keyring() {
+    let key = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/signed/key-a.asc"
+    ))
+    .unwrap();
+    let signed = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/signed/lf.signed.txt"
+    ))
+    .unwrap();
+    let pki = Pki::new();
+    let server = serve(pki.leaf(&["good.test"], false), move |_, path| match path {
+        "/pgp-key.txt" => Reply::typed("application/pgp-keys", &key),
+        "/broken.asc" => Reply::typed("text/plain", b"not a key"),
+        _ => Reply::status(404),
+    })
+    .await;
+    let fetcher = fetcher(options(&pki, server.addr, &["good.test"]));
+    let url = url::Url::parse("https://good.test/pgp-key.txt").unwrap();
+    let fetched = fetcher.fetch_key(&url).await;
+    assert!(fetched.fetched.is_ok(), "{:?}", fetched.fetched.diagnostics);
+    let keyring = fetched.keyring.expect("key parsed");
+    assert_eq!(
+        securitytxt::verify::verify(&signed, &keyring).as_str(),
+        "valid"
+    );
+
+    let broken = fetcher
+        .fetch_key(&url::Url::parse("https://good.test/broken.asc").unwrap())
+        .await;
+    assert!(broken.keyring.is_none());
+    assert!(broken.fetched.has(FetchCode::InvalidKey));
+
+    // A security.txt must not be served as a key type.
+    let as_txt = fetcher.fetch_url(&url).await;
+    assert!(as_txt.has(FetchCode::ContentType));
+
+    let plain = fetcher
+        .fetch_key(&url::Url::parse("http://good.test/pgp-key.txt").unwrap())
+        .await;
+    assert!(plain.fetched.has(FetchCode::UnsupportedUrl));
+    assert_eq!(server.stats.requests().len(), 3);
+}
+
 #[test]
 fn blocking_fetcher_from_plain_code() {
     let runtime = tokio::runtime::Runtime::new().unwrap();

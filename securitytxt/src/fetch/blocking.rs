@@ -3,7 +3,7 @@
 use tokio::runtime::Runtime;
 use url::Url;
 
-use super::{FetchOptions, Fetched, Fetcher};
+use super::{FetchOptions, Fetched, FetchedKey, Fetcher};
 use crate::Error;
 
 /// A [`Fetcher`] with its own single-threaded tokio runtime, for code that is not async.
@@ -42,6 +42,11 @@ impl BlockingFetcher {
     /// As [`Fetcher::fetch_url`].
     pub fn fetch_url(&self, url: &Url) -> Fetched {
         self.runtime.block_on(self.fetcher.fetch_url(url))
+    }
+
+    /// As [`Fetcher::fetch_key`].
+    pub fn fetch_key(&self, url: &Url) -> FetchedKey {
+        self.runtime.block_on(self.fetcher.fetch_key(url))
     }
 
     /// As [`Fetcher::fetch_many`].

@@ -4,6 +4,8 @@ use std::fmt;
 
 use url::Url;
 
+use crate::verify::Keyring;
+
 macro_rules! fetch_codes {
     ($( $(#[$doc:meta])* $variant:ident = $name:literal, $severity:literal; )*) => {
         /// A stable identifier for each kind of fetch finding.
@@ -70,6 +72,10 @@ fetch_codes! {
     Charset = "charset", "error";
     /// The body is larger than the body cap.
     TooLarge = "too_large", "error";
+    /// A URL to fetch is not `https` (fetching a URL found in a file).
+    UnsupportedUrl = "unsupported_url", "error";
+    /// A fetched OpenPGP key does not parse (fetching an `Encryption` key).
+    InvalidKey = "invalid_key", "error";
     /// The file was found only at the legacy location `/security.txt`, not at
     /// `/.well-known/security.txt`.
     Location = "location", "error";
@@ -166,4 +172,14 @@ impl Fetched {
     pub fn has(&self, code: FetchCode) -> bool {
         self.diagnostics.iter().any(|d| d.code == code)
     }
+}
+
+/// What fetching an OpenPGP key ([`Fetcher::fetch_key`](super::Fetcher::fetch_key)) found.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct FetchedKey {
+    /// The fetch itself; a key that does not parse adds a [`FetchCode::InvalidKey`] finding.
+    pub fetched: Fetched,
+    /// The keys, when the body was fetched and parses.
+    pub keyring: Option<Keyring>,
 }

@@ -24,6 +24,10 @@
 //! TLS is rustls with the `ring` provider; the trusted roots are the Mozilla programme's
 //! (`webpki-roots`) and/or roots the caller supplies ([`FetchOptions::extra_roots_der`]).
 //!
+//! [`Fetcher::fetch_key`] fetches the armored OpenPGP key a file's `Encryption` field points at
+//! (same rules; `application/pgp-keys` accepted) into a [`Keyring`] for
+//! [`verify`](crate::verify::verify).
+//!
 //! From async code use [`Fetcher`]; from plain code [`BlockingFetcher`], which owns a runtime.
 //! [`Fetcher::fetch_many`] fetches a batch with a concurrency limit and per-host politeness
 //! (one fetch in flight per host, a pause between two fetches of the same host).
@@ -60,7 +64,7 @@ use tokio::time::{Instant, timeout_at};
 use url::{Host, Url};
 
 pub use blocking::BlockingFetcher;
-pub use fetched::{FetchCode, FetchDiagnostic, Fetched};
+pub use fetched::{FetchCode, FetchDiagnostic, Fetched, FetchedKey};
 pub use options::{
     DEFAULT_BODY_CAP, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REDIRECTS,
     DEFAULT_PER_HOST_DELAY, DEFAULT_TOTAL_TIMEOUT, DEFAULT_USER_AGENT, FetchOptions,
@@ -68,6 +72,7 @@ pub use options::{
 };
 
 use crate::Error;
+use crate::verify::{Keyring, MAX_KEYRING_BYTES};
 use resolver::{DnsFailure, GuardedResolver, RefusedAddress};
 
 /// The RFC 9116 location.
@@ -203,22 +208,41 @@ fn error_chain(err: &(dyn StdError + 'static)) -> String {
     message
 }
 
+/// What a location should hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// A security.txt: `text/plain`, UTF-8, at most [`FetchOptions::body_cap`] bytes.
+    SecurityTxt,
+    /// An armored OpenPGP key: `application/pgp-keys` or `text/plain`, at most
+    /// [`MAX_KEYRING_BYTES`] bytes.
+    Key,
+}
+
 /// The findings about a `Content-Type` value.
-fn check_content_type(value: Option<&str>) -> Vec<(FetchCode, String)> {
+fn check_content_type(value: Option<&str>, expect: Expect) -> Vec<(FetchCode, String)> {
+    let wanted = match expect {
+        Expect::SecurityTxt => "text/plain",
+        Expect::Key => "application/pgp-keys or text/plain",
+    };
     let Some(value) = value else {
         return vec![(
             FetchCode::ContentType,
-            "no Content-Type: it must be text/plain".to_owned(),
+            format!("no Content-Type: it must be {wanted}"),
         )];
     };
     let mut parts = value.split(';');
     let essence = parts.next().unwrap_or_default().trim();
     let mut findings = Vec::new();
-    if !essence.eq_ignore_ascii_case("text/plain") {
+    let allowed = essence.eq_ignore_ascii_case("text/plain")
+        || (expect == Expect::Key && essence.eq_ignore_ascii_case("application/pgp-keys"));
+    if !allowed {
         findings.push((
             FetchCode::ContentType,
-            format!("Content-Type is {value:?}: it must be text/plain"),
+            format!("Content-Type is {value:?}: it must be {wanted}"),
         ));
+    }
+    if expect == Expect::Key {
+        return findings;
     }
     for param in parts {
         let Some((name, charset)) = param.split_once('=') else {
@@ -306,7 +330,9 @@ impl Fetcher {
             }
         };
 
-        let first = self.fetch_location(well_known.clone(), deadline).await;
+        let first = self
+            .fetch_location(well_known.clone(), deadline, Expect::SecurityTxt)
+            .await;
         let try_legacy = first.body.is_none()
             && matches!(
                 first.failure,
@@ -322,7 +348,9 @@ impl Fetcher {
             fill(&mut fetched, first);
             return fetched;
         }
-        let second = self.fetch_location(legacy.clone(), deadline).await;
+        let second = self
+            .fetch_location(legacy.clone(), deadline, Expect::SecurityTxt)
+            .await;
         if second.body.is_some() {
             let why = first
                 .diagnostics
@@ -344,9 +372,35 @@ impl Fetcher {
         fetched
     }
 
-    /// Fetches one https URL by the same rules (redirects, addresses, caps, content type), with
-    /// no fallback: for a URL found in a file, such as the `Encryption` key.
+    /// Fetches one https URL by the security.txt rules (redirects, addresses, caps, content
+    /// type), with no fallback.
     pub async fn fetch_url(&self, url: &Url) -> Fetched {
+        self.fetch_one(url, Expect::SecurityTxt).await
+    }
+
+    /// Fetches an armored OpenPGP public key from an https URL (a file's `Encryption` field)
+    /// by the same rules, except that `application/pgp-keys` is accepted and the body cap is
+    /// [`MAX_KEYRING_BYTES`], and reads it into a [`Keyring`] to verify the file with.
+    pub async fn fetch_key(&self, url: &Url) -> FetchedKey {
+        let mut fetched = self.fetch_one(url, Expect::Key).await;
+        let keyring = match &fetched.body {
+            Some(body) => match Keyring::from_armored(body) {
+                Ok(keyring) => Some(keyring),
+                Err(e) => {
+                    fetched.diagnostics.push(FetchDiagnostic::new(
+                        FetchCode::InvalidKey,
+                        fetched.url_chain.last(),
+                        e.to_string(),
+                    ));
+                    None
+                }
+            },
+            None => None,
+        };
+        FetchedKey { fetched, keyring }
+    }
+
+    async fn fetch_one(&self, url: &Url, expect: Expect) -> Fetched {
         let deadline = Instant::now() + self.inner.options.total_timeout;
         let mut fetched = Fetched {
             domain: url.host_str().unwrap_or_default().to_ascii_lowercase(),
@@ -357,13 +411,13 @@ impl Fetcher {
         };
         if url.scheme() != "https" {
             fetched.diagnostics.push(FetchDiagnostic::new(
-                FetchCode::InsecureRedirect,
+                FetchCode::UnsupportedUrl,
                 Some(url),
                 format!("{url} is not an https URL"),
             ));
             return fetched;
         }
-        let attempt = self.fetch_location(url.clone(), deadline).await;
+        let attempt = self.fetch_location(url.clone(), deadline, expect).await;
         fill(&mut fetched, attempt);
         fetched
     }
@@ -380,7 +434,7 @@ impl Fetcher {
     }
 
     /// One location: the request, its redirects and the body.
-    async fn fetch_location(&self, start: Url, deadline: Instant) -> Attempt {
+    async fn fetch_location(&self, start: Url, deadline: Instant, expect: Expect) -> Attempt {
         let options = &self.inner.options;
         let mut attempt = Attempt::default();
         let mut url = start;
@@ -490,66 +544,70 @@ impl Fetcher {
                 .headers()
                 .get(CONTENT_TYPE)
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-            for (code, message) in check_content_type(content_type.as_deref()) {
+            for (code, message) in check_content_type(content_type.as_deref(), expect) {
                 attempt
                     .diagnostics
                     .push(FetchDiagnostic::new(code, Some(&url), message));
             }
             attempt.content_type = content_type;
-            self.read_body(response, &url, deadline, &mut attempt).await;
+            let cap = match expect {
+                Expect::SecurityTxt => options.body_cap,
+                Expect::Key => MAX_KEYRING_BYTES,
+            };
+            read_body(response, &url, deadline, cap, &mut attempt).await;
             return attempt;
         }
     }
+}
 
-    async fn read_body(
-        &self,
-        mut response: reqwest::Response,
-        url: &Url,
-        deadline: Instant,
-        attempt: &mut Attempt,
-    ) {
-        let cap = self.inner.options.body_cap;
-        let too_large = |attempt: &mut Attempt, what: String| {
-            attempt.fail(
-                FetchCode::TooLarge,
-                Some(url),
-                format!("{what}: more than the cap of {cap} bytes"),
-            );
-        };
-        if let Some(length) = response.content_length()
-            && length > cap as u64
-        {
-            too_large(attempt, format!("Content-Length is {length}"));
-            return;
-        }
-        let mut body = Vec::new();
-        loop {
-            match timeout_at(deadline, response.chunk()).await {
-                Err(_) => {
-                    attempt.fail(
-                        FetchCode::Timeout,
-                        Some(url),
-                        "the total timeout ran out while reading the body",
-                    );
+/// Reads the body, streaming, up to `cap` bytes.
+async fn read_body(
+    mut response: reqwest::Response,
+    url: &Url,
+    deadline: Instant,
+    cap: usize,
+    attempt: &mut Attempt,
+) {
+    let too_large = |attempt: &mut Attempt, what: String| {
+        attempt.fail(
+            FetchCode::TooLarge,
+            Some(url),
+            format!("{what}: more than the cap of {cap} bytes"),
+        );
+    };
+    if let Some(length) = response.content_length()
+        && length > cap as u64
+    {
+        too_large(attempt, format!("Content-Length is {length}"));
+        return;
+    }
+    let mut body = Vec::new();
+    loop {
+        match timeout_at(deadline, response.chunk()).await {
+            Err(_) => {
+                attempt.fail(
+                    FetchCode::Timeout,
+                    Some(url),
+                    "the total timeout ran out while reading the body",
+                );
+                return;
+            }
+            Ok(Err(e)) => {
+                let (code, message) = classify(&e);
+                attempt.fail(code, Some(url), message);
+                return;
+            }
+            Ok(Ok(None)) => break,
+            Ok(Ok(Some(chunk))) => {
+                if body.len().saturating_add(chunk.len()) > cap {
+                    too_large(attempt, "the body".to_owned());
                     return;
                 }
-                Ok(Err(e)) => {
-                    let (code, message) = classify(&e);
-                    attempt.fail(code, Some(url), message);
-                    return;
-                }
-                Ok(Ok(None)) => break,
-                Ok(Ok(Some(chunk))) => {
-                    if body.len().saturating_add(chunk.len()) > cap {
-                        too_large(attempt, "the body".to_owned());
-                        return;
-                    }
-                    body.extend_from_slice(&chunk);
-                }
+                body.extend_from_slice(&chunk);
             }
         }
-        attempt.body = Some(body);
     }
+    attempt.body = Some(body);
 }
 
 fn fill(fetched: &mut Fetched, attempt: Attempt) {
@@ -565,16 +623,34 @@ mod tests {
 
     #[test]
     fn content_type_rules() {
-        assert!(check_content_type(Some("text/plain")).is_empty());
-        assert!(check_content_type(Some("Text/Plain; Charset=\"UTF-8\"")).is_empty());
-        assert!(check_content_type(Some("text/plain;charset=utf-8")).is_empty());
-        let html = check_content_type(Some("text/html; charset=utf-8"));
+        assert!(check_content_type(Some("text/plain"), Expect::SecurityTxt).is_empty());
+        assert!(
+            check_content_type(Some("Text/Plain; Charset=\"UTF-8\""), Expect::SecurityTxt)
+                .is_empty()
+        );
+        assert!(
+            check_content_type(Some("text/plain;charset=utf-8"), Expect::SecurityTxt).is_empty()
+        );
+        let html = check_content_type(Some("text/html; charset=utf-8"), Expect::SecurityTxt);
         assert_eq!(html.len(), 1);
         assert_eq!(html[0].0, FetchCode::ContentType);
-        let latin = check_content_type(Some("text/plain; charset=iso-8859-1"));
+        let latin = check_content_type(Some("text/plain; charset=iso-8859-1"), Expect::SecurityTxt);
         assert_eq!(latin.len(), 1);
         assert_eq!(latin[0].0, FetchCode::Charset);
-        assert_eq!(check_content_type(None)[0].0, FetchCode::ContentType);
+        assert_eq!(
+            check_content_type(None, Expect::SecurityTxt)[0].0,
+            FetchCode::ContentType
+        );
+        assert!(check_content_type(Some("application/pgp-keys"), Expect::Key).is_empty());
+        assert!(check_content_type(Some("text/plain; charset=latin1"), Expect::Key).is_empty());
+        assert_eq!(
+            check_content_type(Some("application/pgp-keys"), Expect::SecurityTxt)[0].0,
+            FetchCode::ContentType
+        );
+        assert_eq!(
+            check_content_type(Some("text/html"), Expect::Key)[0].0,
+            FetchCode::ContentType
+        );
     }
 
     #[test]
