@@ -1,16 +1,18 @@
 //! Fetches the security.txt of domains by RFC 9116's rules and prints each domain's verdict.
 //!
 //! ```text
-//! sectxt-fetch [--json] [--now RFC3339] [--key FILE.asc]... [--concurrency N]
-//!              [--timeout SECONDS] DOMAIN...
+//! sectxt-fetch [--json] [--now RFC3339] [--key FILE.asc]... [--fetch-keys]
+//!              [--concurrency N] [--timeout SECONDS] DOMAIN...
 //! ```
 //!
 //! - `--json`: one JSON object per domain per line, in the form of `sectxt-lint --json`:
 //!   `{"file": DOMAIN, "valid", "diagnostics":[{"code","severity","line","message"}]}`; with
-//!   `--key` also `"signature": "unsigned"|"valid"|"bad"|"unknown_key"|"malformed"`.
+//!   `--key` or `--fetch-keys` also `"signature": "unsigned"|"valid"|"bad"|"unknown_key"|"malformed"`.
 //!   Fetch findings (`location`, `invalid_cert`, `insecure_redirect`, ...) have `"line": null`.
 //! - `--now`: the time to validate at (default: the system clock).
 //! - `--key`: an armored OpenPGP public key file to check signatures with (repeatable).
+//! - `--fetch-keys`: also check signatures with the keys the file's `Encryption` fields point
+//!   at (https only, same fetch rules); problems fetching a key are reported as notices.
 //! - `--concurrency`: domains fetched at once (default 8); one request at a time per domain.
 //! - `--timeout`: seconds allowed per domain (default 20).
 //!
@@ -26,19 +28,20 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use securitytxt::fetch::{BlockingFetcher, FetchOptions, Fetched};
+use securitytxt::fetch::{BlockingFetcher, FetchOptions, Fetched, Url};
 use securitytxt::verify::{Keyring, Outcome};
 use securitytxt::{Options, Severity};
 use serde::Serialize;
 
 const USAGE: &str = "usage: sectxt-fetch [--json] [--now RFC3339] [--key FILE.asc]... \
-                     [--concurrency N] [--timeout SECONDS] DOMAIN...";
+                     [--fetch-keys] [--concurrency N] [--timeout SECONDS] DOMAIN...";
 
 /// The command line.
 struct Args {
     now: DateTime<Utc>,
     json: bool,
     keys: Vec<OsString>,
+    fetch_keys: bool,
     concurrency: usize,
     timeout: Duration,
     domains: Vec<String>,
@@ -49,6 +52,7 @@ fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, String> 
         now: DateTime::<Utc>::MIN_UTC,
         json: false,
         keys: Vec::new(),
+        fetch_keys: false,
         concurrency: securitytxt::fetch::DEFAULT_CONCURRENCY,
         timeout: securitytxt::fetch::DEFAULT_TOTAL_TIMEOUT,
         domains: Vec::new(),
@@ -74,6 +78,7 @@ fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, String> 
         match flag.as_str() {
             "--" => options_done = true,
             "--json" => parsed.json = true,
+            "--fetch-keys" => parsed.fetch_keys = true,
             "--now" => {
                 let v = value("--now")?.to_string_lossy().into_owned();
                 now = Some(
@@ -139,7 +144,54 @@ impl Verdict {
     }
 }
 
-fn judge(fetched: &Fetched, now: DateTime<Utc>, keyring: Option<&Keyring>) -> Verdict {
+/// The keys to check `body`'s signature with: the `--key` files, plus, with `--fetch-keys`,
+/// the keys its `Encryption` fields point at (whose fetch problems become notices).
+fn keyring_for(
+    body: &[u8],
+    given: Option<&Keyring>,
+    fetcher: Option<&BlockingFetcher>,
+    notes: &mut Vec<JsonDiagnostic>,
+) -> Option<Keyring> {
+    let Some(fetcher) = fetcher else {
+        return given.cloned();
+    };
+    let mut keyring = given.cloned().unwrap_or_default();
+    let Ok(doc) = securitytxt::parse(body) else {
+        return Some(keyring);
+    };
+    if !doc.is_signed() {
+        return Some(keyring);
+    }
+    for field in doc.fields_of(securitytxt::FieldKind::Encryption) {
+        let Ok(url) = Url::parse(field.value.trim()) else {
+            continue;
+        };
+        if url.scheme() != "https" {
+            continue;
+        }
+        let fetched = fetcher.fetch_key(&url);
+        for d in &fetched.fetched.diagnostics {
+            notes.push(JsonDiagnostic {
+                code: d.code.as_str(),
+                severity: "notice",
+                line: None,
+                message: format!("Encryption key {url}: {}", d.message),
+            });
+        }
+        if let Some(body) = &fetched.fetched.body {
+            // Errors are already in the notes (invalid_key).
+            let _ = keyring.add_armored(body);
+        }
+    }
+    Some(keyring)
+}
+
+fn judge(
+    fetched: &Fetched,
+    now: DateTime<Utc>,
+    keyring: Option<&Keyring>,
+    key_fetcher: Option<&BlockingFetcher>,
+) -> Verdict {
     let mut diagnostics: Vec<JsonDiagnostic> = fetched
         .diagnostics
         .iter()
@@ -177,7 +229,8 @@ fn judge(fetched: &Fetched, now: DateTime<Utc>, keyring: Option<&Keyring>) -> Ve
             message: d.message.into_owned(),
         });
     }
-    let signature = keyring.map(|keyring| securitytxt::verify::verify(body, keyring));
+    let keyring = keyring_for(body, keyring, key_fetcher, &mut diagnostics);
+    let signature = keyring.map(|keyring| securitytxt::verify::verify(body, &keyring));
     if let Some(d) = signature.as_ref().and_then(|s| s.diagnostic(body)) {
         diagnostics.push(JsonDiagnostic {
             code: d.code.as_str(),
@@ -300,7 +353,8 @@ fn main() -> ExitCode {
     let mut out = BufWriter::new(stdout.lock());
     let mut all_valid = true;
     for fetched in &results {
-        let verdict = judge(fetched, args.now, keyring.as_ref());
+        let key_fetcher = args.fetch_keys.then_some(&fetcher);
+        let verdict = judge(fetched, args.now, keyring.as_ref(), key_fetcher);
         all_valid &= verdict.valid();
         if let Err(e) = report(&mut out, args.json, fetched, &verdict) {
             eprintln!("sectxt-fetch: writing the report: {e}");

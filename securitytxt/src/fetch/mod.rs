@@ -61,7 +61,7 @@ use std::sync::Arc;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, LOCATION};
 use tokio::time::{Instant, timeout_at};
-use url::{Host, Url};
+use url::Host;
 
 pub use blocking::BlockingFetcher;
 pub use fetched::{FetchCode, FetchDiagnostic, Fetched, FetchedKey};
@@ -70,6 +70,8 @@ pub use options::{
     DEFAULT_PER_HOST_DELAY, DEFAULT_TOTAL_TIMEOUT, DEFAULT_USER_AGENT, FetchOptions,
     FetchOptionsBuilder, Roots,
 };
+/// The URL type of the fetch API (from the `url` crate).
+pub use url::Url;
 
 use crate::Error;
 use crate::verify::{Keyring, MAX_KEYRING_BYTES};
