@@ -3,3 +3,5 @@
 //! The programs themselves are thin: argument parsing, files, progress and
 //! exit codes. All policy lives in the library crates.
 #![forbid(unsafe_code)]
+
+pub mod daily_run;

@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod knowledge;
 pub mod policy;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::IpAddr;
 
@@ -49,14 +50,46 @@ pub fn decide<S: EvidenceSource + ?Sized>(
     }
 }
 
-/// Decides a batch: one decision per finding, in input order. Evidence is gathered once per
-/// distinct address, in parallel.
-pub fn decide_all<S: EvidenceSource + ?Sized>(
+/// The decisions of a batch, one per distinct address, decided in parallel.
+///
+/// A finding's decision is [`Decisions::get`]: the decision of its address, or a
+/// `malformed-input` decision for a row that could not be read. Holding one decision per
+/// address (not per finding) keeps memory flat for feeds that repeat addresses.
+#[derive(Debug, Default)]
+pub struct Decisions {
+    by_ip: HashMap<IpAddr, Decision>,
+    language: String,
+}
+
+impl Decisions {
+    /// The decision for `finding`.
+    pub fn get(&self, finding: &Finding) -> Cow<'_, Decision> {
+        if let (Some(ip), None) = (finding.ip, &finding.problem) {
+            if let Some(d) = self.by_ip.get(&ip) {
+                return Cow::Borrowed(d);
+            }
+        }
+        let message = match &finding.problem {
+            Some(p) => format!("{}:{}: {}", finding.feed, finding.line, p.message),
+            None => format!("{}:{}: not decided", finding.feed, finding.line),
+        };
+        Cow::Owned(Decision::malformed(&message, &self.language))
+    }
+
+    /// Number of distinct addresses decided.
+    pub fn addresses(&self) -> usize {
+        self.by_ip.len()
+    }
+}
+
+/// Decides a batch: evidence is gathered and decided once per distinct usable address, in
+/// parallel (rayon).
+pub fn decide_batch<S: EvidenceSource + ?Sized>(
     findings: &[Finding],
     source: &S,
     policy: &Policy,
     now: DateTime<Utc>,
-) -> Vec<Decision> {
+) -> Decisions {
     let mut ips: Vec<IpAddr> = findings
         .iter()
         .filter(|f| f.problem.is_none())
@@ -68,14 +101,22 @@ pub fn decide_all<S: EvidenceSource + ?Sized>(
         .par_iter()
         .map(|&ip| (ip, policy.decide(&Evidence::gather(source, ip, now))))
         .collect();
+    Decisions {
+        by_ip,
+        language: policy.default_language.clone(),
+    }
+}
+
+/// Decides a batch: exactly one decision per finding, in input order.
+pub fn decide_all<S: EvidenceSource + ?Sized>(
+    findings: &[Finding],
+    source: &S,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Vec<Decision> {
+    let batch = decide_batch(findings, source, policy, now);
     findings
         .par_iter()
-        .map(|f| match (f.ip, &f.problem) {
-            (Some(ip), None) => match by_ip.get(&ip) {
-                Some(d) => d.clone(),
-                None => policy.decide(&Evidence::gather(source, ip, now)),
-            },
-            _ => decide(f, source, policy, now),
-        })
+        .map(|f| batch.get(f).into_owned())
         .collect()
 }

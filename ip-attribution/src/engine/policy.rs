@@ -119,7 +119,15 @@ pub fn step_override(
     let (o, domain) = if let Some(o) = &ev.prefix_override {
         (o, None)
     } else {
-        let o = ev.domain_overrides.first()?;
+        // A domain override applies when evidence that names a business names its domain.
+        let mut scratch = Vec::new();
+        let named = naming_domains(policy, ev, &mut scratch);
+        let o = ev.domain_overrides.iter().find(|o| {
+            let key = o.key.trim_end_matches('.').to_lowercase();
+            named
+                .iter()
+                .any(|(d, ..)| *d == key || d.ends_with(&format!(".{key}")))
+        })?;
         (o, Some(o.key.to_lowercase()))
     };
     items.push(EvidenceItem::new(
@@ -180,6 +188,89 @@ pub fn name_matches_domain(k: &Knowledge, name: &str, domain: &str) -> bool {
         })
         .count();
     hits * 2 > words.len() || (hits >= 2)
+}
+
+/// A domain that evidence ties the address to: (domain, organisation name, weight, what said so).
+type DomainCandidate = (String, Option<String>, f64, String);
+
+/// The domains that PTR names and certificates tie the address to (step 2's domain evidence):
+/// forward-confirmed, non-generic PTR names and trusted certificates pointing to one business,
+/// never a provider's, CDN's or vendor's names. Records every PTR and certificate in `items`.
+pub fn naming_domains(
+    policy: &Policy,
+    ev: &Evidence,
+    items: &mut Vec<EvidenceItem>,
+) -> Vec<DomainCandidate> {
+    let k = &policy.knowledge;
+    let mut domain_candidates: Vec<DomainCandidate> = Vec::new();
+    // Forward-confirmed, non-generic PTR names.
+    for p in &ev.ptr {
+        let Some(d) = &p.domain else { continue };
+        let (weight, note) = if !p.forward_confirmed {
+            (0.0, "not forward-confirmed")
+        } else if let Some(g) = &p.generic {
+            let _ = g;
+            (0.0, "generic")
+        } else if ev.is_provider_domain(d) {
+            (0.0, "provider domain")
+        } else {
+            (k.weight_ptr, "forward-confirmed")
+        };
+        let value = match &p.generic {
+            Some(g) if weight == 0.0 && note == "generic" => format!("{} ({note}: {g})", p.name),
+            _ => format!("{} ({note})", p.name),
+        };
+        items.push(EvidenceItem::new("ptr", p.source.clone(), value, weight));
+        if weight > 0.0 {
+            domain_candidates.push((d.clone(), None, weight, format!("PTR {}", p.name)));
+        }
+    }
+    // Trusted certificates that point to one business.
+    for c in &ev.certs {
+        let shared = c.domains.len() >= k.cdn_cert_domains;
+        let org = c.subject_org.as_deref().unwrap_or("");
+        let (weight, note) = if !c.trusted {
+            (0.0, format!("{:?}", c.class).to_lowercase())
+        } else if c.class == CertClass::DeviceDefault || k.is_vendor_org(org) {
+            (0.0, "device default".to_owned())
+        } else if shared || c.class == CertClass::SharedCdn || k.is_cdn_org(org) {
+            (0.0, "shared/CDN".to_owned())
+        } else if c.domains.iter().any(|d| ev.is_provider_domain(d))
+            || (!org.is_empty() && ev.is_provider_org(org))
+        {
+            (0.0, "provider's own".to_owned())
+        } else if c.domains.is_empty() {
+            (0.0, "no domain".to_owned())
+        } else if c.class == CertClass::Ov && !org.is_empty() {
+            (k.weight_cert_ov, "trusted OV".to_owned())
+        } else {
+            (k.weight_cert_dv, "trusted".to_owned())
+        };
+        items.push(EvidenceItem::new(
+            "cert",
+            c.source.clone(),
+            format!(
+                "{} O={} names={} ({note})",
+                c.common_name.as_deref().unwrap_or("-"),
+                if org.is_empty() { "-" } else { org },
+                c.domains.join(",")
+            ),
+            weight,
+        ));
+        if weight > 0.0 {
+            if let Some(d) = c.domains.first() {
+                let name = (!org.is_empty()).then(|| org.to_owned());
+                domain_candidates.push((
+                    d.clone(),
+                    name,
+                    weight,
+                    format!("certificate {}", c.source),
+                ));
+            }
+        }
+    }
+
+    domain_candidates
 }
 
 /// Step 2: the business behind the address.
@@ -256,74 +347,7 @@ pub fn find_business(
         }
     }
 
-    let mut domain_candidates: Vec<(String, Option<String>, f64, String)> = Vec::new();
-    // Forward-confirmed, non-generic PTR names.
-    for p in &ev.ptr {
-        let Some(d) = &p.domain else { continue };
-        let (weight, note) = if !p.forward_confirmed {
-            (0.0, "not forward-confirmed")
-        } else if let Some(g) = &p.generic {
-            let _ = g;
-            (0.0, "generic")
-        } else if ev.is_provider_domain(d) {
-            (0.0, "provider domain")
-        } else {
-            (k.weight_ptr, "forward-confirmed")
-        };
-        let value = match &p.generic {
-            Some(g) if weight == 0.0 && note == "generic" => format!("{} ({note}: {g})", p.name),
-            _ => format!("{} ({note})", p.name),
-        };
-        items.push(EvidenceItem::new("ptr", p.source.clone(), value, weight));
-        if weight > 0.0 {
-            domain_candidates.push((d.clone(), None, weight, format!("PTR {}", p.name)));
-        }
-    }
-    // Trusted certificates that point to one business.
-    for c in &ev.certs {
-        let shared = c.domains.len() >= k.cdn_cert_domains;
-        let org = c.subject_org.as_deref().unwrap_or("");
-        let (weight, note) = if !c.trusted {
-            (0.0, format!("{:?}", c.class).to_lowercase())
-        } else if c.class == CertClass::DeviceDefault || k.is_vendor_org(org) {
-            (0.0, "device default".to_owned())
-        } else if shared || c.class == CertClass::SharedCdn || k.is_cdn_org(org) {
-            (0.0, "shared/CDN".to_owned())
-        } else if c.domains.iter().any(|d| ev.is_provider_domain(d))
-            || (!org.is_empty() && ev.is_provider_org(org))
-        {
-            (0.0, "provider's own".to_owned())
-        } else if c.domains.is_empty() {
-            (0.0, "no domain".to_owned())
-        } else if c.class == CertClass::Ov && !org.is_empty() {
-            (k.weight_cert_ov, "trusted OV".to_owned())
-        } else {
-            (k.weight_cert_dv, "trusted".to_owned())
-        };
-        items.push(EvidenceItem::new(
-            "cert",
-            c.source.clone(),
-            format!(
-                "{} O={} names={} ({note})",
-                c.common_name.as_deref().unwrap_or("-"),
-                if org.is_empty() { "-" } else { org },
-                c.domains.join(",")
-            ),
-            weight,
-        ));
-        if weight > 0.0 {
-            if let Some(d) = c.domains.first() {
-                let name = (!org.is_empty()).then(|| org.to_owned());
-                domain_candidates.push((
-                    d.clone(),
-                    name,
-                    weight,
-                    format!("certificate {}", c.source),
-                ));
-            }
-        }
-    }
-
+    let domain_candidates = naming_domains(policy, ev, items);
     for (domain, name, weight, by) in domain_candidates {
         // Same domain: same business.
         if let Some(b) = found
@@ -564,7 +588,10 @@ pub fn business_contact(
         name: b.name.clone(),
         domain: b.domain.clone(),
     });
-    let language = language.unwrap_or_else(|| policy.default_language.clone());
+    // The security.txt's language only counts when its contact receives the notice.
+    let language = language
+        .filter(|_| sectxt_first)
+        .unwrap_or_else(|| policy.default_language.clone());
     let who = b.domain.clone().unwrap_or_else(|| b.name.clone());
     let named = b.named_by.join(", ");
     if !emails.is_empty() {
