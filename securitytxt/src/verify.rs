@@ -54,7 +54,8 @@ pub const MAX_SIGNATURES: usize = 8;
 /// Most bytes of armored key material one call to [`Keyring::add_armored`] accepts.
 pub const MAX_KEYRING_BYTES: usize = 1024 * 1024;
 
-/// Most certificates (primary keys) a [`Keyring`] holds.
+/// Most certificates (primary keys) a [`Keyring`] holds, and most one call to
+/// [`Keyring::add_armored`] reads.
 pub const MAX_KEYS: usize = 256;
 
 const BEGIN_SIGNED: &str = "-----BEGIN PGP SIGNED MESSAGE-----";
@@ -265,14 +266,15 @@ impl Keyring {
         Ok(keyring)
     }
 
-    /// Adds the certificates of armored public key blocks; returns how many were added.
+    /// Adds the certificates of armored public key blocks; returns how many were read (a
+    /// certificate already in the keyring is kept once).
     ///
     /// # Errors
     ///
     /// [`Error::Input`] (naming the block's first line) when the input is larger than
     /// [`MAX_KEYRING_BYTES`], holds no public key block, a block does not parse, a certificate's
-    /// self-signatures do not verify, or the keyring would hold more than [`MAX_KEYS`]
-    /// certificates. On error the keyring is unchanged.
+    /// self-signatures do not verify, the input holds more than [`MAX_KEYS`] certificates or
+    /// the keyring would hold more than [`MAX_KEYS`]. On error the keyring is unchanged.
     pub fn add_armored(&mut self, armored: &[u8]) -> Result<usize, Error> {
         let input_error = |line: usize, message: String| Error::Input {
             input: format!("armored public key, line {line}"),
@@ -301,16 +303,16 @@ impl Keyring {
             for key in keys {
                 let key = key
                     .map_err(|e| input_error(line, format!("cannot read a key: {}", short(&e))))?;
-                if staged.primaries.len() >= MAX_KEYS {
+                added += 1;
+                if added > MAX_KEYS {
                     return Err(input_error(
                         line,
-                        format!("more than {MAX_KEYS} keys in the keyring"),
+                        format!("more than {MAX_KEYS} keys in one input"),
                     ));
                 }
                 staged
                     .add_certificate(&key)
                     .map_err(|msg| input_error(line, msg))?;
-                added += 1;
             }
         }
         if added == 0 {
@@ -326,14 +328,18 @@ impl Keyring {
     fn add_certificate(&mut self, key: &SignedPublicKey) -> Result<(), String> {
         let primary = &key.primary_key;
         let primary_fingerprint = primary.fingerprint();
+        // A certificate already in the keyring is kept as first added.
+        if self.primaries.contains(&primary_fingerprint) {
+            return Ok(());
+        }
         key.details.verify_bindings(primary).map_err(|e| {
             format!(
                 "the self-signatures of key {primary_fingerprint:X} do not verify: {}",
                 short(&e)
             )
         })?;
-        if self.primaries.contains(&primary_fingerprint) {
-            return Ok(());
+        if self.primaries.len() >= MAX_KEYS {
+            return Err(format!("the keyring would hold more than {MAX_KEYS} keys"));
         }
         self.entries.push(KeyEntry {
             key: SigningKey::Primary(primary.clone()),

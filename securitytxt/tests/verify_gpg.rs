@@ -1,12 +1,14 @@
 //! Signature verification against files signed by real GnuPG (`tests/data/signed/make.sh`).
 
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
 use pgp::armor::BlockType;
 use pgp::composed::{Deserializable, DetachedSignature};
 use proptest::prelude::*;
 use securitytxt::verify::{
-    Keyring, MAX_KEYRING_BYTES, MAX_SIGNATURE_BLOCK_BYTES, MAX_SIGNATURES, Outcome, verify,
+    Keyring, MAX_KEYRING_BYTES, MAX_KEYS, MAX_SIGNATURE_BLOCK_BYTES, MAX_SIGNATURES, Outcome,
+    verify,
 };
 
 fn data(name: &str) -> Vec<u8> {
@@ -20,8 +22,12 @@ fn text(name: &str) -> String {
     String::from_utf8(data(name)).unwrap()
 }
 
+/// Keys A and B, read once (reading verifies the self-signatures, slow in debug builds).
+static KEYRING: LazyLock<Keyring> =
+    LazyLock::new(|| Keyring::from_armored(&data("keyring-ab.asc")).unwrap());
+
 fn keyring() -> Keyring {
-    Keyring::from_armored(&data("keyring-ab.asc")).unwrap()
+    KEYRING.clone()
 }
 
 fn key_a() -> Keyring {
@@ -389,6 +395,19 @@ fn keyring_size_cap_just_under_and_over() {
     assert!(err.contains(&MAX_KEYRING_BYTES.to_string()), "{err}");
 }
 
+#[test]
+fn keys_per_input_cap_just_under_and_over() {
+    let key = data("key-a.asc");
+    let at_cap = key.repeat(MAX_KEYS);
+    assert!(at_cap.len() <= MAX_KEYRING_BYTES);
+    let mut ring = Keyring::new();
+    assert_eq!(ring.add_armored(&at_cap).unwrap(), MAX_KEYS);
+    assert_eq!(ring.len(), 1, "copies of one certificate are kept once");
+    let over = key.repeat(MAX_KEYS + 1);
+    let err = Keyring::from_armored(&over).unwrap_err().to_string();
+    assert!(err.contains(&format!("more than {MAX_KEYS} keys")), "{err}");
+}
+
 /// Cleartext lines of `lf.signed.txt` (between the blank line after the header and the
 /// signature), as line indexes.
 fn cleartext_line_range(lines: &[&str]) -> std::ops::Range<usize> {
@@ -401,7 +420,7 @@ fn cleartext_line_range(lines: &[&str]) -> std::ops::Range<usize> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(32))]
 
     /// Whitespace at line ends and the choice of LF or CRLF are not signed: any mix verifies.
     #[test]
@@ -420,7 +439,7 @@ proptest! {
             }
             out.push_str(if crlf { "\r\n" } else { "\n" });
         }
-        let outcome = verify(out.as_bytes(), &keyring());
+        let outcome = verify(out.as_bytes(), &KEYRING);
         prop_assert_eq!(outcome.as_str(), "valid");
     }
 
@@ -443,7 +462,7 @@ proptest! {
         let header = lines[..range.start].join("\n");
         let signature = lines[range.end..].join("\n");
         let input = format!("{header}\n{changed}\n{signature}\n");
-        let outcome = verify(input.as_bytes(), &keyring());
+        let outcome = verify(input.as_bytes(), &KEYRING);
         prop_assert_eq!(outcome.as_str(), "bad");
     }
 
@@ -452,7 +471,7 @@ proptest! {
     fn arbitrary_input_gives_an_outcome(tail in proptest::collection::vec(any::<u8>(), 0..400)) {
         let mut input = b"-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n".to_vec();
         input.extend_from_slice(&tail);
-        let outcome = verify(&input, &keyring());
+        let outcome = verify(&input, &KEYRING);
         prop_assert!(matches!(outcome.as_str(), "malformed" | "bad" | "unknown_key" | "valid"));
     }
 }
