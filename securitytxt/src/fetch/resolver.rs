@@ -104,3 +104,50 @@ impl Resolve for GuardedResolver {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolver(allow_private: bool) -> GuardedResolver {
+        GuardedResolver {
+            overrides: Arc::new(HashMap::new()),
+            allow_private,
+        }
+    }
+
+    fn addrs(list: &[&str]) -> Vec<SocketAddr> {
+        list.iter().map(|a| a.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn private_addresses_are_dropped_and_refused_when_alone() {
+        let mixed = addrs(&["10.0.0.1:443", "93.184.215.14:443", "[fd00::1]:443"]);
+        assert_eq!(
+            resolver(false)
+                .filter("mixed.example", mixed.clone())
+                .unwrap(),
+            addrs(&["93.184.215.14:443"])
+        );
+        assert_eq!(
+            resolver(true)
+                .filter("mixed.example", mixed.clone())
+                .unwrap(),
+            mixed
+        );
+        let err = resolver(false)
+            .filter("inner.example", addrs(&["192.168.1.1:443", "[::1]:443"]))
+            .unwrap_err();
+        let refused = err.downcast_ref::<RefusedAddress>().unwrap();
+        assert_eq!(refused.addr.to_string(), "192.168.1.1");
+        assert!(err.to_string().contains("inner.example"));
+    }
+
+    #[test]
+    fn no_address_is_a_dns_failure() {
+        let err = resolver(true)
+            .filter("empty.example", Vec::new())
+            .unwrap_err();
+        assert!(err.downcast_ref::<DnsFailure>().is_some());
+    }
+}
