@@ -64,10 +64,10 @@ pub struct Decisions {
 impl Decisions {
     /// The decision for `finding`.
     pub fn get(&self, finding: &Finding) -> Cow<'_, Decision> {
-        if let (Some(ip), None) = (finding.ip, &finding.problem) {
-            if let Some(d) = self.by_ip.get(&ip) {
-                return Cow::Borrowed(d);
-            }
+        if let (Some(ip), None) = (finding.ip, &finding.problem)
+            && let Some(d) = self.by_ip.get(&ip)
+        {
+            return Cow::Borrowed(d);
         }
         let message = match &finding.problem {
             Some(p) => format!("{}:{}: {}", finding.feed, finding.line, p.message),

@@ -257,16 +257,11 @@ pub fn naming_domains(
             ),
             weight,
         ));
-        if weight > 0.0 {
-            if let Some(d) = c.domains.first() {
-                let name = (!org.is_empty()).then(|| org.to_owned());
-                domain_candidates.push((
-                    d.clone(),
-                    name,
-                    weight,
-                    format!("certificate {}", c.source),
-                ));
-            }
+        if weight > 0.0
+            && let Some(d) = c.domains.first()
+        {
+            let name = (!org.is_empty()).then(|| org.to_owned());
+            domain_candidates.push((d.clone(), name, weight, format!("certificate {}", c.source)));
         }
     }
 
@@ -284,66 +279,65 @@ pub fn find_business(
 
     // A most-specific registry assignment to a customer.
     let live: Vec<_> = ev.networks.iter().filter(|n| !n.placeholder).collect();
-    if let Some((first, rest)) = live.split_first() {
-        if let Some(org) = &first.org {
-            let parent_has_same_org = rest.iter().any(|p| {
-                p.org.as_ref().is_some_and(|po| {
-                    (!po.handle.is_empty() && po.handle.eq_ignore_ascii_case(&org.handle))
-                        || (!po.name.is_empty() && po.name.eq_ignore_ascii_case(&org.name))
-                })
-            });
-            let provider =
-                org.is_lir || ev.is_provider_org(&org.handle) || ev.is_provider_org(&org.name);
-            let customer =
-                first.role != NetworkRole::Allocation && !parent_has_same_org && !provider;
-            if customer && !org.name.is_empty() {
-                let via = match first.origin {
-                    NetworkOrigin::Registry => Via::WhoisOrg,
-                    NetworkOrigin::Rdap => Via::RdapOrg,
-                };
-                let mut emails: Vec<(String, Via)> = Vec::new();
-                for e in first
-                    .abuse_emails
-                    .iter()
-                    .chain(&org.abuse_emails)
-                    .chain(&org.emails)
-                {
-                    if !emails.iter().any(|(x, _)| x.eq_ignore_ascii_case(e)) {
-                        emails.push((e.clone(), via));
-                    }
+    if let Some((first, rest)) = live.split_first()
+        && let Some(org) = &first.org
+    {
+        let parent_has_same_org = rest.iter().any(|p| {
+            p.org.as_ref().is_some_and(|po| {
+                (!po.handle.is_empty() && po.handle.eq_ignore_ascii_case(&org.handle))
+                    || (!po.name.is_empty() && po.name.eq_ignore_ascii_case(&org.name))
+            })
+        });
+        let provider =
+            org.is_lir || ev.is_provider_org(&org.handle) || ev.is_provider_org(&org.name);
+        let customer = first.role != NetworkRole::Allocation && !parent_has_same_org && !provider;
+        if customer && !org.name.is_empty() {
+            let via = match first.origin {
+                NetworkOrigin::Registry => Via::WhoisOrg,
+                NetworkOrigin::Rdap => Via::RdapOrg,
+            };
+            let mut emails: Vec<(String, Via)> = Vec::new();
+            for e in first
+                .abuse_emails
+                .iter()
+                .chain(&org.abuse_emails)
+                .chain(&org.emails)
+            {
+                if !emails.iter().any(|(x, _)| x.eq_ignore_ascii_case(e)) {
+                    emails.push((e.clone(), via));
                 }
-                items.push(EvidenceItem::new(
-                    "registry-customer",
-                    first.source.clone(),
-                    format!(
-                        "{} ({}, {}) assigned to {}",
-                        first.name,
-                        first.range_text(),
-                        first.status,
-                        org.name
-                    ),
-                    k.weight_registry_customer,
-                ));
-                found.push(Business {
-                    name: org.name.clone(),
-                    domain: None,
-                    registry_emails: emails,
-                    support: k.weight_registry_customer,
-                    named_by: vec!["registry assignment".to_owned()],
-                });
-            } else {
-                items.push(EvidenceItem::new(
-                    "registry-provider",
-                    first.source.clone(),
-                    format!(
-                        "{} ({}) held by provider {}",
-                        first.name,
-                        first.range_text(),
-                        org.name
-                    ),
-                    0.0,
-                ));
             }
+            items.push(EvidenceItem::new(
+                "registry-customer",
+                first.source.clone(),
+                format!(
+                    "{} ({}, {}) assigned to {}",
+                    first.name,
+                    first.range_text(),
+                    first.status,
+                    org.name
+                ),
+                k.weight_registry_customer,
+            ));
+            found.push(Business {
+                name: org.name.clone(),
+                domain: None,
+                registry_emails: emails,
+                support: k.weight_registry_customer,
+                named_by: vec!["registry assignment".to_owned()],
+            });
+        } else {
+            items.push(EvidenceItem::new(
+                "registry-provider",
+                first.source.clone(),
+                format!(
+                    "{} ({}) held by provider {}",
+                    first.name,
+                    first.range_text(),
+                    org.name
+                ),
+                0.0,
+            ));
         }
     }
 
@@ -421,24 +415,23 @@ pub fn network_owner(
             .filter(|e| !k.is_placeholder_email(e))
             .map(|e| Recipient::new(e.clone(), own_via))
             .collect();
-        if recipients.is_empty() {
-            if let Some(org) = &n.org {
-                recipients = org
-                    .abuse_emails
-                    .iter()
-                    .filter(|e| !k.is_placeholder_email(e))
-                    .map(|e| Recipient::new(e.clone(), own_via))
-                    .collect();
-            }
+        if recipients.is_empty()
+            && let Some(org) = &n.org
+        {
+            recipients = org
+                .abuse_emails
+                .iter()
+                .filter(|e| !k.is_placeholder_email(e))
+                .map(|e| Recipient::new(e.clone(), own_via))
+                .collect();
         }
-        if recipients.is_empty() {
-            if let Some(c) = n
+        if recipients.is_empty()
+            && let Some(c) = n
                 .abuse_comment
                 .as_ref()
                 .filter(|c| !k.is_placeholder_email(c))
-            {
-                recipients.push(Recipient::new(c.clone(), Via::WhoisAbuseComment));
-            }
+        {
+            recipients.push(Recipient::new(c.clone(), Via::WhoisAbuseComment));
         }
         if let Some(first) = recipients.first() {
             let holder = n

@@ -70,13 +70,16 @@ impl LoadReport {
     }
 }
 
+/// A certificate file as read: file name, port from the file name, bytes.
+type CertFile = (String, Option<u16>, Vec<u8>);
+
 /// An evidence snapshot in memory.
 #[derive(Debug)]
 pub struct Snapshot {
     knowledge: Knowledge,
     registry: Registry,
     rdns: RdnsTable,
-    certs: HashMap<IpAddr, Vec<(String, Option<u16>, Vec<u8>)>>,
+    certs: HashMap<IpAddr, Vec<CertFile>>,
     securitytxt: HashMap<String, (String, Vec<u8>)>,
     trust: TrustStore,
     overrides: Overrides,
@@ -129,13 +132,13 @@ fn cert_targets(name: &str) -> Vec<(IpAddr, Option<u16>)> {
     if let Ok(ip) = stem.replace('_', ":").parse::<IpAddr>() {
         out.push((ip, None));
     }
-    if let Some((addr, port)) = stem.rsplit_once('_') {
-        if let (Ok(ip), Ok(port)) = (
+    if let Some((addr, port)) = stem.rsplit_once('_')
+        && let (Ok(ip), Ok(port)) = (
             addr.replace('_', ":").parse::<IpAddr>(),
             port.parse::<u16>(),
-        ) {
-            out.push((ip, Some(port)));
-        }
+        )
+    {
+        out.push((ip, Some(port)));
     }
     out
 }
@@ -357,10 +360,10 @@ fn provider_ptr_domains(rdns: &[u8], k: &Knowledge) -> std::collections::HashSet
             continue;
         };
         let a = ptr::analyze_ptr(ip, &name);
-        if a.embeds_address() {
-            if let Some(r) = a.registrable {
-                *count.entry(r.domain).or_default() += 1;
-            }
+        if a.embeds_address()
+            && let Some(r) = a.registrable
+        {
+            *count.entry(r.domain).or_default() += 1;
         }
     }
     count

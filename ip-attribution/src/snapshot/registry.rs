@@ -102,10 +102,11 @@ impl Registry {
         let clean = |v: Vec<crate::rdap::ContactEmail>| -> Vec<String> {
             let mut out: Vec<String> = Vec::new();
             for e in v {
-                if let Some(m) = normalise_mailbox(&e.address) {
-                    if !k.is_placeholder_email(&m) && !out.contains(&m) {
-                        out.push(m);
-                    }
+                if let Some(m) = normalise_mailbox(&e.address)
+                    && !k.is_placeholder_email(&m)
+                    && !out.contains(&m)
+                {
+                    out.push(m);
                 }
             }
             out
@@ -208,10 +209,10 @@ impl Registry {
         }
         if abuse.is_empty() && org.as_ref().is_none_or(|o| o.abuse_emails.is_empty()) {
             for irt in &n.mnt_irt {
-                if let Some(i) = self.irts.get(&irt.to_ascii_uppercase()) {
-                    if let Some(m) = i.abuse_mailbox.as_deref().and_then(normalise_mailbox) {
-                        abuse.push(m);
-                    }
+                if let Some(i) = self.irts.get(&irt.to_ascii_uppercase())
+                    && let Some(m) = i.abuse_mailbox.as_deref().and_then(normalise_mailbox)
+                {
+                    abuse.push(m);
                 }
             }
         }
@@ -275,10 +276,10 @@ impl Registry {
             .iter()
             .flat_map(|h| self.contact_mail(h, k))
             .collect();
-        if out.is_empty() {
-            if let Some(o) = self.org_info(a.org.as_deref(), None, k) {
-                out = o.abuse_emails;
-            }
+        if out.is_empty()
+            && let Some(o) = self.org_info(a.org.as_deref(), None, k)
+        {
+            out = o.abuse_emails;
         }
         out.into_iter()
             .map(|m| (m, format!("{} (AS{})", a.source.name, a.asn)))
@@ -305,23 +306,22 @@ impl Registry {
             if o.org_type
                 .as_deref()
                 .is_some_and(|t| t.eq_ignore_ascii_case("LIR"))
+                && let Some(info) = self.org_info(Some(&o.handle), None, k)
             {
-                if let Some(info) = self.org_info(Some(&o.handle), None, k) {
-                    provider_nets.push(Network {
-                        origin: NetworkOrigin::Registry,
-                        source: String::new(),
-                        start: IpAddr::from([0, 0, 0, 0]),
-                        end: IpAddr::from([0, 0, 0, 0]),
-                        name: String::new(),
-                        status: String::new(),
-                        role: NetworkRole::Allocation,
-                        org: Some(info),
-                        abuse_emails: Vec::new(),
-                        abuse_comment: None,
-                        maintainers: Vec::new(),
-                        placeholder: false,
-                    });
-                }
+                provider_nets.push(Network {
+                    origin: NetworkOrigin::Registry,
+                    source: String::new(),
+                    start: IpAddr::from([0, 0, 0, 0]),
+                    end: IpAddr::from([0, 0, 0, 0]),
+                    name: String::new(),
+                    status: String::new(),
+                    role: NetworkRole::Allocation,
+                    org: Some(info),
+                    abuse_emails: Vec::new(),
+                    abuse_comment: None,
+                    maintainers: Vec::new(),
+                    placeholder: false,
+                });
             }
         }
         provider_nets.extend(
