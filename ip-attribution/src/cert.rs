@@ -880,7 +880,10 @@ fn attr_text(a: &x509_parser::x509::AttributeTypeAndValue<'_>) -> Option<String>
             if raw.len().is_multiple_of(2) && raw.iter().step_by(2).all(|b| *b == 0) {
                 let units: Vec<u16> = raw
                     .chunks_exact(2)
-                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .map(|c| match c {
+                        [a, b] => u16::from_be_bytes([*a, *b]),
+                        _ => 0,
+                    })
                     .collect();
                 String::from_utf16(&units).ok()
             } else {

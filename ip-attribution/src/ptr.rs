@@ -132,7 +132,7 @@ impl DnsName {
         let needs_idna = !trimmed.is_ascii()
             || trimmed
                 .split('.')
-                .any(|l| l.len() >= 4 && l[..4].eq_ignore_ascii_case("xn--"));
+                .any(|l| l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--")));
         let ascii = if needs_idna {
             // Check the structure first so that idna's more general errors don't hide ours.
             if trimmed.split('.').any(str::is_empty) {
@@ -567,7 +567,8 @@ fn is_separator(sep: &str) -> bool {
 
 fn ipv4_reasons(ip: Ipv4Addr, host: &str, out: &mut Vec<GenericReason>) {
     let o = ip.octets();
-    let rev = [o[3], o[2], o[1], o[0]];
+    let [o0, o1, o2, o3] = o;
+    let rev = [o3, o2, o1, o0];
     let runs = digit_runs(host);
     let mut full = false;
     for (order, reversed) in [(o, false), (rev, true)] {
@@ -600,10 +601,8 @@ fn ipv4_reasons(ip: Ipv4Addr, host: &str, out: &mut Vec<GenericReason>) {
                 full = true;
             }
         }
-        let padded = format!(
-            "{:03}{:03}{:03}{:03}",
-            order[0], order[1], order[2], order[3]
-        );
+        let [p0, p1, p2, p3] = order;
+        let padded = format!("{p0:03}{p1:03}{p2:03}{p3:03}");
         if runs.iter().any(|r| r.digits == padded) {
             push_unique(
                 out,
@@ -617,8 +616,8 @@ fn ipv4_reasons(ip: Ipv4Addr, host: &str, out: &mut Vec<GenericReason>) {
         }
     }
     if !full {
-        let fwd = [o[1], o[2], o[3]];
-        let back = [o[3], o[2], o[1]];
+        let fwd = [o1, o2, o3];
+        let back = [o3, o2, o1];
         for (order, reversed) in [(fwd, false), (back, true)] {
             let found = runs.windows(3).any(|w| {
                 w.iter()
