@@ -150,6 +150,7 @@ pub const CDN_ORGANISATIONS: &[&str] = &[
 
 /// One certificate of a chain, in DER, with where it started in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ChainEntry {
     /// Byte offset in the input (of the PEM `-----BEGIN` line, or of the DER certificate).
     pub offset: usize,

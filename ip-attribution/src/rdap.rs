@@ -217,7 +217,8 @@ pub struct VCard {
     pub kind: Option<String>,
     /// `org` values (structured values joined with `, `).
     pub org: Vec<String>,
-    /// `email` values, in document order (a `mailto:` prefix removed).
+    /// `email` values (a `mailto:` prefix and display names removed; a value listing several
+    /// addresses split), ordered by the `pref` parameter (1 first), otherwise in document order.
     pub emails: Vec<String>,
     /// `adr` values: the `label` parameter, else the non-empty components joined with `, `.
     pub addresses: Vec<String>,
@@ -842,6 +843,9 @@ pub fn parse_jcard(v: &Value) -> Option<VCard> {
         _ => return None,
     };
     let mut card = VCard::default();
+    // (pref, address): a `pref` parameter (1 = most preferred) orders e-mail addresses; those
+    // without one keep document order after the preferred ones.
+    let mut emails: Vec<(u64, String)> = Vec::new();
     for prop in props {
         let Some(p) = prop.as_array() else { continue };
         let Some(name) = p.first().and_then(Value::as_str) else {
@@ -863,6 +867,13 @@ pub fn parse_jcard(v: &Value) -> Option<VCard> {
             }
             "org" => card.org.extend(values),
             "email" => {
+                let pref = params
+                    .and_then(|m| m.get("pref"))
+                    .and_then(|p| {
+                        p.as_u64()
+                            .or_else(|| p.as_str().and_then(|s| s.trim().parse().ok()))
+                    })
+                    .unwrap_or(u64::MAX);
                 for v in values {
                     let v = v.trim();
                     let v = v
@@ -876,7 +887,7 @@ pub fn parse_jcard(v: &Value) -> Option<VCard> {
                             (Some(a), Some(b)) if a < b => part.get(a + 1..b).unwrap_or(part),
                             _ => part,
                         };
-                        card.emails.push(addr.trim().to_owned());
+                        emails.push((pref, addr.trim().to_owned()));
                     }
                 }
             }
@@ -905,6 +916,8 @@ pub fn parse_jcard(v: &Value) -> Option<VCard> {
             _ => {}
         }
     }
+    emails.sort_by_key(|(pref, _)| *pref);
+    card.emails = emails.into_iter().map(|(_, e)| e).collect();
     Some(card)
 }
 

@@ -262,6 +262,28 @@ fn odd_shapes_are_tolerated_and_noted() {
 }
 
 #[test]
+fn jcard_email_preference_and_display_names() {
+    let doc = br#"{"objectClassName": "entity", "handle": "E", "roles": ["abuse"],
+      "vcardArray": ["vcard", [
+        ["email", {}, "text", "Abuse Desk <desk@isp.example>"],
+        ["email", {"pref": "1"}, "text", "first@isp.example"],
+        ["email", {"pref": 2}, "text", "second@isp.example; third@isp.example"]
+      ]]}"#;
+    let RdapDocument::Entity(e) = parse_rdap(doc, "e").unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        e.emails(),
+        [
+            "first@isp.example",
+            "second@isp.example",
+            "third@isp.example",
+            "desk@isp.example"
+        ]
+    );
+}
+
+#[test]
 fn placeholders() {
     assert!(is_placeholder_text("REDACTED FOR PRIVACY"));
     assert!(is_placeholder_text("Data Protected"));
