@@ -497,10 +497,17 @@ fn reasons_for_host(ip: IpAddr, host: &str) -> Vec<GenericReason> {
 
 fn token_reasons(host: &str, out: &mut Vec<GenericReason>) {
     for word in host.split(['.', '-', '_']) {
-        if word.is_empty() {
+        // Every token has at least two letters: skip numbers and single nibbles quickly.
+        let Some(first) = word.bytes().next() else {
+            continue;
+        };
+        if word.len() < 2 || !first.is_ascii_alphabetic() {
             continue;
         }
-        for token in GENERIC_TOKENS {
+        for token in GENERIC_TOKENS
+            .iter()
+            .filter(|t| t.as_bytes().first() == Some(&first))
+        {
             if token_matches(word, token) {
                 let r = GenericReason::Token(token);
                 if !out.contains(&r) {

@@ -282,6 +282,10 @@ fn tokens_in_the_host_part_only() {
     // Every token is lowercase and matched by itself.
     for t in GENERIC_TOKENS {
         assert_eq!(t.to_ascii_lowercase(), *t);
+        assert!(
+            t.len() >= 2 && t.bytes().all(|b| b.is_ascii_lowercase()),
+            "{t}"
+        );
         let n = format!("{t}.provider.example");
         assert!(
             reasons("192.0.2.10", &n).contains(&GenericReason::Token(t)),
