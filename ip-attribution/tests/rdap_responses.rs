@@ -417,9 +417,16 @@ proptest! {
         let bytes = serde_json::to_vec(&doc).unwrap();
         match parse_rdap(&bytes, "p") {
             Ok(RdapDocument::IpNetwork(n)) => {
-                for c in n.abuse_emails() {
+                let abuse = n.abuse_emails();
+                for (i, c) in abuse.iter().enumerate() {
                     prop_assert!(c.address.contains('@'));
                     prop_assert!(c.path.len() == c.depth + 1);
+                    prop_assert!(c.roles.contains(&Role::Abuse));
+                    // De-duplicated, and shallowest first.
+                    for later in abuse.iter().skip(i + 1) {
+                        prop_assert!(!later.address.eq_ignore_ascii_case(&c.address));
+                        prop_assert!(later.depth >= c.depth);
+                    }
                 }
                 let _ = n.registrant_name();
                 let _ = n.networks();
