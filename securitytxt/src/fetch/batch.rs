@@ -37,7 +37,7 @@ where
         tasks.spawn(async move {
             let mut last = slot.lock_owned().await;
             if let Some(done) = *last {
-                sleep_until(done + delay).await;
+                sleep_until(super::after(done, delay)).await;
             }
             let fetched = match permits.acquire_owned().await {
                 Ok(_permit) => fetcher.fetch(&domain).await,

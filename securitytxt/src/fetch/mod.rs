@@ -57,6 +57,7 @@ use std::collections::HashMap;
 use std::error::Error as StdError;
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, LOCATION};
@@ -309,7 +310,7 @@ impl Fetcher {
     /// including why no file came back, is in [`Fetched::diagnostics`].
     pub async fn fetch(&self, domain: &str) -> Fetched {
         let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-        let deadline = Instant::now() + self.inner.options.total_timeout;
+        let deadline = after(Instant::now(), self.inner.options.total_timeout);
         let mut fetched = Fetched {
             domain: domain.clone(),
             url_chain: Vec::new(),
@@ -403,7 +404,7 @@ impl Fetcher {
     }
 
     async fn fetch_one(&self, url: &Url, expect: Expect) -> Fetched {
-        let deadline = Instant::now() + self.inner.options.total_timeout;
+        let deadline = after(Instant::now(), self.inner.options.total_timeout);
         let mut fetched = Fetched {
             domain: url.host_str().unwrap_or_default().to_ascii_lowercase(),
             url_chain: Vec::new(),
@@ -612,6 +613,14 @@ async fn read_body(
     attempt.body = Some(body);
 }
 
+/// `start + wait`, or about a century later when that overflows (no panic on huge options).
+pub(crate) fn after(start: Instant, wait: Duration) -> Instant {
+    start
+        .checked_add(wait)
+        .or_else(|| start.checked_add(Duration::from_secs(100 * 365 * 86_400)))
+        .unwrap_or(start)
+}
+
 fn fill(fetched: &mut Fetched, attempt: Attempt) {
     fetched.url_chain = attempt.chain;
     fetched.body = attempt.body;
@@ -652,6 +661,16 @@ mod tests {
         assert_eq!(
             check_content_type(Some("text/html"), Expect::Key)[0].0,
             FetchCode::ContentType
+        );
+    }
+
+    #[test]
+    fn huge_waits_do_not_overflow() {
+        let now = Instant::now();
+        assert!(after(now, Duration::MAX) > now);
+        assert_eq!(
+            after(now, Duration::from_secs(1)),
+            now + Duration::from_secs(1)
         );
     }
 
