@@ -1,0 +1,98 @@
+//! Registry index speed: building over 1M networks (from parsed objects) and lookups per
+//! second over it, with data generated in-process by `examples/examples/gen-registry.rs`.
+//!
+//! `REGISTRY_BENCH_NETWORKS` changes the size (default 1,000,000).
+
+use std::hint::black_box;
+use std::net::{IpAddr, Ipv4Addr};
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use ip_attribution::index::{IndexBuilder, RegistryIndex};
+use ip_attribution::rpsl::{Object, Reader};
+
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../examples/examples/gen-registry.rs"]
+mod gen_registry;
+
+fn networks() -> usize {
+    std::env::var("REGISTRY_BENCH_NETWORKS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
+fn objects(n: usize) -> Vec<Object> {
+    let mut text = Vec::new();
+    let cfg = gen_registry::GenConfig {
+        networks: n,
+        seed: 7,
+        contacts: true,
+    };
+    let _ = gen_registry::write_registry(&mut text, &cfg);
+    Reader::from_slice("bench", &text)
+        .filter_map(Result::ok)
+        .collect()
+}
+
+/// Deterministic probe addresses inside the generated space (16.0.0.0 onwards).
+fn probes(n_networks: usize, count: usize) -> Vec<IpAddr> {
+    let span = ((n_networks as u64 / 16 + 1) << 12).max(1);
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    (0..count)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let off = u32::try_from(x % span).unwrap_or(0);
+            IpAddr::V4(Ipv4Addr::from(0x1000_0000u32.wrapping_add(off)))
+        })
+        .collect()
+}
+
+fn index(c: &mut Criterion) {
+    let n = networks();
+    let objs = objects(n);
+    let mut g = c.benchmark_group("index");
+    g.sample_size(10);
+    g.bench_function(format!("build_{n}_networks"), |b| {
+        b.iter_batched(
+            || objs.clone(),
+            |objs| {
+                let mut builder = IndexBuilder::new();
+                builder.extend(objs);
+                black_box(builder.build())
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    let idx: RegistryIndex = objs.into_iter().collect();
+    let probes = probes(n, 4096);
+    g.throughput(Throughput::Elements(probes.len() as u64));
+    g.sample_size(50);
+    g.bench_function(format!("lookup_most_specific_{n}_networks"), |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for &p in &probes {
+                if let Some(v) = idx.lookup(black_box(p)).next() {
+                    hits += v.netname().map_or(0, str::len);
+                }
+            }
+            black_box(hits)
+        })
+    });
+    g.bench_function(format!("lookup_full_list_and_abuse_{n}_networks"), |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for &p in &probes {
+                for v in idx.lookup(black_box(p)) {
+                    hits += v.abuse().map_or(0, |a| a.mailbox.len());
+                }
+            }
+            black_box(hits)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, index);
+criterion_main!(benches);
