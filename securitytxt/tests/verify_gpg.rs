@@ -52,6 +52,8 @@ fn gpg_signed_fixtures_verify() {
         "dash.signed.txt",
         "utf8.signed.txt",
         "no-final-newline.signed.txt",
+        "bare-cr.signed.txt",
+        "cr-cr.signed.txt",
         "primary-sha256.signed.txt",
         "rsa.signed.txt",
         "two-signers.signed.txt",
@@ -176,14 +178,20 @@ fn parser_and_verifier_agree_on_the_signed_text() {
         let ours = securitytxt::verify::canonical_signed_text(&input)
             .unwrap()
             .unwrap();
+        n += 1;
+        if path.ends_with("cr-cr.signed.txt") {
+            // gpg strips every carriage return before a line feed; the parser keeps all but one
+            // (and reports too_many_line_separators), so its text differs here.
+            assert!(!ours.windows(2).any(|w| w == b"\r\r"));
+            continue;
+        }
         let doc = securitytxt::parse(&input).unwrap();
         let parts = doc
             .signature()
             .unwrap_or_else(|| panic!("{}", path.display()));
         assert_eq!(parts.canonical_text(), ours, "{}", path.display());
-        n += 1;
     }
-    assert_eq!(n, 11);
+    assert_eq!(n, 13);
 }
 
 #[test]

@@ -38,8 +38,12 @@ printf '# trailing spaces and tabs   \nContact: mailto:security@fixture.example 
 printf -- '-----BEGIN not really-----\n- a list item\n--\nContact: mailto:security@fixture.example\nExpires: 2030-01-01T00:00:00.000Z\n' > dash.in
 printf '# Beveiligingsmelding voor Zoë & Jürgen: “meld het ons” – ☕\nContact: mailto:beveiliging@fixture.example\nExpires: 2030-01-01T00:00:00.000Z\nPreferred-Languages: nl, en\n' > utf8.in
 printf 'Contact: mailto:security@fixture.example\nExpires: 2030-01-01T00:00:00.000Z' > no-final-newline.in
+# A carriage return inside a line is text; extra carriage returns before a line feed are trailing
+# whitespace to gpg (it strips " \t\r" at line ends).
+printf 'Contact: mailto:security@fixture.example\n# a\rb: carriage return inside a line\nExpires: 2030-01-01T00:00:00.000Z\n' > bare-cr.in
+printf 'Contact: mailto:security@fixture.example\r\r\nExpires: 2030-01-01T00:00:00.000Z \r\t\n' > cr-cr.in
 
-for name in lf crlf trailing-ws dash utf8 no-final-newline; do
+for name in lf crlf trailing-ws dash utf8 no-final-newline bare-cr cr-cr; do
   gpg --local-user a@fixture.example --clearsign --output "$name.signed.txt" "$name.in"
 done
 # The primary key of A (the `!` forces it), SHA-256: the primary key is usable too.
