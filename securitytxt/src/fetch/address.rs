@@ -116,6 +116,30 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// An IPv6 address that embeds an IPv4 address is judged as that address.
+        #[test]
+        fn embedded_ipv4_is_judged_as_ipv4(n in proptest::prelude::any::<u32>()) {
+            let v4 = Ipv4Addr::from(n);
+            let expected = is_public(IpAddr::V4(v4));
+            proptest::prop_assert_eq!(is_public(IpAddr::V6(v4.to_ipv6_mapped())), expected);
+            let nat64 = Ipv6Addr::from((0x0064_ff9b_u128 << 96) | u128::from(n));
+            proptest::prop_assert_eq!(is_public(IpAddr::V6(nat64)), expected);
+            let six_to_four = Ipv6Addr::from((0x2002_u128 << 112) | (u128::from(n) << 80) | 1);
+            proptest::prop_assert_eq!(is_public(IpAddr::V6(six_to_four)), expected);
+        }
+
+        /// Outside 2000::/3 nothing is public.
+        #[test]
+        fn only_global_unicast_ipv6_is_public(n in proptest::prelude::any::<u128>()) {
+            let ip = Ipv6Addr::from(n);
+            let embeds_v4 = (n >> 32) == 0xffff || (n >> 32) == (0x0064_ff9b_u128 << 64);
+            if !embeds_v4 && (n >> 125) != 1 {
+                proptest::prop_assert!(!is_public(IpAddr::V6(ip)));
+            }
+        }
+    }
+
     #[test]
     fn ipv6_ranges() {
         for s in [
