@@ -82,6 +82,27 @@ fn bench(c: &mut Criterion) {
                 .unwrap_or(0)
         })
     });
+    group.bench_function("html", |b| {
+        b.iter(|| {
+            renderer
+                .html(black_box(notice), now)
+                .map(|m| m.len())
+                .unwrap_or(0)
+        })
+    });
+    group.bench_function("subject", |b| {
+        b.iter(|| {
+            renderer
+                .subject(black_box(notice), now)
+                .map(|m| m.len())
+                .unwrap_or(0)
+        })
+    });
+    group.bench_function("csv", |b| b.iter(|| renderer.csv(black_box(notice)).len()));
+    group.bench_function("wrap", |b| {
+        let text = renderer.text(notice, now).unwrap_or_default();
+        b.iter(|| notice_render::render::wrap(black_box(&text)).len())
+    });
     group.finish();
 }
 

@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use minijinja::Value;
-use minijinja::value::Serde;
+use minijinja::value::{Serde, merge_maps};
 use serde::Serialize;
+use std::collections::HashMap;
 
 use super::Renderer;
 use crate::aggregate::{Group, Item, Notice};
@@ -29,7 +30,7 @@ struct Ctx<'a> {
     asset: String,
     other_assets: usize,
     csv_name: String,
-    problems: Vec<ProblemCtx<'a>>,
+    problems: Vec<Value>,
 }
 
 #[derive(Serialize)]
@@ -46,8 +47,10 @@ struct SenderCtx<'a> {
     reply_to: &'a str,
 }
 
+/// The part of a problem that depends only on the entry and language; built
+/// once per renderer.
 #[derive(Serialize)]
-struct ProblemCtx<'a> {
+struct EntryCtx<'a> {
     id: &'a str,
     kind: &'static str,
     title: &'a str,
@@ -60,6 +63,10 @@ struct ProblemCtx<'a> {
     compromise: Vec<&'a str>,
     cves: &'a [String],
     references: &'a [Reference],
+}
+
+#[derive(Serialize)]
+struct FindingsCtx {
     findings: Vec<FindingCtx>,
 }
 
@@ -109,9 +116,9 @@ fn finding_ctx(f: &Finding) -> FindingCtx {
     }
 }
 
-fn problem_ctx<'a>(entry: &'a Entry, lang: Language, group: &'a Group) -> ProblemCtx<'a> {
+fn entry_ctx(entry: &Entry, lang: Language) -> Value {
     let t = entry.text(lang);
-    ProblemCtx {
+    let ctx = EntryCtx {
         id: &entry.id,
         kind: entry.kind.as_str(),
         title: &t.title,
@@ -124,11 +131,32 @@ fn problem_ctx<'a>(entry: &'a Entry, lang: Language, group: &'a Group) -> Proble
         compromise: t.compromise.as_deref().map(paragraphs).unwrap_or_default(),
         cves: &entry.cves,
         references: &entry.references,
-        findings: group
-            .items
-            .iter()
-            .map(|i| finding_ctx(&i.finding))
-            .collect(),
+    };
+    Value::from(Serde(&ctx))
+}
+
+/// The template values of every entry in every language, keyed by entry id.
+pub(super) fn entry_values(catalogue: &Catalogue) -> HashMap<String, [Value; 2]> {
+    let mut out: HashMap<String, [Value; 2]> = catalogue
+        .entries()
+        .iter()
+        .map(|e| {
+            (
+                e.id.clone(),
+                [entry_ctx(e, Language::Nl), entry_ctx(e, Language::En)],
+            )
+        })
+        .collect();
+    let fb = catalogue.fallback();
+    out.entry(fb.id.clone())
+        .or_insert_with(|| [entry_ctx(fb, Language::Nl), entry_ctx(fb, Language::En)]);
+    out
+}
+
+fn lang_index(lang: Language) -> usize {
+    match lang {
+        Language::Nl => 0,
+        Language::En => 1,
     }
 }
 
@@ -144,15 +172,22 @@ fn asset_name(f: &Finding) -> &str {
 /// The template context of a notice.
 pub(super) fn build(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Value {
     let lang = notice.language;
-    let problems: Vec<ProblemCtx<'_>> = notice
+    let fallback = r.catalogue.fallback().id.as_str();
+    let problems: Vec<Value> = notice
         .groups
         .iter()
         .map(|g| {
-            let entry = r
-                .catalogue
-                .entry(&g.entry)
-                .unwrap_or(r.catalogue.fallback());
-            problem_ctx(entry, lang, g)
+            let cached = r
+                .entry_values
+                .get(&g.entry)
+                .or_else(|| r.entry_values.get(fallback))
+                .and_then(|v| v.get(lang_index(lang)))
+                .cloned()
+                .unwrap_or_default();
+            let findings = FindingsCtx {
+                findings: g.items.iter().map(|i| finding_ctx(&i.finding)).collect(),
+            };
+            merge_maps([Value::from(Serde(&findings)), cached])
         })
         .collect();
     let mut assets: Vec<&str> = Vec::new();

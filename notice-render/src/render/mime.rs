@@ -13,7 +13,8 @@
 //! Date (from `now`), Message-ID `<TICKET@domain>`, `Auto-Submitted:
 //! auto-generated`, `Content-Language`. Every header value goes through
 //! [`crate::inert::header_value`] first. Boundaries are derived from a hash
-//! of the bodies and checked not to occur in them, so the output is
+//! of the ticket and checked not to occur in the bodies (a new one is
+//! derived until none holds it), so the output is
 //! deterministic and no body can close a part early.
 
 use chrono::{DateTime, Utc};

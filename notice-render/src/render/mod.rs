@@ -256,6 +256,8 @@ pub struct Renderer {
     catalogue: Catalogue,
     env: Environment<'static>,
     options: RenderOptions,
+    /// Template values of every entry, per language (built once).
+    entry_values: std::collections::HashMap<String, [minijinja::Value; 2]>,
 }
 
 impl Renderer {
@@ -291,10 +293,12 @@ impl Renderer {
             env.add_template_owned(name, source)
                 .map_err(|e| template_error(name, &e))?;
         }
+        let entry_values = context::entry_values(&catalogue);
         let renderer = Renderer {
             catalogue,
             env,
             options,
+            entry_values,
         };
         renderer.self_check()?;
         Ok(renderer)
