@@ -75,7 +75,12 @@ fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, String> 
     if files.is_empty() {
         return Err("no FILE given".to_owned());
     }
-    Ok(Args { now: now.unwrap_or_else(Utc::now), urls, json, files })
+    Ok(Args {
+        now: now.unwrap_or_else(Utc::now),
+        urls,
+        json,
+        files,
+    })
 }
 
 /// What is checked for every file. (A keyring for signature checks would live here too.)
@@ -109,7 +114,12 @@ struct JsonVerdict<'a> {
     diagnostics: Vec<JsonDiagnostic<'a>>,
 }
 
-fn report(out: &mut impl Write, json: bool, file: &str, diagnostics: &[Diagnostic]) -> io::Result<bool> {
+fn report(
+    out: &mut impl Write,
+    json: bool,
+    file: &str,
+    diagnostics: &[Diagnostic],
+) -> io::Result<bool> {
     let valid = securitytxt::is_valid(diagnostics);
     if json {
         let verdict = JsonVerdict {
@@ -159,7 +169,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let linter = Linter { options: Options::new(args.now).with_fetched_from(args.urls) };
+    let linter = Linter {
+        options: Options::new(args.now).with_fetched_from(args.urls),
+    };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let (mut all_valid, mut io_error) = (true, false);

@@ -31,9 +31,15 @@ fn large() -> String {
     let mut i = 0;
     while s.len() < 100 * 1024 {
         match i % 4 {
-            0 => s.push_str(&format!("# Comment line {i}: some commentary about our disclosure process here.\n")),
-            1 => s.push_str(&format!("Policy: https://example.com/security/policies/{i}/index.html\n")),
-            2 => s.push_str(&format!("X-Extension-{i}: an extension field value that readers ignore\n")),
+            0 => s.push_str(&format!(
+                "# Comment line {i}: some commentary about our disclosure process here.\n"
+            )),
+            1 => s.push_str(&format!(
+                "Policy: https://example.com/security/policies/{i}/index.html\n"
+            )),
+            2 => s.push_str(&format!(
+                "X-Extension-{i}: an extension field value that readers ignore\n"
+            )),
             _ => s.push('\n'),
         }
         i += 1;
@@ -42,7 +48,10 @@ fn large() -> String {
 }
 
 fn bench(c: &mut Criterion) {
-    let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).single().unwrap_or_default();
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 23, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
     let options = securitytxt::Options::new(now);
     let sectxtlib_options = sectxtlib::SecurityTxtOptions::new().with_now(now);
     let large = large();
@@ -55,7 +64,9 @@ fn bench(c: &mut Criterion) {
             })
         });
         group.bench_function("sectxtlib", |b| {
-            b.iter(|| sectxtlib::SecurityTxt::parse_with(black_box(input), &sectxtlib_options).is_ok())
+            b.iter(|| {
+                sectxtlib::SecurityTxt::parse_with(black_box(input), &sectxtlib_options).is_ok()
+            })
         });
         group.finish();
     }

@@ -429,7 +429,9 @@ impl<'a> Parser<'a> {
                     }
                     self.push(number, span, LineKind::Envelope(text));
                 } else if s.split_once(": ").is_some_and(|(n, _)| {
-                    !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    !n.is_empty()
+                        && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                        && FieldKind::from_name(n) == FieldKind::Unknown
                 }) {
                     self.diag(
                         Code::SignedFormatIssue,
@@ -537,6 +539,11 @@ impl<'a> Parser<'a> {
         }
         if s.starts_with('#') {
             return self.push(number, span, LineKind::Comment(text));
+        }
+        if matches!(text, Cow::Owned(_)) {
+            // Not UTF-8 (already reported): offsets in the repaired text would not match the
+            // input, so the line is not parsed further.
+            return self.push(number, span, LineKind::Invalid(text));
         }
         if s.starts_with('<') {
             self.diag(

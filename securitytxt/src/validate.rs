@@ -272,7 +272,7 @@ fn check_uri(f: &Field<'_>, out: &mut Vec<Diagnostic>) -> bool {
     if value.contains([' ', '\t']) {
         let uris = value
             .split_whitespace()
-            .filter(|p| uri::parse(p).is_ok())
+            .filter(|p| looks_like_uri(p))
             .count();
         let (code, message) = if uris >= 2 {
             (
@@ -289,12 +289,17 @@ fn check_uri(f: &Field<'_>, out: &mut Vec<Diagnostic>) -> bool {
         return false;
     }
     if let Some((scheme, _)) = value.split_once(':')
-        && UNSAFE_SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme))
+        && UNSAFE_SCHEMES
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(scheme))
     {
         out.push(Diagnostic::new(
             Code::UnsafeScheme,
             span,
-            format!("the '{}:' scheme is not allowed in security.txt", scheme.to_ascii_lowercase()),
+            format!(
+                "the '{}:' scheme is not allowed in security.txt",
+                scheme.to_ascii_lowercase()
+            ),
         ));
         return false;
     }
@@ -379,6 +384,12 @@ fn second_uri(value: &str) -> bool {
             .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
     };
     lower("http://") || lower("https://") || lower("mailto:")
+}
+
+/// A URI a person would have meant as one: a web URL or a `mailto:`/`tel:` URI.
+fn looks_like_uri(s: &str) -> bool {
+    uri::parse(s)
+        .is_ok_and(|u| u.authority.is_some() || u.has_scheme("mailto") || u.has_scheme("tel"))
 }
 
 fn looks_like_email(value: &str) -> bool {

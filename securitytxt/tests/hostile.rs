@@ -14,7 +14,14 @@ fn codes(input: &[u8]) -> Vec<(&'static str, Severity, Option<u32>)> {
 #[test]
 fn empty_file() {
     let found = codes(b"");
-    assert_eq!(found, [("no_contact", Severity::Error, None), ("no_expire", Severity::Error, None), ("not_signed", Severity::Recommendation, None)]);
+    assert_eq!(
+        found,
+        [
+            ("no_contact", Severity::Error, None),
+            ("no_expire", Severity::Error, None),
+            ("not_signed", Severity::Recommendation, None)
+        ]
+    );
     let doc = securitytxt::parse(b"").unwrap();
     assert!(doc.lines().is_empty());
 }
@@ -24,16 +31,26 @@ fn html_page() {
     let page = b"<!DOCTYPE html>\n<html lang=\"en\">\n<head><title>404: Not Found</title></head>\n<body>\n<p>Page not found: try https://example.com/</p>\n</body>\n</html>\n";
     let found = codes(page);
     for line in 1..=7 {
-        assert!(found.contains(&("invalid_line", Severity::Error, Some(line))), "line {line}: {found:?}");
+        assert!(
+            found.contains(&("invalid_line", Severity::Error, Some(line))),
+            "line {line}: {found:?}"
+        );
     }
     assert!(found.contains(&("no_contact", Severity::Error, None)));
 }
 
 #[test]
 fn binary_junk() {
-    let junk: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let junk: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     let found = codes(&junk);
-    assert!(found.iter().any(|f| f.1 == Severity::Error && f.2.is_some()), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|f| f.1 == Severity::Error && f.2.is_some()),
+        "{found:?}"
+    );
     let zeros = vec![0u8; 3000];
     let found = codes(&zeros);
     assert!(found.contains(&("line_too_long", Severity::Error, Some(1))));
@@ -73,9 +90,16 @@ fn bare_cr_line_endings() {
 fn long_lines() {
     let line = format!("Policy: https://example.com/{}\n", "a".repeat(2000));
     let found = codes(format!("{VALID}{line}").as_bytes());
-    assert!(found.contains(&("line_too_long", Severity::Error, Some(4))), "{found:?}");
+    assert!(
+        found.contains(&("line_too_long", Severity::Error, Some(4))),
+        "{found:?}"
+    );
     let comment = format!("# {}\n", "x".repeat(2000));
-    assert!(codes(format!("{comment}{VALID}").as_bytes()).contains(&("line_too_long", Severity::Error, Some(1))));
+    assert!(codes(format!("{comment}{VALID}").as_bytes()).contains(&(
+        "line_too_long",
+        Severity::Error,
+        Some(1)
+    )));
 }
 
 #[test]
@@ -86,7 +110,13 @@ fn many_lines() {
     }
     input.push_str("oops\n");
     let found = codes(input.as_bytes());
-    assert_eq!(found, [("invalid_line", Severity::Error, Some(1504)), ("not_signed", Severity::Recommendation, None)]);
+    assert_eq!(
+        found,
+        [
+            ("invalid_line", Severity::Error, Some(1504)),
+            ("not_signed", Severity::Recommendation, None)
+        ]
+    );
 }
 
 #[test]
@@ -104,12 +134,15 @@ fn absurd_numbers_in_expires() {
         let input = format!("Contact: mailto:a@example.com\nExpires: {value}\n");
         let found = codes(input.as_bytes());
         assert!(
-            found.iter().any(|f| matches!(f.0, "invalid_expiry" | "expired" | "long_expiry") && f.2 == Some(2)),
+            found.iter().any(
+                |f| matches!(f.0, "invalid_expiry" | "expired" | "long_expiry") && f.2 == Some(2)
+            ),
             "{value}: {found:?}"
         );
     }
     // Any number of fraction digits is RFC 3339; the extra ones are ignored.
-    let long_fraction = "Contact: mailto:a@example.com\nExpires: 2027-01-01T00:00:00.99999999999999999999999999Z\n";
+    let long_fraction =
+        "Contact: mailto:a@example.com\nExpires: 2027-01-01T00:00:00.99999999999999999999999999Z\n";
     assert!(securitytxt::is_valid(&check(long_fraction)));
 }
 
@@ -124,6 +157,9 @@ fn nested_and_broken_envelopes() {
         "-----BEGIN PGP SIGNED MESSAGE-----\nHash: \n\n- \n- - \n-----BEGIN PGP SIGNATURE-----\n-----END PGP SIGNATURE-----",
     ] {
         let found = codes(input.as_bytes());
-        assert!(found.iter().any(|f| f.1 == Severity::Error), "{input:?}: {found:?}");
+        assert!(
+            found.iter().any(|f| f.1 == Severity::Error),
+            "{input:?}: {found:?}"
+        );
     }
 }

@@ -30,9 +30,18 @@ fn file_size() {
     assert!(under.is_ok());
     assert!(!has(&input, Code::TooLarge));
     input.push(b'\n');
-    assert_eq!(securitytxt::parse(&input).unwrap_err(), Error::TooLarge { max: MAX_FILE_SIZE, len: MAX_FILE_SIZE + 1 });
+    assert_eq!(
+        securitytxt::parse(&input).unwrap_err(),
+        Error::TooLarge {
+            max: MAX_FILE_SIZE,
+            len: MAX_FILE_SIZE + 1
+        }
+    );
     let diags = check(&input);
-    assert_eq!(summary(&diags), [("too_large", securitytxt::Severity::Error, None)]);
+    assert_eq!(
+        summary(&diags),
+        [("too_large", securitytxt::Severity::Error, None)]
+    );
 }
 
 #[test]
@@ -71,6 +80,9 @@ fn field_count() {
     let over = securitytxt::parse(over_input.as_bytes()).unwrap();
     assert_eq!(over.fields().count(), MAX_FIELDS);
     let diags = check(over_input.as_bytes());
-    let d = diags.iter().find(|d| d.code == Code::TooManyFields).unwrap();
+    let d = diags
+        .iter()
+        .find(|d| d.code == Code::TooManyFields)
+        .unwrap();
     assert_eq!(d.line(), Some(MAX_FIELDS as u32 + 1));
 }
