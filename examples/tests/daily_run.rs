@@ -1,0 +1,158 @@
+//! The daily run over the sample day in `examples/data/`: one decision per feed row, in input
+//! order, equal to the reviewed decisions checked in under `tests/golden/daily-run/`.
+//! Regenerate after reviewing a change with `UPDATE_GOLDEN=1 cargo test -p examples --test daily_run`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use examples::daily_run::{Args, run};
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+fn golden() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/daily-run")
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-23T00:00:00Z")
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+fn feeds() -> Vec<PathBuf> {
+    vec![
+        data().join("feeds/scan_rdp.csv"),
+        data().join("feeds/intelmq-events.jsonl"),
+    ]
+}
+
+/// Data rows of a feed: non-blank lines, minus the CSV header.
+fn rows(path: &Path) -> usize {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
+    if path.extension().is_some_and(|e| e == "csv") {
+        lines - 1
+    } else {
+        lines
+    }
+}
+
+#[test]
+fn sample_day_matches_golden_decisions() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let args = Args {
+        snapshot: data().join("snapshot"),
+        feeds: feeds(),
+        out: out.path().to_path_buf(),
+        now: now(),
+        lang: "en".to_owned(),
+    };
+    let summary = run(&args).expect("daily run");
+    let expected_rows: usize = feeds().iter().map(|p| rows(p)).sum();
+    assert_eq!(expected_rows, 14);
+    assert_eq!(summary.decisions, expected_rows);
+    assert_eq!(summary.malformed_rows, 3);
+
+    let got = fs::read_to_string(out.path().join("decisions.jsonl")).expect("decisions.jsonl");
+    assert_eq!(got.lines().count(), expected_rows);
+    let summary_json: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(out.path().join("summary.json")).expect("summary.json"),
+    )
+    .expect("summary.json is JSON");
+    assert_eq!(summary_json["input_lines"], expected_rows);
+
+    let mut checked = 0;
+    for name in ["decisions.jsonl"] {
+        let path = golden().join(name);
+        let actual = fs::read_to_string(out.path().join(name)).expect("output");
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            fs::create_dir_all(golden()).expect("golden dir");
+            fs::write(&path, &actual).expect("write golden");
+        }
+        let want = fs::read_to_string(&path).expect("golden file (UPDATE_GOLDEN=1 to create)");
+        for (i, (a, w)) in actual.lines().zip(want.lines()).enumerate() {
+            assert_eq!(a, w, "{name} line {}", i + 1);
+        }
+        assert_eq!(
+            actual.lines().count(),
+            want.lines().count(),
+            "{name} line count"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 1);
+}
+
+#[test]
+fn outcomes_of_the_sample_day() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let args = Args {
+        snapshot: data().join("snapshot"),
+        feeds: feeds(),
+        out: out.path().to_path_buf(),
+        now: now(),
+        lang: "en".to_owned(),
+    };
+    run(&args).expect("daily run");
+    let text = fs::read_to_string(out.path().join("decisions.jsonl")).expect("decisions");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let first = |i: usize| {
+        lines[i]["recipients"][0]["address"]
+            .as_str()
+            .map(str::to_owned)
+    };
+    // PTR + valid security.txt → the business's own contact, in its language.
+    assert_eq!(
+        first(0).as_deref(),
+        Some("security@tandarts-voorbeeld.example")
+    );
+    assert_eq!(lines[0]["language"], "nl");
+    // A customer assignment → the customer's registry contact.
+    assert_eq!(first(1).as_deref(), Some("ict@bakkerij-voorbeeld.example"));
+    assert_eq!(lines[1]["outcome"], "organisation");
+    // A hoster's pool with a generic PTR → the hoster's abuse desk.
+    assert_eq!(first(2).as_deref(), Some("abuse@voorbeeldhost.example"));
+    assert_eq!(lines[2]["outcome"], "network_owner");
+    // An operator override.
+    assert_eq!(
+        first(4).as_deref(),
+        Some("soc@gemeente-voorbeeldstad.example")
+    );
+    // Placeholder only → unattributed.
+    assert_eq!(lines[5]["outcome"], "unattributed");
+    // A malformed row names file and line.
+    assert!(
+        lines[6]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("scan_rdp.csv:8"))
+    );
+    // The duplicate row gets its own, equal decision.
+    assert_eq!(lines[7]["recipients"], lines[0]["recipients"]);
+    // Expired security.txt: business found, network owner receives it.
+    assert_eq!(lines[9]["outcome"], "network_owner");
+    assert_eq!(
+        lines[9]["organisation"]["domain"],
+        "tuinwinkel-voorbeeld.example"
+    );
+}
+
+#[test]
+fn a_missing_feed_is_unusable_input() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let args = Args {
+        snapshot: data().join("snapshot"),
+        feeds: vec![data().join("feeds/does-not-exist.csv")],
+        out: out.path().to_path_buf(),
+        now: now(),
+        lang: "en".to_owned(),
+    };
+    let err = run(&args).expect_err("missing feed");
+    assert_eq!(err.0, 3);
+    assert!(err.1.contains("does-not-exist.csv"));
+}
