@@ -92,8 +92,9 @@ pub enum Outcome {
     Unsigned,
     /// A signature verified with a key from the keyring.
     Valid(ValidSignature),
-    /// A signature names a key in the keyring but does not verify with it: the text was changed
-    /// after signing, or the signature is corrupt.
+    /// A signature names a key in the keyring but does not verify with it (the text was changed
+    /// after signing, or the signature is corrupt), or it verifies with a key that has been
+    /// revoked (gpg warns "this could mean that the signature is forged").
     Bad {
         /// Fingerprint (upper-case hex) of the key the signature was checked against.
         fingerprint: String,
@@ -225,6 +226,8 @@ struct KeyEntry {
     fingerprint: Fingerprint,
     key_id: KeyId,
     primary_fingerprint: Fingerprint,
+    /// The certificate or this subkey carries a (verified) revocation signature.
+    revoked: bool,
 }
 
 impl KeyEntry {
@@ -341,19 +344,32 @@ impl Keyring {
         if self.primaries.len() >= MAX_KEYS {
             return Err(format!("the keyring would hold more than {MAX_KEYS} keys"));
         }
+        // verify_bindings checked the revocation signatures too.
+        let primary_revoked = !key.details.revocation_signatures.is_empty();
         self.entries.push(KeyEntry {
             key: SigningKey::Primary(primary.clone()),
             fingerprint: primary_fingerprint.clone(),
             key_id: primary.legacy_key_id(),
             primary_fingerprint: primary_fingerprint.clone(),
+            revoked: primary_revoked,
         });
         for sub in &key.public_subkeys {
-            if sub.verify_bindings(primary).is_ok() {
+            // Only subkeys bound as signing keys (with their back-signature, which
+            // verify_bindings checks) may sign.
+            let signs = sub.signatures.iter().any(|sig| {
+                sig.typ() == Some(SignatureType::SubkeyBinding) && sig.key_flags().sign()
+            });
+            if signs && sub.verify_bindings(primary).is_ok() {
+                let revoked = sub
+                    .signatures
+                    .iter()
+                    .any(|sig| sig.typ() == Some(SignatureType::SubkeyRevocation));
                 self.entries.push(KeyEntry {
                     key: SigningKey::Sub(sub.key.clone()),
                     fingerprint: sub.key.fingerprint(),
                     key_id: sub.key.legacy_key_id(),
                     primary_fingerprint: primary_fingerprint.clone(),
+                    revoked: primary_revoked || revoked,
                 });
             }
         }
@@ -661,6 +677,14 @@ pub fn verify(input: &[u8], keyring: &Keyring) -> Outcome {
     for signature in &parsed {
         for entry in keyring.candidates(signature) {
             match entry.verify(signature, &framed.signed_text) {
+                Ok(()) if entry.revoked => {
+                    bad.get_or_insert(Outcome::Bad {
+                        fingerprint: format!("{:X}", entry.fingerprint),
+                        reason: "the signature verifies but the key is revoked: it may be forged"
+                            .to_owned(),
+                        line,
+                    });
+                }
                 Ok(()) => {
                     return Outcome::Valid(ValidSignature {
                         fingerprint: format!("{:X}", entry.fingerprint),

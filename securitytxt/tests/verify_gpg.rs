@@ -127,6 +127,21 @@ fn signature_by_a_key_not_in_the_keyring_is_unknown() {
 }
 
 #[test]
+fn signature_by_a_revoked_key_is_bad() {
+    let revoked = Keyring::from_armored(&data("key-d-revoked.asc")).unwrap();
+    let outcome = verify(&data("revoked-key.signed.txt"), &revoked);
+    match &outcome {
+        Outcome::Bad { reason, .. } => assert!(reason.contains("revoked"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    // Files signed by other keys are not affected by a revoked key in the keyring.
+    assert_eq!(
+        verify(&data("lf.signed.txt"), &revoked).as_str(),
+        "unknown_key"
+    );
+}
+
+#[test]
 fn either_of_two_signers_is_enough() {
     let only_b = Keyring::from_armored(&data("key-b.asc")).unwrap();
     let outcome = verify(&data("two-signers.signed.txt"), &only_b);
@@ -191,7 +206,7 @@ fn parser_and_verifier_agree_on_the_signed_text() {
             .unwrap_or_else(|| panic!("{}", path.display()));
         assert_eq!(parts.canonical_text(), ours, "{}", path.display());
     }
-    assert_eq!(n, 13);
+    assert_eq!(n, 14);
 }
 
 #[test]

@@ -21,6 +21,10 @@ gpg --quick-gen-key 'Fixture B <b@fixture.example>' rsa3072 sign,cert never
 # Key C: ed25519, never given to the tests (signatures by it are from an unknown key).
 gpg --quick-gen-key 'Fixture C <c@fixture.example>' ed25519 sign,cert never
 
+# Key D: ed25519; it signs a file, then is revoked (its auto-generated revocation certificate).
+gpg --quick-gen-key 'Fixture D <d@fixture.example>' ed25519 sign,cert never
+fpr_d=$(command gpg --batch --with-colons --list-keys d@fixture.example | awk -F: '/^fpr/ {print $10; exit}')
+
 gpg --armor --export a@fixture.example > key-a.asc
 gpg --armor --export b@fixture.example > key-b.asc
 cat key-a.asc key-b.asc > keyring-ab.asc
@@ -52,6 +56,9 @@ gpg --local-user b@fixture.example --digest-algo SHA384 --clearsign --output rsa
 gpg --local-user c@fixture.example --clearsign --output unknown-key.signed.txt lf.in
 # Two signatures in one block (A's subkey and B).
 gpg --local-user a@fixture.example --local-user b@fixture.example --clearsign --output two-signers.signed.txt lf.in
+gpg --local-user d@fixture.example --clearsign --output revoked-key.signed.txt lf.in
+sed 's/^:-----BEGIN/-----BEGIN/' "$GNUPGHOME/openpgp-revocs.d/$fpr_d.rev" | gpg --import
+gpg --armor --export d@fixture.example > key-d-revoked.asc
 # Tampered: one signed line changed after signing.
 sed 's/security@fixture/attacker@fixture/' lf.signed.txt > tampered.signed.txt
 cp lf.in unsigned.txt
