@@ -1,0 +1,85 @@
+//! RDAP JSON documents over arbitrary bytes.
+//!
+//! Asserts: a JSON error names a line within the input; `parse_ip_network` agrees with
+//! `parse_rdap`; for ip networks and other objects, abuse contacts are never placeholders,
+//! are de-duplicated, come shallowest first and carry a handle path one longer than their
+//! depth; every entity walked has a depth and path that agree.
+#![no_main]
+
+use ip_attribution::Error;
+use ip_attribution::rdap::{
+    ContactEmail, RdapDocument, abuse_emails, is_placeholder_email, is_plausible_email,
+    parse_ip_network, parse_rdap, walk_entities,
+};
+use libfuzzer_sys::fuzz_target;
+
+fn check_contacts(contacts: &[ContactEmail]) {
+    let mut previous_depth = 0;
+    for (i, c) in contacts.iter().enumerate() {
+        assert!(
+            !is_placeholder_email(&c.address),
+            "placeholder returned: {c:?}"
+        );
+        assert!(
+            is_plausible_email(&c.address),
+            "implausible returned: {c:?}"
+        );
+        assert!(
+            c.depth >= previous_depth,
+            "not shallowest first: {contacts:?}"
+        );
+        previous_depth = c.depth;
+        assert_eq!(c.path.len(), c.depth + 1, "{c:?}");
+        assert!(
+            !contacts[..i]
+                .iter()
+                .any(|o| o.address.eq_ignore_ascii_case(&c.address)),
+            "duplicate: {contacts:?}"
+        );
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let newlines = data.iter().filter(|&&b| b == b'\n').count();
+    let doc = parse_rdap(data, "fuzz.json");
+    match &doc {
+        Err(Error::Json { line, .. }) => {
+            assert!(
+                *line >= 1 && *line <= newlines + 1,
+                "line {line} of {newlines}+1"
+            );
+        }
+        Err(e) => panic!("unexpected error kind: {e}"),
+        Ok(RdapDocument::IpNetwork(net)) => {
+            check_contacts(&net.abuse_emails());
+            check_contacts(&abuse_emails(&net.entities));
+            let _ = (
+                net.networks(),
+                net.registrant_name(),
+                net.registrant_emails(),
+            );
+            let visits = walk_entities(&net.entities);
+            for (i, v) in visits.iter().enumerate() {
+                match v.parent {
+                    None => assert_eq!(v.depth, 0),
+                    Some(p) => {
+                        assert!(p < i, "parent after child");
+                        assert_eq!(visits[p].depth + 1, v.depth);
+                    }
+                }
+            }
+        }
+        Ok(RdapDocument::Other(obj)) => check_contacts(&abuse_emails(&obj.entities)),
+        Ok(RdapDocument::Entity(e)) => {
+            let _ = (e.organisation_name(), e.emails(), e.is_redacted());
+            check_contacts(&abuse_emails(&e.entities));
+        }
+        Ok(_) => {}
+    }
+    match (parse_ip_network(data, "fuzz.json"), &doc) {
+        (Ok(a), Ok(RdapDocument::IpNetwork(b))) => assert_eq!(&a, b),
+        (Err(_), Ok(RdapDocument::IpNetwork(_))) => panic!("parse_ip_network refused a network"),
+        (Ok(_), _) => panic!("parse_ip_network accepted what parse_rdap did not call a network"),
+        (Err(_), _) => {}
+    }
+});
