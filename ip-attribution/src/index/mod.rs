@@ -175,33 +175,35 @@ impl IndexBuilder {
             let at = at as usize;
             match (slot, object) {
                 (Slot::Network, Object::Network(n)) => {
-                    if let Some(old) = self.networks.get_mut(at) {
-                        if old.dummified && !n.dummified {
-                            *old = n;
-                        }
+                    if let Some(old) = self.networks.get_mut(at)
+                        && old.dummified
+                        && !n.dummified
+                    {
+                        *old = n;
                     }
                 }
                 (Slot::Org, Object::Organisation(o)) => {
-                    if let Some(old) = self.orgs.get_mut(at) {
-                        if old.dummified && !o.dummified {
-                            *old = o;
-                        }
+                    if let Some(old) = self.orgs.get_mut(at)
+                        && old.dummified
+                        && !o.dummified
+                    {
+                        *old = o;
                     }
                 }
                 (Slot::Contact, Object::Contact(c)) => {
-                    if let Some(old) = self.contacts.get_mut(at) {
-                        if (old.dummified && !c.dummified)
-                            || (old.abuse_mailbox.is_none() && c.abuse_mailbox.is_some())
-                        {
-                            *old = c;
-                        }
+                    if let Some(old) = self.contacts.get_mut(at)
+                        && ((old.dummified && !c.dummified)
+                            || (old.abuse_mailbox.is_none() && c.abuse_mailbox.is_some()))
+                    {
+                        *old = c;
                     }
                 }
                 (Slot::Comment, Object::AbuseComment(c)) => {
-                    if let Some(old) = self.comments.get_mut(at) {
-                        if old.mailbox.is_none() && c.mailbox.is_some() {
-                            *old = c;
-                        }
+                    if let Some(old) = self.comments.get_mut(at)
+                        && old.mailbox.is_none()
+                        && c.mailbox.is_some()
+                    {
+                        *old = c;
                     }
                 }
                 _ => {}
@@ -479,10 +481,10 @@ impl RegistryIndex {
     /// The abuse contact of an `aut-num`: its `abuse-c`, else its organisation's.
     pub fn aut_num_abuse<'a>(&'a self, a: &'a AutNum) -> Option<AbuseContact<'a>> {
         for h in &a.abuse_c {
-            if let Some(c) = self.contact(h) {
-                if let Some(m) = &c.abuse_mailbox {
-                    return Some(contact_abuse(c, m, AbuseVia::AutNumAbuseC));
-                }
+            if let Some(c) = self.contact(h)
+                && let Some(m) = &c.abuse_mailbox
+            {
+                return Some(contact_abuse(c, m, AbuseVia::AutNumAbuseC));
             }
         }
         let org = self.organisation(a.org.as_deref()?)?;
@@ -540,10 +542,10 @@ impl RegistryIndex {
     /// An organisation's abuse contact: its `abuse-c` role's `abuse-mailbox`, else its own
     /// `abuse-mailbox` (ARIN `OrgAbuseEmail`).
     pub fn org_abuse<'a>(&'a self, org: &'a Organisation) -> Option<AbuseContact<'a>> {
-        if let Some(c) = org.abuse_c.as_deref().and_then(|h| self.contact(h)) {
-            if let Some(m) = &c.abuse_mailbox {
-                return Some(contact_abuse(c, m, AbuseVia::OrgAbuseC));
-            }
+        if let Some(c) = org.abuse_c.as_deref().and_then(|h| self.contact(h))
+            && let Some(m) = &c.abuse_mailbox
+        {
+            return Some(contact_abuse(c, m, AbuseVia::OrgAbuseC));
         }
         let m = org.abuse_mailbox.as_deref()?;
         let via = if org.source_db.as_deref() == Some("ARIN") {
@@ -765,15 +767,15 @@ impl<'a> NetworkView<'a> {
         if let Some(a) = self.org().and_then(|o| o.abuse()) {
             return Some(a);
         }
-        if let Some(c) = index.abuse_comment(&net.range) {
-            if let Some(m) = &c.mailbox {
-                return Some(AbuseContact {
-                    mailbox: m,
-                    via: AbuseVia::AbuseComment,
-                    handle: None,
-                    source: &c.source,
-                });
-            }
+        if let Some(c) = index.abuse_comment(&net.range)
+            && let Some(m) = &c.mailbox
+        {
+            return Some(AbuseContact {
+                mailbox: m,
+                via: AbuseVia::AbuseComment,
+                handle: None,
+                source: &c.source,
+            });
         }
         let irt = self.irt()?;
         let m = irt.abuse_mailbox.as_deref()?;

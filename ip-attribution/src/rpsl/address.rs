@@ -187,10 +187,10 @@ pub const DUMMY_MAILBOXES: &[&str] = &["unread@ripe.net"];
 /// [`DUMMY_MAILBOXES`] give `None`.
 pub fn normalise_mailbox(value: &str) -> Option<String> {
     let mut v = value.trim();
-    if let (Some(open), Some(close)) = (v.rfind('<'), v.rfind('>')) {
-        if open < close {
-            v = v.get(open + 1..close)?.trim();
-        }
+    if let (Some(open), Some(close)) = (v.rfind('<'), v.rfind('>'))
+        && open < close
+    {
+        v = v.get(open + 1..close)?.trim();
     }
     if let Some(paren) = v.find('(') {
         v = v.get(..paren)?.trim();

@@ -13,6 +13,7 @@ use super::object::{
 use crate::Error;
 
 /// What one paragraph turned into.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Converted {
     /// A usable object.
     Object(Object),

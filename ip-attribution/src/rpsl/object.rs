@@ -241,6 +241,10 @@ pub struct Referral {
 }
 
 /// One usable registry object.
+///
+/// Not boxed: objects are moved once from the reader into the index, and a box per object
+/// would cost an allocation for every network of a dump.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Object {
@@ -453,10 +457,10 @@ pub(crate) fn is_dummy_marker(name: &str, value: &str) -> bool {
 
 /// Pushes a normalised mailbox when there is one and it is new.
 pub(crate) fn push_mailbox(list: &mut Vec<String>, value: &str) {
-    if let Some(m) = normalise_mailbox(value) {
-        if !list.contains(&m) {
-            list.push(m);
-        }
+    if let Some(m) = normalise_mailbox(value)
+        && !list.contains(&m)
+    {
+        list.push(m);
     }
 }
 
