@@ -1,0 +1,165 @@
+//! Batch: N findings in = N decisions out, in input order, whatever the rows hold (malformed
+//! rows, duplicates, blank fields), against a snapshot loaded from files.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::{DateTime, Utc};
+use ip_attribution::engine::{Outcome, Policy, decide_all};
+use ip_attribution::feed;
+use ip_attribution::snapshot::Snapshot;
+use proptest::prelude::*;
+
+/// A temporary folder removed on drop (no extra dependency).
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let p = std::env::temp_dir().join(format!(
+            "ip-attribution-{tag}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        fs::create_dir_all(&p).expect("temp dir");
+        Self(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-23T00:00:00Z")
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+const REGISTRY: &str = "\
+inetnum:        192.0.2.0 - 192.0.2.255
+netname:        EXAMPLE-NET
+org:            ORG-EX1-TEST
+status:         ALLOCATED PA
+source:         TEST
+
+organisation:   ORG-EX1-TEST
+org-name:       Example Net B.V.
+org-type:       LIR
+abuse-c:        EX1-TEST
+source:         TEST
+
+role:           Example Abuse
+nic-hdl:        EX1-TEST
+abuse-mailbox:  abuse@example-net.example
+source:         TEST
+";
+
+fn snapshot(dir: &Path) -> Snapshot {
+    let reg = dir.join("registry");
+    fs::create_dir_all(&reg).expect("registry dir");
+    fs::write(reg.join("test.db"), REGISTRY).expect("registry file");
+    let (snap, report) = Snapshot::load(dir).expect("snapshot loads");
+    assert_eq!(report.problem_count, 0, "{:?}", report.problems);
+    snap
+}
+
+const HEADER: &str = "\"timestamp\",\"ip\",\"port\",\"tag\"";
+
+#[test]
+fn malformed_rows_and_duplicates_each_get_one_decision() {
+    let dir = TempDir::new("batch");
+    let snap = snapshot(&dir.0);
+    let text = format!(
+        "{HEADER}\n\
+         \"2026-11-22 00:00:01\",\"192.0.2.1\",3389,\"rdp\"\n\
+         \"2026-11-22 00:00:01\",\"192.0.2.1\",3389,\"rdp\"\n\
+         \"2026-11-22 00:00:02\",\"192.0.2.999\",3389,\"rdp\"\n\
+         \"2026-11-22 00:00:03\",\"198.51.100.1\",3389\n\
+         \n\
+         \"2026-11-22 00:00:04\",\"198.51.100.1\",3389,\"rdp\"\n\
+         \"2026-11-22 00:00:05\",\"\",3389,\"rdp\"\n"
+    );
+    let findings = feed::read("2026-11-22-scan_rdp-test.csv", text.as_bytes()).expect("feed");
+    assert_eq!(findings.len(), 6);
+    let decisions = decide_all(&findings, &snap, &Policy::default(), now());
+    assert_eq!(decisions.len(), findings.len());
+    let lines: Vec<usize> = findings.iter().map(|f| f.line).collect();
+    assert_eq!(lines, [2, 3, 4, 5, 7, 8]);
+    let outcomes: Vec<Outcome> = decisions.iter().map(|d| d.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::NetworkOwner,
+            Outcome::NetworkOwner,
+            Outcome::Unattributed,
+            Outcome::Unattributed,
+            Outcome::Unattributed,
+            Outcome::Unattributed,
+        ]
+    );
+    assert_eq!(decisions[0], decisions[1]);
+    assert_eq!(
+        decisions[0].recipient().map(|r| r.address.as_str()),
+        Some("abuse@example-net.example")
+    );
+    assert!(decisions[2].reason.starts_with("malformed-input"));
+    assert!(
+        decisions[2]
+            .reason
+            .contains("2026-11-22-scan_rdp-test.csv:4")
+    );
+    assert!(decisions[3].reason.contains(":5:"));
+    // 198.51.100.1 is covered by nothing: unattributed, but not malformed.
+    assert!(decisions[4].reason.starts_with("no-data"));
+}
+
+fn row_strategy() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0u8..=255).prop_map(|o| format!("\"2026-11-22 00:00:00\",\"192.0.2.{o}\",3389,\"rdp\"")),
+        (0u8..=255).prop_map(|o| format!("\"2026-11-22 00:00:00\",\"198.51.100.{o}\",80,\"a;b\"")),
+        Just("\"2026-11-22 00:00:00\",\"2001:db8::1\",3389,\"rdp\"".to_owned()),
+        Just("\"2026-11-22 00:00:00\",\"not-an-ip\",3389,\"rdp\"".to_owned()),
+        Just("\"2026-11-22 00:00:00\",\"192.0.2.1\"".to_owned()),
+        Just("\"2026-11-22 00:00:00\",\"192.0.2.1\",99999,\"rdp\"".to_owned()),
+        Just("\"bad\"junk,\"192.0.2.1\",1,\"x\"".to_owned()),
+        "[a-z0-9,\";]{1,40}".prop_map(|s| s.replace('\n', " ")),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Every non-blank data line becomes exactly one finding and one decision, in order.
+    #[test]
+    fn n_rows_in_n_decisions_out(rows in proptest::collection::vec(row_strategy(), 0..40)) {
+        let dir = TempDir::new("prop");
+        let snap = snapshot(&dir.0);
+        let mut text = String::from(HEADER);
+        text.push('\n');
+        for r in &rows {
+            text.push_str(r);
+            text.push('\n');
+        }
+        let findings = feed::read("scan_rdp.csv", text.as_bytes()).expect("feed");
+        // A stray quote may join lines into one record; count records, never more than rows.
+        prop_assert!(findings.len() <= rows.len());
+        let unquoted = rows.iter().all(|r| !r.contains('"') || r.matches('"').count() % 2 == 0);
+        if unquoted {
+            prop_assert_eq!(findings.len(), rows.iter().filter(|r| !r.trim().is_empty()).count());
+        }
+        let decisions = decide_all(&findings, &snap, &Policy::default(), now());
+        prop_assert_eq!(decisions.len(), findings.len());
+        for w in findings.windows(2) {
+            prop_assert!(w[0].line < w[1].line);
+        }
+        for (f, d) in findings.iter().zip(&decisions) {
+            if f.problem.is_some() {
+                prop_assert_eq!(d.outcome, Outcome::Unattributed);
+                prop_assert!(d.reason.starts_with("malformed-input"));
+            }
+        }
+    }
+}
