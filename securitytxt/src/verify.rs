@@ -39,7 +39,7 @@ use chrono::{DateTime, Utc};
 use pgp::composed::{Deserializable, DetachedSignature, SignedPublicKey};
 use pgp::crypto::hash::HashAlgorithm;
 use pgp::packet::{PublicKey, PublicSubkey, Signature, SignatureType};
-use pgp::types::{Fingerprint, KeyDetails, KeyId};
+use pgp::types::{Fingerprint, KeyDetails, KeyId, Tag, Timestamp};
 
 use crate::{Code, Diagnostic, Error, Span};
 
@@ -94,7 +94,8 @@ pub enum Outcome {
     Valid(ValidSignature),
     /// A signature names a key in the keyring but does not verify with it (the text was changed
     /// after signing, or the signature is corrupt), or it verifies with a key that has been
-    /// revoked (gpg warns "this could mean that the signature is forged").
+    /// revoked (gpg warns "this could mean that the signature is forged"), or it was made after
+    /// the key expired.
     Bad {
         /// Fingerprint (upper-case hex) of the key the signature was checked against.
         fingerprint: String,
@@ -228,6 +229,16 @@ struct KeyEntry {
     primary_fingerprint: Fingerprint,
     /// The certificate or this subkey carries a (verified) revocation signature.
     revoked: bool,
+    /// When the key stops being valid (seconds since the epoch), from its latest
+    /// self-signature; `None` when it does not expire.
+    expires: Option<u64>,
+}
+
+/// When a key created at `created` expires, from the latest of its self-signatures.
+fn expiry<'a>(created: Timestamp, signatures: impl Iterator<Item = &'a Signature>) -> Option<u64> {
+    let latest = signatures.max_by_key(|sig| sig.created().map(|t| t.as_secs()))?;
+    let lifetime = latest.key_expiration_time()?.as_secs();
+    (lifetime != 0).then(|| u64::from(created.as_secs()) + u64::from(lifetime))
 }
 
 impl KeyEntry {
@@ -243,8 +254,10 @@ impl KeyEntry {
 /// Public keys to verify signatures with: any number of certificates, each with its primary key
 /// and its signing subkeys.
 ///
-/// Only keys whose self-signatures verify are used: a certificate whose primary key's
-/// self-signatures fail is refused, a subkey whose binding signature fails is left out.
+/// Only keys whose self-signatures verify are used: a certificate without a user ID or direct-key
+/// self-signature that verifies is refused (third-party certifications are ignored); a subkey
+/// is used only when bound for signing by binding and back-signatures that verify. Revocations
+/// and key expiry (from the latest self-signature) are kept and judged at verification.
 #[derive(Debug, Clone, Default)]
 pub struct Keyring {
     entries: Vec<KeyEntry>,
@@ -275,8 +288,8 @@ impl Keyring {
     /// # Errors
     ///
     /// [`Error::Input`] (naming the block's first line) when the input is larger than
-    /// [`MAX_KEYRING_BYTES`], holds no public key block, a block does not parse, a certificate's
-    /// self-signatures do not verify, the input holds more than [`MAX_KEYS`] certificates or
+    /// [`MAX_KEYRING_BYTES`], holds no public key block, a block does not parse, a certificate
+    /// has no self-signature that verifies, the input holds more than [`MAX_KEYS`] certificates or
     /// the keyring would hold more than [`MAX_KEYS`]. On error the keyring is unchanged.
     pub fn add_armored(&mut self, armored: &[u8]) -> Result<usize, Error> {
         let input_error = |line: usize, message: String| Error::Input {
@@ -335,30 +348,52 @@ impl Keyring {
         if self.primaries.contains(&primary_fingerprint) {
             return Ok(());
         }
-        key.details.verify_bindings(primary).map_err(|e| {
-            format!(
-                "the self-signatures of key {primary_fingerprint:X} do not verify: {}",
-                short(&e)
+        // The self-signatures that verify (third-party certifications are skipped, not errors).
+        let details = &key.details;
+        let self_signatures: Vec<&Signature> = details
+            .users
+            .iter()
+            .flat_map(|user| {
+                user.signatures.iter().filter(move |sig| {
+                    sig.verify_certification(primary, Tag::UserId, &user.id)
+                        .is_ok()
+                })
+            })
+            .chain(
+                details
+                    .direct_signatures
+                    .iter()
+                    .filter(|sig| sig.verify_key(primary).is_ok()),
             )
-        })?;
+            .collect();
+        if self_signatures.is_empty() {
+            return Err(format!(
+                "key {primary_fingerprint:X} has no self-signature that verifies"
+            ));
+        }
         if self.primaries.len() >= MAX_KEYS {
             return Err(format!("the keyring would hold more than {MAX_KEYS} keys"));
         }
-        // verify_bindings checked the revocation signatures too.
-        let primary_revoked = !key.details.revocation_signatures.is_empty();
+        let primary_revoked = details
+            .revocation_signatures
+            .iter()
+            .any(|sig| sig.verify_key(primary).is_ok());
         self.entries.push(KeyEntry {
             key: SigningKey::Primary(primary.clone()),
             fingerprint: primary_fingerprint.clone(),
             key_id: primary.legacy_key_id(),
             primary_fingerprint: primary_fingerprint.clone(),
             revoked: primary_revoked,
+            expires: expiry(primary.created_at(), self_signatures.iter().copied()),
         });
         for sub in &key.public_subkeys {
             // Only subkeys bound as signing keys (with their back-signature, which
             // verify_bindings checks) may sign.
-            let signs = sub.signatures.iter().any(|sig| {
-                sig.typ() == Some(SignatureType::SubkeyBinding) && sig.key_flags().sign()
-            });
+            let bindings = sub
+                .signatures
+                .iter()
+                .filter(|sig| sig.typ() == Some(SignatureType::SubkeyBinding));
+            let signs = bindings.clone().any(|sig| sig.key_flags().sign());
             if signs && sub.verify_bindings(primary).is_ok() {
                 let revoked = sub
                     .signatures
@@ -370,6 +405,7 @@ impl Keyring {
                     key_id: sub.key.legacy_key_id(),
                     primary_fingerprint: primary_fingerprint.clone(),
                     revoked: primary_revoked || revoked,
+                    expires: expiry(sub.key.created_at(), bindings),
                 });
             }
         }
@@ -677,6 +713,19 @@ pub fn verify(input: &[u8], keyring: &Keyring) -> Outcome {
     for signature in &parsed {
         for entry in keyring.candidates(signature) {
             match entry.verify(signature, &framed.signed_text) {
+                Ok(())
+                    if entry.expires.is_some_and(|expires| {
+                        signature
+                            .created()
+                            .is_some_and(|made| u64::from(made.as_secs()) > expires)
+                    }) =>
+                {
+                    bad.get_or_insert(Outcome::Bad {
+                        fingerprint: format!("{:X}", entry.fingerprint),
+                        reason: "the signature was made after the key expired".to_owned(),
+                        line,
+                    });
+                }
                 Ok(()) if entry.revoked => {
                     bad.get_or_insert(Outcome::Bad {
                         fingerprint: format!("{:X}", entry.fingerprint),

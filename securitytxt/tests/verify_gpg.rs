@@ -142,6 +142,25 @@ fn signature_by_a_revoked_key_is_bad() {
 }
 
 #[test]
+fn signature_made_after_the_key_expired_is_bad() {
+    let expired = Keyring::from_armored(&data("key-e-expired.asc")).unwrap();
+    let outcome = verify(&data("expired-key.signed.txt"), &expired);
+    match &outcome {
+        Outcome::Bad { reason, .. } => assert!(reason.contains("expired"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn third_party_certifications_are_ignored() {
+    // key-a.asc carries a certification by key B; reading A alone must not fail on it.
+    let a = data("key-a.asc");
+    assert!(String::from_utf8_lossy(&a).contains("BEGIN PGP PUBLIC KEY BLOCK"));
+    let ring = Keyring::from_armored(&a).unwrap();
+    expect_valid(&verify(&data("lf.signed.txt"), &ring));
+}
+
+#[test]
 fn either_of_two_signers_is_enough() {
     let only_b = Keyring::from_armored(&data("key-b.asc")).unwrap();
     let outcome = verify(&data("two-signers.signed.txt"), &only_b);
@@ -206,7 +225,7 @@ fn parser_and_verifier_agree_on_the_signed_text() {
             .unwrap_or_else(|| panic!("{}", path.display()));
         assert_eq!(parts.canonical_text(), ours, "{}", path.display());
     }
-    assert_eq!(n, 14);
+    assert_eq!(n, 15);
 }
 
 #[test]

@@ -25,6 +25,13 @@ gpg --quick-gen-key 'Fixture C <c@fixture.example>' ed25519 sign,cert never
 gpg --quick-gen-key 'Fixture D <d@fixture.example>' ed25519 sign,cert never
 fpr_d=$(command gpg --batch --with-colons --list-keys d@fixture.example | awk -F: '/^fpr/ {print $10; exit}')
 
+# B certifies A: a third-party certification the keyring must ignore, not refuse.
+gpg --local-user b@fixture.example --quick-sign-key "$fpr_a"
+# Key E: made in 2020 without expiry; it signs (now), then a self-signature dated 2020-06 sets it
+# to expire on 2021-01-01, so the signature was made after the key expired.
+gpg --faked-system-time 20200101T000000 --quick-gen-key 'Fixture E <e@fixture.example>' ed25519 sign,cert never
+fpr_e=$(command gpg --batch --with-colons --list-keys e@fixture.example | awk -F: '/^fpr/ {print $10; exit}')
+
 gpg --armor --export a@fixture.example > key-a.asc
 gpg --armor --export b@fixture.example > key-b.asc
 cat key-a.asc key-b.asc > keyring-ab.asc
@@ -59,6 +66,9 @@ gpg --local-user a@fixture.example --local-user b@fixture.example --clearsign --
 gpg --local-user d@fixture.example --clearsign --output revoked-key.signed.txt lf.in
 sed 's/^:-----BEGIN/-----BEGIN/' "$GNUPGHOME/openpgp-revocs.d/$fpr_d.rev" | gpg --import
 gpg --armor --export d@fixture.example > key-d-revoked.asc
+gpg --local-user e@fixture.example --clearsign --output expired-key.signed.txt lf.in
+gpg --faked-system-time 20200601T000000 --quick-set-expire "$fpr_e" 2021-01-01
+gpg --armor --export e@fixture.example > key-e-expired.asc
 # Tampered: one signed line changed after signing.
 sed 's/security@fixture/attacker@fixture/' lf.signed.txt > tampered.signed.txt
 cp lf.in unsigned.txt
