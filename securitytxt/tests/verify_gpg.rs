@@ -54,6 +54,8 @@ fn gpg_signed_fixtures_verify() {
         "no-final-newline.signed.txt",
         "bare-cr.signed.txt",
         "cr-cr.signed.txt",
+        "separator-cr.signed.txt",
+        "separator-ws.signed.txt",
         "primary-sha256.signed.txt",
         "rsa.signed.txt",
         "two-signers.signed.txt",
@@ -219,13 +221,20 @@ fn parser_and_verifier_agree_on_the_signed_text() {
             assert!(!ours.windows(2).any(|w| w == b"\r\r"));
             continue;
         }
+        if path.ends_with("separator-cr.signed.txt") || path.ends_with("separator-ws.signed.txt") {
+            // gpg ends the armor headers at a line of only blanks or carriage returns; the parser
+            // does not yet (see tests/fuzz_regressions.rs), so its text differs here.
+            assert!(ours.starts_with(b"# security.txt fixture"));
+            assert!(!ours.windows(2).any(|w| w == b"\r\r"));
+            continue;
+        }
         let doc = securitytxt::parse(&input).unwrap();
         let parts = doc
             .signature()
             .unwrap_or_else(|| panic!("{}", path.display()));
         assert_eq!(parts.canonical_text(), ours, "{}", path.display());
     }
-    assert_eq!(n, 15);
+    assert_eq!(n, 17);
 }
 
 #[test]

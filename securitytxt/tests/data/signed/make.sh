@@ -71,6 +71,13 @@ gpg --faked-system-time 20200601T000000 --quick-set-expire "$fpr_e" 2021-01-01
 gpg --armor --export e@fixture.example > key-e-expired.asc
 # Tampered: one signed line changed after signing.
 sed 's/security@fixture/attacker@fixture/' lf.signed.txt > tampered.signed.txt
+# The blank line after the armor headers may hold whitespace or carriage returns: gpg trims
+# " \t\r" there too, so these still verify (checked with gpg --verify when they were made).
+awk 'NR == 3 && $0 == "" { printf "\r\r\n"; next } { print }' lf.signed.txt > separator-cr.signed.txt
+awk 'NR == 3 && $0 == "" { printf " \t\n"; next } { print }' lf.signed.txt > separator-ws.signed.txt
+for f in separator-cr.signed.txt separator-ws.signed.txt; do
+  command gpg --batch --verify "$f" 2>/dev/null || { echo "gpg does not verify $f" >&2; exit 1; }
+done
 cp lf.in unsigned.txt
 rm -f ./*.in
 echo "fixtures written to $here"
