@@ -161,6 +161,21 @@ fn ipv6_placeholders_and_origin_abuse() {
 }
 
 #[test]
+fn dummified_copy_loses_to_the_full_one() {
+    let dummy = b"role: R\naddress: Dummy address for R1-TEST\nnic-hdl: R1-TEST\n\ninetnum: 192.0.2.0 - 192.0.2.255\nnetname: FIRST\nremarks: * THIS OBJECT IS MODIFIED\n";
+    let full = b"role: R\nabuse-mailbox: abuse@full.example\nnic-hdl: R1-TEST\n\ninetnum: 192.0.2.0 - 192.0.2.255\nnetname: SECOND\nabuse-c: R1-TEST\n";
+    let mut b = IndexBuilder::new();
+    b.extend(objects("dump", dummy));
+    b.extend(objects("answer", full));
+    let idx = b.build();
+    assert_eq!(idx.stats().networks, 1);
+    assert_eq!(idx.stats().duplicates, 2);
+    let net = idx.most_specific(ip("192.0.2.1")).expect("net");
+    assert_eq!(net.netname(), Some("SECOND"));
+    assert_eq!(net.abuse().map(|a| a.mailbox), Some("abuse@full.example"));
+}
+
+#[test]
 fn repeated_objects_count_once() {
     let mut b = IndexBuilder::new();
     let answer = include_bytes!("data/rpsl/ripe-answer.txt");
@@ -169,8 +184,10 @@ fn repeated_objects_count_once() {
     b.extend(objects("b.txt", answer));
     assert_eq!(first, 0);
     let n = objects("a.txt", answer).len();
-    assert_eq!(b.duplicates(), n);
+    // Networks are deduplicated when the index is built.
+    assert_eq!(b.duplicates(), n - 2);
     let idx = b.build();
+    assert_eq!(idx.stats().duplicates, n);
     assert_eq!(idx.stats().networks, 2);
     assert_eq!(idx.stats().routes, 1);
     assert_eq!(idx.stats().abuse_comments, 3);

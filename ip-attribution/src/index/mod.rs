@@ -30,8 +30,8 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 use crate::rpsl::{
-    AbuseComment, AutNum, Contact, IpRange, Irt, Network, NetworkKind, Object, ObjectKey,
-    Organisation, Referral, Route, Source,
+    AbuseComment, AutNum, Contact, IpRange, Irt, Network, NetworkKind, Object, ObjectClass,
+    ObjectKey, Organisation, Referral, Route, Source,
 };
 pub use placeholder::{PlaceholderReason, placeholder_reason};
 use ranges::{Covering, RangeTable};
@@ -129,8 +129,9 @@ pub struct IndexStats {
 /// Collects objects for a [`RegistryIndex`].
 #[derive(Debug, Default)]
 pub struct IndexBuilder {
-    seen: HashMap<ObjectKey, (Slot, u32)>,
+    seen: HashMap<Identity, (Slot, u32)>,
     networks: Vec<Network>,
+    networks6: Vec<Network>,
     orgs: Vec<Organisation>,
     contacts: Vec<Contact>,
     irts: Vec<Irt>,
@@ -142,9 +143,92 @@ pub struct IndexBuilder {
     duplicates: usize,
 }
 
+/// The identity of [`ObjectKey`] without formatting addresses: networks by class and range.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Identity {
+    Range(ObjectClass, u128, u128),
+    Route(IpNet, u32),
+    Key(ObjectKey),
+}
+
+fn identity(object: &Object) -> Identity {
+    match object {
+        Object::Network(n) if matches!(n.kind, NetworkKind::Inetnum | NetworkKind::Inet6num) => {
+            Identity::Range(
+                object.class(),
+                addr_u128(n.range.start()),
+                addr_u128(n.range.end()),
+            )
+        }
+        Object::AbuseComment(c) => Identity::Range(
+            object.class(),
+            addr_u128(c.range.start()),
+            addr_u128(c.range.end()),
+        ),
+        Object::Route(r) => Identity::Route(r.prefix, r.origin),
+        _ => Identity::Key(object.key()),
+    }
+}
+
+/// Drops RPSL networks whose class and range repeat an earlier one; ARIN networks (keyed by
+/// handle) were deduplicated on `add`. Of a repeated network the first is kept, unless it is
+/// dummified and a later one is not. Returns how many were dropped.
+fn dedupe_networks(networks: &mut Vec<Network>) -> usize {
+    let rpsl = |n: &Network| matches!(n.kind, NetworkKind::Inetnum | NetworkKind::Inet6num);
+    let mut order: Vec<u32> = (0..u32::try_from(networks.len()).unwrap_or(u32::MAX))
+        .filter(|&i| networks.get(i as usize).is_some_and(rpsl))
+        .collect();
+    let key = |i: u32| {
+        networks
+            .get(i as usize)
+            .map(|n| (addr_u128(n.range.start()), addr_u128(n.range.end())))
+    };
+    order.sort_unstable_by_key(|&i| (key(i), i));
+    let mut keep = vec![true; networks.len()];
+    let mut dropped = 0;
+    let mut run_start = 0;
+    while run_start < order.len() {
+        let k = order.get(run_start).and_then(|&i| key(i));
+        let mut run_end = run_start + 1;
+        while order.get(run_end).is_some_and(|&i| key(i) == k) {
+            run_end += 1;
+        }
+        let run = order.get(run_start..run_end).unwrap_or_default();
+        if run.len() > 1 {
+            let winner = run
+                .iter()
+                .copied()
+                .find(|&i| networks.get(i as usize).is_some_and(|n| !n.dummified))
+                .or(run.first().copied());
+            for &i in run {
+                if Some(i) != winner {
+                    if let Some(k) = keep.get_mut(i as usize) {
+                        *k = false;
+                    }
+                    dropped += 1;
+                }
+            }
+        }
+        run_start = run_end;
+    }
+    if dropped > 0 {
+        let mut it = keep.into_iter();
+        networks.retain(|_| it.next().unwrap_or(true));
+    }
+    dropped
+}
+
+fn addr_u128(ip: IpAddr) -> u128 {
+    match ip {
+        IpAddr::V4(a) => u128::from(u32::from(a)),
+        IpAddr::V6(a) => u128::from(a),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slot {
     Network,
+    Network6,
     Org,
     Contact,
     Irt,
@@ -169,13 +253,33 @@ impl IndexBuilder {
     /// first one is kept, unless it was dummified by the registry and the new one is not (a
     /// saved answer's full role after the dump's dummified one), in which case it is replaced.
     pub fn add(&mut self, object: Object) -> bool {
-        let key = object.key();
+        // RPSL networks are keyed by their range: deduplicated by sorting in `build`, which is
+        // much cheaper than hashing a million ranges.
+        let object = match object {
+            Object::Network(n)
+                if matches!(n.kind, NetworkKind::Inetnum | NetworkKind::Inet6num) =>
+            {
+                if n.range.is_ipv4() {
+                    self.networks.push(n);
+                } else {
+                    self.networks6.push(n);
+                }
+                return true;
+            }
+            other => other,
+        };
+        let key = identity(&object);
         if let Some(&(slot, at)) = self.seen.get(&key) {
             self.duplicates += 1;
             let at = at as usize;
             match (slot, object) {
-                (Slot::Network, Object::Network(n)) => {
-                    if let Some(old) = self.networks.get_mut(at)
+                (Slot::Network | Slot::Network6, Object::Network(n)) => {
+                    let list = if slot == Slot::Network {
+                        &mut self.networks
+                    } else {
+                        &mut self.networks6
+                    };
+                    if let Some(old) = list.get_mut(at)
                         && old.dummified
                         && !n.dummified
                     {
@@ -211,7 +315,10 @@ impl IndexBuilder {
             return false;
         }
         let entry = match object {
-            Object::Network(n) => (Slot::Network, push_index(&mut self.networks, n)),
+            Object::Network(n) if n.range.is_ipv4() => {
+                (Slot::Network, push_index(&mut self.networks, n))
+            }
+            Object::Network(n) => (Slot::Network6, push_index(&mut self.networks6, n)),
             Object::Organisation(o) => (Slot::Org, push_index(&mut self.orgs, o)),
             Object::Contact(c) => (Slot::Contact, push_index(&mut self.contacts, c)),
             Object::Irt(i) => (Slot::Irt, push_index(&mut self.irts, i)),
@@ -228,7 +335,8 @@ impl IndexBuilder {
         true
     }
 
-    /// Objects with equal keys that were dropped so far.
+    /// Objects with equal keys that were dropped so far (repeated RPSL networks are only
+    /// found by [`IndexBuilder::build`] and counted in [`IndexStats::duplicates`]).
     pub fn duplicates(&self) -> usize {
         self.duplicates
     }
@@ -238,6 +346,7 @@ impl IndexBuilder {
         let Self {
             seen,
             mut networks,
+            mut networks6,
             orgs,
             contacts,
             irts,
@@ -248,10 +357,12 @@ impl IndexBuilder {
             mntners,
             duplicates,
         } = self;
-        drop(seen);
+        let mut duplicates = duplicates;
+        duplicates += dedupe_networks(&mut networks);
+        duplicates += dedupe_networks(&mut networks6);
         // IPv4 first, then IPv6, so table ids map to positions with one offset.
-        networks.sort_by_key(|n| !n.range.is_ipv4());
-        let n4 = networks.iter().take_while(|n| n.range.is_ipv4()).count();
+        let n4 = networks.len();
+        networks.append(&mut networks6);
         let v4: Vec<(u32, u32)> = networks
             .get(..n4)
             .unwrap_or_default()
@@ -289,17 +400,28 @@ impl IndexBuilder {
         let rt4 = RangeTable::build(&rv4);
         let rt6 = RangeTable::build(&rv6);
 
-        let by_handle = |it: &mut dyn Iterator<Item = &str>| -> HashMap<String, u32> {
-            let mut m = HashMap::new();
-            for (i, h) in it.enumerate() {
-                m.entry(h.to_ascii_uppercase())
-                    .or_insert(u32::try_from(i).unwrap_or(u32::MAX));
+        // The builder's identities already hold the upper-cased handles: move them.
+        let mut org_by = HashMap::with_capacity(orgs.len());
+        let mut contact_by = HashMap::with_capacity(contacts.len());
+        let mut irt_by = HashMap::with_capacity(irts.len());
+        for (identity, (slot, at)) in seen {
+            if let Identity::Key(ObjectKey { key, .. }) = identity {
+                match slot {
+                    Slot::Org => {
+                        org_by.insert(key, at);
+                    }
+                    Slot::Contact => {
+                        // A role and a person with one handle: the first added wins.
+                        let e = contact_by.entry(key).or_insert(at);
+                        *e = (*e).min(at);
+                    }
+                    Slot::Irt => {
+                        irt_by.insert(key, at);
+                    }
+                    _ => {}
+                }
             }
-            m
-        };
-        let org_by = by_handle(&mut orgs.iter().map(|o| o.handle.as_str()));
-        let contact_by = by_handle(&mut contacts.iter().map(|c| c.nic_hdl.as_str()));
-        let irt_by = by_handle(&mut irts.iter().map(|i| i.handle.as_str()));
+        }
         let aut_num_by: HashMap<u32, u32> = aut_nums
             .iter()
             .enumerate()

@@ -118,8 +118,9 @@ pub fn placeholder_reason(net: &Network) -> Option<PlaceholderReason> {
         return Some(PlaceholderReason::Status);
     }
     if net.descr.iter().any(|d| {
-        let d = d.to_ascii_lowercase();
-        PLACEHOLDER_DESCR.iter().any(|p| d.contains(p))
+        PLACEHOLDER_DESCR
+            .iter()
+            .any(|p| contains_ignore_ascii_case(d, p))
     }) {
         return Some(PlaceholderReason::Description);
     }
@@ -131,4 +132,10 @@ pub fn placeholder_reason(net: &Network) -> Option<PlaceholderReason> {
         return Some(PlaceholderReason::Source);
     }
     None
+}
+
+/// `needle` (lower-case ASCII) occurs in `hay`, ASCII case-insensitively; no allocation.
+fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
