@@ -112,10 +112,12 @@ fn main() -> ExitCode {
             *total.entry(c.as_str().to_owned()).or_insert(0) += n;
         }
     }
+    let started = std::time::Instant::now();
     let index = builder.build();
+    let build_time = started.elapsed();
     let s = index.stats();
     println!(
-        "total: {} files, objects {:?}, {errors} errors; index: {} networks ({} placeholders), {} organisations, {} contacts, {} irts, {} aut-nums, {} routes, {} abuse comments, {} duplicates",
+        "total: {} files, objects {:?}, {errors} errors; index: {} networks ({} placeholders), {} organisations, {} contacts, {} irts, {} aut-nums, {} routes, {} abuse comments, {} duplicates; lookup structure {} segments, {} bytes",
         paths.len(),
         total,
         s.networks,
@@ -126,7 +128,13 @@ fn main() -> ExitCode {
         s.aut_nums,
         s.routes,
         s.abuse_comments,
-        s.duplicates
+        s.duplicates,
+        s.segments,
+        index.lookup_structure_bytes()
+    );
+    println!(
+        "index build (after reading): {:.2} s",
+        build_time.as_secs_f64()
     );
     if errors > max_errors {
         eprintln!("{errors} unusable objects, more than the {max_errors} allowed");

