@@ -664,3 +664,308 @@ pub fn business_contact(
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::evidence::{CertSeen, Network, OrgInfo, Override, PtrName, SecurityTxt};
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    }
+
+    fn net(start: &str, end: &str, status: &str, org: Option<(&str, &str, &[&str])>) -> Network {
+        let k = Knowledge::builtin();
+        Network {
+            origin: NetworkOrigin::Registry,
+            source: "test.db".into(),
+            start: ip(start),
+            end: ip(end),
+            name: "NET".into(),
+            status: status.into(),
+            role: k.role_of_status(status),
+            org: org.map(|(h, n, abuse)| OrgInfo {
+                handle: h.into(),
+                name: n.into(),
+                abuse_emails: abuse.iter().map(|s| s.to_string()).collect(),
+                emails: Vec::new(),
+                is_lir: false,
+            }),
+            abuse_emails: Vec::new(),
+            abuse_comment: None,
+            maintainers: Vec::new(),
+            placeholder: false,
+        }
+    }
+
+    fn hoster() -> Network {
+        net(
+            "192.0.2.0",
+            "192.0.2.255",
+            "ALLOCATED PA",
+            Some(("ORG-H", "Hoster B.V.", &["abuse@hoster.example"])),
+        )
+    }
+
+    fn ptr(name: &str, domain: &str, confirmed: bool, generic: bool) -> PtrName {
+        PtrName {
+            name: name.into(),
+            domain: Some(domain.into()),
+            forward_confirmed: confirmed,
+            generic: generic.then(|| "token".to_owned()),
+            source: "rdns.jsonl".into(),
+        }
+    }
+
+    fn cert(domain: &str, org: Option<&str>, trusted: bool) -> CertSeen {
+        CertSeen {
+            source: "c.pem".into(),
+            port: None,
+            subject_org: org.map(str::to_owned),
+            common_name: Some(domain.into()),
+            domains: vec![domain.into()],
+            trusted,
+            class: if org.is_some() {
+                CertClass::Ov
+            } else {
+                CertClass::Dv
+            },
+        }
+    }
+
+    fn sectxt(
+        domain: &str,
+        status: SecurityTxtStatus,
+        emails: &[&str],
+        others: &[&str],
+    ) -> SecurityTxt {
+        SecurityTxt {
+            domain: domain.into(),
+            source: format!("{domain}.txt"),
+            status,
+            emails: emails.iter().map(|s| s.to_string()).collect(),
+            others: others.iter().map(|s| s.to_string()).collect(),
+            languages: vec!["nl".into()],
+        }
+    }
+
+    fn base() -> Evidence {
+        let mut ev = Evidence::empty(ip("192.0.2.10"));
+        ev.networks = vec![hoster()];
+        ev.provider_orgs = vec!["ORG-H".into(), "Hoster B.V.".into()];
+        ev
+    }
+
+    fn first(d: &Decision) -> Option<&str> {
+        d.recipient().map(|r| r.address.as_str())
+    }
+
+    #[test]
+    fn nothing_at_all_is_unattributed() {
+        let d = Policy::default().decide(&Evidence::empty(ip("192.0.2.1")));
+        assert_eq!(d.outcome, Outcome::Unattributed);
+        assert_eq!(d.step, Step::Nothing);
+        assert!(d.recipients.is_empty());
+    }
+
+    #[test]
+    fn no_business_goes_to_the_network_owner() {
+        let d = Policy::default().decide(&base());
+        assert_eq!(d.outcome, Outcome::NetworkOwner);
+        assert_eq!(first(&d), Some("abuse@hoster.example"));
+    }
+
+    #[test]
+    fn placeholders_never_count() {
+        let mut ev = Evidence::empty(ip("192.0.2.10"));
+        let mut p = hoster();
+        p.placeholder = true;
+        ev.networks = vec![p];
+        assert_eq!(Policy::default().decide(&ev).outcome, Outcome::Unattributed);
+    }
+
+    #[test]
+    fn customer_assignment_names_the_business() {
+        let mut ev = base();
+        ev.networks.insert(
+            0,
+            net(
+                "192.0.2.8",
+                "192.0.2.15",
+                "ASSIGNED PA",
+                Some(("ORG-C", "Klant B.V.", &["it@klant.example"])),
+            ),
+        );
+        let d = Policy::default().decide(&ev);
+        assert_eq!(d.outcome, Outcome::Organisation);
+        assert_eq!(first(&d), Some("it@klant.example"));
+        assert_eq!(d.recipients[0].via, Via::WhoisOrg);
+        // The hoster's own assignment does not.
+        let mut ev = base();
+        ev.networks.insert(
+            0,
+            net(
+                "192.0.2.8",
+                "192.0.2.15",
+                "ASSIGNED PA",
+                Some(("ORG-H", "Hoster B.V.", &[])),
+            ),
+        );
+        assert_eq!(Policy::default().decide(&ev).outcome, Outcome::NetworkOwner);
+    }
+
+    #[test]
+    fn generic_or_unconfirmed_ptr_does_not_name_the_business() {
+        let mut ev = base();
+        ev.ptr = vec![ptr(
+            "static-10.hoster.example",
+            "hoster.example",
+            true,
+            true,
+        )];
+        assert_eq!(Policy::default().decide(&ev).organisation, None);
+        ev.ptr = vec![ptr("www.shop.example", "shop.example", false, false)];
+        assert_eq!(Policy::default().decide(&ev).organisation, None);
+    }
+
+    #[test]
+    fn valid_security_txt_email_first_with_its_language() {
+        let mut ev = base();
+        ev.ptr = vec![ptr("mail.shop.example", "shop.example", true, false)];
+        ev.security_txt = vec![sectxt(
+            "shop.example",
+            SecurityTxtStatus::Valid,
+            &["security@shop.example"],
+            &["https://shop.example/report"],
+        )];
+        let d = Policy::default().decide(&ev);
+        assert_eq!(d.outcome, Outcome::Organisation);
+        assert_eq!(first(&d), Some("security@shop.example"));
+        assert_eq!(d.recipients[0].via, Via::SecurityTxt);
+        assert_eq!(d.recipients[1].address, "https://shop.example/report");
+        assert_eq!(d.language, "nl");
+    }
+
+    #[test]
+    fn web_form_only_or_expired_falls_back_to_the_network_owner() {
+        for st in [
+            sectxt(
+                "shop.example",
+                SecurityTxtStatus::Valid,
+                &[],
+                &["https://shop.example/report"],
+            ),
+            sectxt(
+                "shop.example",
+                SecurityTxtStatus::Expired,
+                &["security@shop.example"],
+                &[],
+            ),
+            sectxt(
+                "shop.example",
+                SecurityTxtStatus::Invalid("x".into()),
+                &["security@shop.example"],
+                &[],
+            ),
+        ] {
+            let mut ev = base();
+            ev.ptr = vec![ptr("mail.shop.example", "shop.example", true, false)];
+            ev.security_txt = vec![st];
+            let d = Policy::default().decide(&ev);
+            assert_eq!(d.outcome, Outcome::NetworkOwner);
+            assert_eq!(first(&d), Some("abuse@hoster.example"));
+            assert_eq!(
+                d.organisation.and_then(|o| o.domain).as_deref(),
+                Some("shop.example")
+            );
+            assert_eq!(d.language, "en");
+        }
+    }
+
+    #[test]
+    fn two_businesses_with_equal_support_mean_none() {
+        let mut ev = base();
+        ev.ptr = vec![ptr("mail.a-shop.example", "a-shop.example", true, false)];
+        ev.certs = vec![cert("b-shop.example", None, true)];
+        let d = Policy::default().decide(&ev);
+        assert_eq!(d.organisation, None);
+        assert_eq!(d.outcome, Outcome::NetworkOwner);
+        assert!(d.reason.contains("equal support"));
+        // An untrusted certificate does not count: the PTR wins.
+        ev.certs = vec![cert("b-shop.example", None, false)];
+        let d = Policy::default().decide(&ev);
+        assert_eq!(
+            d.organisation.and_then(|o| o.domain).as_deref(),
+            Some("a-shop.example")
+        );
+    }
+
+    #[test]
+    fn vendor_cdn_and_provider_certificates_do_not_name_the_business() {
+        for c in [
+            cert("fortigate.example", Some("Fortinet"), true),
+            cert("hoster.example", Some("Hoster B.V."), true),
+            CertSeen {
+                domains: vec![
+                    "a.example".into(),
+                    "b.example".into(),
+                    "c.example".into(),
+                    "d.example".into(),
+                ],
+                ..cert("a.example", None, true)
+            },
+        ] {
+            let mut ev = base();
+            ev.provider_domains = vec!["hoster.example".into()];
+            ev.certs = vec![c];
+            assert_eq!(Policy::default().decide(&ev).organisation, None);
+        }
+    }
+
+    #[test]
+    fn overrides_win_prefix_first() {
+        let o = |key: &str, contact: &str| Override {
+            key: key.into(),
+            organisation: "Gemeente".into(),
+            contact: contact.into(),
+            language: "nl".into(),
+            source: "overrides.csv:2".into(),
+        };
+        let mut ev = base();
+        ev.prefix_override = Some(o("192.0.2.0/28", "soc@gemeente.example"));
+        let d = Policy::default().decide(&ev);
+        assert_eq!(d.step, Step::Override);
+        assert_eq!(first(&d), Some("soc@gemeente.example"));
+        assert_eq!(d.language, "nl");
+        // A domain override applies only when naming evidence names the domain.
+        let mut ev = base();
+        ev.domain_overrides = vec![o("shop.example", "noc@shop.example")];
+        assert_eq!(Policy::default().decide(&ev).step, Step::NetworkOwner);
+        ev.ptr = vec![ptr("mail.shop.example", "shop.example", true, false)];
+        assert_eq!(
+            first(&Policy::default().decide(&ev)),
+            Some("noc@shop.example")
+        );
+    }
+
+    #[test]
+    fn names_match_domains_across_transliterations() {
+        let k = Knowledge::builtin();
+        assert!(name_matches_domain(
+            &k,
+            "Backerei Muller GmbH",
+            "baeckerei-mueller.example"
+        ));
+        assert!(name_matches_domain(
+            &k,
+            "Slagerij Groen",
+            "slagerij-groen-sample.com"
+        ));
+        assert!(!name_matches_domain(
+            &k,
+            "Slagerij Groen",
+            "bakkerij-jansen.example"
+        ));
+    }
+}
