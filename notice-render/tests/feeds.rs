@@ -124,7 +124,7 @@ fn every_feed_row_renders_inert() {
             assert_ne!(entry, "generic", "{feed} row {}", i + 1);
             // one recipient per feed, nl and en alternating
             let to = Recipient::new(format!("security+{report}@example.nl"))
-                .with_languages([if rows % 2 == 0 { "nl" } else { "en" }]);
+                .with_languages([if rows.is_multiple_of(2) { "nl" } else { "en" }]);
             pairs.push((f, to));
         }
     }

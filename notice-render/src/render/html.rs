@@ -13,12 +13,12 @@ pub(super) fn formatter(
     value: &Value,
 ) -> Result<(), Error> {
     if matches!(state.auto_escape(), AutoEscape::Html) && !value.is_safe() {
-        let s = match value.as_str() {
-            Some(s) => escape_html(s).into_owned(),
-            None if value.is_none() || value.is_undefined() => String::new(),
-            None => escape_html(&value.to_string()).into_owned(),
-        };
-        out.write_str(&s).map_err(Error::from)
+        match value.as_str() {
+            Some(s) => out.write_str(&escape_html(s)),
+            None if value.is_none() || value.is_undefined() => Ok(()),
+            None => out.write_str(&escape_html(&value.to_string())),
+        }
+        .map_err(Error::from)
     } else {
         escape_formatter(out, state, value)
     }
