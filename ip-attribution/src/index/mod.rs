@@ -174,42 +174,39 @@ fn identity(object: &Object) -> Identity {
 /// handle) were deduplicated on `add`. Of a repeated network the first is kept, unless it is
 /// dummified and a later one is not. Returns how many were dropped.
 fn dedupe_networks(networks: &mut Vec<Network>) -> usize {
-    let rpsl = |n: &Network| matches!(n.kind, NetworkKind::Inetnum | NetworkKind::Inet6num);
-    let mut order: Vec<u32> = (0..u32::try_from(networks.len()).unwrap_or(u32::MAX))
-        .filter(|&i| networks.get(i as usize).is_some_and(rpsl))
+    let mut keyed: Vec<(u128, u128, u32)> = networks
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| matches!(n.kind, NetworkKind::Inetnum | NetworkKind::Inet6num))
+        .map(|(i, n)| {
+            (
+                addr_u128(n.range.start()),
+                addr_u128(n.range.end()),
+                u32::try_from(i).unwrap_or(u32::MAX),
+            )
+        })
         .collect();
-    let key = |i: u32| {
-        networks
-            .get(i as usize)
-            .map(|n| (addr_u128(n.range.start()), addr_u128(n.range.end())))
-    };
-    order.sort_unstable_by_key(|&i| (key(i), i));
+    keyed.sort_unstable();
     let mut keep = vec![true; networks.len()];
     let mut dropped = 0;
-    let mut run_start = 0;
-    while run_start < order.len() {
-        let k = order.get(run_start).and_then(|&i| key(i));
-        let mut run_end = run_start + 1;
-        while order.get(run_end).is_some_and(|&i| key(i) == k) {
-            run_end += 1;
+    for run in keyed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        if run.len() < 2 {
+            continue;
         }
-        let run = order.get(run_start..run_end).unwrap_or_default();
-        if run.len() > 1 {
-            let winner = run
-                .iter()
-                .copied()
-                .find(|&i| networks.get(i as usize).is_some_and(|n| !n.dummified))
-                .or(run.first().copied());
-            for &i in run {
-                if Some(i) != winner {
-                    if let Some(k) = keep.get_mut(i as usize) {
-                        *k = false;
-                    }
-                    dropped += 1;
+        // Sorted by position within the run: the first non-dummified wins, else the first.
+        let winner = run
+            .iter()
+            .map(|k| k.2)
+            .find(|&i| networks.get(i as usize).is_some_and(|n| !n.dummified))
+            .or(run.first().map(|k| k.2));
+        for k in run {
+            if Some(k.2) != winner {
+                if let Some(slot) = keep.get_mut(k.2 as usize) {
+                    *slot = false;
                 }
+                dropped += 1;
             }
         }
-        run_start = run_end;
     }
     if dropped > 0 {
         let mut it = keep.into_iter();
@@ -363,6 +360,7 @@ impl IndexBuilder {
         // IPv4 first, then IPv6, so table ids map to positions with one offset.
         let n4 = networks.len();
         networks.append(&mut networks6);
+        networks.shrink_to_fit();
         let v4: Vec<(u32, u32)> = networks
             .get(..n4)
             .unwrap_or_default()

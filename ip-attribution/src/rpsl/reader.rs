@@ -147,6 +147,7 @@ impl<R: BufRead> Reader<R> {
     fn read_line(&mut self) -> io::Result<Option<usize>> {
         let mut total = 0usize;
         let mut any = false;
+        let mut ends_cr = false;
         let mark = self.buf.len();
         loop {
             let avail = match self.input.fill_buf() {
@@ -167,6 +168,9 @@ impl<R: BufRead> Reader<R> {
                 self.buf.extend_from_slice(chunk);
             }
             total += chunk_len;
+            if let Some(&last) = avail.get(..chunk_len).and_then(<[u8]>::last) {
+                ends_cr = last == b'\r';
+            }
             let used = chunk_len + usize::from(found);
             self.input.consume(used);
             self.stats.bytes += used as u64;
@@ -177,11 +181,12 @@ impl<R: BufRead> Reader<R> {
         if !any {
             return Ok(None);
         }
-        if self.buf.last() == Some(&b'\r') && total <= MAX_LINE_BYTES + 1 {
-            self.buf.pop();
+        if ends_cr {
+            // A CRLF line end: the CR is not part of the line.
             total -= 1;
-        } else if total > MAX_LINE_BYTES + 1 && self.buf.last() == Some(&b'\r') {
-            total -= 1;
+            if self.buf.len() - mark > total {
+                self.buf.pop();
+            }
         }
         self.line += 1;
         self.stats.lines += 1;
