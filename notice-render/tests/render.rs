@@ -93,6 +93,18 @@ fn mime_has_the_structure_and_headers() {
 }
 
 #[test]
+fn to_without_organisation_has_no_empty_name() {
+    let r = renderer();
+    let notice = one_notice(
+        &r,
+        vec![hostile_rdp()],
+        Recipient::new("security@example.nl"),
+    );
+    let mime = String::from_utf8(r.mime(&notice, now()).unwrap()).unwrap();
+    assert_eq!(header(&headers(&mime), "To"), Some("<security@example.nl>"));
+}
+
+#[test]
 fn mime_is_deterministic() {
     let r = renderer();
     let notice = one_notice(&r, vec![hostile_rdp()], recipient("en"));

@@ -19,6 +19,7 @@
 
 use chrono::{DateTime, Utc};
 use mail_builder::MessageBuilder;
+use mail_builder::headers::address::Address;
 use mail_builder::headers::content_type::ContentType;
 use mail_builder::headers::date::Date;
 use mail_builder::headers::raw::Raw;
@@ -82,10 +83,15 @@ pub(super) fn build(
         ],
     );
     let to_name = header_value(&notice.recipient.organisation, 100);
-    let to_addr = notice.recipient.address.trim();
+    let to_addr = header_value(notice.recipient.address.trim(), 254);
+    let to: Address<'_> = if to_name.is_empty() {
+        Address::from(to_addr)
+    } else {
+        Address::from((to_name, to_addr))
+    };
     let mut builder = MessageBuilder::new()
         .from((header_value(&o.sender_name, 100), o.from.clone()))
-        .to((to_name, to_addr.to_string()))
+        .to(to)
         .subject(header_value(subject, 250))
         .date(Date::new(now.timestamp()))
         .message_id(format!("{}@{}", notice.ticket, o.message_id_domain))
