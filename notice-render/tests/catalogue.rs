@@ -452,3 +452,84 @@ fn mapping_rules_must_have_a_criterion_and_well_formed_patterns() {
     let src = &files.iter().find(|(n, _)| n == MAPPING_FILE).unwrap().1;
     assert_eq!(line, src.lines().count());
 }
+
+#[test]
+fn tag_cap_just_under_and_over() {
+    use notice_render::limits::MAX_TAGS;
+    let t = at(2025, 3, 4, 0, 0, 0);
+    let mut tags = vec!["x".to_string(); MAX_TAGS - 1];
+    tags.push("rdp".to_string());
+    let f = Finding::new("192.0.2.1", "", t).with_tag(tags.join(";"));
+    assert_eq!(f.normalised_tags().len(), MAX_TAGS);
+    assert_eq!(entry_for(f), "exposed-rdp");
+    let mut tags = vec!["x".to_string(); MAX_TAGS];
+    tags.push("rdp".to_string());
+    let f = Finding::new("192.0.2.1", "", t).with_tag(tags.join(";"));
+    assert_eq!(f.normalised_tags().len(), MAX_TAGS);
+    assert_eq!(entry_for(f), "generic");
+}
+
+#[test]
+fn subject_and_text_caps_just_under_and_over() {
+    use notice_render::limits::{MAX_SUBJECT_CHARS, MAX_TEXT_CHARS};
+    let subject = "subject = \"security problem on a system\"";
+    let under = with_file("generic.toml", |s| {
+        s.replacen(
+            subject,
+            &format!("subject = \"{}\"", "a".repeat(MAX_SUBJECT_CHARS)),
+            1,
+        )
+    });
+    assert!(load(&under).is_ok());
+    let over = with_file("generic.toml", |s| {
+        s.replacen(
+            subject,
+            &format!("subject = \"{}\"", "a".repeat(MAX_SUBJECT_CHARS + 1)),
+            1,
+        )
+    });
+    let (_, _, message) = catalogue_error(load(&over));
+    assert!(
+        message.contains(&format!("more than the maximum {MAX_SUBJECT_CHARS}")),
+        "{message}"
+    );
+
+    let seen = "seen = \"\"\"\nAt the address below";
+    let long = |n: usize| format!("seen = \"\"\"\n{}\nAt the address below", "b".repeat(n));
+    // the rest of the `seen` text is 2 + len of the remaining sentence; measure it
+    let c = Catalogue::embedded().unwrap();
+    let rest = c.entry("generic").unwrap().en.seen.chars().count();
+    let under = with_file("generic.toml", |s| {
+        s.replacen(seen, &long(MAX_TEXT_CHARS - rest - 1), 1)
+    });
+    assert!(load(&under).is_ok());
+    let over = with_file("generic.toml", |s| {
+        s.replacen(seen, &long(MAX_TEXT_CHARS - rest), 1)
+    });
+    let (_, _, message) = catalogue_error(load(&over));
+    assert!(
+        message.contains(&format!("more than the maximum {MAX_TEXT_CHARS}")),
+        "{message}"
+    );
+}
+
+#[test]
+fn rule_count_cap_just_under_and_over() {
+    use notice_render::limits::MAX_RULES;
+    let rules = |n: usize| {
+        let mut s = String::from("fallback = \"generic\"\n");
+        for _ in 0..n {
+            s.push_str("[[rule]]\nentry = \"generic\"\ntags = [\"x\"]\n");
+        }
+        s
+    };
+    let make = |n: usize| with_file(MAPPING_FILE, |_| rules(n));
+    assert_eq!(
+        load(&make(MAX_RULES)).unwrap().mapping().rules().len(),
+        MAX_RULES
+    );
+    assert!(matches!(
+        load(&make(MAX_RULES + 1)),
+        Err(Error::TooLarge { max: MAX_RULES, .. })
+    ));
+}
