@@ -242,6 +242,8 @@ struct Parser<'a> {
     sig_start: usize,
     sig_end: usize,
     prev_content_end: usize,
+    /// Where the line after the current one starts.
+    next_line_start: usize,
     reported_fields: bool,
     reported_armor: bool,
     reported_after: bool,
@@ -264,6 +266,7 @@ impl<'a> Parser<'a> {
             sig_start: 0,
             sig_end: 0,
             prev_content_end: 0,
+            next_line_start: 0,
             reported_fields: false,
             reported_armor: false,
             reported_after: false,
@@ -288,6 +291,7 @@ impl<'a> Parser<'a> {
         raw: &'a [u8],
         terminated: bool,
     ) {
+        self.next_line_start = pos + raw.len() + usize::from(terminated);
         let mut content = raw;
         if terminated {
             content = content.strip_suffix(b"\r").unwrap_or(content);
@@ -306,7 +310,14 @@ impl<'a> Parser<'a> {
         }
         let content_end = pos + content.len();
         let span = Span::new(number, line_start, pos, content_end);
-        if let Some(i) = content.iter().position(|&b| b == b'\r') {
+        // One branch-free pass tells whether the slower checks below are needed: plain
+        // printable ASCII (the common case) has no CR, no control character and is UTF-8.
+        let plain = content.iter().fold(true, |ok, &b| {
+            ok & (((b >= 0x20) & (b < 0x7f)) | (b == b'\t'))
+        });
+        if plain {
+            // fall through to the checks that apply to every line
+        } else if let Some(i) = content.iter().position(|&b| b == b'\r') {
             self.diag(
                 Code::BareCr,
                 Span::new(number, line_start, pos + i, pos + i + 1),
@@ -316,6 +327,7 @@ impl<'a> Parser<'a> {
         if let Some(i) = content
             .iter()
             .position(|&b| (b < 0x20 && b != b'\t' && b != b'\r') || b == 0x7f)
+            .filter(|_| !plain)
         {
             self.diag(
                 Code::ControlChar,
@@ -404,14 +416,7 @@ impl<'a> Parser<'a> {
             Frame::Header => {
                 if s.trim().is_empty() {
                     self.end_header(span);
-                    self.body_start = span.end
-                        + (self.input.get(span.end..).map_or(0, |r| {
-                            if r.starts_with(b"\r\n") {
-                                2
-                            } else {
-                                usize::from(r.starts_with(b"\n"))
-                            }
-                        }));
+                    self.body_start = self.next_line_start;
                     self.body_line = number + 1;
                     self.push(number, span, LineKind::Envelope(text));
                 } else if let Some(v) = s.strip_prefix("Hash:") {

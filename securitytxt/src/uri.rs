@@ -81,25 +81,54 @@ impl fmt::Display for UriError {
 
 impl std::error::Error for UriError {}
 
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+const UNRESERVED: u8 = 1;
+const SUB_DELIM: u8 = 2;
+const COLON: u8 = 4;
+const AT: u8 = 8;
+const SLASH: u8 = 16;
+const QUESTION: u8 = 32;
+const PCHAR: u8 = UNRESERVED | SUB_DELIM | COLON | AT;
+
+/// The RFC 3986 character classes of every byte, as bits.
+const CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let mut class = 0;
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            class |= UNRESERVED;
+        }
+        if matches!(
+            b,
+            b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
+        ) {
+            class |= SUB_DELIM;
+        }
+        match b {
+            b':' => class |= COLON,
+            b'@' => class |= AT,
+            b'/' => class |= SLASH,
+            b'?' => class |= QUESTION,
+            _ => {}
+        }
+        table[i] = class;
+        i += 1;
+    }
+    table
+};
+
+fn class(b: u8) -> u8 {
+    CLASS[usize::from(b)]
 }
 
-fn is_sub_delim(b: u8) -> bool {
-    matches!(
-        b,
-        b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
-    )
-}
-
-fn is_pchar(b: u8) -> bool {
-    is_unreserved(b) || is_sub_delim(b) || b == b':' || b == b'@'
-}
-
-/// Checks that every byte of `part` (at `base` in the whole value) satisfies `allowed` or is a
-/// valid percent-encoding.
-fn check_chars(part: &str, base: usize, allowed: impl Fn(u8) -> bool) -> Result<(), UriError> {
+/// Checks that every byte of `part` (at `base` in the whole value) is in one of the classes of
+/// `allowed` or starts a valid percent-encoding.
+fn check_chars(part: &str, base: usize, allowed: u8) -> Result<(), UriError> {
     let bytes = part.as_bytes();
+    if bytes.iter().all(|&b| class(b) & allowed != 0) {
+        return Ok(());
+    }
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b == b'%' {
@@ -111,7 +140,7 @@ fn check_chars(part: &str, base: usize, allowed: impl Fn(u8) -> bool) -> Result<
                 });
             }
             i += 3;
-        } else if allowed(b) {
+        } else if class(b) & allowed != 0 {
             i += 1;
         } else {
             return Err(UriError {
@@ -157,7 +186,7 @@ pub fn parse(s: &str) -> Result<Uri<'_>, UriError> {
         after = tail;
     }
     let (path, tail) = split_at_any(after, b"?#");
-    check_chars(path, pos, |b| is_pchar(b) || b == b'/')?;
+    check_chars(path, pos, PCHAR | SLASH)?;
     pos += path.len();
     let mut query = None;
     let mut fragment = None;
@@ -165,14 +194,14 @@ pub fn parse(s: &str) -> Result<Uri<'_>, UriError> {
     if let Some(q) = tail.strip_prefix('?') {
         pos += 1;
         let (qs, t) = split_at_any(q, b"#");
-        check_chars(qs, pos, |b| is_pchar(b) || b == b'/' || b == b'?')?;
+        check_chars(qs, pos, PCHAR | SLASH | QUESTION)?;
         pos += qs.len();
         query = Some(qs);
         tail = t;
     }
     if let Some(fr) = tail.strip_prefix('#') {
         pos += 1;
-        check_chars(fr, pos, |b| is_pchar(b) || b == b'/' || b == b'?')?;
+        check_chars(fr, pos, PCHAR | SLASH | QUESTION)?;
         fragment = Some(fr);
     }
     Ok(Uri {
@@ -194,9 +223,7 @@ fn parse_authority(auth: &str, base: usize) -> Result<Authority<'_>, UriError> {
         None => (None, auth, base),
     };
     if let Some(ui) = userinfo {
-        check_chars(ui, base, |b| {
-            is_unreserved(b) || is_sub_delim(b) || b == b':'
-        })?;
+        check_chars(ui, base, UNRESERVED | SUB_DELIM | COLON)?;
     }
     let (host, port) = if let Some(inner) = hostport.strip_prefix('[') {
         let close = inner.find(']').ok_or(UriError {
@@ -234,7 +261,7 @@ fn parse_authority(auth: &str, base: usize) -> Result<Authority<'_>, UriError> {
         }
     };
     if !host.starts_with('[') {
-        check_chars(host, hp_base, |b| is_unreserved(b) || is_sub_delim(b))?;
+        check_chars(host, hp_base, UNRESERVED | SUB_DELIM)?;
     }
     if let Some(p) = port
         && let Some(i) = p.bytes().position(|b| !b.is_ascii_digit())

@@ -377,13 +377,23 @@ fn check_uri(f: &Field<'_>, out: &mut Vec<Diagnostic>) -> bool {
 
 /// `true` when another URI starts after the first character (`https://a,https://b`).
 fn second_uri(value: &str) -> bool {
-    let rest = value.get(1..).unwrap_or("");
-    let lower = |needle: &str| {
-        rest.as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-    };
-    lower("http://") || lower("https://") || lower("mailto:")
+    let b = value.as_bytes();
+    b.iter()
+        .enumerate()
+        .skip(1)
+        .filter(|&(_, &c)| c == b':')
+        .any(|(i, _)| {
+            let head = b.get(..i).unwrap_or_default();
+            [&b"http"[..], b"https", b"mailto"].iter().any(|scheme| {
+                head.len() > scheme.len()
+                    && head
+                        .get(head.len() - scheme.len()..)
+                        .is_some_and(|h| h.eq_ignore_ascii_case(scheme))
+                    && head
+                        .get(head.len() - scheme.len() - 1)
+                        .is_some_and(|&sep| matches!(sep, b',' | b';' | b'|'))
+            })
+        })
 }
 
 /// A URI a person would have meant as one: a web URL or a `mailto:`/`tel:` URI.
@@ -424,19 +434,32 @@ fn matches_any(canonical: &str, urls: &[String]) -> bool {
 /// The `unknown_field` notice, with a hint when the name is close to a known one.
 fn unknown_field(f: &Field<'_>) -> Diagnostic {
     let name: &str = &f.name;
-    let lower = name.to_ascii_lowercase();
     let hint = FieldKind::KNOWN
         .iter()
-        .map(|k| (k, edit_distance(&lower, &k.name().to_ascii_lowercase())))
+        .filter(|k| k.name().len().abs_diff(name.len()) <= 2)
+        .map(|k| (k, edit_distance(name, k.name())))
         .filter(|&(_, d)| d <= 2)
         .min_by_key(|&(_, d)| d)
         .map(|(k, _)| k.name())
-        .or(match lower.as_str() {
-            "expiry" | "expiration" | "expire" | "expiry-date" | "valid-until" => Some("Expires"),
-            "language" | "languages" | "preferred-language" => Some("Preferred-Languages"),
-            "email" | "e-mail" | "mail" => Some("Contact"),
-            "key" | "pgp-key" | "pgp" => Some("Encryption"),
-            _ => None,
+        .or_else(|| {
+            let is = |alias: &[&str]| alias.iter().any(|a| a.eq_ignore_ascii_case(name));
+            if is(&[
+                "expiry",
+                "expiration",
+                "expire",
+                "expiry-date",
+                "valid-until",
+            ]) {
+                Some("Expires")
+            } else if is(&["language", "languages", "preferred-language"]) {
+                Some("Preferred-Languages")
+            } else if is(&["email", "e-mail", "mail"]) {
+                Some("Contact")
+            } else if is(&["key", "pgp-key", "pgp"]) {
+                Some("Encryption")
+            } else {
+                None
+            }
         });
     let message = match hint {
         Some(k) => format!("unknown field '{name}': did you mean '{k}'?"),
@@ -445,30 +468,29 @@ fn unknown_field(f: &Field<'_>) -> Diagnostic {
     Diagnostic::new(Code::UnknownField, Some(f.name_span), message)
 }
 
-/// Levenshtein distance over bytes (names are short ASCII), capped work: names over 40 bytes
-/// are never close.
+/// Most bytes of a name [`edit_distance`] compares; longer names are never close.
+const MAX_HINT_NAME: usize = 40;
+
+/// Levenshtein distance over bytes, ignoring ASCII case, without allocating.
 fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() > 40 || b.len() > 40 {
+    if a.len() > MAX_HINT_NAME || b.len() > MAX_HINT_NAME {
         return usize::MAX;
     }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let mut prev = [0usize; MAX_HINT_NAME + 1];
+    let mut cur = [0usize; MAX_HINT_NAME + 1];
+    for (j, p) in prev.iter_mut().enumerate() {
+        *p = j;
+    }
     for (i, &ca) in a.iter().enumerate() {
-        if let Some(c0) = cur.first_mut() {
-            *c0 = i + 1;
-        }
+        cur[0] = i + 1;
         for (j, &cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            if let Some(c) = cur.get_mut(j + 1) {
-                *c = sub.min(del).min(ins);
-            }
+            let sub = prev[j] + usize::from(!ca.eq_ignore_ascii_case(&cb));
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev.last().copied().unwrap_or(0)
+    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -481,5 +503,7 @@ mod tests {
         assert_eq!(edit_distance("contacts", "contact"), 1);
         assert_eq!(edit_distance("expiry", "expires"), 2);
         assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("CONTACT", "contact"), 0);
+        assert_eq!(edit_distance(&"x".repeat(41), "contact"), usize::MAX);
     }
 }

@@ -8,6 +8,7 @@
 use crate::error::Error;
 use crate::expires::parse_rfc3339;
 use crate::field::FieldKind;
+use crate::limits::MAX_LINE_LENGTH;
 use crate::parse::{Document, LineKind};
 use chrono::{DateTime, SecondsFormat, Utc};
 
@@ -168,7 +169,8 @@ impl Builder {
 
     /// Writes the file.
     ///
-    /// Fails with [`Error::InvalidValue`] when a name is not RFC 5322 `ftext`, or a value or
+    /// Fails with [`Error::InvalidValue`] when a line would be longer than
+    /// [`MAX_LINE_LENGTH`], when a name is not RFC 5322 `ftext`, or a value or
     /// comment holds a line break or other control character, or a value is empty or starts or
     /// ends with whitespace, or `Expires` is not an RFC 3339 date-time (years 0000 to 9999).
     /// Values are otherwise written as given: [`validate`](crate::validate) the result to check
@@ -178,6 +180,13 @@ impl Builder {
         let mut out = String::with_capacity(64 * (self.fields.len() + self.comments.len()) + 16);
         for c in &self.comments {
             check_text("#", c)?;
+            if c.len() + 2 > MAX_LINE_LENGTH {
+                return Err(invalid(
+                    "#",
+                    MAX_LINE_LENGTH,
+                    "the line would be longer than MAX_LINE_LENGTH",
+                ));
+            }
             out.push('#');
             if !c.is_empty() {
                 out.push(' ');
@@ -217,6 +226,13 @@ impl Builder {
                 return Err(invalid(name, 0, "the value is empty"));
             }
             check_text(name, value)?;
+            if name.len() + 2 + value.len() > MAX_LINE_LENGTH {
+                return Err(invalid(
+                    name,
+                    MAX_LINE_LENGTH,
+                    "the line would be longer than MAX_LINE_LENGTH",
+                ));
+            }
             if value.starts_with([' ', '\t']) || value.ends_with([' ', '\t']) {
                 return Err(invalid(name, 0, "the value starts or ends with whitespace"));
             }
