@@ -313,7 +313,7 @@ impl<'a> Parser<'a> {
         // One branch-free pass tells whether the slower checks below are needed: plain
         // printable ASCII (the common case) has no CR, no control character and is UTF-8.
         let plain = content.iter().fold(true, |ok, &b| {
-            ok & (((b >= 0x20) & (b < 0x7f)) | (b == b'\t'))
+            ok & ((0x20..0x7f).contains(&b) | (b == b'\t'))
         });
         if plain {
             // fall through to the checks that apply to every line
