@@ -142,6 +142,12 @@ fn uri_rules() {
 }
 
 #[test]
+fn a_url_inside_a_query_is_one_uri() {
+    let file = format!("{VALID}Policy: https://example.com/r?to=https://example.org/x\n");
+    assert_eq!(summary(&check(file)), [("not_signed", R, None)]);
+}
+
+#[test]
 fn line_syntax_rules() {
     let with = |f: &str| format!("{VALID}{f}\n");
     expect(
