@@ -148,6 +148,23 @@ pub enum Error {
         message: String,
     },
 
-
     // --- feed / snapshot / engine variants below (owned by the engine helper) ---
+    /// A feed row that cannot be used (it still becomes an `unattributed` decision).
+    #[error("{source_name}:{line}: malformed row: {message}")]
+    MalformedRow {
+        /// Feed file name.
+        source_name: String,
+        /// 1-based physical line of the row.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A file or directory that cannot be read.
+    #[error("{path}: {message}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The operating system's message.
+        message: String,
+    },
 }
