@@ -5,7 +5,8 @@
 //! within the input; its diagnostic (if any) has the documented code and a span within the
 //! input; `canonical_signed_text` agrees with `verify` on unsigned and badly framed files; a
 //! valid signature names a key of the keyring; and the parser's view of the signed text
-//! (`SignedParts::canonical_text`) equals the verifier's whenever both see a signed file.
+//! (`SignedParts::canonical_text`) equals the verifier's whenever both see a signed file (except
+//! for the documented handling of doubled carriage returns).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -64,7 +65,11 @@ fuzz_target!(|data: &[u8]| {
             }
         ),
     }
-    if let (Ok(doc), Ok(Some(ours))) = (securitytxt::parse(data), &canonical)
+    // Known, documented difference (securitytxt/tests/verify_gpg.rs): before a line feed the
+    // verifier strips every carriage return, as gpg does, while the parser keeps all but one
+    // and reports `too_many_line_separators`; such input is left out of the comparison.
+    let doubled_cr = data.windows(2).any(|w| w == b"\r\r");
+    if let (false, Ok(doc), Ok(Some(ours))) = (doubled_cr, securitytxt::parse(data), &canonical)
         && let Some(parts) = doc.signature()
     {
         assert_eq!(
