@@ -33,6 +33,10 @@ pub fn is_bidi_control(c: char) -> bool {
 /// controls, zero-width characters, line/paragraph separators, the BOM, soft
 /// hyphen and private-use or noncharacter code points in the BMP specials block.
 pub fn is_invisible(c: char) -> bool {
+    // printable ASCII, by far the most common case
+    if (' '..='~').contains(&c) {
+        return false;
+    }
     c.is_control()
         || is_bidi_control(c)
         || matches!(
@@ -183,20 +187,28 @@ pub fn display(value: &str) -> String {
 /// assert_eq!(escape_html("<img src=x>\"&'"), "&lt;img src=x&gt;&quot;&amp;&#39;");
 /// ```
 pub fn escape_html(value: &str) -> Cow<'_, str> {
-    if !value.contains(['&', '<', '>', '"', '\'']) {
+    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    let Some(first) = value.as_bytes().iter().position(special) else {
         return Cow::Borrowed(value);
-    }
+    };
     let mut out = String::with_capacity(value.len() + 16);
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // every special character is ASCII, so the slices between them are
+    // whole UTF-8 sequences
+    let mut start = 0;
+    for (i, b) in value.bytes().enumerate().skip(first) {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(value.get(start..i).unwrap_or_default());
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(value.get(start..).unwrap_or_default());
     Cow::Owned(out)
 }
 
@@ -268,11 +280,14 @@ pub fn csv_cell(value: &str) -> String {
     {
         out.push('\'');
     }
-    for c in v.chars() {
-        if c == '"' {
-            out.push('"');
-        }
-        out.push(c);
+    // `"` is ASCII, so splitting at it keeps UTF-8 sequences whole
+    let mut parts = v.split('"');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for part in parts {
+        out.push_str("\"\"");
+        out.push_str(part);
     }
     out.push('"');
     out

@@ -41,55 +41,44 @@ fn hang(line: &str) -> usize {
 }
 
 fn wrap_line(line: &str, out: &mut String) {
-    if line.chars().count() <= TEXT_COLUMNS {
+    // a line of at most TEXT_COLUMNS bytes has at most as many characters
+    if line.len() <= TEXT_COLUMNS || line.chars().count() <= TEXT_COLUMNS {
         out.push_str(line);
         return;
     }
     let hang = hang(line);
     let indent = line.len() - line.trim_start_matches(' ').len();
-    let pad: String = " ".repeat(hang);
-    let mut col = 0usize;
-    let mut first = true;
+    let mut state = Wrapping {
+        hang,
+        col: 0,
+        first: true,
+    };
     // the first line keeps its own indent
     out.push_str(&line[..indent.min(TEXT_COLUMNS / 2)]);
-    col += indent.min(TEXT_COLUMNS / 2);
-    for word in line[indent..].split(' ').filter(|w| !w.is_empty()) {
-        let mut word = word;
-        loop {
-            let wlen = word.chars().count();
-            let needed = if first { wlen } else { wlen + 1 };
-            if col + needed <= TEXT_COLUMNS {
-                if !first {
-                    out.push(' ');
-                }
-                out.push_str(word);
-                col += needed;
-                first = false;
-                break;
+    state.col += indent.min(TEXT_COLUMNS / 2);
+    // Words are runs of bytes other than ASCII space (a space byte never
+    // occurs inside a UTF-8 sequence); their length is counted in chars
+    // (bytes that are not continuation bytes) in the same pass.
+    let rest = &line[indent..];
+    let mut word_start: Option<usize> = None;
+    let mut chars = 0usize;
+    for (i, b) in rest.bytes().enumerate() {
+        if b == b' ' {
+            if let Some(s) = word_start.take() {
+                state.place(rest.get(s..i).unwrap_or_default(), chars, out);
             }
-            if !first || col > hang {
-                // start a new line
-                out.push('\n');
-                out.push_str(&pad);
-                col = hang;
-                first = true;
-                if wlen <= TEXT_COLUMNS - hang {
-                    continue;
-                }
+        } else {
+            if word_start.is_none() {
+                word_start = Some(i);
+                chars = 0;
             }
-            // the word does not fit on an empty line: cut it
-            let room = TEXT_COLUMNS - col;
-            let cut = word.char_indices().nth(room).map_or(word.len(), |(i, _)| i);
-            out.push_str(&word[..cut]);
-            word = &word[cut..];
-            out.push('\n');
-            out.push_str(&pad);
-            col = hang;
-            first = true;
-            if word.is_empty() {
-                break;
+            if b & 0xC0 != 0x80 {
+                chars += 1;
             }
         }
+    }
+    if let Some(s) = word_start {
+        state.place(rest.get(s..).unwrap_or_default(), chars, out);
     }
     // remove the padding of an empty last line
     while out.ends_with(' ') {
@@ -97,6 +86,58 @@ fn wrap_line(line: &str, out: &mut String) {
     }
     if out.ends_with('\n') {
         out.pop();
+    }
+}
+
+/// Where the wrapping of one long line stands.
+struct Wrapping {
+    /// Indent of continuation lines.
+    hang: usize,
+    /// Current column.
+    col: usize,
+    /// Nothing written yet on the current line (after its indent).
+    first: bool,
+}
+
+impl Wrapping {
+    fn new_line(&mut self, out: &mut String) {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(' ', self.hang));
+        self.col = self.hang;
+        self.first = true;
+    }
+
+    /// Writes `word` (`wlen` chars, no spaces), on a new line when it does
+    /// not fit, cut when it does not fit on an empty line.
+    fn place(&mut self, mut word: &str, mut wlen: usize, out: &mut String) {
+        loop {
+            let needed = if self.first { wlen } else { wlen + 1 };
+            if self.col + needed <= TEXT_COLUMNS {
+                if !self.first {
+                    out.push(' ');
+                }
+                out.push_str(word);
+                self.col += needed;
+                self.first = false;
+                return;
+            }
+            if !self.first || self.col > self.hang {
+                self.new_line(out);
+                if wlen <= TEXT_COLUMNS - self.hang {
+                    continue;
+                }
+            }
+            // the word does not fit on an empty line: cut it
+            let room = TEXT_COLUMNS - self.col;
+            let cut = word.char_indices().nth(room).map_or(word.len(), |(i, _)| i);
+            out.push_str(&word[..cut]);
+            word = &word[cut..];
+            wlen = wlen.saturating_sub(room);
+            self.new_line(out);
+            if word.is_empty() {
+                return;
+            }
+        }
     }
 }
 
