@@ -21,13 +21,15 @@
 //! Lookup is a binary search over elementary segments (a /16 table narrows IPv4 searches), with
 //! no allocation.
 
+mod hasher;
 pub mod placeholder;
 mod ranges;
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 
 use ipnet::IpNet;
+
+use hasher::FxHashMap;
 
 use crate::rpsl::{
     AbuseComment, AutNum, Contact, IpRange, Irt, Network, NetworkKind, Object, ObjectClass,
@@ -129,7 +131,7 @@ pub struct IndexStats {
 /// Collects objects for a [`RegistryIndex`].
 #[derive(Debug, Default)]
 pub struct IndexBuilder {
-    seen: HashMap<Identity, (Slot, u32)>,
+    seen: FxHashMap<Identity, (Slot, u32)>,
     networks: Vec<Network>,
     networks6: Vec<Network>,
     orgs: Vec<Organisation>,
@@ -375,8 +377,6 @@ impl IndexBuilder {
             .collect();
         let t4 = RangeTable::build(&v4);
         let t6 = RangeTable::build(&v6);
-        let placeholders: Vec<Option<PlaceholderReason>> =
-            networks.iter().map(placeholder_reason).collect();
 
         routes.sort_by_key(|r| matches!(r.prefix, IpNet::V6(_)));
         let r4 = routes
@@ -399,9 +399,10 @@ impl IndexBuilder {
         let rt6 = RangeTable::build(&rv6);
 
         // The builder's identities already hold the upper-cased handles: move them.
-        let mut org_by = HashMap::with_capacity(orgs.len());
-        let mut contact_by = HashMap::with_capacity(contacts.len());
-        let mut irt_by = HashMap::with_capacity(irts.len());
+        let mut org_by = FxHashMap::with_capacity_and_hasher(orgs.len(), Default::default());
+        let mut contact_by =
+            FxHashMap::with_capacity_and_hasher(contacts.len(), Default::default());
+        let mut irt_by = FxHashMap::with_capacity_and_hasher(irts.len(), Default::default());
         for (identity, (slot, at)) in seen {
             if let Identity::Key(ObjectKey { key, .. }) = identity {
                 match slot {
@@ -420,19 +421,19 @@ impl IndexBuilder {
                 }
             }
         }
-        let aut_num_by: HashMap<u32, u32> = aut_nums
+        let aut_num_by: FxHashMap<u32, u32> = aut_nums
             .iter()
             .enumerate()
             .map(|(i, a)| (a.asn, u32::try_from(i).unwrap_or(u32::MAX)))
             .collect();
-        let comment_by: HashMap<IpRange, u32> = comments
+        let comment_by: FxHashMap<IpRange, u32> = comments
             .iter()
             .enumerate()
             .map(|(i, c)| (c.range, u32::try_from(i).unwrap_or(u32::MAX)))
             .collect();
         let stats = IndexStats {
             networks: networks.len(),
-            placeholders: placeholders.iter().filter(|p| p.is_some()).count(),
+            placeholders: 0,
             organisations: orgs.len(),
             contacts: contacts.len(),
             irts: irts.len(),
@@ -443,10 +444,11 @@ impl IndexBuilder {
             duplicates,
             segments: t4.segments() + t6.segments(),
         };
-        RegistryIndex {
+        let mut index = RegistryIndex {
             networks,
             n4: u32::try_from(n4).unwrap_or(u32::MAX),
-            placeholders,
+            hot: Vec::new(),
+            strings: String::new(),
             t4,
             t6,
             routes,
@@ -465,7 +467,12 @@ impl IndexBuilder {
             comment_by,
             referrals,
             stats,
-        }
+        };
+        let (hot, strings) = hot_records(&index);
+        index.stats.placeholders = hot.iter().filter(|h| h.placeholder.is_some()).count();
+        index.hot = hot;
+        index.strings = strings;
+        index
     }
 }
 
@@ -505,7 +512,10 @@ fn v6_key(ip: IpAddr) -> u128 {
 pub struct RegistryIndex {
     networks: Vec<Network>,
     n4: u32,
-    placeholders: Vec<Option<PlaceholderReason>>,
+    /// Per network (same ids as `networks`): what a lookup reads, in one small record.
+    hot: Vec<Hot>,
+    /// Interned netnames and abuse mailboxes that [`Hot`] spans point into.
+    strings: String,
     t4: RangeTable<u32>,
     t6: RangeTable<u128>,
     routes: Vec<Route>,
@@ -513,15 +523,15 @@ pub struct RegistryIndex {
     rt4: RangeTable<u32>,
     rt6: RangeTable<u128>,
     orgs: Vec<Organisation>,
-    org_by: HashMap<String, u32>,
+    org_by: FxHashMap<String, u32>,
     contacts: Vec<Contact>,
-    contact_by: HashMap<String, u32>,
+    contact_by: FxHashMap<String, u32>,
     irts: Vec<Irt>,
-    irt_by: HashMap<String, u32>,
+    irt_by: FxHashMap<String, u32>,
     aut_nums: Vec<AutNum>,
-    aut_num_by: HashMap<u32, u32>,
+    aut_num_by: FxHashMap<u32, u32>,
     comments: Vec<AbuseComment>,
-    comment_by: HashMap<IpRange, u32>,
+    comment_by: FxHashMap<IpRange, u32>,
     referrals: Vec<Referral>,
     stats: IndexStats,
 }
@@ -691,13 +701,20 @@ fn contact_abuse<'a>(c: &'a Contact, mailbox: &'a str, via: AbuseVia) -> AbuseCo
     }
 }
 
-fn get_by<'a, T>(map: &HashMap<String, u32>, v: &'a [T], handle: &str) -> Option<&'a T> {
+fn get_by<'a, T>(map: &FxHashMap<String, u32>, v: &'a [T], handle: &str) -> Option<&'a T> {
+    v.get(position_by(map, handle)? as usize)
+}
+
+/// The position of `handle` (case-insensitive, trimmed) in a handle map.
+fn position_by(map: &FxHashMap<String, u32>, handle: &str) -> Option<u32> {
     let handle = handle.trim();
-    let i = match map.get(handle) {
-        Some(i) => *i,
-        None => *map.get(&handle.to_ascii_uppercase())?,
-    };
-    v.get(i as usize)
+    match map.get(handle) {
+        Some(i) => Some(*i),
+        None if handle.bytes().any(|b| b.is_ascii_lowercase()) => {
+            map.get(&handle.to_ascii_uppercase()).copied()
+        }
+        None => None,
+    }
 }
 
 /// A route object and the origin AS's abuse contact, from [`RegistryIndex::origin_abuse`].
@@ -730,11 +747,9 @@ impl<'a> Iterator for Lookup<'a> {
             let id = self.covering.next()? + self.offset;
             let placeholder = self
                 .index
-                .placeholders
+                .hot
                 .get(id as usize)
-                .copied()
-                .flatten()
-                .is_some();
+                .is_some_and(|h| h.placeholder.is_some());
             if self.placeholders || !placeholder {
                 return Some(NetworkView {
                     index: self.index,
@@ -779,7 +794,15 @@ impl<'a> NetworkView<'a> {
 
     /// `netname`.
     pub fn netname(&self) -> Option<&'a str> {
-        self.network().netname.as_deref()
+        match self.hot().map(|h| self.index.span(h.netname)) {
+            Some(Spanned::Absent) => None,
+            Some(Spanned::Text(t)) => Some(t),
+            Some(Spanned::Cold) | None => self.network().netname.as_deref(),
+        }
+    }
+
+    fn hot(&self) -> Option<&'a Hot> {
+        self.index.hot.get(self.id as usize)
     }
 
     /// Primary key / ARIN `NetHandle`.
@@ -819,11 +842,7 @@ impl<'a> NetworkView<'a> {
 
     /// Why it is a placeholder.
     pub fn placeholder_reason(&self) -> Option<PlaceholderReason> {
-        self.index
-            .placeholders
-            .get(self.id as usize)
-            .copied()
-            .flatten()
+        self.hot().and_then(|h| h.placeholder)
     }
 
     /// The network's organisation handle (`org`, ARIN `Organization`, LACNIC `ownerid`).
@@ -857,54 +876,245 @@ impl<'a> NetworkView<'a> {
     }
 
     /// The network's own abuse contact (see the module docs for the order), without looking at
-    /// less specific networks; [`RegistryIndex::abuse_for`] walks up.
+    /// less specific networks; [`RegistryIndex::abuse_for`] walks up. Resolved when the index
+    /// was built: no handle lookups here.
     pub fn abuse(&self) -> Option<AbuseContact<'a>> {
-        let net = self.network();
-        let index = self.index;
+        let h = self.hot()?;
+        self.index.abuse_contact(self.id, h.via?, h.holder)
+    }
+
+    /// The abuse mailbox of [`NetworkView::abuse`] alone, read from the index's compact
+    /// per-network record (the fast path for bulk attribution).
+    pub fn abuse_mailbox(&self) -> Option<&'a str> {
+        let h = self.hot()?;
+        h.via?;
+        match self.index.span(h.mailbox) {
+            Spanned::Text(t) => Some(t),
+            Spanned::Absent => None,
+            Spanned::Cold => self.abuse().map(|a| a.mailbox),
+        }
+    }
+
+    /// How [`NetworkView::abuse`] was found, without building the contact.
+    pub fn abuse_via(&self) -> Option<AbuseVia> {
+        self.hot()?.via
+    }
+}
+
+/// Where a string of a [`Hot`] record is: in `RegistryIndex::strings`, or `off == u32::MAX`
+/// for "read the cold object" (the arena outgrew `u32`), or `len == u32::MAX` for absent.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    off: u32,
+    len: u32,
+}
+
+const ABSENT: Span = Span {
+    off: 0,
+    len: u32::MAX,
+};
+const COLD: Span = Span {
+    off: u32::MAX,
+    len: 0,
+};
+
+enum Spanned<'a> {
+    Absent,
+    Text(&'a str),
+    Cold,
+}
+
+/// What a lookup reads of one network, 24 bytes: netname, resolved abuse mailbox, where the
+/// mailbox came from and the placeholder flag. The owned [`Network`] stays apart (cold).
+#[derive(Debug, Clone, Copy)]
+struct Hot {
+    netname: Span,
+    mailbox: Span,
+    /// Position of the object holding the abuse mailbox, in the list `via` names (contacts for
+    /// `AbuseC`/`AbuseCEmail`/`OrgAbuseC`, organisations, comments, irts, or networks).
+    holder: u32,
+    via: Option<AbuseVia>,
+    placeholder: Option<PlaceholderReason>,
+}
+
+/// Interns strings into one arena.
+struct Interner<'s> {
+    arena: String,
+    seen: FxHashMap<&'s str, Span>,
+}
+
+impl<'s> Interner<'s> {
+    fn span(&mut self, s: Option<&'s str>) -> Span {
+        let Some(s) = s else { return ABSENT };
+        if let Some(&sp) = self.seen.get(s) {
+            return sp;
+        }
+        let sp = match (u32::try_from(self.arena.len()), u32::try_from(s.len())) {
+            (Ok(off), Ok(len)) if off.checked_add(len).is_some() && len != u32::MAX => {
+                self.arena.push_str(s);
+                Span { off, len }
+            }
+            _ => COLD,
+        };
+        self.seen.insert(s, sp);
+        sp
+    }
+}
+
+/// The hot records of every network and their string arena.
+fn hot_records(index: &RegistryIndex) -> (Vec<Hot>, String) {
+    let mut names = Interner {
+        arena: String::new(),
+        seen: FxHashMap::default(),
+    };
+    let mut hot = Vec::with_capacity(index.networks.len());
+    for (i, net) in index.networks.iter().enumerate() {
+        let id = u32::try_from(i).unwrap_or(u32::MAX);
+        let resolved = index.resolve_abuse(id, net);
+        let mailbox = resolved
+            .and_then(|(via, holder)| index.abuse_contact(id, via, holder))
+            .map(|a| a.mailbox);
+        hot.push(Hot {
+            netname: names.span(net.netname.as_deref()),
+            mailbox: names.span(mailbox),
+            holder: resolved.map_or(0, |r| r.1),
+            via: resolved.map(|r| r.0),
+            placeholder: placeholder_reason(net),
+        });
+    }
+    let Interner { mut arena, .. } = names;
+    arena.shrink_to_fit();
+    (hot, arena)
+}
+
+impl RegistryIndex {
+    fn span(&self, sp: Span) -> Spanned<'_> {
+        if sp.len == u32::MAX {
+            return Spanned::Absent;
+        }
+        let (off, len) = (sp.off as usize, sp.len as usize);
+        match self.strings.get(off..off.saturating_add(len)) {
+            Some(t) if sp.off != u32::MAX => Spanned::Text(t),
+            _ => Spanned::Cold,
+        }
+    }
+
+    /// Resolves the abuse contact of network `id` (see the module docs for the order): which
+    /// list holds it and where.
+    fn resolve_abuse(&self, id: u32, net: &Network) -> Option<(AbuseVia, u32)> {
         for h in &net.abuse_c {
-            if let Some(c) = index.contact(h) {
-                if let Some(m) = &c.abuse_mailbox {
-                    return Some(contact_abuse(c, m, AbuseVia::AbuseC));
+            if let Some(ci) = position_by(&self.contact_by, h)
+                && let Some(c) = self.contacts.get(ci as usize)
+            {
+                if c.abuse_mailbox.is_some() {
+                    return Some((AbuseVia::AbuseC, ci));
                 }
-                if let Some(m) = c.emails.first() {
-                    return Some(contact_abuse(c, m, AbuseVia::AbuseCEmail));
+                if !c.emails.is_empty() {
+                    return Some((AbuseVia::AbuseCEmail, ci));
                 }
             }
         }
-        if let Some(m) = &net.abuse_mailbox {
+        if net.abuse_mailbox.is_some() {
             let via = if net.kind == NetworkKind::ArinNet {
                 AbuseVia::ArinResourceAbuse
             } else {
                 AbuseVia::NetworkAbuseMailbox
             };
-            return Some(AbuseContact {
-                mailbox: m,
-                via,
-                handle: Some(&net.handle),
-                source: &net.source,
-            });
+            return Some((via, id));
         }
-        if let Some(a) = self.org().and_then(|o| o.abuse()) {
-            return Some(a);
-        }
-        if let Some(c) = index.abuse_comment(&net.range)
-            && let Some(m) = &c.mailbox
+        if let Some(oi) = net
+            .org
+            .as_deref()
+            .and_then(|h| position_by(&self.org_by, h))
+            && let Some(org) = self.orgs.get(oi as usize)
         {
-            return Some(AbuseContact {
-                mailbox: m,
-                via: AbuseVia::AbuseComment,
-                handle: None,
-                source: &c.source,
-            });
+            if let Some(ci) = org
+                .abuse_c
+                .as_deref()
+                .and_then(|h| position_by(&self.contact_by, h))
+                && self
+                    .contacts
+                    .get(ci as usize)
+                    .is_some_and(|c| c.abuse_mailbox.is_some())
+            {
+                return Some((AbuseVia::OrgAbuseC, ci));
+            }
+            if org.abuse_mailbox.is_some() {
+                let via = if org.source_db.as_deref() == Some("ARIN") {
+                    AbuseVia::ArinOrgAbuse
+                } else {
+                    AbuseVia::OrgAbuseMailbox
+                };
+                return Some((via, oi));
+            }
         }
-        let irt = self.irt()?;
-        let m = irt.abuse_mailbox.as_deref()?;
-        Some(AbuseContact {
-            mailbox: m,
-            via: AbuseVia::Irt,
-            handle: Some(&irt.handle),
-            source: &irt.source,
-        })
+        if let Some(&ci) = self.comment_by.get(&net.range)
+            && self
+                .comments
+                .get(ci as usize)
+                .is_some_and(|c| c.mailbox.is_some())
+        {
+            return Some((AbuseVia::AbuseComment, ci));
+        }
+        let ii = net
+            .mnt_irt
+            .iter()
+            .find_map(|h| position_by(&self.irt_by, h))?;
+        let irt = self.irts.get(ii as usize)?;
+        irt.abuse_mailbox.as_ref()?;
+        Some((AbuseVia::Irt, ii))
+    }
+
+    /// Builds the contact that [`RegistryIndex::resolve_abuse`] found.
+    fn abuse_contact(&self, id: u32, via: AbuseVia, holder: u32) -> Option<AbuseContact<'_>> {
+        let at = holder as usize;
+        match via {
+            AbuseVia::AbuseC | AbuseVia::OrgAbuseC => {
+                let c = self.contacts.get(at)?;
+                Some(contact_abuse(c, c.abuse_mailbox.as_deref()?, via))
+            }
+            AbuseVia::AbuseCEmail => {
+                let c = self.contacts.get(at)?;
+                Some(contact_abuse(c, c.emails.first()?, via))
+            }
+            AbuseVia::NetworkAbuseMailbox | AbuseVia::ArinResourceAbuse => {
+                let net = self.networks.get(id as usize)?;
+                Some(AbuseContact {
+                    mailbox: net.abuse_mailbox.as_deref()?,
+                    via,
+                    handle: Some(&net.handle),
+                    source: &net.source,
+                })
+            }
+            AbuseVia::OrgAbuseMailbox | AbuseVia::ArinOrgAbuse => {
+                let org = self.orgs.get(at)?;
+                Some(AbuseContact {
+                    mailbox: org.abuse_mailbox.as_deref()?,
+                    via,
+                    handle: Some(&org.handle),
+                    source: &org.source,
+                })
+            }
+            AbuseVia::AbuseComment => {
+                let c = self.comments.get(at)?;
+                Some(AbuseContact {
+                    mailbox: c.mailbox.as_deref()?,
+                    via,
+                    handle: None,
+                    source: &c.source,
+                })
+            }
+            AbuseVia::Irt => {
+                let irt = self.irts.get(at)?;
+                Some(AbuseContact {
+                    mailbox: irt.abuse_mailbox.as_deref()?,
+                    via,
+                    handle: Some(&irt.handle),
+                    source: &irt.source,
+                })
+            }
+            AbuseVia::AutNumAbuseC | AbuseVia::AutNumOrg => None,
+        }
     }
 }
 

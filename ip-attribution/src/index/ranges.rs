@@ -63,8 +63,16 @@ pub(crate) struct RangeTable<K> {
 /// The ids covering one point, most specific first.
 #[derive(Debug, Clone)]
 pub(crate) enum Covering<'a> {
-    /// Follow parent pointers from `cur`.
-    Chain { parent: &'a [u32], cur: u32 },
+    /// Follow parent pointers from `cur`. The parent of the id just returned is read only when
+    /// the next one is asked for, so a most-specific lookup never touches `parent`.
+    Chain {
+        /// Parent of every id.
+        parent: &'a [u32],
+        /// The next id to return (`fresh`) or the last one returned.
+        cur: u32,
+        /// `cur` has not been returned yet.
+        fresh: bool,
+    },
     /// An explicit list.
     List(std::slice::Iter<'a, u32>),
 }
@@ -75,13 +83,12 @@ impl Iterator for Covering<'_> {
     #[inline]
     fn next(&mut self) -> Option<u32> {
         match self {
-            Self::Chain { parent, cur } => {
-                if *cur == NONE {
-                    return None;
+            Self::Chain { parent, cur, fresh } => {
+                if !*fresh && *cur != NONE {
+                    *cur = parent.get(*cur as usize).copied().unwrap_or(NONE);
                 }
-                let id = *cur;
-                *cur = parent.get(id as usize).copied().unwrap_or(NONE);
-                Some(id)
+                *fresh = false;
+                (*cur != NONE).then_some(*cur)
             }
             Self::List(it) => it.next().copied(),
         }
@@ -240,6 +247,7 @@ impl<K: Key> RangeTable<K> {
         Covering::Chain {
             parent: &self.parent,
             cur: head,
+            fresh: true,
         }
     }
 
