@@ -5,6 +5,8 @@ use std::fmt;
 
 /// The kind of answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Outcome {
     /// The business behind the address was found and has a usable e-mail contact.
@@ -34,11 +36,14 @@ impl fmt::Display for Outcome {
 
 /// Where a recipient address came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 #[non_exhaustive]
 pub enum Via {
     /// An operator override.
     Override,
     /// A `Contact:` of the business's valid security.txt.
+    #[cfg_attr(feature = "serde", serde(rename = "securitytxt"))]
     SecurityTxt,
     /// The business's own registry organisation (its abuse-c or e-mail).
     WhoisOrg,
@@ -78,6 +83,7 @@ impl fmt::Display for Via {
 
 /// One ranked contact.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Recipient {
     /// An e-mail address, or for alternatives also a web form URL or `tel:` URI.
@@ -115,6 +121,7 @@ pub fn is_email(s: &str) -> bool {
 
 /// The business a decision names.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Organisation {
     /// Its name, as the evidence gives it.
@@ -125,6 +132,7 @@ pub struct Organisation {
 
 /// One piece of evidence the engine weighed.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct EvidenceItem {
     /// What it is (`registry-customer`, `ptr`, `cert`, `securitytxt`, `network-abuse`, …).
@@ -156,6 +164,8 @@ impl EvidenceItem {
 
 /// The numbered step of the daily-run policy that decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 #[non_exhaustive]
 pub enum Step {
     /// The finding could not be read (`malformed-input`).
@@ -188,6 +198,7 @@ impl Step {
 
 /// The answer for one finding.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Decision {
     /// The kind of answer.
