@@ -53,7 +53,9 @@ pub enum Error {
     },
     /// An attribute value (continuation lines joined) longer than
     /// [`crate::rpsl::limits::MAX_VALUE_BYTES`]; the object is skipped.
-    #[error("{source_name}:{line}: value of '{attribute}' is {len} bytes, over the maximum of {max}")]
+    #[error(
+        "{source_name}:{line}: value of '{attribute}' is {len} bytes, over the maximum of {max}"
+    )]
     RpslValueTooLong {
         /// File name or other description of the input.
         source_name: String,
