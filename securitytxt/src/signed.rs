@@ -55,8 +55,9 @@ pub struct SignedParts<'a> {
 
 impl SignedParts<'_> {
     /// The signed text in the canonical form a text signature (type 0x01) is computed over:
-    /// trailing spaces and tabs removed from every line, every line ending written `\r\n`, no
-    /// line ending after the last line (RFC 4880 section 7.1).
+    /// trailing spaces, tabs and carriage returns removed from every line (as gpg does, so a
+    /// line ending `\r\r\n` or ` \r\t\n` loses all of them), every line ending written
+    /// `\r\n`, no line ending after the last line (RFC 4880 section 7.1).
     pub fn canonical_text(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.cleartext.len() + 64);
         let mut first = true;
@@ -65,10 +66,9 @@ impl SignedParts<'_> {
                 out.extend_from_slice(b"\r\n");
             }
             first = false;
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
             let end = line
                 .iter()
-                .rposition(|&b| b != b' ' && b != b'\t')
+                .rposition(|&b| !matches!(b, b' ' | b'\t' | b'\r'))
                 .map_or(0, |i| i + 1);
             out.extend_from_slice(line.get(..end).unwrap_or_default());
         }
@@ -141,6 +141,18 @@ mod tests {
         let parts = SignedParts {
             hash_algorithms: vec![Cow::Borrowed("SHA256")],
             cleartext: Cow::Borrowed(b"a  \nb\t\r\n\nc"),
+            armored_signature: Cow::Borrowed(b""),
+            span: Span::default(),
+            cleartext_span: Span::default(),
+        };
+        assert_eq!(parts.canonical_text(), b"a\r\nb\r\n\r\nc");
+    }
+
+    #[test]
+    fn canonical_text_strips_every_trailing_carriage_return() {
+        let parts = SignedParts {
+            hash_algorithms: vec![Cow::Borrowed("SHA256")],
+            cleartext: Cow::Borrowed(b"a\r\r\nb \r\t\r\n\r\r\nc\r"),
             armored_signature: Cow::Borrowed(b""),
             span: Span::default(),
             cleartext_span: Span::default(),
