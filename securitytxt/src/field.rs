@@ -49,12 +49,22 @@ impl FieldKind {
 
     /// The kind of a field name (case-insensitive).
     pub fn from_name(name: &str) -> FieldKind {
-        for kind in FieldKind::KNOWN {
-            if kind.name().len() == name.len() && kind.name().eq_ignore_ascii_case(name) {
-                return kind;
-            }
-        }
-        FieldKind::Unknown
+        // By length first: at most two names share one.
+        let candidates: &[FieldKind] = match name.len() {
+            4 => &[FieldKind::Csaf],
+            6 => &[FieldKind::Policy, FieldKind::Hiring],
+            7 => &[FieldKind::Contact, FieldKind::Expires],
+            9 => &[FieldKind::Canonical],
+            10 => &[FieldKind::Encryption],
+            15 => &[FieldKind::Acknowledgments],
+            19 => &[FieldKind::PreferredLanguages],
+            _ => &[],
+        };
+        candidates
+            .iter()
+            .copied()
+            .find(|k| k.name().eq_ignore_ascii_case(name))
+            .unwrap_or(FieldKind::Unknown)
     }
 
     /// The name as the RFC spells it (`""` for [`FieldKind::Unknown`]).

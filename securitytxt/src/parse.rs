@@ -12,7 +12,6 @@ use crate::limits::{MAX_FIELDS, MAX_FILE_SIZE, MAX_LINE_LENGTH, MAX_LINES};
 use crate::signed::{self, BEGIN_SIGNATURE, BEGIN_SIGNED_MESSAGE, END_SIGNATURE, SignedParts};
 use chrono::{DateTime, Utc};
 use nom::bytes::complete::{tag, take_till};
-use nom::combinator::opt;
 use nom::{IResult, Parser as _};
 use std::borrow::Cow;
 
@@ -178,9 +177,7 @@ pub fn parse(input: &[u8]) -> Result<Document<'_>, Error> {
     let mut number: u32 = 0;
     while pos < input.len() {
         let rest = input.get(pos..).unwrap_or_default();
-        let Ok((_, (raw, terminated))) = next_line(rest) else {
-            break;
-        };
+        let (raw, terminated) = next_line(rest);
         number = number.saturating_add(1);
         if number as usize > MAX_LINES {
             p.diag(
@@ -198,16 +195,60 @@ pub fn parse(input: &[u8]) -> Result<Document<'_>, Error> {
 }
 
 /// One line: its bytes up to `\n`, and whether the `\n` was there.
-fn next_line(input: &[u8]) -> IResult<&[u8], (&[u8], bool)> {
-    let (rest, content) = take_till(|b| b == b'\n').parse(input)?;
-    let (rest, newline) = opt(tag(&b"\n"[..])).parse(rest)?;
-    Ok((rest, (content, newline.is_some())))
+fn next_line(input: &[u8]) -> (&[u8], bool) {
+    match find_newline(input) {
+        Some(i) => (input.get(..i).unwrap_or_default(), true),
+        None => (input, false),
+    }
+}
+
+/// The offset of the first `\n` in `s`, scanning eight bytes at a time.
+fn find_newline(s: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const NEWLINES: u64 = ONES * b'\n' as u64;
+    let mut chunks = s.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        // A zero byte in `x` marks a newline; the lowest marked byte is exact.
+        let x = u64::from_le_bytes(word) ^ NEWLINES;
+        let found = x.wrapping_sub(ONES) & !x & HIGH;
+        if found != 0 {
+            return Some(base + (found.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|i| base + i)
 }
 
 /// `Name:value` split at the first colon.
 fn field_line(line: &str) -> IResult<&str, &str> {
     let (value, (name, _colon)) = (take_till(|c| c == ':'), tag(":")).parse(line)?;
     Ok((value, name))
+}
+
+/// `s` without its trailing spaces and tabs.
+fn trim_blanks_end(s: &str) -> &str {
+    let end = s
+        .bytes()
+        .rposition(|b| b != b' ' && b != b'\t')
+        .map_or(0, |i| i + 1);
+    s.get(..end).unwrap_or("")
+}
+
+/// `s` without its leading spaces and tabs.
+fn trim_blanks_start(s: &str) -> &str {
+    let start = s
+        .bytes()
+        .position(|b| b != b' ' && b != b'\t')
+        .unwrap_or(s.len());
+    s.get(start..).unwrap_or("")
 }
 
 /// A sub-slice of a line's text, borrowed when the text is.
@@ -315,28 +356,27 @@ impl<'a> Parser<'a> {
         let plain = content.iter().fold(true, |ok, &b| {
             ok & ((0x20..0x7f).contains(&b) | (b == b'\t'))
         });
-        if plain {
-            // fall through to the checks that apply to every line
-        } else if let Some(i) = content.iter().position(|&b| b == b'\r') {
-            self.diag(
-                Code::BareCr,
-                Span::new(number, line_start, pos + i, pos + i + 1),
-                "a carriage return without a line feed: end lines with CRLF or LF",
-            );
-        }
-        if let Some(i) = content
-            .iter()
-            .position(|&b| (b < 0x20 && b != b'\t' && b != b'\r') || b == 0x7f)
-            .filter(|_| !plain)
-        {
-            self.diag(
-                Code::ControlChar,
-                Span::new(number, line_start, pos + i, pos + i + 1),
-                format!(
-                    "the line holds the control character 0x{:02X}",
-                    content.get(i).copied().unwrap_or(0)
-                ),
-            );
+        if !plain {
+            if let Some(i) = content.iter().position(|&b| b == b'\r') {
+                self.diag(
+                    Code::BareCr,
+                    Span::new(number, line_start, pos + i, pos + i + 1),
+                    "a carriage return without a line feed: end lines with CRLF or LF",
+                );
+            }
+            if let Some(i) = content
+                .iter()
+                .position(|&b| (b < 0x20 && b != b'\t' && b != b'\r') || b == 0x7f)
+            {
+                self.diag(
+                    Code::ControlChar,
+                    Span::new(number, line_start, pos + i, pos + i + 1),
+                    format!(
+                        "the line holds the control character 0x{:02X}",
+                        content.get(i).copied().unwrap_or(0)
+                    ),
+                );
+            }
         }
         if !terminated {
             self.diag(
@@ -414,7 +454,8 @@ impl<'a> Parser<'a> {
                 }
             }
             Frame::Header => {
-                if s.trim().is_empty() {
+                // As gpg: a line of only spaces, tabs and carriage returns ends the headers.
+                if s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
                     self.end_header(span);
                     self.body_start = self.next_line_start;
                     self.body_line = number + 1;
@@ -539,7 +580,7 @@ impl<'a> Parser<'a> {
     ) {
         let s: &str = &text;
         let at = |a: usize, b: usize| Span::new(number, line_start, base + a, base + b);
-        if s.trim_end_matches([' ', '\t']).is_empty() {
+        if s.bytes().all(|b| b == b' ' || b == b'\t') {
             return self.push(number, span, LineKind::Blank);
         }
         if s.starts_with('#') {
@@ -567,7 +608,7 @@ impl<'a> Parser<'a> {
             return self.push(number, span, LineKind::Invalid(text));
         };
         let colon = name_raw.len();
-        let name = name_raw.trim_end_matches([' ', '\t']);
+        let name = trim_blanks_end(name_raw);
         if name.len() < name_raw.len() {
             self.diag(
                 Code::PrecWs,
@@ -595,7 +636,8 @@ impl<'a> Parser<'a> {
             );
             return self.push(number, span, LineKind::Invalid(text));
         }
-        let value = value_raw.trim_matches([' ', '\t']);
+        let lead = value_raw.len() - trim_blanks_start(value_raw).len();
+        let value = trim_blanks_end(value_raw.get(lead..).unwrap_or(""));
         if value.is_empty() {
             self.diag(Code::EmptyValue, at(0, s.len()), "the field has no value");
             return self.push(number, span, LineKind::Invalid(text));
@@ -619,7 +661,6 @@ impl<'a> Parser<'a> {
             return self.push(number, span, LineKind::Invalid(text));
         }
         self.fields += 1;
-        let lead = value_raw.len() - value_raw.trim_start_matches([' ', '\t']).len();
         let vstart = colon + 1 + lead;
         let vend = vstart + value.len();
         let field = Field {
@@ -698,6 +739,32 @@ impl<'a> Parser<'a> {
             bom: self.bom,
             input_len: self.input.len(),
             syntax: self.syntax,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_newline;
+
+    #[test]
+    fn find_newline_finds_the_first_newline_at_every_offset() {
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut s = vec![b'a'; len];
+                // Bytes that trip a naive zero-byte test: 0x0B (newline + 1) and 0x8A.
+                for (i, b) in s.iter_mut().enumerate() {
+                    *b = [b'a', 0x0B, 0x8A, 0x09][i % 4];
+                }
+                if at < len {
+                    s[at] = b'\n';
+                    if at + 1 < len {
+                        s[at + 1] = b'\n';
+                    }
+                }
+                let want = s.iter().position(|&b| b == b'\n');
+                assert_eq!(find_newline(&s), want, "len {len} at {at}");
+            }
         }
     }
 }

@@ -152,9 +152,9 @@ fn check_chars(part: &str, base: usize, allowed: u8) -> Result<(), UriError> {
     Ok(())
 }
 
-/// Splits `s` at the first byte in `stops`, returning `(before, rest starting at the stop)`.
-fn split_at_any<'a>(s: &'a str, stops: &[u8]) -> (&'a str, &'a str) {
-    match s.bytes().position(|b| stops.contains(&b)) {
+/// Splits `s` at the first byte `stop` accepts, returning `(before, rest starting at the stop)`.
+fn split_at_any(s: &str, stop: impl Fn(u8) -> bool) -> (&str, &str) {
+    match s.bytes().position(stop) {
         Some(i) => (s.get(..i).unwrap_or(""), s.get(i..).unwrap_or("")),
         None => (s, ""),
     }
@@ -166,7 +166,7 @@ pub fn parse(s: &str) -> Result<Uri<'_>, UriError> {
         offset: 0,
         kind: UriErrorKind::NoScheme,
     };
-    let colon = s.find(':').ok_or(no_scheme)?;
+    let colon = s.bytes().position(|b| b == b':').ok_or(no_scheme)?;
     let scheme = s.get(..colon).unwrap_or("");
     let mut sb = scheme.bytes();
     if !sb.next().is_some_and(|b| b.is_ascii_alphabetic())
@@ -180,12 +180,12 @@ pub fn parse(s: &str) -> Result<Uri<'_>, UriError> {
     let mut after = rest;
     if let Some(a) = rest.strip_prefix("//") {
         pos += 2;
-        let (auth, tail) = split_at_any(a, b"/?#");
+        let (auth, tail) = split_at_any(a, |b| matches!(b, b'/' | b'?' | b'#'));
         authority = Some(parse_authority(auth, pos)?);
         pos += auth.len();
         after = tail;
     }
-    let (path, tail) = split_at_any(after, b"?#");
+    let (path, tail) = split_at_any(after, |b| matches!(b, b'?' | b'#'));
     check_chars(path, pos, PCHAR | SLASH)?;
     pos += path.len();
     let mut query = None;
@@ -193,7 +193,7 @@ pub fn parse(s: &str) -> Result<Uri<'_>, UriError> {
     let mut tail = tail;
     if let Some(q) = tail.strip_prefix('?') {
         pos += 1;
-        let (qs, t) = split_at_any(q, b"#");
+        let (qs, t) = split_at_any(q, |b| b == b'#');
         check_chars(qs, pos, PCHAR | SLASH | QUESTION)?;
         pos += qs.len();
         query = Some(qs);
@@ -214,7 +214,7 @@ pub fn parse(s: &str) -> Result<Uri<'_>, UriError> {
 }
 
 fn parse_authority(auth: &str, base: usize) -> Result<Authority<'_>, UriError> {
-    let (userinfo, hostport, hp_base) = match auth.rfind('@') {
+    let (userinfo, hostport, hp_base) = match auth.bytes().rposition(|b| b == b'@') {
         Some(at) => (
             auth.get(..at),
             auth.get(at + 1..).unwrap_or(""),
@@ -226,7 +226,7 @@ fn parse_authority(auth: &str, base: usize) -> Result<Authority<'_>, UriError> {
         check_chars(ui, base, UNRESERVED | SUB_DELIM | COLON)?;
     }
     let (host, port) = if let Some(inner) = hostport.strip_prefix('[') {
-        let close = inner.find(']').ok_or(UriError {
+        let close = inner.bytes().position(|b| b == b']').ok_or(UriError {
             offset: hp_base,
             kind: UriErrorKind::InvalidHost,
         })?;
@@ -255,7 +255,7 @@ fn parse_authority(auth: &str, base: usize) -> Result<Authority<'_>, UriError> {
         };
         (host, port)
     } else {
-        match hostport.rfind(':') {
+        match hostport.bytes().rposition(|b| b == b':') {
             Some(c) => (hostport.get(..c).unwrap_or(""), hostport.get(c + 1..)),
             None => (hostport, None),
         }

@@ -269,7 +269,10 @@ fn check_languages(f: &Field<'_>, out: &mut Vec<Diagnostic>) {
 fn check_uri(f: &Field<'_>, out: &mut Vec<Diagnostic>) -> bool {
     let value: &str = &f.value;
     let span = Some(f.value_span);
-    if value.contains([' ', '\t']) {
+    // A URI that parses holds no whitespace (no URI character class allows it), so the
+    // whitespace scan below is needed only when parsing fails.
+    let parsed = uri::parse(value);
+    if parsed.is_err() && value.bytes().any(|b| b == b' ' || b == b'\t') {
         let uris = value
             .split_whitespace()
             .filter(|p| looks_like_uri(p))
@@ -288,7 +291,12 @@ fn check_uri(f: &Field<'_>, out: &mut Vec<Diagnostic>) -> bool {
         out.push(Diagnostic::new(code, span, message));
         return false;
     }
-    if let Some((scheme, _)) = value.split_once(':')
+    // The scheme is what precedes the first colon, parsed or not.
+    let scheme = match &parsed {
+        Ok(u) => Some(u.scheme),
+        Err(_) => value.split_once(':').map(|(scheme, _)| scheme),
+    };
+    if let Some(scheme) = scheme
         && UNSAFE_SCHEMES
             .iter()
             .any(|s| s.eq_ignore_ascii_case(scheme))
@@ -303,7 +311,7 @@ fn check_uri(f: &Field<'_>, out: &mut Vec<Diagnostic>) -> bool {
         ));
         return false;
     }
-    let parsed = match uri::parse(value) {
+    let parsed = match parsed {
         Ok(u) => u,
         Err(e) if e.kind == UriErrorKind::NoScheme => {
             if f.kind == FieldKind::Contact && looks_like_email(value) {
@@ -437,7 +445,7 @@ fn unknown_field(f: &Field<'_>) -> Diagnostic {
     let hint = FieldKind::KNOWN
         .iter()
         .filter(|k| k.name().len().abs_diff(name.len()) <= 2)
-        .map(|k| (k, edit_distance(name, k.name())))
+        .map(|k| (k, edit_distance(name, k.name(), 2)))
         .filter(|&(_, d)| d <= 2)
         .min_by_key(|&(_, d)| d)
         .map(|(k, _)| k.name())
@@ -471,8 +479,10 @@ fn unknown_field(f: &Field<'_>) -> Diagnostic {
 /// Most bytes of a name [`edit_distance`] compares; longer names are never close.
 const MAX_HINT_NAME: usize = 40;
 
-/// Levenshtein distance over bytes, ignoring ASCII case, without allocating.
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance over bytes, ignoring ASCII case, without allocating. Distances above
+/// `limit` are not told apart: the comparison stops as soon as every path is longer than
+/// `limit` and returns `limit + 1` (a row's minimum never decreases in the rows after it).
+fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() > MAX_HINT_NAME || b.len() > MAX_HINT_NAME {
         return usize::MAX;
@@ -484,13 +494,18 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     for (i, &ca) in a.iter().enumerate() {
         cur[0] = i + 1;
+        let mut row_min = cur[0];
         for (j, &cb) in b.iter().enumerate() {
             let sub = prev[j] + usize::from(!ca.eq_ignore_ascii_case(&cb));
             cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+            row_min = row_min.min(cur[j + 1]);
+        }
+        if row_min > limit {
+            return limit.saturating_add(1);
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    prev[b.len()].min(limit.saturating_add(1))
 }
 
 #[cfg(test)]
@@ -499,11 +514,22 @@ mod tests {
 
     #[test]
     fn edit_distance_counts_edits() {
-        assert_eq!(edit_distance("acknowledgements", "acknowledgments"), 1);
-        assert_eq!(edit_distance("contacts", "contact"), 1);
-        assert_eq!(edit_distance("expiry", "expires"), 2);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("CONTACT", "contact"), 0);
-        assert_eq!(edit_distance(&"x".repeat(41), "contact"), usize::MAX);
+        let exact = |a: &str, b: &str| edit_distance(a, b, usize::MAX);
+        assert_eq!(exact("acknowledgements", "acknowledgments"), 1);
+        assert_eq!(exact("contacts", "contact"), 1);
+        assert_eq!(exact("expiry", "expires"), 2);
+        assert_eq!(exact("", "abc"), 3);
+        assert_eq!(exact("CONTACT", "contact"), 0);
+        assert_eq!(exact("X-Extension-123", "Acknowledgments"), 15);
+        assert_eq!(exact(&"x".repeat(41), "contact"), usize::MAX);
+    }
+
+    #[test]
+    fn edit_distance_stops_past_the_limit() {
+        assert_eq!(edit_distance("expiry", "expires", 2), 2);
+        assert_eq!(edit_distance("expiry", "expires", 1), 2);
+        assert_eq!(edit_distance("", "abc", 2), 3);
+        assert_eq!(edit_distance("X-Extension-123", "Acknowledgments", 2), 3);
+        assert_eq!(edit_distance("contacts", "contact", 2), 1);
     }
 }
