@@ -1,33 +1,39 @@
 //! Lints security.txt files (RFC 9116) and prints each file's verdict and diagnostics.
 //!
 //! ```text
-//! sectxt-lint [--now RFC3339] [--url URL]... [--json] FILE...
+//! sectxt-lint [--now RFC3339] [--url URL]... [--key FILE.asc]... [--json] FILE...
 //! ```
 //!
 //! - `--now`: the time to validate at (default: the system clock).
 //! - `--url`: the URL the files were fetched from; repeat it for a redirect chain (first request
 //!   first). `Canonical` fields are compared against it.
+//! - `--key`: an armored OpenPGP public key file; repeat it for more keys. With at least one
+//!   key, every file's signature is verified against them all: the verdict is shown, and a bad
+//!   signature (`bad_signature`, an error) makes the file invalid. An unreadable or invalid key
+//!   file is a usage error.
 //! - `--json`: one JSON object per file per line:
-//!   `{"file","valid","diagnostics":[{"code","severity","line","message"}]}`.
+//!   `{"file","valid","diagnostics":[{"code","severity","line","message"}]}`, and with `--key`
+//!   also `"signature": "unsigned"|"valid"|"bad"|"unknown_key"|"malformed"`.
 //!
 //! Exit status: 0 when every file is valid, 1 when any is invalid, 2 for a usage or I/O error.
 //! Files are read and reported one at a time, so any number of files can be given.
 
 use chrono::{DateTime, Utc};
-use securitytxt::{Diagnostic, Options, Severity};
-use serde::Serialize;
+use examples::lint::{Linter, report};
+use securitytxt::Options;
 use std::ffi::OsString;
-use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
-use std::path::Path;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: sectxt-lint [--now RFC3339] [--url URL]... [--json] FILE...";
+const USAGE: &str =
+    "usage: sectxt-lint [--now RFC3339] [--url URL]... [--key FILE.asc]... [--json] FILE...";
 
 /// The command line.
 struct Args {
     now: DateTime<Utc>,
     urls: Vec<String>,
+    keys: Vec<PathBuf>,
     json: bool,
     files: Vec<OsString>,
 }
@@ -35,6 +41,7 @@ struct Args {
 fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, String> {
     let mut now = None;
     let mut urls = Vec::new();
+    let mut keys = Vec::new();
     let mut json = false;
     let mut files = Vec::new();
     let mut options_done = false;
@@ -68,6 +75,7 @@ fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, String> 
                 );
             }
             "--url" => urls.push(value("--url")?),
+            "--key" => keys.push(PathBuf::from(value("--key")?)),
             "--help" | "-h" => return Err(String::new()),
             other => return Err(format!("unknown option {other}")),
         }
@@ -78,84 +86,10 @@ fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, String> 
     Ok(Args {
         now: now.unwrap_or_else(Utc::now),
         urls,
+        keys,
         json,
         files,
     })
-}
-
-/// What is checked for every file. (A keyring for signature checks would live here too.)
-struct Linter {
-    options: Options,
-}
-
-impl Linter {
-    fn lint_file(&self, path: &Path) -> io::Result<Vec<Diagnostic>> {
-        let mut bytes = Vec::new();
-        // One byte over the cap is enough to know the file is too large.
-        File::open(path)?
-            .take(securitytxt::limits::MAX_FILE_SIZE as u64 + 1)
-            .read_to_end(&mut bytes)?;
-        Ok(securitytxt::check(&bytes, &self.options))
-    }
-}
-
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    code: &'static str,
-    severity: &'static str,
-    line: Option<u32>,
-    message: &'a str,
-}
-
-#[derive(Serialize)]
-struct JsonVerdict<'a> {
-    file: &'a str,
-    valid: bool,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
-}
-
-fn report(
-    out: &mut impl Write,
-    json: bool,
-    file: &str,
-    diagnostics: &[Diagnostic],
-) -> io::Result<bool> {
-    let valid = securitytxt::is_valid(diagnostics);
-    if json {
-        let verdict = JsonVerdict {
-            file,
-            valid,
-            diagnostics: diagnostics
-                .iter()
-                .map(|d| JsonDiagnostic {
-                    code: d.code.as_str(),
-                    severity: d.severity.as_str(),
-                    line: d.line(),
-                    message: &d.message,
-                })
-                .collect(),
-        };
-        serde_json::to_writer(&mut *out, &verdict)?;
-        writeln!(out)?;
-    } else {
-        let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
-        writeln!(
-            out,
-            "{file}: {} ({} errors, {} recommendations, {} notices)",
-            if valid { "valid" } else { "INVALID" },
-            count(Severity::Error),
-            count(Severity::Recommendation),
-            count(Severity::Notice),
-        )?;
-        for d in diagnostics {
-            match d.line() {
-                Some(line) => write!(out, "  line {line}: ")?,
-                None => write!(out, "  file: ")?,
-            }
-            writeln!(out, "{}[{}] {}", d.severity, d.code, d.message)?;
-        }
-    }
-    Ok(valid)
 }
 
 fn main() -> ExitCode {
@@ -169,17 +103,22 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let linter = Linter {
-        options: Options::new(args.now).with_fetched_from(args.urls),
-    };
+    let mut linter = Linter::new(Options::new(args.now).with_fetched_from(args.urls));
+    for key in &args.keys {
+        if let Err(e) = linter.add_key_file(key) {
+            eprintln!("sectxt-lint: {e}");
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let (mut all_valid, mut io_error) = (true, false);
     for file in &args.files {
         let name = file.to_string_lossy();
         match linter.lint_file(Path::new(file)) {
-            Ok(diagnostics) => match report(&mut out, args.json, &name, &diagnostics) {
-                Ok(valid) => all_valid &= valid,
+            Ok(verdict) => match report(&mut out, args.json, &name, &verdict) {
+                Ok(()) => all_valid &= verdict.is_valid(),
                 Err(e) => {
                     eprintln!("sectxt-lint: writing the report: {e}");
                     return ExitCode::from(2);

@@ -5,3 +5,4 @@
 #![forbid(unsafe_code)]
 
 pub mod daily_run;
+pub mod lint;
