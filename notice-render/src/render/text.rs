@@ -56,10 +56,26 @@ fn wrap_line(line: &str, out: &mut String) {
     // the first line keeps its own indent
     out.push_str(&line[..indent.min(TEXT_COLUMNS / 2)]);
     state.col += indent.min(TEXT_COLUMNS / 2);
+    let rest = &line[indent..];
+    if rest.is_ascii() && !rest.contains("  ") {
+        wrap_ascii(rest, &mut state, out);
+    } else {
+        wrap_words(rest, &mut state, out);
+    }
+    // remove the padding of an empty last line
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    if out.ends_with('\n') {
+        out.pop();
+    }
+}
+
+/// The word loop: every run of bytes other than ASCII space is a word.
+fn wrap_words(rest: &str, state: &mut Wrapping, out: &mut String) {
     // Words are runs of bytes other than ASCII space (a space byte never
     // occurs inside a UTF-8 sequence); their length is counted in chars
     // (bytes that are not continuation bytes) in the same pass.
-    let rest = &line[indent..];
     let mut word_start: Option<usize> = None;
     let mut chars = 0usize;
     for (i, b) in rest.bytes().enumerate() {
@@ -80,12 +96,34 @@ fn wrap_line(line: &str, out: &mut String) {
     if let Some(s) = word_start {
         state.place(rest.get(s..).unwrap_or_default(), chars, out);
     }
-    // remove the padding of an empty last line
-    while out.ends_with(' ') {
-        out.pop();
-    }
-    if out.ends_with('\n') {
-        out.pop();
+}
+
+/// The same greedy wrapping as [`wrap_words`] for the common
+/// case, an ASCII line whose words are separated by single spaces: each
+/// output line is the longest run of whole words that fits, found with one
+/// backwards search instead of a pass over every word; a word longer than an
+/// empty line is cut.
+fn wrap_ascii(rest: &str, state: &mut Wrapping, out: &mut String) {
+    let mut rest = rest;
+    loop {
+        let room = TEXT_COLUMNS - state.col;
+        if rest.len() <= room {
+            out.push_str(rest);
+            return;
+        }
+        let head = rest.get(..room).unwrap_or(rest);
+        let (take, skip) = if rest.as_bytes().get(room) == Some(&b' ') {
+            // the line ends exactly at a word's end
+            (room, room + 1)
+        } else if let Some(q) = head.rfind(' ') {
+            (q, q + 1)
+        } else {
+            // the word does not fit on an empty line: cut it
+            (room, room)
+        };
+        out.push_str(rest.get(..take).unwrap_or(rest));
+        rest = rest.get(skip..).unwrap_or_default();
+        state.new_line(out);
     }
 }
 
