@@ -144,3 +144,16 @@ fn bad_key_files_are_refused() {
     assert!(linter.add_key(b"not a key").is_err());
     assert!(!linter.verifies_signatures());
 }
+
+#[test]
+fn every_report_line_is_one_line() {
+    // The OpenPGP library's reasons can span lines; the report must not.
+    let v = lint(&linter_with_key_a(), "tampered.signed.txt");
+    let text = human(&v);
+    assert!(
+        text.lines().skip(1).all(|l| l.starts_with("  signature: ")
+            || l.starts_with("  line ")
+            || l.starts_with("  file: ")),
+        "{text}"
+    );
+}

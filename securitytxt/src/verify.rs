@@ -469,12 +469,15 @@ fn key_blocks(input: &[u8]) -> Result<Vec<(usize, String)>, (usize, String)> {
 /// whole input).
 const MAX_REASON_CHARS: usize = 200;
 
-/// An error message, shortened to [`MAX_REASON_CHARS`] and without the input bytes the
-/// OpenPGP library's parse errors quote.
+/// An error message on one line (the OpenPGP library's can span several), shortened to
+/// [`MAX_REASON_CHARS`] and without the input bytes its parse errors quote.
 fn short(error: &impl std::fmt::Display) -> String {
     let mut message = error.to_string();
     if let Some(at) = message.find(" Error(Error { input: [") {
         message.truncate(at);
+    }
+    if message.contains(['\n', '\r']) {
+        message = message.split_whitespace().collect::<Vec<_>>().join(" ");
     }
     match message.char_indices().nth(MAX_REASON_CHARS) {
         Some((cut, _)) => format!("{}...", &message[..cut]),
