@@ -66,9 +66,11 @@ impl Hasher for FxHasher {
         self.add(i as u64);
     }
 
+    /// The multiply leaves the well-mixed bits at the top; `HashMap` picks buckets with the
+    /// low bits, so rotate them down (as rustc-hash 2 does).
     #[inline]
     fn finish(&self) -> u64 {
-        self.hash
+        self.hash.rotate_left(26)
     }
 }
 

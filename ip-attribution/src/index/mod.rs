@@ -448,7 +448,6 @@ impl IndexBuilder {
             networks,
             n4: u32::try_from(n4).unwrap_or(u32::MAX),
             hot: Vec::new(),
-            strings: String::new(),
             t4,
             t6,
             routes,
@@ -468,10 +467,9 @@ impl IndexBuilder {
             referrals,
             stats,
         };
-        let (hot, strings) = hot_records(&index);
+        let hot = hot_records(&index);
         index.stats.placeholders = hot.iter().filter(|h| h.placeholder.is_some()).count();
         index.hot = hot;
-        index.strings = strings;
         index
     }
 }
@@ -514,8 +512,6 @@ pub struct RegistryIndex {
     n4: u32,
     /// Per network (same ids as `networks`): what a lookup reads, in one small record.
     hot: Vec<Hot>,
-    /// Interned netnames and abuse mailboxes that [`Hot`] spans point into.
-    strings: String,
     t4: RangeTable<u32>,
     t6: RangeTable<u128>,
     routes: Vec<Route>,
@@ -794,10 +790,10 @@ impl<'a> NetworkView<'a> {
 
     /// `netname`.
     pub fn netname(&self) -> Option<&'a str> {
-        match self.hot().map(|h| self.index.span(h.netname)) {
-            Some(Spanned::Absent) => None,
-            Some(Spanned::Text(t)) => Some(t),
-            Some(Spanned::Cold) | None => self.network().netname.as_deref(),
+        match self.hot().map(Hot::netname) {
+            Some(Inline::Absent) => None,
+            Some(Inline::Text(t)) => Some(t),
+            Some(Inline::Cold) | None => self.network().netname.as_deref(),
         }
     }
 
@@ -888,10 +884,10 @@ impl<'a> NetworkView<'a> {
     pub fn abuse_mailbox(&self) -> Option<&'a str> {
         let h = self.hot()?;
         h.via?;
-        match self.index.span(h.mailbox) {
-            Spanned::Text(t) => Some(t),
-            Spanned::Absent => None,
-            Spanned::Cold => self.abuse().map(|a| a.mailbox),
+        match h.mailbox() {
+            Inline::Text(t) => Some(t),
+            Inline::Absent => None,
+            Inline::Cold => self.abuse().map(|a| a.mailbox),
         }
     }
 
@@ -901,72 +897,95 @@ impl<'a> NetworkView<'a> {
     }
 }
 
-/// Where a string of a [`Hot`] record is: in `RegistryIndex::strings`, or `off == u32::MAX`
-/// for "read the cold object" (the arena outgrew `u32`), or `len == u32::MAX` for absent.
-#[derive(Debug, Clone, Copy)]
-struct Span {
-    off: u32,
-    len: u32,
-}
+/// Bytes of netname + abuse mailbox kept inside a [`Hot`] record.
+const INLINE: usize = 54;
+/// Length marker: no such string.
+const ABSENT: u8 = u8::MAX;
+/// Length marker: too long to keep inline, read the cold object.
+const COLD: u8 = u8::MAX - 1;
 
-const ABSENT: Span = Span {
-    off: 0,
-    len: u32::MAX,
-};
-const COLD: Span = Span {
-    off: u32::MAX,
-    len: 0,
-};
-
-enum Spanned<'a> {
+enum Inline<'a> {
     Absent,
     Text(&'a str),
     Cold,
 }
 
-/// What a lookup reads of one network, 24 bytes: netname, resolved abuse mailbox, where the
-/// mailbox came from and the placeholder flag. The owned [`Network`] stays apart (cold).
+/// What a lookup reads of one network, in one 64-byte cache line: netname and resolved abuse
+/// mailbox (inline when they fit, else read from the objects), where the mailbox came from and
+/// the placeholder flag. The owned [`Network`] stays apart (cold).
 #[derive(Debug, Clone, Copy)]
+#[repr(align(64))]
 struct Hot {
-    netname: Span,
-    mailbox: Span,
+    /// Netname bytes, then mailbox bytes.
+    text: [u8; INLINE],
+    name_len: u8,
+    mail_len: u8,
+    via: Option<AbuseVia>,
+    placeholder: Option<PlaceholderReason>,
     /// Position of the object holding the abuse mailbox, in the list `via` names (contacts for
     /// `AbuseC`/`AbuseCEmail`/`OrgAbuseC`, organisations, comments, irts, or networks).
     holder: u32,
-    via: Option<AbuseVia>,
-    placeholder: Option<PlaceholderReason>,
 }
 
-/// Interns strings into one arena.
-struct Interner<'s> {
-    arena: String,
-    seen: FxHashMap<&'s str, Span>,
-}
-
-impl<'s> Interner<'s> {
-    fn span(&mut self, s: Option<&'s str>) -> Span {
-        let Some(s) = s else { return ABSENT };
-        if let Some(&sp) = self.seen.get(s) {
-            return sp;
-        }
-        let sp = match (u32::try_from(self.arena.len()), u32::try_from(s.len())) {
-            (Ok(off), Ok(len)) if off.checked_add(len).is_some() && len != u32::MAX => {
-                self.arena.push_str(s);
-                Span { off, len }
-            }
-            _ => COLD,
+impl Hot {
+    fn new(netname: Option<&str>, mailbox: Option<&str>) -> Self {
+        let mut hot = Self {
+            text: [0; INLINE],
+            name_len: ABSENT,
+            mail_len: ABSENT,
+            via: None,
+            placeholder: None,
+            holder: 0,
         };
-        self.seen.insert(s, sp);
-        sp
+        let mut used = 0usize;
+        for (s, len) in [(netname, &mut hot.name_len), (mailbox, &mut hot.mail_len)] {
+            let Some(s) = s else { continue };
+            match (
+                hot.text.get_mut(used..used + s.len()),
+                u8::try_from(s.len()),
+            ) {
+                (Some(slot), Ok(n)) if n < COLD => {
+                    slot.copy_from_slice(s.as_bytes());
+                    *len = n;
+                    used += s.len();
+                }
+                _ => *len = COLD,
+            }
+        }
+        hot
+    }
+
+    fn text(&self, from: usize, len: u8) -> Inline<'_> {
+        match len {
+            ABSENT => Inline::Absent,
+            COLD => Inline::Cold,
+            n => match self
+                .text
+                .get(from..from + usize::from(n))
+                .and_then(|b| std::str::from_utf8(b).ok())
+            {
+                Some(t) => Inline::Text(t),
+                None => Inline::Cold,
+            },
+        }
+    }
+
+    fn netname(&self) -> Inline<'_> {
+        self.text(0, self.name_len)
+    }
+
+    fn mailbox(&self) -> Inline<'_> {
+        let from = if self.name_len < COLD {
+            usize::from(self.name_len)
+        } else {
+            0
+        };
+        self.text(from, self.mail_len)
     }
 }
 
-/// The hot records of every network and their string arena.
-fn hot_records(index: &RegistryIndex) -> (Vec<Hot>, String) {
-    let mut names = Interner {
-        arena: String::new(),
-        seen: FxHashMap::default(),
-    };
+/// The hot records of every network.
+fn hot_records(index: &RegistryIndex) -> Vec<Hot> {
     let mut hot = Vec::with_capacity(index.networks.len());
     for (i, net) in index.networks.iter().enumerate() {
         let id = u32::try_from(i).unwrap_or(u32::MAX);
@@ -974,31 +993,16 @@ fn hot_records(index: &RegistryIndex) -> (Vec<Hot>, String) {
         let mailbox = resolved
             .and_then(|(via, holder)| index.abuse_contact(id, via, holder))
             .map(|a| a.mailbox);
-        hot.push(Hot {
-            netname: names.span(net.netname.as_deref()),
-            mailbox: names.span(mailbox),
-            holder: resolved.map_or(0, |r| r.1),
-            via: resolved.map(|r| r.0),
-            placeholder: placeholder_reason(net),
-        });
+        let mut h = Hot::new(net.netname.as_deref(), mailbox);
+        h.holder = resolved.map_or(0, |r| r.1);
+        h.via = resolved.map(|r| r.0);
+        h.placeholder = placeholder_reason(net);
+        hot.push(h);
     }
-    let Interner { mut arena, .. } = names;
-    arena.shrink_to_fit();
-    (hot, arena)
+    hot
 }
 
 impl RegistryIndex {
-    fn span(&self, sp: Span) -> Spanned<'_> {
-        if sp.len == u32::MAX {
-            return Spanned::Absent;
-        }
-        let (off, len) = (sp.off as usize, sp.len as usize);
-        match self.strings.get(off..off.saturating_add(len)) {
-            Some(t) if sp.off != u32::MAX => Spanned::Text(t),
-            _ => Spanned::Cold,
-        }
-    }
-
     /// Resolves the abuse contact of network `id` (see the module docs for the order): which
     /// list holds it and where.
     fn resolve_abuse(&self, id: u32, net: &Network) -> Option<(AbuseVia, u32)> {
@@ -1174,6 +1178,105 @@ mod tests {
     fn set_is_sync() {
         fn assert_sync<T: Sync + Send>() {}
         assert_sync::<RegistryIndex>();
+    }
+
+    const DUMP: &[u8] = b"\
+inetnum:        192.0.2.0 - 192.0.2.255
+netname:        LIR-NET
+org:            ORG-L1-TEST
+status:         ALLOCATED PA
+source:         TEST
+
+inetnum:        192.0.2.10 - 192.0.2.45
+netname:        CUST-NET
+abuse-c:        ab1-test
+status:         ASSIGNED PA
+source:         TEST
+
+inetnum:        192.0.2.100 - 192.0.2.101
+netname:        LIR-NET
+status:         ASSIGNED PA
+source:         TEST
+
+organisation:   ORG-L1-TEST
+org-name:       LIR
+abuse-c:        AB2-TEST
+source:         TEST
+
+role:           Cust abuse
+nic-hdl:        AB1-TEST
+abuse-mailbox:  abuse@cust.example
+source:         TEST
+
+role:           Lir abuse
+nic-hdl:        AB2-TEST
+abuse-mailbox:  abuse@lir.example
+source:         TEST
+";
+
+    #[test]
+    fn hot_record_agrees_with_the_objects() {
+        let idx = RegistryIndex::from_objects(
+            crate::rpsl::Reader::from_slice("dump", DUMP).filter_map(Result::ok),
+        );
+        assert_eq!(idx.stats().networks, 3);
+        for v in idx.networks() {
+            assert_eq!(v.netname(), v.network().netname.as_deref());
+            assert_eq!(v.abuse_mailbox(), v.abuse().map(|a| a.mailbox));
+            assert_eq!(v.abuse_via(), v.abuse().map(|a| a.via));
+        }
+        let at = |a: &str| idx.most_specific(a.parse().expect("ip")).expect("covered");
+        let cust = at("192.0.2.10");
+        assert_eq!(cust.netname(), Some("CUST-NET"));
+        assert_eq!(cust.abuse_mailbox(), Some("abuse@cust.example"));
+        assert_eq!(cust.abuse_via(), Some(AbuseVia::AbuseC));
+        assert_eq!(cust.abuse().and_then(|a| a.handle), Some("AB1-TEST"));
+        let lir = at("192.0.2.9");
+        assert_eq!(lir.abuse_mailbox(), Some("abuse@lir.example"));
+        assert_eq!(lir.abuse_via(), Some(AbuseVia::OrgAbuseC));
+        let bare = at("192.0.2.100");
+        assert_eq!(bare.netname(), Some("LIR-NET"));
+        assert_eq!(bare.abuse_mailbox(), None);
+        assert_eq!(bare.abuse_via(), None);
+    }
+
+    #[test]
+    fn inline_text_absent_and_cold() {
+        assert_eq!(std::mem::size_of::<Hot>(), 64);
+        let h = Hot::new(Some("NET"), Some("abuse@example.net"));
+        assert!(matches!(h.netname(), Inline::Text("NET")));
+        assert!(matches!(h.mailbox(), Inline::Text("abuse@example.net")));
+        let h = Hot::new(None, Some("a@b"));
+        assert!(matches!(h.netname(), Inline::Absent));
+        assert!(matches!(h.mailbox(), Inline::Text("a@b")));
+        // Together just over the inline space: the mailbox is read from the objects.
+        let long = "N".repeat(INLINE - 2);
+        let h = Hot::new(Some(&long), Some("a@b"));
+        assert!(matches!(h.netname(), Inline::Text(t) if t == long));
+        assert!(matches!(h.mailbox(), Inline::Cold));
+        // Just fitting.
+        let h = Hot::new(Some(&long), Some("ab"));
+        assert!(matches!(h.mailbox(), Inline::Text("ab")));
+        let h = Hot::new(Some(&"N".repeat(300)), None);
+        assert!(matches!(h.netname(), Inline::Cold));
+        assert!(matches!(h.mailbox(), Inline::Absent));
+    }
+
+    #[test]
+    fn long_strings_fall_back_to_the_objects() {
+        let netname = "N".repeat(60);
+        let dump = format!(
+            "inetnum: 198.51.100.0 - 198.51.100.255\nnetname: {netname}\nabuse-mailbox: abuse@x.example\nsource: TEST\n"
+        );
+        let idx = RegistryIndex::from_objects(
+            crate::rpsl::Reader::from_slice("dump", dump.as_bytes()).filter_map(Result::ok),
+        );
+        let v = idx
+            .most_specific("198.51.100.7".parse().expect("ip"))
+            .expect("covered");
+        assert_eq!(v.netname(), Some(netname.as_str()));
+        assert_eq!(v.abuse_mailbox(), Some("abuse@x.example"));
+        assert_eq!(v.abuse_via(), Some(AbuseVia::NetworkAbuseMailbox));
     }
 
     #[test]
