@@ -272,8 +272,14 @@ pub fn is_formula_start(c: char) -> bool {
 /// assert_eq!(csv_cell("a\"b"), "\"a\"\"b\"");
 /// ```
 pub fn csv_cell(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 4);
+    push_csv_cell(&mut out, value);
+    out
+}
+
+/// [`csv_cell`] appended to `out` (no allocation for a plain value).
+pub fn push_csv_cell(out: &mut String, value: &str) {
     let v = visible(value);
-    let mut out = String::with_capacity(v.len() + 4);
     out.push('"');
     if value.chars().next().is_some_and(is_formula_start)
         || v.chars().next().is_some_and(is_formula_start)
@@ -290,7 +296,6 @@ pub fn csv_cell(value: &str) -> String {
         out.push_str(part);
     }
     out.push('"');
-    out
 }
 
 /// JSON text with bidi controls and other invisible non-ASCII characters

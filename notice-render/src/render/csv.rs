@@ -1,9 +1,12 @@
 //! The CSV attachment: RFC 4180, CRLF line ends, every cell quoted and
-//! neutralised by [`crate::inert::csv_cell`].
+//! neutralised by [`crate::inert::csv_cell`] (written in place by
+//! [`crate::inert::push_csv_cell`]).
 
 use super::Renderer;
 use crate::aggregate::Notice;
-use crate::inert::csv_cell;
+use std::fmt::Write as _;
+
+use crate::inert::push_csv_cell;
 
 const HEADER: [&str; 13] = [
     "ticket",
@@ -23,37 +26,50 @@ const HEADER: [&str; 13] = [
 
 pub(super) fn render(r: &Renderer, notice: &Notice) -> String {
     let mut out = String::with_capacity(256 + notice.finding_count() * 256);
-    push_row(&mut out, HEADER.iter().map(|s| (*s).to_string()));
+    push_row(&mut out, HEADER.iter().copied());
+    let mut port = String::new();
+    let mut observed = String::new();
+    let mut line = String::new();
+    let mut details = String::new();
     for (group, item) in notice.items() {
         let f = &item.finding;
         let title = r
             .catalogue
             .entry(&group.entry)
-            .map(|e| e.text(notice.language).title.clone())
+            .map(|e| e.text(notice.language).title.as_str())
             .unwrap_or_default();
-        let details = f
-            .extra
-            .iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
+        details.clear();
+        for (k, v) in f.extra.iter().filter(|(_, v)| !v.trim().is_empty()) {
+            if !details.is_empty() {
+                details.push_str("; ");
+            }
+            let _ = write!(details, "{k}={v}");
+        }
+        port.clear();
+        if let Some(p) = f.port {
+            let _ = write!(port, "{p}");
+        }
+        observed.clear();
+        let _ = write!(observed, "{}", f.observed.format("%Y-%m-%dT%H:%M:%SZ"));
+        line.clear();
+        let _ = write!(line, "{}", f.line);
+        let tags = f.normalised_tags().join(";");
         push_row(
             &mut out,
             [
-                notice.ticket.clone(),
-                group.entry.clone(),
+                notice.ticket.as_str(),
+                group.entry.as_str(),
                 title,
-                f.ip.clone(),
-                f.port.map(|p| p.to_string()).unwrap_or_default(),
-                f.protocol.clone(),
-                f.asset.clone(),
-                f.observed.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-                f.report_type.clone(),
-                f.normalised_tags().join(";"),
-                f.feed.clone(),
-                f.line.to_string(),
-                details,
+                f.ip.as_str(),
+                port.as_str(),
+                f.protocol.as_str(),
+                f.asset.as_str(),
+                observed.as_str(),
+                f.report_type.as_str(),
+                tags.as_str(),
+                f.feed.as_str(),
+                line.as_str(),
+                details.as_str(),
             ]
             .into_iter(),
         );
@@ -61,12 +77,12 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> String {
     out
 }
 
-fn push_row(out: &mut String, cells: impl Iterator<Item = String>) {
+fn push_row<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
     for (i, cell) in cells.enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&csv_cell(&cell));
+        push_csv_cell(out, cell);
     }
     out.push_str("\r\n");
 }
