@@ -4,4 +4,4 @@
 # is accounted for, and renders inert in text, HTML, CSV, XARF and MIME.
 set -euo pipefail
 : "${SHARED_DIR:?set SHARED_DIR to the shared folder}"
-SHARED_DIR="$SHARED_DIR" cargo test --locked -p notice-render --test feeds -- --nocapture
+SHARED_DIR="$SHARED_DIR" cargo test --locked --workspace --all-features --test feeds -- --nocapture

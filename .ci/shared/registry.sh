@@ -5,8 +5,8 @@
 # are not RPSL) must load without a panic.
 set -euo pipefail
 : "${SHARED_DIR:?set SHARED_DIR}"
-cargo build --locked --release -q -p examples --example registry-check
-bin=target/release/examples/registry-check
+cargo build --locked --quiet --workspace --all-features --example registry-check
+bin=target/debug/examples/registry-check
 "$bin" "$SHARED_DIR/worlds/visible/snapshot/registry" "$SHARED_DIR"/corpus/attribution/whois-*.txt
 others=()
 for f in "$SHARED_DIR"/corpus/attribution/*.txt; do

@@ -12,8 +12,8 @@ expected="$root/securitytxt/tests/golden/real-corpus.jsonl"
 actual=$(mktemp)
 trap 'rm -f "$actual"' EXIT
 
-cargo build --locked --release -q -p examples --example sectxt-lint
-bin="${CARGO_TARGET_DIR:-$root/target}/release/examples/sectxt-lint"
+cargo build --locked --quiet --workspace --all-features --example sectxt-lint
+bin="${CARGO_TARGET_DIR:-$root/target}/debug/examples/sectxt-lint"
 
 cd "$corpus"
 export LC_ALL=C

@@ -8,12 +8,12 @@ root=$(pwd)
 world="$SHARED_DIR/worlds/visible"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-cargo build --locked --release --quiet -p examples --example daily-run
+cargo build --locked --quiet --workspace --all-features --example daily-run
 feeds=()
 for f in "$world"/feeds/*; do
   feeds+=(--feed "feeds/$(basename "$f")")
 done
-(cd "$world" && "$root/target/release/examples/daily-run" --snapshot snapshot "${feeds[@]}" \
+(cd "$world" && "$root/target/debug/examples/daily-run" --snapshot snapshot "${feeds[@]}" \
   --out "$out" --now 2026-11-23T00:00:00Z 2>"$out.log") \
   || { tail -n 40 "$out.log"; rm -f "$out.log"; echo "world: daily-run failed"; exit 1; }
 rm -f "$out.log"
