@@ -447,7 +447,7 @@ impl IndexBuilder {
         let mut index = RegistryIndex {
             networks,
             n4: u32::try_from(n4).unwrap_or(u32::MAX),
-            hot: Vec::new(),
+            hot: HotTable::default(),
             t4,
             t6,
             routes,
@@ -467,8 +467,8 @@ impl IndexBuilder {
             referrals,
             stats,
         };
-        let hot = hot_records(&index);
-        index.stats.placeholders = hot.iter().filter(|h| h.placeholder.is_some()).count();
+        let (hot, placeholders) = hot_records(&index);
+        index.stats.placeholders = placeholders;
         index.hot = hot;
         index
     }
@@ -511,7 +511,7 @@ pub struct RegistryIndex {
     networks: Vec<Network>,
     n4: u32,
     /// Per network (same ids as `networks`): what a lookup reads, in one small record.
-    hot: Vec<Hot>,
+    hot: HotTable,
     t4: RangeTable<u32>,
     t6: RangeTable<u128>,
     routes: Vec<Route>,
@@ -744,8 +744,8 @@ impl<'a> Iterator for Lookup<'a> {
             let placeholder = self
                 .index
                 .hot
-                .get(id as usize)
-                .is_some_and(|h| h.placeholder.is_some());
+                .get(id)
+                .is_some_and(|h| h.placeholder().is_some());
             if self.placeholders || !placeholder {
                 return Some(NetworkView {
                     index: self.index,
@@ -790,15 +790,15 @@ impl<'a> NetworkView<'a> {
 
     /// `netname`.
     pub fn netname(&self) -> Option<&'a str> {
-        match self.hot().map(Hot::netname) {
+        match self.hot().map(|h| h.netname()) {
             Some(Inline::Absent) => None,
             Some(Inline::Text(t)) => Some(t),
             Some(Inline::Cold) | None => self.network().netname.as_deref(),
         }
     }
 
-    fn hot(&self) -> Option<&'a Hot> {
-        self.index.hot.get(self.id as usize)
+    fn hot(&self) -> Option<Hot<'a>> {
+        self.index.hot.get(self.id)
     }
 
     /// Primary key / ARIN `NetHandle`.
@@ -838,7 +838,7 @@ impl<'a> NetworkView<'a> {
 
     /// Why it is a placeholder.
     pub fn placeholder_reason(&self) -> Option<PlaceholderReason> {
-        self.hot().and_then(|h| h.placeholder)
+        self.hot().and_then(|h| h.placeholder())
     }
 
     /// The network's organisation handle (`org`, ARIN `Organization`, LACNIC `ownerid`).
@@ -876,14 +876,14 @@ impl<'a> NetworkView<'a> {
     /// was built: no handle lookups here.
     pub fn abuse(&self) -> Option<AbuseContact<'a>> {
         let h = self.hot()?;
-        self.index.abuse_contact(self.id, h.via?, h.holder)
+        self.index.abuse_contact(self.id, h.via()?, h.holder()?)
     }
 
     /// The abuse mailbox of [`NetworkView::abuse`] alone, read from the index's compact
     /// per-network record (the fast path for bulk attribution).
     pub fn abuse_mailbox(&self) -> Option<&'a str> {
         let h = self.hot()?;
-        h.via?;
+        h.via()?;
         match h.mailbox() {
             Inline::Text(t) => Some(t),
             Inline::Absent => None,
@@ -893,16 +893,71 @@ impl<'a> NetworkView<'a> {
 
     /// How [`NetworkView::abuse`] was found, without building the contact.
     pub fn abuse_via(&self) -> Option<AbuseVia> {
-        self.hot()?.via
+        self.hot()?.via()
     }
 }
 
-/// Bytes of netname + abuse mailbox kept inside a [`Hot`] record.
-const INLINE: usize = 54;
+/// Bytes of one network's hot slot: a 4-byte header (netname length, mailbox length,
+/// placeholder code, via code; all ASCII) and the netname then the mailbox, NUL padded.
+const SLOT: usize = 64;
+/// Where the text starts in a slot.
+const TEXT_AT: usize = 4;
 /// Length marker: no such string.
-const ABSENT: u8 = u8::MAX;
+const ABSENT: u8 = 0x7f;
 /// Length marker: too long to keep inline, read the cold object.
-const COLD: u8 = u8::MAX - 1;
+const COLD: u8 = 0x7e;
+
+const PLACEHOLDER_CODES: [PlaceholderReason; 6] = [
+    PlaceholderReason::WholeAddressSpace,
+    PlaceholderReason::Netname,
+    PlaceholderReason::Organisation,
+    PlaceholderReason::Status,
+    PlaceholderReason::Description,
+    PlaceholderReason::Source,
+];
+
+const VIA_CODES: [AbuseVia; 11] = [
+    AbuseVia::AbuseC,
+    AbuseVia::AbuseCEmail,
+    AbuseVia::NetworkAbuseMailbox,
+    AbuseVia::ArinResourceAbuse,
+    AbuseVia::OrgAbuseC,
+    AbuseVia::OrgAbuseMailbox,
+    AbuseVia::ArinOrgAbuse,
+    AbuseVia::AbuseComment,
+    AbuseVia::Irt,
+    AbuseVia::AutNumAbuseC,
+    AbuseVia::AutNumOrg,
+];
+
+fn placeholder_code(p: Option<PlaceholderReason>) -> u8 {
+    match p {
+        None => 0,
+        Some(PlaceholderReason::WholeAddressSpace) => 1,
+        Some(PlaceholderReason::Netname) => 2,
+        Some(PlaceholderReason::Organisation) => 3,
+        Some(PlaceholderReason::Status) => 4,
+        Some(PlaceholderReason::Description) => 5,
+        Some(PlaceholderReason::Source) => 6,
+    }
+}
+
+fn via_code(v: Option<AbuseVia>) -> u8 {
+    match v {
+        None => 0,
+        Some(AbuseVia::AbuseC) => 1,
+        Some(AbuseVia::AbuseCEmail) => 2,
+        Some(AbuseVia::NetworkAbuseMailbox) => 3,
+        Some(AbuseVia::ArinResourceAbuse) => 4,
+        Some(AbuseVia::OrgAbuseC) => 5,
+        Some(AbuseVia::OrgAbuseMailbox) => 6,
+        Some(AbuseVia::ArinOrgAbuse) => 7,
+        Some(AbuseVia::AbuseComment) => 8,
+        Some(AbuseVia::Irt) => 9,
+        Some(AbuseVia::AutNumAbuseC) => 10,
+        Some(AbuseVia::AutNumOrg) => 11,
+    }
+}
 
 enum Inline<'a> {
     Absent,
@@ -910,96 +965,160 @@ enum Inline<'a> {
     Cold,
 }
 
-/// What a lookup reads of one network, in one 64-byte cache line: netname and resolved abuse
-/// mailbox (inline when they fit, else read from the objects), where the mailbox came from and
-/// the placeholder flag. The owned [`Network`] stays apart (cold).
-#[derive(Debug, Clone, Copy)]
-#[repr(align(64))]
-struct Hot {
-    /// Netname bytes, then mailbox bytes.
-    text: [u8; INLINE],
-    name_len: u8,
-    mail_len: u8,
-    via: Option<AbuseVia>,
-    placeholder: Option<PlaceholderReason>,
-    /// Position of the object holding the abuse mailbox, in the list `via` names (contacts for
-    /// `AbuseC`/`AbuseCEmail`/`OrgAbuseC`, organisations, comments, irts, or networks).
-    holder: u32,
+/// What a lookup reads of each network, one 64-byte slot per network in a single `String`
+/// aligned to 64 bytes (one cache line per lookup): netname and resolved abuse mailbox inline
+/// when they fit (else read from the objects), the placeholder flag and where the mailbox came
+/// from. Being a `str`, a slot yields `&str` without validating UTF-8 at lookup. The owned
+/// [`Network`]s stay apart (cold); `holders` says which object holds each abuse mailbox.
+#[derive(Debug, Default)]
+struct HotTable {
+    slots: String,
+    /// Padding before slot 0 (to a 64-byte boundary).
+    start: usize,
+    /// Position of the object holding the abuse mailbox, in the list the via code names
+    /// (contacts for `AbuseC`/`AbuseCEmail`/`OrgAbuseC`, organisations, comments, irts, or the
+    /// network itself).
+    holders: Vec<u32>,
 }
 
-impl Hot {
-    fn new(netname: Option<&str>, mailbox: Option<&str>) -> Self {
-        let mut hot = Self {
-            text: [0; INLINE],
-            name_len: ABSENT,
-            mail_len: ABSENT,
-            via: None,
-            placeholder: None,
-            holder: 0,
-        };
-        let mut used = 0usize;
-        for (s, len) in [(netname, &mut hot.name_len), (mailbox, &mut hot.mail_len)] {
+impl HotTable {
+    fn with_capacity(n: usize) -> Self {
+        let mut slots = String::with_capacity(n.saturating_mul(SLOT).saturating_add(SLOT));
+        let start = (SLOT - slots.as_ptr() as usize % SLOT) % SLOT;
+        slots.extend(std::iter::repeat_n('\0', start));
+        Self {
+            slots,
+            start,
+            holders: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(
+        &mut self,
+        netname: Option<&str>,
+        mailbox: Option<&str>,
+        via: Option<AbuseVia>,
+        placeholder: Option<PlaceholderReason>,
+        holder: u32,
+    ) {
+        let mut slot = [0u8; SLOT];
+        let mut lens = [ABSENT; 2];
+        let mut used = TEXT_AT;
+        for (s, len) in [netname, mailbox].into_iter().zip(lens.iter_mut()) {
             let Some(s) = s else { continue };
-            match (
-                hot.text.get_mut(used..used + s.len()),
-                u8::try_from(s.len()),
-            ) {
-                (Some(slot), Ok(n)) if n < COLD => {
-                    slot.copy_from_slice(s.as_bytes());
+            match (slot.get_mut(used..used + s.len()), u8::try_from(s.len())) {
+                (Some(to), Ok(n)) if n < COLD => {
+                    to.copy_from_slice(s.as_bytes());
                     *len = n;
                     used += s.len();
                 }
                 _ => *len = COLD,
             }
         }
-        hot
+        let [name_len, mail_len] = lens;
+        slot[0] = name_len;
+        slot[1] = mail_len;
+        slot[2] = placeholder_code(placeholder);
+        slot[3] = via_code(via);
+        // Whole strings, ASCII header and NUL padding: always UTF-8.
+        match std::str::from_utf8(&slot) {
+            Ok(s) => self.slots.push_str(s),
+            Err(_) => {
+                let header = [COLD, COLD, slot[2], slot[3]];
+                self.slots.extend(header.iter().map(|&b| char::from(b)));
+                self.slots.extend(std::iter::repeat_n('\0', SLOT - TEXT_AT));
+            }
+        }
+        self.holders.push(holder);
     }
 
-    fn text(&self, from: usize, len: u8) -> Inline<'_> {
+    #[inline]
+    fn get(&self, id: u32) -> Option<Hot<'_>> {
+        let at = self.start + id as usize * SLOT;
+        let slot = self.slots.get(at..at + SLOT)?;
+        Some(Hot {
+            slot,
+            holders: &self.holders,
+            id,
+        })
+    }
+}
+
+/// One network's hot slot.
+#[derive(Debug, Clone, Copy)]
+struct Hot<'a> {
+    slot: &'a str,
+    holders: &'a [u32],
+    id: u32,
+}
+
+impl<'a> Hot<'a> {
+    fn byte(&self, i: usize) -> u8 {
+        self.slot.as_bytes().get(i).copied().unwrap_or(COLD)
+    }
+
+    fn text(&self, from: usize, len: u8) -> Inline<'a> {
         match len {
             ABSENT => Inline::Absent,
             COLD => Inline::Cold,
-            n => match self
-                .text
-                .get(from..from + usize::from(n))
-                .and_then(|b| std::str::from_utf8(b).ok())
-            {
+            n => match self.slot.get(from..from + usize::from(n)) {
                 Some(t) => Inline::Text(t),
                 None => Inline::Cold,
             },
         }
     }
 
-    fn netname(&self) -> Inline<'_> {
-        self.text(0, self.name_len)
+    fn netname(&self) -> Inline<'a> {
+        self.text(TEXT_AT, self.byte(0))
     }
 
-    fn mailbox(&self) -> Inline<'_> {
-        let from = if self.name_len < COLD {
-            usize::from(self.name_len)
-        } else {
-            0
-        };
-        self.text(from, self.mail_len)
+    fn mailbox(&self) -> Inline<'a> {
+        let name_len = self.byte(0);
+        let from = TEXT_AT
+            + if name_len < COLD {
+                usize::from(name_len)
+            } else {
+                0
+            };
+        self.text(from, self.byte(1))
+    }
+
+    fn placeholder(&self) -> Option<PlaceholderReason> {
+        let code = usize::from(self.byte(2)).checked_sub(1)?;
+        PLACEHOLDER_CODES.get(code).copied()
+    }
+
+    fn via(&self) -> Option<AbuseVia> {
+        let code = usize::from(self.byte(3)).checked_sub(1)?;
+        VIA_CODES.get(code).copied()
+    }
+
+    fn holder(&self) -> Option<u32> {
+        self.holders.get(self.id as usize).copied()
     }
 }
 
-/// The hot records of every network.
-fn hot_records(index: &RegistryIndex) -> Vec<Hot> {
-    let mut hot = Vec::with_capacity(index.networks.len());
+/// The hot slots of every network, and how many are placeholders.
+fn hot_records(index: &RegistryIndex) -> (HotTable, usize) {
+    let mut hot = HotTable::with_capacity(index.networks.len());
+    let mut placeholders = 0;
     for (i, net) in index.networks.iter().enumerate() {
         let id = u32::try_from(i).unwrap_or(u32::MAX);
         let resolved = index.resolve_abuse(id, net);
         let mailbox = resolved
             .and_then(|(via, holder)| index.abuse_contact(id, via, holder))
             .map(|a| a.mailbox);
-        let mut h = Hot::new(net.netname.as_deref(), mailbox);
-        h.holder = resolved.map_or(0, |r| r.1);
-        h.via = resolved.map(|r| r.0);
-        h.placeholder = placeholder_reason(net);
-        hot.push(h);
+        let placeholder = placeholder_reason(net);
+        placeholders += usize::from(placeholder.is_some());
+        hot.push(
+            net.netname.as_deref(),
+            mailbox,
+            resolved.map(|r| r.0),
+            placeholder,
+            resolved.map_or(0, |r| r.1),
+        );
     }
-    hot
+    (hot, placeholders)
 }
 
 impl RegistryIndex {
@@ -1240,26 +1359,61 @@ source:         TEST
         assert_eq!(bare.abuse_via(), None);
     }
 
+    fn one(netname: Option<&str>, mailbox: Option<&str>) -> HotTable {
+        let mut t = HotTable::with_capacity(1);
+        t.push(
+            netname,
+            mailbox,
+            Some(AbuseVia::Irt),
+            Some(PlaceholderReason::Status),
+            7,
+        );
+        t
+    }
+
     #[test]
     fn inline_text_absent_and_cold() {
-        assert_eq!(std::mem::size_of::<Hot>(), 64);
-        let h = Hot::new(Some("NET"), Some("abuse@example.net"));
+        let t = one(Some("NET"), Some("abuse@example.net"));
+        assert_eq!(t.slots.as_ptr().wrapping_add(t.start) as usize % SLOT, 0);
+        let h = t.get(0).expect("slot");
+        assert!(t.get(1).is_none());
         assert!(matches!(h.netname(), Inline::Text("NET")));
         assert!(matches!(h.mailbox(), Inline::Text("abuse@example.net")));
-        let h = Hot::new(None, Some("a@b"));
+        assert_eq!(h.via(), Some(AbuseVia::Irt));
+        assert_eq!(h.placeholder(), Some(PlaceholderReason::Status));
+        assert_eq!(h.holder(), Some(7));
+        let t = one(None, Some("a@b"));
+        let h = t.get(0).expect("slot");
         assert!(matches!(h.netname(), Inline::Absent));
         assert!(matches!(h.mailbox(), Inline::Text("a@b")));
         // Together just over the inline space: the mailbox is read from the objects.
-        let long = "N".repeat(INLINE - 2);
-        let h = Hot::new(Some(&long), Some("a@b"));
+        let long = "N".repeat(SLOT - TEXT_AT - 2);
+        let t = one(Some(&long), Some("a@b"));
+        let h = t.get(0).expect("slot");
         assert!(matches!(h.netname(), Inline::Text(t) if t == long));
         assert!(matches!(h.mailbox(), Inline::Cold));
-        // Just fitting.
-        let h = Hot::new(Some(&long), Some("ab"));
-        assert!(matches!(h.mailbox(), Inline::Text("ab")));
-        let h = Hot::new(Some(&"N".repeat(300)), None);
+        // Just fitting, with a multi-byte character.
+        let t = one(Some(&long), Some("é"));
+        assert!(matches!(
+            t.get(0).expect("slot").mailbox(),
+            Inline::Text("é")
+        ));
+        let t = one(Some(&"N".repeat(300)), None);
+        let h = t.get(0).expect("slot");
         assert!(matches!(h.netname(), Inline::Cold));
         assert!(matches!(h.mailbox(), Inline::Absent));
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for (i, p) in PLACEHOLDER_CODES.iter().enumerate() {
+            assert_eq!(usize::from(placeholder_code(Some(*p))), i + 1);
+        }
+        for (i, v) in VIA_CODES.iter().enumerate() {
+            assert_eq!(usize::from(via_code(Some(*v))), i + 1);
+        }
+        assert_eq!(placeholder_code(None), 0);
+        assert_eq!(via_code(None), 0);
     }
 
     #[test]
