@@ -117,6 +117,22 @@ fn malformed_rows_and_duplicates_each_get_one_decision() {
     assert!(decisions[4].reason.starts_with("no-data"));
 }
 
+/// Found by the property test below: a stray quote in one row must not swallow the next row.
+#[test]
+fn a_stray_quote_does_not_swallow_the_next_row() {
+    let dir = TempDir::new("stray-quote");
+    let snap = snapshot(&dir.0);
+    let text =
+        format!("{HEADER}\n;\"\"\",\"\n\"2026-11-22 00:00:00\",\"192.0.2.0\",3389,\"rdp\"\n");
+    let findings = feed::read("2026-11-22-scan_rdp-test.csv", text.as_bytes()).expect("feed");
+    assert_eq!(findings.len(), 2);
+    let decisions = decide_all(&findings, &snap, &Policy::default(), now());
+    assert_eq!(decisions.len(), 2);
+    assert!(decisions[0].reason.starts_with("malformed-input"));
+    assert_eq!(findings[1].line, 3);
+    assert_eq!(decisions[1].outcome, Outcome::NetworkOwner);
+}
+
 fn row_strategy() -> impl Strategy<Value = String> {
     prop_oneof![
         (0u8..=255).prop_map(|o| format!("\"2026-11-22 00:00:00\",\"192.0.2.{o}\",3389,\"rdp\"")),

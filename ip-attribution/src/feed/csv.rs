@@ -1,7 +1,10 @@
 //! A small, total RFC 4180 record reader for feed files.
 //!
-//! Records are split on `,`; fields may be quoted with `"` (a doubled `""` is one quote) and quoted
-//! fields may span lines. Every record reports the 1-based physical line it starts on. Caps:
+//! Records are split on `,`; fields may be quoted with `"` (a doubled `""` is one quote). Unlike
+//! RFC 4180, a quoted field ends with its line: scanner feeds hold no multi-line values, and a
+//! stray quote in one hostile row must not swallow the rows after it (one physical line, one
+//! record: nothing is lost). An unterminated quote is [`RecordError::UnterminatedQuote`] for
+//! that line alone. Every record reports its 1-based physical line. Caps:
 //! [`MAX_FIELDS`] fields per record and [`MAX_RECORD_BYTES`] bytes per record; a record over a cap
 //! is reported as [`RecordError::TooManyFields`] / [`RecordError::TooLong`] and skipped to its end.
 
@@ -162,10 +165,17 @@ impl Iterator for Records<'_> {
                                 self.pos += 1;
                                 break;
                             }
+                            Some(b'\n') => {
+                                // A quoted field ends with its line: this record is malformed,
+                                // and the next line is a record of its own.
+                                self.pos += 1;
+                                self.line += 1;
+                                return Some(Record {
+                                    line: start_line,
+                                    fields: Err(RecordError::UnterminatedQuote),
+                                });
+                            }
                             Some(b) => {
-                                if b == b'\n' {
-                                    self.line += 1;
-                                }
                                 field.push(b);
                                 self.pos += 1;
                             }
@@ -227,16 +237,20 @@ mod tests {
     #[test]
     fn quoted_fields_and_lines() {
         let r = all("a,\"b,c\",\"d\"\"e\"\r\n\n1,\"x\ny\",3\nlast");
-        assert_eq!(r.len(), 3);
+        assert_eq!(r.len(), 4);
         assert_eq!(r[0].line, 1);
         assert_eq!(
             r[0].fields,
             Ok(vec!["a".into(), "b,c".into(), "d\"e".into()])
         );
+        // A quoted field does not continue on the next line: line 3 is malformed on its own
+        // and line 4 is still read as a record.
         assert_eq!(r[1].line, 3);
-        assert_eq!(r[1].fields, Ok(vec!["1".into(), "x\ny".into(), "3".into()]));
-        assert_eq!(r[2].line, 5);
-        assert_eq!(r[2].fields, Ok(vec!["last".into()]));
+        assert_eq!(r[1].fields, Err(RecordError::UnterminatedQuote));
+        assert_eq!(r[2].line, 4);
+        assert_eq!(r[2].fields, Ok(vec!["y\"".into(), "3".into()]));
+        assert_eq!(r[3].line, 5);
+        assert_eq!(r[3].fields, Ok(vec!["last".into()]));
     }
 
     #[test]
