@@ -19,7 +19,12 @@
 //!   "asn-abuse" fallback.
 //!
 //! Lookup is a binary search over elementary segments (a /16 table narrows IPv4 searches), with
-//! no allocation.
+//! no allocation. What a lookup reads of a network (netname, abuse mailbox, where the mailbox
+//! came from, placeholder flag) sits in one 64-byte cache line per network, filled at build
+//! time: the abuse contact is resolved once in [`IndexBuilder::build`], never by handle at
+//! lookup. The owned [`Network`] records (about 480 bytes each plus their strings) are read
+//! only by the accessors that need other attributes. Memory per 1M networks, beyond the
+//! objects themselves: 64 MB of hot slots, 4 MB of abuse holders, about 20 MB of segments.
 
 mod hasher;
 pub mod placeholder;
