@@ -153,15 +153,17 @@ fn network(raw: &RawObject<'_>, source: Source) -> Result<Network, Error> {
     Ok(n)
 }
 
-fn organisation(raw: &RawObject<'_>, source: Source) -> Result<Organisation, Error> {
+/// The primary key of an object whose key is a handle (organisation, irt, mntner): one word.
+fn handle_key<'r>(raw: &'r RawObject<'_>, source: &Source) -> Result<&'r str, Error> {
     let handle = raw.key().trim();
     if handle.is_empty() || handle.contains(char::is_whitespace) {
-        return Err(unusable(
-            raw,
-            &source,
-            format!("bad primary key {handle:?}"),
-        ));
+        return Err(unusable(raw, source, format!("bad primary key {handle:?}")));
     }
+    Ok(handle)
+}
+
+fn organisation(raw: &RawObject<'_>, source: Source) -> Result<Organisation, Error> {
+    let handle = handle_key(raw, &source)?;
     let mut o = Organisation {
         handle: handle.to_owned(),
         name: None,
@@ -249,14 +251,7 @@ fn contact(raw: &RawObject<'_>, source: Source) -> Result<Converted, Error> {
 }
 
 fn irt(raw: &RawObject<'_>, source: Source) -> Result<Irt, Error> {
-    let handle = raw.key().trim();
-    if handle.is_empty() || handle.contains(char::is_whitespace) {
-        return Err(unusable(
-            raw,
-            &source,
-            format!("bad primary key {handle:?}"),
-        ));
-    }
+    let handle = handle_key(raw, &source)?;
     let mut i = Irt {
         handle: handle.to_owned(),
         abuse_mailbox: None,
@@ -342,14 +337,7 @@ fn route(raw: &RawObject<'_>, source: Source) -> Result<Route, Error> {
 }
 
 fn mntner(raw: &RawObject<'_>, source: Source) -> Result<Mntner, Error> {
-    let handle = raw.key().trim();
-    if handle.is_empty() || handle.contains(char::is_whitespace) {
-        return Err(unusable(
-            raw,
-            &source,
-            format!("bad primary key {handle:?}"),
-        ));
-    }
+    let handle = handle_key(raw, &source)?;
     let mut m = Mntner {
         handle: handle.to_owned(),
         mnt_by: Vec::new(),
