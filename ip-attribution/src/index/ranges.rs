@@ -235,6 +235,19 @@ impl<K: Key> RangeTable<K> {
             .segment(x)
             .and_then(|s| self.segs.get(s).map(|s| s.1))
             .unwrap_or(NONE);
+        self.covering_from(head)
+    }
+
+    /// Every elementary segment's start with the ids covering it, most specific first, in
+    /// address order (addresses before the first start are covered by nothing).
+    pub(crate) fn segments_covering(&self) -> impl Iterator<Item = (K, Covering<'_>)> + '_ {
+        self.segs
+            .iter()
+            .map(|&(start, head)| (start, self.covering_from(head)))
+    }
+
+    #[inline]
+    fn covering_from(&self, head: u32) -> Covering<'_> {
         if head != NONE && head & EXPLICIT != 0 {
             let at = (head & !EXPLICIT) as usize;
             let len = self.lists.get(at).copied().unwrap_or(0) as usize;
