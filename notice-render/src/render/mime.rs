@@ -1,45 +1,74 @@
-//! The RFC 5322 message, built with mail-builder:
+//! The RFC 5322 message, written directly (RFC 5322, RFC 2045–2047):
 //!
 //! ```text
 //! multipart/mixed
 //! ├── multipart/alternative
-//! │   ├── text/plain; charset=utf-8
-//! │   └── text/html; charset=utf-8
-//! └── text/csv attachment TICKET.csv
+//! │   ├── text/plain; charset="utf-8"
+//! │   └── text/html; charset="utf-8"
+//! └── text/csv; charset="utf-8", attachment TICKET.csv
 //! ```
 //!
-//! Headers: From (sender name and address), Reply-To (when set), To
-//! (organisation and address), Subject (RFC 2047 encoded when not ASCII),
-//! Date (from `now`), Message-ID `<TICKET@domain>`, `Auto-Submitted:
-//! auto-generated`, `Content-Language`. Every header value goes through
-//! [`crate::inert::header_value`] first. Boundaries are derived from a hash
-//! of the ticket and checked not to occur in the bodies (a new one is
-//! derived until none holds it), so the output is
-//! deterministic and no body can close a part early.
+//! Headers: From (sender name and address), To (organisation and address),
+//! Subject, Date (from `now`), Message-ID `<TICKET@domain>`,
+//! `Auto-Submitted: auto-generated`, `Content-Language`, Reply-To (when set),
+//! `MIME-Version` and the top `Content-Type`. Every line ends in CRLF.
+//!
+//! - Display names and the subject come from [`crate::inert::header_value`]
+//!   (one line, controls shown as `<U+XXXX>`). The subject is always written
+//!   as RFC 2047 "Q" encoded-words (`=?utf-8?Q?...?=`), folded so no line
+//!   passes 76 columns: it holds attacker-controlled names, and encoding it
+//!   keeps a `=?...?=` inside the data from being decoded as an encoded-word
+//!   by the reader's client. A display name is a quoted string when it is
+//!   printable ASCII without `=?` and fits the line, else encoded-words too.
+//!   Encoded-words use only the letters, digits and `! * + - /` literally
+//!   (the set RFC 2047 section 5 allows in a phrase) and never split a
+//!   UTF-8 character between two words.
+//! - Every body is quoted-printable (RFC 2045 section 6.7): `=`, controls,
+//!   bytes over 127 and a space or tab at the end of a line as `=XX`, soft
+//!   line breaks (`=` CRLF) so no encoded line passes 76 characters, and
+//!   each line end of the body (LF or CRLF) as CRLF.
+//! - Boundaries start with `=_`. Quoted-printable output never holds `=_`
+//!   (`=` is always followed by a hex digit or CRLF), and the part headers
+//!   are ours, so no body can hold a boundary line or close a part early,
+//!   whatever the data. The hex after `=_mix_`/`=_alt_` is a hash of the
+//!   ticket, so the same notice gives the same bytes.
 
-use chrono::{DateTime, Utc};
-use mail_builder::MessageBuilder;
-use mail_builder::headers::address::Address;
-use mail_builder::headers::content_type::ContentType;
-use mail_builder::headers::date::Date;
-use mail_builder::headers::raw::Raw;
-use mail_builder::mime::MimePart;
+use std::io::Write as _;
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
 
 use super::Renderer;
 use super::xarf::fnv64;
 use crate::aggregate::Notice;
-use crate::error::{Error, Result};
 use crate::inert::header_value;
 
-fn boundary(kind: &str, seed: u64, bodies: &[&str]) -> String {
-    let mut salt = 0u64;
-    loop {
-        let b = format!("=_{kind}_{:016x}", fnv64(seed ^ salt, &[kind.as_bytes()]));
-        if !bodies.iter().any(|body| body.contains(&b)) {
-            return b;
-        }
-        salt = salt.wrapping_add(0x9e37_79b9_7f4a_7c15);
+/// Longest line of a quoted-printable body and of a header line with
+/// encoded-words, in characters without the CRLF (RFC 2045 6.7, RFC 2047 2).
+pub(super) const LINE: usize = 76;
+
+/// Longest ticket used in the Message-ID and the attachment's file name.
+const MAX_TICKET: usize = 64;
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Octets a quoted-printable body holds as they are: printable ASCII but
+/// `=`, plus space and tab (which are encoded at the end of a line).
+static QP_LITERAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 33;
+    while b <= 126 {
+        t[b] = b != b'=' as usize;
+        b += 1;
     }
+    t[b' ' as usize] = true;
+    t[b'\t' as usize] = true;
+    t
+};
+
+/// Characters an encoded-word holds as they are (RFC 2047 5(3), the
+/// strictest set, valid in a subject and in a phrase alike).
+fn q_literal(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'!' | b'*' | b'+' | b'-' | b'/')
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -51,60 +80,433 @@ pub(super) fn build(
     text: &str,
     html: &str,
     csv: &str,
-) -> Result<Vec<u8>> {
+) -> Vec<u8> {
     let o = &r.options;
-    let seed = fnv64(
-        0xcbf2_9ce4_8422_2325,
-        &[
-            notice.ticket.as_bytes(),
-            text.as_bytes(),
-            html.as_bytes(),
-            csv.as_bytes(),
-        ],
+    let bodies = text.len() + html.len() + csv.len();
+    let mut out = Vec::with_capacity(2048 + bodies + bodies / 8);
+    let ticket = token(&notice.ticket);
+    let seed = fnv64(0xcbf2_9ce4_8422_2325, &[ticket.as_bytes()]);
+    let mix = boundary("mix", seed);
+    let alt = boundary("alt", seed.rotate_left(32) ^ 0x9e37_79b9_7f4a_7c15);
+
+    push_address(
+        &mut out,
+        "From",
+        &header_value(&o.sender_name, 100),
+        &o.from,
     );
-    let bodies = [text, html, csv];
-    let alternative = MimePart::new(
-        ContentType::new("multipart/alternative")
-            .attribute("boundary", boundary("alt", seed, &bodies)),
-        vec![
-            MimePart::new("text/plain", text),
-            MimePart::new("text/html", html),
-        ],
+    push_address(
+        &mut out,
+        "To",
+        &header_value(&notice.recipient.organisation, 100),
+        &header_value(notice.recipient.address.trim(), 254),
     );
-    let mixed = MimePart::new(
-        ContentType::new("multipart/mixed").attribute("boundary", boundary("mix", seed, &bodies)),
-        vec![
-            alternative,
-            MimePart::new(
-                ContentType::new("text/csv").attribute("charset", "utf-8"),
-                csv,
-            )
-            .attachment(format!("{}.csv", notice.ticket)),
-        ],
-    );
-    let to_name = header_value(&notice.recipient.organisation, 100);
-    let to_addr = header_value(notice.recipient.address.trim(), 254);
-    let to: Address<'_> = if to_name.is_empty() {
-        Address::from(to_addr)
-    } else {
-        Address::from((to_name, to_addr))
-    };
-    let mut builder = MessageBuilder::new()
-        .from((header_value(&o.sender_name, 100), o.from.clone()))
-        .to(to)
-        .subject(header_value(subject, 250))
-        .date(Date::new(now.timestamp()))
-        .message_id(format!("{}@{}", notice.ticket, o.message_id_domain))
-        .header("Auto-Submitted", Raw::new("auto-generated"))
-        .header("Content-Language", Raw::new(notice.language.as_str()));
+    out.extend_from_slice(b"Subject: ");
+    push_encoded_words(&mut out, subject, "Subject: ".len());
+    out.extend_from_slice(b"\r\nDate: ");
+    push_date(&mut out, now);
+    out.extend_from_slice(b"\r\nMessage-ID: <");
+    out.extend_from_slice(ticket.as_bytes());
+    out.push(b'@');
+    out.extend_from_slice(o.message_id_domain.as_bytes());
+    out.extend_from_slice(b">\r\nAuto-Submitted: auto-generated\r\nContent-Language: ");
+    out.extend_from_slice(notice.language.as_str().as_bytes());
+    out.extend_from_slice(b"\r\n");
     if let Some(reply_to) = &o.reply_to {
-        builder = builder.reply_to(reply_to.clone());
+        push_address(&mut out, "Reply-To", "", reply_to);
     }
-    builder
-        .body(mixed)
-        .write_to_vec()
-        .map_err(|e| Error::Output {
-            what: "mime",
-            message: e.to_string(),
+    out.extend_from_slice(b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"");
+    out.extend_from_slice(mix.as_bytes());
+    out.extend_from_slice(b"\"\r\n\r\n");
+
+    push_delimiter(&mut out, &mix);
+    out.extend_from_slice(b"Content-Type: multipart/alternative; boundary=\"");
+    out.extend_from_slice(alt.as_bytes());
+    out.extend_from_slice(b"\"\r\n\r\n");
+    push_delimiter(&mut out, &alt);
+    push_text_part(&mut out, "text/plain", None, text);
+    out.extend_from_slice(b"\r\n");
+    push_delimiter(&mut out, &alt);
+    push_text_part(&mut out, "text/html", None, html);
+    out.extend_from_slice(b"\r\n--");
+    out.extend_from_slice(alt.as_bytes());
+    out.extend_from_slice(b"--\r\n\r\n");
+    push_delimiter(&mut out, &mix);
+    push_text_part(&mut out, "text/csv", Some(&ticket), csv);
+    out.extend_from_slice(b"\r\n--");
+    out.extend_from_slice(mix.as_bytes());
+    out.extend_from_slice(b"--\r\n");
+    out
+}
+
+/// The ticket as a Message-ID left part and file name: letters, digits,
+/// `-`, `_` and `.` (others as `_`), at most [`MAX_TICKET`] characters.
+/// Tickets from [`crate::aggregate`] are always kept whole.
+fn token(ticket: &str) -> String {
+    let mut t: String = ticket
+        .chars()
+        .take(MAX_TICKET)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
         })
+        .collect();
+    if t.is_empty() {
+        t.push_str("notice");
+    }
+    t
+}
+
+fn boundary(kind: &str, seed: u64) -> String {
+    let mut b = String::with_capacity(22);
+    b.push_str("=_");
+    b.push_str(kind);
+    b.push('_');
+    for shift in (0..16).rev() {
+        b.push(char::from(HEX[((seed >> (shift * 4)) & 0xf) as usize]).to_ascii_lowercase());
+    }
+    b
+}
+
+fn push_delimiter(out: &mut Vec<u8>, boundary: &str) {
+    out.extend_from_slice(b"--");
+    out.extend_from_slice(boundary.as_bytes());
+    out.extend_from_slice(b"\r\n");
+}
+
+/// A leaf part: its headers, an empty line and the quoted-printable body
+/// (the CRLF before the next delimiter belongs to the delimiter).
+fn push_text_part(out: &mut Vec<u8>, mime_type: &str, attachment: Option<&str>, body: &str) {
+    out.extend_from_slice(b"Content-Type: ");
+    out.extend_from_slice(mime_type.as_bytes());
+    out.extend_from_slice(b"; charset=\"utf-8\"\r\n");
+    if let Some(name) = attachment {
+        out.extend_from_slice(b"Content-Disposition: attachment; filename=\"");
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b".csv\"\r\n");
+    }
+    out.extend_from_slice(b"Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+    push_quoted_printable(out, body);
+}
+
+/// `Field: name <address>`: the name as a quoted string or encoded-words
+/// (none when empty), folded before the address when the line would pass
+/// 78 columns. Characters that would end or split the address are `_`.
+fn push_address(out: &mut Vec<u8>, field: &str, name: &str, address: &str) {
+    out.extend_from_slice(field.as_bytes());
+    out.extend_from_slice(b": ");
+    let mut col = field.len() + 2;
+    let address = safe_address(address);
+    if !name.is_empty() {
+        let quotable = name.bytes().all(|b| (b' '..=b'~').contains(&b)) && !name.contains("=?");
+        let escapes = name.bytes().filter(|b| matches!(b, b'"' | b'\\')).count();
+        if quotable && col + name.len() + escapes + 2 <= LINE {
+            out.push(b'"');
+            for b in name.bytes() {
+                if matches!(b, b'"' | b'\\') {
+                    out.push(b'\\');
+                }
+                out.push(b);
+            }
+            out.push(b'"');
+            col += name.len() + escapes + 2;
+        } else {
+            col = push_encoded_words(out, name, col);
+        }
+        if col + address.len() + 3 > 78 {
+            out.extend_from_slice(b"\r\n");
+        }
+        out.push(b' ');
+    }
+    out.push(b'<');
+    out.extend_from_slice(address.as_bytes());
+    out.extend_from_slice(b">\r\n");
+}
+
+fn safe_address(address: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_whitespace() || c.is_control() || "<>\"(),;:[]\\".contains(c);
+    if address.contains(bad) {
+        address.replace(bad, "_").into()
+    } else {
+        address.into()
+    }
+}
+
+/// Writes `value` as RFC 2047 "Q" encoded-words in UTF-8, starting at
+/// column `col`; a new word starts on a folded line (CRLF SP) before one
+/// would pass [`LINE`]. Returns the column after the last word.
+fn push_encoded_words(out: &mut Vec<u8>, value: &str, mut col: usize) -> usize {
+    const OPEN: &[u8] = b"=?utf-8?Q?";
+    const CLOSE: &[u8] = b"?=";
+    out.extend_from_slice(OPEN);
+    col += OPEN.len();
+    let mut empty = true;
+    for c in value.chars() {
+        let mut buf = [0u8; 4];
+        let bytes = c.encode_utf8(&mut buf).as_bytes();
+        let literal = bytes.len() == 1 && (bytes[0] == b' ' || q_literal(bytes[0]));
+        let len = if literal { 1 } else { 3 * bytes.len() };
+        if !empty && col + len + CLOSE.len() > LINE {
+            out.extend_from_slice(CLOSE);
+            out.extend_from_slice(b"\r\n ");
+            out.extend_from_slice(OPEN);
+            col = 1 + OPEN.len();
+        }
+        if literal {
+            out.push(if bytes[0] == b' ' { b'_' } else { bytes[0] });
+        } else {
+            for &b in bytes {
+                out.extend_from_slice(&[b'=', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+            }
+        }
+        col += len;
+        empty = false;
+    }
+    out.extend_from_slice(CLOSE);
+    col + CLOSE.len()
+}
+
+/// RFC 5322 date-time in UTC, e.g. `Wed, 5 Mar 2025 08:00:00 +0000`.
+fn push_date(out: &mut Vec<u8>, now: DateTime<Utc>) {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let day = DAYS
+        .get(now.weekday().num_days_from_monday() as usize)
+        .copied()
+        .unwrap_or("Mon");
+    let month = MONTHS.get(now.month0() as usize).copied().unwrap_or("Jan");
+    // writing to a Vec cannot fail
+    let _ = write!(
+        out,
+        "{day}, {} {month} {:04} {:02}:{:02}:{:02} +0000",
+        now.day(),
+        now.year(),
+        now.hour(),
+        now.minute(),
+        now.second()
+    );
+}
+
+/// The body as quoted-printable with CRLF line ends (a CRLF or LF in the
+/// body is one line end; a CR elsewhere is `=0D`).
+///
+/// One pass: runs of octets that stay as they are are found eight at a time
+/// ([`next_special`]) and copied whole, cut by soft line breaks.
+pub(super) fn push_quoted_printable(out: &mut Vec<u8>, body: &str) {
+    let b = body.as_bytes();
+    let mut qp = Qp { out, col: 0 };
+    let mut i = 0;
+    loop {
+        let j = next_special(b, i);
+        let run = b.get(i..j).unwrap_or_default();
+        let Some(&c) = b.get(j) else {
+            qp.run_to_line_end(run);
+            break;
+        };
+        let line_end = match c {
+            b'\n' => Some(j + 1),
+            b'\r' if b.get(j + 1) == Some(&b'\n') => Some(j + 2),
+            _ => None,
+        };
+        if let Some(next) = line_end {
+            qp.run_to_line_end(run);
+            qp.out.extend_from_slice(b"\r\n");
+            qp.col = 0;
+            i = next;
+            continue;
+        }
+        qp.run(run);
+        let last = matches!(b.get(j + 1), None | Some(b'\n'))
+            || (b.get(j + 1) == Some(&b'\r') && b.get(j + 2) == Some(&b'\n'));
+        if c == b'\t' && !last {
+            qp.run(b"\t");
+        } else {
+            qp.encoded(c, last);
+        }
+        i = j + 1;
+    }
+}
+
+/// A quoted-printable body being written: the output and the column.
+struct Qp<'a> {
+    out: &'a mut Vec<u8>,
+    col: usize,
+}
+
+impl Qp<'_> {
+    /// Octets written as they are, with more octets after them on the line.
+    fn run(&mut self, mut run: &[u8]) {
+        while !run.is_empty() {
+            // keep one column for the `=` of a soft line break
+            let room = (LINE - 1).saturating_sub(self.col);
+            if room == 0 {
+                self.soft_break();
+                continue;
+            }
+            let (now, rest) = run.split_at(room.min(run.len()));
+            self.out.extend_from_slice(now);
+            self.col += now.len();
+            run = rest;
+        }
+    }
+
+    /// Octets written as they are that end the line; a space ending the
+    /// line is encoded (RFC 2045 6.7 rule 3).
+    fn run_to_line_end(&mut self, run: &[u8]) {
+        if let Some((&b' ', head)) = run.split_last() {
+            self.run(head);
+            self.encoded(b' ', true);
+        } else if run.len() <= LINE - self.col {
+            self.out.extend_from_slice(run);
+            self.col += run.len();
+        } else {
+            let (head, last) = run.split_at(run.len() - 1);
+            self.run(head);
+            self.run_to_line_end(last);
+        }
+    }
+
+    /// One octet as `=XX`; `last` when it ends the line (no soft break
+    /// needs to follow it).
+    fn encoded(&mut self, b: u8, last: bool) {
+        let limit = if last { LINE } else { LINE - 1 };
+        if self.col + 3 > limit {
+            self.soft_break();
+        }
+        self.out
+            .extend_from_slice(&[b'=', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+        self.col += 3;
+    }
+
+    fn soft_break(&mut self) {
+        self.out.extend_from_slice(b"=\r\n");
+        self.col = 0;
+    }
+}
+
+/// The first position at or after `from` of an octet that quoted-printable
+/// does not write as it is on its own (controls incl. tab, CR and LF, `=`,
+/// DEL, octets over 127), or the length of `b`.
+fn next_special(b: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let rest = b.get(from..).unwrap_or_default();
+    let mut chunks = rest.chunks_exact(8);
+    let mut at = from;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let special = (x & HIGH)
+            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+            | has_zero(x ^ (ONES * u64::from(b'=')))
+            | has_zero(x ^ (ONES * 0x7f));
+        if special != 0 {
+            // the word tests may also flag a harmless octet: look closely
+            if let Some(p) = chunk
+                .iter()
+                .position(|c| !QP_LITERAL[usize::from(*c)] || *c == b'\t')
+            {
+                return at + p;
+            }
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|c| !QP_LITERAL[usize::from(*c)] || *c == b'\t')
+        .map_or(b.len(), |p| at + p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn qp(s: &str) -> String {
+        let mut out = Vec::new();
+        push_quoted_printable(&mut out, s);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn qp_short_lines_pass_and_line_ends_become_crlf() {
+        assert_eq!(qp("a b\nc\r\nd\n"), "a b\r\nc\r\nd\r\n");
+        assert_eq!(qp(""), "");
+        assert_eq!(qp("\n\n"), "\r\n\r\n");
+    }
+
+    #[test]
+    fn qp_encodes_equals_controls_high_bytes_and_trailing_space() {
+        assert_eq!(qp("a=b é\rx \ny\t"), "a=3Db =C3=A9=0Dx=20\r\ny=09");
+    }
+
+    #[test]
+    fn qp_lines_are_at_most_76_and_soft_breaks_round_trip() {
+        for n in [74, 75, 76, 77, 78, 150, 151, 152, 153] {
+            for fill in ["x", "é", "=", " x"] {
+                let line: String = fill.repeat(n).chars().take(n).collect();
+                let enc = qp(&line);
+                for l in enc.split("\r\n") {
+                    assert!(l.len() <= LINE, "{n} {fill:?}: {l}");
+                }
+                // decode: remove soft breaks, then =XX
+                let joined = enc.replace("=\r\n", "");
+                let mut bytes = Vec::new();
+                let mut i = 0;
+                let j = joined.as_bytes();
+                while i < j.len() {
+                    if j[i] == b'=' {
+                        let h = std::str::from_utf8(&j[i + 1..i + 3]).unwrap_or("00");
+                        bytes.push(u8::from_str_radix(h, 16).unwrap_or(0));
+                        i += 3;
+                    } else {
+                        bytes.push(j[i]);
+                        i += 1;
+                    }
+                }
+                assert_eq!(String::from_utf8(bytes).unwrap_or_default(), line);
+            }
+        }
+    }
+
+    #[test]
+    fn encoded_words_fold_and_keep_characters_whole() {
+        let mut out = Vec::new();
+        let value = "Gemeente 's-Hertogenbosch: één probleem ".repeat(4);
+        push_encoded_words(&mut out, &value, 9);
+        let s = String::from_utf8(out).unwrap_or_default();
+        for (i, line) in s.split("\r\n").enumerate() {
+            let width = if i == 0 { 9 } else { 0 } + line.len();
+            assert!(width <= LINE, "{line}");
+            let word = line.trim_start();
+            assert!(
+                word.starts_with("=?utf-8?Q?") && word.ends_with("?="),
+                "{line}"
+            );
+            // every word decodes to whole UTF-8 characters
+            assert!(!word.contains("=C3?="), "{line}");
+        }
+        assert!(s.is_ascii());
+    }
+
+    #[test]
+    fn boundaries_start_with_equals_underscore() {
+        let b = boundary("mix", 0x0123_4567_89ab_cdef);
+        assert_eq!(b, "=_mix_0123456789abcdef");
+    }
+
+    #[test]
+    fn tickets_become_tokens() {
+        assert_eq!(token("NTC-20250305-00001"), "NTC-20250305-00001");
+        assert_eq!(token("a b<c>@"), "a_b_c__");
+        assert_eq!(token(""), "notice");
+        assert_eq!(token(&"x".repeat(100)).len(), MAX_TICKET);
+    }
 }

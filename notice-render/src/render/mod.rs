@@ -373,15 +373,14 @@ impl Renderer {
     /// Subject, text, HTML, CSV and the MIME message in one go.
     ///
     /// # Errors
-    /// [`Error::Template`] when a template fails, [`Error::Output`] if the
-    /// message cannot be written.
+    /// [`Error::Template`] when a template fails.
     pub fn render(&self, notice: &Notice, now: DateTime<Utc>) -> Result<Rendered> {
         let ctx = context::build(self, notice, now);
         let subject = self.subject_with(notice.language, &ctx)?;
         let text = self.text_with(notice.language, &ctx)?;
         let html = self.html_with(notice.language, &ctx)?;
         let csv = csv::render(self, notice);
-        let mime = mime::build(self, notice, now, &subject, &text, &html, &csv)?;
+        let mime = mime::build(self, notice, now, &subject, &text, &html, &csv);
         Ok(Rendered {
             subject,
             text,
