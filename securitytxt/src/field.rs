@@ -49,22 +49,20 @@ impl FieldKind {
 
     /// The kind of a field name (case-insensitive).
     pub fn from_name(name: &str) -> FieldKind {
-        // By length first: at most two names share one.
-        let candidates: &[FieldKind] = match name.len() {
-            4 => &[FieldKind::Csaf],
-            6 => &[FieldKind::Policy, FieldKind::Hiring],
-            7 => &[FieldKind::Contact, FieldKind::Expires],
-            9 => &[FieldKind::Canonical],
-            10 => &[FieldKind::Encryption],
-            15 => &[FieldKind::Acknowledgments],
-            19 => &[FieldKind::PreferredLanguages],
-            _ => &[],
-        };
-        candidates
-            .iter()
-            .copied()
-            .find(|k| k.name().eq_ignore_ascii_case(name))
-            .unwrap_or(FieldKind::Unknown)
+        // By length and first letter, then one comparison with the lower-case name.
+        let b = name.as_bytes();
+        match (b.len(), b.first().map_or(0, |c| c | 0x20)) {
+            (4, b'c') if eq_folded(b, b"csaf") => FieldKind::Csaf,
+            (6, b'p') if eq_folded(b, b"policy") => FieldKind::Policy,
+            (6, b'h') if eq_folded(b, b"hiring") => FieldKind::Hiring,
+            (7, b'c') if eq_folded(b, b"contact") => FieldKind::Contact,
+            (7, b'e') if eq_folded(b, b"expires") => FieldKind::Expires,
+            (9, b'c') if eq_folded(b, b"canonical") => FieldKind::Canonical,
+            (10, b'e') if eq_folded(b, b"encryption") => FieldKind::Encryption,
+            (15, b'a') if eq_folded(b, b"acknowledgments") => FieldKind::Acknowledgments,
+            (19, b'p') if eq_folded(b, b"preferred-languages") => FieldKind::PreferredLanguages,
+            _ => FieldKind::Unknown,
+        }
     }
 
     /// The name as the RFC spells it (`""` for [`FieldKind::Unknown`]).
@@ -148,6 +146,26 @@ impl<'a> Field<'a> {
     }
 }
 
+/// `true` when `name` equals `lower` (lower-case letters and `-`) ignoring ASCII case. The
+/// length is known at compile time, so the comparison is unrolled: a letter matches either
+/// case (`c | 0x20`), any other byte only itself.
+#[inline(always)]
+fn eq_folded<const N: usize>(name: &[u8], lower: &[u8; N]) -> bool {
+    let Ok(name) = <&[u8; N]>::try_from(name) else {
+        return false;
+    };
+    let mut diff = 0u8;
+    for i in 0..N {
+        let fold = if lower[i].is_ascii_lowercase() {
+            0x20
+        } else {
+            0
+        };
+        diff |= (name[i] | fold) ^ lower[i];
+    }
+    diff == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +179,14 @@ mod tests {
         );
         assert_eq!(FieldKind::from_name("csaf"), FieldKind::Csaf);
         assert_eq!(FieldKind::from_name("Contacts"), FieldKind::Unknown);
+        // Only letters fold: '-' | 0x20 is '-', but a CR (0x0D) must not pass for it.
+        assert_eq!(
+            FieldKind::from_name("Preferred\rLanguages"),
+            FieldKind::Unknown
+        );
+        assert_eq!(FieldKind::from_name("Contac\u{7f}"), FieldKind::Unknown);
+        assert_eq!(FieldKind::from_name("CSA\u{6}"), FieldKind::Unknown);
+        assert_eq!(FieldKind::from_name(""), FieldKind::Unknown);
         for k in FieldKind::KNOWN {
             assert_eq!(FieldKind::from_name(k.name()), k);
         }

@@ -33,6 +33,10 @@ fn digit(s: &str) -> bool {
 /// primary language subtag has two or three letters (no longer one is registered), or a private
 /// use or grandfathered tag. The registry is not otherwise consulted. Case does not matter.
 pub fn is_language_tag(tag: &str) -> bool {
+    // The common case, a bare two- or three-letter language ("en", "nld"), needs no more.
+    if matches!(tag.len(), 2 | 3) && alpha(tag) {
+        return true;
+    }
     if tag.is_empty()
         || tag.len() > 64
         || !tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')

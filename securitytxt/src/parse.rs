@@ -174,6 +174,18 @@ pub fn parse(input: &[u8]) -> Result<Document<'_>, Error> {
         );
         pos = BOM.len();
     }
+    let body = input.get(pos..).unwrap_or_default();
+    // One pass over the whole text tells which per-line checks can be skipped: in printable
+    // ASCII with tabs and line endings only (the common case) no line holds a control
+    // character or invalid UTF-8, and without a CR no line needs its line ending looked at.
+    let class = classify(body);
+    p.plain = class & NOT_PLAIN == 0;
+    p.has_cr = class & HAS_CR != 0;
+    // Checked once for the whole text; lines are then cut from it (line feeds and carriage
+    // returns are ASCII, so they are character boundaries). When it is not UTF-8, each line is
+    // checked on its own to say where.
+    p.text = std::str::from_utf8(body).ok();
+    p.text_start = pos;
     let mut number: u32 = 0;
     while pos < input.len() {
         let rest = input.get(pos..).unwrap_or_default();
@@ -202,6 +214,20 @@ fn next_line(input: &[u8]) -> (&[u8], bool) {
     }
 }
 
+/// [`classify`] bit: a byte other than printable ASCII, tab, CR or LF.
+const NOT_PLAIN: u8 = 1;
+/// [`classify`] bit: a carriage return.
+const HAS_CR: u8 = 2;
+
+/// [`NOT_PLAIN`] and [`HAS_CR`] for `bytes`, in one branch-free pass (which the compiler
+/// vectorises).
+fn classify(bytes: &[u8]) -> u8 {
+    bytes.iter().fold(0u8, |acc, &b| {
+        let control = (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r');
+        acc | u8::from(control | (b >= 0x7f)) | (u8::from(b == b'\r') << 1)
+    })
+}
+
 /// The offset of the first `\n` in `s`, scanning eight bytes at a time.
 fn find_newline(s: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -227,9 +253,10 @@ fn find_newline(s: &[u8]) -> Option<usize> {
         .map(|i| base + i)
 }
 
-/// `Name:value` split at the first colon.
-fn field_line(line: &str) -> IResult<&str, &str> {
-    let (value, (name, _colon)) = (take_till(|c| c == ':'), tag(":")).parse(line)?;
+/// `Name:value` split at the first colon (over bytes: the colon is ASCII, so both sides are
+/// cut at character boundaries).
+fn field_line(line: &[u8]) -> IResult<&[u8], &[u8]> {
+    let (value, (name, _colon)) = (take_till(|c| c == b':'), tag(&b":"[..])).parse(line)?;
     Ok((value, name))
 }
 
@@ -270,6 +297,14 @@ enum Frame {
 
 struct Parser<'a> {
     input: &'a [u8],
+    /// The input after any BOM, when it is all UTF-8.
+    text: Option<&'a str>,
+    /// Where `text` starts in the input.
+    text_start: usize,
+    /// The whole input is printable ASCII, tabs and line endings ([`classify`]).
+    plain: bool,
+    /// The input holds a carriage return.
+    has_cr: bool,
     lines: Vec<Line<'a>>,
     syntax: Vec<Diagnostic>,
     bom: bool,
@@ -294,6 +329,10 @@ impl<'a> Parser<'a> {
     fn new(input: &'a [u8]) -> Parser<'a> {
         Parser {
             input,
+            text: None,
+            text_start: 0,
+            plain: false,
+            has_cr: true,
             lines: Vec::with_capacity(input.len() / 32 + 4),
             syntax: Vec::new(),
             bom: false,
@@ -334,7 +373,7 @@ impl<'a> Parser<'a> {
     ) {
         self.next_line_start = pos + raw.len() + usize::from(terminated);
         let mut content = raw;
-        if terminated {
+        if terminated && self.has_cr {
             content = content.strip_suffix(b"\r").unwrap_or(content);
             if content.ends_with(b"\r") {
                 let trimmed_len = content
@@ -353,9 +392,10 @@ impl<'a> Parser<'a> {
         let span = Span::new(number, line_start, pos, content_end);
         // One branch-free pass tells whether the slower checks below are needed: plain
         // printable ASCII (the common case) has no CR, no control character and is UTF-8.
-        let plain = content.iter().fold(true, |ok, &b| {
-            ok & ((0x20..0x7f).contains(&b) | (b == b'\t'))
-        });
+        let plain = (self.plain && !self.has_cr)
+            || content.iter().fold(true, |ok, &b| {
+                ok & ((0x20..0x7f).contains(&b) | (b == b'\t'))
+            });
         if !plain {
             if let Some(i) = content.iter().position(|&b| b == b'\r') {
                 self.diag(
@@ -402,7 +442,11 @@ impl<'a> Parser<'a> {
             self.prev_content_end = content_end;
             return;
         }
-        let text = match std::str::from_utf8(content) {
+        let cut = self.text.and_then(|t| {
+            let start = pos.checked_sub(self.text_start)?;
+            t.get(start..start + content.len())
+        });
+        let text = match cut.map_or_else(|| std::str::from_utf8(content), Ok) {
             Ok(s) => Cow::Borrowed(s),
             Err(e) => {
                 let at = pos + e.valid_up_to();
@@ -586,11 +630,11 @@ impl<'a> Parser<'a> {
         if s.starts_with('#') {
             return self.push(number, span, LineKind::Comment(text));
         }
-        if matches!(text, Cow::Owned(_)) {
+        let Cow::Borrowed(s) = text else {
             // Not UTF-8 (already reported): offsets in the repaired text would not match the
             // input, so the line is not parsed further.
             return self.push(number, span, LineKind::Invalid(text));
-        }
+        };
         if s.starts_with('<') {
             self.diag(
                 Code::InvalidLine,
@@ -599,7 +643,7 @@ impl<'a> Parser<'a> {
             );
             return self.push(number, span, LineKind::Invalid(text));
         }
-        let Ok((value_raw, name_raw)) = field_line(s) else {
+        let Ok((value_raw, name_raw)) = field_line(s.as_bytes()) else {
             self.diag(
                 Code::InvalidLine,
                 span,
@@ -608,6 +652,8 @@ impl<'a> Parser<'a> {
             return self.push(number, span, LineKind::Invalid(text));
         };
         let colon = name_raw.len();
+        let name_raw = s.get(..colon).unwrap_or("");
+        let value_raw = s.get(s.len() - value_raw.len()..).unwrap_or("");
         let name = trim_blanks_end(name_raw);
         if name.len() < name_raw.len() {
             self.diag(
@@ -665,8 +711,8 @@ impl<'a> Parser<'a> {
         let vend = vstart + value.len();
         let field = Field {
             kind: FieldKind::from_name(name),
-            name: sub(&text, 0, name.len()),
-            value: sub(&text, vstart, vend),
+            name: Cow::Borrowed(name),
+            value: Cow::Borrowed(value),
             name_span: at(0, name.len()),
             value_span: at(vstart, vend),
         };

@@ -87,6 +87,8 @@ const COLON: u8 = 4;
 const AT: u8 = 8;
 const SLASH: u8 = 16;
 const QUESTION: u8 = 32;
+/// A character of a scheme after its first letter: `ALPHA / DIGIT / "+" / "-" / "."`.
+const SCHEME: u8 = 64;
 const PCHAR: u8 = UNRESERVED | SUB_DELIM | COLON | AT;
 
 /// The RFC 3986 character classes of every byte, as bits.
@@ -105,6 +107,9 @@ const CLASS: [u8; 256] = {
         ) {
             class |= SUB_DELIM;
         }
+        if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.') {
+            class |= SCHEME;
+        }
         match b {
             b':' => class |= COLON,
             b'@' => class |= AT,
@@ -122,87 +127,128 @@ fn class(b: u8) -> u8 {
     CLASS[usize::from(b)]
 }
 
+/// `true` when the two bytes after the `%` at `at` are hexadecimal digits.
+fn percent_ok(bytes: &[u8], at: usize) -> bool {
+    matches!((bytes.get(at + 1), bytes.get(at + 2)), (Some(h), Some(l)) if h.is_ascii_hexdigit() && l.is_ascii_hexdigit())
+}
+
 /// Checks that every byte of `part` (at `base` in the whole value) is in one of the classes of
 /// `allowed` or starts a valid percent-encoding.
 fn check_chars(part: &str, base: usize, allowed: u8) -> Result<(), UriError> {
     let bytes = part.as_bytes();
-    if bytes.iter().all(|&b| class(b) & allowed != 0) {
-        return Ok(());
+    let end = scan(bytes, 0, allowed).map_err(|offset| UriError {
+        offset: base + offset,
+        kind: UriErrorKind::InvalidPercentEncoding,
+    })?;
+    if end == bytes.len() {
+        Ok(())
+    } else {
+        Err(UriError {
+            offset: base + end,
+            kind: UriErrorKind::InvalidChar,
+        })
     }
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let ok = matches!((bytes.get(i + 1), bytes.get(i + 2)), (Some(h), Some(l)) if h.is_ascii_hexdigit() && l.is_ascii_hexdigit());
-            if !ok {
-                return Err(UriError {
-                    offset: base + i,
-                    kind: UriErrorKind::InvalidPercentEncoding,
-                });
-            }
-            i += 3;
-        } else if class(b) & allowed != 0 {
-            i += 1;
-        } else {
-            return Err(UriError {
-                offset: base + i,
-                kind: UriErrorKind::InvalidChar,
-            });
-        }
-    }
-    Ok(())
 }
 
-/// Splits `s` at the first byte `stop` accepts, returning `(before, rest starting at the stop)`.
-fn split_at_any(s: &str, stop: impl Fn(u8) -> bool) -> (&str, &str) {
-    match s.bytes().position(stop) {
-        Some(i) => (s.get(..i).unwrap_or(""), s.get(i..).unwrap_or("")),
-        None => (s, ""),
+/// Skips the bytes of `bytes` from `at` on that are in a class of `allowed` or are valid
+/// percent-encodings, in one pass: returns where the run stops (a byte outside the classes, or
+/// the end), or `Err(offset)` of a `%` not followed by two hexadecimal digits.
+fn scan(bytes: &[u8], mut at: usize, allowed: u8) -> Result<usize, usize> {
+    while let Some(&b) = bytes.get(at) {
+        if class(b) & allowed != 0 {
+            at += 1;
+        } else if b == b'%' {
+            if !percent_ok(bytes, at) {
+                return Err(at);
+            }
+            at += 3;
+        } else {
+            break;
+        }
     }
+    Ok(at)
 }
 
 /// Parses `s` as an RFC 3986 URI (absolute: with a scheme).
+///
+/// Each part is read in one pass that both finds where it ends and checks its characters;
+/// the first problem from the left is reported.
 pub fn parse(s: &str) -> Result<Uri<'_>, UriError> {
     let no_scheme = UriError {
         offset: 0,
         kind: UriErrorKind::NoScheme,
     };
-    let colon = s.bytes().position(|b| b == b':').ok_or(no_scheme)?;
-    let scheme = s.get(..colon).unwrap_or("");
-    let mut sb = scheme.bytes();
-    if !sb.next().is_some_and(|b| b.is_ascii_alphabetic())
-        || !sb.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
-    {
+    let bytes = s.as_bytes();
+    // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ':'. Stopping at the first byte
+    // outside the scheme class finds the first ':' whenever the scheme is valid.
+    if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
         return Err(no_scheme);
     }
-    let mut pos = colon + 1;
-    let rest = s.get(pos..).unwrap_or("");
-    let mut authority = None;
-    let mut after = rest;
-    if let Some(a) = rest.strip_prefix("//") {
-        pos += 2;
-        let (auth, tail) = split_at_any(a, |b| matches!(b, b'/' | b'?' | b'#'));
-        authority = Some(parse_authority(auth, pos)?);
-        pos += auth.len();
-        after = tail;
+    let mut colon = 1;
+    while bytes.get(colon).is_some_and(|&b| class(b) & SCHEME != 0) {
+        colon += 1;
     }
-    let (path, tail) = split_at_any(after, |b| matches!(b, b'?' | b'#'));
-    check_chars(path, pos, PCHAR | SLASH)?;
-    pos += path.len();
+    if bytes.get(colon) != Some(&b':') {
+        return Err(no_scheme);
+    }
+    let scheme = s.get(..colon).unwrap_or("");
+    let mut pos = colon + 1;
+    let mut authority = None;
+    if bytes.get(pos..).is_some_and(|r| r.starts_with(b"//")) {
+        pos += 2;
+        let start = pos;
+        // The common authority is a plain registered name: no userinfo, port, IP literal or
+        // percent-encoding. One pass over it finds its end and checks its characters.
+        while bytes
+            .get(pos)
+            .is_some_and(|&b| class(b) & (UNRESERVED | SUB_DELIM) != 0)
+        {
+            pos += 1;
+        }
+        if bytes
+            .get(pos)
+            .is_none_or(|&b| matches!(b, b'/' | b'?' | b'#'))
+        {
+            authority = Some(Authority {
+                userinfo: None,
+                host: s.get(start..pos).unwrap_or(""),
+                port: None,
+            });
+        } else {
+            while bytes
+                .get(pos)
+                .is_some_and(|&b| !matches!(b, b'/' | b'?' | b'#'))
+            {
+                pos += 1;
+            }
+            authority = Some(parse_authority(s.get(start..pos).unwrap_or(""), start)?);
+        }
+    }
+    let invalid = |offset| UriError {
+        offset,
+        kind: UriErrorKind::InvalidPercentEncoding,
+    };
+    let bad_char = |offset| UriError {
+        offset,
+        kind: UriErrorKind::InvalidChar,
+    };
+    let path_end = scan(bytes, pos, PCHAR | SLASH).map_err(invalid)?;
+    let path = s.get(pos..path_end).unwrap_or("");
     let mut query = None;
     let mut fragment = None;
-    let mut tail = tail;
-    if let Some(q) = tail.strip_prefix('?') {
-        pos += 1;
-        let (qs, t) = split_at_any(q, |b| b == b'#');
-        check_chars(qs, pos, PCHAR | SLASH | QUESTION)?;
-        pos += qs.len();
-        query = Some(qs);
-        tail = t;
+    let mut at = path_end;
+    if bytes.get(at) == Some(&b'?') {
+        let end = scan(bytes, at + 1, PCHAR | SLASH | QUESTION).map_err(invalid)?;
+        query = s.get(at + 1..end);
+        at = end;
     }
-    if let Some(fr) = tail.strip_prefix('#') {
-        pos += 1;
-        check_chars(fr, pos, PCHAR | SLASH | QUESTION)?;
-        fragment = Some(fr);
+    if bytes.get(at) == Some(&b'#') {
+        let end = scan(bytes, at + 1, PCHAR | SLASH | QUESTION).map_err(invalid)?;
+        fragment = s.get(at + 1..end);
+        at = end;
+    }
+    if at != bytes.len() {
+        return Err(bad_char(at));
     }
     Ok(Uri {
         scheme,

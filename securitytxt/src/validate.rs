@@ -5,7 +5,7 @@ use crate::expires::parse_rfc3339;
 use crate::field::{Field, FieldKind};
 use crate::language::is_language_tag;
 use crate::parse::Document;
-use crate::uri::{self, UriErrorKind};
+use crate::uri::{self, Uri, UriErrorKind};
 use chrono::{DateTime, Months, TimeDelta, Utc};
 use std::borrow::Cow;
 
@@ -102,17 +102,21 @@ pub fn validate(doc: &Document<'_>, options: &Options) -> Vec<Diagnostic> {
                 }
             }
             kind => {
-                let ok = check_uri(f, &mut out);
+                let uri = check_uri(f, &mut out);
                 match kind {
                     FieldKind::Contact => {
                         contacts += 1;
-                        let v: &str = &f.value;
-                        if v.get(..7)
-                            .is_some_and(|p| p.eq_ignore_ascii_case("mailto:"))
-                            || looks_like_email(v)
-                        {
-                            email_contact = true;
-                        }
+                        // A value that is a URI holds a ':', so it is never a bare address.
+                        let email = match &uri {
+                            Some((_, scheme)) => *scheme == Scheme::Mailto,
+                            None => {
+                                let v: &str = &f.value;
+                                v.get(..7)
+                                    .is_some_and(|p| p.eq_ignore_ascii_case("mailto:"))
+                                    || looks_like_email(v)
+                            }
+                        };
+                        email_contact |= email;
                     }
                     FieldKind::Encryption => encryption += 1,
                     FieldKind::Csaf => {
@@ -124,7 +128,9 @@ pub fn validate(doc: &Document<'_>, options: &Options) -> Vec<Diagnostic> {
                                 "more than one 'CSAF' field: keep one where possible",
                             ));
                         }
-                        if ok && !is_csaf_file(&f.value) {
+                        if let Some((u, scheme)) = &uri
+                            && !is_csaf_file(u, *scheme)
+                        {
                             out.push(Diagnostic::new(
                                 Code::NoCsafFile,
                                 Some(f.value_span),
@@ -265,8 +271,33 @@ fn check_languages(f: &Field<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Checks the value of a URI field; returns `true` when it is one acceptable URI.
-fn check_uri(f: &Field<'_>, out: &mut Vec<Diagnostic>) -> bool {
+/// What [`check_uri`] needs to know about a scheme, found with one comparison.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scheme {
+    Http,
+    Https,
+    Mailto,
+    /// One of [`UNSAFE_SCHEMES`].
+    Unsafe,
+    Other,
+}
+
+impl Scheme {
+    fn of(scheme: &str) -> Scheme {
+        let is = |name: &str| scheme.eq_ignore_ascii_case(name);
+        match scheme.len() {
+            4 if is("http") => Scheme::Http,
+            5 if is("https") => Scheme::Https,
+            6 if is("mailto") => Scheme::Mailto,
+            4 | 8 | 10 if UNSAFE_SCHEMES.iter().any(|s| is(s)) => Scheme::Unsafe,
+            _ => Scheme::Other,
+        }
+    }
+}
+
+/// Checks the value of a URI field; returns the URI and its scheme when it is one acceptable
+/// URI.
+fn check_uri<'v>(f: &'v Field<'_>, out: &mut Vec<Diagnostic>) -> Option<(Uri<'v>, Scheme)> {
     let value: &str = &f.value;
     let span = Some(f.value_span);
     // A URI that parses holds no whitespace (no URI character class allows it), so the
@@ -289,27 +320,24 @@ fn check_uri(f: &Field<'_>, out: &mut Vec<Diagnostic>) -> bool {
             )
         };
         out.push(Diagnostic::new(code, span, message));
-        return false;
+        return None;
     }
     // The scheme is what precedes the first colon, parsed or not.
-    let scheme = match &parsed {
+    let scheme_text = match &parsed {
         Ok(u) => Some(u.scheme),
         Err(_) => value.split_once(':').map(|(scheme, _)| scheme),
     };
-    if let Some(scheme) = scheme
-        && UNSAFE_SCHEMES
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(scheme))
-    {
+    let scheme = scheme_text.map_or(Scheme::Other, Scheme::of);
+    if let (Some(text), Scheme::Unsafe) = (scheme_text, scheme) {
         out.push(Diagnostic::new(
             Code::UnsafeScheme,
             span,
             format!(
                 "the '{}:' scheme is not allowed in security.txt",
-                scheme.to_ascii_lowercase()
+                text.to_ascii_lowercase()
             ),
         ));
-        return false;
+        return None;
     }
     let parsed = match parsed {
         Ok(u) => u,
@@ -327,7 +355,7 @@ fn check_uri(f: &Field<'_>, out: &mut Vec<Diagnostic>) -> bool {
                     "the value must be a URI (beginning with e.g. 'https://' or 'mailto:')",
                 ));
             }
-            return false;
+            return None;
         }
         Err(e) => {
             let start = f.value_span.start + e.offset;
@@ -342,45 +370,52 @@ fn check_uri(f: &Field<'_>, out: &mut Vec<Diagnostic>) -> bool {
                 Some(at),
                 format!("not a valid URI: {}", e.kind.message()),
             ));
-            return false;
+            return None;
         }
     };
-    if second_uri(value) {
+    // Another URI can only start at a ':' after the scheme's own.
+    let after_scheme = value.as_bytes().get(parsed.scheme.len() + 1..);
+    let colon_after =
+        after_scheme.is_some_and(|rest| rest.iter().fold(false, |c, &b| c | (b == b':')));
+    if colon_after && second_uri(value) {
         out.push(Diagnostic::new(
             Code::MultipleUris,
             span,
             "the value holds more than one URI: write one field per URI",
         ));
-        return false;
+        return None;
     }
-    if parsed.has_scheme("http") {
-        out.push(Diagnostic::new(
-            Code::NoHttps,
-            span,
-            "a web URI must begin with 'https://'",
-        ));
-        return false;
-    }
-    if parsed.has_scheme("https") && parsed.host().is_none_or(str::is_empty) {
-        out.push(Diagnostic::new(
-            Code::InvalidUri,
-            span,
-            "an https URI must have a host",
-        ));
-        return false;
-    }
-    if parsed.has_scheme("mailto") {
-        let addr = parsed.path.split(',').next().unwrap_or("");
-        if !addr.contains('@') && !addr.contains("%40") {
+    match scheme {
+        Scheme::Http => {
+            out.push(Diagnostic::new(
+                Code::NoHttps,
+                span,
+                "a web URI must begin with 'https://'",
+            ));
+            return None;
+        }
+        Scheme::Https if parsed.host().is_none_or(str::is_empty) => {
             out.push(Diagnostic::new(
                 Code::InvalidUri,
                 span,
-                "a 'mailto:' URI must hold an e-mail address",
+                "an https URI must have a host",
             ));
-            return false;
+            return None;
         }
+        Scheme::Mailto => {
+            let addr = parsed.path.split(',').next().unwrap_or("");
+            if !addr.contains('@') && !addr.contains("%40") {
+                out.push(Diagnostic::new(
+                    Code::InvalidUri,
+                    span,
+                    "a 'mailto:' URI must hold an e-mail address",
+                ));
+                return None;
+            }
+        }
+        _ => {}
     }
-    true
+    Some((parsed, scheme))
 }
 
 /// `true` when another URI starts after the first character (`https://a,https://b`).
@@ -417,15 +452,10 @@ fn looks_like_email(value: &str) -> bool {
     !local.is_empty() && domain.contains('.') && !value.contains([':', '/', ' ', '<', '>'])
 }
 
-fn is_csaf_file(value: &str) -> bool {
-    match uri::parse(value) {
-        Ok(u) => {
-            u.has_scheme("https")
-                && u.path.ends_with("/provider-metadata.json")
-                && u.host().is_some_and(|h| !h.is_empty())
-        }
-        Err(_) => false,
-    }
+fn is_csaf_file(u: &Uri<'_>, scheme: Scheme) -> bool {
+    scheme == Scheme::Https
+        && u.path.ends_with("/provider-metadata.json")
+        && u.host().is_some_and(|h| !h.is_empty())
 }
 
 fn matches_any(canonical: &str, urls: &[String]) -> bool {
