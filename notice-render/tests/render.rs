@@ -238,9 +238,9 @@ fn xarf_reports_follow_the_core_schema() {
     ] {
         assert!(a.get(field).is_some(), "missing {field}");
     }
-    assert_eq!(a["xarf_version"], "4.0.0");
+    assert_eq!(a["xarf_version"], "4.2.0");
     assert_eq!(a["category"], "vulnerability");
-    assert_eq!(a["type"], "open");
+    assert_eq!(a["type"], "open_service");
     assert_eq!(a["service"], "rdp");
     assert_eq!(a["source_identifier"], "203.0.113.5");
     assert_eq!(a["source_port"], 3389);

@@ -1,11 +1,29 @@
-//! XARF v4 export: one JSON report per finding.
+//! XARF v4 export: one JSON report per finding, valid against the official
+//! XARF v4 schema (`xarf-v4-master.json`, version 4.2.0 of the xarf-spec
+//! repository; a copy is in `tests/data/xarf/` and a test validates every
+//! catalogue entry's report against it).
 //!
-//! Fields follow the XARF v4 core schema (`xarf_version`, `report_id`,
-//! `timestamp`, `reporter`, `sender`, `source_identifier`, `source_port`,
-//! `category`, `type`, `evidence_source`, `description`) plus the category
-//! fields we can fill: `service` and `cve` for `vulnerability`, `url` for
-//! `content`. `report_id` is a UUID (version 4 layout) derived from the ticket
-//! and the finding's input position, so the same input gives the same ids.
+//! Core fields: `xarf_version`, `report_id`, `timestamp`, `reporter` and
+//! `sender` (`org`, `contact`, `domain`), `source_identifier`, `source_port`
+//! (1 to 65535 only), `category`, `type`, `evidence_source`, `description`,
+//! `tags` (as `tag:<name>`, the schema's `namespace:predicate` form) and
+//! `additional_info` (report type, feed, line, extra fields). `report_id` is
+//! a UUID (version 4 layout) derived from the ticket and the finding's input
+//! position, so the same input gives the same ids.
+//!
+//! The fields each type requires:
+//! - `vulnerability`: `service`; for `cve` also `cve_id` (a CVE from the
+//!   finding's tags, else the entry's first), `cve_ids` (the entry's, at
+//!   most 10) and `service_port`. A `cve` finding without a port or a CVE is
+//!   exported as `misconfiguration`, which needs neither. The catalogue type
+//!   `open` (XARF before 4.2) is written as `open_service`.
+//! - `content`: `url` (an RFC 3986 URI: the asset's URL or `http://` and the
+//!   asset or IP, with other characters percent-encoded);
+//!   `remote_compromise` also `compromise_type` (from the tags, else
+//!   `other`); `exposed_data` also `data_types` (`credentials` when the
+//!   entry or a tag names credentials, else `other`) and `exposure_method`
+//!   (`other`).
+//! - `infrastructure` `botnet`: `compromise_evidence` (how it was seen).
 
 use serde_json::{Map, Value, json};
 
@@ -49,6 +67,128 @@ fn s(v: &str) -> Value {
     Value::String(truncate(v).into_owned())
 }
 
+/// The XARF type for a catalogue type (`open` was renamed `open_service`).
+fn xarf_type<'a>(category: &str, kind: &'a str) -> &'a str {
+    match (category, kind) {
+        ("vulnerability", "open") => "open_service",
+        _ => kind,
+    }
+}
+
+/// `CVE-YYYY-N...` for a tag or catalogue value that is one (any case).
+fn cve_id(value: &str) -> Option<String> {
+    let upper = value.trim().to_ascii_uppercase();
+    let rest = upper.strip_prefix("CVE-")?;
+    let (year, number) = rest.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (year.len() == 4 && digits(year) && digits(number) && number.len() <= 12).then_some(upper)
+}
+
+/// A tag in the schema's `namespace:predicate` form: `tag:` and the tag
+/// with characters other than `a-z 0-9 _ + -` as `-`.
+fn xarf_tag(tag: &str) -> Option<String> {
+    let name: String = tag
+        .chars()
+        .map(|c| {
+            let c = c.to_ascii_lowercase();
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '+' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let name = name.trim_start_matches(['_', '+', '-']);
+    (!name.is_empty()).then(|| format!("tag:{}", truncate(name)))
+}
+
+/// Percent-encodes every octet of `part` that is not unreserved, a
+/// sub-delimiter or one of `extra` (RFC 3986 2.1); a `%` stays only before
+/// two hex digits.
+fn push_uri_part(out: &mut String, part: &str, extra: &[u8]) {
+    let bytes = part.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let keep = b.is_ascii_alphanumeric()
+            || b"-._~!$&'()*+,;=".contains(&b)
+            || extra.contains(&b)
+            || (b == b'%'
+                && bytes
+                    .get(i + 1..i + 3)
+                    .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)));
+        if keep {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+}
+
+/// The `url` of a content report: the asset when it is an http(s) URL, else
+/// `http://` and the asset (or IP) and `/`, as a valid URI.
+fn content_url(asset: &str, ip: &str) -> String {
+    let asset = asset.trim();
+    let lower = asset.get(..8).unwrap_or(asset).to_ascii_lowercase();
+    let (scheme, rest) = if lower.starts_with("https://") {
+        ("https", asset.get(8..).unwrap_or_default())
+    } else if lower.starts_with("http://") {
+        ("http", asset.get(7..).unwrap_or_default())
+    } else if !asset.is_empty() {
+        ("http", asset)
+    } else {
+        ("http", ip.trim())
+    };
+    let split = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(split);
+    let mut url = String::with_capacity(rest.len() + 16);
+    url.push_str(scheme);
+    url.push_str("://");
+    let ipv6 = authority.parse::<std::net::Ipv6Addr>().is_ok();
+    if ipv6 {
+        url.push('[');
+        url.push_str(authority);
+        url.push(']');
+    } else if let Some((host, port)) = authority
+        .rsplit_once(':')
+        .filter(|(h, p)| !h.is_empty() && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        push_uri_part(&mut url, host, b"");
+        url.push(':');
+        url.push_str(port);
+    } else if authority.is_empty() {
+        url.push_str("unknown.invalid");
+    } else {
+        push_uri_part(&mut url, authority, b"");
+    }
+    match tail.split_once('#') {
+        Some((path, fragment)) => {
+            push_uri_part(&mut url, path, b":@/?");
+            url.push('#');
+            push_uri_part(&mut url, fragment, b":@/?");
+        }
+        None if tail.is_empty() => url.push('/'),
+        None => push_uri_part(&mut url, tail, b":@/?"),
+    }
+    url
+}
+
+fn compromise_type(tags: &[String]) -> &'static str {
+    for t in tags {
+        let kind = match t.as_str() {
+            "webshell" | "web-shell" => "webshell",
+            "backdoor" => "backdoor",
+            "defacement" | "defaced" => "defacement",
+            "phishing" | "phishing-kit" => "phishing_kit",
+            "cryptominer" | "coinminer" | "cryptojacking" => "cryptominer",
+            "malicious-redirect" | "redirect" => "malicious_redirect",
+            "seo-spam" => "seo_spam",
+            "malware" | "malware-host" => "malware_host",
+            _ => continue,
+        };
+        return kind;
+    }
+    "other"
+}
+
 pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
     let o = &r.options;
     let contact = json!({
@@ -63,8 +203,19 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
             .catalogue
             .entry(&group.entry)
             .unwrap_or(r.catalogue.fallback());
+        let tags = f.normalised_tags();
+        let port = f.port.filter(|p| *p >= 1);
+        let category = e.xarf.category.as_str();
+        let mut kind = xarf_type(category, &e.xarf.kind);
+        let cve = tags
+            .iter()
+            .find_map(|t| cve_id(t))
+            .or_else(|| e.cves.iter().find_map(|c| cve_id(c)));
+        if kind == "cve" && (cve.is_none() || port.is_none()) {
+            kind = "misconfiguration";
+        }
         let mut m = Map::new();
-        m.insert("xarf_version".into(), json!("4.0.0"));
+        m.insert("xarf_version".into(), json!("4.2.0"));
         m.insert(
             "report_id".into(),
             json!(report_id(&notice.ticket, item.index)),
@@ -78,38 +229,68 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
             &f.ip
         };
         m.insert("source_identifier".into(), s(source.trim()));
-        if let Some(p) = f.port {
+        if let Some(p) = port {
             m.insert("source_port".into(), json!(p));
         }
-        m.insert("category".into(), json!(e.xarf.category));
-        m.insert("type".into(), json!(e.xarf.kind));
+        m.insert("category".into(), json!(category));
+        m.insert("type".into(), json!(kind));
         m.insert("evidence_source".into(), json!(e.xarf.evidence_source));
         m.insert("description".into(), json!(e.text(Language::En).title));
         if !f.protocol.trim().is_empty() {
             m.insert("protocol".into(), s(&f.protocol.to_ascii_lowercase()));
         }
-        match e.xarf.category.as_str() {
+        match category {
             "vulnerability" => {
                 m.insert("service".into(), json!(e.xarf.service));
-                if !e.cves.is_empty() {
-                    m.insert("cve".into(), json!(e.cves));
+                if kind == "cve" {
+                    m.insert("service_port".into(), json!(port));
+                    m.insert("cve_id".into(), json!(cve));
+                    let mut ids: Vec<String> = Vec::new();
+                    for id in e.cves.iter().filter_map(|c| cve_id(c)) {
+                        if !ids.contains(&id) && ids.len() < 10 {
+                            ids.push(id);
+                        }
+                    }
+                    if !ids.is_empty() {
+                        m.insert("cve_ids".into(), json!(ids));
+                    }
                 }
             }
             "content" => {
-                let url = if f.asset.contains("://") {
-                    f.asset.clone()
-                } else if !f.asset.trim().is_empty() {
-                    format!("http://{}/", f.asset.trim())
+                m.insert("url".into(), s(&content_url(&f.asset, &f.ip)));
+                match kind {
+                    "remote_compromise" => {
+                        m.insert("compromise_type".into(), json!(compromise_type(&tags)));
+                    }
+                    "exposed_data" => {
+                        let credentials = e.id.contains("credential")
+                            || tags.iter().any(|t| t.contains("credential"));
+                        let data = if credentials { "credentials" } else { "other" };
+                        m.insert("data_types".into(), json!([data]));
+                        m.insert("exposure_method".into(), json!("other"));
+                    }
+                    _ => {}
+                }
+            }
+            "infrastructure" if kind == "botnet" => {
+                let evidence = if e.xarf.evidence_source == "sinkhole" {
+                    "connections to a sinkhole server observed".to_string()
                 } else {
-                    format!("http://{}/", f.ip.trim())
+                    format!("reported by {}", truncate(&f.feed))
                 };
-                m.insert("url".into(), s(&url));
+                m.insert("compromise_evidence".into(), json!(evidence));
             }
             _ => {}
         }
-        let tags: Vec<Value> = f.normalised_tags().iter().map(|t| s(t)).collect();
-        if !tags.is_empty() {
-            m.insert("tags".into(), Value::Array(tags));
+        let mut xtags: Vec<Value> = Vec::new();
+        for t in tags.iter().filter_map(|t| xarf_tag(t)) {
+            let v = Value::String(t);
+            if !xtags.contains(&v) && xtags.len() < 20 {
+                xtags.push(v);
+            }
+        }
+        if !xtags.is_empty() {
+            m.insert("tags".into(), Value::Array(xtags));
         }
         let mut evidence = Map::new();
         evidence.insert("report_type".into(), s(&f.report_type));
@@ -133,6 +314,33 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::report_id;
+
+    #[test]
+    fn cve_ids_tags_and_urls() {
+        use super::{content_url, cve_id, xarf_tag};
+        assert_eq!(cve_id("cve-2021-26855").as_deref(), Some("CVE-2021-26855"));
+        assert_eq!(cve_id("cve-21-1"), None);
+        assert_eq!(cve_id("rdp"), None);
+        assert_eq!(xarf_tag("rdp").as_deref(), Some("tag:rdp"));
+        assert_eq!(
+            xarf_tag("Hacked Webserver.v2").as_deref(),
+            Some("tag:hacked-webserver-v2")
+        );
+        assert_eq!(xarf_tag("--"), None);
+        assert_eq!(
+            content_url("www.example.nl", "192.0.2.1"),
+            "http://www.example.nl/"
+        );
+        assert_eq!(content_url("", "2001:db8::1"), "http://[2001:db8::1]/");
+        assert_eq!(
+            content_url("HTTPS://a.example:8443/x y?q=<1>#f#g", ""),
+            "https://a.example:8443/x%20y?q=%3C1%3E#f%23g"
+        );
+        assert_eq!(
+            content_url("host\r\nBcc: x@y", ""),
+            "http://host%0D%0ABcc%3A%20x%40y/"
+        );
+    }
 
     #[test]
     fn report_id_is_uuid_v4_shaped_and_stable() {
