@@ -106,7 +106,7 @@ fn finding_ctx(f: &Finding) -> FindingCtx {
         port: f.port.map(|p| p.to_string()).unwrap_or_default(),
         protocol: display(&f.protocol),
         asset: display(&f.asset),
-        observed: f.observed.format("%Y-%m-%d %H:%M UTC").to_string(),
+        observed: super::dates::minute_utc(f.observed),
         report_type: crate::inert::visible(&f.report_type).into_owned(),
         tags: display(&f.normalised_tags().join(", ")),
         feed: crate::inert::visible(&f.feed).into_owned(),
@@ -202,7 +202,7 @@ pub(super) fn build(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Value 
     let ctx = Ctx {
         lang: lang.as_str(),
         ticket: &notice.ticket,
-        date: now.format("%Y-%m-%d").to_string(),
+        date: super::dates::date(now),
         part: notice.part.0,
         parts: notice.part.1,
         recipient: RecipientCtx {

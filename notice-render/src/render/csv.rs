@@ -50,7 +50,7 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> String {
             let _ = write!(port, "{p}");
         }
         observed.clear();
-        let _ = write!(observed, "{}", f.observed.format("%Y-%m-%dT%H:%M:%SZ"));
+        super::dates::push_rfc3339_seconds(&mut observed, f.observed);
         line.clear();
         let _ = write!(line, "{}", f.line);
         let tags = f.normalised_tags().join(";");

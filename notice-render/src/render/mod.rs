@@ -12,6 +12,7 @@
 
 mod context;
 mod csv;
+mod dates;
 mod html;
 mod json;
 mod mime;

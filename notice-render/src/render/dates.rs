@@ -1,0 +1,90 @@
+//! Dates and times as the outputs write them, without chrono's format
+//! strings (which parse the pattern on every call): the same text as
+//! `format("%Y-%m-%d")` and friends for years 0 to 9999, chrono's own
+//! formatting for any other year.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+
+fn push_digits(out: &mut String, n: u32, width: u32) {
+    for place in (0..width).rev() {
+        let digit = (n / 10u32.pow(place)) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
+}
+
+/// `YYYY-MM-DD` appended to `out`.
+pub(super) fn push_date(out: &mut String, t: DateTime<Utc>) {
+    match u32::try_from(t.year()) {
+        Ok(year) if year <= 9999 => {
+            push_digits(out, year, 4);
+            out.push('-');
+            push_digits(out, t.month(), 2);
+            out.push('-');
+            push_digits(out, t.day(), 2);
+        }
+        _ => {
+            let _ = write!(out, "{}", t.format("%Y-%m-%d"));
+        }
+    }
+}
+
+/// `YYYY-MM-DD`.
+pub(super) fn date(t: DateTime<Utc>) -> String {
+    let mut out = String::with_capacity(10);
+    push_date(&mut out, t);
+    out
+}
+
+/// `YYYY-MM-DD HH:MM UTC`, as a reader sees an observation time.
+pub(super) fn minute_utc(t: DateTime<Utc>) -> String {
+    let mut out = String::with_capacity(20);
+    push_date(&mut out, t);
+    out.push(' ');
+    push_digits(&mut out, t.hour(), 2);
+    out.push(':');
+    push_digits(&mut out, t.minute(), 2);
+    out.push_str(" UTC");
+    out
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` appended to `out` (RFC 3339, whole seconds).
+pub(super) fn push_rfc3339_seconds(out: &mut String, t: DateTime<Utc>) {
+    push_date(out, t);
+    out.push('T');
+    push_digits(out, t.hour(), 2);
+    out.push(':');
+    push_digits(out, t.minute(), 2);
+    out.push(':');
+    push_digits(out, t.second(), 2);
+    out.push('Z');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn same_text_as_chrono_format() {
+        for (y, mo, d, h, mi, s) in [
+            (2025, 3, 4, 1, 2, 9),
+            (1999, 12, 31, 23, 59, 59),
+            (5, 1, 1, 0, 0, 0),
+            (9999, 12, 31, 0, 0, 0),
+            (10000, 1, 1, 0, 0, 0),
+            (-1, 1, 1, 0, 0, 0),
+        ] {
+            let t = Utc
+                .with_ymd_and_hms(y, mo, d, h, mi, s)
+                .single()
+                .unwrap_or_default();
+            assert_eq!(date(t), t.format("%Y-%m-%d").to_string());
+            assert_eq!(minute_utc(t), t.format("%Y-%m-%d %H:%M UTC").to_string());
+            let mut out = String::new();
+            push_rfc3339_seconds(&mut out, t);
+            assert_eq!(out, t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        }
+    }
+}
