@@ -227,10 +227,10 @@ fn first_html_special(bytes: &[u8]) -> Option<usize> {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let x = u64::from_le_bytes(word);
-        if has(x, b'&') | has(x, b'<') | has(x, b'>') | has(x, b'"') | has(x, b'\'') != 0 {
-            if let Some(p) = chunk.iter().position(special) {
-                return Some(at + p);
-            }
+        if has(x, b'&') | has(x, b'<') | has(x, b'>') | has(x, b'"') | has(x, b'\'') != 0
+            && let Some(p) = chunk.iter().position(special)
+        {
+            return Some(at + p);
         }
         at += 8;
     }
