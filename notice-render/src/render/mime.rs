@@ -304,31 +304,53 @@ pub(super) fn push_quoted_printable(out: &mut Vec<u8>, body: &str) {
     loop {
         let j = next_special(b, i);
         let run = b.get(i..j).unwrap_or_default();
-        let Some(&c) = b.get(j) else {
+        if j >= b.len() {
             qp.run_to_line_end(run);
             break;
-        };
-        let line_end = match c {
-            b'\n' => Some(j + 1),
-            b'\r' if b.get(j + 1) == Some(&b'\n') => Some(j + 2),
-            _ => None,
-        };
-        if let Some(next) = line_end {
-            qp.run_to_line_end(run);
-            qp.out.extend_from_slice(b"\r\n");
-            qp.col = 0;
-            i = next;
-            continue;
         }
-        qp.run(run);
-        let last = matches!(b.get(j + 1), None | Some(b'\n'))
-            || (b.get(j + 1) == Some(&b'\r') && b.get(j + 2) == Some(&b'\n'));
-        if c == b'\t' && !last {
-            qp.run(b"\t");
-        } else {
-            qp.encoded(c, last);
+        // then the special octets from j on, up to the next plain one
+        let mut k = j;
+        let mut line_start = false;
+        while let Some(&c) = b.get(k) {
+            let line_end = match c {
+                b'\n' => Some(k + 1),
+                b'\r' if b.get(k + 1) == Some(&b'\n') => Some(k + 2),
+                _ => None,
+            };
+            if let Some(next) = line_end {
+                if k == j {
+                    qp.run_to_line_end(run);
+                }
+                qp.out.extend_from_slice(b"\r\n");
+                qp.col = 0;
+                k = next;
+                line_start = true;
+                break;
+            }
+            if k == j {
+                qp.run(run);
+            }
+            let last = matches!(b.get(k + 1), None | Some(b'\n'))
+                || (b.get(k + 1) == Some(&b'\r') && b.get(k + 2) == Some(&b'\n'));
+            if c == b'\t' && !last {
+                qp.run(b"\t");
+            } else {
+                qp.encoded(c, last);
+            }
+            k += 1;
+            if b.get(k)
+                .is_none_or(|&n| QP_LITERAL[usize::from(n)] && n != b'\t')
+            {
+                break;
+            }
         }
-        i = j + 1;
+        if k >= b.len() && !line_start {
+            break;
+        }
+        i = k;
+        if i >= b.len() {
+            break;
+        }
     }
 }
 

@@ -57,8 +57,8 @@ fn wrap_line(line: &str, out: &mut String) {
     out.push_str(&line[..indent.min(TEXT_COLUMNS / 2)]);
     state.col += indent.min(TEXT_COLUMNS / 2);
     let rest = &line[indent..];
-    if rest.is_ascii() && !rest.contains("  ") {
-        wrap_ascii(rest, &mut state, out);
+    if !rest.contains("  ") {
+        wrap_single_spaced(rest, &mut state, out);
     } else {
         wrap_words(rest, &mut state, out);
     }
@@ -98,33 +98,46 @@ fn wrap_words(rest: &str, state: &mut Wrapping, out: &mut String) {
     }
 }
 
-/// The same greedy wrapping as [`wrap_words`] for the common
-/// case, an ASCII line whose words are separated by single spaces: each
-/// output line is the longest run of whole words that fits, found with one
-/// backwards search instead of a pass over every word; a word longer than an
-/// empty line is cut.
-fn wrap_ascii(rest: &str, state: &mut Wrapping, out: &mut String) {
+/// The same greedy wrapping as [`wrap_words`] for the common case, a line
+/// whose words are separated by single spaces: each output line is the
+/// longest run of whole words that fits, found with one backwards search
+/// instead of a pass over every word; a word longer than an empty line is
+/// cut. Columns are characters, so the cut is found by [`char_cut`].
+fn wrap_single_spaced(rest: &str, state: &mut Wrapping, out: &mut String) {
     let mut rest = rest;
     loop {
         let room = TEXT_COLUMNS - state.col;
-        if rest.len() <= room {
+        let Some(cut) = char_cut(rest, room) else {
             out.push_str(rest);
             return;
-        }
-        let head = rest.get(..room).unwrap_or(rest);
-        let (take, skip) = if rest.as_bytes().get(room) == Some(&b' ') {
+        };
+        let head = rest.get(..cut).unwrap_or(rest);
+        let (take, skip) = if rest.as_bytes().get(cut) == Some(&b' ') {
             // the line ends exactly at a word's end
-            (room, room + 1)
+            (cut, cut + 1)
         } else if let Some(q) = head.rfind(' ') {
             (q, q + 1)
         } else {
             // the word does not fit on an empty line: cut it
-            (room, room)
+            (cut, cut)
         };
         out.push_str(rest.get(..take).unwrap_or(rest));
         rest = rest.get(skip..).unwrap_or_default();
         state.new_line(out);
     }
+}
+
+/// The byte position of character `n` of `s`, or `None` when `s` has at
+/// most `n` characters.
+fn char_cut(s: &str, n: usize) -> Option<usize> {
+    if s.len() <= n {
+        // no more characters than bytes
+        return None;
+    }
+    if s.as_bytes().get(..=n).is_some_and(<[u8]>::is_ascii) {
+        return Some(n);
+    }
+    s.char_indices().nth(n).map(|(i, _)| i)
 }
 
 /// Where the wrapping of one long line stands.
@@ -182,6 +195,63 @@ impl Wrapping {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The single-spaced fast path and the word loop wrap alike (a small
+    /// generator of lines with ASCII and non-ASCII words of every length).
+    #[test]
+    fn single_spaced_path_matches_the_word_loop() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let pieces = ["a", "é", "xyz", "–", "word", "ünïcödé", "1."];
+        for _ in 0..20_000 {
+            let indent = next(45) as usize;
+            let mut line = " ".repeat(indent);
+            if next(3) == 0 {
+                line.push_str("- ");
+            }
+            let words = 1 + next(30);
+            for w in 0..words {
+                if w > 0 {
+                    line.push(' ');
+                }
+                let max = if next(10) == 0 { 120 } else { 12 };
+                let len = 1 + next(max);
+                for _ in 0..len {
+                    line.push_str(pieces[next(pieces.len() as u64) as usize]);
+                }
+            }
+            let slow = {
+                let mut out = String::new();
+                let hang = hang(&line);
+                let indent = line.len() - line.trim_start_matches(' ').len();
+                let mut state = Wrapping {
+                    hang,
+                    col: 0,
+                    first: true,
+                };
+                out.push_str(&line[..indent.min(TEXT_COLUMNS / 2)]);
+                state.col += indent.min(TEXT_COLUMNS / 2);
+                wrap_words(&line[indent..], &mut state, &mut out);
+                while out.ends_with(' ') {
+                    out.pop();
+                }
+                if out.ends_with('\n') {
+                    out.pop();
+                }
+                if line.chars().count() <= TEXT_COLUMNS {
+                    line.clone()
+                } else {
+                    out
+                }
+            };
+            assert_eq!(wrap(&line), slow, "{line:?}");
+        }
+    }
 
     #[test]
     fn short_lines_unchanged() {
