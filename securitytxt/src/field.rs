@@ -66,7 +66,7 @@ impl FieldKind {
     }
 
     /// The name as the RFC spells it (`""` for [`FieldKind::Unknown`]).
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             FieldKind::Contact => "Contact",
             FieldKind::Expires => "Expires",
@@ -150,7 +150,7 @@ impl<'a> Field<'a> {
 /// length is known at compile time, so the comparison is unrolled: a letter matches either
 /// case (`c | 0x20`), any other byte only itself.
 #[inline(always)]
-fn eq_folded<const N: usize>(name: &[u8], lower: &[u8; N]) -> bool {
+pub(crate) fn eq_folded<const N: usize>(name: &[u8], lower: &[u8; N]) -> bool {
     let Ok(name) = <&[u8; N]>::try_from(name) else {
         return false;
     };

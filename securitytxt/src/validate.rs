@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::expires::parse_rfc3339;
-use crate::field::{Field, FieldKind};
+use crate::field::{Field, FieldKind, eq_folded};
 use crate::language::is_language_tag;
 use crate::parse::Document;
 use crate::uri::{self, Uri, UriErrorKind};
@@ -284,12 +284,18 @@ enum Scheme {
 
 impl Scheme {
     fn of(scheme: &str) -> Scheme {
-        let is = |name: &str| scheme.eq_ignore_ascii_case(name);
-        match scheme.len() {
-            4 if is("http") => Scheme::Http,
-            5 if is("https") => Scheme::Https,
-            6 if is("mailto") => Scheme::Mailto,
-            4 | 8 | 10 if UNSAFE_SCHEMES.iter().any(|s| is(s)) => Scheme::Unsafe,
+        let b = scheme.as_bytes();
+        match b.len() {
+            4 if eq_folded(b, b"http") => Scheme::Http,
+            5 if eq_folded(b, b"https") => Scheme::Https,
+            6 if eq_folded(b, b"mailto") => Scheme::Mailto,
+            4 | 8 | 10
+                if UNSAFE_SCHEMES
+                    .iter()
+                    .any(|s| s.as_bytes().eq_ignore_ascii_case(b)) =>
+            {
+                Scheme::Unsafe
+            }
             _ => Scheme::Other,
         }
     }
@@ -472,10 +478,17 @@ fn matches_any(canonical: &str, urls: &[String]) -> bool {
 /// The `unknown_field` notice, with a hint when the name is close to a known one.
 fn unknown_field(f: &Field<'_>) -> Diagnostic {
     let name: &str = &f.name;
+    let chars = char_set(name.as_bytes());
     let hint = FieldKind::KNOWN
         .iter()
-        .filter(|k| k.name().len().abs_diff(name.len()) <= 2)
-        .map(|k| (k, edit_distance(name, k.name(), 2)))
+        .zip(KNOWN_CHAR_SETS)
+        .filter(|(k, _)| k.name().len().abs_diff(name.len()) <= 2)
+        // Each character of one name missing from the other costs at least one edit, so
+        // names with more than two such characters are not compared further.
+        .filter(|&(_, known)| {
+            (chars & !known).count_ones() <= 2 && (known & !chars).count_ones() <= 2
+        })
+        .map(|(k, _)| (k, edit_distance(name, k.name(), 2)))
         .filter(|&(_, d)| d <= 2)
         .min_by_key(|&(_, d)| d)
         .map(|(k, _)| k.name())
@@ -499,12 +512,43 @@ fn unknown_field(f: &Field<'_>) -> Diagnostic {
                 None
             }
         });
-    let message = match hint {
-        Some(k) => format!("unknown field '{name}': did you mean '{k}'?"),
-        None => format!("unknown field '{name}': readers ignore it"),
+    // Built by hand: one allocation of the right size, no formatting machinery (there may
+    // be hundreds of these in one file).
+    let parts: [&str; 4] = match hint {
+        Some(k) => ["unknown field '", name, "': did you mean '", k],
+        None => ["unknown field '", name, "': readers ignore it", ""],
     };
+    let tail = if hint.is_some() { "'?" } else { "" };
+    let mut message = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 2);
+    for p in parts {
+        message.push_str(p);
+    }
+    message.push_str(tail);
     Diagnostic::new(Code::UnknownField, Some(f.name_span), message)
 }
+
+/// The set of bytes of `s`, ASCII case folded, as bits (bytes are taken modulo 128: a
+/// collision can only make two sets look closer than they are).
+const fn char_set(s: &[u8]) -> u128 {
+    let mut set = 0;
+    let mut i = 0;
+    while i < s.len() {
+        set |= 1u128 << (s[i].to_ascii_lowercase() & 127);
+        i += 1;
+    }
+    set
+}
+
+/// [`char_set`] of each name of [`FieldKind::KNOWN`], in that order.
+const KNOWN_CHAR_SETS: [u128; FieldKind::KNOWN.len()] = {
+    let mut sets = [0; FieldKind::KNOWN.len()];
+    let mut i = 0;
+    while i < sets.len() {
+        sets[i] = char_set(FieldKind::KNOWN[i].name().as_bytes());
+        i += 1;
+    }
+    sets
+};
 
 /// Most bytes of a name [`edit_distance`] compares; longer names are never close.
 const MAX_HINT_NAME: usize = 40;
