@@ -34,7 +34,7 @@ fn assert_round_trip(r: &Renderer, notice: &notice_render::Notice) {
     let out = r.render(notice, now()).unwrap();
     let m = parse(&out.mime);
 
-    assert_eq!(m.subject(), Some(out.subject.as_str()));
+    assert_eq!(m.subject().unwrap_or_default(), out.subject);
     let from = m.from().and_then(|a| a.first()).expect("From");
     assert_eq!(from.address(), Some(r.options().from.as_str()));
     assert_eq!(
@@ -190,6 +190,23 @@ fn long_ascii_organisation_folds_and_reads_back() {
     let notice = one_notice(&r, vec![hostile_rdp()], to);
     let mime = String::from_utf8(r.mime(&notice, now()).unwrap()).unwrap();
     assert!(mime.contains("\r\nTo: \"Quote \\\"and\\\" back\\\\slash\" <security@example.nl>\r\n"));
+    assert_round_trip(&r, &notice);
+}
+
+#[test]
+fn an_empty_subject_has_no_empty_encoded_word() {
+    let templates = notice_render::Templates::embedded()
+        .with_template("subject.en.txt", "  ")
+        .unwrap();
+    let r = Renderer::new(
+        notice_render::Catalogue::embedded().unwrap(),
+        templates,
+        options(),
+    )
+    .unwrap();
+    let notice = one_notice(&r, vec![hostile_rdp()], recipient("en"));
+    let mime = String::from_utf8(r.mime(&notice, now()).unwrap()).unwrap();
+    assert!(mime.contains("\r\nSubject:\r\n"), "{mime}");
     assert_round_trip(&r, &notice);
 }
 

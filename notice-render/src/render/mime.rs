@@ -101,8 +101,11 @@ pub(super) fn build(
         &header_value(&notice.recipient.organisation, 100),
         &header_value(notice.recipient.address.trim(), 254),
     );
-    out.extend_from_slice(b"Subject: ");
-    push_encoded_words(&mut out, subject, "Subject: ".len());
+    out.extend_from_slice(b"Subject:");
+    if !subject.is_empty() {
+        out.push(b' ');
+        push_encoded_words(&mut out, subject, "Subject: ".len());
+    }
     out.extend_from_slice(b"\r\nDate: ");
     push_date(&mut out, now);
     out.extend_from_slice(b"\r\nMessage-ID: <");
@@ -241,6 +244,10 @@ fn safe_address(address: &str) -> std::borrow::Cow<'_, str> {
 fn push_encoded_words(out: &mut Vec<u8>, value: &str, mut col: usize) -> usize {
     const OPEN: &[u8] = b"=?utf-8?Q?";
     const CLOSE: &[u8] = b"?=";
+    if value.is_empty() {
+        // an encoded-word holds at least one character (RFC 2047 2)
+        return col;
+    }
     out.extend_from_slice(OPEN);
     col += OPEN.len();
     let mut empty = true;
