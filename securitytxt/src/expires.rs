@@ -148,9 +148,12 @@ pub fn parse_rfc3339(s: &str) -> Result<DateTime<Utc>, ExpiresError> {
         17,
         "the second must be between 00 and 59 (60 only for a leap second)",
     ))?;
-    let utc = time
-        .checked_sub_signed(TimeDelta::seconds(offset_secs))
-        .ok_or(err(0, "the date-time is out of range"))?;
+    let utc = if offset_secs == 0 {
+        time
+    } else {
+        time.checked_sub_signed(TimeDelta::seconds(offset_secs))
+            .ok_or(err(0, "the date-time is out of range"))?
+    };
     Ok(utc.and_utc())
 }
 

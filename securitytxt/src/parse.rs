@@ -12,7 +12,6 @@ use crate::limits::{MAX_FIELDS, MAX_FILE_SIZE, MAX_LINE_LENGTH, MAX_LINES};
 use crate::signed::{self, BEGIN_SIGNATURE, BEGIN_SIGNED_MESSAGE, END_SIGNATURE, SignedParts};
 use chrono::{DateTime, Utc};
 use nom::bytes::complete::{tag, take_till, take_while1};
-use nom::sequence::terminated;
 use nom::{IResult, Parser as _};
 use std::borrow::Cow;
 
@@ -272,13 +271,14 @@ fn field_line(line: &[u8]) -> IResult<&[u8], &[u8]> {
 
 /// `Name:value` where the name is one or more RFC 5322 `ftext` characters (printable
 /// US-ASCII other than space and ':') directly followed by the colon: the usual field line,
-/// which needs none of the checks of [`field_line`]'s general case.
-fn ftext_field(line: &[u8]) -> IResult<&[u8], &[u8]> {
-    terminated(
-        take_while1(|b| matches!(b, 33..=57 | 59..=126)),
-        tag(&b":"[..]),
-    )
-    .parse(line)
+/// which needs none of the checks of [`field_line`]'s general case. Returns the value (after
+/// the colon) and the name.
+fn ftext_field(line: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (rest, name) =
+        take_while1::<_, _, nom::error::Error<&[u8]>>(|b| matches!(b, 33..=57 | 59..=126))
+            .parse(line)
+            .ok()?;
+    Some((rest.strip_prefix(b":")?, name))
 }
 
 /// `s` without its trailing spaces and tabs.
@@ -648,20 +648,10 @@ impl<'a> Parser<'a> {
         let s: &str = &text;
         let at = |a: usize, b: usize| Span::new(number, line_start, base + a, base + b);
         if s.bytes().all(|b| b == b' ' || b == b'\t') {
-            self.lines.reserve(1);
-            return self.lines.push(Line {
-                number,
-                span,
-                kind: LineKind::Blank,
-            });
+            return self.push(number, span, LineKind::Blank);
         }
         if s.starts_with('#') {
-            self.lines.reserve(1);
-            return self.lines.push(Line {
-                number,
-                span,
-                kind: LineKind::Comment(text),
-            });
+            return self.push(number, span, LineKind::Comment(text));
         }
         let Cow::Borrowed(s) = text else {
             // Not UTF-8 (already reported): offsets in the repaired text would not match the
@@ -679,12 +669,12 @@ impl<'a> Parser<'a> {
         let (name, colon, value_raw) = match ftext_field(s.as_bytes()) {
             // The common case: a name of ftext characters right before the colon, so none
             // of the name checks below can fail.
-            Ok((value_raw, name)) => (
+            Some((value_raw, name)) => (
                 s.get(..name.len()).unwrap_or(""),
                 name.len(),
                 s.get(s.len() - value_raw.len()..).unwrap_or(""),
             ),
-            Err(_) => {
+            None => {
                 let Ok((value_raw, name_raw)) = field_line(s.as_bytes()) else {
                     self.diag(
                         Code::InvalidLine,
@@ -756,20 +746,17 @@ impl<'a> Parser<'a> {
         let vend = vstart + value.len();
         let kind = FieldKind::from_name(name);
         let (name_span, value_span) = (at(0, name.len()), at(vstart, vend));
-        // Built in place in the vector: a line record is larger than the compiler copies
-        // inline, and each move of one would be a call to memcpy.
-        self.lines.reserve(1);
-        self.lines.push(Line {
+        self.push(
             number,
             span,
-            kind: LineKind::Field(Field {
+            LineKind::Field(Field {
                 kind,
                 name: Cow::Borrowed(name),
                 value: Cow::Borrowed(value),
                 name_span,
                 value_span,
             }),
-        });
+        );
     }
 
     fn finish(mut self, last_line: u32) -> Document<'a> {

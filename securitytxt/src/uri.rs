@@ -131,9 +131,10 @@ fn class(b: u8) -> u8 {
 const RUN_SCHEME: u8 = 1;
 /// [`RUN`] bit: a character of a registered name (`UNRESERVED | SUB_DELIM`).
 const RUN_REG_NAME: u8 = 2;
-/// [`RUN`] bit: a path character (`PCHAR | SLASH`).
+/// [`RUN`] bit: a path character other than ':' (`PCHAR | SLASH`, less `COLON`).
 const RUN_PATH: u8 = 4;
-/// [`RUN`] bit: a query or fragment character (`PCHAR | SLASH | QUESTION`).
+/// [`RUN`] bit: a query or fragment character other than ':' (`PCHAR | SLASH | QUESTION`,
+/// less `COLON`).
 const RUN_QUERY: u8 = 8;
 
 /// For each byte, which runs of URI characters it may be part of, as bits: a byte is in a run
@@ -151,10 +152,10 @@ const RUN: [u8; 256] = {
         if c & (UNRESERVED | SUB_DELIM) != 0 {
             run |= RUN_REG_NAME;
         }
-        if c & (PCHAR | SLASH) != 0 {
+        if c & ((PCHAR & !COLON) | SLASH) != 0 {
             run |= RUN_PATH;
         }
-        if c & (PCHAR | SLASH | QUESTION) != 0 {
+        if c & ((PCHAR & !COLON) | SLASH | QUESTION) != 0 {
             run |= RUN_QUERY;
         }
         table[i] = run;
@@ -184,17 +185,24 @@ fn run_end(bytes: &[u8], mut at: usize, run: u8) -> usize {
     at
 }
 
-/// [`scan`] for one of the [`RUN`] bits: the same result, faster.
-fn scan_run(bytes: &[u8], mut at: usize, run: u8) -> Result<usize, usize> {
+/// [`scan`] for [`RUN_PATH`] or [`RUN_QUERY`] (which also accept ':'): the same result,
+/// faster. Sets `colon` when a ':' was passed.
+fn scan_run(bytes: &[u8], mut at: usize, run: u8, colon: &mut bool) -> Result<usize, usize> {
     loop {
         at = run_end(bytes, at, run);
-        if bytes.get(at) != Some(&b'%') {
-            return Ok(at);
+        match bytes.get(at) {
+            Some(b':') => {
+                *colon = true;
+                at += 1;
+            }
+            Some(b'%') => {
+                if !percent_ok(bytes, at) {
+                    return Err(at);
+                }
+                at += 3;
+            }
+            _ => return Ok(at),
         }
-        if !percent_ok(bytes, at) {
-            return Err(at);
-        }
-        at += 3;
     }
 }
 
@@ -245,6 +253,13 @@ fn scan(bytes: &[u8], mut at: usize, allowed: u8) -> Result<usize, usize> {
 /// Each part is read in one pass that both finds where it ends and checks its characters;
 /// the first problem from the left is reported.
 pub fn parse(s: &str) -> Result<Uri<'_>, UriError> {
+    parse_noting_colon(s).map(|(uri, _)| uri)
+}
+
+/// [`parse`], also telling whether a ':' follows the scheme's own (or may: an authority other
+/// than a plain host counts as one), which a second URI in the value would need.
+pub(crate) fn parse_noting_colon(s: &str) -> Result<(Uri<'_>, bool), UriError> {
+    let mut colon_after = false;
     let no_scheme = UriError {
         offset: 0,
         kind: UriErrorKind::NoScheme,
@@ -278,6 +293,7 @@ pub fn parse(s: &str) -> Result<Uri<'_>, UriError> {
                 port: None,
             });
         } else {
+            colon_after = true;
             while bytes
                 .get(pos)
                 .is_some_and(|&b| !matches!(b, b'/' | b'?' | b'#'))
@@ -295,31 +311,32 @@ pub fn parse(s: &str) -> Result<Uri<'_>, UriError> {
         offset,
         kind: UriErrorKind::InvalidChar,
     };
-    let path_end = scan_run(bytes, pos, RUN_PATH).map_err(invalid)?;
+    let path_end = scan_run(bytes, pos, RUN_PATH, &mut colon_after).map_err(invalid)?;
     let path = s.get(pos..path_end).unwrap_or("");
     let mut query = None;
     let mut fragment = None;
     let mut at = path_end;
     if bytes.get(at) == Some(&b'?') {
-        let end = scan_run(bytes, at + 1, RUN_QUERY).map_err(invalid)?;
+        let end = scan_run(bytes, at + 1, RUN_QUERY, &mut colon_after).map_err(invalid)?;
         query = s.get(at + 1..end);
         at = end;
     }
     if bytes.get(at) == Some(&b'#') {
-        let end = scan_run(bytes, at + 1, RUN_QUERY).map_err(invalid)?;
+        let end = scan_run(bytes, at + 1, RUN_QUERY, &mut colon_after).map_err(invalid)?;
         fragment = s.get(at + 1..end);
         at = end;
     }
     if at != bytes.len() {
         return Err(bad_char(at));
     }
-    Ok(Uri {
+    let uri = Uri {
         scheme,
         authority,
         path,
         query,
         fragment,
-    })
+    };
+    Ok((uri, colon_after))
 }
 
 fn parse_authority(auth: &str, base: usize) -> Result<Authority<'_>, UriError> {

@@ -228,9 +228,11 @@ fn check_expires(f: &Field<'_>, now: DateTime<Utc>, out: &mut Vec<Diagnostic>) {
             ));
         }
         Ok(t) => {
+            // A year on (the 365-day fallback is computed only when it is needed).
             let year = now
                 .checked_add_months(Months::new(12))
-                .unwrap_or(now + TimeDelta::days(365));
+                .or_else(|| now.checked_add_signed(TimeDelta::days(365)))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC);
             if t > year {
                 out.push(Diagnostic::new(
                     Code::LongExpiry,
@@ -308,7 +310,7 @@ fn check_uri<'v>(f: &'v Field<'_>, out: &mut Vec<Diagnostic>) -> Option<(Uri<'v>
     let span = Some(f.value_span);
     // A URI that parses holds no whitespace (no URI character class allows it), so the
     // whitespace scan below is needed only when parsing fails.
-    let parsed = uri::parse(value);
+    let parsed = uri::parse_noting_colon(value);
     if parsed.is_err() && value.bytes().any(|b| b == b' ' || b == b'\t') {
         let uris = value
             .split_whitespace()
@@ -330,7 +332,7 @@ fn check_uri<'v>(f: &'v Field<'_>, out: &mut Vec<Diagnostic>) -> Option<(Uri<'v>
     }
     // The scheme is what precedes the first colon, parsed or not.
     let scheme_text = match &parsed {
-        Ok(u) => Some(u.scheme),
+        Ok((u, _)) => Some(u.scheme),
         Err(_) => value.split_once(':').map(|(scheme, _)| scheme),
     };
     let scheme = scheme_text.map_or(Scheme::Other, Scheme::of);
@@ -345,8 +347,8 @@ fn check_uri<'v>(f: &'v Field<'_>, out: &mut Vec<Diagnostic>) -> Option<(Uri<'v>
         ));
         return None;
     }
-    let parsed = match parsed {
-        Ok(u) => u,
+    let (parsed, colon_after) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) if e.kind == UriErrorKind::NoScheme => {
             if f.kind == FieldKind::Contact && looks_like_email(value) {
                 out.push(Diagnostic::new(
@@ -380,9 +382,6 @@ fn check_uri<'v>(f: &'v Field<'_>, out: &mut Vec<Diagnostic>) -> Option<(Uri<'v>
         }
     };
     // Another URI can only start at a ':' after the scheme's own.
-    let after_scheme = value.as_bytes().get(parsed.scheme.len() + 1..);
-    let colon_after =
-        after_scheme.is_some_and(|rest| rest.iter().fold(false, |c, &b| c | (b == b':')));
     if colon_after && second_uri(value) {
         out.push(Diagnostic::new(
             Code::MultipleUris,

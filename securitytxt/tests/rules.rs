@@ -116,6 +116,32 @@ fn uri_rules() {
         E,
         Some(4),
     );
+    // The second URI in the authority (a host "a.example,https" with port 443), in a query
+    // and in a fragment: each is found.
+    expect(
+        &with("Contact: https://a.example,https:443"),
+        "multiple_uris",
+        E,
+        Some(4),
+    );
+    expect(
+        &with("Policy: https://a.example/p?x;mailto:b@example.com"),
+        "multiple_uris",
+        E,
+        Some(4),
+    );
+    expect(
+        &with("Policy: https://a.example/p#x|https://b.example/"),
+        "invalid_uri",
+        E,
+        Some(4),
+    );
+    expect(
+        &with("Policy: https://a.example/p#x,http://b.example/"),
+        "multiple_uris",
+        E,
+        Some(4),
+    );
     expect(
         &with("Policy: javascript:alert(1)"),
         "unsafe_scheme",
