@@ -380,6 +380,7 @@ impl<'a> Parser<'a> {
         self.syntax.push(Diagnostic::new(code, Some(span), message));
     }
 
+    #[inline]
     fn push(&mut self, number: u32, span: Span, kind: LineKind<'a>) {
         self.lines.push(Line { number, span, kind });
     }

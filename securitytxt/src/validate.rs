@@ -108,7 +108,7 @@ pub fn validate(doc: &Document<'_>, options: &Options) -> Vec<Diagnostic> {
                         contacts += 1;
                         // A value that is a URI holds a ':', so it is never a bare address.
                         let email = match &uri {
-                            Some((_, scheme)) => *scheme == Scheme::Mailto,
+                            Some((scheme, _)) => *scheme == Scheme::Mailto,
                             None => {
                                 let v: &str = &f.value;
                                 v.get(..7)
@@ -128,9 +128,7 @@ pub fn validate(doc: &Document<'_>, options: &Options) -> Vec<Diagnostic> {
                                 "more than one 'CSAF' field: keep one where possible",
                             ));
                         }
-                        if let Some((u, scheme)) = &uri
-                            && !is_csaf_file(u, *scheme)
-                        {
+                        if let Some((_, false)) = uri {
                             out.push(Diagnostic::new(
                                 Code::NoCsafFile,
                                 Some(f.value_span),
@@ -303,9 +301,9 @@ impl Scheme {
     }
 }
 
-/// Checks the value of a URI field; returns the URI and its scheme when it is one acceptable
-/// URI.
-fn check_uri<'v>(f: &'v Field<'_>, out: &mut Vec<Diagnostic>) -> Option<(Uri<'v>, Scheme)> {
+/// Checks the value of a URI field; when it is one acceptable URI, returns its scheme and, for
+/// `CSAF`, whether it names a provider-metadata.json ([`is_csaf_file`]).
+fn check_uri(f: &Field<'_>, out: &mut Vec<Diagnostic>) -> Option<(Scheme, bool)> {
     let value: &str = &f.value;
     let span = Some(f.value_span);
     // A URI that parses holds no whitespace (no URI character class allows it), so the
@@ -420,7 +418,8 @@ fn check_uri<'v>(f: &'v Field<'_>, out: &mut Vec<Diagnostic>) -> Option<(Uri<'v>
         }
         _ => {}
     }
-    Some((parsed, scheme))
+    let csaf_file = f.kind == FieldKind::Csaf && is_csaf_file(&parsed, scheme);
+    Some((scheme, csaf_file))
 }
 
 /// `true` when another URI starts after the first character (`https://a,https://b`).
