@@ -107,6 +107,11 @@ fn assert_line_rules(mime: &[u8]) {
         assert!(line.len() <= 78, "header line of {}: {line}", line.len());
         for word in line.split(' ').filter(|w| w.starts_with("=?")) {
             assert!(word.len() <= 75, "encoded-word of {}: {word}", word.len());
+            assert!(
+                line.len() <= 76,
+                "line with an encoded-word of {}: {line}",
+                line.len()
+            );
         }
     }
     for line in body.split("\r\n") {

@@ -216,11 +216,16 @@ fn push_address(out: &mut Vec<u8>, field: &str, name: &str, address: &str) {
             }
             out.push(b'"');
             col += name.len() + escapes + 2;
+            // the address may take the line to 78 columns (RFC 5322 2.1.1)
+            if col + address.len() + 3 > 78 {
+                out.extend_from_slice(b"\r\n");
+            }
         } else {
             col = push_encoded_words(out, name, col);
-        }
-        if col + address.len() + 3 > 78 {
-            out.extend_from_slice(b"\r\n");
+            // a line with an encoded-word stays within 76 (RFC 2047 2)
+            if col + address.len() + 3 > LINE {
+                out.extend_from_slice(b"\r\n");
+            }
         }
         out.push(b' ');
     }
