@@ -832,7 +832,50 @@ impl<'a> Parser<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::find_newline;
+    use super::{HAS_CR, NOT_PLAIN, classify, find_newline};
+    use proptest::prelude::*;
+
+    /// [`classify`] byte by byte, without its shortcut.
+    fn classify_bytewise(bytes: &[u8]) -> u8 {
+        let mut class = 0;
+        for &b in bytes {
+            if !(matches!(b, 0x20..=0x7e | b'\t' | b'\n' | b'\r')) {
+                class |= NOT_PLAIN;
+            }
+            if b == b'\r' {
+                class |= HAS_CR;
+            }
+        }
+        class
+    }
+
+    #[test]
+    fn classify_marks_each_byte_value() {
+        for b in 0..=255u8 {
+            for len in [1, 17, 40] {
+                let mut text = vec![b'a'; len];
+                text[len / 2] = b;
+                assert_eq!(classify(&text), classify_bytewise(&text), "{b:#04x}");
+            }
+        }
+        assert_eq!(classify(b""), 0);
+        assert_eq!(classify(b"Contact: x\n\n"), 0);
+        assert_eq!(classify(b"Contact: x\r\n"), HAS_CR);
+        assert_eq!(classify(b"\tx\n"), 0);
+        assert_eq!(classify(b"\x7f"), NOT_PLAIN);
+    }
+
+    proptest! {
+        #[test]
+        fn classify_agrees_with_the_bytewise_check(
+            text in prop::collection::vec(
+                prop::sample::select(&[b'a', b' ', b'\t', b'\n', b'\r', 0x00, 0x1f, 0x7e, 0x7f, 0x80, 0xff][..]),
+                0..80,
+            )
+        ) {
+            prop_assert_eq!(classify(&text), classify_bytewise(&text));
+        }
+    }
 
     #[test]
     fn find_newline_finds_the_first_newline_at_every_offset() {

@@ -455,6 +455,87 @@ impl<'a> Uri<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Bytes that matter to the URI grammar, and some that are never allowed.
+    fn uri_like() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(&b"aZ09-._~!$&'()*+,;=:@/?#%[] <>\"|^`{}Fe"[..]),
+            0..40,
+        )
+        .prop_map(|b| String::from_utf8(b).unwrap_or_default())
+    }
+
+    #[test]
+    fn run_bits_agree_with_the_classes() {
+        for b in 0..=255u8 {
+            let c = class(b);
+            let run = RUN[usize::from(b)];
+            assert_eq!(run & RUN_SCHEME != 0, c & SCHEME != 0, "{b}");
+            assert_eq!(
+                run & RUN_REG_NAME != 0,
+                c & (UNRESERVED | SUB_DELIM) != 0,
+                "{b}"
+            );
+            // The path and query runs stop at ':' so that it can be noted.
+            assert_eq!(run & RUN_PATH != 0, c & (PCHAR | SLASH) != 0 && b != b':');
+            assert_eq!(
+                run & RUN_QUERY != 0,
+                c & (PCHAR | SLASH | QUESTION) != 0 && b != b':'
+            );
+        }
+    }
+
+    #[test]
+    fn the_colon_after_the_scheme_is_noted() {
+        let colon = |s: &str| parse_noting_colon(s).map(|(_, c)| c);
+        assert_eq!(colon("https://example.com/a"), Ok(false));
+        assert_eq!(colon("mailto:a@example.com"), Ok(false));
+        assert_eq!(colon("https://example.com/a:b"), Ok(true));
+        assert_eq!(colon("https://example.com/?q=a:b"), Ok(true));
+        assert_eq!(colon("https://example.com/#x:y"), Ok(true));
+        assert_eq!(colon("https://example.com:443/"), Ok(true));
+        assert_eq!(colon("tel:+1-201-555-0123"), Ok(false));
+    }
+
+    proptest! {
+        /// The eight-bytes-at-a-time scans find what a byte-by-byte scan finds.
+        #[test]
+        fn runs_scan_like_the_byte_loop(s in uri_like(), at in 0usize..8) {
+            let b = s.as_bytes();
+            let at = at.min(b.len());
+            for (run, classes) in [(RUN_PATH, PCHAR | SLASH), (RUN_QUERY, PCHAR | SLASH | QUESTION)] {
+                let mut colon = false;
+                prop_assert_eq!(scan_run(b, at, run, &mut colon), scan(b, at, classes));
+            }
+            let byte_loop = |classes: u8| {
+                let mut i = at;
+                while b.get(i).is_some_and(|&c| class(c) & classes != 0) {
+                    i += 1;
+                }
+                i
+            };
+            prop_assert_eq!(run_end(b, at, RUN_SCHEME), byte_loop(SCHEME));
+            prop_assert_eq!(run_end(b, at, RUN_REG_NAME), byte_loop(UNRESERVED | SUB_DELIM));
+        }
+
+        /// Parsing never panics, and a parsed URI's parts are pieces of the value.
+        #[test]
+        fn parse_is_total_and_its_parts_are_in_the_value(rest in uri_like()) {
+            for s in [format!("https://{rest}"), format!("x:{rest}"), rest.clone()] {
+                if let Ok(u) = parse(&s) {
+                    prop_assert!(s.starts_with(u.scheme));
+                    prop_assert!(s.contains(u.path));
+                    if let Some(h) = u.host() {
+                        prop_assert!(s.contains(h));
+                    }
+                    // No character outside the URI grammar survives.
+                    let outside = [' ', '<', '>', '"', '\\', '^', '`', '{', '|', '}'];
+                    prop_assert!(!s.contains(outside), "{}", s);
+                }
+            }
+        }
+    }
 
     #[test]
     fn splits_a_web_url() {

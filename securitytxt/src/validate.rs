@@ -582,7 +582,30 @@ fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::edit_distance;
+    use super::{KNOWN_CHAR_SETS, char_set, edit_distance};
+    use crate::field::FieldKind;
+    use proptest::prelude::*;
+
+    #[test]
+    fn known_char_sets_are_the_names_sets() {
+        for (k, set) in FieldKind::KNOWN.iter().zip(KNOWN_CHAR_SETS) {
+            assert_eq!(char_set(k.name().as_bytes()), set);
+            assert_eq!(char_set(k.name().to_uppercase().as_bytes()), set);
+        }
+    }
+
+    proptest! {
+        /// The character-set bound used to skip names never exceeds the edit distance, so
+        /// skipping cannot lose a hint.
+        #[test]
+        fn char_set_bound_is_a_lower_bound(name in "[A-Za-z0-9-]{0,22}") {
+            let set = char_set(name.as_bytes());
+            for (k, known) in FieldKind::KNOWN.iter().zip(KNOWN_CHAR_SETS) {
+                let bound = (set & !known).count_ones().max((known & !set).count_ones());
+                prop_assert!(bound as usize <= edit_distance(&name, k.name(), usize::MAX));
+            }
+        }
+    }
 
     #[test]
     fn edit_distance_counts_edits() {
