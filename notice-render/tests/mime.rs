@@ -178,6 +178,15 @@ fn encoded_word_lookalikes_in_data_stay_literal() {
     let name = m.to().and_then(|a| a.first()).and_then(|a| a.name());
     assert_eq!(name, Some("=?utf-8?B?UGF5IHRoaXMgaW52b2ljZQ==?="));
     assert_round_trip(&r, &notice);
+    // the same in the asset, which the subject names
+    let f = hostile_rdp().with_asset("=?utf-8?B?UGF5IHRoaXMgaW52b2ljZQ==?=");
+    let notice = one_notice(&r, vec![f], recipient("en"));
+    let out = r.render(&notice, now()).unwrap();
+    assert!(
+        out.subject
+            .starts_with("=?utf-8?B?UGF5IHRoaXMgaW52b2ljZQ==?=")
+    );
+    assert_eq!(parse(&out.mime).subject(), Some(out.subject.as_str()));
 }
 
 #[test]

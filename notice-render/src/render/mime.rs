@@ -20,9 +20,10 @@
 //!   keeps a `=?...?=` inside the data from being decoded as an encoded-word
 //!   by the reader's client. A display name is a quoted string when it is
 //!   printable ASCII without `=?` and fits the line, else encoded-words too.
-//!   Encoded-words use only the letters, digits and `! * + - /` literally
-//!   (the set RFC 2047 section 5 allows in a phrase) and never split a
-//!   UTF-8 character between two words.
+//!   Encoded-words write literally only what RFC 2047 section 5 allows
+//!   where they stand (in the subject printable ASCII but `= ? _`, in a
+//!   display name letters, digits and `! * + - /`) and never split a UTF-8
+//!   character between two words.
 //! - Every body is quoted-printable (RFC 2045 section 6.7): `=`, controls,
 //!   bytes over 127 and a space or tab at the end of a line as `=XX`, soft
 //!   line breaks (`=` CRLF) so no encoded line passes 76 characters, and
@@ -65,10 +66,21 @@ static QP_LITERAL: [bool; 256] = {
     t
 };
 
-/// Characters an encoded-word holds as they are (RFC 2047 5(3), the
-/// strictest set, valid in a subject and in a phrase alike).
-fn q_literal(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'!' | b'*' | b'+' | b'-' | b'/')
+/// Where an encoded-word stands, which decides the characters it may hold
+/// as they are (RFC 2047 section 5).
+#[derive(Clone, Copy)]
+enum Place {
+    /// Unstructured text (Subject): printable ASCII but `=`, `?` and `_`.
+    Text,
+    /// A display name (phrase): letters, digits and `! * + - /` only.
+    Phrase,
+}
+
+fn q_literal(b: u8, place: Place) -> bool {
+    match place {
+        Place::Text => b.is_ascii_graphic() && !matches!(b, b'=' | b'?' | b'_'),
+        Place::Phrase => b.is_ascii_alphanumeric() || matches!(b, b'!' | b'*' | b'+' | b'-' | b'/'),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -104,7 +116,7 @@ pub(super) fn build(
     out.extend_from_slice(b"Subject:");
     if !subject.is_empty() {
         out.push(b' ');
-        push_encoded_words(&mut out, subject, "Subject: ".len());
+        push_encoded_words(&mut out, subject, "Subject: ".len(), Place::Text);
     }
     out.extend_from_slice(b"\r\nDate: ");
     push_date(&mut out, now);
@@ -221,7 +233,7 @@ fn push_address(out: &mut Vec<u8>, field: &str, name: &str, address: &str) {
                 out.extend_from_slice(b"\r\n");
             }
         } else {
-            col = push_encoded_words(out, name, col);
+            col = push_encoded_words(out, name, col, Place::Phrase);
             // a line with an encoded-word stays within 76 (RFC 2047 2)
             if col + address.len() + 3 > LINE {
                 out.extend_from_slice(b"\r\n");
@@ -246,7 +258,7 @@ fn safe_address(address: &str) -> std::borrow::Cow<'_, str> {
 /// Writes `value` as RFC 2047 "Q" encoded-words in UTF-8, starting at
 /// column `col`; a new word starts on a folded line (CRLF SP) before one
 /// would pass [`LINE`]. Returns the column after the last word.
-fn push_encoded_words(out: &mut Vec<u8>, value: &str, mut col: usize) -> usize {
+fn push_encoded_words(out: &mut Vec<u8>, value: &str, mut col: usize, place: Place) -> usize {
     const OPEN: &[u8] = b"=?utf-8?Q?";
     const CLOSE: &[u8] = b"?=";
     if value.is_empty() {
@@ -259,7 +271,7 @@ fn push_encoded_words(out: &mut Vec<u8>, value: &str, mut col: usize) -> usize {
     for c in value.chars() {
         let mut buf = [0u8; 4];
         let bytes = c.encode_utf8(&mut buf).as_bytes();
-        let literal = bytes.len() == 1 && (bytes[0] == b' ' || q_literal(bytes[0]));
+        let literal = bytes.len() == 1 && (bytes[0] == b' ' || q_literal(bytes[0], place));
         let len = if literal { 1 } else { 3 * bytes.len() };
         if !empty && col + len + CLOSE.len() > LINE {
             out.extend_from_slice(CLOSE);
@@ -514,7 +526,7 @@ mod tests {
     fn encoded_words_fold_and_keep_characters_whole() {
         let mut out = Vec::new();
         let value = "Gemeente 's-Hertogenbosch: één probleem ".repeat(4);
-        push_encoded_words(&mut out, &value, 9);
+        push_encoded_words(&mut out, &value, 9, Place::Phrase);
         let s = String::from_utf8(out).unwrap_or_default();
         for (i, line) in s.split("\r\n").enumerate() {
             let width = if i == 0 { 9 } else { 0 } + line.len();
