@@ -269,15 +269,25 @@ fn field_line(line: &[u8]) -> IResult<&[u8], &[u8]> {
     Ok((value, name))
 }
 
+/// RFC 5322 `ftext` (printable US-ASCII other than space and ':'), by byte.
+const FTEXT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 33;
+    while b <= 126 {
+        table[b] = b != b':' as usize;
+        b += 1;
+    }
+    table
+};
+
 /// `Name:value` where the name is one or more RFC 5322 `ftext` characters (printable
 /// US-ASCII other than space and ':') directly followed by the colon: the usual field line,
 /// which needs none of the checks of [`field_line`]'s general case. Returns the value (after
 /// the colon) and the name.
 fn ftext_field(line: &[u8]) -> Option<(&[u8], &[u8])> {
-    let (rest, name) =
-        take_while1::<_, _, nom::error::Error<&[u8]>>(|b| matches!(b, 33..=57 | 59..=126))
-            .parse(line)
-            .ok()?;
+    let (rest, name) = take_while1::<_, _, nom::error::Error<&[u8]>>(|b| FTEXT[usize::from(b)])
+        .parse(line)
+        .ok()?;
     Some((rest.strip_prefix(b":")?, name))
 }
 
@@ -835,7 +845,7 @@ impl<'a> Parser<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{HAS_CR, NOT_PLAIN, classify, find_newline};
+    use super::{FTEXT, HAS_CR, NOT_PLAIN, classify, find_newline, ftext_field};
     use proptest::prelude::*;
 
     /// [`classify`] byte by byte, without its shortcut.
@@ -850,6 +860,24 @@ mod tests {
             }
         }
         class
+    }
+
+    #[test]
+    fn ftext_is_printable_ascii_but_space_and_colon() {
+        for b in 0..=255u8 {
+            assert_eq!(
+                FTEXT[usize::from(b)],
+                (33..=126).contains(&b) && b != b':',
+                "{b}"
+            );
+        }
+        assert_eq!(
+            ftext_field(b"Contact: x"),
+            Some((&b" x"[..], &b"Contact"[..]))
+        );
+        assert_eq!(ftext_field(b"Contact : x"), None);
+        assert_eq!(ftext_field(b": x"), None);
+        assert_eq!(ftext_field(b"Contact"), None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //!
 //! Only ASCII URIs are accepted (IRIs must be percent-encoded), as RFC 9116 asks for URIs.
 
+use crate::field::eq_folded;
 use std::fmt;
 
 /// A syntactically valid URI, split into borrowed parts.
@@ -270,7 +271,14 @@ pub(crate) fn parse_noting_colon(s: &str) -> Result<(Uri<'_>, bool), UriError> {
     if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
         return Err(no_scheme);
     }
-    let colon = run_end(bytes, 1, RUN_SCHEME);
+    // The two usual schemes are recognised with one comparison each.
+    let colon = if bytes.get(..6).is_some_and(|h| eq_folded(h, b"https:")) {
+        5
+    } else if bytes.get(..7).is_some_and(|h| eq_folded(h, b"mailto:")) {
+        6
+    } else {
+        run_end(bytes, 1, RUN_SCHEME)
+    };
     if bytes.get(colon) != Some(&b':') {
         return Err(no_scheme);
     }
