@@ -7,9 +7,11 @@
 //! ```
 //! `--parse-only` reads the objects and drops them (no index): for measuring parsing speed.
 //! `--lookups N` then does N most-specific lookups at pseudo-random IPv4 addresses between the
-//! lowest and highest indexed IPv4 network, and prints the rate: once for the lookup structure
-//! alone, once reading each answer's netname and abuse mailbox (compare the process's CPU time
-//! with and without it for a per-core figure on a busy machine).
+//! lowest and highest indexed IPv4 network, once per way of asking (the exact covering list's
+//! first entry, `most_specific` alone, `attribute` one at a time, `attribute_many` in groups of
+//! 4,096), and prints each rate by wall time and by the thread's CPU time (from
+//! `/proc/thread-self/schedstat` where available: the per-core figure on a busy machine).
+//! `--rounds R` repeats the ways in turn R times and prints each one's median and best rate.
 //! Exits 1 when more than `--max-errors` (default 0) objects were unusable, 2 on a usage or I/O
 //! error. A panic anywhere also fails the run.
 
@@ -18,7 +20,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use ip_attribution::index::IndexBuilder;
+use ip_attribution::index::{IndexBuilder, RegistryIndex};
 use ip_attribution::rpsl::Reader;
 
 fn files(arg: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
     let mut max_errors = 0usize;
     let mut parse_only = false;
     let mut lookups = 0u64;
+    let mut rounds = 1usize;
     let mut paths = Vec::new();
     while let Some(a) = args.next() {
         if a == "--lookups" {
@@ -50,6 +53,14 @@ fn main() -> ExitCode {
                 Some(n) => lookups = n,
                 None => {
                     eprintln!("--lookups needs a number");
+                    return ExitCode::from(2);
+                }
+            }
+        } else if a == "--rounds" {
+            match args.next().and_then(|n| n.parse().ok()) {
+                Some(n) if n > 0 => rounds = n,
+                _ => {
+                    eprintln!("--rounds needs a positive number");
                     return ExitCode::from(2);
                 }
             }
@@ -150,58 +161,159 @@ fn main() -> ExitCode {
         build_time.as_secs_f64()
     );
     if lookups > 0 {
-        let v4 = |ip: std::net::IpAddr| match ip {
-            std::net::IpAddr::V4(a) => Some(u32::from(a)),
-            std::net::IpAddr::V6(_) => None,
-        };
-        let lo = index
-            .networks()
-            .filter_map(|n| v4(n.range().start()))
-            .min()
-            .unwrap_or(0);
-        let hi = index
-            .networks()
-            .filter_map(|n| v4(n.range().end()))
-            .max()
-            .unwrap_or(u32::MAX);
-        let span = u64::from(hi - lo) + 1;
-        for read in [false, true] {
-            let mut x = 0x2545_f491_4f6c_dd1du64;
-            let mut hits = 0u64;
-            let started = std::time::Instant::now();
-            for _ in 0..lookups {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                let ip =
-                    std::net::Ipv4Addr::from(lo.wrapping_add(u32::try_from(x % span).unwrap_or(0)));
-                let found = index.most_specific(std::net::IpAddr::V4(ip));
-                if read {
-                    // What a bulk attribution reads of the answer.
-                    hits += found.map_or(0, |v| {
-                        (v.netname().map_or(0, str::len) + v.abuse_mailbox().map_or(0, str::len))
-                            as u64
-                    });
-                } else {
-                    // The lookup structure alone.
-                    hits += u64::from(found.is_some());
-                }
-            }
-            let secs = started.elapsed().as_secs_f64();
-            let what = if read {
-                "reading netname + abuse mailbox"
-            } else {
-                "lookup structure alone"
-            };
-            println!(
-                "{lookups} lookups, {what} ({hits}) in {secs:.2} s wall: {:.2} M lookups/s",
-                lookups as f64 / secs / 1e6
-            );
-        }
+        lookup_rates(&index, lookups, rounds);
     }
     if errors > max_errors {
         eprintln!("{errors} unusable objects, more than the {max_errors} allowed");
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+/// CPU time of the calling thread in nanoseconds (Linux), for per-core rates on a shared machine.
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Pseudo-random IPv4 addresses between the lowest and highest indexed IPv4 address.
+struct Probes {
+    x: u64,
+    lo: u32,
+    span: u64,
+}
+
+impl Probes {
+    fn fill(&mut self, buf: &mut Vec<std::net::IpAddr>, n: usize) {
+        buf.clear();
+        for _ in 0..n {
+            self.x ^= self.x << 13;
+            self.x ^= self.x >> 7;
+            self.x ^= self.x << 17;
+            let off = u32::try_from(self.x % self.span).unwrap_or(0);
+            buf.push(std::net::IpAddr::V4(std::net::Ipv4Addr::from(
+                self.lo.wrapping_add(off),
+            )));
+        }
+    }
+}
+
+fn lookup_rates(index: &RegistryIndex, lookups: u64, rounds: usize) {
+    let v4 = |ip: std::net::IpAddr| match ip {
+        std::net::IpAddr::V4(a) => Some(u32::from(a)),
+        std::net::IpAddr::V6(_) => None,
+    };
+    let lo = index
+        .networks()
+        .filter_map(|n| v4(n.range().start()))
+        .min()
+        .unwrap_or(0);
+    let hi = index
+        .networks()
+        .filter_map(|n| v4(n.range().end()))
+        .max()
+        .unwrap_or(u32::MAX);
+    let span = u64::from(hi.saturating_sub(lo)) + 1;
+    println!(
+        "lookup structure {} bytes, hot records {} bytes",
+        index.lookup_structure_bytes(),
+        index.hot_record_bytes()
+    );
+    const GROUP: usize = 4096;
+    let modes = [
+        "probes only (generating the addresses)",
+        "lookup(ip).next(), reading netname + abuse mailbox (exact list)",
+        "most_specific(ip), the answer table alone",
+        "attribute(ip) one at a time, reading netname + abuse mailbox",
+        "attribute_many(4096 addresses), reading netname + abuse mailbox",
+    ];
+    let mut buf = Vec::with_capacity(GROUP);
+    let mut out = Vec::with_capacity(GROUP);
+    // Per mode: (wall seconds, CPU seconds) of each round.
+    let mut times: Vec<Vec<(f64, Option<f64>)>> = vec![Vec::new(); modes.len()];
+    let mut checks = vec![0u64; modes.len()];
+    for _ in 0..rounds {
+        for (mode, (t, check)) in times.iter_mut().zip(checks.iter_mut()).enumerate() {
+            let mut probes = Probes {
+                x: 0x2545_f491_4f6c_dd1d,
+                lo,
+                span,
+            };
+            let mut hits = 0u64;
+            let cpu0 = thread_cpu_ns();
+            let started = std::time::Instant::now();
+            let mut left = lookups;
+            while left > 0 {
+                let n = usize::try_from(left.min(GROUP as u64)).unwrap_or(GROUP);
+                left -= n as u64;
+                probes.fill(&mut buf, n);
+                let len = |s: Option<&str>| s.map_or(0, str::len) as u64;
+                match mode {
+                    0 => hits += buf.len() as u64,
+                    1 => {
+                        for &ip in &buf {
+                            hits += index
+                                .lookup(ip)
+                                .next()
+                                .map_or(0, |v| len(v.netname()) + len(v.abuse_mailbox()));
+                        }
+                    }
+                    2 => {
+                        for &ip in &buf {
+                            hits += u64::from(index.most_specific(ip).is_some());
+                        }
+                    }
+                    3 => {
+                        for &ip in &buf {
+                            hits += index
+                                .attribute(ip)
+                                .map_or(0, |a| len(a.netname) + len(a.abuse_mailbox));
+                        }
+                    }
+                    _ => {
+                        index.attribute_many(&buf, &mut out);
+                        for a in out.iter().flatten() {
+                            hits += len(a.netname) + len(a.abuse_mailbox);
+                        }
+                    }
+                }
+            }
+            let wall = started.elapsed().as_secs_f64();
+            let cpu = match (cpu0, thread_cpu_ns()) {
+                (Some(a), Some(b)) => Some(b.saturating_sub(a) as f64 / 1e9),
+                _ => None,
+            };
+            t.push((wall, cpu));
+            *check = hits;
+        }
+    }
+    let rate = |secs: f64| lookups as f64 / secs / 1e6;
+    for ((what, t), hits) in modes.iter().zip(&times).zip(&checks) {
+        let mut wall: Vec<f64> = t.iter().map(|x| x.0).collect();
+        let mut cpu: Vec<f64> = t.iter().filter_map(|x| x.1).collect();
+        wall.sort_by(f64::total_cmp);
+        cpu.sort_by(f64::total_cmp);
+        let median = |v: &[f64]| v.get(v.len() / 2).copied().unwrap_or(f64::NAN);
+        let best = |v: &[f64]| v.first().copied().unwrap_or(f64::NAN);
+        let cpu = if cpu.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; CPU time: median {:.2} s = {:.2} M/s per core, best {:.2} M/s",
+                median(&cpu),
+                rate(median(&cpu)),
+                rate(best(&cpu))
+            )
+        };
+        println!(
+            "{lookups} x {what} ({hits}), {rounds} rounds: wall median {:.2} s = {:.2} M/s, best {:.2} M/s{cpu}",
+            median(&wall),
+            rate(median(&wall)),
+            rate(best(&wall))
+        );
+    }
 }

@@ -1,10 +1,15 @@
 //! Registry index speed: building over 1M networks (from parsed objects) and lookups per
 //! second over it, with data generated in-process by `examples/examples/gen-registry.rs`.
 //!
+//! Lookup groups: the exact covering list (`lookup`), the IPv4 answer table alone
+//! (`most_specific`), `attribute` one address at a time and `attribute_many` over groups of
+//! 4,096 addresses; then IPv6 over an index of as many generated `inet6num` networks.
+//!
 //! `REGISTRY_BENCH_NETWORKS` changes the size (default 1,000,000).
 
+use std::fmt::Write as _;
 use std::hint::black_box;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use ip_attribution::index::{IndexBuilder, RegistryIndex};
@@ -108,8 +113,131 @@ fn index(c: &mut Criterion) {
             black_box(hits)
         })
     });
+    g.bench_function(format!("most_specific_answer_table_{n}_networks"), |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for &p in &probes {
+                hits += usize::from(idx.most_specific(black_box(p)).is_some());
+            }
+            black_box(hits)
+        })
+    });
+    g.bench_function(
+        format!("attribute_netname_abuse_mailbox_{n}_networks"),
+        |b| {
+            b.iter(|| {
+                let mut hits = 0usize;
+                for &p in &probes {
+                    if let Some(a) = idx.attribute(black_box(p)) {
+                        hits += a.netname.map_or(0, str::len);
+                        hits += a.abuse_mailbox.map_or(0, str::len);
+                    }
+                }
+                black_box(hits)
+            })
+        },
+    );
+    let mut out = Vec::with_capacity(4096);
+    g.bench_function(
+        format!("attribute_many_netname_abuse_mailbox_{n}_networks"),
+        |b| {
+            b.iter(|| {
+                let mut hits = 0usize;
+                for group in probes.chunks(4096) {
+                    idx.attribute_many(black_box(group), &mut out);
+                    for a in out.iter().flatten() {
+                        hits += a.netname.map_or(0, str::len);
+                        hits += a.abuse_mailbox.map_or(0, str::len);
+                    }
+                }
+                black_box(hits)
+            })
+        },
+    );
     g.finish();
 }
 
-criterion_group!(benches, index);
+/// `n` inet6num objects: every 16th a /32 allocation, the others /36 assignments inside it
+/// (every other one with its own abuse mailbox), as RPSL text.
+fn ipv6_registry(n: usize) -> Vec<u8> {
+    let mut t = String::with_capacity(n * 64);
+    let block = |k: usize| 0x2a00_0000u128 + k as u128;
+    for i in 0..n {
+        let (k, j) = (i / 16, i % 16);
+        let (net, len) = if j == 0 {
+            (block(k) << 96, 32)
+        } else {
+            ((block(k) << 96) | ((j as u128) << 92), 36)
+        };
+        let _ = write!(
+            t,
+            "inet6num: {}/{len}\nnetname: V6-{i}\nsource: BENCH\n",
+            Ipv6Addr::from(net)
+        );
+        if i % 2 == 0 {
+            let _ = writeln!(t, "abuse-mailbox: abuse{k}@v6.example");
+        }
+        t.push('\n');
+    }
+    t.into_bytes()
+}
+
+/// Pseudo-random IPv6 addresses inside the allocations of [`ipv6_registry`].
+fn probes6(n_networks: usize, count: usize) -> Vec<IpAddr> {
+    let blocks = (n_networks as u64 / 16).max(1);
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    (0..count)
+        .map(|_| {
+            let top = 0x2a00_0000u128 + u128::from(next() % blocks);
+            let low = (u128::from(next()) << 32) | u128::from(next() >> 32);
+            IpAddr::V6(Ipv6Addr::from((top << 96) | low))
+        })
+        .collect()
+}
+
+fn index_ipv6(c: &mut Criterion) {
+    let n = networks();
+    let text = ipv6_registry(n);
+    let idx = RegistryIndex::from_objects(Reader::from_slice("v6", &text).filter_map(Result::ok));
+    drop(text);
+    let probes = probes6(n, 1_000_000);
+    let mut g = c.benchmark_group("index_ipv6");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(probes.len() as u64));
+    g.bench_function(format!("attribute_{n}_inet6num"), |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for &p in &probes {
+                if let Some(a) = idx.attribute(black_box(p)) {
+                    hits += a.netname.map_or(0, str::len);
+                    hits += a.abuse_mailbox.map_or(0, str::len);
+                }
+            }
+            black_box(hits)
+        })
+    });
+    let mut out = Vec::with_capacity(4096);
+    g.bench_function(format!("attribute_many_{n}_inet6num"), |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for group in probes.chunks(4096) {
+                idx.attribute_many(black_box(group), &mut out);
+                for a in out.iter().flatten() {
+                    hits += a.netname.map_or(0, str::len);
+                    hits += a.abuse_mailbox.map_or(0, str::len);
+                }
+            }
+            black_box(hits)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, index, index_ipv6);
 criterion_main!(benches);

@@ -21,13 +21,15 @@
 /// No network.
 pub(crate) const NONE: u32 = u32::MAX;
 
-/// Windows up to this many runs are counted linearly (branch free); longer ones binary searched.
-const LINEAR: usize = 16;
+/// Windows up to this many runs (one cache line) are counted with a fixed number of
+/// comparisons (no branch on the window's length); longer ones are binary searched.
+const LINE: usize = 8;
 
 /// See the module docs.
 #[derive(Debug, Clone)]
 pub(crate) struct FlatV4 {
-    /// `(first address, answer)` per run, sorted, the first at address 0.
+    /// `(first address, answer)` per run, sorted, the first at address 0, then `LINE - 1`
+    /// copies of the last run (so that a fixed-size window never runs off the end).
     runs: Vec<(u32, u32)>,
     /// `dir[b]`: the run holding the first address of bucket `b` (`dir[0] = 0`), and one last
     /// entry: the last run.
@@ -66,7 +68,6 @@ impl FlatV4 {
         if runs.first().is_none_or(|r| r.0 != 0) {
             runs.insert(0, (0, NONE));
         }
-        runs.shrink_to_fit();
         let base = runs.get(1).map_or(0, |r| r.0);
         let last = runs.last().map_or(0, |r| r.0);
         let span = u64::from(last - base.min(last)) + 1;
@@ -88,6 +89,9 @@ impl FlatV4 {
             dir.push(u32::try_from(run).unwrap_or(u32::MAX));
         }
         dir.push(u32::try_from(runs.len() - 1).unwrap_or(u32::MAX));
+        let last = runs.last().copied().unwrap_or((0, NONE));
+        runs.extend(std::iter::repeat_n(last, LINE - 1));
+        runs.shrink_to_fit();
         Self {
             runs,
             dir,
@@ -110,12 +114,16 @@ impl FlatV4 {
     #[inline]
     pub(crate) fn search(&self, x: u32, (lo, hi): (u32, u32)) -> u32 {
         let (lo, hi) = (lo as usize, hi as usize);
+        if hi.wrapping_sub(lo) < LINE
+            && let Some(w) = self.runs.get(lo..).and_then(|r| r.first_chunk::<LINE>())
+        {
+            // Runs after the window start after `x`, except the copies of the last run at the
+            // end, which carry its answer: counting them is harmless.
+            let n: usize = w.iter().map(|r| usize::from(r.0 <= x)).sum();
+            return w.get(n.wrapping_sub(1)).map_or(NONE, |r| r.1);
+        }
         let w = self.runs.get(lo..=hi).unwrap_or_default();
-        let n = if w.len() <= LINEAR {
-            w.iter().map(|r| usize::from(r.0 <= x)).sum::<usize>()
-        } else {
-            w.partition_point(|r| r.0 <= x)
-        };
+        let n = w.partition_point(|r| r.0 <= x);
         w.get(n.wrapping_sub(1)).map_or(NONE, |r| r.1)
     }
 
@@ -133,7 +141,7 @@ impl FlatV4 {
     /// Number of runs.
     #[cfg(test)]
     pub(crate) fn runs(&self) -> usize {
-        self.runs.len()
+        self.runs.len() + 1 - LINE
     }
 }
 
