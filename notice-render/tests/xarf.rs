@@ -37,7 +37,13 @@ impl Retrieve for LocalSchemas {
     }
 }
 
-fn validator() -> Validator {
+/// The master schema compiled once for all tests.
+fn validator() -> &'static Validator {
+    static V: std::sync::OnceLock<Validator> = std::sync::OnceLock::new();
+    V.get_or_init(compile)
+}
+
+fn compile() -> Validator {
     let text = std::fs::read_to_string(schema_dir().join("xarf-v4-master.json")).unwrap();
     let schema: Value = serde_json::from_str(&text).unwrap();
     jsonschema::options()
@@ -97,7 +103,7 @@ fn the_schema_copy_is_complete() {
         "type": "open",
         "tags": ["rdp"]
     });
-    let errs = errors(&v, &bad);
+    let errs = errors(v, &bad);
     assert!(errs.iter().any(|e| e.contains("uuid")), "{errs:?}");
     assert!(errs.iter().any(|e| e.contains("/tags/0")), "{errs:?}");
     assert!(!v.is_valid(&bad));
@@ -121,7 +127,7 @@ fn every_catalogue_entry_exports_a_valid_report() {
         for f in [with_port, bare] {
             let mut notice = one_notice(&r, vec![f], recipient("en"));
             notice.groups[0].entry = entry.id.clone();
-            for report in assert_valid(&v, &r, &notice) {
+            for report in assert_valid(v, &r, &notice) {
                 types.insert(format!("{}/{}", report["category"], report["type"]));
             }
         }
@@ -145,7 +151,7 @@ fn hostile_findings_export_valid_reports() {
     .with_tag("hacked-webserver");
     let zero_port = hostile_rdp().with_port(0);
     let notice = one_notice(&r, vec![hostile_rdp(), web, zero_port], recipient("en"));
-    let reports = assert_valid(&v, &r, &notice);
+    let reports = assert_valid(v, &r, &notice);
     // notice order: the two RDP findings, then the website
     assert_eq!(reports[0]["type"], "open_service");
     assert_eq!(reports[0]["tags"][0], "tag:rdp");
@@ -171,7 +177,7 @@ fn cve_reports_name_the_cve_and_port() {
         .with_asset("mail.example.nl")
         .with_tag("exchange;cve-2022-41082");
     let notice = one_notice(&r, vec![f.clone()], recipient("en"));
-    let reports = assert_valid(&v, &r, &notice);
+    let reports = assert_valid(v, &r, &notice);
     assert_eq!(reports[0]["category"], "vulnerability");
     assert_eq!(reports[0]["type"], "cve");
     assert_eq!(reports[0]["cve_id"], "CVE-2022-41082");
@@ -181,7 +187,7 @@ fn cve_reports_name_the_cve_and_port() {
     let mut no_port = f;
     no_port.port = None;
     let notice = one_notice(&r, vec![no_port], recipient("en"));
-    let reports = assert_valid(&v, &r, &notice);
+    let reports = assert_valid(v, &r, &notice);
     assert_eq!(reports[0]["type"], "misconfiguration");
 }
 
@@ -210,6 +216,6 @@ proptest! {
             .with_extra(key, value);
         f.port = port;
         let notice = one_notice(&r, vec![f], recipient("en"));
-        assert_valid(&v, &r, &notice);
+        assert_valid(v, &r, &notice);
     }
 }
