@@ -155,6 +155,7 @@ pub(crate) fn eq_folded<const N: usize>(name: &[u8], lower: &[u8; N]) -> bool {
         return false;
     };
     let mut diff = 0u8;
+    // Indices below N into two [u8; N]: in bounds, and unrolled better than a zip.
     for i in 0..N {
         let fold = if lower[i].is_ascii_lowercase() {
             0x20

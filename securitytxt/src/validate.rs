@@ -527,12 +527,11 @@ fn unknown_field(f: &Field<'_>) -> Diagnostic {
 
 /// The set of bytes of `s`, ASCII case folded, as bits (bytes are taken modulo 128: a
 /// collision can only make two sets look closer than they are).
-const fn char_set(s: &[u8]) -> u128 {
+const fn char_set(mut s: &[u8]) -> u128 {
     let mut set = 0;
-    let mut i = 0;
-    while i < s.len() {
-        set |= 1u128 << (s[i].to_ascii_lowercase() & 127);
-        i += 1;
+    while let [b, rest @ ..] = s {
+        set |= 1u128 << (b.to_ascii_lowercase() & 127);
+        s = rest;
     }
     set
 }
