@@ -441,7 +441,8 @@ impl Qp<'_> {
 fn next_special(b: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let special = |c: &u8| !QP_LITERAL[usize::from(*c)] || *c == b'\t';
     let rest = b.get(from..).unwrap_or_default();
     let mut chunks = rest.chunks_exact(8);
     let mut at = from;
@@ -449,25 +450,25 @@ fn next_special(b: &[u8], from: usize) -> usize {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let x = u64::from_le_bytes(word);
-        let special = (x & HIGH)
-            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
-            | has_zero(x ^ (ONES * u64::from(b'=')))
-            | has_zero(x ^ (ONES * 0x7f));
-        if special != 0 {
-            // the word tests may also flag a harmless octet: look closely
-            if let Some(p) = chunk
-                .iter()
-                .position(|c| !QP_LITERAL[usize::from(*c)] || *c == b'\t')
-            {
-                return at + p;
-            }
+        // per byte, with the high bit cleared no sum carries into the next
+        // byte: high bit of t + 0x60 is set from 0x20 on, of t + 0x01 at 0x7f
+        let t = x & LOW7;
+        let printable = t.wrapping_add(ONES * 0x60);
+        let del = t.wrapping_add(ONES);
+        let eq = x ^ (ONES * u64::from(b'='));
+        let eq = eq.wrapping_sub(ONES) & !eq;
+        // the lowest flagged byte is always a special one (a borrow in the
+        // `=` test only flags bytes above a real `=`)
+        let flags = (x | del | !printable | eq) & HIGH;
+        if flags != 0 {
+            return at + (flags.trailing_zeros() / 8) as usize;
         }
         at += 8;
     }
     chunks
         .remainder()
         .iter()
-        .position(|c| !QP_LITERAL[usize::from(*c)] || *c == b'\t')
+        .position(special)
         .map_or(b.len(), |p| at + p)
 }
 
@@ -540,6 +541,33 @@ mod tests {
             assert!(!word.contains("=C3?="), "{line}");
         }
         assert!(s.is_ascii());
+    }
+
+    #[test]
+    fn next_special_finds_the_first_special_octet() {
+        let specials = [0u8, b'\t', b'\n', b'\r', 0x1f, b'=', 0x7f, 0x80, 0xc3, 0xff];
+        let plain = [b' ', b'a', b'~', b'<', b'!', b'>', b'<', b'0'];
+        for len in 0..24 {
+            for at in 0..=len {
+                for &sp in &specials {
+                    for &p in &plain {
+                        let mut v = vec![p; len];
+                        if at < len {
+                            v[at] = sp;
+                            // more specials after the first one
+                            if at + 1 < len {
+                                v[at + 1] = b'=';
+                            }
+                        }
+                        let want = v
+                            .iter()
+                            .position(|c| !QP_LITERAL[usize::from(*c)] || *c == b'\t')
+                            .unwrap_or(len);
+                        assert_eq!(next_special(&v, 0), want, "{v:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
