@@ -4,15 +4,15 @@
 //!
 //! Bytes go in, values come out; nothing here reads files, opens sockets or looks at the clock.
 //!
-//! 1. [`parse`] ([`parse`](mod@parse) module) splits the input into [`Line`]s with their
+//! 1. [`parse`](parse()) ([`parse`](mod@parse) module) splits the input into [`Line`]s with their
 //!    positions and builds a [`Document`] that borrows from the input. Syntax and framing
 //!    findings are kept on the document. A signed file's OpenPGP envelope is recognised by the
 //!    [`signed`] module, which exposes [`SignedParts`] for verification.
-//! 2. [`validate`] applies the rules of RFC 9116 given [`Options`] (the time `now`, and the URL
+//! 2. [`validate`](validate()) applies the rules of RFC 9116 given [`Options`] (the time `now`, and the URL
 //!    chain the file was fetched from) and returns [`Diagnostic`]s: a stable [`Code`], a
 //!    [`Severity`], a [`Span`] and a message. [`check`] does both steps.
 //! 3. [`Document::contact_view`] ranks the contacts for notifiers ([`contacts`]).
-//! 4. [`Builder`] writes a valid file ([`write`]).
+//! 4. [`Builder`] writes a valid file ([`write`](mod@write)).
 //!
 //! # Examples
 //!
@@ -41,14 +41,14 @@
 //! # Limits
 //!
 //! Hostile input is bounded by public constants in [`limits`], each with its own code:
-//! [`MAX_FILE_SIZE`](limits::MAX_FILE_SIZE) (1 MiB, `too_large`: [`parse`] fails with
+//! [`MAX_FILE_SIZE`](limits::MAX_FILE_SIZE) (1 MiB, `too_large`: [`parse`](parse()) fails with
 //! [`Error::TooLarge`]), [`MAX_LINE_LENGTH`](limits::MAX_LINE_LENGTH) (998 bytes, RFC 5322;
 //! `line_too_long`), [`MAX_LINES`](limits::MAX_LINES) (10,000; `too_many_lines`) and
 //! [`MAX_FIELDS`](limits::MAX_FIELDS) (1,000; `too_many_fields`).
 //!
 //! # Errors
 //!
-//! There is one error type, [`Error`]. [`parse`] fails only for input over the size cap;
+//! There is one error type, [`Error`]. [`parse`](parse()) fails only for input over the size cap;
 //! everything else about a file is a [`Diagnostic`] with a position, in the manner of
 //! rust-url's fatal `ParseError` versus its `SyntaxViolation`s. [`Builder::build`] fails on
 //! values that cannot be written on one line.

@@ -3,7 +3,7 @@
 //! The parser never allocates more than these caps allow, so a document built from any input is
 //! bounded in memory: at most [`MAX_LINES`] line records, of which at most [`MAX_FIELDS`] are fields.
 
-/// Largest input [`parse`](crate::parse) accepts, in bytes (1 MiB).
+/// Largest input [`parse`](crate::parse()) accepts, in bytes (1 MiB).
 ///
 /// Larger input is refused with [`Error::TooLarge`](crate::Error::TooLarge);
 /// [`check`](crate::check) reports it as the `too_large` diagnostic. A real security.txt is a

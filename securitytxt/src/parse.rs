@@ -3,7 +3,7 @@
 //! Every physical line is kept, with its 1-based number and byte span, as one [`LineKind`]:
 //! blank, comment, field, PGP envelope, or invalid. Lines end in LF or CRLF. Syntax findings
 //! (a bare CR, invalid UTF-8, a missing space after the colon...) are recorded as diagnostics
-//! on the document; [`validate`](crate::validate) adds the findings about meaning.
+//! on the document; [`validate`](crate::validate()) adds the findings about meaning.
 
 use crate::diagnostic::{Code, Diagnostic, Span};
 use crate::error::Error;
@@ -125,7 +125,7 @@ impl<'a> Document<'a> {
         self.input_len
     }
 
-    /// The findings of the parser (syntax and framing). [`validate`](crate::validate) returns
+    /// The findings of the parser (syntax and framing). [`validate`](crate::validate()) returns
     /// these together with the findings about meaning.
     pub fn syntax_diagnostics(&self) -> &[Diagnostic] {
         &self.syntax
@@ -155,7 +155,7 @@ impl<'a> Document<'a> {
 /// Parses a security.txt file.
 ///
 /// Fails only when the input is larger than [`MAX_FILE_SIZE`]; everything else about the input
-/// is a [`Diagnostic`] (see [`Document::syntax_diagnostics`] and [`validate`](crate::validate)).
+/// is a [`Diagnostic`] (see [`Document::syntax_diagnostics`] and [`validate`](crate::validate())).
 pub fn parse(input: &[u8]) -> Result<Document<'_>, Error> {
     if input.len() > MAX_FILE_SIZE {
         return Err(Error::TooLarge {

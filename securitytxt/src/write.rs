@@ -173,7 +173,7 @@ impl Builder {
     /// [`MAX_LINE_LENGTH`], when a name is not RFC 5322 `ftext`, or a value or
     /// comment holds a line break or other control character, or a value is empty or starts or
     /// ends with whitespace, or `Expires` is not an RFC 3339 date-time (years 0000 to 9999).
-    /// Values are otherwise written as given: [`validate`](crate::validate) the result to check
+    /// Values are otherwise written as given: [`validate`](crate::validate()) the result to check
     /// their meaning.
     pub fn build(&self) -> Result<String, Error> {
         let eol = self.line_ending.as_str();
