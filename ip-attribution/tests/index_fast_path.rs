@@ -7,7 +7,9 @@ use std::cmp::Reverse;
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use ip_attribution::index::{ATTRIBUTE_BATCH, AbuseVia, Attribution, RegistryIndex};
+use ip_attribution::index::{
+    ATTRIBUTE_BATCH, ATTRIBUTE_ITER_GROUP, AbuseVia, Attribution, RegistryIndex,
+};
 use ip_attribution::rpsl::Reader;
 use proptest::prelude::*;
 
@@ -131,6 +133,17 @@ fn check(nets: &[Net], probes: &[(u128, bool)]) -> Result<(), TestCaseError> {
     let mut many = Vec::new();
     idx.attribute_many(&ips, &mut many);
     prop_assert_eq!(many.len(), ips.len());
+    // The iterator form: same addresses, same answers, same order.
+    let iterated: Vec<_> = idx
+        .attribute_iter(ips.iter().copied())
+        .map(|(ip, a)| (ip, a.as_ref().map(key)))
+        .collect();
+    let batched: Vec<_> = ips
+        .iter()
+        .copied()
+        .zip(many.iter().map(|a| a.as_ref().map(key)))
+        .collect();
+    prop_assert_eq!(iterated, batched);
     for ((&(p, v6), &ip), batch) in probes.iter().zip(&ips).zip(&many) {
         let exact = idx.lookup(ip).next();
         let fast = idx.most_specific(ip);
@@ -288,9 +301,10 @@ fn batches_longer_than_a_group_keep_their_order() {
             long_name: i % 11 == 0,
         })
         .collect();
-    let probes: Vec<(u128, bool)> = (0..(3 * ATTRIBUTE_BATCH as u128 + 5))
-        .map(|k| (0x0a00_0000 + (k * 97) % (50 * 256), k % 13 == 0))
-        .collect();
+    let probes: Vec<(u128, bool)> =
+        (0..(2 * ATTRIBUTE_ITER_GROUP as u128 + ATTRIBUTE_BATCH as u128 + 5))
+            .map(|k| (0x0a00_0000 + (k * 97) % (50 * 256), k % 13 == 0))
+            .collect();
     check(&nets, &probes).expect("same answers");
     // The empty batch clears the output.
     let idx = RegistryIndex::from_objects(Vec::new());
@@ -300,4 +314,5 @@ fn batches_longer_than_a_group_keep_their_order() {
     assert!(out[0].is_none());
     idx.attribute_many(&[], &mut out);
     assert!(out.is_empty());
+    assert_eq!(idx.attribute_iter(Vec::new()).count(), 0);
 }

@@ -630,6 +630,22 @@ impl RegistryIndex {
         }
     }
 
+    /// [`RegistryIndex::attribute_many`] over any iterator of addresses: yields each address
+    /// with its answer, in order, looking them up [`ATTRIBUTE_ITER_GROUP`] at a time (so it
+    /// runs at the batch's speed without the caller collecting a slice).
+    pub fn attribute_iter<I>(&self, ips: I) -> AttributeIter<'_, I::IntoIter>
+    where
+        I: IntoIterator<Item = IpAddr>,
+    {
+        AttributeIter {
+            index: self,
+            ips: ips.into_iter(),
+            buf: Vec::new(),
+            out: Vec::new(),
+            at: 0,
+        }
+    }
+
     fn view(&self, id: u32) -> Option<NetworkView<'_>> {
         (id != flat::NONE).then_some(NetworkView { index: self, id })
     }
@@ -848,6 +864,45 @@ impl<'a> Iterator for Lookup<'a> {
 
 /// How many IPv4 lookups [`RegistryIndex::attribute_many`] interleaves.
 pub const ATTRIBUTE_BATCH: usize = 32;
+
+/// How many addresses [`RegistryIndex::attribute_iter`] takes from its source at a time.
+pub const ATTRIBUTE_ITER_GROUP: usize = 256;
+
+/// The iterator of [`RegistryIndex::attribute_iter`]: each address with its answer.
+#[derive(Debug)]
+pub struct AttributeIter<'a, I> {
+    index: &'a RegistryIndex,
+    ips: I,
+    buf: Vec<IpAddr>,
+    out: Vec<Option<Attribution<'a>>>,
+    at: usize,
+}
+
+impl<'a, I: Iterator<Item = IpAddr>> Iterator for AttributeIter<'a, I> {
+    type Item = (IpAddr, Option<Attribution<'a>>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.at >= self.out.len() {
+            self.buf.clear();
+            self.buf
+                .extend(self.ips.by_ref().take(ATTRIBUTE_ITER_GROUP));
+            self.index.attribute_many(&self.buf, &mut self.out);
+            self.at = 0;
+        }
+        let item = (*self.buf.get(self.at)?, *self.out.get(self.at)?);
+        self.at += 1;
+        Some(item)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.out.len().saturating_sub(self.at);
+        let (lo, hi) = self.ips.size_hint();
+        (
+            lo.saturating_add(left),
+            hi.and_then(|h| h.checked_add(left)),
+        )
+    }
+}
 
 /// The most specific non-placeholder network of an address with what a bulk attribution reads
 /// of it, from [`RegistryIndex::attribute`] and [`RegistryIndex::attribute_many`].
