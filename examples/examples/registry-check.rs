@@ -12,6 +12,8 @@
 //! 4,096), and prints each rate by wall time and by the thread's CPU time (from
 //! `/proc/thread-self/schedstat` where available: the per-core figure on a busy machine).
 //! `--rounds R` repeats the ways in turn R times and prints each one's median and best rate.
+//! When the index holds IPv6 networks, the same again with IPv6 addresses between the lowest
+//! and highest indexed IPv6 network.
 //! Exits 1 when more than `--max-errors` (default 0) objects were unusable, 2 on a usage or I/O
 //! error. A panic anywhere also fails the run.
 
@@ -161,7 +163,9 @@ fn main() -> ExitCode {
         build_time.as_secs_f64()
     );
     if lookups > 0 {
-        lookup_rates(&index, lookups, rounds);
+        for v6 in [false, true] {
+            lookup_rates(&index, lookups, rounds, v6);
+        }
     }
     if errors > max_errors {
         eprintln!("{errors} unusable objects, more than the {max_errors} allowed");
@@ -180,44 +184,59 @@ fn thread_cpu_ns() -> Option<u64> {
         .ok()
 }
 
-/// Pseudo-random IPv4 addresses between the lowest and highest indexed IPv4 address.
+/// Pseudo-random addresses between the lowest and highest indexed address of one family.
 struct Probes {
     x: u64,
-    lo: u32,
-    span: u64,
+    lo: u128,
+    span: u128,
+    v6: bool,
 }
 
 impl Probes {
+    fn next(&mut self) -> u64 {
+        self.x ^= self.x << 13;
+        self.x ^= self.x >> 7;
+        self.x ^= self.x << 17;
+        self.x
+    }
+
     fn fill(&mut self, buf: &mut Vec<std::net::IpAddr>, n: usize) {
         buf.clear();
         for _ in 0..n {
-            self.x ^= self.x << 13;
-            self.x ^= self.x >> 7;
-            self.x ^= self.x << 17;
-            let off = u32::try_from(self.x % self.span).unwrap_or(0);
-            buf.push(std::net::IpAddr::V4(std::net::Ipv4Addr::from(
-                self.lo.wrapping_add(off),
-            )));
+            let r = if self.v6 {
+                (u128::from(self.next()) << 64) | u128::from(self.next())
+            } else {
+                u128::from(self.next())
+            };
+            let a = self.lo.wrapping_add(r % self.span.max(1));
+            buf.push(if self.v6 {
+                std::net::IpAddr::V6(std::net::Ipv6Addr::from(a))
+            } else {
+                std::net::IpAddr::V4(std::net::Ipv4Addr::from(
+                    u32::try_from(a).unwrap_or(u32::MAX),
+                ))
+            });
         }
     }
 }
 
-fn lookup_rates(index: &RegistryIndex, lookups: u64, rounds: usize) {
-    let v4 = |ip: std::net::IpAddr| match ip {
-        std::net::IpAddr::V4(a) => Some(u32::from(a)),
-        std::net::IpAddr::V6(_) => None,
+fn lookup_rates(index: &RegistryIndex, lookups: u64, rounds: usize, v6: bool) {
+    let key = |ip: std::net::IpAddr| match ip {
+        std::net::IpAddr::V4(a) if !v6 => Some(u128::from(u32::from(a))),
+        std::net::IpAddr::V6(a) if v6 => Some(u128::from(a)),
+        _ => None,
     };
-    let lo = index
-        .networks()
-        .filter_map(|n| v4(n.range().start()))
-        .min()
-        .unwrap_or(0);
-    let hi = index
-        .networks()
-        .filter_map(|n| v4(n.range().end()))
-        .max()
-        .unwrap_or(u32::MAX);
-    let span = u64::from(hi.saturating_sub(lo)) + 1;
+    let (Some(lo), Some(hi)) = (
+        index
+            .networks()
+            .filter_map(|n| key(n.range().start()))
+            .min(),
+        index.networks().filter_map(|n| key(n.range().end())).max(),
+    ) else {
+        return;
+    };
+    let span = hi.saturating_sub(lo).saturating_add(1);
+    println!("{}:", if v6 { "IPv6" } else { "IPv4" });
     println!(
         "lookup structure {} bytes, hot records {} bytes",
         index.lookup_structure_bytes(),
@@ -227,7 +246,7 @@ fn lookup_rates(index: &RegistryIndex, lookups: u64, rounds: usize) {
     let modes = [
         "probes only (generating the addresses)",
         "lookup(ip).next(), reading netname + abuse mailbox (exact list)",
-        "most_specific(ip), the answer table alone",
+        "most_specific(ip) alone (IPv4: the answer table)",
         "attribute(ip) one at a time, reading netname + abuse mailbox",
         "attribute_many(4096 addresses), reading netname + abuse mailbox",
     ];
@@ -242,6 +261,7 @@ fn lookup_rates(index: &RegistryIndex, lookups: u64, rounds: usize) {
                 x: 0x2545_f491_4f6c_dd1d,
                 lo,
                 span,
+                v6,
             };
             let mut hits = 0u64;
             let cpu0 = thread_cpu_ns();
