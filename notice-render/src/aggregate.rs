@@ -79,6 +79,31 @@ impl AggregateOptions {
         self
     }
 
+    /// Why a finding for `address`, observed at `observed`, is left out of every notice, or
+    /// `None` when it goes into one: [`DropReason::InvalidRecipient`] when the address (trimmed)
+    /// fails [`is_usable_address`], [`DropReason::TooOld`] when it was observed longer than
+    /// [`Self::max_age`] before `now`.
+    pub fn drop_reason(
+        &self,
+        address: &str,
+        observed: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Option<DropReason> {
+        if !is_usable_address(address.trim()) {
+            Some(DropReason::InvalidRecipient)
+        } else if now.signed_duration_since(observed) > self.max_age {
+            Some(DropReason::TooOld)
+        } else {
+            None
+        }
+    }
+
+    /// How many notices a recipient with `findings` kept findings gets: 0 for none, else one
+    /// per [`Self::max_findings_per_notice`] (rounded up). Each notice has its own ticket.
+    pub fn notice_parts(&self, findings: usize) -> usize {
+        findings.div_ceil(self.max_findings_per_notice.max(1))
+    }
+
     fn validate(&self) -> Result<()> {
         let p = &self.ticket_prefix;
         if p.is_empty()
@@ -149,6 +174,13 @@ pub struct Notice {
     /// Part number and number of parts (1 of 1 unless the recipient had more
     /// findings than fit in one notice).
     pub part: (usize, usize),
+}
+
+impl Item {
+    /// An item: the finding at position `index` of the input.
+    pub fn new(index: usize, finding: Finding) -> Self {
+        Self { index, finding }
+    }
 }
 
 impl Notice {
@@ -284,8 +316,7 @@ where
     options.validate()?;
     struct Bucket {
         recipient: Recipient,
-        groups: Vec<Group>,
-        group_index: HashMap<String, usize>,
+        items: Vec<Item>,
     }
     let mut buckets: Vec<Bucket> = Vec::new();
     let mut by_address: HashMap<String, usize> = HashMap::new();
@@ -293,84 +324,132 @@ where
     let mut input_count = 0usize;
     for (index, (finding, recipient)) in pairs.into_iter().enumerate() {
         input_count += 1;
-        let address = recipient.address.trim();
-        if !is_usable_address(address) {
+        if let Some(reason) = options.drop_reason(&recipient.address, finding.observed, now) {
             dropped.push(Dropped {
                 index,
-                reason: DropReason::InvalidRecipient,
+                reason,
                 finding,
                 recipient,
             });
             continue;
         }
-        if now.signed_duration_since(finding.observed) > options.max_age {
-            dropped.push(Dropped {
-                index,
-                reason: DropReason::TooOld,
-                finding,
-                recipient,
-            });
-            continue;
-        }
-        let key = address.to_ascii_lowercase();
+        let key = recipient_key(&recipient.address);
         let b = match by_address.get(&key) {
             Some(b) => *b,
             None => {
-                let mut r = recipient;
-                r.address = r.address.trim().to_string();
                 buckets.push(Bucket {
-                    recipient: r,
-                    groups: Vec::new(),
-                    group_index: HashMap::new(),
+                    recipient,
+                    items: Vec::new(),
                 });
                 by_address.insert(key, buckets.len() - 1);
                 buckets.len() - 1
             }
         };
-        let Some(bucket) = buckets.get_mut(b) else {
-            continue;
-        };
-        let entry = catalogue.classify(&finding).id.as_str();
-        let g = match bucket.group_index.get(entry) {
-            Some(g) => *g,
-            None => {
-                bucket.groups.push(Group {
-                    entry: entry.to_string(),
-                    items: Vec::new(),
-                });
-                bucket
-                    .group_index
-                    .insert(entry.to_string(), bucket.groups.len() - 1);
-                bucket.groups.len() - 1
-            }
-        };
-        if let Some(group) = bucket.groups.get_mut(g) {
-            group.items.push(Item { index, finding });
+        if let Some(bucket) = buckets.get_mut(b) {
+            bucket.items.push(Item { index, finding });
         }
     }
-    let date = now.format("%Y%m%d").to_string();
     let mut notices = Vec::with_capacity(buckets.len());
-    let mut seq = 0usize;
+    let mut next_ticket = 1usize;
     for bucket in buckets {
-        let language = choose_language(&bucket.recipient.languages, options.default_language);
-        let chunks = split(bucket.groups, options.max_findings_per_notice);
-        let parts = chunks.len();
-        for (i, groups) in chunks.into_iter().enumerate() {
-            seq += 1;
-            notices.push(Notice {
-                ticket: format!("{}-{date}-{seq:05}", options.ticket_prefix),
-                recipient: bucket.recipient.clone(),
-                language,
-                groups,
-                part: (i + 1, parts),
-            });
-        }
+        let parts = options.notice_parts(bucket.items.len());
+        notices.extend(recipient_notices_unchecked(
+            catalogue,
+            bucket.recipient,
+            bucket.items,
+            next_ticket,
+            options,
+            now,
+        ));
+        next_ticket += parts;
     }
     Ok(Aggregate {
         notices,
         dropped,
         input_count,
     })
+}
+
+/// The key recipients are told apart by: the address without surrounding white space, in ASCII
+/// lower case. Two findings whose recipients have the same key go into the same notice.
+pub fn recipient_key(address: &str) -> String {
+    address.trim().to_ascii_lowercase()
+}
+
+/// The notices of one recipient, for callers that group findings by [`recipient_key`]
+/// themselves: a large daily run renders its recipients in parallel without holding every
+/// (finding, recipient) pair at once.
+///
+/// `items` are the recipient's findings that [`AggregateOptions::drop_reason`] keeps, in input
+/// order; `recipient` is the one of the first of them; `first_ticket` is the sequence number of
+/// the recipient's first notice: 1 for the first recipient (in the order recipients first
+/// appear), and for each next one the previous recipient's `first_ticket` plus its
+/// [`AggregateOptions::notice_parts`]. Called that way for every recipient, the notices are
+/// exactly those [`aggregate`] gives for the same input (a property test holds this).
+///
+/// # Errors
+/// [`Error::Option`] for invalid options, as [`aggregate`].
+pub fn recipient_notices(
+    catalogue: &Catalogue,
+    recipient: Recipient,
+    items: Vec<Item>,
+    first_ticket: usize,
+    options: &AggregateOptions,
+    now: DateTime<Utc>,
+) -> Result<Vec<Notice>> {
+    options.validate()?;
+    Ok(recipient_notices_unchecked(
+        catalogue,
+        recipient,
+        items,
+        first_ticket,
+        options,
+        now,
+    ))
+}
+
+fn recipient_notices_unchecked(
+    catalogue: &Catalogue,
+    mut recipient: Recipient,
+    items: Vec<Item>,
+    first_ticket: usize,
+    options: &AggregateOptions,
+    now: DateTime<Utc>,
+) -> Vec<Notice> {
+    if items.is_empty() {
+        return Vec::new();
+    }
+    recipient.address = recipient.address.trim().to_string();
+    let mut groups: Vec<Group> = Vec::new();
+    for item in items {
+        let entry = catalogue.classify(&item.finding).id.as_str();
+        match groups.iter_mut().find(|g| g.entry == entry) {
+            Some(g) => g.items.push(item),
+            None => groups.push(Group {
+                entry: entry.to_string(),
+                items: vec![item],
+            }),
+        }
+    }
+    let language = choose_language(&recipient.languages, options.default_language);
+    let date = now.format("%Y%m%d").to_string();
+    let chunks = split(groups, options.max_findings_per_notice);
+    let parts = chunks.len();
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, groups)| Notice {
+            ticket: format!(
+                "{}-{date}-{:05}",
+                options.ticket_prefix,
+                first_ticket.saturating_add(i)
+            ),
+            recipient: recipient.clone(),
+            language,
+            groups,
+            part: (i + 1, parts),
+        })
+        .collect()
 }
 
 /// Splits groups into chunks of at most `max` findings, keeping group order.

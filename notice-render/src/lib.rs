@@ -53,6 +53,7 @@ pub mod render;
 
 pub use aggregate::{
     Aggregate, AggregateOptions, DropReason, Dropped, Group, Item, Notice, aggregate,
+    recipient_key, recipient_notices,
 };
 pub use catalogue::{Catalogue, Entry, EntryText, Kind};
 pub use error::{Error, Result};
