@@ -4,15 +4,40 @@
 //! A query probes only the prefix lengths present, so a lookup is at most 33 (IPv4) or 129
 //! (IPv6) hash probes whatever the number of ranges.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::net::IpAddr;
 
+use super::Map as HashMap;
+
 use crate::rpsl::IpRange;
+
+/// The indices stored under one block: almost always one, kept without a heap allocation.
+#[derive(Debug, Clone)]
+enum Slot {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Slot {
+    fn push(&mut self, index: u32) {
+        match self {
+            Slot::One(first) => *self = Slot::Many(vec![*first, index]),
+            Slot::Many(v) => v.push(index),
+        }
+    }
+
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Slot::One(i) => std::slice::from_ref(i),
+            Slot::Many(v) => v,
+        }
+    }
+}
 
 /// Ranges by CIDR block; values are caller indices.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct RangeIndex {
-    blocks: HashMap<(bool, u8, u128), Vec<u32>>,
+    blocks: HashMap<(bool, u8, u128), Slot>,
     lengths_v4: BTreeSet<u8>,
     lengths_v6: BTreeSet<u8>,
 }
@@ -43,11 +68,17 @@ impl RangeIndex {
             let (v4, value, width) = bits(net.network());
             let len = net.prefix_len();
             let key = (v4, len, mask(value, len, width));
-            self.blocks.entry(key).or_default().push(index);
-            if v4 {
-                self.lengths_v4.insert(len);
+            self.blocks
+                .entry(key)
+                .and_modify(|s| s.push(index))
+                .or_insert(Slot::One(index));
+            let lengths = if v4 {
+                &mut self.lengths_v4
             } else {
-                self.lengths_v6.insert(len);
+                &mut self.lengths_v6
+            };
+            if !lengths.contains(&len) {
+                lengths.insert(len);
             }
         }
     }
@@ -63,7 +94,7 @@ impl RangeIndex {
         let mut out = Vec::new();
         for &len in lengths {
             if let Some(v) = self.blocks.get(&(v4, len, mask(value, len, width))) {
-                out.extend_from_slice(v);
+                out.extend_from_slice(v.as_slice());
             }
         }
         out.sort_unstable();

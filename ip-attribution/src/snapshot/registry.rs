@@ -3,8 +3,10 @@
 //! resolved, the origin AS's abuse contact, and provider knowledge derived from the whole
 //! collection (organisations that hold allocations, and their mail domains).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::hash_map::Entry;
 use std::net::IpAddr;
+
+use super::{Map as HashMap, Set as HashSet};
 
 use super::ranges::RangeIndex;
 use crate::engine::evidence::{Network, NetworkOrigin, NetworkRole, OrgInfo};
@@ -15,24 +17,134 @@ use crate::rpsl::{self, IpRange, Object, ObjectKey, normalise_mailbox};
 /// The registry part of a snapshot.
 #[derive(Debug, Default)]
 pub(crate) struct Registry {
-    nets: Vec<rpsl::Network>,
+    nets: Vec<NetRecord>,
     net_index: RangeIndex,
     rdap: Vec<Network>,
     rdap_index: RangeIndex,
-    orgs: HashMap<String, rpsl::Organisation>,
-    contacts: HashMap<String, rpsl::Contact>,
+    orgs: HashMap<Box<str>, OrgRecord>,
+    contacts: HashMap<Box<str>, ContactRecord>,
     irts: HashMap<String, rpsl::Irt>,
     comments: HashMap<(IpAddr, IpAddr), String>,
     routes: Vec<rpsl::Route>,
     route_index: RangeIndex,
     autnums: HashMap<u32, rpsl::AutNum>,
-    seen: HashSet<ObjectKey>,
+    /// Keys of objects seen that no map above is keyed by: network ranges, ARIN network
+    /// handles, routes, abuse comments and maintainers (de-duplication without a second copy
+    /// of every organisation and contact handle).
+    seen: HashSet<SeenKey>,
     /// Upper-case handles and lower-case names of organisations that are providers.
     provider_orgs: HashSet<String>,
     /// Mail domains of providers.
     provider_domains: HashSet<String>,
     /// Objects counted once although seen more than once.
     pub(crate) duplicates: usize,
+}
+
+/// What the registry keeps of a network object: the attributes decisions read and nothing
+/// else, as boxed strings (a million-network dump in well under half the memory of the parsed
+/// [`rpsl::Network`]s).
+#[derive(Debug)]
+struct NetRecord {
+    range: IpRange,
+    source: std::sync::Arc<str>,
+    handle: Box<str>,
+    netname: Option<Box<str>>,
+    status: Option<Box<str>>,
+    org: Option<Box<str>>,
+    org_name: Option<Box<str>>,
+    abuse_mailbox: Option<Box<str>>,
+    abuse_c: Box<[Box<str>]>,
+    mnt_irt: Box<[Box<str>]>,
+    mnt_by: Box<[Box<str>]>,
+}
+
+impl From<rpsl::Network> for NetRecord {
+    fn from(n: rpsl::Network) -> Self {
+        let boxed = |v: Vec<String>| -> Box<[Box<str>]> { v.into_iter().map(Box::from).collect() };
+        Self {
+            range: n.range,
+            source: n.source.name,
+            handle: n.handle.into(),
+            netname: n.netname.map(Box::from),
+            status: n.status.map(Box::from),
+            org: n.org.map(Box::from),
+            org_name: n.org_name.map(Box::from),
+            abuse_mailbox: n.abuse_mailbox.map(Box::from),
+            abuse_c: boxed(n.abuse_c),
+            mnt_irt: boxed(n.mnt_irt),
+            mnt_by: boxed(n.mnt_by),
+        }
+    }
+}
+
+/// What the registry keeps of an organisation object.
+#[derive(Debug)]
+struct OrgRecord {
+    handle: Box<str>,
+    name: Option<Box<str>>,
+    org_type: Option<Box<str>>,
+    abuse_c: Option<Box<str>>,
+    abuse_mailbox: Option<Box<str>>,
+    emails: Box<[Box<str>]>,
+}
+
+impl From<rpsl::Organisation> for OrgRecord {
+    fn from(o: rpsl::Organisation) -> Self {
+        Self {
+            handle: o.handle.into(),
+            name: o.name.map(Box::from),
+            org_type: o.org_type.map(Box::from),
+            abuse_c: o.abuse_c.map(Box::from),
+            abuse_mailbox: o.abuse_mailbox.map(Box::from),
+            emails: o.emails.into_iter().map(Box::from).collect(),
+        }
+    }
+}
+
+/// What the registry keeps of a role or person object: where its mail goes.
+#[derive(Debug)]
+struct ContactRecord {
+    abuse_mailbox: Option<Box<str>>,
+    emails: Box<[Box<str>]>,
+}
+
+impl From<rpsl::Contact> for ContactRecord {
+    fn from(c: rpsl::Contact) -> Self {
+        Self {
+            abuse_mailbox: c.abuse_mailbox.map(Box::from),
+            emails: c.emails.into_iter().map(Box::from).collect(),
+        }
+    }
+}
+
+/// A de-duplication key for objects whose class has no map keyed by their primary key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum SeenKey {
+    /// A registry network (not ARIN) or an abuse comment: its class and exact range.
+    Range(rpsl::ObjectClass, IpAddr, IpAddr),
+    /// Any other object: its class and normalised primary key ([`Object::key`]).
+    Other(ObjectKey),
+}
+
+/// The object class of a network kind (as [`Object::class`] gives it).
+fn network_class(kind: rpsl::NetworkKind) -> rpsl::ObjectClass {
+    match kind {
+        rpsl::NetworkKind::ArinNet => rpsl::ObjectClass::ArinNet,
+        rpsl::NetworkKind::ArinSummary => rpsl::ObjectClass::ArinSummary,
+        rpsl::NetworkKind::Inet6num => rpsl::ObjectClass::Inet6num,
+        rpsl::NetworkKind::Inetnum => rpsl::ObjectClass::Inetnum,
+    }
+}
+
+/// Inserts into a map keyed by primary key; false when the key was there (a duplicate).
+fn insert_new<V>(map: &mut HashMap<Box<str>, V>, key: String, value: impl Into<V>) -> bool {
+    match map.entry(key.into_boxed_str()) {
+        Entry::Occupied(_) => false,
+        Entry::Vacant(v) => {
+            v.insert(value.into());
+            true
+        }
+    }
 }
 
 fn mail_domain(addr: &str) -> Option<String> {
@@ -43,41 +155,68 @@ fn mail_domain(addr: &str) -> Option<String> {
 impl Registry {
     /// Adds one object; a repeat of the same class and primary key counts once.
     pub(crate) fn add(&mut self, obj: Object) {
-        if !self.seen.insert(obj.key()) {
-            self.duplicates += 1;
-            return;
-        }
-        match obj {
+        let new = match obj {
             Object::Network(n) => {
-                if let Ok(i) = u32::try_from(self.nets.len()) {
+                let key = match n.kind {
+                    rpsl::NetworkKind::ArinNet | rpsl::NetworkKind::ArinSummary => {
+                        SeenKey::Other(ObjectKey {
+                            class: network_class(n.kind),
+                            key: n.handle.to_ascii_uppercase(),
+                        })
+                    }
+                    kind => SeenKey::Range(network_class(kind), n.range.start(), n.range.end()),
+                };
+                let new = self.seen.insert(key);
+                if new && let Ok(i) = u32::try_from(self.nets.len()) {
                     self.net_index.insert(&n.range, i);
-                    self.nets.push(n);
+                    self.nets.push(NetRecord::from(n));
                 }
+                new
             }
-            Object::Organisation(o) => {
-                self.orgs.insert(o.handle.to_ascii_uppercase(), o);
-            }
-            Object::Contact(c) => {
-                self.contacts.insert(c.nic_hdl.to_ascii_uppercase(), c);
-            }
-            Object::Irt(i) => {
-                self.irts.insert(i.handle.to_ascii_uppercase(), i);
-            }
-            Object::AutNum(a) => {
-                self.autnums.insert(a.asn, a);
-            }
+            Object::Organisation(o) => insert_new(&mut self.orgs, o.handle.to_ascii_uppercase(), o),
+            Object::Contact(c) => insert_new(&mut self.contacts, c.nic_hdl.to_ascii_uppercase(), c),
+            Object::Irt(i) => match self.irts.entry(i.handle.to_ascii_uppercase()) {
+                Entry::Occupied(_) => false,
+                Entry::Vacant(v) => {
+                    v.insert(i);
+                    true
+                }
+            },
+            Object::AutNum(a) => match self.autnums.entry(a.asn) {
+                Entry::Occupied(_) => false,
+                Entry::Vacant(v) => {
+                    v.insert(a);
+                    true
+                }
+            },
             Object::Route(r) => {
-                if let Ok(i) = u32::try_from(self.routes.len()) {
+                let class = match r.prefix {
+                    ipnet::IpNet::V4(_) => rpsl::ObjectClass::Route,
+                    ipnet::IpNet::V6(_) => rpsl::ObjectClass::Route6,
+                };
+                let key = format!("{}AS{}", r.prefix, r.origin);
+                let new = self.seen.insert(SeenKey::Other(ObjectKey { class, key }));
+                if new && let Ok(i) = u32::try_from(self.routes.len()) {
                     self.route_index.insert(&IpRange::from_net(r.prefix), i);
                     self.routes.push(r);
                 }
+                new
             }
             Object::AbuseComment(c) => {
-                if let Some(m) = c.mailbox {
+                let new = self.seen.insert(SeenKey::Range(
+                    rpsl::ObjectClass::AbuseComment,
+                    c.range.start(),
+                    c.range.end(),
+                ));
+                if new && let Some(m) = c.mailbox {
                     self.comments.insert((c.range.start(), c.range.end()), m);
                 }
+                new
             }
-            _ => {}
+            other => self.seen.insert(SeenKey::Other(other.key())),
+        };
+        if !new {
+            self.duplicates += 1;
         }
     }
 
@@ -145,21 +284,21 @@ impl Registry {
     }
 
     fn contact_mail(&self, handle: &str, k: &Knowledge) -> Vec<String> {
-        let Some(c) = self.contacts.get(&handle.to_ascii_uppercase()) else {
+        let Some(c) = self.contacts.get(handle.to_ascii_uppercase().as_str()) else {
             return Vec::new();
         };
-        let list: Vec<String> = match &c.abuse_mailbox {
-            Some(m) => vec![m.clone()],
-            None => c.emails.clone(),
+        let list: &[Box<str>] = match &c.abuse_mailbox {
+            Some(m) => std::slice::from_ref(m),
+            None => &c.emails,
         };
-        list.into_iter()
-            .filter_map(|m| normalise_mailbox(&m))
+        list.iter()
+            .filter_map(|m| normalise_mailbox(m))
             .filter(|m| !k.is_placeholder_email(m))
             .collect()
     }
 
     fn org_info(&self, handle: Option<&str>, name: Option<&str>, k: &Knowledge) -> Option<OrgInfo> {
-        let o = handle.and_then(|h| self.orgs.get(&h.to_ascii_uppercase()));
+        let o = handle.and_then(|h| self.orgs.get(h.to_ascii_uppercase().as_str()));
         if o.is_none() && name.is_none() && handle.is_none() {
             return None;
         }
@@ -169,7 +308,7 @@ impl Registry {
         let mut org_name = name.map(str::to_owned).unwrap_or_default();
         if let Some(o) = o {
             if let Some(n) = &o.name {
-                org_name = n.clone();
+                org_name = n.to_string();
             }
             if let Some(m) = o.abuse_mailbox.as_deref().and_then(normalise_mailbox) {
                 abuse.push(m);
@@ -196,9 +335,9 @@ impl Registry {
         })
     }
 
-    fn convert(&self, n: &rpsl::Network, k: &Knowledge) -> Network {
-        let status = n.status.clone().unwrap_or_default();
-        let name = n.netname.clone().unwrap_or_else(|| n.handle.clone());
+    fn convert(&self, n: &NetRecord, k: &Knowledge) -> Network {
+        let status = n.status.as_deref().unwrap_or_default().to_owned();
+        let name = n.netname.as_deref().unwrap_or(&n.handle).to_owned();
         let org = self.org_info(n.org.as_deref(), n.org_name.as_deref(), k);
         let mut abuse: Vec<String> = Vec::new();
         if let Some(m) = n.abuse_mailbox.as_deref().and_then(normalise_mailbox) {
@@ -221,7 +360,7 @@ impl Registry {
         let placeholder = k.is_placeholder_network(&name, n.org.as_deref().unwrap_or(""), &status);
         Network {
             origin: NetworkOrigin::Registry,
-            source: n.source.name.to_string(),
+            source: n.source.to_string(),
             start: n.range.start(),
             end: n.range.end(),
             name,
@@ -234,7 +373,7 @@ impl Registry {
                 .get(&(n.range.start(), n.range.end()))
                 .filter(|m| !k.is_placeholder_email(m))
                 .cloned(),
-            maintainers: n.mnt_by.clone(),
+            maintainers: n.mnt_by.iter().map(|m| m.to_string()).collect(),
             placeholder,
         }
     }
@@ -289,8 +428,8 @@ impl Registry {
     /// Derives provider knowledge: organisations that hold allocations (or are LIRs) and the
     /// mail domains of their contacts.
     pub(crate) fn derive_providers(&mut self, k: &Knowledge) {
-        let mut orgs = HashSet::new();
-        let mut domains = HashSet::new();
+        let mut orgs = HashSet::default();
+        let mut domains = HashSet::default();
         let mut provider_nets: Vec<Network> = Vec::new();
         for n in &self.nets {
             let status = n.status.as_deref().unwrap_or("");
@@ -364,9 +503,8 @@ impl Registry {
         if self.provider_domains.contains(&d) {
             return true;
         }
-        self.provider_domains
-            .iter()
-            .any(|p| p.ends_with(&format!(".{d}")))
+        let dotted = format!(".{d}");
+        self.provider_domains.iter().any(|p| p.ends_with(&dotted))
     }
 
     /// Networks held (registry, RDAP).
