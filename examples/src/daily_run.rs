@@ -1,14 +1,14 @@
 //! Output of the `daily-run` example: `decisions.jsonl` lines and `summary.json`, in the shape
 //! `daily-run.md` gives.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use ip_attribution::engine::{Decision, Decisions, Policy, decide_batch};
+use ip_attribution::engine::{Decision, Policy, decide_batch};
 use ip_attribution::feed::{self, Finding};
 use ip_attribution::snapshot::Snapshot;
 use rayon::prelude::*;
@@ -29,43 +29,83 @@ pub struct Args {
     pub lang: String,
 }
 
+/// Appends `v` as JSON (strings escaped exactly as serde_json escapes them).
+fn push_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) {
+    // Serialising a string, number or null into a Vec cannot fail.
+    if serde_json::to_writer(&mut *out, v).is_err() {
+        out.extend_from_slice(b"null");
+    }
+}
+
+/// Appends one `decisions.jsonl` line (without the newline), fields in the contract's order,
+/// written straight into `out` (no intermediate JSON values: a million lines a run).
+pub fn push_decision_line(out: &mut Vec<u8>, f: &Finding, d: &Decision) {
+    out.extend_from_slice(b"{\"feed\": ");
+    push_json(out, &*f.feed);
+    out.extend_from_slice(b", \"line\": ");
+    push_json(out, &f.line);
+    out.extend_from_slice(b", \"ip\": ");
+    match (f.ip, &f.ip_text) {
+        (Some(ip), _) => push_json(out, &ip.to_string()),
+        (None, Some(t)) => push_json(out, t.as_str()),
+        (None, None) => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b", \"port\": ");
+    push_json(out, &f.port);
+    out.extend_from_slice(b", \"report_type\": ");
+    push_json(out, &*f.report_type);
+    out.extend_from_slice(b", \"outcome\": ");
+    push_json(out, d.outcome.as_str());
+    out.extend_from_slice(b", \"organisation\": ");
+    match &d.organisation {
+        // Keys in serde_json's map order (sorted), as `json!` wrote them.
+        Some(o) => {
+            out.extend_from_slice(b"{\"domain\":");
+            push_json(out, &o.domain);
+            out.extend_from_slice(b",\"name\":");
+            push_json(out, &o.name);
+            out.push(b'}');
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b", \"recipients\": [");
+    for (i, r) in d.recipients.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"address\":");
+        push_json(out, &r.address);
+        out.extend_from_slice(b",\"via\":");
+        push_json(out, r.via.as_str());
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"], \"language\": ");
+    push_json(out, &d.language);
+    out.extend_from_slice(b", \"evidence\": [");
+    for (i, e) in d.evidence.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"kind\":");
+        push_json(out, &e.kind);
+        out.extend_from_slice(b",\"source\":");
+        push_json(out, &e.source);
+        out.extend_from_slice(b",\"value\":");
+        push_json(out, &e.value);
+        out.extend_from_slice(b",\"weight\":");
+        push_json(out, &e.weight);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"], \"reason\": ");
+    push_json(out, &d.reason);
+    out.push(b'}');
+}
+
 /// One `decisions.jsonl` line (without the newline), fields in the contract's order.
 pub fn decision_line(f: &Finding, d: &Decision) -> String {
-    let s = |v: &str| Value::String(v.to_owned()).to_string();
-    let ip = match (f.ip, &f.ip_text) {
-        (Some(ip), _) => s(&ip.to_string()),
-        (None, Some(t)) => s(t),
-        (None, None) => "null".to_owned(),
-    };
-    let port = f.port.map_or("null".to_owned(), |p| p.to_string());
-    let organisation = match &d.organisation {
-        Some(o) => json!({"name": o.name, "domain": o.domain}).to_string(),
-        None => "null".to_owned(),
-    };
-    let recipients: Vec<Value> = d
-        .recipients
-        .iter()
-        .map(|r| json!({"address": r.address, "via": r.via.as_str()}))
-        .collect();
-    let evidence: Vec<Value> = d
-        .evidence
-        .iter()
-        .map(|e| json!({"kind": e.kind, "source": e.source, "value": e.value, "weight": e.weight}))
-        .collect();
-    format!(
-        "{{\"feed\": {}, \"line\": {}, \"ip\": {}, \"port\": {}, \"report_type\": {}, \"outcome\": {}, \"organisation\": {}, \"recipients\": {}, \"language\": {}, \"evidence\": {}, \"reason\": {}}}",
-        s(&f.feed),
-        f.line,
-        ip,
-        port,
-        s(&f.report_type),
-        s(d.outcome.as_str()),
-        organisation,
-        Value::Array(recipients),
-        s(&d.language),
-        Value::Array(evidence),
-        s(&d.reason),
-    )
+    let mut out = Vec::with_capacity(1024);
+    push_decision_line(&mut out, f, d);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Counts for `summary.json`.
@@ -88,18 +128,21 @@ pub struct Summary {
 impl Summary {
     /// Counts one decision.
     pub fn add(&mut self, f: &Finding, d: &Decision) {
+        /// Counts `key` without allocating when it was seen before.
+        fn bump(map: &mut BTreeMap<String, usize>, key: &str) {
+            match map.get_mut(key) {
+                Some(n) => *n += 1,
+                None => {
+                    map.insert(key.to_owned(), 1);
+                }
+            }
+        }
         self.decisions += 1;
-        *self
-            .outcomes
-            .entry(d.outcome.as_str().to_owned())
-            .or_default() += 1;
-        *self
-            .report_types
-            .entry(f.report_type.to_string())
-            .or_default() += 1;
-        *self.feeds.entry(f.feed.to_string()).or_default() += 1;
+        bump(&mut self.outcomes, d.outcome.as_str());
+        bump(&mut self.report_types, &f.report_type);
+        bump(&mut self.feeds, &f.feed);
         if let Some(r) = d.recipient() {
-            *self.recipients.entry(r.address.clone()).or_default() += 1;
+            bump(&mut self.recipients, &r.address);
         }
         if f.problem.is_some() {
             self.malformed_rows += 1;
@@ -166,28 +209,67 @@ pub fn read_feeds(paths: &[PathBuf]) -> Result<Vec<Finding>, String> {
     Ok(all)
 }
 
-/// Writes `decisions.jsonl` (streaming, lines formatted in parallel) and counts the summary.
+/// Findings decided, written and forgotten per step: decisions are held for one step only,
+/// so memory does not grow with the day's size (an address repeated across steps is decided
+/// again, with the same result).
+pub const DECISION_STEP: usize = 65_536;
+
+/// Decides every finding and writes `decisions.jsonl` in input order, in steps of
+/// [`DECISION_STEP`] findings (distinct addresses of a step decided in parallel, lines
+/// formatted in parallel), counting the summary and planning the notices as it goes.
+/// Returns the summary and the number of address decisions taken.
 pub fn write_decisions(
     out: &Path,
     findings: &[Finding],
-    batch: &Decisions,
-) -> std::io::Result<Summary> {
+    snapshot: &Snapshot,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    plan: &mut NoticePlan,
+) -> std::io::Result<(Summary, usize)> {
     let file = fs::File::create(out.join("decisions.jsonl"))?;
     let mut w = BufWriter::with_capacity(1 << 20, file);
     let mut summary = Summary::default();
-    for chunk in findings.chunks(65_536) {
-        let lines: Vec<String> = chunk
-            .par_iter()
-            .map(|f| decision_line(f, &batch.get(f)))
+    let mut decided = 0usize;
+    for (step, chunk) in findings.chunks(DECISION_STEP).enumerate() {
+        let batch = decide_batch(chunk, snapshot, policy, now);
+        decided += batch.addresses();
+        // Lines formatted in parallel, 4,096 findings to a buffer; written in input order.
+        let parts: Vec<Vec<u8>> = chunk
+            .par_chunks(4_096)
+            .map(|part| {
+                let mut buf = Vec::with_capacity(part.len() * 700);
+                for f in part {
+                    push_decision_line(&mut buf, f, &batch.get(f));
+                    buf.push(b'\n');
+                }
+                buf
+            })
             .collect();
-        for (f, line) in chunk.iter().zip(lines) {
-            summary.add(f, &batch.get(f));
-            w.write_all(line.as_bytes())?;
-            w.write_all(b"\n")?;
+        for buf in parts {
+            w.write_all(&buf)?;
+        }
+        for (i, f) in chunk.iter().enumerate() {
+            let d = batch.get(f);
+            summary.add(f, &d);
+            plan.add(step * DECISION_STEP + i, f, &d, now);
         }
     }
     w.flush()?;
-    Ok(summary)
+    Ok((summary, decided))
+}
+
+/// Elapsed time and, where the system tells (Linux `/proc/self/status`), peak memory so far:
+/// the figures a long run's progress lines show.
+fn progress(t0: Instant) -> String {
+    let peak = fs::read_to_string("/proc/self/status").ok().and_then(|s| {
+        s.lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    });
+    match peak {
+        Some(kb) => format!("{:.1?}, peak {} MB", t0.elapsed(), kb / 1024),
+        None => format!("{:.1?}", t0.elapsed()),
+    }
 }
 
 /// Runs the whole daily run; progress goes to stderr. Errors carry the exit status.
@@ -200,10 +282,10 @@ pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
         }
     }
     eprintln!(
-        "daily-run: {} findings from {} feeds ({:.1?})",
+        "daily-run: {} findings from {} feeds ({})",
         findings.len(),
         args.feeds.len(),
-        t0.elapsed()
+        progress(t0)
     );
     let (snapshot, report) = Snapshot::load(&args.snapshot).map_err(|e| {
         (
@@ -215,25 +297,28 @@ pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
         eprintln!("daily-run: snapshot: {p}");
     }
     eprintln!(
-        "daily-run: snapshot loaded: {} registry networks, {} RDAP networks, {} problems ({:.1?})",
+        "daily-run: snapshot loaded: {} registry networks, {} RDAP networks, {} problems ({})",
         report.networks.0,
         report.networks.1,
         report.problem_count,
-        t0.elapsed()
+        progress(t0)
     );
     let policy = Policy::with_language(&args.lang);
-    let batch = decide_batch(&findings, &snapshot, &policy, args.now);
-    eprintln!(
-        "daily-run: {} addresses decided ({:.1?})",
-        batch.addresses(),
-        t0.elapsed()
-    );
     fs::create_dir_all(&args.out)
         .map_err(|e| (3, format!("cannot create {}: {e}", args.out.display())))?;
-    let summary = write_decisions(&args.out, &findings, &batch)
-        .map_err(|e| (3, format!("cannot write decisions.jsonl: {e}")))?;
-    let (notices, dropped) =
-        write_notices(&args.out, &findings, &batch, args.now, &args.lang).map_err(|e| (3, e))?;
+    let mut plan = NoticePlan::new(notice_options(&args.lang));
+    let (summary, decided) = write_decisions(
+        &args.out, &findings, &snapshot, &policy, args.now, &mut plan,
+    )
+    .map_err(|e| (3, format!("cannot write decisions.jsonl: {e}")))?;
+    eprintln!(
+        "daily-run: decisions.jsonl written, {decided} address decisions, {} recipients ({})",
+        plan.recipients(),
+        progress(t0)
+    );
+    drop(snapshot);
+    drop(findings);
+    let (notices, dropped) = write_notices(&args.out, plan, args.now).map_err(|e| (3, e))?;
     if dropped > 0 {
         eprintln!(
             "daily-run: {dropped} findings left out of notices (too old or no valid recipient)"
@@ -251,95 +336,211 @@ pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
     fs::write(args.out.join("summary.json"), text + "\n")
         .map_err(|e| (3, format!("cannot write summary.json: {e}")))?;
     eprintln!(
-        "daily-run: {} decisions written to {} ({:.1?})",
+        "daily-run: {} decisions written to {} ({})",
         summary.decisions,
         args.out.display(),
-        t0.elapsed()
+        progress(t0)
     );
     Ok(summary)
 }
 
-/// Writes one `notices/<recipient>.eml` per recipient (per part when a recipient has more
-/// findings than one notice holds), through notice-render. Returns (notices written, findings
-/// dropped by the aggregation, e.g. too old).
-pub fn write_notices(
-    out: &Path,
-    findings: &[Finding],
-    batch: &Decisions,
-    now: DateTime<Utc>,
-    lang: &str,
-) -> Result<(usize, usize), String> {
-    use notice_render::{AggregateOptions, Language, RenderOptions, Renderer};
-    let renderer = Renderer::embedded(RenderOptions::new(
+/// The notice-render finding for a feed finding (`None` without an address).
+pub fn notice_finding(f: &Finding, now: DateTime<Utc>) -> Option<notice_render::Finding> {
+    let ip = f.ip?;
+    let mut nf = notice_render::Finding::new(
+        ip.to_string(),
+        f.report_type.to_string(),
+        f.observed.unwrap_or(now),
+    )
+    .with_source(
+        f.feed.to_string(),
+        u64::try_from(f.line).unwrap_or(u64::MAX),
+    );
+    if let Some(p) = f.port {
+        nf = nf.with_port(p);
+    }
+    if let Some(p) = &f.protocol {
+        nf = nf.with_protocol(p.clone());
+    }
+    if let Some(h) = &f.hostname {
+        nf = nf.with_asset(h.clone());
+    }
+    for t in &f.tags {
+        nf = nf.with_tag(t.clone());
+    }
+    Some(nf)
+}
+
+/// The notice-render recipient of a decision (`None` without one).
+pub fn notice_recipient(d: &Decision) -> Option<notice_render::Recipient> {
+    let r = d.recipient()?;
+    let mut nr = notice_render::Recipient::new(r.address.clone())
+        .with_languages([d.language.clone()])
+        .with_via(r.via.as_str());
+    if let Some(o) = &d.organisation {
+        nr = nr.with_organisation(o.name.clone());
+    }
+    Some(nr)
+}
+
+/// The renderer the daily run writes notices with (embedded catalogue and templates).
+pub fn notice_renderer() -> Result<notice_render::Renderer, String> {
+    notice_render::Renderer::embedded(notice_render::RenderOptions::new(
         "Notify daily run",
         "notices@notify.example",
         "notify.example",
     ))
-    .map_err(|e| format!("notice templates: {e}"))?;
-    let pairs: Vec<(notice_render::Finding, notice_render::Recipient)> = findings
-        .par_iter()
-        .filter_map(|f| {
-            let d = batch.get(f);
-            let r = d.recipient()?;
-            let ip = f.ip?;
-            let mut nf = notice_render::Finding::new(
-                ip.to_string(),
-                f.report_type.to_string(),
-                f.observed.unwrap_or(now),
-            )
-            .with_source(
-                f.feed.to_string(),
-                u64::try_from(f.line).unwrap_or(u64::MAX),
-            );
-            if let Some(p) = f.port {
-                nf = nf.with_port(p);
-            }
-            if let Some(p) = &f.protocol {
-                nf = nf.with_protocol(p.clone());
-            }
-            if let Some(h) = &f.hostname {
-                nf = nf.with_asset(h.clone());
-            }
-            for t in &f.tags {
-                nf = nf.with_tag(t.clone());
-            }
-            let mut nr = notice_render::Recipient::new(r.address.clone())
-                .with_languages([d.language.clone()])
-                .with_via(r.via.as_str());
-            if let Some(o) = &d.organisation {
-                nr = nr.with_organisation(o.name.clone());
-            }
-            Some((nf, nr))
-        })
-        .collect();
-    let mut options = AggregateOptions::default();
+    .map_err(|e| format!("notice templates: {e}"))
+}
+
+/// The aggregation options of the daily run: defaults, with `--lang` as the default language.
+pub fn notice_options(lang: &str) -> notice_render::AggregateOptions {
+    let mut options = notice_render::AggregateOptions::default();
     options.default_language = if lang == "nl" {
-        Language::Nl
+        notice_render::Language::Nl
     } else {
-        Language::En
+        notice_render::Language::En
     };
-    let agg = notice_render::aggregate(renderer.catalogue(), pairs, &options, now)
-        .map_err(|e| format!("aggregating notices: {e}"))?;
+    options
+}
+
+/// One recipient's findings, as notice-render findings, in input order.
+#[derive(Debug)]
+struct RecipientFindings {
+    recipient: notice_render::Recipient,
+    items: Vec<notice_render::Item>,
+}
+
+/// The notices to write, planned while deciding: recipients in the order they first appear
+/// (by [`notice_render::recipient_key`]), each with what its notices show of its findings, and
+/// the number of findings the aggregation leaves out. Holds no decision and no feed finding,
+/// so both can be dropped before the notices are written.
+#[derive(Debug)]
+pub struct NoticePlan {
+    options: notice_render::AggregateOptions,
+    groups: Vec<RecipientFindings>,
+    by_key: HashMap<String, usize>,
+    key: String,
+    dropped: usize,
+}
+
+impl NoticePlan {
+    /// An empty plan aggregating with `options`.
+    pub fn new(options: notice_render::AggregateOptions) -> Self {
+        Self {
+            options,
+            groups: Vec::new(),
+            by_key: HashMap::new(),
+            key: String::new(),
+            dropped: 0,
+        }
+    }
+
+    /// Adds the finding at `index` (its position in the day's findings) with its decision.
+    /// Findings must be added in input order. The plan keeps what a notice shows of the
+    /// finding (built here, while the findings are read in order), not the decision.
+    pub fn add(&mut self, index: usize, f: &Finding, d: &Decision, now: DateTime<Utc>) {
+        let (Some(r), Some(nf)) = (d.recipient(), notice_finding(f, now)) else {
+            return;
+        };
+        if self
+            .options
+            .drop_reason(&r.address, nf.observed, now)
+            .is_some()
+        {
+            self.dropped += 1;
+            return;
+        }
+        let item = notice_render::Item::new(index, nf);
+        self.key.clear();
+        self.key.push_str(r.address.trim());
+        self.key.make_ascii_lowercase();
+        match self.by_key.get(self.key.as_str()) {
+            Some(&g) => {
+                if let Some(g) = self.groups.get_mut(g) {
+                    g.items.push(item);
+                }
+            }
+            None => {
+                if let Some(recipient) = notice_recipient(d) {
+                    self.by_key.insert(self.key.clone(), self.groups.len());
+                    self.groups.push(RecipientFindings {
+                        recipient,
+                        items: vec![item],
+                    });
+                }
+            }
+        }
+    }
+
+    /// Recipients planned so far.
+    pub fn recipients(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Findings left out so far (too old, or no usable recipient address).
+    pub fn dropped(&self) -> usize {
+        self.dropped
+    }
+}
+
+/// Writes one `notices/<recipient>.eml` per recipient of `plan` (per part when a recipient
+/// has more findings than one notice holds), through notice-render. Returns (notices written,
+/// findings dropped by the aggregation, e.g. too old).
+///
+/// Each recipient's notices are built, rendered and written in parallel and then dropped, so
+/// memory does not grow with the number of findings. Tickets and parts are exactly those of
+/// [`notice_render::aggregate`] over all findings in input order (a test holds this).
+pub fn write_notices(
+    out: &Path,
+    plan: NoticePlan,
+    now: DateTime<Utc>,
+) -> Result<(usize, usize), String> {
+    let renderer = notice_renderer()?;
+    let NoticePlan {
+        options,
+        groups,
+        dropped,
+        ..
+    } = plan;
+    let mut first_tickets = Vec::with_capacity(groups.len());
+    let mut next_ticket = 1usize;
+    for g in &groups {
+        first_tickets.push(next_ticket);
+        next_ticket += options.notice_parts(g.items.len());
+    }
     let dir = out.join("notices");
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let written: Result<Vec<()>, String> = agg
-        .notices
-        .par_iter()
-        .map(|n| {
-            let mime = renderer
-                .mime(n, now)
-                .map_err(|e| format!("rendering {}: {e}", n.ticket))?;
-            let base = recipient_file_name(&n.recipient.address);
-            let name = if n.part.1 > 1 {
-                format!("{base}.part{}.eml", n.part.0)
-            } else {
-                format!("{base}.eml")
-            };
-            fs::write(dir.join(&name), mime).map_err(|e| format!("cannot write {name}: {e}"))
+    let written: Result<Vec<usize>, String> = groups
+        .into_par_iter()
+        .zip(first_tickets.into_par_iter())
+        .map(|(g, first_ticket)| {
+            let notices = notice_render::recipient_notices(
+                renderer.catalogue(),
+                g.recipient,
+                g.items,
+                first_ticket,
+                &options,
+                now,
+            )
+            .map_err(|e| format!("aggregating notices: {e}"))?;
+            for n in &notices {
+                let mime = renderer
+                    .mime(n, now)
+                    .map_err(|e| format!("rendering {}: {e}", n.ticket))?;
+                let base = recipient_file_name(&n.recipient.address);
+                let name = if n.part.1 > 1 {
+                    format!("{base}.part{}.eml", n.part.0)
+                } else {
+                    format!("{base}.eml")
+                };
+                fs::write(dir.join(&name), mime)
+                    .map_err(|e| format!("cannot write {name}: {e}"))?;
+            }
+            Ok(notices.len())
         })
         .collect();
-    written?;
-    Ok((agg.notices.len(), agg.dropped.len()))
+    Ok((written?.iter().sum(), dropped))
 }
 
 #[cfg(test)]

@@ -166,3 +166,76 @@ fn a_missing_feed_is_unusable_input() {
     assert_eq!(err.0, 3);
     assert!(err.1.contains("does-not-exist.csv"));
 }
+
+/// The notices the daily run writes recipient by recipient (in parallel, without holding all
+/// findings) are byte for byte those of `notice_render::aggregate` over every finding in input
+/// order, rendered with the same renderer: same files, tickets and parts. The feed repeats the
+/// sample rows so that one recipient needs several parts.
+#[test]
+fn streamed_notices_equal_one_aggregate() {
+    use examples::daily_run::{notice_finding, notice_options, notice_recipient, notice_renderer};
+    use ip_attribution::engine::{Policy, decide_batch};
+    use ip_attribution::snapshot::Snapshot;
+
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let sample = fs::read_to_string(data().join("feeds/scan_rdp.csv")).expect("sample feed");
+    let mut lines = sample.lines();
+    let header = lines.next().expect("header");
+    let rows: Vec<&str> = lines.filter(|l| !l.trim().is_empty()).collect();
+    let mut big = format!("{header}\n");
+    for _ in 0..260 {
+        for r in &rows {
+            big.push_str(r);
+            big.push('\n');
+        }
+    }
+    let feed = tmp.path().join("scan_rdp.csv");
+    fs::write(&feed, &big).expect("write feed");
+    let out = tmp.path().join("out");
+    let args = Args {
+        snapshot: data().join("snapshot"),
+        feeds: vec![feed.clone(), data().join("feeds/intelmq-events.jsonl")],
+        out: out.clone(),
+        now: now(),
+        lang: "en".to_owned(),
+    };
+    run(&args).expect("daily run");
+
+    // The reference: one aggregate over all (finding, recipient) pairs.
+    let findings = examples::daily_run::read_feeds(&args.feeds).expect("feeds");
+    let (snapshot, _) = Snapshot::load(&args.snapshot).expect("snapshot");
+    let batch = decide_batch(&findings, &snapshot, &Policy::with_language("en"), now());
+    let pairs: Vec<_> = findings
+        .iter()
+        .filter_map(|f| {
+            let d = batch.get(f);
+            Some((notice_finding(f, now())?, notice_recipient(&d)?))
+        })
+        .collect();
+    let renderer = notice_renderer().expect("renderer");
+    let agg = notice_render::aggregate(renderer.catalogue(), pairs, &notice_options("en"), now())
+        .expect("aggregate");
+    assert!(
+        agg.notices.iter().any(|n| n.part.1 > 1),
+        "some recipient needs several parts"
+    );
+    let mut expected = Vec::new();
+    for n in &agg.notices {
+        let base = examples::daily_run::recipient_file_name(&n.recipient.address);
+        let name = if n.part.1 > 1 {
+            format!("{base}.part{}.eml", n.part.0)
+        } else {
+            format!("{base}.eml")
+        };
+        let want = renderer.mime(n, now()).expect("mime");
+        let got = fs::read(out.join("notices").join(&name)).expect("notice file");
+        assert_eq!(got, want, "{name}");
+        expected.push(name);
+    }
+    let written = fs::read_dir(out.join("notices")).expect("notices").count();
+    assert_eq!(written, expected.len());
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("summary JSON");
+    assert_eq!(summary["notices"], agg.notices.len());
+}
