@@ -130,7 +130,7 @@ pub struct Reference {
 pub struct XarfClass {
     /// XARF category (`vulnerability`, `infrastructure`, `content`, ...).
     pub category: String,
-    /// XARF type within the category (`open`, `cve`, `botnet`, ...).
+    /// XARF type within the category (`open_service`, `cve`, `botnet`, ...; XARF 4.2 names).
     pub kind: String,
     /// XARF `evidence_source` (`vulnerability_scan`, `honeypot`, ...).
     pub evidence_source: String,
