@@ -233,25 +233,33 @@ pub fn write_decisions(
     for (step, chunk) in findings.chunks(DECISION_STEP).enumerate() {
         let batch = decide_batch(chunk, snapshot, policy, now);
         decided += batch.addresses();
-        // Lines formatted in parallel, 4,096 findings to a buffer; written in input order.
-        let parts: Vec<Vec<u8>> = chunk
+        // Lines and notice findings made in parallel, 4,096 findings to a part; written and
+        // planned in input order.
+        let parts: Vec<(Vec<u8>, Vec<Option<notice_render::Finding>>)> = chunk
             .par_chunks(4_096)
             .map(|part| {
                 let mut buf = Vec::with_capacity(part.len() * 700);
+                let mut notice_findings = Vec::with_capacity(part.len());
                 for f in part {
-                    push_decision_line(&mut buf, f, &batch.get(f));
+                    let d = batch.get(f);
+                    push_decision_line(&mut buf, f, &d);
                     buf.push(b'\n');
+                    notice_findings.push(d.recipient().and(notice_finding(f, now)));
                 }
-                buf
+                (buf, notice_findings)
             })
             .collect();
-        for buf in parts {
+        let mut index = step * DECISION_STEP;
+        for ((buf, notice_findings), part) in parts.into_iter().zip(chunk.chunks(4_096)) {
             w.write_all(&buf)?;
-        }
-        for (i, f) in chunk.iter().enumerate() {
-            let d = batch.get(f);
-            summary.add(f, &d);
-            plan.add(step * DECISION_STEP + i, f, &d, now);
+            for (f, nf) in part.iter().zip(notice_findings) {
+                let d = batch.get(f);
+                summary.add(f, &d);
+                if let Some(nf) = nf {
+                    plan.add_finding(index, nf, &d, now);
+                }
+                index += 1;
+            }
         }
     }
     w.flush()?;
@@ -440,7 +448,21 @@ impl NoticePlan {
     /// Findings must be added in input order. The plan keeps what a notice shows of the
     /// finding (built here, while the findings are read in order), not the decision.
     pub fn add(&mut self, index: usize, f: &Finding, d: &Decision, now: DateTime<Utc>) {
-        let (Some(r), Some(nf)) = (d.recipient(), notice_finding(f, now)) else {
+        if let Some(nf) = notice_finding(f, now) {
+            self.add_finding(index, nf, d, now);
+        }
+    }
+
+    /// As [`Self::add`], with the notice finding already made by [`notice_finding`] (so that
+    /// callers can make them in parallel).
+    pub fn add_finding(
+        &mut self,
+        index: usize,
+        nf: notice_render::Finding,
+        d: &Decision,
+        now: DateTime<Utc>,
+    ) {
+        let Some(r) = d.recipient() else {
             return;
         };
         if self
