@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use ip_attribution::engine::{Decision, Policy, decide_batch};
+use ip_attribution::engine::{Decision, Decisions, Policy, decide_batch};
 use ip_attribution::feed::{self, Finding};
 use ip_attribution::snapshot::Snapshot;
 use rayon::prelude::*;
@@ -230,40 +230,70 @@ pub fn write_decisions(
     let mut w = BufWriter::with_capacity(1 << 20, file);
     let mut summary = Summary::default();
     let mut decided = 0usize;
-    for (step, chunk) in findings.chunks(DECISION_STEP).enumerate() {
-        let batch = decide_batch(chunk, snapshot, policy, now);
+    let chunks: Vec<&[Finding]> = findings.chunks(DECISION_STEP).collect();
+    let mut next = chunks
+        .first()
+        .map(|chunk| decide_batch(chunk, snapshot, policy, now));
+    for (step, &chunk) in chunks.iter().enumerate() {
+        let Some(batch) = next.take() else {
+            break;
+        };
         decided += batch.addresses();
-        // Lines and notice findings made in parallel, 4,096 findings to a part; written and
-        // planned in input order.
-        let parts: Vec<(Vec<u8>, Vec<Option<notice_render::Finding>>)> = chunk
-            .par_chunks(4_096)
-            .map(|part| {
-                let mut buf = Vec::with_capacity(part.len() * 700);
-                let mut notice_findings = Vec::with_capacity(part.len());
-                for f in part {
-                    let d = batch.get(f);
-                    push_decision_line(&mut buf, f, &d);
-                    buf.push(b'\n');
-                    notice_findings.push(d.recipient().and(notice_finding(f, now)));
-                }
-                (buf, notice_findings)
-            })
-            .collect();
-        let mut index = step * DECISION_STEP;
-        for ((buf, notice_findings), part) in parts.into_iter().zip(chunk.chunks(4_096)) {
-            w.write_all(&buf)?;
-            for (f, nf) in part.iter().zip(notice_findings) {
-                let d = batch.get(f);
-                summary.add(f, &d);
-                if let Some(nf) = nf {
-                    plan.add_finding(index, nf, &d, now);
-                }
-                index += 1;
-            }
-        }
+        // The next step is decided while this one is written (rayon shares the two cores).
+        let (following, written) = rayon::join(
+            || {
+                chunks
+                    .get(step + 1)
+                    .map(|c| decide_batch(c, snapshot, policy, now))
+            },
+            || write_step(&mut w, &mut summary, plan, step, chunk, &batch, now),
+        );
+        written?;
+        next = following;
     }
     w.flush()?;
     Ok((summary, decided))
+}
+
+/// Writes the decision lines of one step and counts and plans its findings.
+fn write_step(
+    w: &mut impl Write,
+    summary: &mut Summary,
+    plan: &mut NoticePlan,
+    step: usize,
+    chunk: &[Finding],
+    batch: &Decisions,
+    now: DateTime<Utc>,
+) -> std::io::Result<()> {
+    // Lines and notice findings made in parallel, 4,096 findings to a part; written and
+    // planned in input order.
+    let parts: Vec<(Vec<u8>, Vec<Option<notice_render::Finding>>)> = chunk
+        .par_chunks(4_096)
+        .map(|part| {
+            let mut buf = Vec::with_capacity(part.len() * 700);
+            let mut notice_findings = Vec::with_capacity(part.len());
+            for f in part {
+                let d = batch.get(f);
+                push_decision_line(&mut buf, f, &d);
+                buf.push(b'\n');
+                notice_findings.push(d.recipient().and(notice_finding(f, now)));
+            }
+            (buf, notice_findings)
+        })
+        .collect();
+    let mut index = step * DECISION_STEP;
+    for ((buf, notice_findings), part) in parts.into_iter().zip(chunk.chunks(4_096)) {
+        w.write_all(&buf)?;
+        for (f, nf) in part.iter().zip(notice_findings) {
+            let d = batch.get(f);
+            summary.add(f, &d);
+            if let Some(nf) = nf {
+                plan.add_finding(index, nf, &d, now);
+            }
+            index += 1;
+        }
+    }
+    Ok(())
 }
 
 /// Elapsed time and, where the system tells (Linux `/proc/self/status`), peak memory so far:
@@ -283,7 +313,15 @@ fn progress(t0: Instant) -> String {
 /// Runs the whole daily run; progress goes to stderr. Errors carry the exit status.
 pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
     let t0 = Instant::now();
-    let findings = read_feeds(&args.feeds).map_err(|e| (3, e))?;
+    // Feeds are read on their own thread while the snapshot loads.
+    let (findings, loaded) = std::thread::scope(|scope| {
+        let feeds = scope.spawn(|| read_feeds(&args.feeds));
+        let loaded = Snapshot::load(&args.snapshot);
+        (feeds.join(), loaded)
+    });
+    let findings = findings
+        .map_err(|_| (3, "the feed reader stopped unexpectedly".to_owned()))?
+        .map_err(|e| (3, e))?;
     for f in findings.iter().filter(|f| f.problem.is_some()).take(100) {
         if let Some(e) = f.error() {
             eprintln!("daily-run: {e}");
@@ -295,7 +333,7 @@ pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
         args.feeds.len(),
         progress(t0)
     );
-    let (snapshot, report) = Snapshot::load(&args.snapshot).map_err(|e| {
+    let (snapshot, report) = loaded.map_err(|e| {
         (
             3,
             format!("cannot read snapshot {}: {e}", args.snapshot.display()),
