@@ -550,7 +550,7 @@ impl NoticePlan {
 ///
 /// Each recipient's notices are built, rendered and written in parallel and then dropped, so
 /// memory does not grow with the number of findings. Tickets and parts are exactly those of
-/// [`notice_render::aggregate`] over all findings in input order (a test holds this).
+/// [`notice_render::aggregate()`] over all findings in input order (a test holds this).
 pub fn write_notices(
     out: &Path,
     plan: NoticePlan,

@@ -36,7 +36,7 @@
 //! - `serde`: `Serialize`/`Deserialize` for [`Document`] (and its lines, fields, signed parts),
 //!   [`Diagnostic`], [`Code`] (as its snake_case name), [`Severity`] and [`Span`]; `Serialize` for the contact
 //!   view.
-//! - `fetch`: fetching a security.txt over HTTPS by the RFC's rules ([`fetch`](mod@crate::fetch)).
+//! - `fetch`: fetching a security.txt over HTTPS by the RFC's rules (module `fetch`).
 //!
 //! # Limits
 //!
