@@ -212,7 +212,7 @@ pub fn read_feeds(paths: &[PathBuf]) -> Result<Vec<Finding>, String> {
 /// Findings decided, written and forgotten per step: decisions are held for one step only,
 /// so memory does not grow with the day's size (an address repeated across steps is decided
 /// again, with the same result).
-pub const DECISION_STEP: usize = 65_536;
+pub const DECISION_STEP: usize = 32_768;
 
 /// Decides every finding and writes `decisions.jsonl` in input order, in steps of
 /// [`DECISION_STEP`] findings (distinct addresses of a step decided in parallel, lines
