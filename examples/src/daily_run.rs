@@ -37,6 +37,18 @@ fn push_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) {
     }
 }
 
+/// Appends `items` as a compact JSON array, each item written by `item`.
+fn push_array<T>(out: &mut Vec<u8>, items: &[T], item: impl Fn(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        item(out, x);
+    }
+    out.push(b']');
+}
+
 /// Appends one `decisions.jsonl` line (without the newline), fields in the contract's order,
 /// written straight into `out` (no intermediate JSON values: a million lines a run).
 pub fn push_decision_line(out: &mut Vec<u8>, f: &Finding, d: &Decision) {
@@ -68,24 +80,18 @@ pub fn push_decision_line(out: &mut Vec<u8>, f: &Finding, d: &Decision) {
         }
         None => out.extend_from_slice(b"null"),
     }
-    out.extend_from_slice(b", \"recipients\": [");
-    for (i, r) in d.recipients.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
+    out.extend_from_slice(b", \"recipients\": ");
+    push_array(out, &d.recipients, |out, r| {
         out.extend_from_slice(b"{\"address\":");
         push_json(out, &r.address);
         out.extend_from_slice(b",\"via\":");
         push_json(out, r.via.as_str());
         out.push(b'}');
-    }
-    out.extend_from_slice(b"], \"language\": ");
+    });
+    out.extend_from_slice(b", \"language\": ");
     push_json(out, &d.language);
-    out.extend_from_slice(b", \"evidence\": [");
-    for (i, e) in d.evidence.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
+    out.extend_from_slice(b", \"evidence\": ");
+    push_array(out, &d.evidence, |out, e| {
         out.extend_from_slice(b"{\"kind\":");
         push_json(out, &e.kind);
         out.extend_from_slice(b",\"source\":");
@@ -95,8 +101,8 @@ pub fn push_decision_line(out: &mut Vec<u8>, f: &Finding, d: &Decision) {
         out.extend_from_slice(b",\"weight\":");
         push_json(out, &e.weight);
         out.push(b'}');
-    }
-    out.extend_from_slice(b"], \"reason\": ");
+    });
+    out.extend_from_slice(b", \"reason\": ");
     push_json(out, &d.reason);
     out.push(b'}');
 }

@@ -304,6 +304,18 @@ pub enum ObjectClass {
     Referral,
 }
 
+impl NetworkKind {
+    /// The object class of a network of this kind.
+    pub(crate) fn class(self) -> ObjectClass {
+        match self {
+            NetworkKind::ArinNet => ObjectClass::ArinNet,
+            NetworkKind::ArinSummary => ObjectClass::ArinSummary,
+            NetworkKind::Inet6num => ObjectClass::Inet6num,
+            NetworkKind::Inetnum => ObjectClass::Inetnum,
+        }
+    }
+}
+
 impl ObjectClass {
     /// Stable lower-case name (`inetnum`, `arin-net`, `abuse-comment`...).
     pub fn as_str(self) -> &'static str {
@@ -343,12 +355,7 @@ impl Object {
     /// The object's class.
     pub fn class(&self) -> ObjectClass {
         match self {
-            Self::Network(n) => match n.kind {
-                NetworkKind::ArinNet => ObjectClass::ArinNet,
-                NetworkKind::ArinSummary => ObjectClass::ArinSummary,
-                NetworkKind::Inet6num => ObjectClass::Inet6num,
-                NetworkKind::Inetnum => ObjectClass::Inetnum,
-            },
+            Self::Network(n) => n.kind.class(),
             Self::Organisation(_) => ObjectClass::Organisation,
             Self::Contact(c) => match c.kind {
                 ContactKind::Role => ObjectClass::Role,

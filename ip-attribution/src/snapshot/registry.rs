@@ -126,16 +126,6 @@ enum SeenKey {
     Other(ObjectKey),
 }
 
-/// The object class of a network kind (as [`Object::class`] gives it).
-fn network_class(kind: rpsl::NetworkKind) -> rpsl::ObjectClass {
-    match kind {
-        rpsl::NetworkKind::ArinNet => rpsl::ObjectClass::ArinNet,
-        rpsl::NetworkKind::ArinSummary => rpsl::ObjectClass::ArinSummary,
-        rpsl::NetworkKind::Inet6num => rpsl::ObjectClass::Inet6num,
-        rpsl::NetworkKind::Inetnum => rpsl::ObjectClass::Inetnum,
-    }
-}
-
 /// Inserts into a map keyed by primary key; false when the key was there (a duplicate).
 fn insert_new<V>(map: &mut HashMap<Box<str>, V>, key: String, value: impl Into<V>) -> bool {
     match map.entry(key.into_boxed_str()) {
@@ -160,11 +150,11 @@ impl Registry {
                 let key = match n.kind {
                     rpsl::NetworkKind::ArinNet | rpsl::NetworkKind::ArinSummary => {
                         SeenKey::Other(ObjectKey {
-                            class: network_class(n.kind),
+                            class: n.kind.class(),
                             key: n.handle.to_ascii_uppercase(),
                         })
                     }
-                    kind => SeenKey::Range(network_class(kind), n.range.start(), n.range.end()),
+                    kind => SeenKey::Range(kind.class(), n.range.start(), n.range.end()),
                 };
                 let new = self.seen.insert(key);
                 if new && let Ok(i) = u32::try_from(self.nets.len()) {
