@@ -48,7 +48,7 @@
 mod flat;
 mod hasher;
 pub mod placeholder;
-mod ranges;
+pub(crate) mod ranges;
 
 use std::net::IpAddr;
 

@@ -278,6 +278,7 @@ impl Snapshot {
                 Err(e) => report.problem(e),
             }
         }
+        snap.registry.finish();
         snap.registry.derive_providers(&snap.knowledge);
         report.networks = snap.registry.counts();
         report.duplicate_objects = snap.registry.duplicates;

@@ -1,102 +1,69 @@
-//! A lookup of address ranges covering an address, by CIDR decomposition.
+//! The ranges of one kind of snapshot object (registry networks, RDAP networks, routes) and
+//! the lookup of those covering an address.
 //!
-//! Each range is split into its CIDR blocks; a block is stored under `(family, length, network)`.
-//! A query probes only the prefix lengths present, so a lookup is at most 33 (IPv4) or 129
-//! (IPv6) hash probes whatever the number of ranges.
+//! Ranges are collected while the snapshot loads and then built once into the registry index's
+//! exact stabbing tables ([`crate::index`]'s `RangeTable`: elementary segments, binary search,
+//! a /16 bucket table for IPv4), so the snapshot and [`crate::index::RegistryIndex`] answer
+//! "which ranges cover this address" with the same code.
 
-use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use super::Map as HashMap;
-
+use crate::index::ranges::RangeTable;
 use crate::rpsl::IpRange;
 
-/// The indices stored under one block: almost always one, kept without a heap allocation.
-#[derive(Debug, Clone)]
-enum Slot {
-    One(u32),
-    Many(Vec<u32>),
-}
-
-impl Slot {
-    fn push(&mut self, index: u32) {
-        match self {
-            Slot::One(first) => *self = Slot::Many(vec![*first, index]),
-            Slot::Many(v) => v.push(index),
-        }
-    }
-
-    fn as_slice(&self) -> &[u32] {
-        match self {
-            Slot::One(i) => std::slice::from_ref(i),
-            Slot::Many(v) => v,
-        }
-    }
-}
-
-/// Ranges by CIDR block; values are caller indices.
+/// Ranges with caller ids, both families; [`Self::build`] must run after the last
+/// [`Self::insert`] and before lookups (ranges inserted after it are not found until it runs
+/// again).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct RangeIndex {
-    blocks: HashMap<(bool, u8, u128), Slot>,
-    lengths_v4: BTreeSet<u8>,
-    lengths_v6: BTreeSet<u8>,
-}
-
-fn bits(ip: IpAddr) -> (bool, u128, u8) {
-    match ip {
-        IpAddr::V4(a) => (true, u128::from(u32::from(a)), 32),
-        IpAddr::V6(a) => (false, u128::from(a), 128),
-    }
-}
-
-fn mask(value: u128, len: u8, width: u8) -> u128 {
-    if len == 0 {
-        return 0;
-    }
-    let shift = u32::from(width - len.min(width));
-    if shift >= 128 {
-        0
-    } else {
-        (value >> shift) << shift
-    }
+    v4: Vec<(u32, u32)>,
+    v4_ids: Vec<u32>,
+    v6: Vec<(u128, u128)>,
+    v6_ids: Vec<u32>,
+    t4: RangeTable<u32>,
+    t6: RangeTable<u128>,
 }
 
 impl RangeIndex {
-    /// Stores `range` under `index`.
-    pub(crate) fn insert(&mut self, range: &IpRange, index: u32) {
-        for net in range.cidrs() {
-            let (v4, value, width) = bits(net.network());
-            let len = net.prefix_len();
-            let key = (v4, len, mask(value, len, width));
-            self.blocks
-                .entry(key)
-                .and_modify(|s| s.push(index))
-                .or_insert(Slot::One(index));
-            let lengths = if v4 {
-                &mut self.lengths_v4
-            } else {
-                &mut self.lengths_v6
-            };
-            if !lengths.contains(&len) {
-                lengths.insert(len);
+    /// Stores `range` under `id`.
+    pub(crate) fn insert(&mut self, range: &IpRange, id: u32) {
+        match (range.start(), range.end()) {
+            (IpAddr::V4(s), IpAddr::V4(e)) => {
+                self.v4.push((u32::from(s), u32::from(e)));
+                self.v4_ids.push(id);
             }
+            (IpAddr::V6(s), IpAddr::V6(e)) => {
+                self.v6.push((u128::from(s), u128::from(e)));
+                self.v6_ids.push(id);
+            }
+            // An `IpRange` never mixes families.
+            _ => {}
         }
     }
 
-    /// Indices of the ranges covering `ip` (unordered, no duplicates).
+    /// Builds the lookup tables over every range inserted so far.
+    pub(crate) fn build(&mut self) {
+        self.t4 = RangeTable::build(&self.v4);
+        self.t6 = RangeTable::build(&self.v6);
+        // The tables hold positions; the bounds are not needed again.
+        self.v4 = Vec::new();
+        self.v6 = Vec::new();
+    }
+
+    /// Ids of the ranges covering `ip`, ascending, no duplicates.
     pub(crate) fn covering(&self, ip: IpAddr) -> Vec<u32> {
-        let (v4, value, width) = bits(ip);
-        let lengths = if v4 {
-            &self.lengths_v4
-        } else {
-            &self.lengths_v6
+        let mut out: Vec<u32> = match ip {
+            IpAddr::V4(a) => self
+                .t4
+                .covering(u32::from(a))
+                .filter_map(|p| self.v4_ids.get(p as usize).copied())
+                .collect(),
+            IpAddr::V6(a) => self
+                .t6
+                .covering(u128::from(a))
+                .filter_map(|p| self.v6_ids.get(p as usize).copied())
+                .collect(),
         };
-        let mut out = Vec::new();
-        for &len in lengths {
-            if let Some(v) = self.blocks.get(&(v4, len, mask(value, len, width))) {
-                out.extend_from_slice(v.as_slice());
-            }
-        }
         out.sort_unstable();
         out.dedup();
         out
@@ -126,6 +93,7 @@ mod tests {
                 ix.insert(r, i as u32);
             }
         }
+        ix.build();
         let ip = |s: &str| s.parse::<IpAddr>().unwrap_or(IpAddr::from([0, 0, 0, 0]));
         assert_eq!(ix.covering(ip("100.64.18.80")), [0, 1, 2]);
         assert_eq!(ix.covering(ip("100.64.18.89")), [0, 1]);
@@ -133,22 +101,61 @@ mod tests {
         assert_eq!(ix.covering(ip("2001:db9::1")), Vec::<u32>::new());
     }
 
+    #[test]
+    fn nothing_is_found_before_build() {
+        let mut ix = RangeIndex::default();
+        if let Some(r) = range("10.0.0.0", "10.0.0.255") {
+            ix.insert(&r, 7);
+        }
+        assert!(ix.covering("10.0.0.1".parse().unwrap_or(IpAddr::from([0; 4]))).is_empty());
+        ix.build();
+        assert_eq!(ix.covering("10.0.0.1".parse().unwrap_or(IpAddr::from([0; 4]))), [7]);
+    }
+
     proptest! {
-        // The index agrees with a linear scan.
+        // The index agrees with a linear scan, overlapping and repeated ranges and ids included.
         #[test]
-        fn matches_linear_scan(ranges in proptest::collection::vec((any::<u32>(), any::<u16>()), 1..20), probe in any::<u32>()) {
+        fn matches_linear_scan(
+            ranges in proptest::collection::vec((any::<u32>(), any::<u16>(), 0u32..8), 1..40),
+            v6 in proptest::collection::vec((any::<u128>(), any::<u64>()), 0..10),
+            probes in proptest::collection::vec(any::<u32>(), 1..20),
+        ) {
             let mut ix = RangeIndex::default();
             let mut list = Vec::new();
-            for (i, (start, len)) in ranges.iter().enumerate() {
-                let end = start.saturating_add(u32::from(*len));
+            for (i, (start, len, spread)) in ranges.iter().enumerate() {
+                let end = start.saturating_add(u32::from(*len) << spread);
                 if let Some(r) = IpRange::new(IpAddr::from(start.to_be_bytes()), IpAddr::from(end.to_be_bytes())) {
-                    ix.insert(&r, i as u32);
-                    list.push((i as u32, r));
+                    // Ids repeat: two ranges under one id are reported once.
+                    let id = (i / 2) as u32;
+                    ix.insert(&r, id);
+                    list.push((id, r));
                 }
             }
-            let ip = IpAddr::from(probe.to_be_bytes());
-            let want: Vec<u32> = list.iter().filter(|(_, r)| r.contains(ip)).map(|(i, _)| *i).collect();
-            prop_assert_eq!(ix.covering(ip), want);
+            for (j, (start, len)) in v6.iter().enumerate() {
+                let end = start.saturating_add(u128::from(*len));
+                if let Some(r) = IpRange::new(IpAddr::from(start.to_be_bytes()), IpAddr::from(end.to_be_bytes())) {
+                    let id = 1000 + j as u32;
+                    ix.insert(&r, id);
+                    list.push((id, r));
+                }
+            }
+            ix.build();
+            let mut ips: Vec<IpAddr> = probes.iter().map(|p| IpAddr::from(p.to_be_bytes())).collect();
+            // Probe the ranges' own bounds and their neighbours too.
+            for (_, r) in &list {
+                ips.push(r.start());
+                ips.push(r.end());
+                if let (IpAddr::V4(s), IpAddr::V4(e)) = (r.start(), r.end()) {
+                    ips.push(IpAddr::from(u32::from(s).wrapping_sub(1).to_be_bytes()));
+                    ips.push(IpAddr::from(u32::from(e).wrapping_add(1).to_be_bytes()));
+                }
+            }
+            for ip in ips {
+                let mut want: Vec<u32> = list.iter().filter(|(_, r)| r.contains(ip)).map(|(i, _)| *i).collect();
+                want.sort_unstable();
+                want.dedup();
+                prop_assert_eq!(ix.covering(ip), want, "{}", ip);
+            }
         }
     }
 }

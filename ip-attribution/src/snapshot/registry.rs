@@ -415,6 +415,14 @@ impl Registry {
             .collect()
     }
 
+    /// Builds the range lookups over everything added: call once after the last
+    /// [`Self::add`] or [`Self::add_rdap`], before [`Self::networks`] or [`Self::asn_abuse`].
+    pub(crate) fn finish(&mut self) {
+        self.net_index.build();
+        self.rdap_index.build();
+        self.route_index.build();
+    }
+
     /// Derives provider knowledge: organisations that hold allocations (or are LIRs) and the
     /// mail domains of their contacts.
     pub(crate) fn derive_providers(&mut self, k: &Knowledge) {
