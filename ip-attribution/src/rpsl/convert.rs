@@ -8,7 +8,8 @@ use super::address::{IpRange, normalise_mailbox};
 use super::lexer::RawObject;
 use super::object::{
     AutNum, Contact, ContactKind, Irt, Mntner, Network, NetworkKind, Object, Organisation,
-    Referral, Route, Source, is_dummy_marker, name_and_handle, parse_asn, push, push_mailbox, some,
+    Referral, Route, Source, bare_network, is_dummy_marker, name_and_handle, parse_asn, push,
+    push_mailbox, some,
 };
 use crate::Error;
 
@@ -98,30 +99,7 @@ fn network(raw: &RawObject<'_>, source: Source) -> Result<Network, Error> {
     } else {
         NetworkKind::Inet6num
     };
-    let mut n = Network {
-        kind,
-        range,
-        handle: key.to_owned(),
-        netname: None,
-        descr: Vec::new(),
-        country: None,
-        status: None,
-        org: None,
-        org_name: None,
-        abuse_c: Vec::new(),
-        admin_c: Vec::new(),
-        tech_c: Vec::new(),
-        mnt_by: Vec::new(),
-        mnt_irt: Vec::new(),
-        abuse_mailbox: None,
-        emails: Vec::new(),
-        parent: None,
-        origin: None,
-        refer: None,
-        source_db: None,
-        dummified: false,
-        source,
-    };
+    let mut n = bare_network(kind, range, key.to_owned(), source);
     for a in raw.attributes.iter().skip(1) {
         let v = a.value.as_ref();
         if is_dummy_marker(a.name, v) {
@@ -357,30 +335,8 @@ fn arin_net(raw: &RawObject<'_>, source: Source) -> Result<Network, Error> {
         .first("NetHandle")
         .and_then(some)
         .unwrap_or_else(|| range.to_string());
-    let mut n = Network {
-        kind: NetworkKind::ArinNet,
-        range,
-        handle,
-        netname: None,
-        descr: Vec::new(),
-        country: None,
-        status: None,
-        org: None,
-        org_name: None,
-        abuse_c: Vec::new(),
-        admin_c: Vec::new(),
-        tech_c: Vec::new(),
-        mnt_by: Vec::new(),
-        mnt_irt: Vec::new(),
-        abuse_mailbox: None,
-        emails: Vec::new(),
-        parent: None,
-        origin: None,
-        refer: None,
-        source_db: Some("ARIN".to_owned()),
-        dummified: false,
-        source,
-    };
+    let mut n = bare_network(NetworkKind::ArinNet, range, handle, source);
+    n.source_db = Some("ARIN".to_owned());
     for a in raw.attributes.iter().skip(1) {
         let v = a.value.as_ref();
         match lower(a.name).as_ref() {

@@ -492,12 +492,18 @@ impl Network {
     }
 }
 
-/// A network with only a range, for total accessors' fallbacks.
-pub(crate) fn empty_network(range: IpRange) -> Network {
+/// A network of `kind` with its range, handle and source and no other attribute: the start
+/// of every conversion into [`Network`].
+pub(crate) fn bare_network(
+    kind: NetworkKind,
+    range: IpRange,
+    handle: String,
+    source: Source,
+) -> Network {
     Network {
-        kind: NetworkKind::Inetnum,
+        kind,
         range,
-        handle: String::new(),
+        handle,
         netname: None,
         descr: Vec::new(),
         country: None,
@@ -516,9 +522,19 @@ pub(crate) fn empty_network(range: IpRange) -> Network {
         refer: None,
         source_db: None,
         dummified: false,
-        source: Source {
+        source,
+    }
+}
+
+/// A network with only a range, for total accessors' fallbacks.
+pub(crate) fn empty_network(range: IpRange) -> Network {
+    bare_network(
+        NetworkKind::Inetnum,
+        range,
+        String::new(),
+        Source {
             name: Arc::from(""),
             line: 0,
         },
-    }
+    )
 }

@@ -107,9 +107,15 @@ mod tests {
         if let Some(r) = range("10.0.0.0", "10.0.0.255") {
             ix.insert(&r, 7);
         }
-        assert!(ix.covering("10.0.0.1".parse().unwrap_or(IpAddr::from([0; 4]))).is_empty());
+        assert!(
+            ix.covering("10.0.0.1".parse().unwrap_or(IpAddr::from([0; 4])))
+                .is_empty()
+        );
         ix.build();
-        assert_eq!(ix.covering("10.0.0.1".parse().unwrap_or(IpAddr::from([0; 4]))), [7]);
+        assert_eq!(
+            ix.covering("10.0.0.1".parse().unwrap_or(IpAddr::from([0; 4]))),
+            [7]
+        );
     }
 
     proptest! {
