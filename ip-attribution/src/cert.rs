@@ -214,13 +214,7 @@ impl CertChain {
                 continue;
             }
             if entries.len() >= MAX_CHAIN_CERTS {
-                return Err(Error::TooLarge {
-                    source_name: source_name.to_owned(),
-                    line: 0,
-                    what: "certificates in a chain",
-                    max: MAX_CHAIN_CERTS,
-                    len: entries.len() + 1,
-                });
+                return Err(too_many_certs(source_name, entries.len() + 1));
             }
             let body = bytes.get(body_start..end).unwrap_or_default();
             let der = base64_decode(body).map_err(|rel| {
@@ -253,13 +247,7 @@ impl CertChain {
             let len = der_element_len(rest)
                 .ok_or_else(|| cert_error(source_name, pos, "not a DER certificate"))?;
             if entries.len() >= MAX_CHAIN_CERTS {
-                return Err(Error::TooLarge {
-                    source_name: source_name.to_owned(),
-                    line: 0,
-                    what: "certificates in a chain",
-                    max: MAX_CHAIN_CERTS,
-                    len: entries.len() + 1,
-                });
+                return Err(too_many_certs(source_name, entries.len() + 1));
             }
             check_cert_size(len, source_name)?;
             let der = rest.get(..len).unwrap_or_default().to_vec();
@@ -307,6 +295,17 @@ fn check_input_size(bytes: &[u8], source_name: &str) -> Result<(), Error> {
         });
     }
     Ok(())
+}
+
+/// The error for a chain of more than [`MAX_CHAIN_CERTS`] certificates (`len` so far).
+fn too_many_certs(source_name: &str, len: usize) -> Error {
+    Error::TooLarge {
+        source_name: source_name.to_owned(),
+        line: 0,
+        what: "certificates in a chain",
+        max: MAX_CHAIN_CERTS,
+        len,
+    }
 }
 
 fn check_cert_size(len: usize, source_name: &str) -> Result<(), Error> {

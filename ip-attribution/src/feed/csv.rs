@@ -80,6 +80,16 @@ impl<'a> Records<'a> {
         self.input.get(at).copied()
     }
 
+    /// Refuses the record that started on `line`: skips to the end of the current line and
+    /// returns the record's error.
+    fn refuse(&mut self, line: usize, error: RecordError) -> Option<Record> {
+        self.skip_line();
+        Some(Record {
+            line,
+            fields: Err(error),
+        })
+    }
+
     /// Skips to the end of the current line (after a fatal record error).
     fn skip_line(&mut self) {
         while let Some(b) = self.byte(self.pos) {
@@ -121,20 +131,15 @@ impl Iterator for Records<'_> {
         let mut field: Vec<u8> = Vec::new();
         loop {
             if self.pos - start > MAX_RECORD_BYTES {
-                self.skip_line();
-                return Some(Record {
-                    line: start_line,
-                    fields: Err(RecordError::TooLong {
+                return self.refuse(
+                    start_line,
+                    RecordError::TooLong {
                         max: MAX_RECORD_BYTES,
-                    }),
-                });
+                    },
+                );
             }
             if fields.len() >= MAX_FIELDS {
-                self.skip_line();
-                return Some(Record {
-                    line: start_line,
-                    fields: Err(RecordError::TooManyFields { max: MAX_FIELDS }),
-                });
+                return self.refuse(start_line, RecordError::TooManyFields { max: MAX_FIELDS });
             }
             match self.byte(self.pos) {
                 Some(b'"') if field.is_empty() => {
@@ -142,13 +147,12 @@ impl Iterator for Records<'_> {
                     self.pos += 1;
                     loop {
                         if self.pos - start > MAX_RECORD_BYTES {
-                            self.skip_line();
-                            return Some(Record {
-                                line: start_line,
-                                fields: Err(RecordError::TooLong {
+                            return self.refuse(
+                                start_line,
+                                RecordError::TooLong {
                                     max: MAX_RECORD_BYTES,
-                                }),
-                            });
+                                },
+                            );
                         }
                         match self.byte(self.pos) {
                             None => {
@@ -185,11 +189,7 @@ impl Iterator for Records<'_> {
                         None | Some(b',') | Some(b'\n') => {}
                         Some(b'\r') if matches!(self.byte(self.pos + 1), Some(b'\n') | None) => {}
                         Some(_) => {
-                            self.skip_line();
-                            return Some(Record {
-                                line: start_line,
-                                fields: Err(RecordError::JunkAfterQuote),
-                            });
+                            return self.refuse(start_line, RecordError::JunkAfterQuote);
                         }
                     }
                 }
