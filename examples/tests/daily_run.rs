@@ -29,6 +29,17 @@ fn feeds() -> Vec<PathBuf> {
     ]
 }
 
+/// The sample day's arguments, writing to `out`.
+fn sample_args(out: &std::path::Path) -> Args {
+    Args {
+        snapshot: data().join("snapshot"),
+        feeds: feeds(),
+        out: out.to_path_buf(),
+        now: now(),
+        lang: "en".to_owned(),
+    }
+}
+
 /// Data rows of a feed: non-blank lines, minus the CSV header.
 fn rows(path: &Path) -> usize {
     let text = fs::read_to_string(path).unwrap_or_default();
@@ -43,13 +54,7 @@ fn rows(path: &Path) -> usize {
 #[test]
 fn sample_day_matches_golden_decisions() {
     let out = tempfile::tempdir().expect("temp dir");
-    let args = Args {
-        snapshot: data().join("snapshot"),
-        feeds: feeds(),
-        out: out.path().to_path_buf(),
-        now: now(),
-        lang: "en".to_owned(),
-    };
+    let args = sample_args(out.path());
     let summary = run(&args).expect("daily run");
     let expected_rows: usize = feeds().iter().map(|p| rows(p)).sum();
     assert_eq!(expected_rows, 14);
@@ -99,13 +104,7 @@ fn sample_day_matches_golden_decisions() {
 #[test]
 fn outcomes_of_the_sample_day() {
     let out = tempfile::tempdir().expect("temp dir");
-    let args = Args {
-        snapshot: data().join("snapshot"),
-        feeds: feeds(),
-        out: out.path().to_path_buf(),
-        now: now(),
-        lang: "en".to_owned(),
-    };
+    let args = sample_args(out.path());
     run(&args).expect("daily run");
     let text = fs::read_to_string(out.path().join("decisions.jsonl")).expect("decisions");
     let lines: Vec<serde_json::Value> = text
@@ -156,11 +155,8 @@ fn outcomes_of_the_sample_day() {
 fn a_missing_feed_is_unusable_input() {
     let out = tempfile::tempdir().expect("temp dir");
     let args = Args {
-        snapshot: data().join("snapshot"),
         feeds: vec![data().join("feeds/does-not-exist.csv")],
-        out: out.path().to_path_buf(),
-        now: now(),
-        lang: "en".to_owned(),
+        ..sample_args(out.path())
     };
     let err = run(&args).expect_err("missing feed");
     assert_eq!(err.0, 3);
@@ -193,11 +189,8 @@ fn streamed_notices_equal_one_aggregate() {
     fs::write(&feed, &big).expect("write feed");
     let out = tmp.path().join("out");
     let args = Args {
-        snapshot: data().join("snapshot"),
         feeds: vec![feed.clone(), data().join("feeds/intelmq-events.jsonl")],
-        out: out.clone(),
-        now: now(),
-        lang: "en".to_owned(),
+        ..sample_args(&out)
     };
     run(&args).expect("daily run");
 
