@@ -127,14 +127,23 @@ enum SeenKey {
 }
 
 /// Inserts into a map keyed by primary key; false when the key was there (a duplicate).
-fn insert_new<V>(map: &mut HashMap<Box<str>, V>, key: String, value: impl Into<V>) -> bool {
-    match map.entry(key.into_boxed_str()) {
+fn insert_new<K: std::hash::Hash + Eq, V>(
+    map: &mut HashMap<K, V>,
+    key: K,
+    value: impl Into<V>,
+) -> bool {
+    match map.entry(key) {
         Entry::Occupied(_) => false,
         Entry::Vacant(v) => {
             v.insert(value.into());
             true
         }
     }
+}
+
+/// A handle as a map key: upper case, boxed.
+fn upper(handle: &str) -> Box<str> {
+    handle.to_ascii_uppercase().into_boxed_str()
 }
 
 fn mail_domain(addr: &str) -> Option<String> {
@@ -146,67 +155,61 @@ impl Registry {
     /// Adds one object; a repeat of the same class and primary key counts once.
     pub(crate) fn add(&mut self, obj: Object) {
         let new = match obj {
-            Object::Network(n) => {
-                let key = match n.kind {
-                    rpsl::NetworkKind::ArinNet | rpsl::NetworkKind::ArinSummary => {
-                        SeenKey::Other(ObjectKey {
-                            class: n.kind.class(),
-                            key: n.handle.to_ascii_uppercase(),
-                        })
+            Object::Organisation(o) => insert_new(&mut self.orgs, upper(&o.handle), o),
+            Object::Contact(c) => insert_new(&mut self.contacts, upper(&c.nic_hdl), c),
+            Object::Irt(i) => insert_new(&mut self.irts, i.handle.to_ascii_uppercase(), i),
+            Object::AutNum(a) => insert_new(&mut self.autnums, a.asn, a),
+            other => {
+                // Ranges are keyed as addresses ([`Object::key`] would format them).
+                let key = match &other {
+                    Object::Network(n)
+                        if !matches!(
+                            n.kind,
+                            rpsl::NetworkKind::ArinNet | rpsl::NetworkKind::ArinSummary
+                        ) =>
+                    {
+                        SeenKey::Range(n.kind.class(), n.range.start(), n.range.end())
                     }
-                    kind => SeenKey::Range(kind.class(), n.range.start(), n.range.end()),
+                    Object::AbuseComment(c) => SeenKey::Range(
+                        rpsl::ObjectClass::AbuseComment,
+                        c.range.start(),
+                        c.range.end(),
+                    ),
+                    o => SeenKey::Other(o.key()),
                 };
                 let new = self.seen.insert(key);
-                if new && let Ok(i) = u32::try_from(self.nets.len()) {
-                    self.net_index.insert(&n.range, i);
-                    self.nets.push(NetRecord::from(n));
+                if new {
+                    self.keep(other);
                 }
                 new
             }
-            Object::Organisation(o) => insert_new(&mut self.orgs, o.handle.to_ascii_uppercase(), o),
-            Object::Contact(c) => insert_new(&mut self.contacts, c.nic_hdl.to_ascii_uppercase(), c),
-            Object::Irt(i) => match self.irts.entry(i.handle.to_ascii_uppercase()) {
-                Entry::Occupied(_) => false,
-                Entry::Vacant(v) => {
-                    v.insert(i);
-                    true
-                }
-            },
-            Object::AutNum(a) => match self.autnums.entry(a.asn) {
-                Entry::Occupied(_) => false,
-                Entry::Vacant(v) => {
-                    v.insert(a);
-                    true
-                }
-            },
-            Object::Route(r) => {
-                let class = match r.prefix {
-                    ipnet::IpNet::V4(_) => rpsl::ObjectClass::Route,
-                    ipnet::IpNet::V6(_) => rpsl::ObjectClass::Route6,
-                };
-                let key = format!("{}AS{}", r.prefix, r.origin);
-                let new = self.seen.insert(SeenKey::Other(ObjectKey { class, key }));
-                if new && let Ok(i) = u32::try_from(self.routes.len()) {
-                    self.route_index.insert(&IpRange::from_net(r.prefix), i);
-                    self.routes.push(r);
-                }
-                new
-            }
-            Object::AbuseComment(c) => {
-                let new = self.seen.insert(SeenKey::Range(
-                    rpsl::ObjectClass::AbuseComment,
-                    c.range.start(),
-                    c.range.end(),
-                ));
-                if new && let Some(m) = c.mailbox {
-                    self.comments.insert((c.range.start(), c.range.end()), m);
-                }
-                new
-            }
-            other => self.seen.insert(SeenKey::Other(other.key())),
         };
         if !new {
             self.duplicates += 1;
+        }
+    }
+
+    /// Keeps a first-seen object of a class without its own map.
+    fn keep(&mut self, obj: Object) {
+        match obj {
+            Object::Network(n) => {
+                if let Ok(i) = u32::try_from(self.nets.len()) {
+                    self.net_index.insert(&n.range, i);
+                    self.nets.push(NetRecord::from(n));
+                }
+            }
+            Object::Route(r) => {
+                if let Ok(i) = u32::try_from(self.routes.len()) {
+                    self.route_index.insert(&IpRange::from_net(r.prefix), i);
+                    self.routes.push(r);
+                }
+            }
+            Object::AbuseComment(c) => {
+                if let Some(m) = c.mailbox {
+                    self.comments.insert((c.range.start(), c.range.end()), m);
+                }
+            }
+            _ => {}
         }
     }
 
