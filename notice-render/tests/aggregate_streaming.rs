@@ -123,28 +123,17 @@ fn tickets_continue_from_first_ticket() {
     );
     assert_eq!(got[2].part, (3, 3));
     assert_eq!(got[0].recipient.address, "abuse@example.nl");
-    assert!(
+    let no_items = |options: &AggregateOptions| {
         recipient_notices(
             &catalogue,
             Recipient::new("a@b.c"),
             Vec::new(),
             1,
-            &o,
-            now()
+            options,
+            now(),
         )
-        .unwrap()
-        .is_empty()
-    );
+    };
+    assert!(no_items(&o).unwrap().is_empty());
     let bad = AggregateOptions::default().with_ticket_prefix("no spaces");
-    assert!(
-        recipient_notices(
-            &catalogue,
-            Recipient::new("a@b.c"),
-            Vec::new(),
-            1,
-            &bad,
-            now()
-        )
-        .is_err()
-    );
+    assert!(no_items(&bad).is_err());
 }
