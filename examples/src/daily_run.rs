@@ -1,6 +1,7 @@
 //! Output of the `daily-run` example: `decisions.jsonl` lines and `summary.json`, in the shape
 //! `daily-run.md` gives.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -271,27 +272,31 @@ fn write_step(
     batch: &Decisions,
     now: DateTime<Utc>,
 ) -> std::io::Result<()> {
-    // Lines and notice findings made in parallel, 4,096 findings to a part; written and
-    // planned in input order.
-    let parts: Vec<(Vec<u8>, Vec<Option<notice_render::Finding>>)> = chunk
+    // Decisions looked up, lines and notice findings made in parallel, 4,096 findings to a
+    // part; written and planned in input order.
+    type Part<'b> = (
+        Vec<u8>,
+        Vec<(Cow<'b, Decision>, Option<notice_render::Finding>)>,
+    );
+    let parts: Vec<Part<'_>> = chunk
         .par_chunks(4_096)
         .map(|part| {
             let mut buf = Vec::with_capacity(part.len() * 700);
-            let mut notice_findings = Vec::with_capacity(part.len());
+            let mut decided = Vec::with_capacity(part.len());
             for f in part {
                 let d = batch.get(f);
                 push_decision_line(&mut buf, f, &d);
                 buf.push(b'\n');
-                notice_findings.push(d.recipient().and(notice_finding(f, now)));
+                let nf = d.recipient().and(notice_finding(f, now));
+                decided.push((d, nf));
             }
-            (buf, notice_findings)
+            (buf, decided)
         })
         .collect();
     let mut index = step * DECISION_STEP;
-    for ((buf, notice_findings), part) in parts.into_iter().zip(chunk.chunks(4_096)) {
+    for ((buf, decided), part) in parts.into_iter().zip(chunk.chunks(4_096)) {
         w.write_all(&buf)?;
-        for (f, nf) in part.iter().zip(notice_findings) {
-            let d = batch.get(f);
+        for (f, (d, nf)) in part.iter().zip(decided) {
             summary.add(f, &d);
             if let Some(nf) = nf {
                 plan.add_finding(index, nf, &d, now);
