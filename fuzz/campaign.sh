@@ -2,8 +2,10 @@
 # One long libFuzzer campaign for one target, in the background-friendly way FUZZING.md's
 # "One-hour campaigns" were run: the built fuzzer binary directly (no cargo lock shared between
 # two campaigns), nice 19 and scheduler autogroup nice 19 (other work on the machine goes
-# first), the committed corpus and seeds, the ../shared seed folders when present, the
-# dictionary, and a log in target/fuzz-<target>-<seconds>s.log at the repo root.
+# first), the local corpus (fuzz/corpus, kept between runs, not committed), the committed
+# seeds, the ../shared seed folders when present, the
+# dictionary, and a log in target/fuzz-<target>-<seconds>s.log at the repo root that ends with
+# the CPU time the fuzzer used.
 #
 # usage: fuzz/campaign.sh TARGET [SECONDS]      (run `cargo fuzz build --sanitizer none` first)
 set -euo pipefail
@@ -39,5 +41,10 @@ status=0
 ( ulimit -v 8000000
   exec nice -n 19 "$bin" -artifact_prefix="artifacts/$t/" "${opts[@]}" "${dirs[@]}" ) >>"$log" 2>&1 || status=$?
 echo "exit $status $(date -u +%FT%TZ)" >>"$log"
+# CPU time the fuzzer used (user and system), as the shell's `times` reports for its children:
+# with more campaigns than cores this is what the campaign really got.
+echo "cpu (user, system): the script's, then the fuzzer's" >>"$log"
+times >>"$log"
 grep -E 'INITED|DONE|stat::number_of_executed_units' "$log" || true
+tail -n 3 "$log"
 exit "$status"
