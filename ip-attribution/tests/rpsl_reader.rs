@@ -219,6 +219,8 @@ fn arin_ambiguous_answer_lines() {
     assert_eq!(nets[1].handle, "NET-198-51-100-128-1");
     assert_eq!(nets[1].netname.as_deref(), Some("CUSTOMER-NET-2"));
     assert_eq!(nets[1].org_name.as_deref(), Some("Customer Corp"));
+    assert_eq!(nets[1].source_db.as_deref(), Some("ARIN"));
+    assert_eq!(nets[1].status, None);
     assert!(nets[1].range.contains(ip("198.51.100.130")));
 }
 

@@ -455,30 +455,11 @@ pub(crate) fn arin_summary_line(line: &str, source: Source) -> Option<Network> {
     if handle.is_empty() || netname.is_empty() {
         return None;
     }
-    Some(Network {
-        kind: NetworkKind::ArinSummary,
-        range,
-        handle: handle.to_owned(),
-        netname: some(netname),
-        descr: Vec::new(),
-        country: None,
-        status: None,
-        org: None,
-        org_name: some(org_name),
-        abuse_c: Vec::new(),
-        admin_c: Vec::new(),
-        tech_c: Vec::new(),
-        mnt_by: Vec::new(),
-        mnt_irt: Vec::new(),
-        abuse_mailbox: None,
-        emails: Vec::new(),
-        parent: None,
-        origin: None,
-        refer: None,
-        source_db: Some("ARIN".to_owned()),
-        dummified: false,
-        source,
-    })
+    let mut n = bare_network(NetworkKind::ArinSummary, range, handle.to_owned(), source);
+    n.netname = some(netname);
+    n.org_name = some(org_name);
+    n.source_db = Some("ARIN".to_owned());
+    Some(n)
 }
 
 /// A message for `a - b` with two valid addresses in the wrong order or of mixed families.
