@@ -46,22 +46,26 @@ fn wrap_line(line: &str, out: &mut String) {
         out.push_str(line);
         return;
     }
-    let hang = hang(line);
+    if line.trim_start_matches(' ').contains("  ") {
+        wrap_long_line(line, out, wrap_words);
+    } else {
+        wrap_long_line(line, out, wrap_single_spaced);
+    }
+}
+
+/// Wraps a line longer than [`TEXT_COLUMNS`] characters: its own indent, then its words by
+/// `words` (one of two loops that give the same result), then no padding at the end.
+fn wrap_long_line(line: &str, out: &mut String, words: fn(&str, &mut Wrapping, &mut String)) {
     let indent = line.len() - line.trim_start_matches(' ').len();
     let mut state = Wrapping {
-        hang,
+        hang: hang(line),
         col: 0,
         first: true,
     };
     // the first line keeps its own indent
     out.push_str(&line[..indent.min(TEXT_COLUMNS / 2)]);
     state.col += indent.min(TEXT_COLUMNS / 2);
-    let rest = &line[indent..];
-    if !rest.contains("  ") {
-        wrap_single_spaced(rest, &mut state, out);
-    } else {
-        wrap_words(rest, &mut state, out);
-    }
+    words(&line[indent..], &mut state, out);
     // remove the padding of an empty last line
     while out.ends_with(' ') {
         out.pop();
@@ -225,29 +229,12 @@ mod tests {
                     line.push_str(pieces[next(pieces.len() as u64) as usize]);
                 }
             }
-            let slow = {
+            let slow = if line.chars().count() <= TEXT_COLUMNS {
+                line.clone()
+            } else {
                 let mut out = String::new();
-                let hang = hang(&line);
-                let indent = line.len() - line.trim_start_matches(' ').len();
-                let mut state = Wrapping {
-                    hang,
-                    col: 0,
-                    first: true,
-                };
-                out.push_str(&line[..indent.min(TEXT_COLUMNS / 2)]);
-                state.col += indent.min(TEXT_COLUMNS / 2);
-                wrap_words(&line[indent..], &mut state, &mut out);
-                while out.ends_with(' ') {
-                    out.pop();
-                }
-                if out.ends_with('\n') {
-                    out.pop();
-                }
-                if line.chars().count() <= TEXT_COLUMNS {
-                    line.clone()
-                } else {
-                    out
-                }
+                wrap_long_line(&line, &mut out, wrap_words);
+                out
             };
             assert_eq!(wrap(&line), slow, "{line:?}");
         }
