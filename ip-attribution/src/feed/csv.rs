@@ -12,6 +12,10 @@
 pub const MAX_FIELDS: usize = 512;
 /// Most bytes one record may span.
 pub const MAX_RECORD_BYTES: usize = 1 << 20;
+/// The error of a record over [`MAX_RECORD_BYTES`].
+const TOO_LONG: RecordError = RecordError::TooLong {
+    max: MAX_RECORD_BYTES,
+};
 
 /// What can be wrong with one record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,12 +135,7 @@ impl Iterator for Records<'_> {
         let mut field: Vec<u8> = Vec::new();
         loop {
             if self.pos - start > MAX_RECORD_BYTES {
-                return self.refuse(
-                    start_line,
-                    RecordError::TooLong {
-                        max: MAX_RECORD_BYTES,
-                    },
-                );
+                return self.refuse(start_line, TOO_LONG);
             }
             if fields.len() >= MAX_FIELDS {
                 return self.refuse(start_line, RecordError::TooManyFields { max: MAX_FIELDS });
@@ -147,12 +146,7 @@ impl Iterator for Records<'_> {
                     self.pos += 1;
                     loop {
                         if self.pos - start > MAX_RECORD_BYTES {
-                            return self.refuse(
-                                start_line,
-                                RecordError::TooLong {
-                                    max: MAX_RECORD_BYTES,
-                                },
-                            );
+                            return self.refuse(start_line, TOO_LONG);
                         }
                         match self.byte(self.pos) {
                             None => {
