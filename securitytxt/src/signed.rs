@@ -15,7 +15,9 @@
 //!
 //! The parser checks the framing (the BEGIN line first, at least one `Hash:` header, a blank
 //! line, dash-escaping, a complete signature block, nothing after it) and records the parts in
-//! [`SignedParts`]; checking the signature itself is [`verify`](crate::verify)'s job.
+//! [`SignedParts`]; checking the signature itself is [`verify`](crate::verify)'s job. An armor
+//! line may end in spaces, tabs or a carriage return (RFC 4880 section 6.2; gpg ignores them
+//! too); parser and verifier agree on that.
 
 use crate::diagnostic::Span;
 use std::borrow::Cow;
@@ -117,6 +119,13 @@ pub(crate) fn unescape(body: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
+/// `true` when `line` is the armor line `armor`: RFC 4880 section 6.2 allows whitespace after
+/// the closing dashes, and gpg and our verifier ignore trailing spaces, tabs and carriage
+/// returns there.
+pub(crate) fn is_armor(line: &str, armor: &str) -> bool {
+    line.trim_end_matches([' ', '\t', '\r']) == armor
+}
+
 /// `true` for a line that may appear inside an armored signature block: an armor header
 /// (`Name: value`), a blank line, radix-64 data or the `=` checksum line.
 pub(crate) fn is_armor_line(line: &str) -> bool {
@@ -135,6 +144,18 @@ pub(crate) fn hash_values(value: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn armor_lines_may_end_in_whitespace() {
+        assert!(is_armor("-----BEGIN PGP SIGNATURE-----", BEGIN_SIGNATURE));
+        assert!(is_armor(
+            "-----BEGIN PGP SIGNATURE----- \t\r",
+            BEGIN_SIGNATURE
+        ));
+        assert!(!is_armor(" -----BEGIN PGP SIGNATURE-----", BEGIN_SIGNATURE));
+        assert!(!is_armor("-----BEGIN PGP SIGNATURE-----x", BEGIN_SIGNATURE));
+        assert!(!is_armor("-----BEGIN PGP SIGNATURE----", BEGIN_SIGNATURE));
+    }
 
     #[test]
     fn canonical_text_uses_crlf_and_strips_trailing_whitespace() {

@@ -2,7 +2,7 @@
 //! with the input inline. Each test asserts what the fuzz target expected.
 
 use securitytxt::limits::MAX_LINE_LENGTH;
-use securitytxt::{Builder, parse, verify};
+use securitytxt::{Builder, FieldKind, parse, verify};
 
 /// `securitytxt_roundtrip`: a comment (or value) long enough that its line passes
 /// `MAX_LINE_LENGTH` was written by the builder, and the parser then refused that line
@@ -39,4 +39,35 @@ fn fuzz_parser_and_verifier_agree_on_a_bare_cr_after_the_header() {
     let doc = parse(input).unwrap();
     let parts = doc.signature().expect("the parser sees the framing too");
     assert_eq!(Some(parts.canonical_text()), ours);
+}
+
+/// `securitytxt_verify` (one-hour campaign, 2026-11-30): `-----BEGIN PGP SIGNATURE-----`
+/// followed by a tab. RFC 4880 section 6.2 allows whitespace after an armor line, and the
+/// verifier (like gpg) ended the signed text there; the parser wanted the exact line and kept
+/// the line and what followed in the signed text (in the campaign's input, up to a later armor
+/// line). Every armor line now ignores trailing spaces, tabs and carriage returns in both.
+#[test]
+fn fuzz_armor_lines_may_end_in_whitespace() {
+    let input: &[u8] = b"-----BEGIN PGP SIGNED MESSAGE----- \n\
+        Hash: SHA256\n\
+        \n\
+        Contact: mailto:security@example.com\n\
+        -----BEGIN PGP SIGNATURE-----\t\n\
+        \n\
+        AAAA\n\
+        -----END PGP SIGNATURE-----\t \r\n";
+    let ours = verify::canonical_signed_text(input)
+        .expect("the framing is complete")
+        .expect("the file is signed");
+    assert_eq!(ours, b"Contact: mailto:security@example.com");
+    let doc = parse(input).unwrap();
+    let parts = doc.signature().expect("the parser sees the framing too");
+    assert_eq!(parts.canonical_text(), ours);
+    assert_eq!(&*parts.cleartext, b"Contact: mailto:security@example.com");
+    assert!(
+        doc.syntax_diagnostics().is_empty(),
+        "{:?}",
+        doc.syntax_diagnostics()
+    );
+    assert_eq!(doc.fields_of(FieldKind::Contact).count(), 1);
 }
