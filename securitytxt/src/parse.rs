@@ -511,7 +511,7 @@ impl<'a> Parser<'a> {
         let s: &str = &text;
         match self.frame {
             Frame::Unsigned => {
-                if signed::is_armor(s, BEGIN_SIGNED_MESSAGE) {
+                if signed::is_armor(s.as_bytes(), BEGIN_SIGNED_MESSAGE) {
                     if number != 1 {
                         self.diag(
                             Code::SignedFormatIssue,
@@ -522,7 +522,7 @@ impl<'a> Parser<'a> {
                     self.begin = Some((number, line_start));
                     self.frame = Frame::Header;
                     self.push(number, span, LineKind::Envelope(text));
-                } else if signed::is_armor(s, BEGIN_SIGNATURE) {
+                } else if signed::is_armor(s.as_bytes(), BEGIN_SIGNATURE) {
                     self.diag(
                         Code::SignedFormatIssue,
                         span,
@@ -580,7 +580,7 @@ impl<'a> Parser<'a> {
             }
             Frame::Body => self.body(number, line_start, pos, span, text),
             Frame::Signature => {
-                if signed::is_armor(s, END_SIGNATURE) {
+                if signed::is_armor(s.as_bytes(), END_SIGNATURE) {
                     self.frame = Frame::After;
                     self.sig_end = span.end;
                 } else if !self.reported_armor && !signed::is_armor_line(s) {
@@ -630,7 +630,7 @@ impl<'a> Parser<'a> {
     /// A line of the signed text: dash-escapes are undone before the line is parsed.
     fn body(&mut self, number: u32, line_start: usize, pos: usize, span: Span, text: Cow<'a, str>) {
         let s: &str = &text;
-        if signed::is_armor(s, BEGIN_SIGNATURE) {
+        if signed::is_armor(s.as_bytes(), BEGIN_SIGNATURE) {
             self.body_end = self.prev_content_end.max(self.body_start);
             self.start_signature(pos);
             self.push(number, span, LineKind::Envelope(text));

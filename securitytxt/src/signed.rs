@@ -120,10 +120,19 @@ pub(crate) fn unescape(body: &[u8]) -> Cow<'_, [u8]> {
 }
 
 /// `true` when `line` is the armor line `armor`: RFC 4880 section 6.2 allows whitespace after
-/// the closing dashes, and gpg and our verifier ignore trailing spaces, tabs and carriage
-/// returns there.
-pub(crate) fn is_armor(line: &str, armor: &str) -> bool {
-    line.trim_end_matches([' ', '\t', '\r']) == armor
+/// the closing dashes, and gpg ignores trailing spaces, tabs and carriage returns there. The
+/// parser and the verifier both decide with this.
+pub(crate) fn is_armor(line: &[u8], armor: &str) -> bool {
+    trim_trailing_ws(line) == armor.as_bytes()
+}
+
+/// Removes trailing spaces, tabs and carriage returns.
+pub(crate) fn trim_trailing_ws(line: &[u8]) -> &[u8] {
+    let end = line
+        .iter()
+        .rposition(|&b| !matches!(b, b' ' | b'\t' | b'\r'))
+        .map_or(0, |i| i + 1);
+    line.get(..end).unwrap_or(line)
 }
 
 /// `true` for a line that may appear inside an armored signature block: an armor header
@@ -147,14 +156,20 @@ mod tests {
 
     #[test]
     fn armor_lines_may_end_in_whitespace() {
-        assert!(is_armor("-----BEGIN PGP SIGNATURE-----", BEGIN_SIGNATURE));
+        assert!(is_armor(b"-----BEGIN PGP SIGNATURE-----", BEGIN_SIGNATURE));
         assert!(is_armor(
-            "-----BEGIN PGP SIGNATURE----- \t\r",
+            b"-----BEGIN PGP SIGNATURE----- \t\r",
             BEGIN_SIGNATURE
         ));
-        assert!(!is_armor(" -----BEGIN PGP SIGNATURE-----", BEGIN_SIGNATURE));
-        assert!(!is_armor("-----BEGIN PGP SIGNATURE-----x", BEGIN_SIGNATURE));
-        assert!(!is_armor("-----BEGIN PGP SIGNATURE----", BEGIN_SIGNATURE));
+        assert!(!is_armor(
+            b" -----BEGIN PGP SIGNATURE-----",
+            BEGIN_SIGNATURE
+        ));
+        assert!(!is_armor(
+            b"-----BEGIN PGP SIGNATURE-----x",
+            BEGIN_SIGNATURE
+        ));
+        assert!(!is_armor(b"-----BEGIN PGP SIGNATURE----", BEGIN_SIGNATURE));
     }
 
     #[test]

@@ -41,6 +41,10 @@ use pgp::crypto::hash::HashAlgorithm;
 use pgp::packet::{PublicKey, PublicSubkey, Signature, SignatureType};
 use pgp::types::{Fingerprint, KeyDetails, KeyId, Tag, Timestamp};
 
+use crate::signed::{
+    BEGIN_SIGNATURE, BEGIN_SIGNED_MESSAGE as BEGIN_SIGNED, END_SIGNATURE, is_armor,
+    trim_trailing_ws,
+};
 use crate::{Code, Diagnostic, Error, Span};
 
 /// Most bytes of the armored `-----BEGIN PGP SIGNATURE-----` block (header to footer line).
@@ -58,9 +62,6 @@ pub const MAX_KEYRING_BYTES: usize = 1024 * 1024;
 /// [`Keyring::add_armored`] reads.
 pub const MAX_KEYS: usize = 256;
 
-const BEGIN_SIGNED: &str = "-----BEGIN PGP SIGNED MESSAGE-----";
-const BEGIN_SIGNATURE: &str = "-----BEGIN PGP SIGNATURE-----";
-const END_SIGNATURE: &str = "-----END PGP SIGNATURE-----";
 const BEGIN_KEY: &str = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
 const END_KEY: &str = "-----END PGP PUBLIC KEY BLOCK-----";
 
@@ -504,19 +505,6 @@ enum Framing {
 
 type Malformed = (String, usize);
 
-/// Removes trailing spaces, tabs and carriage returns.
-fn trim_trailing_ws(line: &[u8]) -> &[u8] {
-    let end = line
-        .iter()
-        .rposition(|&b| !matches!(b, b' ' | b'\t' | b'\r'))
-        .map_or(0, |i| i + 1);
-    line.get(..end).unwrap_or(line)
-}
-
-fn is_armor_line(line: &[u8], armor: &str) -> bool {
-    trim_trailing_ws(line) == armor.as_bytes()
-}
-
 fn frame(input: &[u8]) -> Result<Framing, Malformed> {
     let mut lines = input
         .split(|&b| b == b'\n')
@@ -524,7 +512,7 @@ fn frame(input: &[u8]) -> Result<Framing, Malformed> {
         .map(|(i, l)| (i + 1, l));
     let Some(begin_line) = lines.clone().find(|(_, l)| {
         let l = l.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(l);
-        is_armor_line(l, BEGIN_SIGNED)
+        is_armor(l, BEGIN_SIGNED)
     }) else {
         if let Some((line, _)) =
             lines.find(|(_, l)| trim_trailing_ws(l).starts_with(b"-----BEGIN PGP "))
@@ -586,7 +574,7 @@ fn frame(input: &[u8]) -> Result<Framing, Malformed> {
                 begin_line.0,
             ));
         };
-        if is_armor_line(raw, BEGIN_SIGNATURE) {
+        if is_armor(raw, BEGIN_SIGNATURE) {
             break line_no;
         }
         let unescaped = raw.strip_prefix(b"- ").unwrap_or(raw);
