@@ -68,11 +68,7 @@ impl SignedParts<'_> {
                 out.extend_from_slice(b"\r\n");
             }
             first = false;
-            let end = line
-                .iter()
-                .rposition(|&b| !matches!(b, b' ' | b'\t' | b'\r'))
-                .map_or(0, |i| i + 1);
-            out.extend_from_slice(line.get(..end).unwrap_or_default());
+            out.extend_from_slice(trim_trailing_ws(line));
         }
         out
     }
