@@ -49,6 +49,7 @@
 //! label) and a 1-based line or a byte offset. A snapshot folder with unusable files still
 //! loads: each problem is reported in [`snapshot::LoadReport`] with file and line, and counted.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 

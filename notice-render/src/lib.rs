@@ -38,6 +38,7 @@
 //! renderer built from valid templates does not fail in practice: the
 //! templates are exercised when the [`Renderer`] is built.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
