@@ -428,18 +428,23 @@ fn check_uri(f: &Field<'_>, out: &mut Vec<Diagnostic>) -> Option<(Scheme, bool)>
             return None;
         }
         Scheme::Mailto => {
-            let addr = parsed.path.split(',').next().unwrap_or("");
-            if !addr.contains('@') && !addr.contains("%40") {
-                out.push(Diagnostic::new(
-                    Code::InvalidUri,
-                    span,
-                    "a 'mailto:' URI must hold an e-mail address",
-                ));
-                return None;
-            }
-            if let Some(problem) = mailto_problem(&parsed) {
-                out.push(Diagnostic::new(Code::InvalidMailto, span, problem));
-                return None;
+            // The usual `mailto:` is one plain address with nothing to decode and no header
+            // fields: one pass over it settles it.
+            let plain = parsed.query.is_none() && is_plain_addr_spec(parsed.path.as_bytes());
+            if !plain {
+                let addr = parsed.path.split(',').next().unwrap_or("");
+                if !addr.contains('@') && !addr.contains("%40") {
+                    out.push(Diagnostic::new(
+                        Code::InvalidUri,
+                        span,
+                        "a 'mailto:' URI must hold an e-mail address",
+                    ));
+                    return None;
+                }
+                if let Some(problem) = mailto_problem(&parsed) {
+                    out.push(Diagnostic::new(Code::InvalidMailto, span, problem));
+                    return None;
+                }
             }
         }
         _ => {}
@@ -538,22 +543,79 @@ fn percent_decode(s: &str) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
-/// RFC 5322 `atext` (with the UTF-8 bytes RFC 6532 allows).
-fn is_atext(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b) || b >= 0x80
-}
+/// RFC 5322 `atext` (with the UTF-8 bytes RFC 6532 allows), by byte.
+const ATEXT: [bool; 256] = {
+    let mut table = [false; 256];
+    let specials = b"!#$%&'*+-/=?^_`{|}~";
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let mut special = false;
+        let mut k = 0;
+        while k < specials.len() {
+            special |= specials[k] == b;
+            k += 1;
+        }
+        table[i] = b.is_ascii_alphanumeric() || b >= 0x80 || special;
+        i += 1;
+    }
+    table
+};
 
-/// `dot-atom-text`: atext runs separated by single dots.
+/// `dot-atom-text`: runs of atext separated by single dots, in one pass.
 fn is_dot_atom(s: &[u8]) -> bool {
-    !s.is_empty()
-        && s.split(|&b| b == b'.')
-            .all(|atom| !atom.is_empty() && atom.iter().all(|&b| is_atext(b)))
+    let mut after_dot = true;
+    for &b in s {
+        if b == b'.' {
+            if after_dot {
+                return false;
+            }
+            after_dot = true;
+        } else if ATEXT[usize::from(b)] {
+            after_dot = false;
+        } else {
+            return false;
+        }
+    }
+    !after_dot
 }
 
 /// Checks an RFC 5322 section 3.4.1 `addr-spec` (`local-part "@" domain`, without comments or
 /// folding whitespace): the local part a dot-atom or a quoted string, the domain a dot-atom or
 /// a domain literal.
 fn addr_spec(a: &[u8]) -> Result<(), &'static str> {
+    if is_plain_addr_spec(a) {
+        Ok(())
+    } else {
+        addr_spec_problem(a)
+    }
+}
+
+/// `true` for the usual address, `dot-atom "@" dot-atom` without `%`, found in one pass (so
+/// that the undecoded text of a `mailto:` can be judged as it stands); anything else (quoted
+/// local part, domain literal, percent-encoding, or a fault) goes to [`addr_spec_problem`].
+fn is_plain_addr_spec(a: &[u8]) -> bool {
+    let (mut after_dot, mut at) = (true, false);
+    for &b in a {
+        if ATEXT[usize::from(b)] && b != b'%' {
+            after_dot = false;
+        } else if (b == b'.' || b == b'@') && !after_dot {
+            if b == b'@' {
+                if at {
+                    return false;
+                }
+                at = true;
+            }
+            after_dot = true;
+        } else {
+            return false;
+        }
+    }
+    at && !after_dot
+}
+
+/// The checks of [`addr_spec`] one by one, saying what is wrong.
+fn addr_spec_problem(a: &[u8]) -> Result<(), &'static str> {
     if let Some(&c) = a.iter().find(|&&b| b < 0x20 || b == 0x7f) {
         return Err(if c == b'\r' || c == b'\n' {
             "it holds a line break (CR or LF), which would inject mail headers"
@@ -770,6 +832,39 @@ mod tests {
     use super::{KNOWN_CHAR_SETS, char_set, edit_distance};
     use crate::field::FieldKind;
     use proptest::prelude::*;
+
+    #[test]
+    fn atext_is_rfc_5322_atext_and_utf8() {
+        for b in 0..=255u8 {
+            let want =
+                b.is_ascii_alphanumeric() || b >= 0x80 || b"!#$%&'*+-/=?^_`{|}~".contains(&b);
+            assert_eq!(super::ATEXT[usize::from(b)], want, "{b:#04x}");
+        }
+        assert!(super::is_dot_atom(b"a.b-c"));
+        for (addr, plain) in [
+            (&b"a@b"[..], true),
+            (b"a.b@c.d", true),
+            (b"@b", false),
+            (b"a@", false),
+            (b"a.@b", false),
+            (b"a@b.", false),
+            (b"a@@b", false),
+            (b"a@b@c", false),
+            (b"a", false),
+            (b"a%40b@c", false),
+            (b"\"a b\"@c", false),
+        ] {
+            assert_eq!(super::is_plain_addr_spec(addr), plain, "{addr:?}");
+            // The fast path never accepts what the full check refuses.
+            if plain {
+                assert_eq!(super::addr_spec_problem(addr), Ok(()));
+            }
+        }
+        assert_eq!(super::addr_spec(b"\"a b\"@c"), Ok(()));
+        for bad in [&b""[..], b".a", b"a.", b"a..b", b"a b", b"a@b", b"a\"b"] {
+            assert!(!super::is_dot_atom(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn known_char_sets_are_the_names_sets() {
