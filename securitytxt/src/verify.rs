@@ -741,7 +741,7 @@ pub fn verify(input: &[u8], keyring: &Keyring) -> Outcome {
 
 /// The issuer of `signature` (fingerprint, else key ID, else empty) and its 64-bit key ID.
 fn issuer_of(signature: &Signature) -> (String, String) {
-    let fingerprint = signature.issuer_fingerprint().first().map(|f| *f);
+    let fingerprint = signature.issuer_fingerprint().first().copied();
     let key_id = signature
         .issuer_key_id()
         .first()
