@@ -564,12 +564,17 @@ pub fn judge_security_txt(
         .map(|l| l.trim().to_lowercase())
         .collect();
     let expired = diags.iter().any(|d| d.code == Code::Expired);
+    // A bare e-mail Contact is `no_uri` with a `bare_email` hint at the same span.
+    let bare_email = |d: &securitytxt::Diagnostic| {
+        d.code == Code::NoUri
+            && diags
+                .iter()
+                .any(|h| h.code == Code::BareEmail && h.span == d.span)
+    };
     let invalid = diags.iter().find(|d| {
         d.severity == Severity::Error
-            && !matches!(
-                d.code,
-                Code::BareEmail | Code::Expired | Code::NoCanonicalMatch
-            )
+            && !matches!(d.code, Code::Expired | Code::NoCanonicalMatch)
+            && !bare_email(d)
     });
     out.status = if expired {
         SecurityTxtStatus::Expired
