@@ -22,7 +22,7 @@
 //! The file is validated against the URL chain it was fetched from (the `Canonical` check).
 //!
 //! The command line ([`Args`]) is always compiled, so `gen-docs` documents the program in every
-//! build; fetching ([`run`]) needs the `fetch` feature.
+//! build; fetching (`run`) needs the `fetch` feature.
 //!
 //! Exit status (the table in `examples/README.md`, [`crate::programs::Status`]): 0 when every
 //! domain has a valid file, 1 when any has not, 2 unusable arguments, 3 a `--key` file could
