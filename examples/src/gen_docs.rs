@@ -5,11 +5,12 @@
 //! gen-docs --out DIR
 //! ```
 //!
-//! Writes `DIR/man/<program>.1` (clap_mangen) and `DIR/completions/bash/<program>.bash`,
+//! Writes `DIR/man/man1/<program>.1` (clap_mangen) and `DIR/completions/bash/<program>.bash`,
 //! `DIR/completions/zsh/_<program>` and `DIR/completions/fish/<program>.fish` (clap_complete),
 //! each file atomically (a temporary file beside it, renamed when complete), creating the
-//! folders. Read a page with `man -l DIR/man/sectxt-fetch.1`, or put `DIR/man` on the
-//! `MANPATH`; `examples/README.md` shows where each shell looks for completions.
+//! folders. Read a page with `man -l DIR/man/man1/sectxt-fetch.1`, or put `DIR/man` on the
+//! `MANPATH` (the `man1` level is what `man` looks for there); `examples/README.md` shows how
+//! each shell loads the completions.
 //!
 //! Exit status (the table in `examples/README.md`, [`crate::programs::Status`]): 0 written,
 //! 2 unusable arguments, 3 a folder or file could not be written.
@@ -32,10 +33,10 @@ use crate::programs::Status;
     version,
     about = "Write man pages and shell completions (bash, zsh, fish) for every program",
     long_about = "Write a man page and bash, zsh and fish completions for every program, from \
-        the same definitions the programs parse their arguments with: DIR/man/PROGRAM.1, \
+        the same definitions the programs parse their arguments with: DIR/man/man1/PROGRAM.1, \
         DIR/completions/bash/PROGRAM.bash, DIR/completions/zsh/_PROGRAM and \
         DIR/completions/fish/PROGRAM.fish, each written atomically. Read a page with \
-        `man -l DIR/man/PROGRAM.1` or add DIR/man to MANPATH.",
+        `man -l DIR/man/man1/PROGRAM.1` or add DIR/man to MANPATH.",
     after_help = "Exit status: 0 written; 2 unusable arguments; 3 a folder or file could not \
         be written (table: examples/README.md)."
 )]
@@ -73,7 +74,7 @@ impl std::error::Error for WriteError {
 
 /// The path of `program`'s man page under `out`.
 pub fn man_page_path(out: &Path, program: &str) -> PathBuf {
-    out.join("man").join(format!("{program}.1"))
+    out.join("man").join("man1").join(format!("{program}.1"))
 }
 
 /// The path of `program`'s completion file for `shell` under `out`.

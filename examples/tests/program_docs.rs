@@ -120,7 +120,7 @@ fn completion_files_sit_where_each_shell_looks_for_them() {
     );
     assert_eq!(
         man_page_path(out, "gen-feed"),
-        Path::new("/d/man/gen-feed.1")
+        Path::new("/d/man/man1/gen-feed.1")
     );
 }
 
@@ -142,6 +142,33 @@ fn an_unwritable_folder_is_an_error_naming_it() {
     // A file where the man/ folder should be.
     std::fs::write(dir.path().join("man"), b"in the way").unwrap();
     let e = write_docs(&programs::all(), dir.path()).unwrap_err();
-    assert_eq!(e.path, dir.path().join("man"));
+    assert_eq!(e.path, dir.path().join("man").join("man1"));
     assert!(e.to_string().contains("man"), "{e}");
+}
+
+#[test]
+fn bash_loads_every_bash_completion_and_registers_its_program() {
+    let dir = tempfile::tempdir().unwrap();
+    let commands = programs::all();
+    write_docs(&commands, dir.path()).unwrap();
+    for cmd in &commands {
+        let name = cmd.get_name();
+        let script = completion_path(dir.path(), Shell::Bash, name);
+        let out = std::process::Command::new("bash")
+            .args([
+                "--norc",
+                "--noprofile",
+                "-c",
+                r#"source "$1" && complete -p "$2""#,
+            ])
+            .args(["bash", script.to_str().unwrap(), name])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}: {out:?}");
+        let registered = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            registered.trim_end().ends_with(&format!(" {name}")),
+            "{registered}"
+        );
+    }
 }
