@@ -273,7 +273,7 @@ fn programs_built() -> Vec<&'static str> {
 fn processes_exit_0_on_help_and_version_and_2_on_unknown_options() {
     for program in programs_built() {
         let out = run(program, &["--help"], &[]);
-        assert_eq!(out.status.code(), Some(0), "{program} --help");
+        assert_eq!(out.status.code(), Some(0), "{program} --help: {out:?}");
         let help = String::from_utf8(out.stdout).unwrap();
         assert!(
             help.contains("Usage:") && help.contains("--version"),
@@ -314,9 +314,15 @@ fn processes_exit_3_on_unreadable_input_or_unwritable_output() {
         ("verify-check", vec![missing]),
     ] {
         let out = run(program, &args, &[]);
-        assert_eq!(out.status.code(), Some(3), "{program} {args:?}");
+        assert_eq!(out.status.code(), Some(3), "{program} {args:?}: {out:?}");
         let err = String::from_utf8(out.stderr).unwrap();
         assert!(err.contains(missing), "{program}: {err}");
+    }
+    if cfg!(feature = "fetch") {
+        // The key file is read before any domain is fetched: no network is touched.
+        let out = run("sectxt-fetch", &["--key", missing, "example.invalid"], &[]);
+        assert_eq!(out.status.code(), Some(3), "{out:?}");
+        assert!(String::from_utf8(out.stderr).unwrap().contains(missing));
     }
     // A failed write leaves no file, not even a temporary one.
     assert!(!Path::new(missing).exists());
@@ -364,10 +370,16 @@ fn help_has_no_escape_codes_under_no_color_even_when_colour_is_forced() {
         // ...and NO_COLOR wins over it, for help and for errors.
         let env = [("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")];
         let out = run(program, &["--help"], &env);
-        assert_eq!(out.status.code(), Some(0));
-        assert!(!out.stdout.contains(&0x1b), "{program}: ESC under NO_COLOR");
+        assert_eq!(out.status.code(), Some(0), "{program}: {out:?}");
+        assert!(
+            !out.stdout.contains(&0x1b),
+            "{program}: ESC under NO_COLOR: {out:?}"
+        );
         let out = run(program, &["--no-such-option"], &env);
         assert_eq!(out.status.code(), Some(2));
-        assert!(!out.stderr.contains(&0x1b), "{program}: ESC under NO_COLOR");
+        assert!(
+            !out.stderr.contains(&0x1b),
+            "{program}: ESC under NO_COLOR: {out:?}"
+        );
     }
 }
