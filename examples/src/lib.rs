@@ -4,5 +4,15 @@
 //! exit codes. All policy lives in the library crates.
 #![forbid(unsafe_code)]
 
+pub mod atomic_file;
 pub mod daily_run;
+pub mod evidence_check;
+pub mod gen_docs;
+pub mod gen_feed;
+pub mod gen_registry;
 pub mod lint;
+pub mod programs;
+pub mod registry_check;
+pub mod sectxt_fetch;
+pub mod synthetic_registry;
+pub mod verify_check;
