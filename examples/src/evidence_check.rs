@@ -100,7 +100,7 @@ pub fn run(args: &Args) -> ExitCode {
         let bytes = match std::fs::read(f) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("{name}: {e}");
+                eprintln!("evidence-check: {name}: {e}");
                 return Status::Io.into();
             }
         };
@@ -160,7 +160,7 @@ pub fn run(args: &Args) -> ExitCode {
         let bytes = match std::fs::read(&rdns_path) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("{}: {e}", rdns_path.display());
+                eprintln!("evidence-check: {}: {e}", rdns_path.display());
                 return Status::Io.into();
             }
         };
@@ -207,7 +207,7 @@ pub fn run(args: &Args) -> ExitCode {
                 failures += 1;
             }
             Err(e) => {
-                eprintln!("{name}: {e}");
+                eprintln!("evidence-check: {name}: {e}");
                 return Status::Io.into();
             }
         }
@@ -220,7 +220,7 @@ pub fn run(args: &Args) -> ExitCode {
         let bytes = match std::fs::read(f) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("{name}: {e}");
+                eprintln!("evidence-check: {name}: {e}");
                 return Status::Io.into();
             }
         };

@@ -106,14 +106,14 @@ pub fn run(args: &Args) -> ExitCode {
         let file = match File::open(path) {
             Ok(f) => f,
             Err(e) => {
-                eprintln!("{name}: {e}");
+                eprintln!("registry-check: {name}: {e}");
                 return Status::Io.into();
             }
         };
         let mut reader = match Reader::open(name.as_str(), file) {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("{e}");
+                eprintln!("registry-check: {e}");
                 return Status::Io.into();
             }
         };
@@ -181,7 +181,7 @@ pub fn run(args: &Args) -> ExitCode {
         }
     }
     if errors > max_errors {
-        eprintln!("{errors} unusable objects, more than the {max_errors} allowed");
+        eprintln!("registry-check: {errors} unusable objects, more than the {max_errors} allowed");
         return Status::Findings.into();
     }
     Status::Success.into()
