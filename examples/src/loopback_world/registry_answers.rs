@@ -78,47 +78,43 @@ impl RegistryDatabase {
             self.add_arin(name, text);
             return;
         }
-        // Paragraphs, keyed by the 1-based line of their first attribute line.
-        let mut paragraphs: HashMap<usize, String> = HashMap::new();
+        // Abuse comments live in comment lines: read them from the whole file.
+        for item in Reader::from_slice(name.to_owned(), text.as_bytes()) {
+            if let Ok(Object::AbuseComment(c)) = item {
+                self.comments.insert(c.range, c.mailbox);
+            }
+        }
+        // Objects: each paragraph (blank-line separated, leading comment lines dropped) read
+        // on its own, so the text served is exactly the object's.
         let mut current = String::new();
-        let mut first = 0usize;
-        for (i, line) in text.lines().enumerate() {
-            let lineno = i + 1;
+        let mut paragraphs = Vec::new();
+        for line in text.lines() {
             if line.trim().is_empty() {
                 if !current.is_empty() {
-                    paragraphs.insert(first, std::mem::take(&mut current));
+                    paragraphs.push(std::mem::take(&mut current));
                 }
                 continue;
             }
             if current.is_empty() && (line.starts_with('%') || line.starts_with('#')) {
                 continue;
             }
-            if current.is_empty() {
-                first = lineno;
-            }
             current.push_str(line);
             current.push('\n');
         }
         if !current.is_empty() {
-            paragraphs.insert(first, current);
+            paragraphs.push(current);
         }
-        for item in Reader::from_slice(name.to_owned(), text.as_bytes()) {
-            let object = match item {
-                Ok(o) => o,
-                Err(_) => {
-                    self.refused += 1;
-                    continue;
+        for paragraph in paragraphs {
+            for item in Reader::from_slice(name.to_owned(), paragraph.as_bytes()) {
+                match item {
+                    Ok(Object::AbuseComment(_)) => {}
+                    Ok(object) => {
+                        self.read += 1;
+                        self.add_object(object, paragraph.clone());
+                    }
+                    Err(_) => self.refused += 1,
                 }
-            };
-            self.read += 1;
-            if let Object::AbuseComment(c) = &object {
-                self.comments.insert(c.range, c.mailbox.clone());
-                continue;
             }
-            let Some(text) = paragraphs.get(&object.source().line) else {
-                continue;
-            };
-            self.add_object(object, text.clone());
         }
     }
 
