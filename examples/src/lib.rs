@@ -7,5 +7,4 @@
 pub mod daily_run;
 pub mod lint;
 #[cfg(feature = "loopback")]
-#[cfg_attr(docsrs, doc(cfg(feature = "loopback")))]
 pub mod loopback_world;

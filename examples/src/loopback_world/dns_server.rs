@@ -41,7 +41,7 @@ fn zone(records: &[ZoneRecord]) -> Result<(InMemoryZoneHandler, Vec<String>), Wo
         AxfrPolicy::Deny,
     );
     let mut problems = Vec::new();
-    let serial = 2026_11_22;
+    let serial = 20_261_122;
     let soa = SOA::new(
         Name::from_ascii("ns.world.test.").map_err(|e| WorldError::Dns(e.to_string()))?,
         Name::from_ascii("hostmaster.world.test.").map_err(|e| WorldError::Dns(e.to_string()))?,

@@ -438,8 +438,7 @@ impl RegistryDatabase {
     pub fn arin_answer(&self, query: &str) -> String {
         let key = query
             .split_whitespace()
-            .filter(|t| *t != "n" && *t != "+" && !t.starts_with('-'))
-            .next_back()
+            .rfind(|t| *t != "n" && *t != "+" && !t.starts_with('-'))
             .unwrap_or("");
         let mut out = arin_banner();
         let sections: Vec<&String> = match IpRange::parse(key) {
