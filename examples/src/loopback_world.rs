@@ -125,11 +125,19 @@ pub enum Fault {
 
 /// At most `queries` queries per `window` per server; more are refused the registry's way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// Queries allowed per window.
     pub queries: u32,
     /// The window.
     pub window: Duration,
+}
+
+impl RateLimit {
+    /// `queries` per `window`.
+    pub fn new(queries: u32, window: Duration) -> Self {
+        Self { queries, window }
+    }
 }
 
 /// Where the world listens and how it misbehaves.
@@ -143,6 +151,10 @@ pub struct WorldOptions {
     /// The IANA root refers every address to ARIN, and ARIN answers with a `ReferralServer:`
     /// back to the root: a referral loop.
     pub referral_loop: bool,
+    /// The IANA root refers every address to ARIN (as the old default server), and ARIN
+    /// answers for ranges it does not hold with a `ReferralServer: whois://host[:port]` line
+    /// to the registry that does.
+    pub arin_first: bool,
     /// security.txt's well-known path answers a redirect (301) to `/policies/security.txt` on
     /// the same host.
     pub redirect_securitytxt: bool,
@@ -559,7 +571,10 @@ pub async fn serve(
 
     // WHOIS: the root first, then one server per registry.
     let mut labels = vec!["whois-iana".to_owned()];
-    let rirs: Vec<String> = world.registries.keys().cloned().collect();
+    let mut rirs: Vec<String> = world.registries.keys().cloned().collect();
+    if (options.arin_first || options.referral_loop) && !rirs.iter().any(|r| r == "arin") {
+        rirs.push("arin".to_owned());
+    }
     labels.extend(rirs.iter().map(|r| format!("whois-{r}")));
     let (listeners, shared_port) = bind_whois(&labels, options.ports.whois).await?;
     let mut whois_servers = BTreeMap::new();
@@ -598,7 +613,7 @@ pub async fn serve(
         let answer: whois_server::Answerer = if rir == "iana" {
             let delegations = delegations.clone();
             let targets = refer_target.clone();
-            let loop_to_arin = options.referral_loop;
+            let loop_to_arin = options.referral_loop || options.arin_first;
             Arc::new(move |q: &str| {
                 let refer = |r: &str| {
                     let r = if loop_to_arin { "arin" } else { r };
@@ -609,17 +624,34 @@ pub async fn serve(
         } else {
             let world = world.clone();
             let loop_back = options.referral_loop;
+            let arin_first = options.arin_first;
             let root = root_target.clone();
+            let targets = refer_target.clone();
+            let delegations = delegations.clone();
             let source = rir.to_ascii_uppercase();
+            let empty = RegistryDatabase::default();
             Arc::new(move |q: &str| {
-                let Some(db) = world.registries.get(&rir) else {
-                    return String::new();
-                };
-                if loop_back && rir == "arin" {
+                let db = world.registries.get(&rir).unwrap_or(&empty);
+                if rir == "arin" && (loop_back || arin_first) {
                     let key = q.split_whitespace().next_back().unwrap_or("");
-                    return format!(
-                        "#\n# ARIN WHOIS data and services are subject to the Terms of Use\n#\n\nNetRange:       {key} - {key}\nNetName:        LOOP\nReferralServer: whois://{root}\n\n"
-                    );
+                    let elsewhere = key
+                        .parse::<IpAddr>()
+                        .ok()
+                        .and_then(|ip| delegations.registry_for(ip))
+                        .filter(|(_, r)| *r != "arin");
+                    let referral = if loop_back {
+                        Some((IpRange::parse(key), root.clone()))
+                    } else {
+                        elsewhere.map(|(range, r)| {
+                            (
+                                Some(*range),
+                                targets.get(r).cloned().unwrap_or_else(|| whois_host(r)),
+                            )
+                        })
+                    };
+                    if let Some((range, server)) = referral {
+                        return registry_answers::arin_referral(range, &server);
+                    }
                 }
                 match WhoisStyle::of_registry(&rir) {
                     WhoisStyle::Arin => db.arin_answer(q),

@@ -196,10 +196,7 @@ async fn collect_then_daily_run_decides_as_the_full_snapshot_and_a_second_run_as
 
         // Rate limits low enough to be hit: collect must wait and retry, and lose nothing.
         let mut options = WorldOptions::default();
-        let limit = RateLimit {
-            queries: 20,
-            window: Duration::from_secs(1),
-        };
+        let limit = RateLimit::new(10, Duration::from_secs(1));
         for label in [
             "whois-iana",
             "whois-ripe",

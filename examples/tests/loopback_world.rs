@@ -426,10 +426,7 @@ async fn security_txt_is_served_at_the_well_known_path_and_through_a_redirect() 
 #[tokio::test(flavor = "multi_thread")]
 async fn rate_limits_are_answered_the_registries_way_and_counted() {
     let mut options = WorldOptions::default();
-    let limit = RateLimit {
-        queries: 2,
-        window: Duration::from_secs(600),
-    };
+    let limit = RateLimit::new(2, Duration::from_secs(600));
     options.rate_limits.insert("whois-ripe".into(), limit);
     options.rate_limits.insert("whois-arin".into(), limit);
     options.rate_limits.insert("rdap".into(), limit);
@@ -537,6 +534,30 @@ async fn faults_silent_malformed_oversized_and_a_referral_loop() {
     assert!(arin_answer.contains(&back), "{arin_answer}");
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn arin_first_refers_on_to_the_registry_holding_the_address() {
+    let mut options = WorldOptions::default();
+    options.arin_first = true;
+    let (world, _state) = start(options).await;
+    let root = String::from_utf8_lossy(&whois(server(&world, "whois-iana"), "192.0.2.70").await)
+        .into_owned();
+    assert!(root.contains("refer:        whois.arin.net"), "{root}");
+    let arin = server(&world, "whois-arin");
+    let text = String::from_utf8_lossy(&whois(arin, "n + 192.0.2.70").await).into_owned();
+    let ripe = match world.whois_port {
+        Some(_) => "whois.ripe.net".to_owned(),
+        None => format!("whois.ripe.net:{}", server(&world, "whois-ripe").port()),
+    };
+    assert!(
+        text.contains(&format!("ReferralServer: whois://{ripe}\n")),
+        "{text}"
+    );
+    // What ARIN holds itself it answers itself.
+    let text = String::from_utf8_lossy(&whois(arin, "n + 198.18.0.5").await).into_owned();
+    assert!(text.contains("CORNFIELD-CLINIC"), "{text}");
+    assert!(!text.contains("ReferralServer"), "{text}");
+}
+
 #[test]
 fn serve_world_arguments_parse_into_options() {
     use clap::Parser;
@@ -558,10 +579,7 @@ fn serve_world_arguments_parse_into_options() {
     let o = args.options().expect("options");
     assert_eq!(
         o.rate_limits.get("whois-ripe"),
-        Some(&RateLimit {
-            queries: 10,
-            window: Duration::from_secs(60)
-        })
+        Some(&RateLimit::new(10, Duration::from_secs(60)))
     );
     assert_eq!(
         o.faults.get("rdap"),

@@ -485,6 +485,21 @@ impl RegistryDatabase {
     }
 }
 
+/// ARIN's answer for a range another registry holds: a network naming that registry and a
+/// `ReferralServer: whois://SERVER` line (`SERVER` is `host` or `host:port`).
+pub fn arin_referral(range: Option<IpRange>, server: &str) -> String {
+    let (start, end) = range.map_or_else(
+        || ("0.0.0.0".to_owned(), "255.255.255.255".to_owned()),
+        |r| (r.start().to_string(), r.end().to_string()),
+    );
+    let mut out = arin_banner();
+    out.push_str(&format!(
+        "\nNetRange:       {start} - {end}\nNetName:        TRANSFERRED-ELSEWHERE\nNetHandle:      NET-TRANSFERRED-1\nNetType:        Early Registrations, Transferred to another RIR\nComment:        These addresses were transferred to another registry.\nReferralServer: whois://{server}\n\n"
+    ));
+    out.push_str(&arin_banner());
+    out
+}
+
 fn network_abuse(
     db: &RegistryDatabase,
     n: &Network,

@@ -41,6 +41,10 @@ pub struct Args {
     /// The WHOIS root refers everything to ARIN, which refers back: a referral loop.
     #[arg(long)]
     pub referral_loop: bool,
+    /// The WHOIS root refers everything to ARIN, which refers on (`ReferralServer:`) to the
+    /// registry holding the address.
+    #[arg(long)]
+    pub arin_first: bool,
     /// security.txt's well-known path redirects to another path on the same host.
     #[arg(long)]
     pub redirect_securitytxt: bool,
@@ -116,6 +120,7 @@ impl Args {
             rate_limits,
             faults,
             referral_loop: self.referral_loop,
+            arin_first: self.arin_first,
             redirect_securitytxt: self.redirect_securitytxt,
             rdap_over_http: self.rdap_over_http,
             ports: Ports {
