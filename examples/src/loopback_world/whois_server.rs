@@ -23,7 +23,7 @@ pub(super) fn limit_text(label: &str, peer: &str) -> String {
     } else if label.contains("lacnic") {
         "\n% Joint Whois - whois.lacnic.net\n\nQuery rate limit exceeded. Please wait 60 seconds.\n\n".to_owned()
     } else if label.contains("iana") {
-        "% IANA WHOIS server\n% Query rate exceeded, try again later\n\n".to_owned()
+        "% IANA WHOIS server\n% Query rate limit exceeded. Please try again later.\n\n".to_owned()
     } else {
         format!(
             "% This is the RIPE Database query service.\n% The objects are in RPSL format.\n\n%ERROR:201: access denied for {peer}\n%\n% Queries from your IP address have passed the daily limit of controlled objects.\n% Access from your host has been temporarily denied.\n% For more information, see\n% https://docs.db.ripe.net/FAQ/#why-did-i-receive-an-error-201-access-denied\n\n% This query was served by the RIPE Database Query Service version 1.120 (LOOPBACK)\n\n\n"
