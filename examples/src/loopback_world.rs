@@ -268,11 +268,22 @@ fn registry_of(file: &str) -> String {
     lower.split('.').next().unwrap_or("ripe").to_owned()
 }
 
-/// UTF-8 when valid, Latin-1 otherwise (as registry dumps are).
+/// Each line UTF-8 when valid, Latin-1 otherwise (registry dumps mix both), as the RPSL reader
+/// decodes values; served as UTF-8.
 fn decode(bytes: Vec<u8>) -> String {
     match String::from_utf8(bytes) {
         Ok(s) => s,
-        Err(e) => e.into_bytes().iter().map(|&b| char::from(b)).collect(),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
+            for line in bytes.split_inclusive(|&b| b == b'\n') {
+                match std::str::from_utf8(line) {
+                    Ok(l) => out.push_str(l),
+                    Err(_) => out.extend(line.iter().map(|&b| char::from(b))),
+                }
+            }
+            out
+        }
     }
 }
 

@@ -640,3 +640,79 @@ pub fn iana_answer(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> RegistryDatabase {
+        let mut db = RegistryDatabase::default();
+        db.add_file(
+            "ripe.db",
+            "inet6num:       2001:db8::/32\nnetname:        SIX\norg:            ORG-A\nstatus:         ALLOCATED-BY-RIR\nsource:         RIPE\n\n\
+             organisation:   ORG-A\norg-name:       A\nabuse-c:        AB1-TEST\nsource:         RIPE\n\n\
+             role:           A abuse\nnic-hdl:        AB1-TEST\nabuse-mailbox:  abuse@a.example\nsource:         RIPE\n\n\
+             route6:         2001:db8::/32\norigin:         AS64500\nsource:         RIPE\n\n\
+             inetnum:        not a range\nnetname:        BROKEN\nsource:         RIPE\n",
+        );
+        db.finish();
+        db
+    }
+
+    #[test]
+    fn ipv6_answer_has_the_network_its_references_the_route_and_the_abuse_comment() {
+        let text = db().ripe_answer("-L 2001:db8::1", "RIPE");
+        assert!(
+            text.contains("% Information related to '2001:db8::/32'"),
+            "{text}"
+        );
+        assert!(
+            text.contains("% Abuse contact for '2001:db8::/32' is 'abuse@a.example'"),
+            "{text}"
+        );
+        assert!(text.contains("organisation:   ORG-A"), "{text}");
+        assert!(text.contains("nic-hdl:        AB1-TEST"), "{text}");
+        assert!(
+            text.contains("% Information related to '2001:db8::/32AS64500'"),
+            "{text}"
+        );
+        assert!(text.contains("source:         RIPE # Filtered"), "{text}");
+        assert!(!text.contains("BROKEN"), "{text}");
+        assert_eq!(db().counts().1, 1, "the broken object is refused");
+    }
+
+    #[test]
+    fn unknown_flags_missing_keys_and_no_match_are_ripe_errors() {
+        let db = db();
+        assert!(
+            db.ripe_answer("-Z 2001:db8::1", "RIPE")
+                .contains("%ERROR:111")
+        );
+        assert!(db.ripe_answer("-L", "RIPE").contains("%ERROR:106"));
+        assert!(db.ripe_answer("3fff::1", "RIPE").contains("%ERROR:101"));
+        // -r: no referenced objects.
+        let text = db.ripe_answer("-r 2001:db8::1", "RIPE");
+        assert!(!text.contains("organisation:"), "{text}");
+    }
+
+    #[test]
+    fn iana_refers_the_widest_range_and_says_when_nothing_holds_an_address() {
+        let mut registries = BTreeMap::new();
+        registries.insert("ripe".to_owned(), db());
+        let delegations = Delegations::new(&registries, &[]);
+        let text = iana_answer(&delegations, "2001:db8::5", &|r| format!("whois.{r}.net"));
+        assert!(text.contains("refer:        whois.ripe.net"), "{text}");
+        assert!(text.contains("inet6num:     2001:db8::/32"), "{text}");
+        let text = iana_answer(&delegations, "192.0.2.1", &|r| format!("whois.{r}.net"));
+        assert!(!text.contains("refer:"), "{text}");
+        let text = arin_referral(IpRange::parse("192.0.2.0/24"), "whois.ripe.net:4343");
+        assert!(
+            text.contains("ReferralServer: whois://whois.ripe.net:4343\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("NetRange:       192.0.2.0 - 192.0.2.255"),
+            "{text}"
+        );
+    }
+}
