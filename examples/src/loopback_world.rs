@@ -33,7 +33,8 @@
 //! - A test CA (rcgen) signs one server certificate for every HTTPS name; its PEM is written
 //!   out for `collect --ca`.
 //!
-//! Every server counts the queries it receives ([`RunningWorld::counts`]); [`WorldOptions`]
+//! The DNS server counts its queries and honours the silent and slow faults; it has no rate
+//! limit. Every server counts the queries it receives ([`RunningWorld::counts`]); [`WorldOptions`]
 //! sets per-server rate limits (answered as the registries do: RIPE `%ERROR:201: access
 //! denied`, ARIN/LACNIC limit texts, HTTP 429 with `Retry-After`) and faults (silent, slow,
 //! malformed, oversized) and a WHOIS referral loop. Servers are named by label:
@@ -158,6 +159,8 @@ pub struct WorldOptions {
     /// security.txt's well-known path answers a redirect (301) to `/policies/security.txt` on
     /// the same host.
     pub redirect_securitytxt: bool,
+    /// RDAP answers `/ip/...` with a redirect (302) to `/registry/ip/...` on the same host.
+    pub redirect_rdap: bool,
     /// The bootstrap files point at RDAP over plain HTTP instead of HTTPS.
     pub rdap_over_http: bool,
     /// Fixed ports (0 or absent: ephemeral).
@@ -700,6 +703,7 @@ pub async fn serve(
         rdap: world.rdap.clone(),
         securitytxt: world.securitytxt.clone(),
         redirect_securitytxt: options.redirect_securitytxt,
+        redirect_rdap: options.redirect_rdap,
         rdap_state,
         securitytxt_state,
     });

@@ -383,6 +383,20 @@ async fn rdap_serves_the_snapshot_documents_over_https_and_http_with_a_bootstrap
         Some(format!("https://{RDAP_HOST}:{port}/").as_str())
     );
     assert_eq!(world.counts().get("rdap").map(|c| c.queries), Some(3));
+    drop(world);
+
+    // Redirect mode: the client follows to /registry/ip/... and gets the same document.
+    let mut options = WorldOptions::default();
+    options.redirect_rdap = true;
+    let (world, _state) = start(options).await;
+    let client = https_client(&world);
+    let url = format!("https://{RDAP_HOST}:{}/ip/100.64.7.7", world.https.port());
+    let resp = client.get(&url).send().await.expect("RDAP answers");
+    assert_eq!(resp.url().path(), "/registry/ip/100.64.7.7");
+    let body = resp.bytes().await.expect("body");
+    let got = ip_attribution::rdap::parse_ip_network(&body, "answer").expect("parses");
+    assert_eq!(got, want);
+    assert_eq!(world.counts().get("rdap").map(|c| c.queries), Some(2));
 }
 
 fn fetcher(world: &RunningWorld, domains: &[&str]) -> securitytxt::fetch::Fetcher {

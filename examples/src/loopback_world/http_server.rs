@@ -37,6 +37,8 @@ pub(super) struct Site {
     pub securitytxt: std::collections::BTreeMap<String, Vec<u8>>,
     /// Answer the well-known path with a redirect to [`REDIRECTED`].
     pub redirect_securitytxt: bool,
+    /// Answer `/ip/...` with a redirect to `/registry/ip/...`.
+    pub redirect_rdap: bool,
     /// Counters and faults of the RDAP server.
     pub rdap_state: Arc<ServerState>,
     /// Counters and faults of the security.txt server.
@@ -192,15 +194,29 @@ async fn handle(req: Request<Incoming>, site: Arc<Site>, https: bool) -> Result<
         .map_or(host_header.as_str(), |(h, _)| h)
         .to_owned();
     let path = req.uri().path().to_owned();
-    if host == site.rdap_host || path.starts_with("/ip/") && !site.securitytxt.contains_key(&host) {
+    let rdap_path = path.starts_with("/ip/") || path.starts_with("/registry/ip/");
+    if host == site.rdap_host || rdap_path && !site.securitytxt.contains_key(&host) {
         let state = &site.rdap_state;
         let limited = state.admit() == Admission::Limited;
         if limited {
             return Ok(apply_fault(state, true, too_many(), "application/rdap+json").await);
         }
-        let ok = match rdap_lookup(&site, &path) {
+        // Redirect mode: `/ip/...` moves to `/registry/ip/...` on the same host (as registries
+        // redirect between their RDAP services).
+        if site.redirect_rdap && path.starts_with("/ip/") {
+            let scheme = if https { "https" } else { "http" };
+            let mut r = rdap_error(StatusCode::FOUND, "Found");
+            if let Ok(v) = format!("{scheme}://{host_header}/registry{path}").parse() {
+                r.headers_mut().insert(LOCATION, v);
+            }
+            return Ok(apply_fault(state, false, r, "application/rdap+json").await);
+        }
+        let lookup_path = path.strip_prefix("/registry").unwrap_or(&path);
+        let ok = match rdap_lookup(&site, lookup_path) {
             Some(body) => reply(StatusCode::OK, "application/rdap+json", body.to_vec()),
-            None if path.starts_with("/ip/") => rdap_error(StatusCode::NOT_FOUND, "Not Found"),
+            None if lookup_path.starts_with("/ip/") => {
+                rdap_error(StatusCode::NOT_FOUND, "Not Found")
+            }
             None => rdap_error(StatusCode::BAD_REQUEST, "Bad Request"),
         };
         return Ok(apply_fault(state, false, ok, "application/rdap+json").await);

@@ -48,6 +48,9 @@ pub struct Args {
     /// security.txt's well-known path redirects to another path on the same host.
     #[arg(long)]
     pub redirect_securitytxt: bool,
+    /// RDAP redirects `/ip/...` to `/registry/ip/...` on the same host.
+    #[arg(long)]
+    pub redirect_rdap: bool,
     /// The RDAP bootstrap points at plain HTTP instead of HTTPS.
     #[arg(long)]
     pub rdap_over_http: bool,
@@ -74,10 +77,7 @@ pub fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
     if queries == 0 || !(secs > 0.0 && secs.is_finite()) {
         return Err(format!("{text:?}: both numbers must be above zero"));
     }
-    Ok(RateLimit {
-        queries,
-        window: Duration::from_secs_f64(secs),
-    })
+    Ok(RateLimit::new(queries, Duration::from_secs_f64(secs)))
 }
 
 /// Parses `silent`, `slow:MILLIS`, `malformed`, `oversized:BYTES`.
@@ -123,6 +123,7 @@ impl Args {
             arin_first: self.arin_first,
             redirect_securitytxt: self.redirect_securitytxt,
             rdap_over_http: self.rdap_over_http,
+            redirect_rdap: self.redirect_rdap,
             ports: Ports {
                 dns: self.dns_port,
                 whois: self.whois_port,
