@@ -547,16 +547,25 @@ async fn bind_whois(labels: &[String], port: u16) -> Result<(Vec<TcpListener>, b
                     }
                     out.push(l);
                 }
-                Err(_) if i == 0 => break 'attempt,
+                // This host cannot bind 127.0.0.x: one port per server on 127.0.0.1.
+                Err(e) if e.kind() == std::io::ErrorKind::AddrNotAvailable => break 'attempt,
+                // The ephemeral port of the first is taken on another address: try another.
                 Err(_) if port == 0 => continue 'attempt,
-                Err(_) => break 'attempt,
+                Err(e) => {
+                    return Err(WorldError::Bind {
+                        addr: addr.to_string(),
+                        message: e.to_string(),
+                    });
+                }
             }
         }
         return Ok((out, true));
     }
     let mut out = Vec::new();
-    for _ in labels {
-        out.push(bind_tcp(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?);
+    for (i, _) in labels.iter().enumerate() {
+        // The root keeps the asked port; the registries' servers get ephemeral ones.
+        let p = if i == 0 { port } else { 0 };
+        out.push(bind_tcp(SocketAddr::from((Ipv4Addr::LOCALHOST, p))).await?);
     }
     Ok((out, false))
 }

@@ -549,6 +549,71 @@ async fn faults_silent_malformed_oversized_and_a_referral_loop() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn slow_servers_still_answer_oversized_rdap_and_a_silent_dns() {
+    use hickory_resolver::Resolver;
+    use hickory_resolver::config::{
+        ConnectionConfig, NameServerConfig, ResolverConfig, ResolverOpts,
+    };
+    use hickory_resolver::net::runtime::TokioRuntimeProvider;
+
+    let mut options = WorldOptions::default();
+    options
+        .faults
+        .insert("whois-iana".into(), Fault::Slow(Duration::from_millis(300)));
+    options.faults.insert(
+        "securitytxt".into(),
+        Fault::Slow(Duration::from_millis(300)),
+    );
+    options.faults.insert(
+        "rdap".into(),
+        Fault::Oversized(ip_attribution::rdap::MAX_RDAP_BYTES + 1),
+    );
+    options.faults.insert("dns".into(), Fault::Silent);
+    let (world, _state) = start(options).await;
+    let text = String::from_utf8_lossy(&whois(server(&world, "whois-iana"), "192.0.2.70").await)
+        .into_owned();
+    assert!(text.contains("refer:        whois.ripe.net"), "{text}");
+    let domain = "tandarts-voorbeeld.example";
+    let fetched = fetcher(&world, &[domain]).fetch(domain).await;
+    assert!(fetched.body.is_some(), "{fetched:?}");
+    let client = https_client(&world);
+    let url = format!("https://{RDAP_HOST}:{}/ip/100.64.7.7", world.https.port());
+    let body = client
+        .get(&url)
+        .send()
+        .await
+        .expect("rdap")
+        .bytes()
+        .await
+        .expect("body");
+    assert!(
+        body.len() > ip_attribution::rdap::MAX_RDAP_BYTES,
+        "{} bytes",
+        body.len()
+    );
+    assert!(
+        ip_attribution::rdap::parse_ip_network(&body, "rdap").is_err(),
+        "over the RDAP cap"
+    );
+
+    let mut udp = ConnectionConfig::udp();
+    udp.port = world.dns.port();
+    let ns = NameServerConfig::new(world.dns.ip(), true, vec![udp]);
+    let mut opts = ResolverOpts::default();
+    opts.timeout = Duration::from_millis(300);
+    opts.attempts = 1;
+    let resolver = Resolver::builder_with_config(
+        ResolverConfig::from_parts(None, vec![], vec![ns]),
+        TokioRuntimeProvider::default(),
+    )
+    .with_options(opts)
+    .build()
+    .expect("resolver");
+    assert!(resolver.lookup_ip("whois.ripe.net").await.is_err());
+    assert!(world.counts().get("dns").map_or(0, |c| c.queries) >= 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn arin_first_refers_on_to_the_registry_holding_the_address() {
     let mut options = WorldOptions::default();
     options.arin_first = true;
