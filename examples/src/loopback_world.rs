@@ -758,12 +758,8 @@ pub async fn serve(
             "services": services,
             "version": "1.0",
         });
-        write_file(
-            &bootstrap.join(file),
-            serde_json::to_string_pretty(&doc)
-                .unwrap_or_default()
-                .as_bytes(),
-        )?;
+        let text = serde_json::to_string_pretty(&doc).map_err(|e| io_err(&bootstrap, e))?;
+        write_file(&bootstrap.join(file), text.as_bytes())?;
     }
 
     // DNS: the world's records, then the servers' names.
