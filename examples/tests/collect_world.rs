@@ -214,12 +214,17 @@ async fn collect_then_daily_run_decides_as_the_full_snapshot_and_a_second_run_as
 
         let first_out = tmp.path().join("collected-1");
         prepared_out(&world, &first_out);
+        let started = std::time::Instant::now();
         run_collect(&world, &running, &first_out, &cache).await;
         let first: BTreeMap<String, _> = running.counts();
         let first_total = running.total_queries();
+        eprintln!(
+            "{what}: first collect {:.1} s, {first_total} queries: {first:?}",
+            started.elapsed().as_secs_f64()
+        );
         assert!(first_total > 0, "{what}: collect asked nothing");
         let got = daily_run(&first_out, &world.feeds, &tmp.path().join("decided-1"));
-        compare(&full, &got, &what);
+        compare(&full, &got, &format!("{what} (servers asked: {first:?})"));
 
         running.reset_counts();
         let second_out = tmp.path().join("collected-2");
