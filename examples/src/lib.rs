@@ -16,3 +16,5 @@ pub mod registry_check;
 pub mod sectxt_fetch;
 pub mod synthetic_registry;
 pub mod verify_check;
+#[cfg(feature = "loopback")]
+pub mod loopback_world;
