@@ -4,5 +4,7 @@
 //! exit codes. All policy lives in the library crates.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "collect")]
+pub mod collect;
 pub mod daily_run;
 pub mod lint;

@@ -67,3 +67,8 @@ pub mod rpsl;
 pub mod engine;
 pub mod feed;
 pub mod snapshot;
+
+// Live collection into a snapshot folder (feature `net`).
+#[cfg(feature = "net")]
+#[cfg_attr(docsrs, doc(cfg(feature = "net")))]
+pub mod collect;
