@@ -903,6 +903,7 @@ async fn whois_ask(
     ctx: &Ctx,
     server: &Server,
     ip: IpAddr,
+    first: bool,
 ) -> Result<(String, AnswerKind, ServerStyle), String> {
     let mut style = lock(&ctx.state)
         .styles
@@ -910,22 +911,37 @@ async fn whois_ask(
         .copied()
         .unwrap_or_else(|| ServerStyle::from_host(&server.host));
     let mut plain_tried = false;
+    let mut connect_retried = false;
     let mut last = String::new();
     for _ in 0..ctx.options.max_tries.max(1) {
-        let _permit = ctx.slot(&server.host, Protocol::Whois).await;
+        let permit = ctx.slot(&server.host, Protocol::Whois).await;
         if let Some(hit) = covered(ctx, ip) {
             return Ok(hit);
+        }
+        let known = lock(&ctx.state).referrals.lookup(ip);
+        if first && let Some((_, next)) = known.filter(|k| &k.1 != server) {
+            // another address of the block got the root's referral meanwhile
+            ctx.counters.reused.fetch_add(1, Ordering::Relaxed);
+            let kind = AnswerKind::Referral {
+                server: next,
+                covers: None,
+            };
+            return Ok(("% referral known\n".to_owned(), kind, ServerStyle::Iana));
         }
         let query = style.query(ip);
         let answer = match whois_exchange(ctx, server, &query).await {
             Ok(a) => a,
-            Err(e) => {
+            // A refused address, a name that does not resolve, a silent server: asking again
+            // would not help. A failed connection is tried once more after a pause.
+            Err(e) if e.starts_with("connect") && !connect_retried => {
                 last = e;
+                connect_retried = true;
                 let wait = ctx.refused(&server.host, Protocol::Whois, None);
-                drop(_permit);
+                drop(permit);
                 sleep(wait).await;
                 continue;
             }
+            Err(e) => return Err(e),
         };
         let kind = whois::classify(&answer, ip, style, ctx.options.whois_port);
         match &kind {
@@ -933,7 +949,7 @@ async fn whois_ask(
                 last = format!("rate limited: {text}");
                 ctx.fail("whois", &server.to_string(), &query, &last);
                 let wait = ctx.refused(&server.host, Protocol::Whois, None);
-                drop(_permit);
+                drop(permit);
                 sleep(wait).await;
                 continue;
             }
@@ -971,6 +987,7 @@ async fn whois_ask(
                     .success(&server.host, Protocol::Whois);
             }
         }
+        drop(permit);
         return Ok((answer, kind, style));
     }
     Err(if last.is_empty() {
@@ -1023,13 +1040,22 @@ async fn whois_address(ctx: &Ctx, ip: IpAddr) -> bool {
         .map_or_else(|| ctx.options.whois_root.clone(), |(_, s)| s);
     let mut visited: Vec<Server> = Vec::new();
     let mut network = false;
+    let mut transient = false;
     for _ in 0..whois::MAX_REFERRALS {
         visited.push(server.clone());
-        let (answer, kind, style) = match whois_ask(ctx, &server, ip).await {
+        let (answer, kind, style) = match whois_ask(
+            ctx,
+            &server,
+            ip,
+            visited.len() == 1 && server == ctx.options.whois_root,
+        )
+        .await
+        {
             Ok(r) => r,
             Err(e) => {
                 ctx.fail("whois", &server.to_string(), &key, &e);
-                return network;
+                transient |= e.starts_with("rate limited");
+                break;
             }
         };
         if answer.is_empty() {
@@ -1121,7 +1147,7 @@ async fn whois_address(ctx: &Ctx, ip: IpAddr) -> bool {
     if !network && visited.len() >= whois::MAX_REFERRALS {
         ctx.fail("whois", &server.to_string(), &key, "too many referrals");
     }
-    if !network {
+    if !network && !transient {
         // remember the miss briefly, so a resumed run does not ask again at once
         ctx.cache_put("whois", &key, json!({"ok": false, "network": false}));
     }
@@ -1209,6 +1235,11 @@ async fn rdap_get(
         return Err(format!(
             "{url}: non-public address refused (SSRF protection; --allow-private permits it)"
         ));
+    }
+    if url::Host::parse(&host).is_ok_and(|h| matches!(h, url::Host::Domain(_))) {
+        ctx.host_addrs(&host)
+            .await
+            .map_err(|e| format!("{url}: {e}"))?;
     }
     let mut last = String::new();
     for _ in 0..ctx.options.max_tries.max(1) {
