@@ -1000,10 +1000,8 @@ async fn whois_ask(
 /// An answer that already covers `ip` (from this run or the cache), written to the output.
 fn covered(ctx: &Ctx, ip: IpAddr) -> Option<(String, AnswerKind, ServerStyle)> {
     let key = lock(&ctx.state).whois.lookup(ip)?.1;
-    let entry = ctx.cache.get("whois", &key, ctx.options.now).or_else(|| {
-        // not cached (no cache dir): the answer is in the output already
-        None
-    });
+    // Without a cache dir the answer came in this run and is in the output already.
+    let entry = ctx.cache.get("whois", &key, ctx.options.now);
     ctx.counters.reused.fetch_add(1, Ordering::Relaxed);
     if let Some(entry) = entry {
         emit_whois(ctx, &entry);
