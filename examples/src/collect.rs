@@ -26,7 +26,12 @@ use ip_attribution::collect::{CollectOptions, CollectReport, collect};
 
 /// Collect a day's evidence from the network into a snapshot folder for `daily-run`.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "collect", version, about, long_about = None)]
+#[command(
+    name = "collect",
+    version,
+    about = "Collect a day's evidence (DNS, WHOIS, RDAP, security.txt, opt-in TLS certificates) from the network into a snapshot folder for daily-run",
+    long_about = None
+)]
 pub struct Args {
     /// A scanner feed (Shadowserver CSV or IntelMQ JSON lines); repeat for more.
     #[arg(long = "feed", value_name = "FILE", required = true, num_args = 1..)]

@@ -602,20 +602,33 @@ async fn collects_every_kind_of_evidence_and_logs_every_fault() {
     assert_eq!(report.findings, 13);
     assert_eq!(report.addresses, 11);
     // registry answers, named by registry and address
-    let ripe = read(&out.join("registry/whois-ripe-192.0.2.10.txt"));
-    assert!(ripe.contains("ASSIGNED PA"));
+    // 192.0.2.10 and .11 lie in one assignment: whichever is asked first, its answer covers
+    // the other, which is not asked again
+    let shared = ["192.0.2.10", "192.0.2.11"]
+        .map(|ip| out.join(format!("registry/whois-ripe-{ip}.txt")))
+        .into_iter()
+        .filter(|p| p.exists())
+        .collect::<Vec<_>>();
+    assert_eq!(shared.len(), 1, "{shared:?}");
+    assert!(read(&shared[0]).contains("ASSIGNED PA"));
     assert!(out.join("registry/whois-ripe-192.0.2.200.txt").exists());
     assert!(out.join("registry/whois-ripe-2001_db8__5.txt").exists());
     assert!(read(&out.join("registry/whois-arin-198.51.100.7.txt")).contains("OrgAbuseEmail"));
     assert!(read(&out.join("registry/whois-lacnic-203.0.113.5.txt")).contains("owner:"));
-    // 192.0.2.11 lies in the assignment the answer for 192.0.2.10 covers: not asked again
     let ripe_queries = w.whois_seen["ripe"].lock().unwrap().clone();
-    assert!(
-        !ripe_queries.iter().any(|q| q.contains("192.0.2.11")),
+    let asked = |ip: &str| {
+        ripe_queries
+            .iter()
+            .filter(|q| **q == format!("-L {ip}"))
+            .count()
+    };
+    assert_eq!(
+        asked("192.0.2.10") + asked("192.0.2.11"),
+        1,
         "{ripe_queries:?}"
     );
-    assert!(ripe_queries.iter().any(|q| q == "-L 192.0.2.200"));
-    assert!(!out.join("registry/whois-ripe-192.0.2.11.txt").exists());
+    // an allocation does not cover its other addresses (an assignment inside may hold them)
+    assert_eq!(asked("192.0.2.200"), 1, "{ripe_queries:?}");
     // IANA asked once per block
     let iana = w.whois_seen["iana"].lock().unwrap().clone();
     assert_eq!(
@@ -725,15 +738,13 @@ async fn an_interrupted_run_resumes_from_the_cache() {
         let out = out.clone();
         tokio::spawn(async move { collect(&[feed], &out, &o).await })
     };
-    let whois_dir = cache.join("whois");
-    for _ in 0..400 {
-        let n = std::fs::read_dir(&whois_dir)
-            .map(|d| d.count())
-            .unwrap_or(0);
-        if n >= 2 {
+    // ... once RIPE has answered one address of the shared assignment.
+    let cached = |ip: &str| cache.join(format!("whois/{ip}.json")).exists();
+    for _ in 0..1000 {
+        if cached("192.0.2.10") || cached("192.0.2.11") {
             break;
         }
-        tokio::time::sleep(Duration::from_millis(10)).await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
     task.abort();
     let _ = task.await;
@@ -742,17 +753,26 @@ async fn an_interrupted_run_resumes_from_the_cache() {
     // The resumed run finishes and does not ask RIPE again for what it already answered.
     let (resumed_out, _) = run(&w, dir.path(), "resumed", Some(&cache)).await;
     let ripe = w.whois_seen["ripe"].lock().unwrap().clone();
-    for q in ["-L 192.0.2.10", "-L 192.0.2.200", "-L 2001:db8::5"] {
+    for q in [
+        "-L 192.0.2.10",
+        "-L 192.0.2.11",
+        "-L 192.0.2.200",
+        "-L 2001:db8::5",
+    ] {
         assert!(
             ripe.iter().filter(|x| *x == q).count() <= 1,
             "{q} asked twice: {ripe:?}"
         );
     }
-    assert!(
-        resumed_out
-            .join("registry/whois-ripe-192.0.2.10.txt")
-            .exists()
-    );
+    let shared = ["192.0.2.10", "192.0.2.11"]
+        .iter()
+        .filter(|ip| {
+            resumed_out
+                .join(format!("registry/whois-ripe-{ip}.txt"))
+                .exists()
+        })
+        .count();
+    assert_eq!(shared, 1);
     assert!(resumed_out.join("securitytxt/shop-one.test.txt").exists());
 }
 
@@ -771,4 +791,52 @@ async fn private_addresses_are_refused_by_default() {
     assert_eq!(report.queries.https, 0);
     assert!(logged(&out, "non-public"));
     assert!(w.whois_seen["iana"].lock().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_probe_records_the_chain_only_when_asked_and_missing() {
+    let w = world().await;
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("2026-11-22-scan_http-test.csv");
+    std::fs::write(
+        &feed,
+        format!(
+            "\"timestamp\",\"ip\",\"port\"\n\"2026-11-22 00:00:01\",\"127.0.0.1\",{}\n",
+            w.https_port
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("probe");
+    let o = options(&w, None);
+    // not asked: nothing probed
+    let r = collect(std::slice::from_ref(&feed), &out, &o)
+        .await
+        .unwrap();
+    assert_eq!(r.queries.tls, 0);
+    let pem = out.join(format!("certs/127.0.0.1_{}.pem", w.https_port));
+    assert!(!pem.exists());
+    // asked: the chain the server presents, as PEM, leaf first
+    let mut o = options(&w, None);
+    o.tls_probe = true;
+    let r = collect(std::slice::from_ref(&feed), &out, &o)
+        .await
+        .unwrap();
+    assert_eq!(r.queries.tls, 1);
+    let chain =
+        ip_attribution::cert::CertChain::parse(&std::fs::read(&pem).unwrap(), "probe").unwrap();
+    assert_eq!(chain.len(), 1);
+    let a = ip_attribution::cert::analyze_chain(
+        &chain,
+        &ip_attribution::cert::TrustStore::empty(),
+        now(),
+    )
+    .unwrap();
+    assert!(
+        a.dns_names.contains(&"shop-one.test".to_owned()),
+        "{:?}",
+        a.dns_names
+    );
+    // already in the snapshot: not probed again
+    let r = collect(&[feed], &out, &o).await.unwrap();
+    assert_eq!(r.queries.tls, 0);
 }

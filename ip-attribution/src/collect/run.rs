@@ -38,7 +38,8 @@ pub const MAX_PTR_NAMES: usize = 8;
 /// Most certificate domains taken from one certificate; a certificate naming more registrable
 /// domains is a shared one (hoster, CDN) and names no single business.
 pub const MAX_CERT_DOMAINS: usize = 3;
-/// Ports a `--tls-probe` connects to (TLS from the first byte).
+/// Ports a `--tls-probe` connects to (TLS from the first byte), beside
+/// [`CollectOptions::https_port`].
 pub const TLS_PORTS: &[u16] = &[
     443, 465, 636, 853, 993, 995, 4443, 5061, 6443, 8443, 9443, 10443,
 ];
@@ -405,7 +406,7 @@ pub async fn collect(
                 addresses.insert(ip);
                 if let Some(port) = f.port
                     && options.tls_probe
-                    && TLS_PORTS.contains(&port)
+                    && (TLS_PORTS.contains(&port) || port == options.https_port)
                 {
                     endpoints.insert((ip, port));
                 }
@@ -413,6 +414,22 @@ pub async fn collect(
         }
     }
 
+    // The folder's own trust anchors (trust/*.pem) are trusted for HTTPS too.
+    let mut options = options.clone();
+    if let Ok(read) = fs::read_dir(out.join("trust")) {
+        for item in read.flatten() {
+            let path = item.path();
+            if path.extension().is_some_and(|e| e == "pem")
+                && let Ok(bytes) = fs::read(&path)
+                && let Ok(chain) = cert::CertChain::parse(&bytes, &path.display().to_string())
+            {
+                options
+                    .extra_roots_der
+                    .extend(chain.entries().iter().map(|e| e.der.clone()));
+            }
+        }
+    }
+    let options = &options;
     let resolver = build_resolver(options)?;
     let dns_queries = Arc::new(AtomicUsize::new(0));
     let http = build_http(options, &resolver, dns_queries.clone())?;
@@ -986,6 +1003,22 @@ async fn whois_ask(
                     .politeness
                     .success(&server.host, Protocol::Whois);
             }
+        }
+        // Record what the answer covers before the next query to this server may start, so
+        // a neighbour waiting for the slot finds it.
+        match &kind {
+            AnswerKind::Data => {
+                if let Some(range) = whois::answer_covers(&answer, ip) {
+                    lock(&ctx.state).whois.insert(range, ip.to_string());
+                }
+            }
+            AnswerKind::Referral {
+                server: next,
+                covers: Some(range),
+            } if style == ServerStyle::Iana || first => {
+                lock(&ctx.state).referrals.insert(*range, next.clone());
+            }
+            _ => {}
         }
         drop(permit);
         return Ok((answer, kind, style));
