@@ -840,3 +840,74 @@ async fn tls_probe_records_the_chain_only_when_asked_and_missing() {
     let r = collect(&[feed], &out, &o).await.unwrap();
     assert_eq!(r.queries.tls, 0);
 }
+
+/// 256 addresses of one /24 whose registry answers are /28 assignments: 16 RIPE queries and
+/// one IANA query in all, never two at once to one server, and (printed, for BENCHMARKS.md)
+/// the wall time against the pace the limits allow.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_addresses_share_answers_and_keep_the_pace() {
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let max_in_flight = Arc::new(AtomicUsize::new(0));
+    let (ripe, ripe_seen) = {
+        let (cur, max) = (in_flight.clone(), max_in_flight.clone());
+        whois_server(move |q, _| {
+            let now = cur.fetch_add(1, Ordering::SeqCst) + 1;
+            max.fetch_max(now, Ordering::SeqCst);
+            let IpAddr::V4(v4) = ip_of(q) else {
+                unreachable!()
+            };
+            let base = v4.octets()[3] & 0xf0;
+            std::thread::sleep(Duration::from_millis(2));
+            cur.fetch_sub(1, Ordering::SeqCst);
+            Whois::Text(format!(
+                "inetnum: 192.0.2.{base} - 192.0.2.{}\nnetname: CUST-{base}\nstatus: ASSIGNED PA\nsource: RIPE\n",
+                base + 15
+            ))
+        })
+        .await
+    };
+    let (iana, iana_seen) = whois_server(move |_, _| {
+        Whois::Text(format!(
+            "refer: whois.ripe.test:{ripe}\n\ninetnum: 192.0.0.0 - 192.255.255.255\nsource: IANA\n"
+        ))
+    })
+    .await;
+    let dns = dns_server(&[
+        a("whois.iana.test", "127.0.0.1"),
+        a("whois.ripe.test", "127.0.0.1"),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("2026-11-22-scan_rdp-many.csv");
+    let mut csv = String::from("\"timestamp\",\"ip\",\"port\"\n");
+    for i in 0..=255 {
+        csv.push_str(&format!("\"2026-11-22 00:00:01\",\"192.0.2.{i}\",3389\n"));
+    }
+    std::fs::write(&feed, csv).unwrap();
+    let mut o = CollectOptions::new(now()).unwrap();
+    o.dns = Some(dns);
+    o.whois_root = Server::parse(&format!("whois.iana.test:{iana}"), 43).unwrap();
+    o.allow_private = true;
+    let interval = Duration::from_millis(50);
+    let mut p = Politeness::new();
+    p.set_limit("whois.iana.test", ServerLimit::new(interval, 1));
+    p.set_limit("whois.ripe.test", ServerLimit::new(interval, 1));
+    o.politeness = p;
+    let out = dir.path().join("many");
+    let report = collect(&[feed], &out, &o).await.unwrap();
+    assert_eq!(report.addresses, 256);
+    assert_eq!(iana_seen.lock().unwrap().len(), 1);
+    assert_eq!(ripe_seen.lock().unwrap().len(), 16);
+    assert_eq!(report.queries.whois, 17);
+    assert_eq!(max_in_flight.load(Ordering::SeqCst), 1);
+    assert_eq!(std::fs::read_dir(out.join("registry")).unwrap().count(), 16);
+    eprintln!(
+        "bench: {} addresses, {} whois + {} dns queries, limit 1 query/{} ms per WHOIS server, least time by the limits {} ms, wall {} ms",
+        report.addresses,
+        report.queries.whois,
+        report.queries.dns,
+        interval.as_millis(),
+        interval.as_millis() * 16,
+        report.elapsed.as_millis()
+    );
+}

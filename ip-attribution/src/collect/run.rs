@@ -655,16 +655,31 @@ impl Ctx {
         host: &str,
         protocol: Protocol,
     ) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        let permit = self.permit(host, protocol).await;
+        self.pace(host, protocol).await;
+        permit
+    }
+
+    /// Waits until fewer than the server's concurrency cap are in flight.
+    async fn permit(
+        &self,
+        host: &str,
+        protocol: Protocol,
+    ) -> Option<tokio::sync::OwnedSemaphorePermit> {
         lock(&self.state).politeness.queue(host, protocol, 1);
         let permit = self.gate(host, protocol).acquire_owned().await.ok();
+        lock(&self.state).politeness.queue(host, protocol, -1);
+        permit
+    }
+
+    /// Waits for the server's next start slot (a query is about to be sent).
+    async fn pace(&self, host: &str, protocol: Protocol) {
         let wait = lock(&self.state)
             .politeness
             .reserve(host, protocol, self.elapsed());
         if !wait.is_zero() {
             sleep(wait).await;
         }
-        lock(&self.state).politeness.queue(host, protocol, -1);
-        permit
     }
 
     fn refused(&self, host: &str, protocol: Protocol, retry_after: Option<Duration>) -> Duration {
@@ -931,7 +946,9 @@ async fn whois_ask(
     let mut connect_retried = false;
     let mut last = String::new();
     for _ in 0..ctx.options.max_tries.max(1) {
-        let permit = ctx.slot(&server.host, Protocol::Whois).await;
+        // Whether an answer that came meanwhile covers the address is checked before a slot
+        // is reserved: a covered address costs the server nothing.
+        let permit = ctx.permit(&server.host, Protocol::Whois).await;
         if let Some(hit) = covered(ctx, ip) {
             return Ok(hit);
         }
@@ -945,6 +962,7 @@ async fn whois_ask(
             };
             return Ok(("% referral known\n".to_owned(), kind, ServerStyle::Iana));
         }
+        ctx.pace(&server.host, Protocol::Whois).await;
         let query = style.query(ip);
         let answer = match whois_exchange(ctx, server, &query).await {
             Ok(a) => a,
