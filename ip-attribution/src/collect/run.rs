@@ -1267,6 +1267,10 @@ async fn rdap_address(ctx: &Ctx, ip: IpAddr) {
         &key,
         &last,
     );
+    // A definitive failure is remembered briefly; a rate limit is asked again next run.
+    if !last.contains("rate limited") {
+        ctx.cache_put("rdap", &key, json!({"ok": false, "error": last}));
+    }
 }
 
 /// One RDAP query with retries: `Ok(None)` for 404, the handle, body and covered range for a
