@@ -469,13 +469,27 @@ async fn world() -> World {
     // security.txt over HTTPS with the test CA; shop-two.test redirects to shop-one.test.
     let pki = Pki::new();
     let (https_port, https_seen) = http_server(
-        Some(pki.acceptor(&["shop-one.test", "shop-two.test", "www.shop-three.test"])),
+        Some(pki.acceptor(&[
+            "shop-one.test",
+            "shop-two.test",
+            "shop-three.test",
+            "www.shop-three.test",
+        ])),
         |host, path, _| match (host, path) {
             ("shop-one.test", "/.well-known/security.txt") => {
                 Reply::new(200, "text/plain; charset=utf-8", SECURITY_TXT)
             }
             ("shop-two.test", "/.well-known/security.txt") => Reply::new(301, "text/plain", "")
                 .header("Location", "https://shop-one.test/.well-known/security.txt"),
+            // a redirect to a host only the collection's DNS server knows
+            ("shop-three.test", "/.well-known/security.txt") => Reply::new(301, "text/plain", "")
+                .header(
+                    "Location",
+                    "https://www.shop-three.test/.well-known/security.txt",
+                ),
+            ("www.shop-three.test", "/.well-known/security.txt") => {
+                Reply::new(200, "text/plain; charset=utf-8", SECURITY_TXT)
+            }
             _ => Reply::new(404, "text/plain", "not here"),
         },
     )
@@ -495,6 +509,10 @@ async fn world() -> World {
         a("rdap.test", lo),
         a("shop-one.test", lo),
         a("shop-two.test", lo),
+        a("shop-three.test", lo),
+        a("www.shop-three.test", lo),
+        ptr("203.0.113.5", "mx.shop-three.test"),
+        a("mx.shop-three.test", "203.0.113.5"),
         // forward-confirmed PTR names
         ptr("192.0.2.10", "mail.shop-one.test"),
         a("mail.shop-one.test", "192.0.2.10"),
@@ -676,6 +694,10 @@ async fn collects_every_kind_of_evidence_and_logs_every_fault() {
     );
     assert_eq!(
         read(&out.join("securitytxt/shop-two.test.txt")),
+        SECURITY_TXT
+    );
+    assert_eq!(
+        read(&out.join("securitytxt/shop-three.test.txt")),
         SECURITY_TXT
     );
     let https = w.https_seen.lock().unwrap().clone();
@@ -922,4 +944,35 @@ async fn many_addresses_share_answers_and_keep_the_pace() {
         interval.as_millis() * 16,
         report.elapsed.as_millis()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_folder_holds_is_kept_and_used() {
+    let w = world().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("held");
+    std::fs::create_dir_all(out.join("registry")).unwrap();
+    std::fs::create_dir_all(out.join("trust")).unwrap();
+    // a registry dump naming the network of 192.0.2.0/24, an override, earlier rdns lines
+    let dump =
+        "inetnum: 192.0.2.0 - 192.0.2.255\nnetname: HELD\nstatus: ASSIGNED PA\nsource: RIPE\n";
+    std::fs::write(out.join("registry/ripe.db"), dump).unwrap();
+    std::fs::write(
+        out.join("overrides.csv"),
+        "prefix_or_domain,organisation,contact,language\n",
+    )
+    .unwrap();
+    let old = r#"{"name": "192.0.2.99", "type": "ptr", "value": "kept.example"}"#;
+    std::fs::write(out.join("rdns.jsonl"), format!("{old}\n")).unwrap();
+    let feed = feed_file(dir.path());
+    collect(&[feed], &out, &options(&w, None)).await.unwrap();
+    // the dump answers for 192.0.2.x: RIPE is not asked about them
+    let ripe = w.whois_seen["ripe"].lock().unwrap().clone();
+    assert!(!ripe.iter().any(|q| q.contains("192.0.2.")), "{ripe:?}");
+    assert!(ripe.iter().any(|q| q.contains("2001:db8::5")));
+    assert_eq!(read(&out.join("registry/ripe.db")), dump);
+    assert!(out.join("overrides.csv").exists());
+    let rdns = read(&out.join("rdns.jsonl"));
+    assert!(rdns.starts_with(old), "{rdns}");
+    assert!(rdns.contains("mail.shop-one.test"));
 }

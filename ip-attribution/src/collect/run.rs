@@ -222,6 +222,9 @@ struct Ctx {
     rdns: Mutex<BufWriter<fs::File>>,
     counters: Counters,
     start: Instant,
+    /// What the folder already held (registry dumps, saved answers, RDAP files), when it held
+    /// any: addresses it covers with a real network are not asked about again.
+    known: Option<crate::snapshot::Snapshot>,
 }
 
 fn setup(message: impl Into<String>) -> Error {
@@ -430,6 +433,7 @@ pub async fn collect(
         }
     }
     let options = &options;
+    let known = known_registry(out);
     let resolver = build_resolver(options)?;
     let dns_queries = Arc::new(AtomicUsize::new(0));
     let http = build_http(options, &resolver, dns_queries.clone())?;
@@ -466,6 +470,7 @@ pub async fn collect(
         rdns: Mutex::new(open(&rdns_tmp)?),
         counters: Counters::default(),
         start,
+        known,
     });
 
     let total = addresses.len();
@@ -725,7 +730,29 @@ impl Ctx {
     }
 }
 
+/// The folder's own registry evidence, loaded when `registry/` or `rdap/` holds files.
+fn known_registry(out: &Path) -> Option<crate::snapshot::Snapshot> {
+    let has_files = |sub: &str| {
+        fs::read_dir(out.join(sub))
+            .map(|mut d| d.any(|e| e.is_ok_and(|e| e.path().is_file())))
+            .unwrap_or(false)
+    };
+    if !has_files("registry") && !has_files("rdap") {
+        return None;
+    }
+    crate::snapshot::Snapshot::load(out).ok().map(|(s, _)| s)
+}
+
 async fn address(ctx: &Ctx, ip: IpAddr) {
+    use crate::engine::EvidenceSource;
+    if let Some(known) = &ctx.known
+        && known.networks(ip).iter().any(|n| !n.placeholder)
+    {
+        // The folder already names the network: only DNS is asked.
+        ctx.counters.reused.fetch_add(1, Ordering::Relaxed);
+        dns_address(ctx, ip).await;
+        return;
+    }
     let registry = async {
         if !whois_address(ctx, ip).await {
             rdap_address(ctx, ip).await;
@@ -1473,7 +1500,8 @@ async fn security_txt(ctx: &Arc<Ctx>, domains: &[String]) {
             }
         }
     }
-    let fetcher = match Fetcher::new(builder.build()) {
+    let fetch_options = builder.build();
+    let fetcher = match Fetcher::new(fetch_options.clone()) {
         Ok(f) => f,
         Err(e) => {
             ctx.fail("securitytxt", "-", "-", &format!("fetcher set-up: {e}"));
@@ -1488,11 +1516,36 @@ async fn security_txt(ctx: &Arc<Ctx>, domains: &[String]) {
         };
         let ctx = ctx.clone();
         let fetcher = fetcher.clone();
+        let fetch_options = fetch_options.clone();
         tasks.spawn(async move {
             let _permit = permit;
             let _slot = ctx.slot(&d, Protocol::Https).await;
             ctx.counters.https.fetch_add(1, Ordering::Relaxed);
-            let fetched = fetcher.fetch(&d).await;
+            let mut fetched = fetcher.fetch(&d).await;
+            // A redirect to a host the fetcher could not resolve: resolve it through the
+            // collection's DNS and fetch once more.
+            let unresolved = fetched.body.is_none().then(|| {
+                fetched.diagnostics.iter().find_map(|x| {
+                    (x.code == securitytxt::fetch::FetchCode::DnsFailure)
+                        .then(|| x.message.split(" does not resolve").next())
+                        .flatten()
+                        .map(str::to_owned)
+                })
+            });
+            if let Some(Some(host)) = unresolved
+                && host != d
+                && let Ok(addrs) = ctx.host_addrs(&host).await
+            {
+                let mut o = fetch_options;
+                for a in addrs {
+                    o.resolve_overrides
+                        .push((host.clone(), SocketAddr::new(a, ctx.options.https_port)));
+                }
+                if let Ok(f) = Fetcher::new(o) {
+                    ctx.counters.https.fetch_add(1, Ordering::Relaxed);
+                    fetched = f.fetch(&d).await;
+                }
+            }
             match &fetched.body {
                 Some(body) => {
                     let text = String::from_utf8_lossy(body).into_owned();
