@@ -203,3 +203,125 @@ pub fn summary(r: &CollectReport) -> String {
         r.elapsed.as_secs_f64()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Args {
+        Args::try_parse_from(std::iter::once("collect").chain(list.iter().copied())).unwrap()
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-23T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_contract_command_line_maps_to_options() {
+        let a = args(&[
+            "--feed",
+            "a.csv",
+            "b.jsonl",
+            "--feed",
+            "c.csv",
+            "--out",
+            "snap",
+            "--dns",
+            "127.0.0.1:5353",
+            "--whois-root",
+            "whois.iana.test:4343",
+            "--whois-port",
+            "4344",
+            "--allow-private",
+            "--cache",
+            "cache",
+            "--tls-probe",
+            "--https-port",
+            "8443",
+            "--now",
+            "2026-11-22T12:00:00Z",
+            "--rate",
+            "whois.ripe.test=20",
+            "--quiet",
+        ]);
+        assert_eq!(a.feeds.len(), 3);
+        let o = options(&a, now()).unwrap();
+        assert_eq!(o.dns, Some("127.0.0.1:5353".parse().unwrap()));
+        assert_eq!(o.whois_root.host, "whois.iana.test");
+        assert_eq!(o.whois_root.port, 4343);
+        assert_eq!(o.whois_port, 4344);
+        assert!(o.allow_private && o.tls_probe);
+        assert_eq!(o.https_port, 8443);
+        assert_eq!(o.now.to_rfc3339(), "2026-11-22T12:00:00+00:00");
+        assert_eq!(o.cache_dir, Some(PathBuf::from("cache")));
+        assert!(o.progress.is_none());
+        assert_eq!(
+            o.politeness
+                .limit(
+                    "whois.ripe.test",
+                    ip_attribution::collect::politeness::Protocol::Whois
+                )
+                .interval,
+            Duration::from_millis(20)
+        );
+        // defaults
+        let o = options(&args(&["--feed", "a.csv", "--out", "s"]), now()).unwrap();
+        assert_eq!(
+            (o.whois_root.host.as_str(), o.whois_root.port),
+            ("whois.iana.org", 43)
+        );
+        assert!(!o.allow_private && !o.tls_probe);
+        assert_eq!(o.https_port, 443);
+        assert_eq!(o.now, now());
+        assert!(!o.bootstrap.is_empty());
+    }
+
+    #[test]
+    fn unusable_values_are_exit_2_and_unreadable_files_exit_3() {
+        let bad_now = args(&["--feed", "a", "--out", "s", "--now", "yesterday"]);
+        assert_eq!(options(&bad_now, now()).unwrap_err().0, 2);
+        let bad_rate = args(&["--feed", "a", "--out", "s", "--rate", "x"]);
+        assert_eq!(options(&bad_rate, now()).unwrap_err().0, 2);
+        let bad_root = args(&["--feed", "a", "--out", "s", "--whois-root", "h:port"]);
+        assert_eq!(options(&bad_root, now()).unwrap_err().0, 2);
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nope");
+        let m = missing.to_str().unwrap();
+        let no_ca = args(&["--feed", "a", "--out", "s", "--ca", m]);
+        assert_eq!(options(&no_ca, now()).unwrap_err().0, 3);
+        let no_boot = args(&["--feed", "a", "--out", "s", "--rdap-bootstrap", m]);
+        assert_eq!(options(&no_boot, now()).unwrap_err().0, 3);
+        // a bootstrap folder with IANA's files
+        std::fs::write(
+            dir.path().join("ipv4.json"),
+            r#"{"services":[[["192.0.2.0/24"],["http://rdap.test:8080/"]]]}"#,
+        )
+        .unwrap();
+        let d = dir.path().to_str().unwrap();
+        let o = options(
+            &args(&["--feed", "a", "--out", "s", "--rdap-bootstrap", d]),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(
+            o.bootstrap.services("192.0.2.1".parse().unwrap()),
+            ["http://rdap.test:8080/"]
+        );
+        // a feed that cannot be read: exit 3
+        let r = run(
+            &args(&[
+                "--feed",
+                m,
+                "--out",
+                dir.path().join("o").to_str().unwrap(),
+                "--quiet",
+            ]),
+            now(),
+        );
+        assert_eq!(r.unwrap_err().0, 3);
+        // clap refuses a missing --out
+        assert!(Args::try_parse_from(["collect", "--feed", "a"]).is_err());
+    }
+}
