@@ -23,8 +23,9 @@
 //!   `via` spelled as in the daily-run contract), and `Serialize` for the parsers' RDAP, PTR
 //!   and certificate values.
 //!
-//! No feature enables I/O beyond [`snapshot`]; live collectors will implement
-//! [`engine::EvidenceSource`] or write a snapshot folder.
+//! - `net`: the `collect` module, live collection of a snapshot folder over the network
+//!   (tokio, hickory-resolver, reqwest/rustls with ring, securitytxt's `fetch`). Without it no
+//!   code of this crate does I/O beyond [`snapshot`] reading a folder.
 //!
 //! # Public Suffix List
 //!
