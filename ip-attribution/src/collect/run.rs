@@ -1265,6 +1265,13 @@ async fn rdap_address(ctx: &Ctx, ip: IpAddr) {
     for base in &services {
         let url = ip_query_url(base, ip);
         match rdap_get(ctx, &url, ip).await {
+            Ok(Some((handle, key_of_covering, _))) if handle.is_empty() => {
+                // covered by a neighbour's answer: written already (or from the cache)
+                if let Some(entry) = ctx.cache.get("rdap", &key_of_covering, ctx.options.now) {
+                    emit_whois(ctx, &entry);
+                }
+                return;
+            }
             Ok(Some((handle, body, covers))) => {
                 let file = format!("rdap/{}.json", super::cache::file_key(&handle));
                 ctx.write_file(&file, body.as_bytes());
@@ -1323,7 +1330,14 @@ async fn rdap_get(
     }
     let mut last = String::new();
     for _ in 0..ctx.options.max_tries.max(1) {
-        let permit = ctx.slot(&host, Protocol::Rdap).await;
+        let permit = ctx.permit(&host, Protocol::Rdap).await;
+        // An answer for a neighbour that came meanwhile may cover this address.
+        let hit = lock(&ctx.state).rdap.lookup(ip);
+        if let Some((_, k)) = hit {
+            ctx.counters.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(Some((String::new(), k, None)));
+        }
+        ctx.pace(&host, Protocol::Rdap).await;
         ctx.counters.rdap.fetch_add(1, Ordering::Relaxed);
         let sent = ctx
             .http
@@ -1389,6 +1403,10 @@ async fn rdap_get(
             _ => None,
         };
         let text = String::from_utf8(body).map_err(|e| format!("{url}: not UTF-8: {e}"))?;
+        if let Some(range) = covers {
+            lock(&ctx.state).rdap.insert(range, ip.to_string());
+        }
+        drop(permit);
         return Ok(Some((handle, text, covers)));
     }
     Err(last)
