@@ -5,6 +5,8 @@
 #![forbid(unsafe_code)]
 
 pub mod atomic_file;
+#[cfg(feature = "collect")]
+pub mod collect;
 pub mod daily_run;
 pub mod evidence_check;
 pub mod gen_docs;

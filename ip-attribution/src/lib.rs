@@ -23,8 +23,9 @@
 //!   `via` spelled as in the daily-run contract), and `Serialize` for the parsers' RDAP, PTR
 //!   and certificate values.
 //!
-//! No feature enables I/O beyond [`snapshot`]; live collectors will implement
-//! [`engine::EvidenceSource`] or write a snapshot folder.
+//! - `net`: the `collect` module, live collection of a snapshot folder over the network
+//!   (tokio, hickory-resolver, reqwest/rustls with ring, securitytxt's `fetch`). Without it no
+//!   code of this crate does I/O beyond [`snapshot`] reading a folder.
 //!
 //! # Public Suffix List
 //!
@@ -68,3 +69,8 @@ pub mod rpsl;
 pub mod engine;
 pub mod feed;
 pub mod snapshot;
+
+// Live collection into a snapshot folder (feature `net`).
+#[cfg(feature = "net")]
+#[cfg_attr(docsrs, doc(cfg(feature = "net")))]
+pub mod collect;
