@@ -6,6 +6,10 @@
 //! unknown key, or malformed (with the line where the framing went wrong). It never panics on
 //! input and allocates at most in proportion to the input.
 //!
+//! Without any key, [`inspect_signature`] reads the signature packets of a parsed document (the
+//! validator reports what it finds as `pgp_error`), and [`verify`] with an empty keyring gives
+//! [`Outcome::UnknownKey`] with the issuer's key ID for a well-formed signature.
+//!
 //! # Cleartext canonicalisation
 //!
 //! The signed text is recovered exactly as the OpenPGP Cleartext Signature Framework defines it
