@@ -512,7 +512,7 @@ fn provider_ptr_domains(rdns: &[u8], k: &Knowledge) -> std::collections::HashSet
 
 fn generic_reason(k: &Knowledge, a: &ptr::PtrAnalysis) -> Option<String> {
     if let Some(r) = a.generic_reasons.first() {
-        return Some(format!("{r:?}"));
+        return Some(r.to_string());
     }
     // The host part (left of the registrable domain) made of knowledge tokens.
     let host = a.name.as_str();
@@ -527,7 +527,7 @@ fn generic_reason(k: &Knowledge, a: &ptr::PtrAnalysis) -> Option<String> {
             let t = w.trim_end_matches(|c: char| c.is_ascii_digit());
             !t.is_empty() && k.is_generic_token(t)
         })
-        .map(|w| format!("token {w:?}"))
+        .map(|w| format!("token \"{w}\""))
 }
 
 impl EvidenceSource for Snapshot {
