@@ -1,7 +1,7 @@
 //! The `daily-run` program: a day's scanner findings in, one decision per finding and one
-//! notice per recipient out, with no network access. The contract is
-//! [`examples/docs/daily-run.md`](https://github.com/notify/notify/blob/main/examples/docs/daily-run.md)
-//! (`docs/daily-run.md` beside this crate).
+//! notice per recipient out, with no network access. The contract is `examples/docs/daily-run.md`
+//! (`docs/daily-run.md` of this crate); how to assemble a snapshot from public registry dumps
+//! and saved answers is `examples/docs/snapshot-howto.md`.
 //!
 //! ```text
 //! daily-run --snapshot DIR --feed FILE [--feed FILE ...] --out DIR [--now RFC3339] [--lang nl|en]

@@ -419,3 +419,59 @@ fn case6_observations_shown_as_observed() {
         "{log}"
     );
 }
+
+/// Case 7: the contract and the snapshot how-to are in the repository beside the programs, and
+/// every mention of `daily-run.md` in its sources and documents points there.
+#[test]
+fn case7_every_reference_points_at_the_repositorys_contract() {
+    let docs = fs::canonicalize(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs")).expect("docs");
+    let contract = fs::read_to_string(docs.join("daily-run.md")).expect("contract");
+    for section in [
+        "## Command line",
+        "## Evidence snapshot layout",
+        "## Outputs in `--out DIR`",
+        "## Decision policy",
+    ] {
+        assert!(contract.contains(section), "{section}");
+    }
+    let howto = fs::read_to_string(docs.join("snapshot-howto.md")).expect("how-to");
+    assert!(howto.contains("ripe.db.") && howto.contains("% Abuse contact for"));
+    let root = fs::canonicalize(Path::new(env!("CARGO_MANIFEST_DIR")).join("..")).expect("root");
+    let mut stack = vec![root.clone()];
+    let mut checked = 0;
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).expect("read_dir") {
+            let p = e.expect("entry").path();
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            if p.is_dir() {
+                if !matches!(
+                    name.as_str(),
+                    "target" | ".git" | "corpus" | "seeds" | "artifacts"
+                ) {
+                    stack.push(p);
+                }
+                continue;
+            }
+            if !(name.ends_with(".rs") || name.ends_with(".md")) {
+                continue;
+            }
+            let text = fs::read_to_string(&p).unwrap_or_default();
+            for (at, _) in text.match_indices("daily-run.md") {
+                let before = &text[..at];
+                // Inside examples/docs/ a bare name is the file beside it.
+                let ok = before.ends_with("docs/") || p.parent() == Some(docs.as_path());
+                assert!(
+                    ok,
+                    "{}: a reference to daily-run.md outside examples/docs/",
+                    p.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 5, "{checked} references");
+}

@@ -1,4 +1,4 @@
-//! The decision policy of `daily-run.md`, one small function per numbered step.
+//! The decision policy of the daily-run contract (`examples/docs/daily-run.md`), one small function per numbered step.
 //!
 //! 1. [`step_override`]: an operator override covering the address (longest prefix) or its domain.
 //! 2. [`find_business`]: the business behind the address, from evidence that ties it to one

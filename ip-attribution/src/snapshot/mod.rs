@@ -1,6 +1,6 @@
 //! An evidence snapshot directory loaded into memory: files → parsers → evidence sources.
 //!
-//! Layout (every part optional), per `daily-run.md`:
+//! Layout (every part optional), per the daily-run contract (`examples/docs/daily-run.md`):
 //! `registry/*.db|*.db.gz|*.txt` (RPSL dumps and saved port-43 answers), `rdap/*.json`,
 //! `rdns.jsonl`, `certs/<ip>[_<port>].pem`, `securitytxt/<domain>.txt`, `trust/*.pem`,
 //! `overrides.csv`.
