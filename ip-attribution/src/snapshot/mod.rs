@@ -136,7 +136,7 @@ impl LoadReport {
         Ok(())
     }
 
-    fn unreadable(&mut self, p: String) {
+    fn unreadable_file(&mut self, p: String) {
         self.unreadable.push(p.clone());
         self.problem(p);
     }
@@ -332,7 +332,7 @@ impl Snapshot {
                         }
                     }
                     Parsed::Problem(p) => report.problem(p),
-                    Parsed::Unreadable(p) => report.unreadable(p),
+                    Parsed::Unreadable(p) => report.unreadable_file(p),
                 }
             }
         });
@@ -357,7 +357,7 @@ impl Snapshot {
         for (name, r) in rdap {
             match r {
                 Ok(net) => snap.registry.add_rdap(&name, &net, &snap.knowledge),
-                Err((e, true)) => report.unreadable(e),
+                Err((e, true)) => report.unreadable_file(e),
                 Err((e, false)) => report.problem(e),
             }
         }
@@ -379,7 +379,7 @@ impl Snapshot {
                     report.files.insert("rdns".into(), 1);
                     snap.provider_ptr_domains = provider_ptr_domains(&b, &snap.knowledge);
                 }
-                Err(e) => report.unreadable(format!("rdns.jsonl: {e}")),
+                Err(e) => report.unreadable_file(format!("rdns.jsonl: {e}")),
             }
         }
 
