@@ -41,7 +41,8 @@
 //! public constants: [`rpsl::limits`] (line, object, value sizes), [`rdap::MAX_RDAP_BYTES`] and
 //! [`rdap::MAX_RDAP_JSON_DEPTH`], [`ptr::MAX_INPUT_NAME_LEN`], [`rdns::MAX_RDNS_LINE_LEN`] and
 //! [`rdns::MAX_RDNS_LINES`], [`cert::MAX_PEM_BYTES`], [`cert::MAX_CHAIN_CERTS`] and
-//! [`cert::MAX_SAN_ENTRIES`], [`feed::csv::MAX_RECORD_BYTES`], [`feed::csv::MAX_FIELDS`] and
+//! [`cert::MAX_SAN_ENTRIES`], [`feed::csv::MAX_RECORD_BYTES`], [`feed::csv::MAX_RECORD_LINES`],
+//! [`feed::csv::MAX_FIELDS`] and
 //! [`feed::intelmq::MAX_LINE_BYTES`], [`snapshot::MAX_SMALL_FILE_BYTES`].
 //!
 //! # Errors

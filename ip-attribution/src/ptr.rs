@@ -393,6 +393,52 @@ pub enum GenericReason {
     Token(&'static str),
 }
 
+impl Separator {
+    /// A stable name: `dot`, `dash`, `mixed`, `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Dot => "dot",
+            Self::Dash => "dash",
+            Self::Mixed => "mixed",
+            Self::None => "none",
+        }
+    }
+}
+
+/// Stable, documented text (evidence values show it): `ipv4-embedded` with `reversed`,
+/// `<separator>-separated` and `zero-padded` qualifiers in parentheses (e.g.
+/// `ipv4-embedded (reversed, dash-separated)`), `ipv4-partial` (`(reversed)`), `ipv4-decimal`,
+/// `ipv4-hex`, `ipv6-nibbles` (`(reversed)`), `ipv6-groups`, `token "WORD"`.
+impl fmt::Display for GenericReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Ipv4Embedded {
+                reversed,
+                separator,
+                zero_padded,
+            } => {
+                f.write_str("ipv4-embedded (")?;
+                if *reversed {
+                    f.write_str("reversed, ")?;
+                }
+                write!(f, "{}-separated", separator.as_str())?;
+                if *zero_padded {
+                    f.write_str(", zero-padded")?;
+                }
+                f.write_str(")")
+            }
+            Self::Ipv4Partial { reversed: true } => f.write_str("ipv4-partial (reversed)"),
+            Self::Ipv4Partial { reversed: false } => f.write_str("ipv4-partial"),
+            Self::Ipv4Decimal => f.write_str("ipv4-decimal"),
+            Self::Ipv4Hex => f.write_str("ipv4-hex"),
+            Self::Ipv6Nibbles { reversed: true } => f.write_str("ipv6-nibbles (reversed)"),
+            Self::Ipv6Nibbles { reversed: false } => f.write_str("ipv6-nibbles"),
+            Self::Ipv6Groups => f.write_str("ipv6-groups"),
+            Self::Token(w) => write!(f, "token \"{w}\""),
+        }
+    }
+}
+
 /// What [`analyze_ptr`] found about one PTR name for one address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]

@@ -45,6 +45,7 @@
 pub mod aggregate;
 pub mod catalogue;
 pub mod error;
+pub mod file_name;
 pub mod finding;
 pub mod inert;
 pub mod language;
@@ -53,11 +54,12 @@ pub mod mapping;
 pub mod render;
 
 pub use aggregate::{
-    Aggregate, AggregateOptions, DropReason, Dropped, Group, Item, Notice, aggregate,
+    Aggregate, AggregateOptions, DropReason, Dropped, Group, Item, MergedItems, Notice, aggregate,
     recipient_key, recipient_notices,
 };
 pub use catalogue::{Catalogue, Entry, EntryText, Kind};
 pub use error::{Error, Result};
+pub use file_name::notice_file_name;
 pub use finding::{Classification, Finding, Recipient};
 pub use language::{Language, choose_language};
 pub use render::{RenderOptions, Rendered, Renderer, Templates};

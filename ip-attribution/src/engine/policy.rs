@@ -1,4 +1,4 @@
-//! The decision policy of `daily-run.md`, one small function per numbered step.
+//! The decision policy of the daily-run contract (`examples/docs/daily-run.md`), one small function per numbered step.
 //!
 //! 1. [`step_override`]: an operator override covering the address (longest prefix) or its domain.
 //! 2. [`find_business`]: the business behind the address, from evidence that ties it to one
@@ -230,7 +230,7 @@ pub fn naming_domains(
         let shared = c.domains.len() >= k.cdn_cert_domains;
         let org = c.subject_org.as_deref().unwrap_or("");
         let (weight, note) = if !c.trusted {
-            (0.0, format!("{:?}", c.class).to_lowercase())
+            (0.0, c.class.as_str().to_owned())
         } else if c.class == CertClass::DeviceDefault || k.is_vendor_org(org) {
             (0.0, "device default".to_owned())
         } else if shared || c.class == CertClass::SharedCdn || k.is_cdn_org(org) {

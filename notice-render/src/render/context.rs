@@ -2,7 +2,7 @@
 //! made inert here ([`crate::inert::display`]: visible controls, cut to the
 //! field cap, defanged); the HTML templates escape on output.
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use minijinja::Value;
 use minijinja::value::{Serde, merge_maps};
 use serde::Serialize;
@@ -76,7 +76,13 @@ struct FindingCtx {
     port: String,
     protocol: String,
     asset: String,
+    /// The observation time, empty when unknown (templates say "time unknown").
     observed: String,
+    /// How many equal findings this line stands for.
+    count: u64,
+    /// Earliest and latest observation, empty when unknown.
+    first_seen: String,
+    last_seen: String,
     report_type: String,
     tags: String,
     feed: String,
@@ -92,7 +98,12 @@ fn paragraphs(s: &str) -> Vec<&str> {
         .collect()
 }
 
-fn finding_ctx(f: &Finding) -> FindingCtx {
+fn minute_or_empty(t: Option<DateTime<Utc>>) -> String {
+    t.map(super::dates::minute_utc).unwrap_or_default()
+}
+
+fn finding_ctx(item: &Item) -> FindingCtx {
+    let f = &item.finding;
     let details = f
         .extra
         .iter()
@@ -106,7 +117,10 @@ fn finding_ctx(f: &Finding) -> FindingCtx {
         port: f.port.map(|p| p.to_string()).unwrap_or_default(),
         protocol: display(&f.protocol),
         asset: display(&f.asset),
-        observed: super::dates::minute_utc(f.observed),
+        observed: minute_or_empty(item.first_seen),
+        count: item.count,
+        first_seen: minute_or_empty(item.first_seen),
+        last_seen: minute_or_empty(item.last_seen),
         report_type: crate::inert::visible(&f.report_type).into_owned(),
         tags: display(&f.normalised_tags().join(", ")),
         feed: crate::inert::visible(&f.feed).into_owned(),
@@ -185,7 +199,7 @@ pub(super) fn build(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Value 
                 .cloned()
                 .unwrap_or_default();
             let findings = FindingsCtx {
-                findings: g.items.iter().map(|i| finding_ctx(&i.finding)).collect(),
+                findings: g.items.iter().map(finding_ctx).collect(),
             };
             merge_maps([Value::from(Serde(&findings)), cached])
         })
@@ -238,16 +252,24 @@ pub(super) fn samples(catalogue: &Catalogue) -> Vec<Notice> {
         .enumerate()
         .map(|(index, e)| Group {
             entry: e.id.clone(),
-            items: vec![Item {
-                index,
-                finding: Finding::new("192.0.2.1", "sample", observed)
+            items: {
+                let finding = Finding::new("192.0.2.1", "sample", observed)
                     .with_port(443)
                     .with_protocol("tcp")
                     .with_asset("host.example.nl")
                     .with_tag("sample")
                     .with_source("sample.csv", 2)
-                    .with_extra("key", "value"),
-            }],
+                    .with_extra("key", "value");
+                // One finding seen three times, one whose time is unknown.
+                let mut merged = Item::new(index, finding.clone());
+                let later = finding
+                    .clone()
+                    .with_observed(Some(observed + TimeDelta::hours(5)));
+                merged.merge(Item::new(index, later.clone()));
+                merged.merge(Item::new(index, later));
+                let unknown = finding.with_port(8443).with_observed(None);
+                vec![merged, Item::new(index, unknown)]
+            },
         })
         .collect();
     Language::ALL

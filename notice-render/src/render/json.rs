@@ -42,7 +42,12 @@ struct JsonFinding {
     port: Option<u16>,
     protocol: String,
     asset: String,
-    observed: String,
+    /// The first observation (`null` when unknown).
+    observed: Option<String>,
+    /// How many equal findings this one stands for.
+    count: u64,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
     report_type: String,
     tags: Vec<String>,
     classification: Option<[String; 3]>,
@@ -82,7 +87,10 @@ pub(super) fn render(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Resul
                             port: f.port,
                             protocol: t(&f.protocol),
                             asset: t(&f.asset),
-                            observed: f.observed.to_rfc3339(),
+                            observed: i.first_seen.map(|t| t.to_rfc3339()),
+                            count: i.count,
+                            first_seen: i.first_seen.map(|t| t.to_rfc3339()),
+                            last_seen: i.last_seen.map(|t| t.to_rfc3339()),
                             report_type: t(&f.report_type),
                             tags: f.normalised_tags().iter().map(|s| t(s)).collect(),
                             classification: f

@@ -220,7 +220,9 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
             "report_id".into(),
             json!(report_id(&notice.ticket, item.index)),
         );
-        m.insert("timestamp".into(), json!(f.observed.to_rfc3339()));
+        if let Some(t) = item.first_seen {
+            m.insert("timestamp".into(), json!(t.to_rfc3339()));
+        }
         m.insert("reporter".into(), contact.clone());
         m.insert("sender".into(), contact.clone());
         let source = if f.ip.trim().is_empty() {
