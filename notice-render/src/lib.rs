@@ -47,6 +47,7 @@ pub mod error;
 pub mod finding;
 pub mod inert;
 pub mod language;
+pub mod lifecycle;
 pub mod limits;
 pub mod mapping;
 pub mod render;
