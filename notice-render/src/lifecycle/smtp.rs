@@ -115,6 +115,19 @@ impl SmtpUrl {
     }
 }
 
+/// Checks that `address` can be used as an envelope address (`local@domain`).
+///
+/// # Errors
+/// [`Error::Smtp`] saying why it cannot.
+pub fn check_address(address: &str) -> Result<()> {
+    address
+        .parse::<Address>()
+        .map(|_| ())
+        .map_err(|e| Error::Smtp {
+            message: format!("{address:?} is not a usable e-mail address: {e}"),
+        })
+}
+
 fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
