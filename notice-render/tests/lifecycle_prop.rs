@@ -132,11 +132,10 @@ proptest! {
                     }
                     prop_assert_eq!(decided.len(), day.len());
                     let prefix = format!("NTC-{}-", now.format("%Y%m%d"));
-                    let mut next = store.next_ticket_number(&prefix).unwrap();
+                    let first = store.next_ticket_number(&prefix).unwrap();
                     let mut queue = Vec::new();
-                    for (r, items) in &groups {
+                    for (next, (r, items)) in (first..).zip(&groups) {
                         let ticket = format!("{prefix}{next:05}");
-                        next += 1;
                         let covered = items
                             .iter()
                             .map(|(i, f)| CoveredFinding::new("f.csv", *i as u64 + 1, f.ip.clone(), None, "scan", f.entry.clone()))
