@@ -30,7 +30,7 @@ pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
 
 /// Records, lists or ends acknowledgements.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "acknowledge", version, about, long_about = None)]
+#[command(name = "acknowledge", version)]
 pub struct Args {
     /// The state file (created when missing).
     #[arg(long, value_name = "FILE")]

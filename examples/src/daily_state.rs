@@ -93,7 +93,9 @@ fn apply(d: &mut Decision, hd: &HistoryDecision) {
             }
         }
     }
-    if !hd.reason.is_empty() {
+    // A finding the day's decision left without a recipient keeps its own reason.
+    let nobody_anyway = hd.notice == NoticeValue::None && hd.bounced.is_empty();
+    if !hd.reason.is_empty() && !nobody_anyway {
         if d.reason.is_empty() {
             d.reason = hd.reason.clone();
         } else {

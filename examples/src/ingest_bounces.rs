@@ -28,7 +28,7 @@ use notice_render::lifecycle::{BounceRecord, DsnClass, HardBounce, Store, Stored
 
 /// Reads bounces and replies into the state.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "ingest-bounces", version, about, long_about = None)]
+#[command(name = "ingest-bounces", version)]
 pub struct Args {
     /// The state file.
     #[arg(long, value_name = "FILE")]

@@ -27,7 +27,7 @@ use notice_render::lifecycle::{Status, Store, Transition, after_answer, backoff}
 
 /// Delivers the pending notices of the state over SMTP.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "send-notices", version, about, long_about = None)]
+#[command(name = "send-notices", version)]
 pub struct Args {
     /// The state file written by `daily-run --state`.
     #[arg(long, value_name = "FILE")]
