@@ -20,9 +20,9 @@
 //! - `serde`: `serde::Deserialize` for the input records ([`Finding`],
 //!   [`Recipient`], [`Classification`]), e.g. to read findings from JSON.
 //!   JSON output does not need it.
-//! - `sqlite`: [`lifecycle::sqlite`], the lifecycle state in one SQLite file (SQLite bundled).
-//! - `smtp`: [`lifecycle::smtp`], delivery over SMTP with lettre on rustls (ring).
-//! - `bounces`: [`lifecycle::bounces`], reading DSNs and replies with mail-parser.
+//! - `sqlite`: `lifecycle::sqlite`, the lifecycle state in one SQLite file (SQLite bundled).
+//! - `smtp`: `lifecycle::smtp`, delivery over SMTP with lettre on rustls (ring).
+//! - `bounces`: `lifecycle::bounces`, reading DSNs and replies with mail-parser.
 //!
 //! # Limits
 //!

@@ -12,9 +12,9 @@
 //! - [`Store`]: the seam to the database; the programs use nothing else.
 //!
 //! Adapters, each behind a feature:
-//! - `sqlite`: [`sqlite::SqliteStore`], one file, versioned schema, one writer at a time;
-//! - `smtp`: [`smtp::Mailer`], delivery over SMTP (STARTTLS, implicit TLS, rustls);
-//! - `bounces`: [`bounces`], reading DSNs and replies from `.eml` files, a Maildir or an mbox.
+//! - `sqlite`: `sqlite::SqliteStore`, one file, versioned schema, one writer at a time;
+//! - `smtp`: `smtp::Mailer`, delivery over SMTP (STARTTLS, implicit TLS, rustls);
+//! - `bounces`: `bounces`, reading DSNs and replies from `.eml` files, a Maildir or an mbox.
 //!
 //! # Examples
 //!
