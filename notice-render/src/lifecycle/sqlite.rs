@@ -568,13 +568,29 @@ impl Store for SqliteStore {
     }
 }
 
+/// Records a bounce unless the same one (address, ticket, status, hard or soft) is already
+/// recorded, so reading the same mailbox twice counts nothing twice.
 fn insert_bounce(tx: &rusqlite::Transaction<'_>, b: &BounceRecord) -> rusqlite::Result<usize> {
+    let key = b.bounce.address.trim().to_ascii_lowercase();
+    if b.bounce.ticket.is_some() {
+        let seen: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM bounces WHERE address_key = ?1 AND ticket = ?2 AND status = ?3
+                 AND hard = ?4 LIMIT 1",
+                params![key, b.bounce.ticket, b.bounce.status, i64::from(b.hard)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if seen.is_some() {
+            return Ok(0);
+        }
+    }
     tx.execute(
         "INSERT INTO bounces (address, address_key, at, status, ticket, hard, source)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             b.bounce.address,
-            b.bounce.address.trim().to_ascii_lowercase(),
+            key,
             ts(b.bounce.at),
             b.bounce.status,
             b.bounce.ticket,
@@ -654,6 +670,12 @@ mod tests {
         assert_eq!(got.status, Status::Sent);
         assert_eq!(got.reason.as_deref(), Some("250 ok"));
         assert!(s.hard_bounces().unwrap().is_empty());
+        // The same DSN read twice is recorded once.
+        let b = HardBounce::new("a@x.nl", now(), "5.1.1", Some(n.ticket.clone()));
+        s.record_bounces(&[BounceRecord::hard(b.clone(), "x.eml")])
+            .unwrap();
+        s.record_bounces(&[BounceRecord::hard(b, "x.eml")]).unwrap();
+        assert_eq!(s.hard_bounces().unwrap().len(), 1);
     }
 
     #[test]
