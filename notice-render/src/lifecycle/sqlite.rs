@@ -21,7 +21,7 @@ use super::{Store, StoreCounts, Transition};
 use crate::{Error, Result};
 
 /// The schema version this build writes and reads (older files are migrated up to it).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Forward migrations: entry `i` takes a file from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -75,6 +75,8 @@ const MIGRATIONS: &[&str] = &[
         removed TEXT
      );
      CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);",
+    // 1 → 2: the repeat window read as one range of days.
+    "CREATE INDEX notice_findings_day ON notice_findings (day);",
 ];
 
 /// How to open the state file.
@@ -271,37 +273,42 @@ impl Store for SqliteStore {
         keys: &[(String, String)],
         since: DateTime<Utc>,
     ) -> Result<Vec<PastNotice>> {
-        let since = ts(since);
-        let mut out = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        // The window is short (days) and the day's keys many: one range read of the window,
+        // filtered by the keys here, instead of one lookup per key.
+        let wanted: std::collections::HashSet<(&str, &str)> =
+            keys.iter().map(|(i, e)| (i.as_str(), e.as_str())).collect();
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let shown = self.shown();
         let mut stmt = self
             .conn
             .prepare_cached(
                 "SELECT f.ip, f.entry, n.recipient, n.ticket, n.day, n.status
                  FROM notice_findings f JOIN notices n ON n.ticket = f.ticket
-                 WHERE f.ip = ?1 AND f.entry = ?2 AND f.day > ?3",
+                 WHERE f.day > ?1",
             )
-            .map_err(|e| sql_error(&self.path.display().to_string(), e))?;
-        for (ip, entry) in keys {
-            if !seen.insert((ip.as_str(), entry.as_str())) {
+            .map_err(|e| sql_error(&shown, e))?;
+        let mut rows = stmt
+            .query(params![ts(since)])
+            .map_err(|e| sql_error(&shown, e))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(|e| sql_error(&shown, e))? {
+            let ip: String = r.get(0).map_err(|e| sql_error(&shown, e))?;
+            let entry: String = r.get(1).map_err(|e| sql_error(&shown, e))?;
+            if !wanted.contains(&(ip.as_str(), entry.as_str())) {
                 continue;
             }
-            let rows = stmt
-                .query_map(params![ip, entry, since], |r| {
-                    let status: String = r.get(5)?;
-                    Ok(PastNotice {
-                        ip: r.get(0)?,
-                        entry: r.get(1)?,
-                        recipient: r.get(2)?,
-                        ticket: r.get(3)?,
-                        day: parse_ts(&r.get::<_, String>(4)?),
-                        status: Status::parse(&status).unwrap_or(Status::Pending),
-                    })
-                })
-                .map_err(|e| sql_error(&self.path.display().to_string(), e))?;
-            for r in rows {
-                out.push(r.map_err(|e| sql_error(&self.path.display().to_string(), e))?);
-            }
+            let status: String = r.get(5).map_err(|e| sql_error(&shown, e))?;
+            let day: String = r.get(4).map_err(|e| sql_error(&shown, e))?;
+            out.push(PastNotice {
+                ip,
+                entry,
+                recipient: r.get(2).map_err(|e| sql_error(&shown, e))?,
+                ticket: r.get(3).map_err(|e| sql_error(&shown, e))?,
+                day: parse_ts(&day),
+                status: Status::parse(&status).unwrap_or(Status::Pending),
+            });
         }
         Ok(out)
     }
@@ -700,6 +707,32 @@ mod tests {
         std::fs::write(&junk, vec![b'x'; 4096]).unwrap();
         let junk = SqliteStore::open(&junk, OpenOptions::existing());
         assert!(matches!(junk, Err(Error::State { .. })), "{junk:?}");
+    }
+
+    #[test]
+    fn a_version_1_file_is_migrated_forward() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+        }
+        let s = SqliteStore::open(&path, OpenOptions::existing()).unwrap();
+        let v: i64 = s
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        let n: i64 = s
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE name = 'notice_findings_day'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1);
     }
 
     #[test]
