@@ -4,13 +4,17 @@
 //!
 //! ```text
 //! daily-run --snapshot DIR --feed FILE [--feed FILE ...] --out DIR [--now RFC3339] [--lang nl|en]
-//!           [--allow-partial-snapshot]
+//!           [--allow-partial-snapshot] [--state FILE [--repeat-after DAYS]]
 //! ```
+//! With `--state`, the day is decided against the lifecycle state (`examples/docs/lifecycle.md`,
+//! [`examples::daily_state`]); without it the run is exactly as before.
+//! Exit status: 0 when every finding got a decision; 2 for unusable arguments; 3 for unreadable
+//! input (a feed, the snapshot directory, the state) or an output that cannot be written.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use examples::daily_run::{Args, run};
+use examples::daily_state::Cli;
 
 // A day's run makes and frees millions of small strings from two threads; glibc's allocator
 // spent about a third of the run's time in malloc and free (measured with perf, BENCHMARKS.md).
@@ -19,8 +23,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     // Usage errors exit with 2 and `--help` with 0 (clap).
-    let args = Args::parse();
-    match run(&args) {
+    let cli = Cli::parse();
+    let result = match cli.state.state_args() {
+        Some(state) => examples::daily_state::run(&cli.run, &state),
+        None => examples::daily_run::run(&cli.run),
+    };
+    match result {
         Ok(_) => ExitCode::SUCCESS,
         Err((code, e)) => {
             eprintln!("daily-run: {e}");

@@ -26,7 +26,7 @@ use ip_attribution::collect::{CollectOptions, CollectReport, collect};
 
 /// Collect a day's evidence from the network into a snapshot folder for `daily-run`.
 #[derive(Debug, Clone, Parser)]
-#[command(
+#[command(after_help = "Exit status: 0 the run finished (failed queries are logged in SNAPSHOT/collect-log.jsonl, not fatal); 2 unusable arguments; 3 an unreadable feed, bootstrap directory or CA file, an output folder that cannot be written, or a resolver/TLS set-up failure.", 
     name = "collect",
     version,
     about = "Collect a day's evidence (DNS, WHOIS, RDAP, security.txt, opt-in TLS certificates) from the network into a snapshot folder for daily-run",

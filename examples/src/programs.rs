@@ -68,7 +68,10 @@ impl From<Status> for ExitCode {
 
 /// The clap definition of every program on this branch, one line each (see the module docs).
 pub fn all() -> Vec<Command> {
-    vec![
+    #[allow(unused_mut)] // without the collect and loopback features nothing is pushed below
+    let mut all = vec![
+        crate::acknowledge::Args::command(),
+        crate::daily_state::Cli::command(),
         crate::evidence_check::Args::command(),
         crate::gen_docs::Args::command(),
         crate::gen_feed::Args::command(),
@@ -76,6 +79,14 @@ pub fn all() -> Vec<Command> {
         crate::lint::Args::command(),
         crate::registry_check::Args::command(),
         crate::sectxt_fetch::Args::command(),
+        crate::ingest_bounces::Args::command(),
+        crate::send_notices::Args::command(),
         crate::verify_check::Args::command(),
-    ]
+    ];
+    #[cfg(feature = "collect")]
+    all.push(crate::collect::Args::command());
+    #[cfg(feature = "loopback")]
+    all.push(crate::loopback_world::serve_world::Args::command());
+    all.sort_by(|a, b| a.get_name().cmp(b.get_name()));
+    all
 }

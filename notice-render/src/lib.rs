@@ -13,12 +13,16 @@
 //!    CSV, JSON, XARF and MIME.
 //! 6. [`inert`]: the one place where hostile strings are made harmless.
 //! 7. [`limits`] and [`error`].
+//! 8. [`lifecycle`]: what was told to whom across days, delivery and bounces.
 //!
 //! # Crate features
 //!
 //! - `serde`: `serde::Deserialize` for the input records ([`Finding`],
 //!   [`Recipient`], [`Classification`]), e.g. to read findings from JSON.
 //!   JSON output does not need it.
+//! - `sqlite`: `lifecycle::sqlite`, the lifecycle state in one SQLite file (SQLite bundled).
+//! - `smtp`: `lifecycle::smtp`, delivery over SMTP with lettre on rustls (ring).
+//! - `bounces`: `lifecycle::bounces`, reading DSNs and replies with mail-parser.
 //!
 //! # Limits
 //!
@@ -49,6 +53,7 @@ pub mod file_name;
 pub mod finding;
 pub mod inert;
 pub mod language;
+pub mod lifecycle;
 pub mod limits;
 pub mod mapping;
 pub mod render;

@@ -14,7 +14,11 @@ use super::{Fault, Ports, RateLimit, World, WorldOptions};
 
 /// Serve an evidence snapshot as live DNS, WHOIS, RDAP and HTTPS servers on 127.0.0.1.
 #[derive(Debug, Parser)]
-#[command(name = "serve-world", version)]
+#[command(
+    after_help = "Exit status: 0 after --for seconds (or never, until interrupted); 1 a server cannot start; 2 unusable arguments or an unreadable snapshot.",
+    name = "serve-world",
+    version
+)]
 pub struct Args {
     /// The evidence snapshot folder (daily-run layout).
     #[arg(long, value_name = "DIR")]
