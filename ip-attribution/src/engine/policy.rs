@@ -252,12 +252,9 @@ fn cert_candidate(
     let org = c.subject_org.as_deref().unwrap_or("");
     let (weight, note) = if !c.trusted {
         (0.0, format!("{:?}", c.class).to_lowercase())
-    } else if c.class == CertClass::DeviceDefault || k.is_vendor_org(org) {
+    } else if c.class == CertClass::DeviceDefault {
         (0.0, "device default".to_owned())
-    } else if c.domains.len() >= k.cdn_cert_domains
-        || c.class == CertClass::SharedCdn
-        || k.is_cdn_org(org)
-    {
+    } else if c.class == CertClass::SharedCdn {
         (0.0, "shared/CDN".to_owned())
     } else if c.domains.iter().any(|d| ev.is_provider_domain(d))
         || (!org.is_empty() && ev.is_provider_org(org))
@@ -1002,16 +999,16 @@ mod tests {
 
     #[test]
     fn vendor_cdn_and_provider_certificates_do_not_name_the_business() {
+        // The classes come from the knowledge (`Knowledge::cert_class`) when the evidence is
+        // gathered; the policy reads them.
         for c in [
-            cert("fortigate.example", Some("Fortinet"), true),
+            CertSeen {
+                class: CertClass::DeviceDefault,
+                ..cert("fortigate.example", Some("Fortinet"), true)
+            },
             cert("hoster.example", Some("Hoster B.V."), true),
             CertSeen {
-                domains: vec![
-                    "a.example".into(),
-                    "b.example".into(),
-                    "c.example".into(),
-                    "d.example".into(),
-                ],
+                class: CertClass::SharedCdn,
                 ..cert("a.example", None, true)
             },
         ] {
@@ -1020,6 +1017,10 @@ mod tests {
             ev.certs = vec![c];
             assert_eq!(Policy::default().decide(&ev).organisation, None);
         }
+        // The same certificates classed as ordinary ones would name it.
+        let mut ev = base();
+        ev.certs = vec![cert("a.example", None, true)];
+        assert!(Policy::default().decide(&ev).organisation.is_some());
     }
 
     #[test]
