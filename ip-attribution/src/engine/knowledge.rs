@@ -53,10 +53,10 @@ pub struct Knowledge {
     device_name: HashSet<String>,
     generic: Vec<String>,
     placeholder_name: Vec<String>,
-    placeholder_org: HashSet<String>,
-    placeholder_status: HashSet<String>,
+    placeholder_org: Vec<String>,
+    placeholder_status: Vec<String>,
     placeholder_descr: Vec<String>,
-    placeholder_source: HashSet<String>,
+    placeholder_source: Vec<String>,
     placeholder_email: HashSet<String>,
     allocation: HashSet<String>,
     assignment: HashSet<String>,
@@ -98,10 +98,10 @@ impl Knowledge {
             device_name: HashSet::new(),
             generic: Vec::new(),
             placeholder_name: Vec::new(),
-            placeholder_org: HashSet::new(),
-            placeholder_status: HashSet::new(),
+            placeholder_org: Vec::new(),
+            placeholder_status: Vec::new(),
             placeholder_descr: Vec::new(),
-            placeholder_source: HashSet::new(),
+            placeholder_source: Vec::new(),
             placeholder_email: HashSet::new(),
             allocation: HashSet::new(),
             assignment: HashSet::new(),
@@ -178,16 +178,10 @@ impl Knowledge {
                 }
                 "generic" => push_new(&mut k.generic, value),
                 "placeholder-name" => push_new(&mut k.placeholder_name, value),
-                "placeholder-org" => {
-                    k.placeholder_org.insert(value);
-                }
-                "placeholder-status" => {
-                    k.placeholder_status.insert(value);
-                }
+                "placeholder-org" => push_new(&mut k.placeholder_org, value),
+                "placeholder-status" => push_new(&mut k.placeholder_status, value),
                 "placeholder-descr" => push_new(&mut k.placeholder_descr, value),
-                "placeholder-source" => {
-                    k.placeholder_source.insert(value);
-                }
+                "placeholder-source" => push_new(&mut k.placeholder_source, value),
                 "placeholder-email" => {
                     k.placeholder_email.insert(value);
                 }
@@ -355,22 +349,20 @@ impl Knowledge {
     /// an RDAP network offers); see [`Self::placeholder_reason`].
     pub fn is_placeholder_network(&self, name: &str, org: &str, status: &str) -> bool {
         self.placeholder_netname(name)
-            || (!org.is_empty() && self.placeholder_org.contains(&org.trim().to_lowercase()))
-            || self
-                .placeholder_status
-                .contains(&status.trim().to_lowercase())
+            || one_of(org, &self.placeholder_org)
+            || one_of(status, &self.placeholder_status)
     }
 
     /// A `placeholder-name` entry matches the netname exactly, or as a prefix followed by `-`
     /// or a digit (`IANA-NETBLOCK-8`, `EU-ZZ-2`), case-insensitively.
+    /// (ASCII case-insensitive, no allocation: asked once per registry network).
     fn placeholder_netname(&self, name: &str) -> bool {
-        let n = name.trim().to_lowercase();
+        let n = name.trim().as_bytes();
         self.placeholder_name.iter().any(|p| {
-            n.strip_prefix(p.as_str()).is_some_and(|rest| {
-                rest.as_bytes()
-                    .first()
+            n.get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
+                && n.get(p.len())
                     .is_none_or(|&b| b == b'-' || b.is_ascii_digit())
-            })
         })
     }
 
@@ -396,24 +388,26 @@ impl Knowledge {
         {
             return Some(PlaceholderReason::Netname);
         }
-        let lower_in = |v: Option<&str>, set: &HashSet<String>| {
-            v.is_some_and(|x| set.contains(&x.trim().to_lowercase()))
-        };
-        if lower_in(net.org.as_deref(), &self.placeholder_org) {
+        if one_of(net.org.as_deref().unwrap_or(""), &self.placeholder_org) {
             return Some(PlaceholderReason::Organisation);
         }
-        if lower_in(net.status.as_deref(), &self.placeholder_status) {
+        if one_of(
+            net.status.as_deref().unwrap_or(""),
+            &self.placeholder_status,
+        ) {
             return Some(PlaceholderReason::Status);
         }
         if net.descr.iter().any(|d| {
-            let d = d.to_lowercase();
             self.placeholder_descr
                 .iter()
-                .any(|p| d.contains(p.as_str()))
+                .any(|p| contains_ignore_ascii_case(d, p))
         }) {
             return Some(PlaceholderReason::Description);
         }
-        if lower_in(net.source_db.as_deref(), &self.placeholder_source) {
+        if one_of(
+            net.source_db.as_deref().unwrap_or(""),
+            &self.placeholder_source,
+        ) {
             return Some(PlaceholderReason::Source);
         }
         None
@@ -463,6 +457,19 @@ pub struct CertVerdict {
     pub device_default: bool,
     /// The device vendor, when a vendor entry named it.
     pub device_vendor: Option<String>,
+}
+
+/// `value`, trimmed, equals an entry of `list` (lower case), ASCII case-insensitively; never
+/// for an empty value.
+fn one_of(value: &str, list: &[String]) -> bool {
+    let v = value.trim();
+    !v.is_empty() && list.iter().any(|e| e.eq_ignore_ascii_case(v))
+}
+
+/// `needle` (lower-case ASCII) occurs in `hay`, ASCII case-insensitively; no allocation.
+fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 fn push_new(list: &mut Vec<String>, value: String) {
