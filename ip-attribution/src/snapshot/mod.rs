@@ -32,7 +32,7 @@ pub use overrides::{MAX_OVERRIDES, Overrides};
 use crate::Error;
 use crate::cert::{self, TrustStore};
 use crate::engine::evidence::{
-    CertClass, CertSeen, EvidenceSource, Network, Override, PtrName, SecurityTxt, SecurityTxtStatus,
+    CertSeen, EvidenceSource, Network, Override, PtrName, SecurityTxt, SecurityTxtStatus,
 };
 use crate::engine::knowledge::Knowledge;
 use crate::ptr::{self, DnsName};
@@ -328,7 +328,7 @@ impl Snapshot {
                 match batch {
                     Parsed::Objects(objects) => {
                         for o in objects {
-                            snap.registry.add(o);
+                            snap.registry.add(o, &snap.knowledge);
                         }
                     }
                     Parsed::Problem(p) => report.problem(p),
@@ -510,26 +510,6 @@ fn provider_ptr_domains(rdns: &[u8], k: &Knowledge) -> std::collections::HashSet
         .collect()
 }
 
-fn generic_reason(k: &Knowledge, a: &ptr::PtrAnalysis) -> Option<String> {
-    if let Some(r) = a.generic_reasons.first() {
-        return Some(r.to_string());
-    }
-    // The host part (left of the registrable domain) made of knowledge tokens.
-    let host = a.name.as_str();
-    let reg = a
-        .registrable
-        .as_ref()
-        .map(|r| r.domain.as_str())
-        .unwrap_or("");
-    let left = host.strip_suffix(reg).unwrap_or(host).trim_end_matches('.');
-    left.split(['.', '-', '_'])
-        .find(|w| {
-            let t = w.trim_end_matches(|c: char| c.is_ascii_digit());
-            !t.is_empty() && k.is_generic_token(t)
-        })
-        .map(|w| format!("token \"{w}\""))
-}
-
 impl EvidenceSource for Snapshot {
     fn networks(&self, ip: IpAddr) -> Vec<Network> {
         self.registry.networks(ip, &self.knowledge)
@@ -549,7 +529,7 @@ impl EvidenceSource for Snapshot {
                     name: name.as_str().to_owned(),
                     domain: a.registrable.as_ref().map(|r| r.domain.clone()),
                     forward_confirmed: self.rdns.is_forward_confirmed(ip, name),
-                    generic: generic_reason(&self.knowledge, &a),
+                    generic: self.knowledge.ptr_generic(&a),
                     source: "rdns.jsonl".to_owned(),
                 }
             })
@@ -565,21 +545,7 @@ impl EvidenceSource for Snapshot {
             .filter_map(|(name, port, bytes)| {
                 let a = cert::analyze(bytes, name, &self.trust, now).ok()?;
                 let trusted = a.chain == cert::ChainStatus::Trusted;
-                let class = if a.is(cert::CertClass::DeviceDefault) {
-                    CertClass::DeviceDefault
-                } else if a.is(cert::CertClass::SharedOrCdn) {
-                    CertClass::SharedCdn
-                } else if a.is(cert::CertClass::Expired) {
-                    CertClass::Expired
-                } else if a.is(cert::CertClass::SelfSigned) {
-                    CertClass::SelfSigned
-                } else if !trusted {
-                    CertClass::Untrusted
-                } else if a.is(cert::CertClass::Ov) || a.is(cert::CertClass::Ev) {
-                    CertClass::Ov
-                } else {
-                    CertClass::Dv
-                };
+                let class = self.knowledge.cert_class(&a);
                 Some(CertSeen {
                     source: name.clone(),
                     port: *port,
