@@ -342,7 +342,7 @@ impl Knowledge {
         }
         a.host_words()
             .find_map(|w| self.generic_token(w))
-            .map(|t| GenericReason::Token(t.to_owned()).to_string())
+            .map(|t| format!("token \"{t}\""))
     }
 
     /// True for a placeholder network, by netname, organisation handle and status alone (what
