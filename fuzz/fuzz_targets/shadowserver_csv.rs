@@ -42,7 +42,11 @@ fn record_lines(data: &[u8]) -> Vec<usize> {
         if r.fields.is_err() {
             assert_eq!(r.lines, 1, "{r:?}");
         }
-        assert!(covered.last().is_none_or(|&l| l < r.line), "overlap at {}", r.line);
+        assert!(
+            covered.last().is_none_or(|&l| l < r.line),
+            "overlap at {}",
+            r.line
+        );
         covered.extend(r.line..r.line + r.lines);
         if width.is_none() {
             width = Some(r.fields.as_ref().map(Vec::len).unwrap_or(0));
