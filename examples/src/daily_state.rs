@@ -247,13 +247,12 @@ pub fn run(args: &Args, state: &StateArgs) -> Result<Summary, (u8, String)> {
         let hd = decide(&day, &history, now, &popts);
         apply(d, &hd);
         let mut notice = hd.notice;
-        if notice == NoticeValue::Queued {
-            if let Some(r) = d.recipient()
-                && let Some(why) = options.drop_reason(&r.address, f.observed, now)
-            {
-                notice = NoticeValue::None;
-                d.reason = format!("{}; not notified: {}", d.reason, why.as_str());
-            }
+        if notice == NoticeValue::Queued
+            && let Some(r) = d.recipient()
+            && let Some(why) = options.drop_reason(&r.address, f.observed, now)
+        {
+            notice = NoticeValue::None;
+            d.reason = format!("{}; not notified: {}", d.reason, why.as_str());
         }
         outcomes.push(Outcome2 {
             notice,

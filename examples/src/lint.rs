@@ -202,7 +202,7 @@ impl Linter {
     }
 
     /// Reads all of `input` and lints it. Input over
-    /// [`MAX_FILE_SIZE`](securitytxt::limits::MAX_FILE_SIZE) is read to its end without being
+    /// [`MAX_FILE_SIZE`] is read to its end without being
     /// kept, so that the `too_large` finding states its real size.
     ///
     /// # Errors
