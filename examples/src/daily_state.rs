@@ -263,6 +263,7 @@ pub fn run(args: &Args, state: &StateArgs) -> Result<Summary, (u8, String)> {
     // Queued findings, grouped per recipient in order of first appearance.
     let mut groups: Vec<(notice_render::Recipient, Vec<notice_render::Item>)> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut merge_keys: Vec<(usize, String)> = Vec::new();
     for (i, ((d, o), nf)) in decisions
         .iter()
         .zip(&outcomes)
@@ -273,6 +274,9 @@ pub fn run(args: &Args, state: &StateArgs) -> Result<Summary, (u8, String)> {
             continue;
         };
         let key = notice_render::recipient_key(&r.address);
+        // Equal findings (address, port, problem) are merged into one item of the notice; each
+        // of them gets that notice's ticket below, through this key.
+        merge_keys.push((i, merge_key(&key, &nf, renderer.catalogue())));
         let g = *by_key.entry(key).or_insert_with(|| {
             groups.push((r, Vec::new()));
             groups.len() - 1
@@ -285,6 +289,7 @@ pub fn run(args: &Args, state: &StateArgs) -> Result<Summary, (u8, String)> {
     let mut next = store
         .next_ticket_number(&day_prefix)
         .map_err(|e| (3, e.to_string()))?;
+    let mut ticket_of: HashMap<String, String> = HashMap::new();
     let dir = args.out.join("notices");
     fs::create_dir_all(&dir).map_err(|e| (3, format!("cannot create {}: {e}", dir.display())))?;
     let mut queued: Vec<NewNotice> = Vec::new();
@@ -306,10 +311,15 @@ pub fn run(args: &Args, state: &StateArgs) -> Result<Summary, (u8, String)> {
                 .map_err(|e| (3, format!("rendering {}: {e}", n.ticket)))?;
             let name = notice_render::notice_file_name(&n.recipient.address, n.part.0, n.part.1);
             let mut covered = Vec::new();
+            let recipient_key = notice_render::recipient_key(&n.recipient.address);
             for (g, item) in n.items() {
                 if let Some(o) = outcomes.get_mut(item.index) {
                     o.ticket = Some(n.ticket.clone());
                 }
+                ticket_of.insert(
+                    merge_key(&recipient_key, &item.finding, renderer.catalogue()),
+                    n.ticket.clone(),
+                );
                 let f = &item.finding;
                 covered.push(CoveredFinding::new(
                     f.feed.clone(),
@@ -332,6 +342,13 @@ pub fn run(args: &Args, state: &StateArgs) -> Result<Summary, (u8, String)> {
                 .with_path(path.display().to_string()),
             );
             files.push((path, mime));
+        }
+    }
+    for (i, key) in merge_keys {
+        if let (Some(o), Some(ticket)) = (outcomes.get_mut(i), ticket_of.get(&key))
+            && o.ticket.is_none()
+        {
+            o.ticket = Some(ticket.clone());
         }
     }
     store.queue(&queued).map_err(|e| (3, e.to_string()))?;
@@ -396,4 +413,19 @@ pub fn run(args: &Args, state: &StateArgs) -> Result<Summary, (u8, String)> {
 /// The clock for the programs: `--now` when given, else the system clock.
 pub fn now_or_system(now: Option<DateTime<Utc>>) -> DateTime<Utc> {
     now.unwrap_or_else(Utc::now)
+}
+
+/// What makes two queued findings one item of a recipient's notice: the recipient, the address,
+/// the port and the problem (catalogue entry), as `notice_render::MergedItems` merges them.
+fn merge_key(
+    recipient_key: &str,
+    f: &notice_render::Finding,
+    catalogue: &notice_render::Catalogue,
+) -> String {
+    format!(
+        "{recipient_key}\0{}\0{:?}\0{}",
+        f.ip.trim(),
+        f.port,
+        catalogue.classify(f).id
+    )
 }
