@@ -68,26 +68,10 @@ impl ContactView<'_> {
 
 /// Decodes `%XX` escapes (invalid escapes are kept as written; the result is lossy UTF-8).
 fn percent_decode(s: &str) -> Cow<'_, str> {
-    if !s.contains('%') {
-        return Cow::Borrowed(s);
+    match crate::uri::percent_decode(s) {
+        Cow::Borrowed(_) => Cow::Borrowed(s),
+        Cow::Owned(bytes) => Cow::Owned(String::from_utf8_lossy(&bytes).into_owned()),
     }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        let hex = |j: usize| b.get(j).and_then(|h| (*h as char).to_digit(16));
-        match (c, hex(i + 1), hex(i + 2)) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            _ => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 fn strip_scheme<'v>(value: &'v str, scheme: &str) -> Option<&'v str> {

@@ -207,6 +207,31 @@ fn scan_run(bytes: &[u8], mut at: usize, run: u8, colon: &mut bool) -> Result<us
     }
 }
 
+/// `s` with every `%XX` escape decoded; a `%` not followed by two hex digits is kept as written.
+/// The one percent-decoder of the crate (contacts and the `mailto:` checks both use it).
+pub(crate) fn percent_decode(s: &str) -> std::borrow::Cow<'_, [u8]> {
+    if !s.contains('%') {
+        return std::borrow::Cow::Borrowed(s.as_bytes());
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        let hex = |j: usize| b.get(j).and_then(|d| (*d as char).to_digit(16));
+        match (c, hex(i + 1), hex(i + 2)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// `true` when the two bytes after the `%` at `at` are hexadecimal digits.
 fn percent_ok(bytes: &[u8], at: usize) -> bool {
     matches!((bytes.get(at + 1), bytes.get(at + 2)), (Some(h), Some(l)) if h.is_ascii_hexdigit() && l.is_ascii_hexdigit())

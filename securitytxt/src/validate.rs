@@ -496,7 +496,7 @@ fn check_signature_packets(
 /// CR and LF may appear only in the body).
 fn mailto_problem(u: &Uri<'_>) -> Option<String> {
     for addr in u.path.split(',') {
-        let decoded = percent_decode(addr);
+        let decoded = crate::uri::percent_decode(addr);
         if let Err(why) = addr_spec(&decoded) {
             return Some(format!(
                 "the 'mailto:' address {:?} is not an e-mail address (RFC 5322 addr-spec): {why}",
@@ -509,7 +509,7 @@ fn mailto_problem(u: &Uri<'_>) -> Option<String> {
         if name.eq_ignore_ascii_case("body") {
             continue;
         }
-        let value = percent_decode(value);
+        let value = crate::uri::percent_decode(value);
         if let Some(&c) = value.iter().find(|&&b| b < 0x20 || b == 0x7f) {
             return Some(format!(
                 "the 'mailto:' header field {name:?} holds the control character 0x{c:02X} (header injection)"
@@ -517,30 +517,6 @@ fn mailto_problem(u: &Uri<'_>) -> Option<String> {
         }
     }
     None
-}
-
-/// `s` with `%XX` decoded (the URI parser has checked every `%` is followed by two hex digits).
-fn percent_decode(s: &str) -> Cow<'_, [u8]> {
-    if !s.contains('%') {
-        return Cow::Borrowed(s.as_bytes());
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        let hex = |j: usize| b.get(j).and_then(|d| (*d as char).to_digit(16));
-        match (c, hex(i + 1), hex(i + 2)) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            _ => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    Cow::Owned(out)
 }
 
 /// RFC 5322 `atext` (with the UTF-8 bytes RFC 6532 allows), by byte.
