@@ -2,8 +2,7 @@
 //! rows, duplicates, blank fields), against a snapshot loaded from files.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use ip_attribution::engine::{Outcome, Policy, decide_all};
@@ -11,26 +10,12 @@ use ip_attribution::feed;
 use ip_attribution::snapshot::Snapshot;
 use proptest::prelude::*;
 
-/// A temporary folder removed on drop (no extra dependency).
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let p = std::env::temp_dir().join(format!(
-            "ip-attribution-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        fs::create_dir_all(&p).expect("temp dir");
-        Self(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
+/// A fresh temporary folder (removed when dropped).
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("ip-attribution-batch-")
+        .tempdir()
+        .expect("temp dir")
 }
 
 fn now() -> DateTime<Utc> {
@@ -71,8 +56,8 @@ const HEADER: &str = "\"timestamp\",\"ip\",\"port\",\"tag\"";
 
 #[test]
 fn malformed_rows_and_duplicates_each_get_one_decision() {
-    let dir = TempDir::new("batch");
-    let snap = snapshot(&dir.0);
+    let dir = temp_dir();
+    let snap = snapshot(&dir.path());
     let text = format!(
         "{HEADER}\n\
          \"2026-11-22 00:00:01\",\"192.0.2.1\",3389,\"rdp\"\n\
@@ -120,8 +105,8 @@ fn malformed_rows_and_duplicates_each_get_one_decision() {
 /// Found by the property test below: a stray quote in one row must not swallow the next row.
 #[test]
 fn a_stray_quote_does_not_swallow_the_next_row() {
-    let dir = TempDir::new("stray-quote");
-    let snap = snapshot(&dir.0);
+    let dir = temp_dir();
+    let snap = snapshot(&dir.path());
     let text =
         format!("{HEADER}\n;\"\"\",\"\n\"2026-11-22 00:00:00\",\"192.0.2.0\",3389,\"rdp\"\n");
     let findings = feed::read("2026-11-22-scan_rdp-test.csv", text.as_bytes()).expect("feed");
@@ -151,8 +136,8 @@ proptest! {
     /// Every non-blank data line becomes exactly one finding and one decision, in order.
     #[test]
     fn n_rows_in_n_decisions_out(rows in proptest::collection::vec(row_strategy(), 0..40)) {
-        let dir = TempDir::new("prop");
-        let snap = snapshot(&dir.0);
+        let dir = temp_dir();
+        let snap = snapshot(&dir.path());
         let mut text = String::from(HEADER);
         text.push('\n');
         for r in &rows {
