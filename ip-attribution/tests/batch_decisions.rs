@@ -57,7 +57,7 @@ const HEADER: &str = "\"timestamp\",\"ip\",\"port\",\"tag\"";
 #[test]
 fn malformed_rows_and_duplicates_each_get_one_decision() {
     let dir = temp_dir();
-    let snap = snapshot(&dir.path());
+    let snap = snapshot(dir.path());
     let text = format!(
         "{HEADER}\n\
          \"2026-11-22 00:00:01\",\"192.0.2.1\",3389,\"rdp\"\n\
@@ -106,7 +106,7 @@ fn malformed_rows_and_duplicates_each_get_one_decision() {
 #[test]
 fn a_stray_quote_does_not_swallow_the_next_row() {
     let dir = temp_dir();
-    let snap = snapshot(&dir.path());
+    let snap = snapshot(dir.path());
     let text =
         format!("{HEADER}\n;\"\"\",\"\n\"2026-11-22 00:00:00\",\"192.0.2.0\",3389,\"rdp\"\n");
     let findings = feed::read("2026-11-22-scan_rdp-test.csv", text.as_bytes()).expect("feed");
@@ -137,7 +137,7 @@ proptest! {
     #[test]
     fn n_rows_in_n_decisions_out(rows in proptest::collection::vec(row_strategy(), 0..40)) {
         let dir = temp_dir();
-        let snap = snapshot(&dir.path());
+        let snap = snapshot(dir.path());
         let mut text = String::from(HEADER);
         text.push('\n');
         for r in &rows {

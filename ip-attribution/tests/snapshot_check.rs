@@ -34,10 +34,10 @@ fn a_whole_snapshot_passes() {
         gzip(INETNUM),
     )
     .expect("write");
-    let (_, report) = Snapshot::load(&dir.path()).expect("load");
+    let (_, report) = Snapshot::load(dir.path()).expect("load");
     assert!(report.unreadable.is_empty(), "{:?}", report.unreadable);
     assert!(report.evidence > 0);
-    assert!(report.check(&dir.path(), CheckOptions::default()).is_ok());
+    assert!(report.check(dir.path(), CheckOptions::default()).is_ok());
 }
 
 #[test]
@@ -55,10 +55,10 @@ fn a_truncated_registry_dump_is_refused_unless_allowed() {
         gz.get(..gz.len() / 2).unwrap_or_default(),
     )
     .expect("write");
-    let (_, report) = Snapshot::load(&dir.path()).expect("load");
+    let (_, report) = Snapshot::load(dir.path()).expect("load");
     assert_eq!(report.unreadable.len(), 1, "{:?}", report.unreadable);
     assert!(report.unreadable[0].starts_with("test.inetnum.db.gz:"));
-    let e = report.check(&dir.path(), CheckOptions::default());
+    let e = report.check(dir.path(), CheckOptions::default());
     assert!(
         matches!(e, Err(Error::SnapshotIncomplete { count: 1, .. })),
         "{e:?}"
@@ -68,7 +68,7 @@ fn a_truncated_registry_dump_is_refused_unless_allowed() {
     assert!(
         report
             .check(
-                &dir.path(),
+                dir.path(),
                 CheckOptions::default().with_allow_partial(true)
             )
             .is_ok()
@@ -82,7 +82,7 @@ fn a_folder_in_place_of_rdns_jsonl_is_not_a_partial_file() {
     fs::write(dir.path().join("registry/good.db"), INETNUM).expect("write");
     // A folder where the file should be: it exists but cannot be read as a file.
     fs::create_dir_all(dir.path().join("rdns.jsonl")).expect("mkdir");
-    let (_, report) = Snapshot::load(&dir.path()).expect("load");
+    let (_, report) = Snapshot::load(dir.path()).expect("load");
     // `rdns.jsonl` is not a file, so it is not read at all: not partial, just absent.
     assert!(report.unreadable.is_empty());
 }
@@ -90,9 +90,9 @@ fn a_folder_in_place_of_rdns_jsonl_is_not_a_partial_file() {
 #[test]
 fn an_empty_or_wrong_folder_is_refused_with_what_was_expected() {
     let dir = temp_dir();
-    let (_, report) = Snapshot::load(&dir.path()).expect("load");
+    let (_, report) = Snapshot::load(dir.path()).expect("load");
     let e = report
-        .check(&dir.path(), CheckOptions::default())
+        .check(dir.path(), CheckOptions::default())
         .map_err(|e| e.to_string())
         .err()
         .unwrap_or_default();
@@ -104,9 +104,9 @@ fn an_empty_or_wrong_folder_is_refused_with_what_was_expected() {
     // A folder of the wrong things: files read, nothing usable.
     fs::create_dir_all(dir.path().join("registry")).expect("mkdir");
     fs::write(dir.path().join("registry/notes.txt"), "hello\n").expect("write");
-    let (_, report) = Snapshot::load(&dir.path()).expect("load");
+    let (_, report) = Snapshot::load(dir.path()).expect("load");
     let e = report
-        .check(&dir.path(), CheckOptions::default())
+        .check(dir.path(), CheckOptions::default())
         .map_err(|e| e.to_string())
         .err()
         .unwrap_or_default();
