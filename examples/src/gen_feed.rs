@@ -21,6 +21,7 @@ use clap::Parser;
 
 use crate::atomic_file::write_atomically;
 use crate::programs::Status;
+use crate::synthetic_registry::Rng;
 
 /// The command line of `gen-feed`.
 #[derive(Debug, Clone, Parser)]
@@ -50,19 +51,6 @@ pub struct Args {
     /// Write the report to FILE (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-}
-
-/// splitmix64: small, fast, deterministic.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
 }
 
 /// Writes the report: a header line and `findings` rows for a registry of `networks`

@@ -67,10 +67,7 @@ fn a_truncated_registry_dump_is_refused_unless_allowed() {
     assert!(text.contains("test.inetnum.db.gz"), "{text}");
     assert!(
         report
-            .check(
-                dir.path(),
-                CheckOptions::default().with_allow_partial(true)
-            )
+            .check(dir.path(), CheckOptions::default().with_allow_partial(true))
             .is_ok()
     );
 }
