@@ -14,7 +14,8 @@ use super::decision::{
     Decision, EvidenceItem, Organisation, Outcome, Recipient, Step, Via, is_email,
 };
 use super::evidence::{
-    CertClass, CertSeen, Evidence, Network, NetworkOrigin, NetworkRole, PtrName, SecurityTxtStatus,
+    CertClass, CertSeen, Evidence, Network, NetworkOrigin, NetworkRole, PtrName, SecurityTxt,
+    SecurityTxtStatus,
 };
 use super::knowledge::{Knowledge, skeleton};
 
@@ -299,6 +300,23 @@ pub fn find_business(
     best_supported(found)
 }
 
+/// Whether `first`, the most specific live network, is assigned to a customer: not an
+/// allocation, its organisation not also holding a parent (`rest`), and not a provider (an LIR
+/// or an organisation the evidence knows as a provider).
+fn is_customer_assignment(ev: &Evidence, first: &Network, rest: &[&Network]) -> bool {
+    let Some(org) = first.org.as_ref() else {
+        return false;
+    };
+    let parent_has_same_org = rest.iter().any(|p| {
+        p.org.as_ref().is_some_and(|po| {
+            (!po.handle.is_empty() && po.handle.eq_ignore_ascii_case(&org.handle))
+                || (!po.name.is_empty() && po.name.eq_ignore_ascii_case(&org.name))
+        })
+    });
+    let provider = org.is_lir || ev.is_provider_org(&org.handle) || ev.is_provider_org(&org.name);
+    first.role != NetworkRole::Allocation && !parent_has_same_org && !provider
+}
+
 /// Step 2, the registry: the most specific non-placeholder network when it is assigned to a
 /// customer (not an allocation, not held by its parent's organisation, not a provider). Records
 /// the network in `items` either way.
@@ -311,15 +329,7 @@ fn registry_customer(
     let live: Vec<_> = ev.networks.iter().filter(|n| !n.placeholder).collect();
     let (first, rest) = live.split_first()?;
     let org = first.org.as_ref()?;
-    let parent_has_same_org = rest.iter().any(|p| {
-        p.org.as_ref().is_some_and(|po| {
-            (!po.handle.is_empty() && po.handle.eq_ignore_ascii_case(&org.handle))
-                || (!po.name.is_empty() && po.name.eq_ignore_ascii_case(&org.name))
-        })
-    });
-    let provider = org.is_lir || ev.is_provider_org(&org.handle) || ev.is_provider_org(&org.name);
-    let customer = first.role != NetworkRole::Allocation && !parent_has_same_org && !provider;
-    if !customer || org.name.is_empty() {
+    if !is_customer_assignment(ev, first, rest) || org.name.is_empty() {
         items.push(EvidenceItem::new(
             "registry-provider",
             first.source.clone(),
@@ -549,19 +559,10 @@ struct SecurityTxtContacts {
     notes: Vec<String>,
 }
 
-/// Step 3, the security.txt of the business's domain: a valid one gives its contacts; an
-/// expired or invalid one is recorded and not trusted.
-fn security_txt_contacts(
-    policy: &Policy,
-    ev: &Evidence,
-    domain: Option<&str>,
-    items: &mut Vec<EvidenceItem>,
-) -> SecurityTxtContacts {
-    let mut out = SecurityTxtContacts::default();
-    let Some(st) = domain.and_then(|d| ev.security_txt_for(d)) else {
-        return out;
-    };
-    let (value, weight, note) = match &st.status {
+/// What the evidence item says of a security.txt, its weight, and the note when it is not
+/// trusted (expired or invalid).
+fn security_txt_status(st: &SecurityTxt) -> (String, f64, Option<&'static str>) {
+    match &st.status {
         SecurityTxtStatus::Valid => {
             let contacts: Vec<&str> = st
                 .emails
@@ -585,7 +586,22 @@ fn security_txt_contacts(
             0.0,
             Some("security.txt invalid"),
         ),
+    }
+}
+
+/// Step 3, the security.txt of the business's domain: a valid one gives its contacts; an
+/// expired or invalid one is recorded and not trusted.
+fn security_txt_contacts(
+    policy: &Policy,
+    ev: &Evidence,
+    domain: Option<&str>,
+    items: &mut Vec<EvidenceItem>,
+) -> SecurityTxtContacts {
+    let mut out = SecurityTxtContacts::default();
+    let Some(st) = domain.and_then(|d| ev.security_txt_for(d)) else {
+        return out;
     };
+    let (value, weight, note) = security_txt_status(st);
     items.push(EvidenceItem::new(
         "securitytxt",
         st.source.clone(),
