@@ -51,10 +51,7 @@ fn objects(name: &str, bytes: &[u8]) -> BTreeMap<ObjectKey, Object> {
         .filter_map(Result::ok)
         .filter(|o| !matches!(o, Object::AbuseComment(_)))
         .map(|mut o| {
-            let blank = Source {
-                name: Arc::from(""),
-                line: 0,
-            };
+            let blank = Source::new("", 0);
             match &mut o {
                 Object::Network(n) => n.source = blank,
                 Object::Organisation(x) => x.source = blank,

@@ -51,6 +51,9 @@
 //! label) and a 1-based line or a byte offset. A snapshot folder with unusable files still
 //! loads: each problem is reported in [`snapshot::LoadReport`] with file and line, and counted.
 #![forbid(unsafe_code)]
+// Every public type is a deliberate choice: #[non_exhaustive] unless it is meant to be built
+// field by field by callers (then allow the lint at the type, saying why).
+#![warn(clippy::exhaustive_enums, clippy::exhaustive_structs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]

@@ -42,6 +42,9 @@
 //! renderer built from valid templates does not fail in practice: the
 //! templates are exercised when the [`Renderer`] is built.
 #![forbid(unsafe_code)]
+// Every public type is a deliberate choice: #[non_exhaustive] unless it is meant to be built
+// field by field by callers (then allow the lint at the type, saying why).
+#![warn(clippy::exhaustive_enums, clippy::exhaustive_structs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]

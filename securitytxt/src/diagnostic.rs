@@ -43,6 +43,7 @@ impl fmt::Display for Severity {
 /// whole input (including any byte order mark).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Span {
     /// 1-based line number.
     pub line: u32,

@@ -54,6 +54,9 @@
 //! rust-url's fatal `ParseError` versus its `SyntaxViolation`s. [`Builder::build`] fails on
 //! values that cannot be written on one line.
 #![forbid(unsafe_code)]
+// Every public type is a deliberate choice: #[non_exhaustive] unless it is meant to be built
+// field by field by callers (then allow the lint at the type, saying why).
+#![warn(clippy::exhaustive_enums, clippy::exhaustive_structs)]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -112,6 +112,7 @@ impl ServerStyle {
 
 /// A WHOIS server: host name (or address literal) and port.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub struct Server {
     /// Host name, lower case, or an address literal.
     pub host: String,

@@ -114,6 +114,7 @@ impl std::fmt::Display for RecordError {
 
 /// One record: its first physical line and its fields (or what is wrong with it).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Record {
     /// 1-based physical line the record starts on.
     pub line: usize,

@@ -15,6 +15,7 @@ use crate::Error;
 
 /// One attribute of an object, borrowed from the object's bytes where possible.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Attribute<'a> {
     /// Attribute name as written (`inetnum`, `abuse-c`, ARIN's `NetRange`).
     pub name: &'a str,
@@ -26,6 +27,7 @@ pub struct Attribute<'a> {
 
 /// One object at the attribute level: its class is the name of its first attribute.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RawObject<'a> {
     /// The attributes in order; never empty.
     pub attributes: Vec<Attribute<'a>>,

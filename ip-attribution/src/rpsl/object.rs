@@ -12,11 +12,22 @@ use super::address::{IpRange, normalise_mailbox};
 
 /// Where an object came from: source name (file name or label) and 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Source {
     /// File name or other label given to the reader.
     pub name: Arc<str>,
     /// 1-based line of the object's first attribute.
     pub line: usize,
+}
+
+impl Source {
+    /// A source: the file name or label, and the 1-based line of the object's first attribute.
+    pub fn new(name: impl Into<Arc<str>>, line: usize) -> Self {
+        Self {
+            name: name.into(),
+            line,
+        }
+    }
 }
 
 /// Which kind of registry record a [`Network`] came from.
@@ -344,6 +355,7 @@ impl ObjectClass {
 /// the range for networks, ARIN networks by `NetHandle`). Keys compare case-insensitively
 /// (they are upper-cased).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub struct ObjectKey {
     /// The class.
     pub class: ObjectClass,
