@@ -5,12 +5,20 @@
 //! acknowledge --state FILE --ip IP_OR_PREFIX --entry ENTRY_ID --until RFC3339 [--note TEXT]
 //! acknowledge --state FILE --list
 //! acknowledge --state FILE --remove (--id N | --ip IP_OR_PREFIX --entry ENTRY_ID)
+//! acknowledge --state FILE --clear-bounce ADDRESS --by NAME [--note TEXT]
 //! ```
 //! Findings of that catalogue entry on that address or prefix are not notified while the
 //! acknowledgement holds; from `--until` on they are notified again. `--list` shows those in
 //! force at `--now`; `--remove` ends one now.
 //!
-//! Exit status: 0 done; 1 `--remove` found nothing in force to end; 2 unusable arguments (a
+//! `--clear-bounce ADDRESS` is for the recipient who fixed their mailbox: the address's hard
+//! bounces are marked cleared in the state, with who (`--by`), when (`--now`) and why
+//! (`--note`), and the next daily run sends to it again instead of routing around it. The
+//! bounces stay in the state as history; reading the same DSN again does not mark the address
+//! again, a new bounce does.
+//!
+//! Exit status: 0 done; 1 `--remove` found nothing in force to end, or `--clear-bounce` found no
+//! hard bounce of that address to clear; 2 unusable arguments (a
 //! bad prefix, an unknown entry id, an end date not after now); 3 the state cannot be read or
 //! written.
 
@@ -31,7 +39,7 @@ pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
 /// Records, lists or ends acknowledgements.
 #[derive(Debug, Clone, Parser)]
 #[command(
-    after_help = "Exit status: 0 done; 1 --remove found nothing in force to end; 2 unusable arguments (a bad prefix, an unknown entry id, an end date not after now); 3 the state cannot be read or written.",
+    after_help = "Exit status: 0 done; 1 --remove found nothing in force to end; 2 unusable arguments (a bad prefix, an unknown entry id, an end date not after now); 3 the state cannot be read or written. --clear-bounce exits 1 when the address has no hard bounce to clear.",
     name = "acknowledge",
     version
 )]
@@ -48,7 +56,7 @@ pub struct Args {
     /// When it ends (exclusive).
     #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
     pub until: Option<DateTime<Utc>>,
-    /// Why (e.g. the recipient's explanation).
+    /// Why (e.g. the recipient's explanation; for --clear-bounce, what changed).
     #[arg(long, value_name = "TEXT", default_value = "")]
     pub note: String,
     /// List the acknowledgements in force.
@@ -60,6 +68,14 @@ pub struct Args {
     /// The acknowledgement's id (as --list shows it), for --remove.
     #[arg(long, value_name = "N", requires = "remove")]
     pub id: Option<i64>,
+    /// Clear the hard bounces of this address (the recipient fixed the mailbox): the next
+    /// daily run sends to it again. Needs --by.
+    #[arg(long, value_name = "ADDRESS", requires = "by",
+          conflicts_with_all = ["list", "remove", "until", "ip", "entry", "id"])]
+    pub clear_bounce: Option<String>,
+    /// Who clears the bounce (recorded in the state with the time), for --clear-bounce.
+    #[arg(long, value_name = "NAME", requires = "clear_bounce")]
+    pub by: Option<String>,
     /// The clock (default: now).
     #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
     pub now: Option<DateTime<Utc>>,
@@ -79,6 +95,9 @@ fn show(a: &Acknowledgement) -> String {
 /// Runs `acknowledge`; returns the exit status.
 pub fn run(args: &Args) -> Result<u8, (u8, String)> {
     let now = crate::daily_state::now_or_system(args.now);
+    if let Some(address) = &args.clear_bounce {
+        return clear_bounce(args, address, now);
+    }
     let prefix = match &args.ip {
         Some(ip) => Some(
             Prefix::parse(ip)
@@ -165,5 +184,43 @@ pub fn run(args: &Args) -> Result<u8, (u8, String)> {
         eprintln!("acknowledge: nothing in force matched");
         return Ok(1);
     }
+    Ok(0)
+}
+
+/// `--clear-bounce ADDRESS --by NAME`: clears the address's hard bounces (exit 0), or says there
+/// is none to clear (exit 1).
+fn clear_bounce(args: &Args, address: &str, now: DateTime<Utc>) -> Result<u8, (u8, String)> {
+    let by = args.by.as_deref().unwrap_or("").trim();
+    if by.is_empty() {
+        return Err((2, "--by: say who clears the bounce".into()));
+    }
+    if notice_render::lifecycle::smtp::check_address(address.trim()).is_err() {
+        return Err((
+            2,
+            format!("--clear-bounce {address:?}: not an e-mail address"),
+        ));
+    }
+    let mut store =
+        SqliteStore::open(&args.state, OpenOptions::existing()).map_err(|e| (3, e.to_string()))?;
+    let n = store
+        .clear_hard_bounces(address, by, &args.note, now)
+        .map_err(|e| (3, e.to_string()))?;
+    if n == 0 {
+        eprintln!(
+            "acknowledge: {} has no hard bounce to clear",
+            address.trim()
+        );
+        return Ok(1);
+    }
+    println!(
+        "cleared {n} hard bounce(s) of {} by {by} at {}{}",
+        address.trim(),
+        now.format("%Y-%m-%dT%H:%M:%SZ"),
+        if args.note.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", args.note)
+        }
+    );
     Ok(0)
 }

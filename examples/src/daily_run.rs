@@ -16,6 +16,11 @@
 //! whole; one holding anything else is refused before any work. Notice file names follow
 //! [`notice_render::notice_file_name`] (collision-free, documented there).
 //!
+//! With `--state` ([`crate::daily_state`]) the run is the same code ([`run_with`]): each
+//! decision is judged against the history as it is written, the output is written and checked
+//! the same way, and the notices are queued in the state once the output is in place (a
+//! failure there puts the previous output back).
+//!
 //! # Exit status
 //! 0 when every finding got a decision (even an `unattributed` one); 2 for unusable arguments
 //! (clap's usage errors); 3 for unreadable input (a feed, the snapshot, a snapshot file that
@@ -35,8 +40,11 @@ use clap::Parser;
 use ip_attribution::engine::{Decision, Decisions, Policy, decide_batch};
 use ip_attribution::feed::{self, Finding};
 use ip_attribution::snapshot::{CheckOptions, Snapshot};
+use notice_render::lifecycle::{NewNotice, NoticeValue};
 use rayon::prelude::*;
 use serde_json::{Value, json};
+
+use crate::daily_state::{Judge, Judged, Lifecycle};
 
 /// The daily run's arguments (the contract's command line).
 #[derive(Debug, Clone, Parser)]
@@ -262,6 +270,11 @@ pub const DECISION_STEP: usize = 32_768;
 /// [`DECISION_STEP`] findings (distinct addresses of a step decided in parallel, lines
 /// formatted in parallel), counting the summary and planning the notices as it goes.
 /// Returns the summary and the number of address decisions taken.
+///
+/// With `judged` (the run with `--state`), each decision first goes through the history
+/// ([`Judge::judge`]: rerouted around bounced addresses, repeats and acknowledged findings
+/// left out of the notices) and its verdict is appended to the vector, in input order; the
+/// plain run is this with no history.
 pub fn write_decisions(
     out: &Path,
     findings: &[Finding],
@@ -269,6 +282,7 @@ pub fn write_decisions(
     policy: &Policy,
     now: DateTime<Utc>,
     plan: &mut NoticePlan,
+    mut judged: Option<(&Judge, &mut Vec<Judged>)>,
 ) -> std::io::Result<(Summary, usize)> {
     let file = fs::File::create(out.join("decisions.jsonl"))?;
     let mut w = BufWriter::with_capacity(1 << 20, file);
@@ -301,6 +315,7 @@ pub fn write_decisions(
                     chunk,
                     &batch,
                     now,
+                    judged.as_mut().map(|(j, v)| (*j, &mut **v)),
                 )
             },
         );
@@ -311,7 +326,8 @@ pub fn write_decisions(
     Ok((summary, decided))
 }
 
-/// Writes the decision lines of one step and counts and plans its findings.
+/// Writes the decision lines of one step and counts and plans its findings (judged against
+/// the history first, with `--state`).
 #[allow(clippy::too_many_arguments)]
 fn write_step(
     w: &mut impl Write,
@@ -322,33 +338,50 @@ fn write_step(
     chunk: &[Finding],
     batch: &Decisions,
     now: DateTime<Utc>,
+    judged: Option<(&Judge, &mut Vec<Judged>)>,
 ) -> std::io::Result<()> {
-    // Decisions looked up, lines and notice findings made (and mapped to their problem) in
-    // parallel, 4,096 findings to a part; written and planned in input order.
+    // Decisions looked up (and judged against the history), lines and notice findings made
+    // (and mapped to their problem) in parallel, 4,096 findings to a part; written and planned
+    // in input order.
     type Part<'b, 'c> = (
         Vec<u8>,
         Vec<(Cow<'b, Decision>, Option<(notice_render::Finding, &'c str)>)>,
+        Vec<Judged>,
     );
+    let judge = judged.as_ref().map(|(j, _)| *j);
     let parts: Vec<Part<'_, '_>> = chunk
         .par_chunks(4_096)
         .map(|part| {
             let mut buf = Vec::with_capacity(part.len() * 700);
             let mut decided = Vec::with_capacity(part.len());
+            let mut verdicts = Vec::new();
             for f in part {
-                let d = batch.get(f);
-                push_decision_line(&mut buf, f, &d);
-                buf.push(b'\n');
-                let nf = d.recipient().and(notice_finding(f, now)).map(|nf| {
+                let mut d = batch.get(f);
+                let mut nf = d.recipient().and(notice_finding(f, now)).map(|nf| {
                     let entry = catalogue.classify(&nf).id.as_str();
                     (nf, entry)
                 });
+                if let Some(judge) = judge {
+                    let entry = nf.as_ref().map(|(_, e)| *e);
+                    let v = judge.judge(f, d.to_mut(), entry, now);
+                    if v.notice != NoticeValue::Queued {
+                        nf = None;
+                    }
+                    verdicts.push(v);
+                }
+                push_decision_line(&mut buf, f, &d);
+                buf.push(b'\n');
                 decided.push((d, nf));
             }
-            (buf, decided)
+            (buf, decided, verdicts)
         })
         .collect();
     let mut index = step * DECISION_STEP;
-    for ((buf, decided), part) in parts.into_iter().zip(chunk.chunks(4_096)) {
+    let mut judged = judged;
+    for ((buf, decided, verdicts), part) in parts.into_iter().zip(chunk.chunks(4_096)) {
+        if let Some((_, all)) = judged.as_mut() {
+            all.extend(verdicts);
+        }
         w.write_all(&buf)?;
         for (f, (d, nf)) in part.iter().zip(decided) {
             summary.add(f, &d);
@@ -460,8 +493,9 @@ fn work_dirs(out: &Path) -> (PathBuf, PathBuf) {
 }
 
 /// Puts the finished `work` folder in place of `out`: a previous output is moved aside, `work`
-/// renamed to `out`, and the previous output removed.
-fn commit_output(work: &Path, out: &Path, aside: &Path) -> Result<(), String> {
+/// renamed to `out`. Returns whether there was a previous output (now at `aside`); on an
+/// error `out` is as it was.
+fn swap_in(work: &Path, out: &Path, aside: &Path) -> Result<bool, String> {
     let had_previous = match out_state(out) {
         Ok(OutState::Absent) => false,
         Ok(OutState::Replaceable) => true,
@@ -489,6 +523,32 @@ fn commit_output(work: &Path, out: &Path, aside: &Path) -> Result<(), String> {
             out.display()
         ));
     }
+    Ok(had_previous)
+}
+
+/// Undoes [`swap_in`]: this run's output goes back to `work` (removed by the caller) and the
+/// previous output, if any, back to `out`.
+fn swap_back(work: &Path, out: &Path, aside: &Path, had_previous: bool) -> Result<(), String> {
+    fs::rename(out, work).map_err(|e| {
+        format!(
+            "cannot move this run's output {} back out of the way: {e}",
+            out.display()
+        )
+    })?;
+    if had_previous {
+        fs::rename(aside, out).map_err(|e| {
+            format!(
+                "cannot put the previous output back from {} to {}: {e}",
+                aside.display(),
+                out.display()
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Removes the previous output moved aside by [`swap_in`].
+fn drop_previous(aside: &Path, had_previous: bool) -> Result<(), String> {
     if had_previous {
         fs::remove_dir_all(aside)
             .map_err(|e| format!("cannot remove the previous output {}: {e}", aside.display()))?;
@@ -516,6 +576,22 @@ fn count_files(dir: &Path) -> std::io::Result<usize> {
 /// Runs the whole daily run; progress goes to stderr. Errors carry the exit status. The
 /// output appears in `args.out` all at once, or not at all (see the [module docs](self)).
 pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
+    run_with(args, None)
+}
+
+/// The daily run, with the lifecycle state when `lifecycle` is given (`daily-run --state`,
+/// [`crate::daily_state`]): one writer and one notice loop for both; the plain run is the
+/// state run with no history.
+///
+/// With a state, the output folder is swapped into place first and the notices are queued in
+/// the state after that (one transaction); when queueing fails, the swap is undone. So a run
+/// that fails leaves the previous output and the state as they were, and a notice is never
+/// queued without its file in `--out` (only a crash between the rename and the commit can leave
+/// files that are not queued: the next run queues those findings again, nothing is lost).
+pub fn run_with(
+    args: &Args,
+    mut lifecycle: Option<&mut Lifecycle>,
+) -> Result<Summary, (u8, String)> {
     match out_state(&args.out) {
         Ok(OutState::Foreign(names)) => {
             return Err((
@@ -537,8 +613,17 @@ pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
             .map_err(|e| (3, format!("cannot clear {}: {e}", work.display())))?;
     }
     fs::create_dir_all(&work).map_err(|e| (3, format!("cannot create {}: {e}", work.display())))?;
-    let result = run_into(args, &work).and_then(|summary| {
-        commit_output(&work, &args.out, &aside).map_err(|e| (3, e))?;
+    let result = run_into(args, &work, lifecycle.as_deref_mut()).and_then(|summary| {
+        let had_previous = swap_in(&work, &args.out, &aside).map_err(|e| (3, e))?;
+        if let Some(lc) = lifecycle
+            && let Err(e) = lc.commit(&args.out)
+        {
+            return match swap_back(&work, &args.out, &aside, had_previous) {
+                Ok(()) => Err(e),
+                Err(undo) => Err((3, format!("{}; and {undo}", e.1))),
+            };
+        }
+        drop_previous(&aside, had_previous).map_err(|e| (3, e))?;
         Ok(summary)
     });
     if result.is_err() && work.exists() {
@@ -548,7 +633,11 @@ pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
 }
 
 /// The run itself, writing into the fresh folder `dir`.
-fn run_into(args: &Args, dir: &Path) -> Result<Summary, (u8, String)> {
+fn run_into(
+    args: &Args,
+    dir: &Path,
+    mut lifecycle: Option<&mut Lifecycle>,
+) -> Result<Summary, (u8, String)> {
     let t0 = Instant::now();
     // Feeds are read on their own thread while the snapshot loads.
     let (findings, loaded) = std::thread::scope(|scope| {
@@ -598,10 +687,23 @@ fn run_into(args: &Args, dir: &Path) -> Result<Summary, (u8, String)> {
     );
     let policy = Policy::with_language(&args.lang);
     let renderer = notice_renderer().map_err(|e| (3, e))?;
-    let mut plan = NoticePlan::new(notice_options(&args.lang), renderer.catalogue().clone());
-    let (summary, decided) =
-        write_decisions(dir, &findings, &snapshot, &policy, args.now, &mut plan)
-            .map_err(|e| (3, format!("cannot write decisions.jsonl: {e}")))?;
+    let options = notice_options(&args.lang);
+    let judge = match lifecycle.as_deref_mut() {
+        Some(lc) => Some(lc.judge(&findings, renderer.catalogue(), &options, args.now)?),
+        None => None,
+    };
+    let mut verdicts = Vec::new();
+    let mut plan = NoticePlan::new(options, renderer.catalogue().clone());
+    let (summary, decided) = write_decisions(
+        dir,
+        &findings,
+        &snapshot,
+        &policy,
+        args.now,
+        &mut plan,
+        judge.as_ref().map(|j| (j, &mut verdicts)),
+    )
+    .map_err(|e| (3, format!("cannot write decisions.jsonl: {e}")))?;
     eprintln!(
         "daily-run: decisions.jsonl written, {decided} address decisions, {} recipients ({})",
         plan.recipients(),
@@ -609,7 +711,15 @@ fn run_into(args: &Args, dir: &Path) -> Result<Summary, (u8, String)> {
     );
     drop(snapshot);
     drop(findings);
-    let (notices, dropped) = write_notices(dir, plan, args.now).map_err(|e| (3, e))?;
+    let numbering = match &judge {
+        Some(j) => NoticeNumbering {
+            first_ticket: j.first_ticket(),
+            keep: true,
+        },
+        None => NoticeNumbering::default(),
+    };
+    let (notices, dropped, kept) =
+        write_notices(dir, plan, args.now, numbering).map_err(|e| (3, e))?;
     if dropped > 0 {
         eprintln!(
             "daily-run: {dropped} findings left out of notices (too old or no valid recipient)"
@@ -631,7 +741,17 @@ fn run_into(args: &Args, dir: &Path) -> Result<Summary, (u8, String)> {
         "problems": report.problem_count,
         "unreadable_files": report.unreadable.len(),
     });
-    let text = serde_json::to_string_pretty(&summary.to_json(snapshot_json, notices))
+    let mut doc = summary.to_json(snapshot_json, notices);
+    if let Some(lc) = lifecycle {
+        // The history's verdicts go into decisions.jsonl and summary.json, and the notices
+        // are held for the state (queued once the output is in place).
+        let counts = lc.record(dir, verdicts, kept).map_err(|e| (3, e))?;
+        if let Value::Object(m) = &mut doc {
+            m.insert("notice".into(), json!(counts.notice));
+            m.insert("rerouted".into(), json!(counts.rerouted));
+        }
+    }
+    let text = serde_json::to_string_pretty(&doc)
         .map_err(|e| (3, format!("cannot write summary.json: {e}")))?;
     fs::write(dir.join("summary.json"), text + "\n")
         .map_err(|e| (3, format!("cannot write summary.json: {e}")))?;
@@ -813,19 +933,61 @@ impl NoticePlan {
     }
 }
 
+/// A notice [`write_notices`] wrote, as the state queues it (`daily-run --state`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct WrittenNotice {
+    /// The notice as queued: ticket, recipient, message and the findings it covers; its path
+    /// is the file name under `notices/` (the caller makes it the final path).
+    pub notice: NewNotice,
+    /// [`merge_key`]s of the findings it carries (every finding merged into one of its items
+    /// gets its ticket through these).
+    pub keys: Vec<String>,
+}
+
+/// Where the notices start and what [`write_notices`] keeps of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NoticeNumbering {
+    /// The number of the first ticket (1 without a state; the first free one of the day with).
+    pub first_ticket: usize,
+    /// Keep each notice written ([`WrittenNotice`]) for the state (only with `--state`: the
+    /// plain run keeps nothing, so memory does not grow with the notices).
+    pub keep: bool,
+}
+
+impl Default for NoticeNumbering {
+    fn default() -> Self {
+        Self {
+            first_ticket: 1,
+            keep: false,
+        }
+    }
+}
+
+/// What makes two findings one item of a recipient's notice: the recipient (its
+/// [`notice_render::recipient_key`]), the address, the port and the problem (catalogue entry),
+/// as `notice_render::MergedItems` merges them.
+pub fn merge_key(recipient_key: &str, ip: &str, port: Option<u16>, entry: &str) -> String {
+    format!("{recipient_key}\0{}\0{port:?}\0{entry}", ip.trim())
+}
+
 /// Writes one `notices/<name>.eml` per notice of `plan` (several parts when a recipient has
 /// more findings than one notice holds; names from [`notice_render::notice_file_name`]),
 /// through notice-render. Returns (notices written, findings dropped by the aggregation, e.g.
-/// too old). A name already written in this run is an error, never an overwrite.
+/// too old, the notices kept when `numbering.keep`). A name already written in this run is an
+/// error, never an overwrite.
 ///
 /// Each recipient's notices are built, rendered and written in parallel and then dropped, so
 /// memory does not grow with the number of findings. Tickets and parts are exactly those of
-/// [`notice_render::aggregate()`] over all findings in input order (a test holds this).
+/// [`notice_render::aggregate()`] over all findings in input order (a test holds this),
+/// numbered from `numbering.first_ticket`.
 pub fn write_notices(
     out: &Path,
     plan: NoticePlan,
     now: DateTime<Utc>,
-) -> Result<(usize, usize), String> {
+    numbering: NoticeNumbering,
+) -> Result<(usize, usize, Vec<WrittenNotice>), String> {
     let renderer = notice_renderer()?;
     let NoticePlan {
         options,
@@ -834,14 +996,14 @@ pub fn write_notices(
         ..
     } = plan;
     let mut first_tickets = Vec::with_capacity(groups.len());
-    let mut next_ticket = 1usize;
+    let mut next_ticket = numbering.first_ticket;
     for g in &groups {
         first_tickets.push(next_ticket);
         next_ticket += options.notice_parts(g.items.len());
     }
     let dir = out.join("notices");
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let written: Result<Vec<usize>, String> = groups
+    let written: Result<Vec<(usize, Vec<WrittenNotice>)>, String> = groups
         .into_par_iter()
         .zip(first_tickets.into_par_iter())
         .map(|(g, first_ticket)| {
@@ -854,6 +1016,7 @@ pub fn write_notices(
                 now,
             )
             .map_err(|e| format!("aggregating notices: {e}"))?;
+            let mut kept = Vec::new();
             for n in &notices {
                 let mime = renderer
                     .mime(n, now)
@@ -867,11 +1030,56 @@ pub fn write_notices(
                     .map_err(|e| format!("cannot write notices/{name}: {e}"))?;
                 file.write_all(&mime)
                     .map_err(|e| format!("cannot write notices/{name}: {e}"))?;
+                if numbering.keep {
+                    kept.push(kept_notice(n, mime, name, now));
+                }
             }
-            Ok(notices.len())
+            Ok((notices.len(), kept))
         })
         .collect();
-    Ok((written?.iter().sum(), dropped))
+    let mut count = 0;
+    let mut kept = Vec::new();
+    for (n, k) in written? {
+        count += n;
+        kept.extend(k);
+    }
+    Ok((count, dropped, kept))
+}
+
+/// The state's record of notice `n` (rendered as `mime`, written as `notices/NAME`, made at
+/// `now`).
+fn kept_notice(
+    n: &notice_render::Notice,
+    mime: Vec<u8>,
+    name: String,
+    now: DateTime<Utc>,
+) -> WrittenNotice {
+    let recipient_key = notice_render::recipient_key(&n.recipient.address);
+    let mut covered = Vec::new();
+    let mut keys = Vec::new();
+    for (g, item) in n.items() {
+        let f = &item.finding;
+        keys.push(merge_key(&recipient_key, &f.ip, f.port, &g.entry));
+        covered.push(notice_render::lifecycle::CoveredFinding::new(
+            f.feed.clone(),
+            f.line,
+            f.ip.clone(),
+            f.port,
+            f.report_type.clone(),
+            g.entry.clone(),
+        ));
+    }
+    WrittenNotice {
+        notice: NewNotice::new(
+            n.ticket.clone(),
+            n.recipient.address.clone(),
+            now,
+            mime,
+            covered,
+        )
+        .with_path(name),
+        keys,
+    }
 }
 
 #[cfg(test)]

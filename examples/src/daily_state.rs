@@ -1,8 +1,12 @@
 //! `daily-run --state FILE [--repeat-after DAYS]`: the daily run with a memory (see
-//! `docs/lifecycle.md`). The day is decided as without `--state`; then the history policy of
-//! [`notice_render::lifecycle`] decides per finding whether a notice is `queued`, a `repeat`,
-//! `acknowledged` or `none`, routes around hard-bounced addresses, and the notices written to
-//! `OUT/notices/` are queued as `pending` in the state (one transaction).
+//! `docs/lifecycle.md`). The day is decided, written and checked by the same code as without
+//! `--state` ([`crate::daily_run::run_with`]: one notice loop, one atomic writer); each
+//! decision first goes through the history policy of [`notice_render::lifecycle`]
+//! ([`Judge`]), which decides whether a notice is `queued`, a `repeat`, `acknowledged` or
+//! `none` and routes around hard-bounced addresses. The notices written to `OUT/notices/` are
+//! queued as `pending` in the state (one transaction) after the output folder is in place;
+//! when that fails the previous output is put back, so the state and `--out` never disagree
+//! (see [`crate::daily_run::run_with`] for the one window a crash leaves, and which way).
 //!
 //! Each `decisions.jsonl` line gains `"notice"` and `"ticket"`; `summary.json` gains
 //! `"notice"` (counts per value) and `"rerouted"`. Running the same day again with the same
@@ -10,22 +14,18 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use ip_attribution::engine::{Decision, Outcome, Policy, Via, decide_batch};
-use ip_attribution::snapshot::Snapshot;
+use ip_attribution::engine::{Decision, Outcome, Via};
+use ip_attribution::feed::Finding;
 use notice_render::lifecycle::sqlite::{OpenOptions, SqliteStore};
 use notice_render::lifecycle::{
-    CoveredFinding, DayFinding, History, HistoryDecision, NewNotice, NoticeValue, PolicyOptions,
-    Store, decide,
+    DayFinding, History, HistoryDecision, NewNotice, NoticeValue, PolicyOptions, Store, decide,
 };
-use serde_json::{Value, json};
 
-use crate::daily_run::{
-    Args, DECISION_STEP, Summary, notice_finding, notice_options, notice_recipient,
-    notice_renderer, push_decision_line, read_feeds,
-};
+use crate::daily_run::{Args, Summary, WrittenNotice, merge_key, notice_finding};
 
 /// The `daily-run` program's whole command line: the day's arguments
 /// ([`crate::daily_run::Args`]) and the lifecycle options.
@@ -33,7 +33,7 @@ use crate::daily_run::{
 #[command(
     name = "daily-run",
     version,
-    after_help = "Exit status: 0 every finding got a decision (even an unattributed one); 2 unusable arguments; 3 unreadable input (a feed, the snapshot, a snapshot file that cannot be read to its end unless --allow-partial-snapshot, a snapshot with no usable evidence, the state), an --out that holds other files, or output that cannot be written.",
+    after_help = "Exit status: 0 every finding got a decision (even an unattributed one); 2 unusable arguments; 3 unreadable input (a feed, the snapshot, a snapshot file that cannot be read to its end unless --allow-partial-snapshot, a snapshot with no usable evidence, the state), an --out that holds other files, or output that cannot be written (then neither --out nor the state is changed).",
     about = "A day's scanner findings in, one decision per finding and one notice per recipient out (no network access); with --state, remembered across days."
 )]
 #[non_exhaustive]
@@ -99,14 +99,6 @@ fn is_network_owner(via: Via) -> bool {
     )
 }
 
-/// What the history made of one finding.
-#[derive(Debug, Clone)]
-struct Outcome2 {
-    notice: NoticeValue,
-    ticket: Option<String>,
-    rerouted: bool,
-}
-
 /// Applies the history decision to the day's decision: bounced addresses leave the list
 /// (the next ranked one becomes `recipients[0]`), nothing left makes it `unattributed`, and
 /// the reason says what the history decided.
@@ -148,7 +140,8 @@ fn apply(d: &mut Decision, hd: &HistoryDecision) {
     }
 }
 
-/// Appends `"notice"` and `"ticket"` to a decision line made by [`push_decision_line`].
+/// Appends `"notice"` and `"ticket"` to a decision line made by
+/// [`crate::daily_run::push_decision_line`].
 pub fn push_notice_fields(out: &mut Vec<u8>, notice: NoticeValue, ticket: Option<&str>) {
     if out.last() == Some(&b'}') {
         out.pop();
@@ -167,75 +160,61 @@ pub fn push_notice_fields(out: &mut Vec<u8>, notice: NoticeValue, ticket: Option
     out.push(b'}');
 }
 
-/// Runs the daily run with the state; errors carry the exit status (3: unreadable input or
-/// state, an output that cannot be written).
-pub fn run(args: &Args, state: &StateArgs) -> Result<Summary, (u8, String)> {
-    let now = args.now;
-    // The state first: a busy or newer state stops the run before any work.
-    let mut store =
-        SqliteStore::open(&state.state, OpenOptions::create()).map_err(|e| (3, e.to_string()))?;
-    let findings = read_feeds(&args.feeds).map_err(|e| (3, e))?;
-    for f in findings.iter().filter(|f| f.problem.is_some()).take(100) {
-        if let Some(e) = f.error() {
-            eprintln!("daily-run: {e}");
+/// What the history made of one finding.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Judged {
+    /// `queued`, `repeat`, `acknowledged` or `none`.
+    pub notice: NoticeValue,
+    /// The ticket: the earlier notice's for a repeat; for a queued finding, the new notice's
+    /// (filled in once the notices are made).
+    pub ticket: Option<String>,
+    /// Routed around a hard-bounced address.
+    pub rerouted: bool,
+    /// For a queued finding, its [`merge_key`] (how it finds its notice's ticket).
+    merge: Option<String>,
+}
+
+impl Judged {
+    fn none() -> Self {
+        Self {
+            notice: NoticeValue::None,
+            ticket: None,
+            rerouted: false,
+            merge: None,
         }
     }
-    let (snapshot, report) = Snapshot::load(&args.snapshot).map_err(|e| {
-        (
-            3,
-            format!("cannot read snapshot {}: {e}", args.snapshot.display()),
-        )
-    })?;
-    for p in &report.problems {
-        eprintln!("daily-run: snapshot: {p}");
+}
+
+/// The history of the findings of one day, and the policy that judges them against it: the
+/// sans-IO part of the state run, shared by the threads that write the decisions.
+#[derive(Debug)]
+pub struct Judge {
+    history: History,
+    policy: PolicyOptions,
+    options: notice_render::AggregateOptions,
+    first_ticket: usize,
+}
+
+impl Judge {
+    /// The number of the day's first free ticket.
+    pub fn first_ticket(&self) -> usize {
+        self.first_ticket
     }
-    let policy = Policy::with_language(&args.lang);
-    let mut decisions: Vec<Decision> = Vec::with_capacity(findings.len());
-    for chunk in findings.chunks(DECISION_STEP) {
-        let batch = decide_batch(chunk, &snapshot, &policy, now);
-        decisions.extend(chunk.iter().map(|f| batch.get(f).into_owned()));
-    }
-    drop(snapshot);
-    let renderer = notice_renderer().map_err(|e| (3, e))?;
-    let options = notice_options(&args.lang);
-    // Catalogue entry per finding with an address.
-    let notice_findings: Vec<Option<notice_render::Finding>> =
-        findings.iter().map(|f| notice_finding(f, now)).collect();
-    let entries: Vec<Option<String>> = notice_findings
-        .iter()
-        .map(|nf| {
-            nf.as_ref()
-                .map(|nf| renderer.catalogue().classify(nf).id.clone())
-        })
-        .collect();
-    let keys: Vec<(String, String)> = findings
-        .iter()
-        .zip(&entries)
-        .filter_map(|(f, e)| Some((f.ip?.to_string(), e.clone()?)))
-        .collect();
-    let repeat_after = TimeDelta::days(i64::from(state.repeat_after_days));
-    let history = History::new()
-        .with_notices(
-            store
-                .recent_notices(&keys, now - repeat_after)
-                .map_err(|e| (3, e.to_string()))?,
-        )
-        .with_acknowledgements(
-            store
-                .acknowledgements(Some(now))
-                .map_err(|e| (3, e.to_string()))?,
-        )
-        .with_bounces(store.hard_bounces().map_err(|e| (3, e.to_string()))?);
-    let popts = PolicyOptions::default().with_repeat_after(repeat_after);
-    let mut outcomes: Vec<Outcome2> = Vec::with_capacity(findings.len());
-    for ((f, d), entry) in findings.iter().zip(decisions.iter_mut()).zip(&entries) {
+
+    /// Judges finding `f` (catalogue entry `entry`, when it has an address and a recipient)
+    /// with the day's decision `d`, which it changes: bounced addresses are routed around and
+    /// the reason says what the history decided. A finding that would be queued but that the
+    /// aggregation leaves out (too old, no usable address) is `none`, with the reason.
+    pub fn judge(
+        &self,
+        f: &Finding,
+        d: &mut Decision,
+        entry: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Judged {
         let (Some(ip), Some(entry)) = (f.ip, entry) else {
-            outcomes.push(Outcome2 {
-                notice: NoticeValue::None,
-                ticket: None,
-                rerouted: false,
-            });
-            continue;
+            return Judged::none();
         };
         let ranked: Vec<&str> = d
             .recipients
@@ -243,189 +222,226 @@ pub fn run(args: &Args, state: &StateArgs) -> Result<Summary, (u8, String)> {
             .map(|r| r.address.trim())
             .filter(|a| notice_render::aggregate::is_usable_address(a))
             .collect();
-        let day = DayFinding::new(ip.to_string(), entry.clone(), ranked);
-        let hd = decide(&day, &history, now, &popts);
+        let day = DayFinding::new(ip.to_string(), entry.to_owned(), ranked);
+        let hd = decide(&day, &self.history, now, &self.policy);
         apply(d, &hd);
         let mut notice = hd.notice;
         if notice == NoticeValue::Queued
             && let Some(r) = d.recipient()
-            && let Some(why) = options.drop_reason(&r.address, f.observed, now)
+            && let Some(why) = self.options.drop_reason(&r.address, f.observed, now)
         {
             notice = NoticeValue::None;
             d.reason = format!("{}; not notified: {}", d.reason, why.as_str());
         }
-        outcomes.push(Outcome2 {
+        let merge = match (notice, d.recipient()) {
+            (NoticeValue::Queued, Some(r)) => Some(merge_key(
+                &notice_render::recipient_key(&r.address),
+                &ip.to_string(),
+                f.port,
+                entry,
+            )),
+            _ => None,
+        };
+        Judged {
             notice,
             ticket: hd.ticket.clone(),
             rerouted: hd.rerouted(),
-        });
-    }
-    // Queued findings, grouped per recipient in order of first appearance.
-    let mut groups: Vec<(notice_render::Recipient, Vec<notice_render::Item>)> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut merge_keys: Vec<(usize, String)> = Vec::new();
-    for (i, ((d, o), nf)) in decisions
-        .iter()
-        .zip(&outcomes)
-        .zip(notice_findings)
-        .enumerate()
-    {
-        let (NoticeValue::Queued, Some(nf), Some(r)) = (o.notice, nf, notice_recipient(d)) else {
-            continue;
-        };
-        let key = notice_render::recipient_key(&r.address);
-        // Equal findings (address, port, problem) are merged into one item of the notice; each
-        // of them gets that notice's ticket below, through this key.
-        merge_keys.push((i, merge_key(&key, &nf, renderer.catalogue())));
-        let g = *by_key.entry(key).or_insert_with(|| {
-            groups.push((r, Vec::new()));
-            groups.len() - 1
-        });
-        if let Some((_, items)) = groups.get_mut(g) {
-            items.push(notice_render::Item::new(i, nf));
+            merge,
         }
     }
-    let day_prefix = format!("{}-{}-", options.ticket_prefix, now.format("%Y%m%d"));
-    let mut next = store
-        .next_ticket_number(&day_prefix)
-        .map_err(|e| (3, e.to_string()))?;
-    let mut ticket_of: HashMap<String, String> = HashMap::new();
-    let dir = args.out.join("notices");
-    fs::create_dir_all(&dir).map_err(|e| (3, format!("cannot create {}: {e}", dir.display())))?;
-    let mut queued: Vec<NewNotice> = Vec::new();
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    for (recipient, items) in groups {
-        let notices = notice_render::recipient_notices(
-            renderer.catalogue(),
-            recipient,
-            items,
-            next,
-            &options,
-            now,
-        )
-        .map_err(|e| (3, format!("aggregating notices: {e}")))?;
-        next += notices.len();
-        for n in &notices {
-            let mime = renderer
-                .mime(n, now)
-                .map_err(|e| (3, format!("rendering {}: {e}", n.ticket)))?;
-            let name = notice_render::notice_file_name(&n.recipient.address, n.part.0, n.part.1);
-            let mut covered = Vec::new();
-            let recipient_key = notice_render::recipient_key(&n.recipient.address);
-            for (g, item) in n.items() {
-                if let Some(o) = outcomes.get_mut(item.index) {
-                    o.ticket = Some(n.ticket.clone());
-                }
-                ticket_of.insert(
-                    merge_key(&recipient_key, &item.finding, renderer.catalogue()),
-                    n.ticket.clone(),
-                );
-                let f = &item.finding;
-                covered.push(CoveredFinding::new(
-                    f.feed.clone(),
-                    f.line,
-                    f.ip.clone(),
-                    f.port,
-                    f.report_type.clone(),
-                    g.entry.clone(),
-                ));
+}
+
+/// The counts a state run adds to `summary.json`.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct NoticeCounts {
+    /// Findings per `notice` value (every value present, 0 when none).
+    pub notice: BTreeMap<&'static str, usize>,
+    /// Findings routed around a hard-bounced address.
+    pub rerouted: usize,
+}
+
+/// A fault a test makes happen on purpose, to check that a failed run leaves the output and
+/// the state as they were.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// Queueing the notices in the state fails (after the output is in place, before the
+    /// state changes), as a full disk or a broken state file would.
+    QueueFails,
+}
+
+/// The lifecycle state of one `daily-run --state` run: the store, opened (and locked) before
+/// any work, and the notices to queue once the output is in place.
+#[derive(Debug)]
+pub struct Lifecycle {
+    store: SqliteStore,
+    state: PathBuf,
+    repeat_after: TimeDelta,
+    queued: Vec<NewNotice>,
+    fault: Option<Fault>,
+}
+
+impl Lifecycle {
+    /// Opens (creating it when missing) the state; a busy or newer state stops the run before
+    /// any work (exit status 3).
+    pub fn open(state: &StateArgs) -> Result<Self, (u8, String)> {
+        let store = SqliteStore::open(&state.state, OpenOptions::create())
+            .map_err(|e| (3, e.to_string()))?;
+        Ok(Self {
+            store,
+            state: state.state.clone(),
+            repeat_after: TimeDelta::days(i64::from(state.repeat_after_days)),
+            queued: Vec::new(),
+            fault: None,
+        })
+    }
+
+    /// Makes `fault` happen (tests).
+    pub fn with_fault(mut self, fault: Fault) -> Self {
+        self.fault = Some(fault);
+        self
+    }
+
+    /// Reads what the state knows about the day's `findings` (notices in the repeat window,
+    /// acknowledgements in force, hard bounces, the day's next ticket number) into a
+    /// [`Judge`].
+    pub fn judge(
+        &mut self,
+        findings: &[Finding],
+        catalogue: &notice_render::Catalogue,
+        options: &notice_render::AggregateOptions,
+        now: DateTime<Utc>,
+    ) -> Result<Judge, (u8, String)> {
+        let keys: Vec<(String, String)> = findings
+            .iter()
+            .filter_map(|f| {
+                let nf = notice_finding(f, now)?;
+                Some((nf.ip.clone(), catalogue.classify(&nf).id.clone()))
+            })
+            .collect();
+        let err = |e: notice_render::Error| (3, e.to_string());
+        let history = History::new()
+            .with_notices(
+                self.store
+                    .recent_notices(&keys, now - self.repeat_after)
+                    .map_err(err)?,
+            )
+            .with_acknowledgements(self.store.acknowledgements(Some(now)).map_err(err)?)
+            .with_bounces(self.store.hard_bounces().map_err(err)?);
+        let day_prefix = format!("{}-{}-", options.ticket_prefix, now.format("%Y%m%d"));
+        let first_ticket = self.store.next_ticket_number(&day_prefix).map_err(err)?;
+        Ok(Judge {
+            history,
+            policy: PolicyOptions::default().with_repeat_after(self.repeat_after),
+            options: options.clone(),
+            first_ticket,
+        })
+    }
+
+    /// Gives each queued finding its notice's ticket, appends `"notice"` and `"ticket"` to
+    /// every line of `dir/decisions.jsonl` (`verdicts` in input order) and holds the notices
+    /// `kept` for [`Self::commit`]. Returns the counts for `summary.json`.
+    pub fn record(
+        &mut self,
+        dir: &Path,
+        mut verdicts: Vec<Judged>,
+        kept: Vec<WrittenNotice>,
+    ) -> Result<NoticeCounts, String> {
+        let mut ticket_of: HashMap<&str, &str> = HashMap::new();
+        for k in &kept {
+            for key in &k.keys {
+                ticket_of.insert(key.as_str(), k.notice.ticket.as_str());
             }
-            let path = dir.join(&name);
-            queued.push(
-                NewNotice::new(
-                    n.ticket.clone(),
-                    n.recipient.address.clone(),
-                    now,
-                    mime.clone(),
-                    covered,
-                )
-                .with_path(path.display().to_string()),
-            );
-            files.push((path, mime));
         }
-    }
-    for (i, key) in merge_keys {
-        if let (Some(o), Some(ticket)) = (outcomes.get_mut(i), ticket_of.get(&key))
-            && o.ticket.is_none()
-        {
-            o.ticket = Some(ticket.clone());
+        let mut counts = NoticeCounts::default();
+        for v in [
+            NoticeValue::Queued,
+            NoticeValue::Repeat,
+            NoticeValue::Acknowledged,
+            NoticeValue::None,
+        ] {
+            counts.notice.insert(v.as_str(), 0);
         }
+        for v in &mut verdicts {
+            if let Some(ticket) = v.merge.as_deref().and_then(|m| ticket_of.get(m)) {
+                v.ticket = Some((*ticket).to_owned());
+            }
+            *counts.notice.entry(v.notice.as_str()).or_default() += 1;
+            counts.rerouted += usize::from(v.rerouted);
+        }
+        drop(ticket_of);
+        let path = dir.join("decisions.jsonl");
+        let tmp = dir.join(".decisions.jsonl.notice");
+        let fault = |e: std::io::Error| format!("cannot write decisions.jsonl: {e}");
+        let mut r = BufReader::new(fs::File::open(&path).map_err(fault)?);
+        let mut w = BufWriter::new(fs::File::create(&tmp).map_err(fault)?);
+        let mut line = Vec::new();
+        let mut verdicts = verdicts.into_iter();
+        loop {
+            line.clear();
+            if r.read_until(b'\n', &mut line).map_err(fault)? == 0 {
+                break;
+            }
+            if line.last() == Some(&b'\n') {
+                line.pop();
+            }
+            let Some(v) = verdicts.next() else {
+                return Err("decisions.jsonl has more lines than findings judged".into());
+            };
+            push_notice_fields(&mut line, v.notice, v.ticket.as_deref());
+            line.push(b'\n');
+            w.write_all(&line).map_err(fault)?;
+        }
+        if verdicts.next().is_some() {
+            return Err("decisions.jsonl has fewer lines than findings judged".into());
+        }
+        w.flush().map_err(fault)?;
+        drop(w);
+        fs::rename(&tmp, &path).map_err(fault)?;
+        self.queued = kept.into_iter().map(|k| k.notice).collect();
+        Ok(counts)
     }
-    store.queue(&queued).map_err(|e| (3, e.to_string()))?;
-    drop(store);
-    for (path, bytes) in &files {
-        write_atomically(path, bytes)
-            .map_err(|e| (3, format!("cannot write {}: {e}", path.display())))?;
+
+    /// Queues the notices held by [`Self::record`] as `pending` (one transaction), with their
+    /// paths under `out/notices/`.
+    pub fn commit(&mut self, out: &Path) -> Result<(), (u8, String)> {
+        let dir = out.join("notices");
+        let queued: Vec<NewNotice> = std::mem::take(&mut self.queued)
+            .into_iter()
+            .map(|n| {
+                let path = dir.join(n.path.as_deref().unwrap_or_default());
+                n.with_path(path.display().to_string())
+            })
+            .collect();
+        if self.fault == Some(Fault::QueueFails) {
+            return Err((
+                3,
+                format!(
+                    "cannot queue {} notices in {}: fault made on purpose",
+                    queued.len(),
+                    self.state.display()
+                ),
+            ));
+        }
+        self.store.queue(&queued).map_err(|e| (3, e.to_string()))?;
+        eprintln!(
+            "daily-run: {} notices queued in {}",
+            queued.len(),
+            self.state.display()
+        );
+        Ok(())
     }
-    // decisions.jsonl and summary.json.
-    let mut summary = Summary::default();
-    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
-    for v in [
-        NoticeValue::Queued,
-        NoticeValue::Repeat,
-        NoticeValue::Acknowledged,
-        NoticeValue::None,
-    ] {
-        counts.insert(v.as_str(), 0);
-    }
-    let mut rerouted = 0usize;
-    let mut out = Vec::with_capacity(findings.len() * 800);
-    for ((f, d), o) in findings.iter().zip(&decisions).zip(&outcomes) {
-        push_decision_line(&mut out, f, d);
-        push_notice_fields(&mut out, o.notice, o.ticket.as_deref());
-        out.push(b'\n');
-        summary.add(f, d);
-        *counts.entry(o.notice.as_str()).or_default() += 1;
-        rerouted += usize::from(o.rerouted);
-    }
-    write_atomically(&args.out.join("decisions.jsonl"), &out)
-        .map_err(|e| (3, format!("cannot write decisions.jsonl: {e}")))?;
-    let snapshot_json = json!({
-        "files": report.files,
-        "registry_networks": report.networks.0,
-        "rdap_networks": report.networks.1,
-        "duplicate_objects": report.duplicate_objects,
-        "problems": report.problem_count,
-    });
-    let mut doc = summary.to_json(snapshot_json, queued.len());
-    if let Value::Object(m) = &mut doc {
-        m.insert("notice".into(), json!(counts));
-        m.insert("rerouted".into(), json!(rerouted));
-    }
-    let text = serde_json::to_string_pretty(&doc)
-        .map_err(|e| (3, format!("cannot write summary.json: {e}")))?;
-    write_atomically(&args.out.join("summary.json"), (text + "\n").as_bytes())
-        .map_err(|e| (3, format!("cannot write summary.json: {e}")))?;
-    eprintln!(
-        "daily-run: {} decisions, {} notices queued in {} ({} queued, {} repeat, {} acknowledged, {} none, {} rerouted)",
-        summary.decisions,
-        queued.len(),
-        state.state.display(),
-        counts.get("queued").copied().unwrap_or(0),
-        counts.get("repeat").copied().unwrap_or(0),
-        counts.get("acknowledged").copied().unwrap_or(0),
-        counts.get("none").copied().unwrap_or(0),
-        rerouted,
-    );
-    Ok(summary)
+}
+
+/// Runs the daily run with the state ([`crate::daily_run::run_with`]); errors carry the exit
+/// status (3: unreadable input or state, an output that cannot be written).
+pub fn run(args: &Args, state: &StateArgs) -> Result<Summary, (u8, String)> {
+    let mut lifecycle = Lifecycle::open(state)?;
+    crate::daily_run::run_with(args, Some(&mut lifecycle))
 }
 
 /// The clock for the programs: `--now` when given, else the system clock.
 pub fn now_or_system(now: Option<DateTime<Utc>>) -> DateTime<Utc> {
     now.unwrap_or_else(Utc::now)
-}
-
-/// What makes two queued findings one item of a recipient's notice: the recipient, the address,
-/// the port and the problem (catalogue entry), as `notice_render::MergedItems` merges them.
-fn merge_key(
-    recipient_key: &str,
-    f: &notice_render::Finding,
-    catalogue: &notice_render::Catalogue,
-) -> String {
-    format!(
-        "{recipient_key}\0{}\0{:?}\0{}",
-        f.ip.trim(),
-        f.port,
-        catalogue.classify(f).id
-    )
 }

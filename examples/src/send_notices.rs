@@ -12,9 +12,14 @@
 //! - A notice is marked `sent` only after the server accepted it: a crash in between can send
 //!   that one message twice, never lose it. A rerun sends nothing already sent.
 //!
+//! - A login the server refuses for good (5xx to `AUTH`) stops the run at once with exit 2:
+//!   the credentials are wrong for every notice, so nothing is marked (no attempt counted, no
+//!   address bounced). A 4xx to `AUTH` is a transient failure like any other.
+//!
 //! Exit status: 0 when nothing is left pending; 1 when a notice is still pending or failed in
-//! this run (each listed with its reason); 2 for unusable arguments (URL, sender, `--ca`, a
-//! user without `NOTIFY_SMTP_PASSWORD`); 3 when the state cannot be read or written.
+//! this run (each listed with its reason); 2 for unusable arguments or credentials (URL,
+//! sender, `--ca`, a user without `NOTIFY_SMTP_PASSWORD`, a login the server refuses); 3 when
+//! the state cannot be read or written.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -23,12 +28,14 @@ use chrono::{TimeDelta, Utc};
 use clap::Parser;
 use notice_render::lifecycle::smtp::{Mailer, MailerOptions, SmtpUrl, check_address};
 use notice_render::lifecycle::sqlite::{OpenOptions, SqliteStore};
-use notice_render::lifecycle::{Status, Store, Transition, after_answer, backoff};
+use notice_render::lifecycle::{
+    Phase, SmtpAnswer, Status, Store, Transition, after_answer, backoff,
+};
 
 /// Delivers the pending notices of the state over SMTP.
 #[derive(Debug, Clone, Parser)]
 #[command(
-    after_help = "Exit status: 0 nothing is left pending; 1 a notice is still pending or failed in this run (each listed with its reason); 2 unusable arguments (URL, sender, --ca, a user without NOTIFY_SMTP_PASSWORD); 3 the state cannot be read or written.",
+    after_help = "Exit status: 0 nothing is left pending; 1 a notice is still pending or failed in this run (each listed with its reason); 2 unusable arguments or credentials (URL, sender, --ca, a user without NOTIFY_SMTP_PASSWORD, a login the server refuses); 3 the state cannot be read or written.",
     name = "send-notices",
     version
 )]
@@ -68,9 +75,32 @@ fn seconds(name: &str, v: f64) -> Result<Duration, (u8, String)> {
         .map_err(|_| (2, format!("--{name} {v}: not a usable number of seconds")))
 }
 
-/// Runs `send-notices`; returns the exit status, messages on stdout (one per notice) and
-/// stderr (faults).
+/// The message for a login the server refused for good (a 5xx answer to `AUTH`): the
+/// credentials are wrong for every notice, so the run stops before marking anything.
+fn refused_login(answer: &SmtpAnswer, url: &SmtpUrl) -> Option<String> {
+    match answer {
+        SmtpAnswer::Refused {
+            phase: Phase::Auth,
+            code,
+            reply,
+        } if (500..600).contains(code) => Some(format!(
+            "the server refused the login as {} ({code}: {reply}); check the user in --smtp and \
+             NOTIFY_SMTP_PASSWORD; nothing was sent or marked",
+            url.user.as_deref().unwrap_or("?")
+        )),
+        _ => None,
+    }
+}
+
+/// Runs `send-notices` with the password from `NOTIFY_SMTP_PASSWORD` (when the URL names a
+/// user); see [`run_with_password`].
 pub fn run(args: &Args) -> Result<u8, (u8, String)> {
+    run_with_password(args, std::env::var("NOTIFY_SMTP_PASSWORD").ok())
+}
+
+/// Runs `send-notices` with `password` for the URL's user (`None`: not set); returns the exit
+/// status, messages on stdout (one per notice) and stderr (faults).
+pub fn run_with_password(args: &Args, password: Option<String>) -> Result<u8, (u8, String)> {
     let url = SmtpUrl::parse(&args.smtp).map_err(|e| (2, e.to_string()))?;
     check_address(&args.from).map_err(|e| (2, format!("--from: {e}")))?;
     if !(args.rate > 0.0 && args.rate.is_finite()) {
@@ -84,9 +114,9 @@ pub fn run(args: &Args) -> Result<u8, (u8, String)> {
         options = options.with_extra_roots_pem(pem);
     }
     if url.user.is_some() {
-        match std::env::var("NOTIFY_SMTP_PASSWORD") {
-            Ok(p) => options = options.with_password(p),
-            Err(_) => {
+        match password {
+            Some(p) => options = options.with_password(p),
+            None => {
                 return Err((
                     2,
                     "the URL names a user: set the password in NOTIFY_SMTP_PASSWORD".into(),
@@ -138,6 +168,11 @@ pub fn run(args: &Args) -> Result<u8, (u8, String)> {
             }
             last_send = Some(Instant::now());
             let answer = mailer.send(&args.from, &n.recipient, &n.message);
+            if let Some(e) = refused_login(&answer, &url) {
+                // Our credentials, not the recipient: nothing is marked, the run stops.
+                mailer.close();
+                return Err((2, e));
+            }
             let t = after_answer(
                 &n.recipient,
                 &n.ticket,

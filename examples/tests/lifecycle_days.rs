@@ -4,12 +4,13 @@
 //! until its end date, and a hard-bounced address is routed around to the next ranked
 //! recipient.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use clap::Parser;
+use common::{Server, received};
 use examples::daily_run::Args;
 use examples::daily_state::{StateArgs, run};
 use notice_render::lifecycle::sqlite::{OpenOptions, SqliteStore};
@@ -57,65 +58,13 @@ fn day(out: &Path, state: &Path, now: DateTime<Utc>) -> (Vec<Value>, Value) {
     (lines, summary)
 }
 
-struct Server {
-    child: Child,
-    port: u16,
-    out: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(dir: &Path) -> Server {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/server.py");
-    let out = dir.join("received");
-    let mut child = Command::new("python3")
-        .arg(&script)
-        .arg("accept")
-        .arg(&out)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("needs python3 with aiosmtpd (python3 -m pip install aiosmtpd): {e}")
-        });
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port = line
-        .strip_prefix("PORT ")
-        .and_then(|p| p.trim().parse().ok())
-        .unwrap_or_else(|| {
-            panic!("test SMTP server did not start ({line:?}); python3 -m pip install aiosmtpd")
-        });
-    Server { child, port, out }
-}
-
-/// What the server received, in the order it arrived.
-fn received(s: &Server) -> Vec<String> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&s.out)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    paths.retain(|p| p.extension().is_some_and(|x| x == "eml"));
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap_or_default())
-        .collect()
-}
-
 fn send(state: &Path, server: &Server) -> u8 {
     let args = examples::send_notices::Args::try_parse_from([
         "send-notices".to_string(),
         "--state".into(),
         state.display().to_string(),
         "--smtp".into(),
-        format!("smtp://127.0.0.1:{}", server.port),
+        server.url(),
         "--from".into(),
         "bounces@notify.example".into(),
         "--rate".into(),
@@ -133,7 +82,7 @@ fn notice(v: &Value) -> &str {
 fn several_days_with_one_state() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.db");
-    let server = start(dir.path());
+    let server = common::start("accept", dir.path(), None);
 
     // Day 1: everything with a recipient is queued, and sent once.
     let (d1, s1) = day(&dir.path().join("day1"), &state, day1());
@@ -311,7 +260,36 @@ fn several_days_with_one_state() {
         "nothing more to the bounced address"
     );
 
-    // Day 11: the acknowledgement has ended, the finding is told again.
+    // The recipient fixed the mailbox: the operator clears the bounce (who and when recorded),
+    // and the next run sends to the address again.
+    let clear = |who: &str| {
+        examples::acknowledge::Args::try_parse_from([
+            "acknowledge",
+            "--state",
+            state.to_str().unwrap(),
+            "--clear-bounce",
+            &bounced_addr.to_uppercase(),
+            "--by",
+            who,
+            "--note",
+            "mailbox repaired",
+            "--now",
+            "2026-12-02T09:00:00Z",
+        ])
+        .unwrap()
+    };
+    assert_eq!(examples::acknowledge::run(&clear("alice")).unwrap(), 0);
+    assert_eq!(
+        examples::acknowledge::run(&clear("alice")).unwrap(),
+        1,
+        "nothing left to clear"
+    );
+    let mut s = SqliteStore::open(&state, OpenOptions::existing()).unwrap();
+    assert!(s.hard_bounces().unwrap().is_empty());
+    drop(s);
+
+    // Day 11: the acknowledgement has ended, the finding is told again; the cleared address
+    // is the first recipient again.
     let (d11, _) = day(
         &dir.path().join("day11"),
         &state,
@@ -322,6 +300,150 @@ fn several_days_with_one_state() {
     for l in ended {
         assert_eq!(notice(l), "queued", "{l}");
     }
+    let back: Vec<&Value> = d11
+        .iter()
+        .zip(&d1)
+        .filter(|(_, a)| a["recipients"][0]["address"] == bounced_addr.as_str())
+        .map(|(b, _)| b)
+        .collect();
+    assert!(!back.is_empty());
+    for l in back {
+        assert_eq!(l["recipients"][0]["address"], bounced_addr.as_str(), "{l}");
+        assert_eq!(notice(l), "queued", "{l}");
+    }
     let mut s = SqliteStore::open(&state, OpenOptions::existing()).unwrap();
     assert!(s.notices(Status::Failed).unwrap().is_empty());
+}
+
+/// Every file of `dir` (relative name → bytes), sub-folders included.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut m = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().display().to_string();
+                m.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    m
+}
+
+fn args_for(out: &Path, now: DateTime<Utc>) -> Args {
+    Args {
+        snapshot: data().join("snapshot"),
+        feeds: feeds(),
+        out: out.to_path_buf(),
+        now,
+        lang: "en".to_owned(),
+        allow_partial_snapshot: false,
+    }
+}
+
+/// A state run that fails after writing its files (queueing in the state fails) leaves the
+/// previous output and the state exactly as they were: no notice is queued whose file is not
+/// in --out, and no file is in --out that is not queued. The rerun then queues every notice
+/// with its file in place.
+#[test]
+fn a_failed_state_run_leaves_the_previous_output_and_the_state() {
+    use examples::daily_state::{Fault, Lifecycle};
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.db");
+    let out = dir.path().join("out");
+    let st = StateArgs {
+        state: state.clone(),
+        repeat_after_days: 7,
+    };
+    run(&args_for(&out, day1()), &st).unwrap();
+    let before = tree(&out);
+    let queued_before = {
+        let mut s = SqliteStore::open(&state, OpenOptions::existing()).unwrap();
+        s.notices(Status::Pending).unwrap()
+    };
+    assert!(!queued_before.is_empty());
+
+    // Day 9 would queue again (past the window); queueing fails on purpose.
+    let day9 = day1() + TimeDelta::days(8);
+    let mut lc = Lifecycle::open(&st).unwrap().with_fault(Fault::QueueFails);
+    let (code, msg) =
+        examples::daily_run::run_with(&args_for(&out, day9), Some(&mut lc)).unwrap_err();
+    drop(lc);
+    assert_eq!(code, 3, "{msg}");
+    assert_eq!(
+        tree(&out),
+        before,
+        "the previous output is back, byte for byte"
+    );
+    let mut s = SqliteStore::open(&state, OpenOptions::existing()).unwrap();
+    let queued_after = s.notices(Status::Pending).unwrap();
+    assert_eq!(
+        queued_after.iter().map(|n| &n.ticket).collect::<Vec<_>>(),
+        queued_before.iter().map(|n| &n.ticket).collect::<Vec<_>>(),
+        "nothing queued"
+    );
+    drop(s);
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".out."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // The same day without the fault: every notice file of --out is queued, with its path.
+    run(&args_for(&out, day9), &st).unwrap();
+    let mut s = SqliteStore::open(&state, OpenOptions::existing()).unwrap();
+    let new: Vec<_> = s
+        .notices(Status::Pending)
+        .unwrap()
+        .into_iter()
+        .filter(|n| !queued_before.iter().any(|b| b.ticket == n.ticket))
+        .collect();
+    let mut files: Vec<Vec<u8>> = tree(&out.join("notices")).into_values().collect();
+    let mut messages: Vec<Vec<u8>> = new.into_iter().map(|n| n.message).collect();
+    files.sort();
+    messages.sort();
+    assert!(!files.is_empty());
+    assert_eq!(
+        files, messages,
+        "each file queued, each queued notice a file"
+    );
+}
+
+/// The plain run is the state run with no history: on a first day the two write the same
+/// decisions (the state run's lines add only "notice" and "ticket") and the same notices.
+#[test]
+fn the_plain_run_and_a_first_state_run_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain");
+    let stateful = dir.path().join("stateful");
+    examples::daily_run::run(&args_for(&plain, day1())).unwrap();
+    let st = StateArgs {
+        state: dir.path().join("state.db"),
+        repeat_after_days: 7,
+    };
+    run(&args_for(&stateful, day1()), &st).unwrap();
+    let read = |p: &Path| -> Vec<Value> {
+        std::fs::read_to_string(p.join("decisions.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let (a, b) = (read(&plain), read(&stateful));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        let mut y = y.clone();
+        let o = y.as_object_mut().unwrap();
+        assert!(o.remove("notice").is_some() && o.remove("ticket").is_some());
+        assert_eq!(x, &y);
+    }
+    assert_eq!(
+        tree(&plain.join("notices")),
+        tree(&stateful.join("notices")),
+        "the same notices, byte for byte"
+    );
 }

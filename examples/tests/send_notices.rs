@@ -2,79 +2,16 @@
 //! `tests/smtp/server.py` (Python's aiosmtpd; `python3 -m pip install aiosmtpd`). The server
 //! writes every message it accepts to a folder, so the tests count deliveries exactly.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 
 use chrono::{DateTime, TimeZone, Utc};
 use clap::Parser;
-use examples::send_notices::{Args, run};
+use common::{received, start, test_pki};
+use examples::send_notices::{Args, run, run_with_password};
 use notice_render::lifecycle::sqlite::{OpenOptions, SqliteStore};
 use notice_render::lifecycle::{CoveredFinding, NewNotice, Status, Store};
-
-/// A running test server; killed when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-    out: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(mode: &str, dir: &Path, tls: Option<(&Path, &Path)>) -> Server {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/server.py");
-    let out = dir.join(format!("received-{mode}"));
-    let mut cmd = Command::new("python3");
-    cmd.arg(&script).arg(mode).arg(&out);
-    if let Some((cert, key)) = tls {
-        cmd.arg(cert).arg(key);
-    }
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!(
-                "these tests need python3 with aiosmtpd (python3 -m pip install aiosmtpd): \
-                 cannot start python3: {e}"
-            )
-        });
-    let mut line = String::new();
-    let stdout = child.stdout.take().expect("stdout");
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("server output");
-    let port = line
-        .strip_prefix("PORT ")
-        .and_then(|p| p.trim().parse().ok())
-        .unwrap_or_else(|| {
-            panic!(
-                "the test SMTP server did not start ({:?}); these tests need python3 with \
-                 aiosmtpd: python3 -m pip install aiosmtpd",
-                line.trim()
-            )
-        });
-    Server { child, port, out }
-}
-
-fn received(s: &Server) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(&s.out)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
-                .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
-}
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 6, 0, 0).unwrap()
@@ -262,7 +199,9 @@ fn a_connection_dropped_mid_message_is_retried_and_delivered_once() {
     let state = state_with(dir.path(), &["a@example.nl", "b@example.nl"]);
     let url = format!("smtp://127.0.0.1:{}", server.port);
     assert_eq!(run(&args(&state, &url, &[])).unwrap(), 0);
-    let got = received(&server);
+    // The dropped message arrives after the other one: compare in recipient order.
+    let mut got = received(&server);
+    got.sort();
     assert_eq!(got.len(), 2, "{got:?}");
     assert!(got[0].starts_with("X-Test-Rcpt: a@example.nl"));
     assert!(got[1].starts_with("X-Test-Rcpt: b@example.nl"));
@@ -304,32 +243,6 @@ fn a_server_that_is_down_stalls_or_answers_garbage_loses_nothing() {
             n.reason
         );
     }
-}
-
-/// A test CA and a certificate for 127.0.0.1 signed by it, as PEM files in `dir`.
-fn test_pki(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name
-        .push(rcgen::DnType::CommonName, "notify test CA");
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca, ca_key);
-    let key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["127.0.0.1".to_string()])
-        .unwrap()
-        .signed_by(&key, &issuer)
-        .unwrap();
-    let (c, k, a) = (
-        dir.join("server.pem"),
-        dir.join("server.key"),
-        dir.join("ca.pem"),
-    );
-    std::fs::write(&c, leaf.pem()).unwrap();
-    std::fs::write(&k, key.serialize_pem()).unwrap();
-    std::fs::write(&a, ca_cert.pem()).unwrap();
-    (c, k, a)
 }
 
 #[test]
@@ -400,4 +313,64 @@ fn unusable_arguments_and_state() {
     assert_eq!(code, 3);
     assert!(msg.contains("in use"), "{msg}");
     drop(held);
+}
+
+#[test]
+fn auth_over_starttls_logs_in_and_a_refused_login_marks_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key, ca) = test_pki(dir.path());
+    let server = start("auth", dir.path(), Some((&cert, &key)));
+    let ca_arg = ca.display().to_string();
+    let url = format!("smtp://notify@127.0.0.1:{}", server.port);
+    let state = state_with(dir.path(), &["a@example.nl", "b@example.nl"]);
+
+    // A wrong password: the server says 535; the run stops with 2 and a clear message, and no
+    // notice is marked (no attempt counted, no address bounced).
+    let (code, msg) = run_with_password(
+        &args(&state, &url, &["--ca", &ca_arg]),
+        Some("wrong".to_owned()),
+    )
+    .unwrap_err();
+    assert_eq!(code, 2, "{msg}");
+    assert!(
+        msg.contains("refused the login as notify") && msg.contains("535"),
+        "{msg}"
+    );
+    assert!(received(&server).is_empty());
+    for (r, st, attempts) in statuses(&state) {
+        assert_eq!((st, attempts), (Status::Pending, 0), "{r}");
+    }
+    let mut s = SqliteStore::open(&state, OpenOptions::existing()).unwrap();
+    assert!(s.hard_bounces().unwrap().is_empty());
+    drop(s);
+
+    // No user in the URL: the server requires AUTH before MAIL (530), nothing is sent and the
+    // notices stay pending for the next run.
+    let anonymous = format!("smtp://127.0.0.1:{}", server.port);
+    assert_eq!(
+        run(&args(
+            &state,
+            &anonymous,
+            &["--ca", &ca_arg, "--retries", "0"]
+        ))
+        .unwrap(),
+        1
+    );
+    assert!(received(&server).is_empty());
+
+    // The right password over STARTTLS: both delivered once, marked sent.
+    assert_eq!(
+        run_with_password(
+            &args(&state, &url, &["--ca", &ca_arg]),
+            Some("s3cret word".to_owned())
+        )
+        .unwrap(),
+        0
+    );
+    assert_eq!(received(&server).len(), 2);
+    assert!(
+        statuses(&state)
+            .iter()
+            .all(|(_, st, _)| *st == Status::Sent)
+    );
 }

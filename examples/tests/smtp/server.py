@@ -17,6 +17,8 @@ Modes:
   garbage       answer every connection with a line that is not SMTP
   starttls      offer STARTTLS (CERT, KEY) and require it before MAIL
   smtps         implicit TLS from the first byte (CERT, KEY)
+  auth          as starttls, and AUTH PLAIN/LOGIN required before MAIL: the one good login is
+                user "notify" with the password "s3cret word" (anything else: 535)
 """
 import asyncio
 import os
@@ -27,7 +29,7 @@ import threading
 
 try:
     from aiosmtpd.controller import Controller
-    from aiosmtpd.smtp import SMTP
+    from aiosmtpd.smtp import SMTP, AuthResult
 except ImportError:  # the Rust test turns this into a clear failure
     print("MISSING aiosmtpd: install it with: python3 -m pip install aiosmtpd", flush=True)
     sys.exit(3)
@@ -78,6 +80,15 @@ class Handler:
         return "250 2.0.0 queued as test-%d" % n
 
 
+def authenticator(server, session, envelope, mechanism, auth_data):
+    ok = (
+        mechanism in ("PLAIN", "LOGIN")
+        and auth_data.login == b"notify"
+        and auth_data.password == b"s3cret word"
+    )
+    return AuthResult(success=ok, handled=False)
+
+
 def raw_server(mode):
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -108,14 +119,18 @@ def main():
         handler = Handler(mode, out)
         port = free_port()
         kwargs = {}
-        if mode in ("starttls", "smtps"):
+        if mode in ("starttls", "smtps", "auth"):
             ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             ctx.load_cert_chain(sys.argv[3], sys.argv[4])
-            if mode == "starttls":
+            if mode in ("starttls", "auth"):
                 kwargs["tls_context"] = ctx
                 kwargs["require_starttls"] = True
             else:
                 kwargs["ssl_context"] = ctx
+            if mode == "auth":
+                kwargs["authenticator"] = authenticator
+                kwargs["auth_required"] = True
+                kwargs["auth_require_tls"] = True
         controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
         controller.start()
     print("PORT %d" % port, flush=True)

@@ -10,8 +10,10 @@ use super::records::HardBounce;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Phase {
-    /// Connecting, TLS, the greeting, EHLO, STARTTLS or AUTH.
+    /// Connecting, TLS, the greeting, EHLO or STARTTLS.
     Connect,
+    /// `AUTH`: the login (a 5xx here is about our credentials, never the recipient).
+    Auth,
     /// `MAIL FROM`.
     Mail,
     /// `RCPT TO`.
@@ -21,10 +23,11 @@ pub enum Phase {
 }
 
 impl Phase {
-    /// `connect`, `MAIL`, `RCPT` or `DATA`.
+    /// `connect`, `AUTH`, `MAIL`, `RCPT` or `DATA`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Connect => "connect",
+            Self::Auth => "AUTH",
             Self::Mail => "MAIL",
             Self::Rcpt => "RCPT",
             Self::Data => "DATA",

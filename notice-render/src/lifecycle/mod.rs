@@ -122,6 +122,17 @@ pub trait Store {
     /// Records bounces, all or none.
     fn record_bounces(&mut self, bounces: &[BounceRecord]) -> Result<()>;
 
+    /// Clears the hard bounces of `address` (any case, spaces around ignored) that are not
+    /// cleared yet, recording `by` (who), `note` (why) and `now`; the address is a recipient
+    /// again until it bounces anew. Returns how many bounces were cleared (0: none to clear).
+    fn clear_hard_bounces(
+        &mut self,
+        address: &str,
+        by: &str,
+        note: &str,
+        now: DateTime<Utc>,
+    ) -> Result<usize>;
+
     /// Records an acknowledgement; returns its id.
     fn add_acknowledgement(&mut self, ack: &Acknowledgement) -> Result<i64>;
 

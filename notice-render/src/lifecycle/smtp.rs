@@ -290,7 +290,7 @@ impl Mailer {
                 &[Mechanism::Plain, Mechanism::Login],
                 &Credentials::new(user.clone(), pass.clone()),
             )
-            .map_err(|e| answer(Phase::Connect, &e))?;
+            .map_err(|e| answer(Phase::Auth, &e))?;
         }
         Ok(conn)
     }

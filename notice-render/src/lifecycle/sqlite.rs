@@ -21,7 +21,7 @@ use super::{Store, StoreCounts, Transition};
 use crate::{Error, Result};
 
 /// The schema version this build writes and reads (older files are migrated up to it).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Forward migrations: entry `i` takes a file from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -77,6 +77,10 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);",
     // 1 → 2: the repeat window read as one range of days.
     "CREATE INDEX notice_findings_day ON notice_findings (day);",
+    // 2 → 3: a hard bounce an operator cleared (the mailbox works again), with who, when, why.
+    "ALTER TABLE bounces ADD COLUMN cleared TEXT;
+     ALTER TABLE bounces ADD COLUMN cleared_by TEXT;
+     ALTER TABLE bounces ADD COLUMN cleared_note TEXT;",
 ];
 
 /// How to open the state file.
@@ -342,7 +346,8 @@ impl Store for SqliteStore {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT address, at, status, ticket FROM bounces WHERE hard = 1 ORDER BY at, id",
+                "SELECT address, at, status, ticket FROM bounces WHERE hard = 1 AND cleared IS NULL
+                 ORDER BY at, id",
             )
             .map_err(|e| sql_error(&self.path.display().to_string(), e))?;
         let rows = stmt
@@ -556,6 +561,26 @@ impl Store for SqliteStore {
         Ok(n > 0)
     }
 
+    fn clear_hard_bounces(
+        &mut self,
+        address: &str,
+        by: &str,
+        note: &str,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        let shown = self.shown();
+        let tx = self.conn.transaction().map_err(|e| sql_error(&shown, e))?;
+        let n = tx
+            .execute(
+                "UPDATE bounces SET cleared = ?2, cleared_by = ?3, cleared_note = ?4
+                 WHERE address_key = ?1 AND hard = 1 AND cleared IS NULL",
+                params![address.trim().to_ascii_lowercase(), ts(now), by, note],
+            )
+            .map_err(|e| sql_error(&shown, e))?;
+        tx.commit().map_err(|e| sql_error(&shown, e))?;
+        Ok(n)
+    }
+
     fn counts(&mut self) -> Result<StoreCounts> {
         let shown = self.shown();
         let q = |sql: &str| -> Result<u64> {
@@ -733,6 +758,49 @@ mod tests {
             )
             .unwrap();
         assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn a_cleared_hard_bounce_is_no_longer_routed_around_and_a_new_one_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut s = SqliteStore::open(&path, OpenOptions::create()).unwrap();
+        let b = |status: &str, ticket: &str| {
+            BounceRecord::hard(
+                HardBounce::new("Ops@Example.nl", now(), status, Some(ticket.into())),
+                "dsn.eml",
+            )
+        };
+        s.record_bounces(&[b("5.1.1", "T-1")]).unwrap();
+        assert_eq!(s.hard_bounces().unwrap().len(), 1);
+        assert_eq!(
+            s.clear_hard_bounces(" ops@example.NL", "alice", "mailbox fixed", now())
+                .unwrap(),
+            1
+        );
+        assert!(s.hard_bounces().unwrap().is_empty());
+        assert_eq!(
+            s.clear_hard_bounces("ops@example.nl", "alice", "", now())
+                .unwrap(),
+            0
+        );
+        let (at, by, note): (String, String, String) = s
+            .conn
+            .query_row(
+                "SELECT cleared, cleared_by, cleared_note FROM bounces",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (at, by.as_str(), note.as_str()),
+            (ts(now()), "alice", "mailbox fixed")
+        );
+        // The same DSN read again stays cleared; a new bounce marks the address again.
+        s.record_bounces(&[b("5.1.1", "T-1")]).unwrap();
+        assert!(s.hard_bounces().unwrap().is_empty());
+        s.record_bounces(&[b("5.1.1", "T-2")]).unwrap();
+        assert_eq!(s.hard_bounces().unwrap().len(), 1);
     }
 
     #[test]
