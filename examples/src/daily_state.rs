@@ -279,6 +279,7 @@ pub struct Lifecycle {
     state: PathBuf,
     repeat_after: TimeDelta,
     queued: Vec<NewNotice>,
+    counts: NoticeCounts,
     fault: Option<Fault>,
 }
 
@@ -293,6 +294,7 @@ impl Lifecycle {
             state: state.state.clone(),
             repeat_after: TimeDelta::days(i64::from(state.repeat_after_days)),
             queued: Vec::new(),
+            counts: NoticeCounts::default(),
             fault: None,
         })
     }
@@ -400,6 +402,7 @@ impl Lifecycle {
         drop(w);
         fs::rename(&tmp, &path).map_err(fault)?;
         self.queued = kept.into_iter().map(|k| k.notice).collect();
+        self.counts = counts.clone();
         Ok(counts)
     }
 
@@ -425,10 +428,18 @@ impl Lifecycle {
             ));
         }
         self.store.queue(&queued).map_err(|e| (3, e.to_string()))?;
+        let per_value: Vec<String> = self
+            .counts
+            .notice
+            .iter()
+            .map(|(value, n)| format!("{value} {n}"))
+            .collect();
         eprintln!(
-            "daily-run: {} notices queued in {}",
+            "daily-run: {} notices queued in {}; findings: {}, rerouted {}",
             queued.len(),
-            self.state.display()
+            self.state.display(),
+            per_value.join(", "),
+            self.counts.rerouted
         );
         Ok(())
     }
