@@ -5,14 +5,16 @@
 //! Read it top-down in the order data flows:
 //!
 //! 1. [`finding`]: the input records, [`Finding`] and [`Recipient`].
-//! 2. [`catalogue`]: the problem explanations (nl, en) from data files, and
+//! 2. [`config`]: the service's identity (sender, phone, web page, verify
+//!    URL, default language, signing key) from one TOML file.
+//! 3. [`catalogue`]: the problem explanations (nl, en) from data files, and
 //!    [`mapping`]: which explanation a finding gets.
-//! 3. [`aggregate`](mod@aggregate): findings → one [`Notice`] per recipient.
-//! 4. [`language`]: choosing nl or en for a recipient.
-//! 5. [`render`]: a [`Renderer`] turns a notice into subject, text, HTML,
+//! 4. [`aggregate`](mod@aggregate): findings → one [`Notice`] per recipient.
+//! 5. [`language`]: choosing nl or en for a recipient.
+//! 6. [`render`]: a [`Renderer`] turns a notice into subject, text, HTML,
 //!    CSV, JSON, XARF and MIME.
-//! 6. [`inert`]: the one place where hostile strings are made harmless.
-//! 7. [`limits`] and [`error`].
+//! 7. [`inert`]: the one place where hostile strings are made harmless.
+//! 8. [`limits`] and [`error`].
 //!
 //! # Crate features
 //!
@@ -44,6 +46,7 @@
 
 pub mod aggregate;
 pub mod catalogue;
+pub mod config;
 pub mod error;
 pub mod finding;
 pub mod inert;
@@ -56,8 +59,9 @@ pub use aggregate::{
     Aggregate, AggregateOptions, DropReason, Dropped, Group, Item, Notice, aggregate,
     recipient_key, recipient_notices,
 };
-pub use catalogue::{Catalogue, Entry, EntryText, Kind};
+pub use catalogue::{Catalogue, Entry, EntryText, Kind, NoticeKind};
+pub use config::Config;
 pub use error::{Error, Result};
-pub use finding::{Classification, Finding, Recipient};
+pub use finding::{Classification, Customer, Evidence, Finding, Recipient, RecipientRole};
 pub use language::{Language, choose_language};
 pub use render::{RenderOptions, Rendered, Renderer, Templates};

@@ -23,6 +23,14 @@ struct JsonRecipient {
     address: String,
     organisation: String,
     via: String,
+    role: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonCustomer {
+    organisation: String,
+    domain: String,
+    evidence: Vec<[String; 2]>,
 }
 
 #[derive(Serialize)]
@@ -42,6 +50,7 @@ struct JsonFinding {
     port: Option<u16>,
     protocol: String,
     asset: String,
+    reported_name: String,
     observed: String,
     report_type: String,
     tags: Vec<String>,
@@ -49,6 +58,8 @@ struct JsonFinding {
     feed: String,
     line: u64,
     extra: Vec<[String; 2]>,
+    reporter: String,
+    customer: Option<JsonCustomer>,
 }
 
 fn t(s: &str) -> String {
@@ -81,7 +92,16 @@ pub(super) fn render(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Resul
                             ip: t(&f.ip),
                             port: f.port,
                             protocol: t(&f.protocol),
-                            asset: t(&f.asset),
+                            asset: if crate::inert::is_asset_name(&f.asset) {
+                                t(f.asset.trim())
+                            } else {
+                                String::new()
+                            },
+                            reported_name: if crate::inert::is_asset_name(&f.asset) {
+                                String::new()
+                            } else {
+                                t(f.asset.trim())
+                            },
                             observed: f.observed.to_rfc3339(),
                             report_type: t(&f.report_type),
                             tags: f.normalised_tags().iter().map(|s| t(s)).collect(),
@@ -92,6 +112,16 @@ pub(super) fn render(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Resul
                             feed: t(&f.feed),
                             line: f.line,
                             extra: f.extra.iter().map(|(k, v)| [t(k), t(v)]).collect(),
+                            reporter: t(&f.reporter),
+                            customer: f.customer.as_ref().map(|c| JsonCustomer {
+                                organisation: t(&c.organisation),
+                                domain: t(&c.domain),
+                                evidence: c
+                                    .evidence
+                                    .iter()
+                                    .map(|e| [t(&e.kind), t(&e.value)])
+                                    .collect(),
+                            }),
                         }
                     })
                     .collect(),
@@ -107,6 +137,7 @@ pub(super) fn render(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Resul
             address: t(&notice.recipient.address),
             organisation: t(&notice.recipient.organisation),
             via: t(&notice.recipient.via),
+            role: notice.recipient.role.as_str(),
         },
         problems,
     };
