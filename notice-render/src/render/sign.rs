@@ -66,8 +66,10 @@ impl Signer {
         if key.primary_key.version() != KeyVersion::V4 {
             return Err(signing_error("only version 4 keys are supported"));
         }
+        let created = i64::from(key.primary_key.created_at().as_secs());
         let signer = Signer { key };
-        signer.sign(b"test", DateTime::<Utc>::UNIX_EPOCH)?;
+        let at = DateTime::<Utc>::from_timestamp(created, 0).unwrap_or_default();
+        signer.sign(b"test", at)?;
         Ok(signer)
     }
 
@@ -90,9 +92,15 @@ impl Signer {
     /// An ASCII-armored detached signature over `data`, created at `now`.
     ///
     /// # Errors
-    /// [`Error::Signing`] if the key cannot sign.
+    /// [`Error::Signing`] if the key cannot sign, or was made after `now`
+    /// (verifiers refuse a signature older than its key).
     pub fn sign(&self, data: &[u8], now: DateTime<Utc>) -> Result<String> {
         let key = &self.key.primary_key;
+        if now.timestamp() < i64::from(key.created_at().as_secs()) {
+            return Err(signing_error(format!(
+                "the key was made after the signing time {now}; check the clock"
+            )));
+        }
         let mut config = SignatureConfig::v4(
             SignatureType::Binary,
             key.algorithm(),
