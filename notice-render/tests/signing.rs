@@ -44,12 +44,12 @@ fn split_signed(mime: &[u8]) -> (Vec<u8>, String) {
         ct.contains("protocol=\"application/pgp-signature\""),
         "{ct}"
     );
-    let b = boundary_of(&ct);
+    let b = boundary_of(ct);
     let first = format!("--{b}\r\n");
     let next = format!("\r\n--{b}\r\n");
     let start = body.find(&first).unwrap() + first.len();
     let end = start + body[start..].find(&next).unwrap();
-    let signed = body[start..end].as_bytes().to_vec();
+    let signed = body.as_bytes()[start..end].to_vec();
     let rest = &body[end + next.len()..];
     let (sig_head, sig_body) = rest.split_once("\r\n\r\n").unwrap();
     assert!(sig_head.contains("Content-Type: application/pgp-signature"));
