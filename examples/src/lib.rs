@@ -4,5 +4,7 @@
 //! exit codes. All policy lives in the library crates.
 #![forbid(unsafe_code)]
 
+pub mod config;
 pub mod daily_run;
 pub mod lint;
+pub mod notice_input;

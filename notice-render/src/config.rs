@@ -18,7 +18,9 @@
 //!
 //! [notices]
 //! default_language = "nl"                    # when the recipient states no language we write
+//!                                            # (unset: the program's --lang)
 //! ticket_prefix = "NTC"
+//! reporter = "The Shadowserver Foundation"   # who scanned: named in the technical part
 //! # where a recipient checks that a ticket is genuine; {ticket} is replaced
 //! verify_url = "https://www.example.org/verify?ticket={ticket}"
 //!
@@ -67,8 +69,13 @@ pub struct Sender {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct NoticeConfig {
-    /// The language of a recipient whose preferences name none we write.
-    pub default_language: Language,
+    /// The language of a recipient whose preferences name none we write;
+    /// `None` leaves it to the program (its `--lang`).
+    pub default_language: Option<Language>,
+    /// The organisation that scanned and reported the findings the service
+    /// processes (e.g. `The Shadowserver Foundation`), named in the
+    /// technical part of every notice with the observation time.
+    pub reporter: Option<String>,
     /// The ticket prefix (`NTC` gives `NTC-20250305-00001`).
     pub ticket_prefix: String,
     /// An `https://` URL with [`TICKET_PLACEHOLDER`], where a recipient
@@ -82,6 +89,13 @@ pub struct NoticeConfig {
 pub struct SigningConfig {
     /// Path of the ASCII-armored secret key (read by the program).
     pub key: PathBuf,
+}
+
+impl SigningConfig {
+    /// Signing with the key at `key`.
+    pub fn new(key: impl Into<PathBuf>) -> Self {
+        Self { key: key.into() }
+    }
 }
 
 /// The whole configuration file.
@@ -106,9 +120,9 @@ phone = "+31 70 123 4567 (example)"
 website = "https://www.example.org/notices"
 
 [notices]
-default_language = "en"
 ticket_prefix = "NTC"
 verify_url = "https://www.example.org/verify?ticket={ticket}"
+reporter = "Example Scanning Project (example)"
 "#;
 
 #[derive(Deserialize)]
@@ -145,6 +159,8 @@ struct RawNotices {
     ticket_prefix: Option<Spanned<String>>,
     #[serde(default)]
     verify_url: Option<Spanned<String>>,
+    #[serde(default)]
+    reporter: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -280,15 +296,16 @@ impl Config {
                 .unwrap_or_default(),
         };
         let mut notices = NoticeConfig {
-            default_language: Language::En,
+            default_language: None,
+            reporter: None,
             ticket_prefix: "NTC".to_string(),
             verify_url: None,
         };
         if let Some(n) = &raw.notices {
             if let Some(l) = &n.default_language {
                 notices.default_language = match l.get_ref().trim() {
-                    "nl" => Language::Nl,
-                    "en" => Language::En,
+                    "nl" => Some(Language::Nl),
+                    "en" => Some(Language::En),
                     other => {
                         return Err(err(
                             l.span(),
@@ -316,6 +333,20 @@ impl Config {
                     ));
                 }
                 notices.ticket_prefix = v.clone();
+            }
+            if let Some(p) = &n.reporter {
+                let v = p.get_ref().trim();
+                if v.is_empty()
+                    || v.chars().count() > 100
+                    || v.chars().any(crate::inert::is_invisible)
+                {
+                    return Err(err(
+                        p.span(),
+                        "notices.reporter must be 1 to 100 characters without control characters"
+                            .into(),
+                    ));
+                }
+                notices.reporter = Some(v.to_string());
             }
             if let Some(u) = &n.verify_url {
                 notices.verify_url = Some(
@@ -359,15 +390,17 @@ impl Config {
         o.phone = s.phone.clone();
         o.website = s.website.clone();
         o.verify_url = self.notices.verify_url.clone();
+        o.reporter = self.notices.reporter.clone();
         o
     }
 
-    /// The aggregation options: ticket prefix and default language, the
-    /// rest as [`crate::AggregateOptions::default`].
-    pub fn aggregate_options(&self) -> crate::AggregateOptions {
+    /// The aggregation options: ticket prefix and the default language
+    /// (the configuration's, else `fallback`, e.g. the program's `--lang`),
+    /// the rest as [`crate::AggregateOptions::default`].
+    pub fn aggregate_options(&self, fallback: Language) -> crate::AggregateOptions {
         crate::AggregateOptions::default()
             .with_ticket_prefix(self.notices.ticket_prefix.clone())
-            .with_default_language(self.notices.default_language)
+            .with_default_language(self.notices.default_language.unwrap_or(fallback))
     }
 }
 

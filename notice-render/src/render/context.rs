@@ -175,7 +175,7 @@ fn customers_ctx(notice: &Notice) -> Vec<CustomerCtx> {
     out
 }
 
-fn finding_ctx(f: &Finding) -> FindingCtx {
+fn finding_ctx(o: &super::RenderOptions, f: &Finding) -> FindingCtx {
     let details = f
         .extra
         .iter()
@@ -201,7 +201,7 @@ fn finding_ctx(f: &Finding) -> FindingCtx {
         observed: super::dates::minute_utc(f.observed),
         report_type: crate::inert::visible(&f.report_type).into_owned(),
         tags: display(&f.normalised_tags().join(", ")),
-        reporter: plain(&f.reporter),
+        reporter: plain(o.reporter_of(f)),
         customer: f.customer.as_ref().map(customer_label).unwrap_or_default(),
         details,
         more_details: non_empty.saturating_sub(MAX_EXTRA_FIELDS),
@@ -278,7 +278,11 @@ pub(super) fn build(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Value 
                 .cloned()
                 .unwrap_or_default();
             let findings = FindingsCtx {
-                findings: g.items.iter().map(|i| finding_ctx(&i.finding)).collect(),
+                findings: g
+                    .items
+                    .iter()
+                    .map(|i| finding_ctx(&r.options, &i.finding))
+                    .collect(),
             };
             merge_maps([Value::from(Serde(&findings)), cached])
         })

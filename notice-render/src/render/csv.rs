@@ -101,7 +101,7 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> String {
                 f.feed.as_str(),
                 line.as_str(),
                 details.as_str(),
-                f.reporter.as_str(),
+                r.options.reporter_of(f),
                 reported_name,
                 customer,
                 customer_domain,

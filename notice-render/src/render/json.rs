@@ -112,7 +112,7 @@ pub(super) fn render(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Resul
                             feed: t(&f.feed),
                             line: f.line,
                             extra: f.extra.iter().map(|(k, v)| [t(k), t(v)]).collect(),
-                            reporter: t(&f.reporter),
+                            reporter: t(r.options.reporter_of(f)),
                             customer: f.customer.as_ref().map(|c| JsonCustomer {
                                 organisation: t(&c.organisation),
                                 domain: t(&c.domain),

@@ -213,6 +213,9 @@ pub struct RenderOptions {
     /// `{ticket}` once ([`crate::config::TICKET_PLACEHOLDER`]), shown with the
     /// ticket filled in in every notice.
     pub verify_url: Option<String>,
+    /// The organisation that scanned, for findings that name none
+    /// ([`crate::Finding::reporter`] empty), e.g. `The Shadowserver Foundation`.
+    pub reporter: Option<String>,
 }
 
 impl RenderOptions {
@@ -230,6 +233,24 @@ impl RenderOptions {
             phone: None,
             website: None,
             verify_url: None,
+            reporter: None,
+        }
+    }
+
+    /// Sets the organisation that scanned, for findings that name none.
+    pub fn with_reporter(mut self, reporter: impl Into<String>) -> Self {
+        self.reporter = Some(reporter.into());
+        self
+    }
+
+    /// The organisation that scanned `finding`: its own
+    /// [`reporter`](crate::Finding::reporter), else [`Self::reporter`].
+    pub fn reporter_of<'a>(&'a self, finding: &'a crate::Finding) -> &'a str {
+        let own = finding.reporter.trim();
+        if own.is_empty() {
+            self.reporter.as_deref().unwrap_or_default()
+        } else {
+            own
         }
     }
 
@@ -299,6 +320,16 @@ impl RenderOptions {
             return bad(
                 "phone",
                 "must be 1 to 40 characters without control characters".into(),
+            );
+        }
+        if let Some(p) = &self.reporter
+            && (p.trim().is_empty()
+                || p.chars().count() > 100
+                || p.chars().any(crate::inert::is_invisible))
+        {
+            return bad(
+                "reporter",
+                "must be 1 to 100 characters without control characters".into(),
             );
         }
         if let Some(w) = &self.website {

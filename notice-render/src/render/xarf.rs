@@ -318,8 +318,9 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
                 evidence.insert(truncate(k).into_owned(), s(v));
             }
         }
-        if !f.reporter.trim().is_empty() {
-            evidence.insert("reporter".into(), s(f.reporter.trim()));
+        let reporter = o.reporter_of(f);
+        if !reporter.is_empty() {
+            evidence.insert("reporter".into(), s(reporter));
         }
         if asset.is_empty() && !f.asset.trim().is_empty() {
             evidence.insert("reported_name".into(), s(f.asset.trim()));
