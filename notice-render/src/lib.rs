@@ -21,6 +21,8 @@
 //! - `serde`: `serde::Deserialize` for the input records ([`Finding`],
 //!   [`Recipient`], [`Classification`]), e.g. to read findings from JSON.
 //!   JSON output does not need it.
+//! - `openpgp`: OpenPGP/MIME signing of the messages (RFC 3156) with the
+//!   `pgp` crate: [`render::Signer`] and [`Renderer::with_signer`].
 //!
 //! # Limits
 //!
