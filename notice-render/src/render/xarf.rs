@@ -10,8 +10,9 @@
 //! `additional_info` (report type, feed, line, extra fields, `reporter`,
 //! `reported_name` for an asset that is not a name, and `customer` with
 //! `organisation`, `domain` and `evidence` for an abuse desk's ticket system). `report_id` is
-//! a UUID (version 4 layout) derived from the ticket and the finding's input
-//! position, so the same input gives the same ids.
+//! a UUID (version 4 layout) derived from the ticket and the finding's
+//! position in the notice, so the same notice gives the same ids however its
+//! findings were gathered.
 //!
 //! The fields each type requires:
 //! - `vulnerability`: `service`; for `cve` also `cve_id` (a CVE from the
@@ -212,7 +213,7 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
         "domain": o.message_id_domain,
     });
     let mut out = Vec::with_capacity(notice.finding_count());
-    for (group, item) in notice.items() {
+    for (position, (group, item)) in notice.items().enumerate() {
         let f = &item.finding;
         let e = r
             .catalogue
@@ -233,7 +234,7 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
         m.insert("xarf_version".into(), json!("4.2.0"));
         m.insert(
             "report_id".into(),
-            json!(report_id(&notice.ticket, item.index)),
+            json!(report_id(&notice.ticket, position)),
         );
         m.insert("timestamp".into(), json!(f.observed.to_rfc3339()));
         m.insert("reporter".into(), contact.clone());
