@@ -22,7 +22,7 @@
 //!   [`Recipient`], [`Classification`]), e.g. to read findings from JSON.
 //!   JSON output does not need it.
 //! - `openpgp`: OpenPGP/MIME signing of the messages (RFC 3156) with the
-//!   `pgp` crate: [`render::Signer`] and [`Renderer::with_signer`].
+//!   `pgp` crate: `render::Signer` and `Renderer::with_signer`.
 //!
 //! # Limits
 //!
