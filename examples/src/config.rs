@@ -163,4 +163,52 @@ mod tests {
         );
         assert_eq!(default_language(&loaded.config, "en"), Language::Nl);
     }
+
+    #[test]
+    fn flags_override_and_are_checked() {
+        let args = ConfigArgs {
+            sender_name: Some("CERT Voorbeeld".into()),
+            sender_address: Some("meldingen@cert-voorbeeld.nl".into()),
+            phone: Some("+31 20 000 0000".into()),
+            ..ConfigArgs::default()
+        };
+        let loaded = load(&args).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(loaded.config.sender.name, "CERT Voorbeeld");
+        assert!(loaded.warning.is_none(), "no longer the example's sender");
+        // without a configured language, --lang decides
+        assert_eq!(default_language(&loaded.config, "nl"), Language::Nl);
+        assert_eq!(default_language(&loaded.config, "en"), Language::En);
+        let bad = ConfigArgs {
+            website: Some("http://plain.example".into()),
+            ..ConfigArgs::default()
+        };
+        let e = load(&bad).err().unwrap_or_default();
+        assert!(e.starts_with("--website: "), "{e}");
+    }
+
+    #[test]
+    fn a_bad_file_names_its_line() {
+        let dir = std::env::temp_dir().join(format!("notify-config-test-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("bad.toml");
+        let _ = std::fs::write(
+            &path,
+            "[sender]\nname = \"CERT\"\naddress = \"a@b.nl\"\n[notices]\ndefault_language = \"de\"\n",
+        );
+        let e = load(&ConfigArgs {
+            config: Some(path.clone()),
+            ..ConfigArgs::default()
+        })
+        .err()
+        .unwrap_or_default();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(e.contains("bad.toml:5:"), "{e}");
+        let missing = load(&ConfigArgs {
+            config: Some(dir.join("none.toml")),
+            ..ConfigArgs::default()
+        })
+        .err()
+        .unwrap_or_default();
+        assert!(missing.starts_with("cannot read "), "{missing}");
+    }
 }
