@@ -3,8 +3,13 @@
 //!
 //! ```text
 //! daily-run --snapshot DIR --feed FILE [--feed FILE ...] --out DIR [--now RFC3339] [--lang nl|en]
+//!           [--config FILE]
 //! ```
-//! Exit status: 0 when every finding got a decision; 2 for unusable arguments; 3 for unreadable
+//! `--config FILE` is the service's configuration (`examples/notify.example.toml`): sender,
+//! phone, web page, verify URL, default language, signing key.
+//!
+//! Exit status: 0 when every finding got a decision; 2 for unusable arguments or an unusable
+//! configuration; 3 for unreadable
 //! input (a feed, the snapshot directory) or an output that cannot be written.
 
 use std::path::PathBuf;
@@ -13,7 +18,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use examples::daily_run::{Args, run};
 
-const USAGE: &str = "usage: daily-run --snapshot DIR --feed FILE [--feed FILE ...] --out DIR [--now RFC3339] [--lang nl|en]";
+const USAGE: &str = "usage: daily-run --snapshot DIR --feed FILE [--feed FILE ...] --out DIR [--now RFC3339] [--lang nl|en] [--config FILE]";
 
 // A day's run makes and frees millions of small strings from two threads; glibc's allocator
 // spent about a third of the run's time in malloc and free (measured with perf, BENCHMARKS.md).
@@ -26,6 +31,7 @@ fn parse_args() -> Result<Args, String> {
     let mut out = None;
     let mut now = None;
     let mut lang = "en".to_owned();
+    let mut config = None;
     let mut it = std::env::args_os().skip(1);
     while let Some(a) = it.next() {
         let a = a.to_string_lossy().into_owned();
@@ -51,6 +57,7 @@ fn parse_args() -> Result<Args, String> {
                 }
                 lang = v;
             }
+            "--config" => config = Some(value("--config")?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -65,6 +72,7 @@ fn parse_args() -> Result<Args, String> {
         },
         now: now.unwrap_or_else(Utc::now),
         lang,
+        config,
     })
 }
 

@@ -26,8 +26,12 @@ pub struct Args {
     pub out: PathBuf,
     /// `--now`.
     pub now: DateTime<Utc>,
-    /// `--lang` (`nl` or `en`).
+    /// `--lang` (`nl` or `en`): the notice language when neither the recipient's
+    /// `Preferred-Languages` nor the configuration's `default_language` gives one.
     pub lang: String,
+    /// `--config FILE`: the service's identity (see [`crate::config`]); `None` uses the
+    /// example configuration, with a warning.
+    pub config: Option<PathBuf>,
 }
 
 /// Appends `v` as JSON (strings escaped exactly as serde_json escapes them).
@@ -360,10 +364,20 @@ pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
         report.problem_count,
         progress(t0)
     );
-    let policy = Policy::with_language(&args.lang);
+    let loaded = crate::config::load(&crate::config::ConfigArgs {
+        config: args.config.clone(),
+        ..Default::default()
+    })
+    .map_err(|e| (2, e))?;
+    if let Some(w) = &loaded.warning {
+        eprintln!("daily-run: warning: {w}");
+    }
+    let renderer = crate::config::renderer(&loaded.config).map_err(|e| (2, e))?;
+    let lang = crate::config::default_language(&loaded.config, &args.lang);
+    let policy = Policy::with_language(lang.as_str());
     fs::create_dir_all(&args.out)
         .map_err(|e| (3, format!("cannot create {}: {e}", args.out.display())))?;
-    let mut plan = NoticePlan::new(notice_options(&args.lang));
+    let mut plan = NoticePlan::new(loaded.config.aggregate_options(lang));
     let (summary, decided) = write_decisions(
         &args.out, &findings, &snapshot, &policy, args.now, &mut plan,
     )
@@ -375,7 +389,8 @@ pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
     );
     drop(snapshot);
     drop(findings);
-    let (notices, dropped) = write_notices(&args.out, plan, args.now).map_err(|e| (3, e))?;
+    let (notices, dropped) =
+        write_notices(&args.out, plan, args.now, &renderer).map_err(|e| (3, e))?;
     if dropped > 0 {
         eprintln!(
             "daily-run: {dropped} findings left out of notices (too old or no valid recipient)"
@@ -430,24 +445,14 @@ pub fn notice_finding(f: &Finding, now: DateTime<Utc>) -> Option<notice_render::
 
 /// The notice-render recipient of a decision (`None` without one).
 pub fn notice_recipient(d: &Decision) -> Option<notice_render::Recipient> {
-    let r = d.recipient()?;
-    let mut nr = notice_render::Recipient::new(r.address.clone())
-        .with_languages([d.language.clone()])
-        .with_via(r.via.as_str());
-    if let Some(o) = &d.organisation {
-        nr = nr.with_organisation(o.name.clone());
-    }
-    Some(nr)
+    crate::notice_input::recipient(d)
 }
 
-/// The renderer the daily run writes notices with (embedded catalogue and templates).
+/// The renderer of the example configuration ([`notice_render::Config::example`]); the run
+/// itself uses the one of `--config` ([`crate::config::renderer`]).
 pub fn notice_renderer() -> Result<notice_render::Renderer, String> {
-    notice_render::Renderer::embedded(notice_render::RenderOptions::new(
-        "Notify daily run",
-        "notices@notify.example",
-        "notify.example",
-    ))
-    .map_err(|e| format!("notice templates: {e}"))
+    let config = notice_render::Config::example().map_err(|e| e.to_string())?;
+    crate::config::renderer(&config)
 }
 
 /// The aggregation options of the daily run: defaults, with `--lang` as the default language.
@@ -514,6 +519,10 @@ impl NoticePlan {
         let Some(r) = d.recipient() else {
             return;
         };
+        let nf = match crate::notice_input::customer(d) {
+            Some(c) => nf.with_customer(c),
+            None => nf,
+        };
         if self
             .options
             .drop_reason(&r.address, nf.observed, now)
@@ -566,8 +575,8 @@ pub fn write_notices(
     out: &Path,
     plan: NoticePlan,
     now: DateTime<Utc>,
+    renderer: &notice_render::Renderer,
 ) -> Result<(usize, usize), String> {
-    let renderer = notice_renderer()?;
     let NoticePlan {
         options,
         groups,

@@ -37,6 +37,7 @@ fn sample_args(out: &std::path::Path) -> Args {
         out: out.to_path_buf(),
         now: now(),
         lang: "en".to_owned(),
+        config: None,
     }
 }
 
@@ -202,7 +203,12 @@ fn streamed_notices_equal_one_aggregate() {
         .iter()
         .filter_map(|f| {
             let d = batch.get(f);
-            Some((notice_finding(f, now())?, notice_recipient(&d)?))
+            let nf = notice_finding(f, now())?;
+            let nf = match examples::notice_input::customer(&d) {
+                Some(c) => nf.with_customer(c),
+                None => nf,
+            };
+            Some((nf, notice_recipient(&d)?))
         })
         .collect();
     let renderer = notice_renderer().expect("renderer");
