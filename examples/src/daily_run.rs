@@ -1,37 +1,108 @@
-//! Output of the `daily-run` example: `decisions.jsonl` lines and `summary.json`, in the shape
-//! `daily-run.md` gives.
+//! The `daily-run` program: a day's scanner findings in, one decision per finding and one
+//! notice per recipient out, with no network access. The contract is `examples/docs/daily-run.md`
+//! (`docs/daily-run.md` of this crate); how to assemble a snapshot from public registry dumps
+//! and saved answers is `examples/docs/snapshot-howto.md`.
+//!
+//! ```text
+//! daily-run --snapshot DIR --feed FILE [--feed FILE ...] --out DIR [--now RFC3339] [--lang nl|en]
+//!           [--allow-partial-snapshot] [--config FILE] [--sender-name NAME] [--sender-address ADDRESS]
+//!           [--reply-to ADDRESS] [--phone PHONE] [--website URL] [--verify-url URL]
+//!           [--signing-key FILE]
+//! ```
+//!
+//! # Configuration
+//! `--config FILE` is the service's identity and wording ([`crate::config`]; documented example
+//! `examples/notify.example.toml`): the sender shown in From, Reply-To and every notice's
+//! signature, phone, web page, verify URL, ticket prefix, default language and an optional
+//! OpenPGP signing key. The flags after it override single values. Without `--config` the
+//! example configuration is used and a warning printed. The notice language is the
+//! recipient's `Preferred-Languages`, else the configuration's `default_language`, else `--lang`.
+//!
+//! # Output
+//! Everything is written into a fresh sibling folder of `--out` (`.NAME.daily-run-PID`), checked
+//! (one `notices/` file per notice counted) and then renamed into place: `--out` ends up holding
+//! exactly this run's files, or, when the run fails, is left as it was. An `--out` that holds a
+//! previous run (only `decisions.jsonl`, `summary.json` and `notices/`) or nothing is replaced
+//! whole; one holding anything else is refused before any work. Notice file names follow
+//! [`notice_render::notice_file_name`] (collision-free, documented there).
+//!
+//! # Exit status
+//! 0 when every finding got a decision (even an `unattributed` one); 2 for unusable arguments
+//! (clap's usage errors, a `--config` file that cannot be read or is invalid, an unusable
+//! override or signing key; checked before any work); 3 for unreadable input (a feed, the snapshot, a snapshot file that
+//! cannot be read to its end unless `--allow-partial-snapshot`, a snapshot with no usable
+//! evidence), an `--out` that holds other files, or output that cannot be written.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
+use clap::Parser;
 use ip_attribution::engine::{Decision, Decisions, Policy, decide_batch};
 use ip_attribution::feed::{self, Finding};
-use ip_attribution::snapshot::Snapshot;
+use ip_attribution::snapshot::{CheckOptions, Snapshot};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
-/// The daily run's arguments (see `daily-run.md`).
-#[derive(Debug, Clone)]
+/// The daily run's arguments (the contract's command line).
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "daily-run",
+    about = "A day's scanner findings in, one decision per finding and one notice per recipient out (no network access)."
+)]
 pub struct Args {
-    /// `--snapshot DIR`.
+    /// Evidence snapshot folder (registry/, rdap/, rdns.jsonl, certs/, securitytxt/, trust/,
+    /// overrides.csv; every part optional, but at least one must hold usable evidence).
+    #[arg(long, value_name = "DIR")]
     pub snapshot: PathBuf,
-    /// `--feed FILE`, in the order given.
+    /// A scanner feed: Shadowserver CSV report or IntelMQ JSON lines (recognised from the
+    /// content); repeat for several, decisions follow the order given.
+    #[arg(long = "feed", value_name = "FILE", required = true)]
     pub feeds: Vec<PathBuf>,
-    /// `--out DIR`.
+    /// Output folder; it ends up holding exactly this run's decisions.jsonl, summary.json and
+    /// notices/ (a previous run's output is replaced whole; a folder holding other files is
+    /// refused).
+    #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// `--now`.
+    /// The clock for expiry checks and notice dates, RFC 3339 (default: the system clock).
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now, default_value = "system clock")]
     pub now: DateTime<Utc>,
-    /// `--lang` (`nl` or `en`): the notice language when neither the recipient's
-    /// `Preferred-Languages` nor the configuration's `default_language` gives one.
+    /// Notice language when neither the recipient's Preferred-Languages (security.txt) nor the
+    /// configuration's [notices] default_language gives one the catalogue has.
+    #[arg(long, value_name = "nl|en", value_parser = parse_lang, default_value = "en")]
     pub lang: String,
-    /// `--config FILE`: the service's identity (see [`crate::config`]); `None` uses the
-    /// example configuration, with a warning.
-    pub config: Option<PathBuf>,
+    /// Decide with what could be read when a registry, RDAP or rDNS file of the snapshot cannot
+    /// be read to its end (a warning, counted in summary.json) instead of exiting with 3.
+    #[arg(long)]
+    pub allow_partial_snapshot: bool,
+    /// The service's identity and wording (`--config FILE` and the flags that override it).
+    #[command(flatten)]
+    pub config: crate::config::ConfigArgs,
+}
+
+/// `--now`: RFC 3339, or the default `system clock`.
+fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+    if s == "system clock" {
+        return Ok(Utc::now());
+    }
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("not RFC 3339: {e}"))
+}
+
+/// `--lang`: `nl` or `en`, any case.
+fn parse_lang(s: &str) -> Result<String, String> {
+    let v = s.to_ascii_lowercase();
+    if v == "nl" || v == "en" {
+        Ok(v)
+    } else {
+        Err("expected nl or en".to_owned())
+    }
 }
 
 /// Appends `v` as JSON (strings escaped exactly as serde_json escapes them).
@@ -176,29 +247,6 @@ impl Summary {
     }
 }
 
-/// A file name for a recipient address: only `[A-Za-z0-9@._+-]`, other bytes as `_`, no leading
-/// dot, at most 200 bytes.
-pub fn recipient_file_name(address: &str) -> String {
-    let mut s: String = address
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '_' | '+' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(200)
-        .collect();
-    while s.starts_with('.') {
-        s.replace_range(..1, "_");
-    }
-    if s.is_empty() {
-        s.push('_');
-    }
-    s
-}
-
 /// Reads every feed (in parallel), keeping the order of `paths`.
 pub fn read_feeds(paths: &[PathBuf]) -> Result<Vec<Finding>, String> {
     let per_file: Vec<Result<Vec<Finding>, String>> = paths
@@ -239,6 +287,7 @@ pub fn write_decisions(
 ) -> std::io::Result<(Summary, usize)> {
     let file = fs::File::create(out.join("decisions.jsonl"))?;
     let mut w = BufWriter::with_capacity(1 << 20, file);
+    let catalogue = Arc::clone(&plan.catalogue);
     let mut summary = Summary::default();
     let mut decided = 0usize;
     let chunks: Vec<&[Finding]> = findings.chunks(DECISION_STEP).collect();
@@ -257,7 +306,18 @@ pub fn write_decisions(
                     .get(step + 1)
                     .map(|c| decide_batch(c, snapshot, policy, now))
             },
-            || write_step(&mut w, &mut summary, plan, step, chunk, &batch, now),
+            || {
+                write_step(
+                    &mut w,
+                    &mut summary,
+                    plan,
+                    &catalogue,
+                    step,
+                    chunk,
+                    &batch,
+                    now,
+                )
+            },
         );
         written?;
         next = following;
@@ -267,22 +327,24 @@ pub fn write_decisions(
 }
 
 /// Writes the decision lines of one step and counts and plans its findings.
+#[allow(clippy::too_many_arguments)]
 fn write_step(
     w: &mut impl Write,
     summary: &mut Summary,
     plan: &mut NoticePlan,
+    catalogue: &notice_render::Catalogue,
     step: usize,
     chunk: &[Finding],
     batch: &Decisions,
     now: DateTime<Utc>,
 ) -> std::io::Result<()> {
-    // Decisions looked up, lines and notice findings made in parallel, 4,096 findings to a
-    // part; written and planned in input order.
-    type Part<'b> = (
+    // Decisions looked up, lines and notice findings made (and mapped to their problem) in
+    // parallel, 4,096 findings to a part; written and planned in input order.
+    type Part<'b, 'c> = (
         Vec<u8>,
-        Vec<(Cow<'b, Decision>, Option<notice_render::Finding>)>,
+        Vec<(Cow<'b, Decision>, Option<(notice_render::Finding, &'c str)>)>,
     );
-    let parts: Vec<Part<'_>> = chunk
+    let parts: Vec<Part<'_, '_>> = chunk
         .par_chunks(4_096)
         .map(|part| {
             let mut buf = Vec::with_capacity(part.len() * 700);
@@ -291,7 +353,10 @@ fn write_step(
                 let d = batch.get(f);
                 push_decision_line(&mut buf, f, &d);
                 buf.push(b'\n');
-                let nf = d.recipient().and(notice_finding(f, now));
+                let nf = d.recipient().and(notice_finding(f, now)).map(|nf| {
+                    let entry = catalogue.classify(&nf).id.as_str();
+                    (nf, entry)
+                });
                 decided.push((d, nf));
             }
             (buf, decided)
@@ -302,8 +367,8 @@ fn write_step(
         w.write_all(&buf)?;
         for (f, (d, nf)) in part.iter().zip(decided) {
             summary.add(f, &d);
-            if let Some(nf) = nf {
-                plan.add_finding(index, nf, &d, now);
+            if let Some((nf, entry)) = nf {
+                plan.add_classified(index, nf, entry, &d, now);
             }
             index += 1;
         }
@@ -325,8 +390,185 @@ fn progress(t0: Instant) -> String {
     }
 }
 
-/// Runs the whole daily run; progress goes to stderr. Errors carry the exit status.
+/// Most malformed rows printed one by one; the rest are counted in one line (all of them are
+/// in `summary.json` and `decisions.jsonl`).
+pub const MALFORMED_ROWS_PRINTED: usize = 100;
+
+/// Writes the first [`MALFORMED_ROWS_PRINTED`] malformed rows to `w` (file, line, problem),
+/// then one line saying how many more were not printed. Returns the number of malformed rows.
+pub fn log_malformed(findings: &[Finding], w: &mut impl Write) -> std::io::Result<usize> {
+    let mut malformed = findings.iter().filter_map(Finding::error);
+    let mut n = 0;
+    for e in malformed.by_ref().take(MALFORMED_ROWS_PRINTED) {
+        writeln!(w, "daily-run: {e}")?;
+        n += 1;
+    }
+    let more = malformed.count();
+    if more > 0 {
+        writeln!(
+            w,
+            "daily-run: {more} more malformed rows not printed (each is an unattributed \
+             decision with reason malformed-input; all are counted in summary.json)"
+        )?;
+    }
+    Ok(n + more)
+}
+
+/// What `--out` holds before a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OutState {
+    /// Nothing there yet.
+    Absent,
+    /// An empty folder, or a previous run's output (only `decisions.jsonl`, `summary.json`,
+    /// `notices/`, and this program's left-over work folders): replaced whole.
+    Replaceable,
+    /// A file, or a folder holding something else (the names, at most 5): refused.
+    Foreign(Vec<String>),
+}
+
+/// The entries a daily run writes into `--out`.
+pub const OUT_ENTRIES: [&str; 3] = ["decisions.jsonl", "summary.json", "notices"];
+
+/// Looks at what `out` holds (see [`OutState`]).
+pub fn out_state(out: &Path) -> std::io::Result<OutState> {
+    let meta = match fs::symlink_metadata(out) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(OutState::Absent),
+        Err(e) => return Err(e),
+    };
+    if !meta.is_dir() {
+        return Ok(OutState::Foreign(vec![out.display().to_string()]));
+    }
+    let mut foreign = Vec::new();
+    for e in fs::read_dir(out)? {
+        let name = e?.file_name().to_string_lossy().into_owned();
+        if !OUT_ENTRIES.contains(&name.as_str()) {
+            foreign.push(name);
+        }
+    }
+    foreign.sort();
+    foreign.truncate(5);
+    Ok(if foreign.is_empty() {
+        OutState::Replaceable
+    } else {
+        OutState::Foreign(foreign)
+    })
+}
+
+/// The fresh sibling folder a run writes into before it is renamed to `out`, and the name the
+/// previous output gets while it is swapped out.
+fn work_dirs(out: &Path) -> (PathBuf, PathBuf) {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".to_owned());
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let pid = std::process::id();
+    (
+        parent.join(format!(".{name}.daily-run-{pid}")),
+        parent.join(format!(".{name}.previous-{pid}")),
+    )
+}
+
+/// Puts the finished `work` folder in place of `out`: a previous output is moved aside, `work`
+/// renamed to `out`, and the previous output removed.
+fn commit_output(work: &Path, out: &Path, aside: &Path) -> Result<(), String> {
+    let had_previous = match out_state(out) {
+        Ok(OutState::Absent) => false,
+        Ok(OutState::Replaceable) => true,
+        Ok(OutState::Foreign(names)) => {
+            return Err(format!(
+                "{} changed during the run and now holds {}; this run's output is left in {}",
+                out.display(),
+                names.join(", "),
+                work.display()
+            ));
+        }
+        Err(e) => return Err(format!("cannot read {}: {e}", out.display())),
+    };
+    if had_previous {
+        fs::rename(out, aside)
+            .map_err(|e| format!("cannot move the previous {} aside: {e}", out.display()))?;
+    }
+    if let Err(e) = fs::rename(work, out) {
+        if had_previous {
+            let _ = fs::rename(aside, out);
+        }
+        return Err(format!(
+            "cannot rename {} to {}: {e}",
+            work.display(),
+            out.display()
+        ));
+    }
+    if had_previous {
+        fs::remove_dir_all(aside)
+            .map_err(|e| format!("cannot remove the previous output {}: {e}", aside.display()))?;
+    }
+    Ok(())
+}
+
+/// Counts the files in `dir` (0 when it does not exist).
+fn count_files(dir: &Path) -> std::io::Result<usize> {
+    match fs::read_dir(dir) {
+        Ok(rd) => {
+            let mut n = 0;
+            for e in rd {
+                if e?.file_type()?.is_file() {
+                    n += 1;
+                }
+            }
+            Ok(n)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+        Err(e) => Err(e),
+    }
+}
+
+/// Runs the whole daily run; progress goes to stderr. Errors carry the exit status. The
+/// output appears in `args.out` all at once, or not at all (see the [module docs](self)).
 pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
+    match out_state(&args.out) {
+        Ok(OutState::Foreign(names)) => {
+            return Err((
+                3,
+                format!(
+                    "--out {} holds files that are not a daily run's output ({}); give a new or \
+                     empty folder, or one holding only a previous run",
+                    args.out.display(),
+                    names.join(", ")
+                ),
+            ));
+        }
+        Ok(_) => {}
+        Err(e) => return Err((3, format!("cannot read --out {}: {e}", args.out.display()))),
+    }
+    // The configuration before any work: a bad file or flag stops the run with 2.
+    let setup = NoticeSetup::load(&args.config, &args.lang).map_err(|e| (2, e))?;
+    if let Some(w) = &setup.warning {
+        eprintln!("daily-run: warning: {w}");
+    }
+    let (work, aside) = work_dirs(&args.out);
+    if work.exists() {
+        fs::remove_dir_all(&work)
+            .map_err(|e| (3, format!("cannot clear {}: {e}", work.display())))?;
+    }
+    fs::create_dir_all(&work).map_err(|e| (3, format!("cannot create {}: {e}", work.display())))?;
+    let result = run_into(args, &setup, &work).and_then(|summary| {
+        commit_output(&work, &args.out, &aside).map_err(|e| (3, e))?;
+        Ok(summary)
+    });
+    if result.is_err() && work.exists() {
+        let _ = fs::remove_dir_all(&work);
+    }
+    result
+}
+
+/// The run itself, writing into the fresh folder `dir`.
+fn run_into(args: &Args, setup: &NoticeSetup, dir: &Path) -> Result<Summary, (u8, String)> {
     let t0 = Instant::now();
     // Feeds are read on their own thread while the snapshot loads.
     let (findings, loaded) = std::thread::scope(|scope| {
@@ -337,11 +579,7 @@ pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
     let findings = findings
         .map_err(|_| (3, "the feed reader stopped unexpectedly".to_owned()))?
         .map_err(|e| (3, e))?;
-    for f in findings.iter().filter(|f| f.problem.is_some()).take(100) {
-        if let Some(e) = f.error() {
-            eprintln!("daily-run: {e}");
-        }
-    }
+    let _ = log_malformed(&findings, &mut std::io::stderr().lock());
     eprintln!(
         "daily-run: {} findings from {} feeds ({})",
         findings.len(),
@@ -357,6 +595,20 @@ pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
     for p in &report.problems {
         eprintln!("daily-run: snapshot: {p}");
     }
+    let check = CheckOptions::default().with_allow_partial(args.allow_partial_snapshot);
+    report.check(&args.snapshot, check).map_err(|e| {
+        let hint = if report.unreadable.is_empty() {
+            ""
+        } else {
+            " (--allow-partial-snapshot decides with what could be read)"
+        };
+        (3, format!("{e}{hint}"))
+    })?;
+    for p in &report.unreadable {
+        eprintln!(
+            "daily-run: warning: snapshot file not read to its end, deciding without the rest: {p}"
+        );
+    }
     eprintln!(
         "daily-run: snapshot loaded: {} registry networks, {} RDAP networks, {} problems ({})",
         report.networks.0,
@@ -364,24 +616,11 @@ pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
         report.problem_count,
         progress(t0)
     );
-    let loaded = crate::config::load(&crate::config::ConfigArgs {
-        config: args.config.clone(),
-        ..Default::default()
-    })
-    .map_err(|e| (2, e))?;
-    if let Some(w) = &loaded.warning {
-        eprintln!("daily-run: warning: {w}");
-    }
-    let renderer = crate::config::renderer(&loaded.config).map_err(|e| (2, e))?;
-    let lang = crate::config::default_language(&loaded.config, &args.lang);
-    let policy = Policy::with_language(lang.as_str());
-    fs::create_dir_all(&args.out)
-        .map_err(|e| (3, format!("cannot create {}: {e}", args.out.display())))?;
-    let mut plan = NoticePlan::new(loaded.config.aggregate_options(lang));
-    let (summary, decided) = write_decisions(
-        &args.out, &findings, &snapshot, &policy, args.now, &mut plan,
-    )
-    .map_err(|e| (3, format!("cannot write decisions.jsonl: {e}")))?;
+    let policy = Policy::with_language(setup.language.as_str());
+    let mut plan = NoticePlan::new(setup.options.clone(), setup.renderer.catalogue().clone());
+    let (summary, decided) =
+        write_decisions(dir, &findings, &snapshot, &policy, args.now, &mut plan)
+            .map_err(|e| (3, format!("cannot write decisions.jsonl: {e}")))?;
     eprintln!(
         "daily-run: decisions.jsonl written, {decided} address decisions, {} recipients ({})",
         plan.recipients(),
@@ -390,11 +629,19 @@ pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
     drop(snapshot);
     drop(findings);
     let (notices, dropped) =
-        write_notices(&args.out, plan, args.now, &renderer).map_err(|e| (3, e))?;
+        write_notices(dir, plan, args.now, &setup.renderer).map_err(|e| (3, e))?;
     if dropped > 0 {
         eprintln!(
             "daily-run: {dropped} findings left out of notices (too old or no valid recipient)"
         );
+    }
+    let files = count_files(&dir.join("notices"))
+        .map_err(|e| (3, format!("cannot list the notices written: {e}")))?;
+    if files != notices {
+        return Err((
+            3,
+            format!("{notices} notices made but {files} notice files written; output not used"),
+        ));
     }
     let snapshot_json = json!({
         "files": report.files,
@@ -402,10 +649,11 @@ pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
         "rdap_networks": report.networks.1,
         "duplicate_objects": report.duplicate_objects,
         "problems": report.problem_count,
+        "unreadable_files": report.unreadable.len(),
     });
     let text = serde_json::to_string_pretty(&summary.to_json(snapshot_json, notices))
         .map_err(|e| (3, format!("cannot write summary.json: {e}")))?;
-    fs::write(args.out.join("summary.json"), text + "\n")
+    fs::write(dir.join("summary.json"), text + "\n")
         .map_err(|e| (3, format!("cannot write summary.json: {e}")))?;
     eprintln!(
         "daily-run: {} decisions written to {} ({})",
@@ -416,18 +664,16 @@ pub fn run(args: &Args) -> Result<Summary, (u8, String)> {
     Ok(summary)
 }
 
-/// The notice-render finding for a feed finding (`None` without an address).
+/// The notice-render finding for a feed finding (`None` without an address). A finding without
+/// a time stays without one (notices say "time unknown"); `now` is not put in its place.
 pub fn notice_finding(f: &Finding, now: DateTime<Utc>) -> Option<notice_render::Finding> {
     let ip = f.ip?;
-    let mut nf = notice_render::Finding::new(
-        ip.to_string(),
-        f.report_type.to_string(),
-        f.observed.unwrap_or(now),
-    )
-    .with_source(
-        f.feed.to_string(),
-        u64::try_from(f.line).unwrap_or(u64::MAX),
-    );
+    let mut nf = notice_render::Finding::new(ip.to_string(), f.report_type.to_string(), now)
+        .with_observed(f.observed)
+        .with_source(
+            f.feed.to_string(),
+            u64::try_from(f.line).unwrap_or(u64::MAX),
+        );
     if let Some(p) = f.port {
         nf = nf.with_port(p);
     }
@@ -439,6 +685,13 @@ pub fn notice_finding(f: &Finding, now: DateTime<Utc>) -> Option<notice_render::
     }
     for t in &f.tags {
         nf = nf.with_tag(t.clone());
+    }
+    if let Some(id) = &f.identifier {
+        nf = nf.with_classification(notice_render::Classification::new(
+            f.taxonomy.clone().unwrap_or_default(),
+            f.classification.clone().unwrap_or_default(),
+            id.clone(),
+        ));
     }
     Some(nf)
 }
@@ -455,6 +708,40 @@ pub fn notice_renderer() -> Result<notice_render::Renderer, String> {
     crate::config::renderer(&config)
 }
 
+/// What the service's configuration gives a run's notices (`--config` and its overrides).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct NoticeSetup {
+    /// The renderer: built-in catalogue and templates, the configured sender, a signer when
+    /// `[signing] key` is set.
+    pub renderer: notice_render::Renderer,
+    /// The aggregation options: the configuration's ticket prefix and default language.
+    pub options: notice_render::AggregateOptions,
+    /// The default notice language: the configuration's, else `--lang`.
+    pub language: notice_render::Language,
+    /// `Some` when the sender is still the example configuration's (to print as a warning).
+    pub warning: Option<String>,
+}
+
+impl NoticeSetup {
+    /// Reads the configuration (see [`crate::config::load`]) and builds the renderer;
+    /// `lang` is the program's `--lang`.
+    ///
+    /// # Errors
+    /// A message naming the file and line, the flag, or the signing key that is unusable.
+    pub fn load(config: &crate::config::ConfigArgs, lang: &str) -> Result<Self, String> {
+        let loaded = crate::config::load(config)?;
+        let renderer = crate::config::renderer(&loaded.config)?;
+        let language = crate::config::default_language(&loaded.config, lang);
+        Ok(Self {
+            renderer,
+            options: loaded.config.aggregate_options(language),
+            language,
+            warning: loaded.warning,
+        })
+    }
+}
+
 /// The aggregation options of the daily run: defaults, with `--lang` as the default language.
 pub fn notice_options(lang: &str) -> notice_render::AggregateOptions {
     let mut options = notice_render::AggregateOptions::default();
@@ -466,20 +753,22 @@ pub fn notice_options(lang: &str) -> notice_render::AggregateOptions {
     options
 }
 
-/// One recipient's findings, as notice-render findings, in input order.
+/// One recipient's findings, as notice-render items, equal ones merged.
 #[derive(Debug)]
 struct RecipientFindings {
     recipient: notice_render::Recipient,
-    items: Vec<notice_render::Item>,
+    items: notice_render::MergedItems,
 }
 
 /// The notices to write, planned while deciding: recipients in the order they first appear
-/// (by [`notice_render::recipient_key`]), each with what its notices show of its findings, and
-/// the number of findings the aggregation leaves out. Holds no decision and no feed finding,
-/// so both can be dropped before the notices are written.
+/// (by [`notice_render::recipient_key`]), each with what its notices show of its findings
+/// (equal findings merged: one item per address, port and problem), and the number of findings
+/// the aggregation leaves out. Holds no decision and no feed finding, so both can be dropped
+/// before the notices are written.
 #[derive(Debug)]
 pub struct NoticePlan {
     options: notice_render::AggregateOptions,
+    catalogue: Arc<notice_render::Catalogue>,
     groups: Vec<RecipientFindings>,
     by_key: HashMap<String, usize>,
     key: String,
@@ -487,10 +776,15 @@ pub struct NoticePlan {
 }
 
 impl NoticePlan {
-    /// An empty plan aggregating with `options`.
-    pub fn new(options: notice_render::AggregateOptions) -> Self {
+    /// An empty plan aggregating with `options`, mapping findings to problems with `catalogue`
+    /// (the renderer's).
+    pub fn new(
+        options: notice_render::AggregateOptions,
+        catalogue: notice_render::Catalogue,
+    ) -> Self {
         Self {
             options,
+            catalogue: Arc::new(catalogue),
             groups: Vec::new(),
             by_key: HashMap::new(),
             key: String::new(),
@@ -503,16 +797,20 @@ impl NoticePlan {
     /// finding (built here, while the findings are read in order), not the decision.
     pub fn add(&mut self, index: usize, f: &Finding, d: &Decision, now: DateTime<Utc>) {
         if let Some(nf) = notice_finding(f, now) {
-            self.add_finding(index, nf, d, now);
+            let catalogue = Arc::clone(&self.catalogue);
+            let entry = catalogue.classify(&nf).id.as_str();
+            self.add_classified(index, nf, entry, d, now);
         }
     }
 
-    /// As [`Self::add`], with the notice finding already made by [`notice_finding`] (so that
-    /// callers can make them in parallel).
-    pub fn add_finding(
+    /// As [`Self::add`], with the notice finding already made by [`notice_finding`] and mapped
+    /// to its problem (`entry`, the catalogue entry id), so that callers can do both in
+    /// parallel.
+    pub fn add_classified(
         &mut self,
         index: usize,
         nf: notice_render::Finding,
+        entry: &str,
         d: &Decision,
         now: DateTime<Utc>,
     ) {
@@ -538,16 +836,15 @@ impl NoticePlan {
         match self.by_key.get(self.key.as_str()) {
             Some(&g) => {
                 if let Some(g) = self.groups.get_mut(g) {
-                    g.items.push(item);
+                    g.items.push(entry, item);
                 }
             }
             None => {
                 if let Some(recipient) = notice_recipient(d) {
                     self.by_key.insert(self.key.clone(), self.groups.len());
-                    self.groups.push(RecipientFindings {
-                        recipient,
-                        items: vec![item],
-                    });
+                    let mut items = notice_render::MergedItems::new();
+                    items.push(entry, item);
+                    self.groups.push(RecipientFindings { recipient, items });
                 }
             }
         }
@@ -564,9 +861,10 @@ impl NoticePlan {
     }
 }
 
-/// Writes one `notices/<recipient>.eml` per recipient of `plan` (per part when a recipient
-/// has more findings than one notice holds), through notice-render. Returns (notices written,
-/// findings dropped by the aggregation, e.g. too old).
+/// Writes one `notices/<name>.eml` per notice of `plan` (several parts when a recipient has
+/// more findings than one notice holds; names from [`notice_render::notice_file_name`]),
+/// through notice-render. Returns (notices written, findings dropped by the aggregation, e.g.
+/// too old). A name already written in this run is an error, never an overwrite.
 ///
 /// Each recipient's notices are built, rendered and written in parallel and then dropped, so
 /// memory does not grow with the number of findings. Tickets and parts are exactly those of
@@ -598,7 +896,7 @@ pub fn write_notices(
             let notices = notice_render::recipient_notices(
                 renderer.catalogue(),
                 g.recipient,
-                g.items,
+                g.items.into_items(),
                 first_ticket,
                 &options,
                 now,
@@ -608,14 +906,15 @@ pub fn write_notices(
                 let mime = renderer
                     .mime(n, now)
                     .map_err(|e| format!("rendering {}: {e}", n.ticket))?;
-                let base = recipient_file_name(&n.recipient.address);
-                let name = if n.part.1 > 1 {
-                    format!("{base}.part{}.eml", n.part.0)
-                } else {
-                    format!("{base}.eml")
-                };
-                fs::write(dir.join(&name), mime)
-                    .map_err(|e| format!("cannot write {name}: {e}"))?;
+                let name =
+                    notice_render::notice_file_name(&n.recipient.address, n.part.0, n.part.1);
+                let mut file = fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(dir.join(&name))
+                    .map_err(|e| format!("cannot write notices/{name}: {e}"))?;
+                file.write_all(&mime)
+                    .map_err(|e| format!("cannot write notices/{name}: {e}"))?;
             }
             Ok(notices.len())
         })
@@ -628,10 +927,83 @@ mod tests {
     use super::*;
 
     #[test]
-    fn file_names_are_sanitised() {
-        assert_eq!(recipient_file_name("abuse@example.nl"), "abuse@example.nl");
-        assert_eq!(recipient_file_name("../x/y@z"), "_._x_y@z");
-        assert_eq!(recipient_file_name(""), "_");
-        assert_eq!(recipient_file_name(&"a".repeat(500)).len(), 200);
+    fn out_states() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let out = tmp.path().join("out");
+        assert_eq!(out_state(&out).ok(), Some(OutState::Absent));
+        let _ = fs::create_dir_all(out.join("notices"));
+        let _ = fs::write(out.join("summary.json"), "{}");
+        assert_eq!(out_state(&out).ok(), Some(OutState::Replaceable));
+        let _ = fs::write(out.join("thesis.docx"), "mine");
+        assert_eq!(
+            out_state(&out).ok(),
+            Some(OutState::Foreign(vec!["thesis.docx".to_owned()]))
+        );
+        let (work, aside) = work_dirs(&out);
+        assert_eq!(work.parent(), out.parent());
+        assert_ne!(work, aside);
+    }
+
+    #[test]
+    fn arguments_are_the_contracts() {
+        let args = Args::try_parse_from([
+            "daily-run",
+            "--snapshot",
+            "s",
+            "--feed",
+            "a.csv",
+            "--feed",
+            "b.jsonl",
+            "--out",
+            "o",
+            "--now",
+            "2026-11-23T00:00:00Z",
+            "--lang",
+            "NL",
+        ]);
+        let args = args.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(args.feeds.len(), 2);
+        assert_eq!(args.lang, "nl");
+        assert_eq!(args.now.to_rfc3339(), "2026-11-23T00:00:00+00:00");
+        assert!(!args.allow_partial_snapshot);
+        for bad in [
+            &["daily-run", "--snapshot", "s", "--out", "o"][..],
+            &[
+                "daily-run",
+                "--snapshot",
+                "s",
+                "--feed",
+                "f",
+                "--out",
+                "o",
+                "--lang",
+                "de",
+            ],
+            &[
+                "daily-run",
+                "--snapshot",
+                "s",
+                "--feed",
+                "f",
+                "--out",
+                "o",
+                "--now",
+                "today",
+            ],
+            &[
+                "daily-run",
+                "--snapshot",
+                "s",
+                "--feed",
+                "f",
+                "--out",
+                "o",
+                "--bogus",
+                "x",
+            ],
+        ] {
+            let e = Args::try_parse_from(bad).err();
+            assert_eq!(e.map(|e| e.exit_code()), Some(2), "{bad:?}");
+        }
     }
 }

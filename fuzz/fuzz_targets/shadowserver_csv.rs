@@ -1,13 +1,15 @@
 //! The Shadowserver CSV feed reader over arbitrary bytes.
 //!
-//! Asserts: nothing is lost: every data record after the header becomes exactly one finding
-//! (usable, or with a problem), counted independently of the reader: a record is a non-blank
-//! physical line, quotes or not (a quoted field ends with its line, so one stray quote cannot
-//! swallow the rows after it); findings keep strictly increasing lines
-//! within the input; a usable finding has an address; a whole-file error names a line within
-//! the input; `feed::read` gives the same result as `shadowserver::read` for CSV input.
+//! Asserts: nothing is lost or doubled: the records of the RFC 4180 reader (quoted fields may
+//! span lines) cover every non-blank physical line exactly once, each record spans at most
+//! `MAX_RECORD_LINES` lines and a record in error exactly one (the reader resynchronises at the
+//! next line), and every data record after the header becomes exactly one finding at its
+//! first line (usable, or with a problem); findings keep strictly increasing lines within the
+//! input; a usable finding has an address; a whole-file error names a line within the input;
+//! `feed::read` gives the same result as `shadowserver::read` for CSV input.
 #![no_main]
 
+use ip_attribution::feed::csv::{MAX_RECORD_LINES, Records};
 use ip_attribution::feed::{self, Format, shadowserver};
 use libfuzzer_sys::fuzz_target;
 use notify_fuzz::{error_line, line_count};
@@ -15,17 +17,51 @@ use std::sync::Arc;
 
 const NAME: &str = "2026-11-22-scan_rdp-world.csv";
 
-/// Data records: non-blank lines after the first non-blank one.
-fn expected_records(data: &[u8]) -> usize {
+/// Lines (1-based) that hold something: not empty and not a lone `\r` before a line break.
+fn non_blank_lines(data: &[u8]) -> Vec<usize> {
     let body = data.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(data);
     let segments: Vec<&[u8]> = body.split(|&b| b == b'\n').collect();
     let last = segments.len() - 1;
-    let records = segments
+    segments
         .iter()
         .enumerate()
         .filter(|(i, s)| !(s.is_empty() || (*s == b"\r" && *i < last)))
-        .count();
-    records.saturating_sub(1)
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// Checks the reader's records against the physical lines; returns the first line of every
+/// data record (after the header).
+fn record_lines(data: &[u8]) -> Vec<usize> {
+    let mut records = Records::new(data);
+    let mut starts = Vec::new();
+    let mut covered = Vec::new();
+    let mut width = None;
+    while let Some(r) = records.next() {
+        assert!(r.lines >= 1 && r.lines <= MAX_RECORD_LINES, "{r:?}");
+        if r.fields.is_err() {
+            assert_eq!(r.lines, 1, "{r:?}");
+        }
+        assert!(
+            covered.last().is_none_or(|&l| l < r.line),
+            "overlap at {}",
+            r.line
+        );
+        covered.extend(r.line..r.line + r.lines);
+        if width.is_none() {
+            width = Some(r.fields.as_ref().map(Vec::len).unwrap_or(0));
+            if let Ok(h) = &r.fields {
+                records.expect_fields(h.len());
+            }
+            continue;
+        }
+        starts.push(r.line);
+    }
+    // Every non-blank line is in a record (blank lines inside a quoted field are covered too).
+    for l in non_blank_lines(data) {
+        assert!(covered.binary_search(&l).is_ok(), "line {l} lost");
+    }
+    starts
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -49,9 +85,10 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
+    let starts = record_lines(data);
     assert_eq!(
-        findings.len(),
-        expected_records(data),
+        findings.iter().map(|f| f.line).collect::<Vec<_>>(),
+        starts,
         "findings lost or invented"
     );
     let mut previous = 0;

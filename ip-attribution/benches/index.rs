@@ -1,5 +1,6 @@
 //! Registry index speed: building over 1M networks (from parsed objects) and lookups per
-//! second over it, with data generated in-process by `examples/examples/gen-registry.rs`.
+//! second over it, with data generated in-process by `examples/src/synthetic_registry.rs`
+//! (the generator of `gen-registry`).
 //!
 //! Lookup groups: the exact covering list (`lookup`), the IPv4 answer table alone
 //! (`most_specific`), `attribute` one address at a time and `attribute_many` over groups of
@@ -16,7 +17,7 @@ use ip_attribution::index::{IndexBuilder, RegistryIndex};
 use ip_attribution::rpsl::{Object, Reader};
 
 #[allow(dead_code, unreachable_pub)]
-#[path = "../../examples/examples/gen-registry.rs"]
+#[path = "../../examples/src/synthetic_registry.rs"]
 mod gen_registry;
 
 fn networks() -> usize {

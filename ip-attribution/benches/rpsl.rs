@@ -1,5 +1,6 @@
 //! RPSL parsing speed over a deterministic synthetic RIPE-style dump generated in-process by
-//! `examples/examples/gen-registry.rs` (inetnum, organisation and role objects), plain and gzip.
+//! `examples/src/synthetic_registry.rs`, the generator of `gen-registry` (inetnum, organisation
+//! and role objects), plain and gzip.
 //! Throughput is reported in bytes of uncompressed text.
 
 use std::hint::black_box;
@@ -9,7 +10,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ip_attribution::rpsl::Reader;
 
 #[allow(dead_code, unreachable_pub)]
-#[path = "../../examples/examples/gen-registry.rs"]
+#[path = "../../examples/src/synthetic_registry.rs"]
 mod gen_registry;
 
 fn dump(networks: usize) -> Vec<u8> {

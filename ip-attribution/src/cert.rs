@@ -19,14 +19,10 @@
 //!   (`2.23.140.1.2.2`, `2.23.140.1.2.3`); else `Dv` for the DV policy `2.23.140.1.2.1`; without
 //!   a CA/B policy: `Ov` when the subject has an organisation (O), `Dv` otherwise.
 //! * `Wildcard`: a DNS name (SAN, or the CN when there is no SAN) starts with `*.`.
-//! * `SharedOrCdn`: at least [`SHARED_MIN_DOMAINS`] unrelated registrable domains among the
-//!   names (domains with the same label before their public suffix, e.g. `shop.nl` and
-//!   `shop.de`, count once), or the subject/issuer organisation matches [`CDN_ORGANISATIONS`],
-//!   or the subject O contains the word `CDN`, or the CN has the SNI-pool form `sni<digits>.…`.
-//! * `DeviceDefault`: the subject O/OU/CN or the issuer O/CN names a vendor of
-//!   [`DEVICE_VENDORS`] and the chain is not publicly trusted; or the CN is a known default name
-//!   ([`DEVICE_DEFAULT_NAMES`]); or the CN is serial-like (`FGT60F…`, `FGVM…`, or 10–24
-//!   uppercase letters and digits with at least 6 digits and no dot).
+//! * `SharedOrCdn` and `DeviceDefault` are not the parser's: they are the verdict of the
+//!   knowledge table (`data/knowledge.txt`, [`Knowledge::certificate`]) on the facts above
+//!   (registrable domains, subject and issuer O/OU/CN, chain status). [`analyze`] and
+//!   [`analyze_chain`] apply the built-in table; [`apply_knowledge`] applies another one.
 //! * `SelfSigned` (subject = issuer), `Untrusted` (the chain is not [`ChainStatus::Trusted`]),
 //!   `Expired`, `NotYetValid` (the leaf at `now`).
 //!
@@ -49,6 +45,7 @@ use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::x509::X509Name;
 
 use crate::Error;
+use crate::engine::knowledge::Knowledge;
 use crate::ptr::{DnsName, registrable_domain_str};
 
 /// Largest PEM or DER input accepted, in bytes.
@@ -61,93 +58,6 @@ pub const MAX_CERT_BYTES: usize = 64 * 1024;
 pub const MAX_SAN_ENTRIES: usize = 1000;
 /// Most caller-supplied trust anchors in one [`TrustStore`].
 pub const MAX_TRUST_ANCHORS: usize = 1000;
-/// Unrelated registrable domains from which a certificate counts as shared/CDN.
-pub const SHARED_MIN_DOMAINS: usize = 8;
-
-/// Vendors whose devices ship default certificates: (lowercase keyword matched as whole words,
-/// vendor name).
-pub const DEVICE_VENDORS: &[(&str, &str)] = &[
-    ("fortinet", "Fortinet"),
-    ("fortigate", "Fortinet"),
-    ("sonicwall", "SonicWall"),
-    ("ivanti", "Ivanti"),
-    ("pulse secure", "Ivanti"),
-    ("cisco", "Cisco"),
-    ("mikrotik", "MikroTik"),
-    ("ubiquiti", "Ubiquiti"),
-    ("ubnt", "Ubiquiti"),
-    ("synology", "Synology"),
-    ("qnap", "QNAP"),
-    ("zyxel", "Zyxel"),
-    ("draytek", "DrayTek"),
-    ("palo alto networks", "Palo Alto Networks"),
-    ("sophos", "Sophos"),
-    ("watchguard", "WatchGuard"),
-    ("juniper", "Juniper"),
-    ("check point", "Check Point"),
-    ("citrix", "Citrix"),
-    ("netscaler", "Citrix"),
-    ("f5 networks", "F5"),
-    ("hikvision", "Hikvision"),
-    ("dahua", "Dahua"),
-    ("netgear", "NETGEAR"),
-    ("tp-link", "TP-Link"),
-    ("asustek", "ASUS"),
-    ("lancom", "LANCOM"),
-    ("barracuda", "Barracuda"),
-    ("aruba", "Aruba"),
-    ("huawei", "Huawei"),
-    ("vmware", "VMware"),
-    ("pfsense", "Netgate"),
-    ("netgate", "Netgate"),
-    ("opnsense", "OPNsense"),
-    ("stormshield", "Stormshield"),
-    ("teltonika", "Teltonika"),
-    ("peplink", "Peplink"),
-    ("avm", "AVM"),
-];
-
-/// Common names that devices and software use for their built-in certificate.
-pub const DEVICE_DEFAULT_NAMES: &[&str] = &[
-    "localhost",
-    "localhost.localdomain",
-    "router.asus.com",
-    "routerlogin.net",
-    "www.routerlogin.net",
-    "fritz.box",
-    "unifi",
-    "unifi.local",
-    "pfsense",
-    "pfsense-selfsigned",
-    "synology",
-    "sonicwall",
-    "mikrotik",
-    "kubernetes ingress controller fake certificate",
-    "traefik default cert",
-    "plesk",
-    "parallels panel",
-    "default",
-];
-
-/// Organisations (lowercase, whole words) of CDNs and shared TLS front ends.
-pub const CDN_ORGANISATIONS: &[&str] = &[
-    "cloudflare",
-    "akamai",
-    "fastly",
-    "incapsula",
-    "imperva",
-    "stackpath",
-    "edgecast",
-    "limelight",
-    "sucuri",
-    "cdn77",
-    "bunnyway",
-    "keycdn",
-    "cloudfront",
-    "azion",
-    "gcore",
-];
-
 /// One certificate of a chain, in DER, with where it started in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -722,22 +632,12 @@ pub fn analyze_chain(
         names_for_domains.push(n);
     }
     let mut registrable_domains: Vec<String> = Vec::new();
-    let mut brands: Vec<String> = Vec::new();
     for n in &names_for_domains {
         let base = n.strip_prefix("*.").unwrap_or(n);
-        if let Some(r) = registrable_domain_str(base) {
-            let brand = r
-                .domain
-                .strip_suffix(r.suffix.as_str())
-                .unwrap_or(&r.domain)
-                .trim_end_matches('.')
-                .to_owned();
-            if !brands.contains(&brand) {
-                brands.push(brand);
-            }
-            if !registrable_domains.contains(&r.domain) {
-                registrable_domains.push(r.domain);
-            }
+        if let Some(r) = registrable_domain_str(base)
+            && !registrable_domains.contains(&r.domain)
+        {
+            registrable_domains.push(r.domain);
         }
     }
 
@@ -746,63 +646,6 @@ pub fn analyze_chain(
 
     // Classes.
     let wildcard = names_for_domains.iter().any(|n| n.starts_with("*."));
-    let cn_lower = subject_cn.as_deref().map(str::to_ascii_lowercase);
-    let sni_pool = cn_lower.as_deref().is_some_and(|cn| {
-        cn.strip_prefix("sni").is_some_and(|rest| {
-            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-            digits > 0 && rest.as_bytes().get(digits) == Some(&b'.')
-        })
-    });
-    let cdn_org = [subject_o.as_deref(), issuer_o.as_deref()]
-        .into_iter()
-        .flatten()
-        .any(|o| {
-            let o = o.to_ascii_lowercase();
-            CDN_ORGANISATIONS.iter().any(|k| contains_word(&o, k))
-        })
-        || subject_o
-            .as_deref()
-            .is_some_and(|o| contains_word(&o.to_ascii_lowercase(), "cdn"));
-    let shared = brands.len() >= SHARED_MIN_DOMAINS || cdn_org || sni_pool;
-
-    let publicly_trusted = matches!(
-        chain_status,
-        ChainStatus::Trusted | ChainStatus::TrustedOutsideValidity
-    );
-    let mut device_vendor = None;
-    if !publicly_trusted {
-        let fields = [
-            subject_o.as_deref(),
-            issuer_o.as_deref(),
-            subject_cn.as_deref(),
-            issuer_cn.as_deref(),
-        ];
-        let ous = subject_ou.iter().map(String::as_str);
-        'outer: for f in fields.into_iter().flatten().chain(ous) {
-            let f = f.to_ascii_lowercase();
-            for (kw, vendor) in DEVICE_VENDORS {
-                if contains_word(&f, kw) {
-                    device_vendor = Some((*vendor).to_owned());
-                    break 'outer;
-                }
-            }
-        }
-    }
-    let default_name = cn_lower
-        .as_deref()
-        .is_some_and(|cn| DEVICE_DEFAULT_NAMES.contains(&cn));
-    let serial_cn = subject_cn.as_deref().is_some_and(|cn| {
-        if is_fortinet_serial(cn) {
-            if device_vendor.is_none() {
-                device_vendor = Some("Fortinet".to_owned());
-            }
-            true
-        } else {
-            is_serial_like(cn)
-        }
-    });
-    let device_default = device_vendor.is_some() || default_name || serial_cn;
-
     let mut classes = Vec::new();
     classes.push(match validation {
         ValidationLevel::Ev => CertClass::Ev,
@@ -811,12 +654,6 @@ pub fn analyze_chain(
     });
     if wildcard {
         classes.push(CertClass::Wildcard);
-    }
-    if shared {
-        classes.push(CertClass::SharedOrCdn);
-    }
-    if device_default {
-        classes.push(CertClass::DeviceDefault);
     }
     if self_signed {
         classes.push(CertClass::SelfSigned);
@@ -830,7 +667,7 @@ pub fn analyze_chain(
         Validity::Valid => {}
     }
 
-    Ok(CertAnalysis {
+    let mut analysis = CertAnalysis {
         subject: leaf.subject().to_string(),
         subject_cn,
         subject_o,
@@ -851,9 +688,30 @@ pub fn analyze_chain(
         registrable_domains,
         chain: chain_status,
         chain_len: chain.len(),
-        device_vendor,
+        device_vendor: None,
         classes,
-    })
+    };
+    apply_knowledge(&mut analysis, Knowledge::builtin_ref());
+    Ok(analysis)
+}
+
+/// Sets the classes that need knowledge ([`CertClass::SharedOrCdn`],
+/// [`CertClass::DeviceDefault`]) and [`CertAnalysis::device_vendor`] from `knowledge`'s verdict
+/// on the facts ([`Knowledge::certificate`]), replacing any earlier verdict.
+pub fn apply_knowledge(analysis: &mut CertAnalysis, knowledge: &Knowledge) {
+    let verdict = knowledge.certificate(analysis);
+    analysis
+        .classes
+        .retain(|c| !matches!(c, CertClass::SharedOrCdn | CertClass::DeviceDefault));
+    if verdict.shared {
+        analysis.classes.push(CertClass::SharedOrCdn);
+    }
+    if verdict.device_default {
+        analysis.classes.push(CertClass::DeviceDefault);
+    }
+    // In the order of the variants.
+    analysis.classes.sort_by_key(|c| *c as u8);
+    analysis.device_vendor = verdict.device_vendor;
 }
 
 fn parse_x509<'a>(
@@ -1012,53 +870,6 @@ fn verify(
     }
 }
 
-/// Whether `needle` occurs in `hay` with no letter or digit directly before or after it.
-fn contains_word(hay: &str, needle: &str) -> bool {
-    let mut start = 0;
-    while let Some(pos) = hay.get(start..).and_then(|h| h.find(needle)) {
-        let at = start + pos;
-        let before = hay[..at].chars().next_back();
-        let after = hay[at + needle.len()..].chars().next();
-        let edge = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
-        if edge(before) && edge(after) {
-            return true;
-        }
-        start = at + needle.len().max(1);
-        if start > hay.len() {
-            break;
-        }
-    }
-    false
-}
-
-/// Fortinet serial numbers used as CNs: `FGT60F…`, `FGVM…`, `FWF…`, ... followed by at least
-/// eight letters/digits.
-fn is_fortinet_serial(cn: &str) -> bool {
-    const PREFIXES: &[&str] = &[
-        "FGT", "FGVM", "FWF", "FGR", "FAZ", "FMG", "FPX", "FWB", "FG",
-    ];
-    PREFIXES.iter().any(|p| {
-        cn.strip_prefix(p).is_some_and(|rest| {
-            rest.len() >= 8
-                && rest
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-                && rest.bytes().filter(u8::is_ascii_digit).count() >= 6
-        })
-    })
-}
-
-/// 10–24 uppercase letters and digits, at least six digits and two letters, no dot.
-fn is_serial_like(cn: &str) -> bool {
-    let len = cn.len();
-    (10..=24).contains(&len)
-        && cn
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-        && cn.bytes().filter(u8::is_ascii_digit).count() >= 6
-        && cn.bytes().filter(u8::is_ascii_uppercase).count() >= 2
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1079,17 +890,5 @@ mod tests {
         assert_eq!(der_element_len(&[0x30, 0x85, 1, 1, 1, 1, 1]), None);
         assert_eq!(der_element_len(&[0x30, 0x05, 0]), None);
         assert_eq!(der_element_len(&[0x31, 0x00]), None);
-    }
-
-    #[test]
-    fn words_and_serials() {
-        assert!(contains_word("fortinet inc", "fortinet"));
-        assert!(!contains_word("avmentor", "avm"));
-        assert!(contains_word("avm gmbh", "avm"));
-        assert!(is_fortinet_serial("FGT60F8317201357"));
-        assert!(is_fortinet_serial("FGVM029417617403"));
-        assert!(!is_fortinet_serial("FGT"));
-        assert!(is_serial_like("ABC1234567890"));
-        assert!(!is_serial_like("www.example.com"));
     }
 }

@@ -161,6 +161,24 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A snapshot folder with no usable evidence at all.
+    #[error("snapshot {path} holds no usable evidence: {message}")]
+    SnapshotEmpty {
+        /// The folder.
+        path: String,
+        /// What was found and what was expected.
+        message: String,
+    },
+    /// A snapshot some of whose registry, RDAP or rDNS files could not be read to their end.
+    #[error("snapshot {path}: {count} file(s) could not be read to their end, first {first}")]
+    SnapshotIncomplete {
+        /// The folder.
+        path: String,
+        /// How many files.
+        count: usize,
+        /// The first, `file:line: message`.
+        first: String,
+    },
     /// A file or directory that cannot be read.
     #[error("{path}: {message}")]
     Io {

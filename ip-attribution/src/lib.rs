@@ -23,8 +23,9 @@
 //!   `via` spelled as in the daily-run contract), and `Serialize` for the parsers' RDAP, PTR
 //!   and certificate values.
 //!
-//! No feature enables I/O beyond [`snapshot`]; live collectors will implement
-//! [`engine::EvidenceSource`] or write a snapshot folder.
+//! - `net`: the `collect` module, live collection of a snapshot folder over the network
+//!   (tokio, hickory-resolver, reqwest/rustls with ring, securitytxt's `fetch`). Without it no
+//!   code of this crate does I/O beyond [`snapshot`] reading a folder.
 //!
 //! # Public Suffix List
 //!
@@ -40,7 +41,8 @@
 //! public constants: [`rpsl::limits`] (line, object, value sizes), [`rdap::MAX_RDAP_BYTES`] and
 //! [`rdap::MAX_RDAP_JSON_DEPTH`], [`ptr::MAX_INPUT_NAME_LEN`], [`rdns::MAX_RDNS_LINE_LEN`] and
 //! [`rdns::MAX_RDNS_LINES`], [`cert::MAX_PEM_BYTES`], [`cert::MAX_CHAIN_CERTS`] and
-//! [`cert::MAX_SAN_ENTRIES`], [`feed::csv::MAX_RECORD_BYTES`], [`feed::csv::MAX_FIELDS`] and
+//! [`cert::MAX_SAN_ENTRIES`], [`feed::csv::MAX_RECORD_BYTES`], [`feed::csv::MAX_RECORD_LINES`],
+//! [`feed::csv::MAX_FIELDS`] and
 //! [`feed::intelmq::MAX_LINE_BYTES`], [`snapshot::MAX_SMALL_FILE_BYTES`].
 //!
 //! # Errors
@@ -68,3 +70,8 @@ pub mod rpsl;
 pub mod engine;
 pub mod feed;
 pub mod snapshot;
+
+// Live collection into a snapshot folder (feature `net`).
+#[cfg(feature = "net")]
+#[cfg_attr(docsrs, doc(cfg(feature = "net")))]
+pub mod collect;

@@ -25,7 +25,10 @@
 //! [`generic_reasons`] looks at the labels left of the registrable domain (the "host part") and
 //! reports every reason found ([`GenericReason`]): the address embedded dotted, dashed,
 //! reversed, zero-padded, as one decimal integer, or in hex; for IPv6 the nibbles (ip6.arpa
-//! style, reversed, or forward) or its groups; and words from [`GENERIC_TOKENS`].
+//! style, reversed, or forward) or its groups: facts about the name. Which words of the host part
+//! mark a provider's pool name (`dsl`, `pool`, …) is knowledge: the `generic` entries of
+//! `data/knowledge.txt` ([`crate::engine::Knowledge::generic_token`]); [`analyze_ptr`] reports
+//! them as [`GenericReason::Token`] by the built-in table.
 //!
 //! # Forward confirmation
 //! A PTR name is *forward-confirmed* for an address when the name's A/AAAA records contain that
@@ -295,53 +298,6 @@ pub fn registrable_domain_str(name: &str) -> Option<RegistrableDomain> {
     })
 }
 
-/// Words that mark a generic or dynamic (access/pool) PTR name, matched against the words of
-/// the host part (split at `.`, `-`, `_`). A word matches a token when it equals the token,
-/// the token followed by `s` (`clients`), or the token followed by digits (`pool12`, `dsl3`).
-pub const GENERIC_TOKENS: &[&str] = &[
-    "dyn",
-    "dynamic",
-    "dynip",
-    "dsl",
-    "adsl",
-    "vdsl",
-    "xdsl",
-    "sdsl",
-    "cable",
-    "pool",
-    "pppoe",
-    "ppp",
-    "dhcp",
-    "static",
-    "client",
-    "cust",
-    "customer",
-    "host",
-    "ip",
-    "broadband",
-    "bb",
-    "fiber",
-    "fibre",
-    "ftth",
-    "fttc",
-    "fttx",
-    "mobile",
-    "nat",
-    "cgn",
-    "cgnat",
-    "vps",
-    "dial",
-    "dialup",
-    "dialin",
-    "res",
-    "resnet",
-    "user",
-    "unassigned",
-    "wireless",
-    "wlan",
-    "lte",
-];
-
 /// How the address's bytes are separated where it is embedded in a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -389,8 +345,55 @@ pub enum GenericReason {
     /// The IPv6 address's groups (at least the last four), compressed or expanded, or all 32 hex
     /// digits in one word.
     Ipv6Groups,
-    /// A word from [`GENERIC_TOKENS`].
+    /// A word of the host part that the built-in knowledge table's `generic` entries mark
+    /// (see [`crate::engine::Knowledge::generic_token`]).
     Token(&'static str),
+}
+
+impl Separator {
+    /// A stable name: `dot`, `dash`, `mixed`, `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Dot => "dot",
+            Self::Dash => "dash",
+            Self::Mixed => "mixed",
+            Self::None => "none",
+        }
+    }
+}
+
+/// Stable, documented text (evidence values show it): `ipv4-embedded` with `reversed`,
+/// `<separator>-separated` and `zero-padded` qualifiers in parentheses (e.g.
+/// `ipv4-embedded (reversed, dash-separated)`), `ipv4-partial` (`(reversed)`), `ipv4-decimal`,
+/// `ipv4-hex`, `ipv6-nibbles` (`(reversed)`), `ipv6-groups`, `token "WORD"`.
+impl fmt::Display for GenericReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Ipv4Embedded {
+                reversed,
+                separator,
+                zero_padded,
+            } => {
+                f.write_str("ipv4-embedded (")?;
+                if *reversed {
+                    f.write_str("reversed, ")?;
+                }
+                write!(f, "{}-separated", separator.as_str())?;
+                if *zero_padded {
+                    f.write_str(", zero-padded")?;
+                }
+                f.write_str(")")
+            }
+            Self::Ipv4Partial { reversed: true } => f.write_str("ipv4-partial (reversed)"),
+            Self::Ipv4Partial { reversed: false } => f.write_str("ipv4-partial"),
+            Self::Ipv4Decimal => f.write_str("ipv4-decimal"),
+            Self::Ipv4Hex => f.write_str("ipv4-hex"),
+            Self::Ipv6Nibbles { reversed: true } => f.write_str("ipv6-nibbles (reversed)"),
+            Self::Ipv6Nibbles { reversed: false } => f.write_str("ipv6-nibbles"),
+            Self::Ipv6Groups => f.write_str("ipv6-groups"),
+            Self::Token(w) => write!(f, "token \"{w}\""),
+        }
+    }
 }
 
 /// What [`analyze_ptr`] found about one PTR name for one address.
@@ -412,6 +415,14 @@ impl PtrAnalysis {
     /// Whether any generic/dynamic reason was found.
     pub fn is_generic(&self) -> bool {
         !self.generic_reasons.is_empty()
+    }
+
+    /// The words of the host part (the labels left of the registrable domain, split at `.`,
+    /// `-` and `_`), in order.
+    pub fn host_words(&self) -> impl Iterator<Item = &str> {
+        host_part(self.name.as_str(), self.registrable.as_ref())
+            .split(['.', '-', '_'])
+            .filter(|w| !w.is_empty())
     }
 
     /// Whether the address itself is embedded in the name (any IPv4/IPv6 form, not tokens).
@@ -496,33 +507,14 @@ fn reasons_for_host(ip: IpAddr, host: &str) -> Vec<GenericReason> {
 }
 
 fn token_reasons(host: &str, out: &mut Vec<GenericReason>) {
+    let knowledge = crate::engine::knowledge::Knowledge::builtin_ref();
     for word in host.split(['.', '-', '_']) {
-        // Every token has at least two letters: skip numbers and single nibbles quickly.
-        let Some(first) = word.bytes().next() else {
-            continue;
-        };
-        if word.len() < 2 || !first.is_ascii_alphabetic() {
-            continue;
-        }
-        for token in GENERIC_TOKENS
-            .iter()
-            .filter(|t| t.as_bytes().first() == Some(&first))
-        {
-            if token_matches(word, token) {
-                let r = GenericReason::Token(token);
-                if !out.contains(&r) {
-                    out.push(r);
-                }
+        if let Some(token) = knowledge.generic_token(word) {
+            let r = GenericReason::Token(token);
+            if !out.contains(&r) {
+                out.push(r);
             }
         }
-    }
-}
-
-fn token_matches(word: &str, token: &str) -> bool {
-    match word.strip_prefix(token) {
-        Some("") | Some("s") => true,
-        Some(rest) => rest.bytes().all(|b| b.is_ascii_digit()),
-        None => false,
     }
 }
 
@@ -762,11 +754,12 @@ mod tests {
 
     #[test]
     fn token_word_forms() {
-        assert!(token_matches("pool", "pool"));
-        assert!(token_matches("pools", "pool"));
-        assert!(token_matches("pool12", "pool"));
-        assert!(!token_matches("poolside", "pool"));
-        assert!(!token_matches("hosting", "host"));
+        let k = crate::engine::knowledge::Knowledge::builtin_ref();
+        assert_eq!(k.generic_token("pool"), Some("pool"));
+        assert_eq!(k.generic_token("pools"), Some("pool"));
+        assert_eq!(k.generic_token("pool12"), Some("pool"));
+        assert_eq!(k.generic_token("poolside"), None);
+        assert_eq!(k.generic_token("hosting"), None);
         let _ = name("x.test");
     }
 }

@@ -7,8 +7,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use ip_attribution::Error;
 use ip_attribution::cert::{
     CertChain, CertClass, ChainStatus, MAX_CERT_BYTES, MAX_CHAIN_CERTS, MAX_PEM_BYTES,
-    MAX_SAN_ENTRIES, MAX_TRUST_ANCHORS, SHARED_MIN_DOMAINS, TrustStore, ValidationLevel, Validity,
-    analyze, analyze_chain,
+    MAX_SAN_ENTRIES, MAX_TRUST_ANCHORS, TrustStore, ValidationLevel, Validity, analyze,
+    analyze_chain,
 };
 use proptest::prelude::*;
 use rcgen::{
@@ -291,28 +291,35 @@ fn refs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 
+/// The built-in knowledge's shared-certificate threshold (registrable domains).
+fn shared_min_domains() -> usize {
+    ip_attribution::engine::Knowledge::builtin_ref().cdn_cert_domains
+}
+
 #[test]
 fn shared_certificates() {
     let p = pki();
+    let shared_min = shared_min_domains();
     let names =
         |n: usize| -> Vec<String> { (0..n).map(|i| format!("www.site{i}.example")).collect() };
 
-    let just_under = names(SHARED_MIN_DOMAINS - 1);
+    let just_under = names(shared_min - 1);
     let a = check(
         &Leaf::new(&refs(&just_under)).signed(&p.inter, &[&p.inter]),
         &p.trust,
     );
     assert!(!a.is(CertClass::SharedOrCdn));
-    let at = names(SHARED_MIN_DOMAINS);
+    let at = names(shared_min);
     let a = check(
         &Leaf::new(&refs(&at)).signed(&p.inter, &[&p.inter]),
         &p.trust,
     );
     assert!(a.is(CertClass::SharedOrCdn));
-    assert_eq!(a.registrable_domains.len(), SHARED_MIN_DOMAINS);
+    assert_eq!(a.registrable_domains.len(), shared_min);
     assert!(!a.points_to_business());
 
-    // One brand under many suffixes is one business.
+    // One brand under many suffixes counts by its registrable domains too (the knowledge's one
+    // threshold; the policy has always judged trusted certificates so).
     let brand: Vec<String> = [
         "nl", "de", "be", "fr", "co.uk", "es", "it", "at", "ch", "example",
     ]
@@ -323,7 +330,7 @@ fn shared_certificates() {
         &Leaf::new(&refs(&brand)).signed(&p.inter, &[&p.inter]),
         &p.trust,
     );
-    assert!(!a.is(CertClass::SharedOrCdn));
+    assert!(a.is(CertClass::SharedOrCdn));
     assert_eq!(a.registrable_domains.len(), 10);
 
     // A CDN by organisation, by the word CDN, and by an SNI-pool CN.
@@ -387,17 +394,27 @@ fn device_defaults() {
     let local = Leaf::new(&["localhost"]).self_signed();
     assert!(check(&local, &p.trust).is(CertClass::DeviceDefault));
 
-    // A vendor's name on a publicly trusted certificate is not a device default.
+    // A vendor's name in the CN of a publicly trusted certificate is not a device default...
     let vendor_site = Leaf::new(&["www.vendor.example"])
         .subject(&[
-            (DnType::OrganizationName, "Cisco Systems"),
-            (DnType::CommonName, "www.vendor.example"),
+            (DnType::OrganizationName, "Site Owner B.V."),
+            (DnType::CommonName, "cisco.vendor.example"),
         ])
         .signed(&p.inter, &[&p.inter]);
     let a = check(&vendor_site, &p.trust);
     assert!(!a.is(CertClass::DeviceDefault));
     // ...but the same certificate untrusted is.
     let a = check(&vendor_site, &TrustStore::empty());
+    assert!(a.is(CertClass::DeviceDefault));
+    assert_eq!(a.device_vendor.as_deref(), Some("Cisco"));
+    // The vendor at the start of a trusted certificate's subject organisation is one too.
+    let vendor_org = Leaf::new(&["www.vendor.example"])
+        .subject(&[
+            (DnType::OrganizationName, "Cisco Systems"),
+            (DnType::CommonName, "www.vendor.example"),
+        ])
+        .signed(&p.inter, &[&p.inter]);
+    let a = check(&vendor_org, &p.trust);
     assert!(a.is(CertClass::DeviceDefault));
     assert_eq!(a.device_vendor.as_deref(), Some("Cisco"));
 }

@@ -7,6 +7,10 @@
 //! - Recipients are the same when their addresses are equal ignoring ASCII
 //!   case; the first pair of a recipient gives its organisation, languages
 //!   and via.
+//! - Equal findings are merged first ([`MergedItems`]): one [`Item`] per
+//!   (address, port, problem), with how many times and first/last seen; the
+//!   problem is the catalogue entry, so one exposure reported by two feed
+//!   formats is one problem. A port seen twice is one finding.
 //! - Inside a notice, findings are grouped by catalogue entry, groups in the
 //!   order their first finding came, findings in input order.
 //! - Ticket ids are `PREFIX-YYYYMMDD-NNNNN`: the prefix from the options, the
@@ -82,16 +86,16 @@ impl AggregateOptions {
     /// Why a finding for `address`, observed at `observed`, is left out of every notice, or
     /// `None` when it goes into one: [`DropReason::InvalidRecipient`] when the address (trimmed)
     /// fails [`is_usable_address`], [`DropReason::TooOld`] when it was observed longer than
-    /// [`Self::max_age`] before `now`.
+    /// [`Self::max_age`] before `now`. A finding whose time is unknown is never too old.
     pub fn drop_reason(
         &self,
         address: &str,
-        observed: DateTime<Utc>,
+        observed: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Option<DropReason> {
         if !is_usable_address(address.trim()) {
             Some(DropReason::InvalidRecipient)
-        } else if now.signed_duration_since(observed) > self.max_age {
+        } else if observed.is_some_and(|t| now.signed_duration_since(t) > self.max_age) {
             Some(DropReason::TooOld)
         } else {
             None
@@ -139,14 +143,21 @@ impl AggregateOptions {
     }
 }
 
-/// One finding in a notice, with its position in the input.
+/// One finding in a notice, with its position in the input, and how many equal findings
+/// (same address, port and problem) were merged into it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Item {
-    /// Position of the finding in the input of [`aggregate`], 0-based.
+    /// Position of the (first) finding in the input of [`aggregate`], 0-based.
     pub index: usize,
-    /// The finding.
+    /// The finding (the first of the merged ones).
     pub finding: Finding,
+    /// How many findings this item stands for (1 unless equal findings were merged).
+    pub count: u64,
+    /// The earliest known observation time of the merged findings (`None`: none known).
+    pub first_seen: Option<DateTime<Utc>>,
+    /// The latest known observation time of the merged findings (`None`: none known).
+    pub last_seen: Option<DateTime<Utc>>,
 }
 
 /// The findings of one problem (catalogue entry) in a notice.
@@ -179,14 +190,157 @@ pub struct Notice {
 impl Item {
     /// An item: the finding at position `index` of the input.
     pub fn new(index: usize, finding: Finding) -> Self {
-        Self { index, finding }
+        Self {
+            index,
+            first_seen: finding.observed,
+            last_seen: finding.observed,
+            count: 1,
+            finding,
+        }
+    }
+
+    /// Takes `other` (an equal finding) into this item: counts add up, first and last seen
+    /// widen; the finding shown stays the earlier one in the input.
+    pub fn merge(&mut self, other: Item) {
+        self.count = self.count.saturating_add(other.count);
+        self.first_seen = match (self.first_seen, other.first_seen) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last_seen = match (self.last_seen, other.last_seen) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        if other.index < self.index {
+            self.index = other.index;
+            self.finding = other.finding;
+        }
+    }
+}
+
+/// One recipient's findings with equal ones merged: one [`Item`] per (address, port, problem),
+/// where the problem is the catalogue entry the finding maps to, so the same exposure reported
+/// by two feed formats (a Shadowserver `scan_rdp` row and an IntelMQ `accessible-rdp` event)
+/// is one problem. Items keep the order their first finding came.
+///
+/// Adding a finding allocates nothing when it merges into an earlier one.
+#[derive(Debug, Clone, Default)]
+pub struct MergedItems {
+    /// The distinct problems (catalogue entry ids) seen.
+    entries: Vec<String>,
+    /// The items and the index of their problem in `entries`.
+    items: Vec<(usize, Item)>,
+    /// Hash of (address, port, problem) to the first item with that hash.
+    by_hash: HashMap<u64, usize>,
+    /// For each item, the next item with the same hash (`usize::MAX`: none).
+    chain: Vec<usize>,
+    hasher: std::hash::RandomState,
+}
+
+impl MergedItems {
+    /// No items.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `item`, whose problem is the catalogue entry `entry`: merged into an earlier item
+    /// with the same address (trimmed), port and problem, else kept as a new item.
+    pub fn push(&mut self, entry: &str, item: Item) {
+        use std::hash::BuildHasher;
+        let e = match self.entries.iter().position(|x| x == entry) {
+            Some(e) => e,
+            None => {
+                self.entries.push(entry.to_owned());
+                self.entries.len() - 1
+            }
+        };
+        let ip = item.finding.ip.trim();
+        let hash = self.hasher.hash_one((ip, item.finding.port, e));
+        let mut at = self.by_hash.get(&hash).copied().unwrap_or(usize::MAX);
+        let mut last = usize::MAX;
+        while let Some((pe, p)) = self.items.get(at) {
+            if *pe == e && p.finding.port == item.finding.port && p.finding.ip.trim() == ip {
+                if let Some((_, p)) = self.items.get_mut(at) {
+                    p.merge(item);
+                }
+                return;
+            }
+            last = at;
+            at = self.chain.get(at).copied().unwrap_or(usize::MAX);
+        }
+        let new = self.items.len();
+        self.items.push((e, item));
+        self.chain.push(usize::MAX);
+        match self.chain.get_mut(last) {
+            Some(next) => *next = new,
+            None => {
+                self.by_hash.insert(hash, new);
+            }
+        }
+    }
+
+    /// Adds `item`, classified with `catalogue`.
+    pub fn push_classified(&mut self, catalogue: &Catalogue, item: Item) {
+        let entry = catalogue.classify(&item.finding).id.as_str();
+        self.push(entry, item);
+    }
+
+    /// Number of items (distinct findings).
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when there is no item.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The items, each with its problem, in the order their first finding came.
+    pub fn into_items(self) -> Vec<Item> {
+        self.items.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// The items grouped by problem, groups in the order their first finding came.
+    fn into_groups(self) -> Vec<Group> {
+        let mut groups: Vec<Option<Group>> = self
+            .entries
+            .iter()
+            .map(|entry| {
+                Some(Group {
+                    entry: entry.clone(),
+                    items: Vec::new(),
+                })
+            })
+            .collect();
+        let mut order = Vec::with_capacity(groups.len());
+        for (e, item) in self.items {
+            if let Some(Some(g)) = groups.get_mut(e) {
+                if g.items.is_empty() {
+                    order.push(e);
+                }
+                g.items.push(item);
+            }
+        }
+        order
+            .into_iter()
+            .filter_map(|e| groups.get_mut(e).and_then(Option::take))
+            .collect()
     }
 }
 
 impl Notice {
-    /// Number of findings in this notice.
+    /// Number of findings in this notice (equal findings merged count once).
     pub fn finding_count(&self) -> usize {
         self.groups.iter().map(|g| g.items.len()).sum()
+    }
+
+    /// Number of observations in this notice: the findings with their merged repeats.
+    pub fn observation_count(&self) -> u64 {
+        self.groups
+            .iter()
+            .flat_map(|g| &g.items)
+            .map(|i| i.count)
+            .sum()
     }
 
     /// All items, group by group.
@@ -244,9 +398,10 @@ pub struct Aggregate {
 }
 
 impl Aggregate {
-    /// Findings in notices.
+    /// Input findings in notices (equal findings merged into one item count each).
     pub fn included_count(&self) -> usize {
-        self.notices.iter().map(Notice::finding_count).sum()
+        let n: u64 = self.notices.iter().map(Notice::observation_count).sum();
+        usize::try_from(n).unwrap_or(usize::MAX)
     }
 
     /// Findings dropped for `reason`.
@@ -316,7 +471,7 @@ where
     options.validate()?;
     struct Bucket {
         recipient: Recipient,
-        items: Vec<Item>,
+        items: MergedItems,
     }
     let mut buckets: Vec<Bucket> = Vec::new();
     let mut by_address: HashMap<String, usize> = HashMap::new();
@@ -339,22 +494,23 @@ where
             None => {
                 buckets.push(Bucket {
                     recipient,
-                    items: Vec::new(),
+                    items: MergedItems::new(),
                 });
                 by_address.insert(key, buckets.len() - 1);
                 buckets.len() - 1
             }
         };
         if let Some(bucket) = buckets.get_mut(b) {
-            bucket.items.push(Item { index, finding });
+            bucket
+                .items
+                .push_classified(catalogue, Item::new(index, finding));
         }
     }
     let mut notices = Vec::with_capacity(buckets.len());
     let mut next_ticket = 1usize;
     for bucket in buckets {
         let parts = options.notice_parts(bucket.items.len());
-        notices.extend(recipient_notices_unchecked(
-            catalogue,
+        notices.extend(merged_notices(
             bucket.recipient,
             bucket.items,
             next_ticket,
@@ -381,7 +537,8 @@ pub fn recipient_key(address: &str) -> String {
 /// (finding, recipient) pair at once.
 ///
 /// `items` are the recipient's findings that [`AggregateOptions::drop_reason`] keeps, in input
-/// order; `recipient` is the one of the first of them; `first_ticket` is the sequence number of
+/// order (equal findings may already be merged, see [`MergedItems`]: merging is done here
+/// again and gives the same items); `recipient` is the one of the first of them; `first_ticket` is the sequence number of
 /// the recipient's first notice: 1 for the first recipient (in the order recipients first
 /// appear), and for each next one the previous recipient's `first_ticket` plus its
 /// [`AggregateOptions::notice_parts`]. Called that way for every recipient, the notices are
@@ -398,20 +555,22 @@ pub fn recipient_notices(
     now: DateTime<Utc>,
 ) -> Result<Vec<Notice>> {
     options.validate()?;
-    Ok(recipient_notices_unchecked(
-        catalogue,
+    let mut merged = MergedItems::new();
+    for item in items {
+        merged.push_classified(catalogue, item);
+    }
+    Ok(merged_notices(
         recipient,
-        items,
+        merged,
         first_ticket,
         options,
         now,
     ))
 }
 
-fn recipient_notices_unchecked(
-    catalogue: &Catalogue,
+fn merged_notices(
     mut recipient: Recipient,
-    items: Vec<Item>,
+    items: MergedItems,
     first_ticket: usize,
     options: &AggregateOptions,
     now: DateTime<Utc>,
@@ -420,17 +579,7 @@ fn recipient_notices_unchecked(
         return Vec::new();
     }
     recipient.address = recipient.address.trim().to_string();
-    let mut groups: Vec<Group> = Vec::new();
-    for item in items {
-        let entry = catalogue.classify(&item.finding).id.as_str();
-        match groups.iter_mut().find(|g| g.entry == entry) {
-            Some(g) => g.items.push(item),
-            None => groups.push(Group {
-                entry: entry.to_string(),
-                items: vec![item],
-            }),
-        }
-    }
+    let groups = items.into_groups();
     let language = choose_language(&recipient.languages, options.default_language);
     let date = now.format("%Y%m%d").to_string();
     let chunks = split(groups, options.max_findings_per_notice);

@@ -69,6 +69,49 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The lifecycle state (`--state FILE`) cannot be used: unreadable, not a state file,
+    /// or a write that failed (the transaction was rolled back).
+    #[error("state {path}: {message}")]
+    State {
+        /// The state file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Another program holds the state file for writing.
+    #[error(
+        "state {path} is in use by another program (one writer at a time); try again when it has finished"
+    )]
+    StateBusy {
+        /// The state file.
+        path: String,
+    },
+    /// The state was written by a newer version of this software.
+    #[error(
+        "state {path} has schema version {found}, newer than this program understands ({supported}); use a newer release"
+    )]
+    StateTooNew {
+        /// The state file.
+        path: String,
+        /// The version in the file.
+        found: i64,
+        /// The newest version this build reads.
+        supported: i64,
+    },
+    /// An SMTP URL or option that cannot be used.
+    #[error("smtp: {message}")]
+    Smtp {
+        /// What is wrong.
+        message: String,
+    },
+    /// A message that came back (a bounce, a reply) that cannot be read.
+    #[error("{file}: {message}")]
+    Bounce {
+        /// The file (with the message's line for an mbox).
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
     /// Serialising an output failed (should not happen for valid input).
     #[error("writing {what}: {message}")]
     Output {

@@ -56,8 +56,9 @@ pub struct Finding {
     pub tags: Vec<String>,
     /// The IntelMQ classification, when the feed had one.
     pub classification: Option<Classification>,
-    /// When the scanner saw it.
-    pub observed: DateTime<Utc>,
+    /// When the scanner saw it; `None` when the feed did not say (shown as "time unknown",
+    /// never replaced by another time).
+    pub observed: Option<DateTime<Utc>>,
     /// Source feed name (e.g. the file name `scan_rdp.csv`).
     pub feed: String,
     /// Line of the finding in the feed, 1-based (0 when unknown).
@@ -90,7 +91,7 @@ impl Finding {
             report_type: report_type.into(),
             tags: Vec::new(),
             classification: None,
-            observed,
+            observed: Some(observed),
             feed: String::new(),
             line: 0,
             asset: String::new(),
@@ -109,6 +110,12 @@ impl Finding {
     /// Sets the customer identified behind the address.
     pub fn with_customer(mut self, customer: Customer) -> Self {
         self.customer = Some(customer);
+        self
+    }
+
+    /// Sets the observation time; `None` when the feed gave none.
+    pub fn with_observed(mut self, observed: Option<DateTime<Utc>>) -> Self {
+        self.observed = observed;
         self
     }
 

@@ -15,6 +15,7 @@
 //!    CSV, JSON, XARF and MIME.
 //! 7. [`inert`]: the one place where hostile strings are made harmless.
 //! 8. [`limits`] and [`error`].
+//! 9. [`lifecycle`]: what was told to whom across days, delivery and bounces.
 //!
 //! # Crate features
 //!
@@ -23,6 +24,9 @@
 //!   JSON output does not need it.
 //! - `openpgp`: OpenPGP/MIME signing of the messages (RFC 3156) with the
 //!   `pgp` crate: `render::Signer` and `Renderer::with_signer`.
+//! - `sqlite`: `lifecycle::sqlite`, the lifecycle state in one SQLite file (SQLite bundled).
+//! - `smtp`: `lifecycle::smtp`, delivery over SMTP with lettre on rustls (ring).
+//! - `bounces`: `lifecycle::bounces`, reading DSNs and replies with mail-parser.
 //!
 //! # Limits
 //!
@@ -50,20 +54,23 @@ pub mod aggregate;
 pub mod catalogue;
 pub mod config;
 pub mod error;
+pub mod file_name;
 pub mod finding;
 pub mod inert;
 pub mod language;
+pub mod lifecycle;
 pub mod limits;
 pub mod mapping;
 pub mod render;
 
 pub use aggregate::{
-    Aggregate, AggregateOptions, DropReason, Dropped, Group, Item, Notice, aggregate,
+    Aggregate, AggregateOptions, DropReason, Dropped, Group, Item, MergedItems, Notice, aggregate,
     recipient_key, recipient_notices,
 };
 pub use catalogue::{Catalogue, Entry, EntryText, Kind, NoticeKind};
 pub use config::Config;
 pub use error::{Error, Result};
+pub use file_name::notice_file_name;
 pub use finding::{Classification, Customer, Evidence, Finding, Recipient, RecipientRole};
 pub use language::{Language, choose_language};
 pub use render::{RenderOptions, Rendered, Renderer, Templates};

@@ -22,7 +22,10 @@
 //! - `tags`: one of the finding's tags (split on `;` and `,`, see
 //!   [`Finding::normalised_tags`]), case-insensitively;
 //! - `classifications`: IntelMQ `taxonomy/type/identifier`, where a part may
-//!   be `*` and a shorter pattern (`taxonomy/type`) matches any identifier.
+//!   be `*` and a shorter pattern (`taxonomy/type`) matches any identifier. A
+//!   part the event leaves empty does not contradict the pattern: an event
+//!   with only `classification.identifier` = `accessible-rdp` matches
+//!   `vulnerable/*/accessible-rdp` (at least one concrete part must match).
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -63,15 +66,33 @@ impl Rule {
         }
         if let Some(c) = &finding.classification {
             let parts = [&c.taxonomy, &c.kind, &c.identifier];
-            return self.classifications.iter().any(|pattern| {
-                pattern
-                    .iter()
-                    .zip(parts)
-                    .all(|(p, v)| p == "*" || p.eq_ignore_ascii_case(v.trim()))
-            });
+            return self
+                .classifications
+                .iter()
+                .any(|pattern| classification_matches(pattern, parts));
         }
         false
     }
+}
+
+/// True when `pattern` (1 to 3 parts, `*` for any) matches the classification `parts`
+/// (taxonomy, type, identifier). A part the event leaves empty is unknown and does not
+/// contradict the pattern, so an IntelMQ event with only `classification.identifier` maps by
+/// its identifier; but at least one concrete part of the pattern must be matched by a value
+/// the event does give.
+fn classification_matches(pattern: &[String], parts: [&String; 3]) -> bool {
+    let mut matched = false;
+    for (p, v) in pattern.iter().zip(parts) {
+        let v = v.trim();
+        if p == "*" || v.is_empty() {
+            continue;
+        }
+        if !p.eq_ignore_ascii_case(v) {
+            return false;
+        }
+        matched = true;
+    }
+    matched || pattern.iter().all(|p| p == "*")
 }
 
 /// The ordered rules and the fallback.

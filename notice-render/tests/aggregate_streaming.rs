@@ -101,7 +101,7 @@ fn tickets_continue_from_first_ticket() {
     let catalogue = Catalogue::embedded().unwrap();
     let o = AggregateOptions::default().with_max_findings_per_notice(2);
     let items = (0..5)
-        .map(|i| Item::new(i, Finding::new("192.0.2.1", "scan_rdp", now())))
+        .map(|i| Item::new(i, Finding::new(format!("192.0.2.{i}"), "scan_rdp", now())))
         .collect();
     let got = recipient_notices(
         &catalogue,

@@ -131,7 +131,9 @@ codes! {
     InvalidLine = "invalid_line", Error;
     /// The last line has no line ending (or the input has none at all).
     NoLineSeparators = "no_line_separators", Error;
-    /// A line ends with more than one carriage return before its line feed.
+    /// A line ends with more than one carriage return before its line feed, or a signed file
+    /// has blank lines after `-----END PGP SIGNATURE-----` (outside the RFC's `signed` grammar;
+    /// `sectxt` reports a signed file ending in more than one line feed with this code).
     TooManyLineSeparators = "too_many_line_separators", Error;
     /// The OpenPGP cleartext framing is broken (header not first, missing blank line, bad escaping).
     SignedFormatIssue = "signed_format_issue", Error;
@@ -169,8 +171,10 @@ codes! {
     MultipleUris = "multiple_uris", Error;
     /// A URI with a scheme that runs code or embeds content (`javascript:`, `data:`...).
     UnsafeScheme = "unsafe_scheme", Error;
-    /// A bare e-mail address in `Contact`: it must be written `mailto:address`.
-    BareEmail = "bare_email", Error;
+    /// A hint beside `no_uri`: the value of `Contact` is a bare e-mail address, which must be
+    /// written `mailto:address`. `sectxt` (and internet.nl) report this case as `no_uri`, which is
+    /// the error; this notice only says which fix applies, at the same span.
+    BareEmail = "bare_email", Notice;
     /// A field name with characters outside RFC 5322 `ftext`.
     InvalidFieldName = "invalid_field_name", Error;
     /// A control character inside a line.
@@ -179,6 +183,15 @@ codes! {
     BareCr = "bare_cr", Error;
     /// The cleartext header has no `Hash:` line.
     MissingHashHeader = "missing_hash_header", Error;
+    /// A `mailto:` URI whose decoded address is not an RFC 5322 addr-spec: a CR, LF or other
+    /// control character (header injection, `%0D%0ABcc:`), whitespace, no `@` or more than one
+    /// unquoted `@`, an empty local part or domain.
+    InvalidMailto = "invalid_mailto", Error;
+    /// The signature block is framed well but its OpenPGP packets cannot be read (bad radix-64,
+    /// a broken or truncated packet, no signature packet, a signature that cannot sign a
+    /// document). `sectxt` calls this `pgp_error` ("decoding or parsing of the pgp message
+    /// failed").
+    PgpError = "pgp_error", Error;
     /// The input is larger than [`MAX_FILE_SIZE`](crate::limits::MAX_FILE_SIZE).
     TooLarge = "too_large", Error;
     /// A line longer than [`MAX_LINE_LENGTH`](crate::limits::MAX_LINE_LENGTH).

@@ -42,9 +42,10 @@
 //!
 //! Hostile input is bounded by public constants in [`limits`], each with its own code:
 //! [`MAX_FILE_SIZE`](limits::MAX_FILE_SIZE) (1 MiB, `too_large`: [`parse`](parse()) fails with
-//! [`Error::TooLarge`]), [`MAX_LINE_LENGTH`](limits::MAX_LINE_LENGTH) (998 bytes, RFC 5322;
+//! [`Error::TooLarge`]), [`MAX_LINE_LENGTH`](limits::MAX_LINE_LENGTH) (8,192 bytes;
 //! `line_too_long`), [`MAX_LINES`](limits::MAX_LINES) (10,000; `too_many_lines`) and
-//! [`MAX_FIELDS`](limits::MAX_FIELDS) (1,000; `too_many_fields`).
+//! [`MAX_FIELDS`](limits::MAX_FIELDS) (1,000; `too_many_fields`). Each is at least as generous
+//! as RFC 9116 section 5.4 (32 KB, 2,048-character fields, 1,000 lines): see [`limits`].
 //!
 //! # Errors
 //!

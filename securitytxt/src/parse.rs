@@ -192,10 +192,16 @@ pub fn parse(input: &[u8]) -> Result<Document<'_>, Error> {
         let (raw, terminated) = next_line(rest);
         number = number.saturating_add(1);
         if number as usize > MAX_LINES {
+            // The real count, for the message: the lines read so far and those left.
+            let left =
+                rest.iter().filter(|&&b| b == b'\n').count() + usize::from(!rest.ends_with(b"\n"));
+            let total = (number as usize - 1).saturating_add(left);
             p.diag(
                 Code::TooManyLines,
                 Span::new(number, pos, pos, input.len()),
-                format!("more than {MAX_LINES} lines: the rest of the file is not read"),
+                format!(
+                    "the file has {total} lines, more than the {MAX_LINES} allowed: the rest of the file is not read"
+                ),
             );
             break;
         }
@@ -356,6 +362,7 @@ struct Parser<'a> {
     reported_fields: bool,
     reported_armor: bool,
     reported_after: bool,
+    reported_blank_after: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -383,6 +390,7 @@ impl<'a> Parser<'a> {
             reported_fields: false,
             reported_armor: false,
             reported_after: false,
+            reported_blank_after: false,
         }
     }
 
@@ -595,6 +603,16 @@ impl<'a> Parser<'a> {
             }
             Frame::After => {
                 if s.trim().is_empty() {
+                    // RFC 9116's `signed` grammar ends with the signature's last line; gpg
+                    // accepts blank lines after it, `sectxt` reports them.
+                    if !self.reported_blank_after {
+                        self.reported_blank_after = true;
+                        self.diag(
+                            Code::TooManyLineSeparators,
+                            span,
+                            "a blank line after '-----END PGP SIGNATURE-----': a signed file must end with that line",
+                        );
+                    }
                     self.push(number, span, LineKind::Blank);
                 } else {
                     if !self.reported_after {

@@ -365,11 +365,7 @@ fn parse_authority(auth: &str, base: usize) -> Result<Authority<'_>, UriError> {
             kind: UriErrorKind::InvalidHost,
         })?;
         let lit = inner.get(..close).unwrap_or("");
-        if lit.is_empty()
-            || !lit
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.' | b'v' | b'V'))
-        {
+        if !is_ip_literal(lit) {
             return Err(UriError {
                 offset: hp_base,
                 kind: UriErrorKind::InvalidHost,
@@ -410,6 +406,31 @@ fn parse_authority(auth: &str, base: usize) -> Result<Authority<'_>, UriError> {
         host,
         port,
     })
+}
+
+/// `true` when `lit` (the text between `[` and `]`) is an RFC 3986 section 3.2.2 IP-literal:
+/// an `IPv6address` or an `IPvFuture` (`"v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )`).
+/// Zone identifiers (RFC 6874) are not part of RFC 3986 and are refused.
+fn is_ip_literal(lit: &str) -> bool {
+    match lit.as_bytes() {
+        [b'v' | b'V', rest @ ..] => {
+            let digits = rest.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+            match rest.get(digits..) {
+                Some([b'.', tail @ ..]) => {
+                    digits > 0
+                        && !tail.is_empty()
+                        && tail
+                            .iter()
+                            .all(|&b| class(b) & (UNRESERVED | SUB_DELIM | COLON) != 0)
+                }
+                _ => false,
+            }
+        }
+        // The standard library reads exactly RFC 4291 section 2.2 text, which is RFC 3986's
+        // `IPv6address` (h16 of one to four hex digits, one `::`, a dotted-quad tail of
+        // dec-octets without leading zeros).
+        _ => lit.parse::<std::net::Ipv6Addr>().is_ok(),
+    }
 }
 
 impl<'a> Uri<'a> {

@@ -24,6 +24,10 @@ pub struct Options {
     pub fetched_from: Vec<String>,
     /// Report fields this crate does not know as `unknown_field` notices (default: yes).
     pub unknown_field_notices: bool,
+    /// Strict RFC mode (default: yes). Off ([`Options::lenient`]), blank lines after
+    /// `-----END PGP SIGNATURE-----`, which gpg accepts but RFC 9116's `signed` grammar does
+    /// not, are a recommendation instead of an error (`too_many_line_separators`).
+    pub strict: bool,
 }
 
 impl Options {
@@ -33,6 +37,7 @@ impl Options {
             now,
             fetched_from: Vec::new(),
             unknown_field_notices: true,
+            strict: true,
         }
     }
 
@@ -43,6 +48,12 @@ impl Options {
         S: Into<String>,
     {
         self.fetched_from = urls.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Leaves strict RFC mode: see [`Options::strict`].
+    pub fn lenient(mut self) -> Options {
+        self.strict = false;
         self
     }
 
@@ -63,6 +74,9 @@ const UNSAFE_SCHEMES: &[&str] = &["javascript", "data", "vbscript", "file", "blo
 /// [`is_valid`](crate::is_valid).
 pub fn validate(doc: &Document<'_>, options: &Options) -> Vec<Diagnostic> {
     let mut out = doc.syntax_diagnostics().to_vec();
+    if let Some(parts) = doc.signature() {
+        check_signature_packets(doc, parts, options, &mut out);
+    }
     let mut contacts = 0usize;
     let mut email_contact = false;
     let mut encryption = 0usize;
@@ -349,10 +363,18 @@ fn check_uri(f: &Field<'_>, out: &mut Vec<Diagnostic>) -> Option<(Scheme, bool)>
         Ok(parsed) => parsed,
         Err(e) if e.kind == UriErrorKind::NoScheme => {
             if f.kind == FieldKind::Contact && looks_like_email(value) {
+                // `sectxt`'s code for this is `no_uri`; ours says which fix applies.
+                out.push(Diagnostic::new(
+                    Code::NoUri,
+                    span,
+                    format!(
+                        "the value must be a URI: write the e-mail address as 'mailto:{value}'"
+                    ),
+                ));
                 out.push(Diagnostic::new(
                     Code::BareEmail,
                     span,
-                    format!("an e-mail address must be written as a URI: 'mailto:{value}'"),
+                    format!("a bare e-mail address: write 'mailto:{value}'"),
                 ));
             } else {
                 out.push(Diagnostic::new(
@@ -406,20 +428,246 @@ fn check_uri(f: &Field<'_>, out: &mut Vec<Diagnostic>) -> Option<(Scheme, bool)>
             return None;
         }
         Scheme::Mailto => {
-            let addr = parsed.path.split(',').next().unwrap_or("");
-            if !addr.contains('@') && !addr.contains("%40") {
-                out.push(Diagnostic::new(
-                    Code::InvalidUri,
-                    span,
-                    "a 'mailto:' URI must hold an e-mail address",
-                ));
-                return None;
+            // The usual `mailto:` is one plain address with nothing to decode and no header
+            // fields: one pass over it settles it.
+            let plain = parsed.query.is_none() && is_plain_addr_spec(parsed.path.as_bytes());
+            if !plain {
+                let addr = parsed.path.split(',').next().unwrap_or("");
+                if !addr.contains('@') && !addr.contains("%40") {
+                    out.push(Diagnostic::new(
+                        Code::InvalidUri,
+                        span,
+                        "a 'mailto:' URI must hold an e-mail address",
+                    ));
+                    return None;
+                }
+                if let Some(problem) = mailto_problem(&parsed) {
+                    out.push(Diagnostic::new(Code::InvalidMailto, span, problem));
+                    return None;
+                }
             }
         }
         _ => {}
     }
     let csaf_file = f.kind == FieldKind::Csaf && is_csaf_file(&parsed, scheme);
     Some((scheme, csaf_file))
+}
+
+/// Reports problems in the OpenPGP packets of a framed signature (`pgp_error`), unless the
+/// parser already found the block broken; and, outside strict mode, lowers blank lines after
+/// the signature to a recommendation.
+fn check_signature_packets(
+    doc: &Document<'_>,
+    parts: &crate::SignedParts<'_>,
+    options: &Options,
+    out: &mut Vec<Diagnostic>,
+) {
+    let sig_start = parts.span.end.saturating_sub(parts.armored_signature.len());
+    if !options.strict {
+        for d in out.iter_mut() {
+            if d.code == Code::TooManyLineSeparators
+                && d.span.is_some_and(|s| s.start > parts.span.end)
+            {
+                d.severity = crate::Severity::Recommendation;
+            }
+        }
+    }
+    let block_reported = out
+        .iter()
+        .any(|d| d.code == Code::PgpDataError && d.span.is_some_and(|s| s.start >= sig_start));
+    if block_reported {
+        return;
+    }
+    if let Err(reason) = crate::verify::inspect_signature(parts) {
+        let lines = doc.lines();
+        let at = lines.partition_point(|l| l.span.start < sig_start);
+        let span = lines.get(at).map(|l| l.span).or(Some(parts.span));
+        out.push(Diagnostic::new(
+            Code::PgpError,
+            span,
+            format!("the OpenPGP signature cannot be read: {reason}"),
+        ));
+    }
+}
+
+/// Why a `mailto:` URI is not a list of RFC 5322 addr-specs with safe header fields, if it is
+/// not: each address (split at ',') percent-decoded must be an addr-spec, and no decoded
+/// header field value other than `body` may hold a control character (RFC 6068 section 5:
+/// CR and LF may appear only in the body).
+fn mailto_problem(u: &Uri<'_>) -> Option<String> {
+    for addr in u.path.split(',') {
+        let decoded = percent_decode(addr);
+        if let Err(why) = addr_spec(&decoded) {
+            return Some(format!(
+                "the 'mailto:' address {:?} is not an e-mail address (RFC 5322 addr-spec): {why}",
+                String::from_utf8_lossy(&decoded)
+            ));
+        }
+    }
+    for field in u.query.unwrap_or("").split('&') {
+        let (name, value) = field.split_once('=').unwrap_or((field, ""));
+        if name.eq_ignore_ascii_case("body") {
+            continue;
+        }
+        let value = percent_decode(value);
+        if let Some(&c) = value.iter().find(|&&b| b < 0x20 || b == 0x7f) {
+            return Some(format!(
+                "the 'mailto:' header field {name:?} holds the control character 0x{c:02X} (header injection)"
+            ));
+        }
+    }
+    None
+}
+
+/// `s` with `%XX` decoded (the URI parser has checked every `%` is followed by two hex digits).
+fn percent_decode(s: &str) -> Cow<'_, [u8]> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s.as_bytes());
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        let hex = |j: usize| b.get(j).and_then(|d| (*d as char).to_digit(16));
+        match (c, hex(i + 1), hex(i + 2)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// RFC 5322 `atext` (with the UTF-8 bytes RFC 6532 allows), by byte.
+const ATEXT: [bool; 256] = {
+    let mut table = [false; 256];
+    let specials = b"!#$%&'*+-/=?^_`{|}~";
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let mut special = false;
+        let mut k = 0;
+        while k < specials.len() {
+            special |= specials[k] == b;
+            k += 1;
+        }
+        table[i] = b.is_ascii_alphanumeric() || b >= 0x80 || special;
+        i += 1;
+    }
+    table
+};
+
+/// `dot-atom-text`: runs of atext separated by single dots, in one pass.
+fn is_dot_atom(s: &[u8]) -> bool {
+    let mut after_dot = true;
+    for &b in s {
+        if b == b'.' {
+            if after_dot {
+                return false;
+            }
+            after_dot = true;
+        } else if ATEXT[usize::from(b)] {
+            after_dot = false;
+        } else {
+            return false;
+        }
+    }
+    !after_dot
+}
+
+/// Checks an RFC 5322 section 3.4.1 `addr-spec` (`local-part "@" domain`, without comments or
+/// folding whitespace): the local part a dot-atom or a quoted string, the domain a dot-atom or
+/// a domain literal.
+fn addr_spec(a: &[u8]) -> Result<(), &'static str> {
+    if is_plain_addr_spec(a) {
+        Ok(())
+    } else {
+        addr_spec_problem(a)
+    }
+}
+
+/// `true` for the usual address, `dot-atom "@" dot-atom` without `%`, found in one pass (so
+/// that the undecoded text of a `mailto:` can be judged as it stands); anything else (quoted
+/// local part, domain literal, percent-encoding, or a fault) goes to [`addr_spec_problem`].
+fn is_plain_addr_spec(a: &[u8]) -> bool {
+    let (mut after_dot, mut at) = (true, false);
+    for &b in a {
+        if ATEXT[usize::from(b)] && b != b'%' {
+            after_dot = false;
+        } else if (b == b'.' || b == b'@') && !after_dot {
+            if b == b'@' {
+                if at {
+                    return false;
+                }
+                at = true;
+            }
+            after_dot = true;
+        } else {
+            return false;
+        }
+    }
+    at && !after_dot
+}
+
+/// The checks of [`addr_spec`] one by one, saying what is wrong.
+fn addr_spec_problem(a: &[u8]) -> Result<(), &'static str> {
+    if let Some(&c) = a.iter().find(|&&b| b < 0x20 || b == 0x7f) {
+        return Err(if c == b'\r' || c == b'\n' {
+            "it holds a line break (CR or LF), which would inject mail headers"
+        } else {
+            "it holds a control character"
+        });
+    }
+    let at = if a.first() == Some(&b'"') {
+        // quoted-string: qtext or quoted-pair up to the closing quote, then '@'
+        let mut i = 1;
+        loop {
+            match a.get(i) {
+                None => return Err("the quoted local part has no closing quote"),
+                Some(b'\\') if a.get(i + 1).is_some() => i += 2,
+                Some(b'"') => break i + 1,
+                Some(_) => i += 1,
+            }
+        }
+    } else {
+        a.iter().position(|&b| b == b'@').unwrap_or(a.len())
+    };
+    if a.get(at) != Some(&b'@') {
+        return Err("it has no '@' after the local part");
+    }
+    let (local, domain) = (
+        a.get(..at).unwrap_or_default(),
+        a.get(at + 1..).unwrap_or_default(),
+    );
+    if local.is_empty() {
+        return Err("the part before '@' is empty");
+    }
+    if domain.contains(&b'@') {
+        return Err("it holds more than one '@'");
+    }
+    if local.first() != Some(&b'"') && !is_dot_atom(local) {
+        return Err(
+            "the part before '@' is not a dot-atom (a space, two dots in a row or a special character)",
+        );
+    }
+    if domain.is_empty() {
+        return Err("the domain after '@' is empty");
+    }
+    let domain_ok = match domain.strip_prefix(b"[").and_then(|d| d.strip_suffix(b"]")) {
+        Some(literal) => literal
+            .iter()
+            .all(|&b| (33..=90).contains(&b) || (94..=126).contains(&b)),
+        None => is_dot_atom(domain),
+    };
+    if !domain_ok {
+        return Err("the domain after '@' is not a domain name or address literal");
+    }
+    Ok(())
 }
 
 /// `true` when another URI starts after the first character (`https://a,https://b`).
@@ -584,6 +832,39 @@ mod tests {
     use super::{KNOWN_CHAR_SETS, char_set, edit_distance};
     use crate::field::FieldKind;
     use proptest::prelude::*;
+
+    #[test]
+    fn atext_is_rfc_5322_atext_and_utf8() {
+        for b in 0..=255u8 {
+            let want =
+                b.is_ascii_alphanumeric() || b >= 0x80 || b"!#$%&'*+-/=?^_`{|}~".contains(&b);
+            assert_eq!(super::ATEXT[usize::from(b)], want, "{b:#04x}");
+        }
+        assert!(super::is_dot_atom(b"a.b-c"));
+        for (addr, plain) in [
+            (&b"a@b"[..], true),
+            (b"a.b@c.d", true),
+            (b"@b", false),
+            (b"a@", false),
+            (b"a.@b", false),
+            (b"a@b.", false),
+            (b"a@@b", false),
+            (b"a@b@c", false),
+            (b"a", false),
+            (b"a%40b@c", false),
+            (b"\"a b\"@c", false),
+        ] {
+            assert_eq!(super::is_plain_addr_spec(addr), plain, "{addr:?}");
+            // The fast path never accepts what the full check refuses.
+            if plain {
+                assert_eq!(super::addr_spec_problem(addr), Ok(()));
+            }
+        }
+        assert_eq!(super::addr_spec(b"\"a b\"@c"), Ok(()));
+        for bad in [&b""[..], b".a", b"a.", b"a..b", b"a b", b"a@b", b"a\"b"] {
+            assert!(!super::is_dot_atom(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn known_char_sets_are_the_names_sets() {

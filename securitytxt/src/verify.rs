@@ -6,6 +6,10 @@
 //! unknown key, or malformed (with the line where the framing went wrong). It never panics on
 //! input and allocates at most in proportion to the input.
 //!
+//! Without any key, [`inspect_signature`] reads the signature packets of a parsed document (the
+//! validator reports what it finds as `pgp_error`), and [`verify`] with an empty keyring gives
+//! [`Outcome::UnknownKey`] with the issuer's key ID for a well-formed signature.
+//!
 //! # Cleartext canonicalisation
 //!
 //! The signed text is recovered exactly as the OpenPGP Cleartext Signature Framework defines it
@@ -110,6 +114,10 @@ pub enum Outcome {
         /// The issuer of the first signature: its fingerprint (upper-case hex) when the
         /// signature carries one, otherwise its 64-bit key ID, or empty when it names no issuer.
         issuer: String,
+        /// The 64-bit key ID (16 upper-case hex digits) of the first signature's issuer: from
+        /// its issuer key ID subpacket, or taken from its issuer fingerprint (the low 64 bits of
+        /// a v4 fingerprint, the high 64 bits of a v6 one); empty when it names no issuer.
+        key_id: String,
         /// 1-based line of `-----BEGIN PGP SIGNATURE-----`.
         line: usize,
     },
@@ -187,8 +195,13 @@ impl Outcome {
             Outcome::UnknownKey { issuer, .. } if issuer.is_empty() => {
                 "signature cannot be checked: it names no issuer key".to_owned()
             }
-            Outcome::UnknownKey { issuer, .. } => {
+            Outcome::UnknownKey { issuer, key_id, .. } if key_id.is_empty() || issuer == key_id => {
                 format!("signature cannot be checked: key {issuer} is not in the keyring")
+            }
+            Outcome::UnknownKey { issuer, key_id, .. } => {
+                format!(
+                    "signature cannot be checked: key {issuer} (key ID {key_id}) is not in the keyring"
+                )
             }
             Outcome::Malformed { reason, .. } => format!("malformed signature: {reason}"),
         }
@@ -664,41 +677,10 @@ pub fn verify(input: &[u8], keyring: &Keyring) -> Outcome {
     let line = framed.signature_line;
     let malformed = |reason: String| Outcome::Malformed { reason, line };
 
-    let signatures = match DetachedSignature::from_armor_many(framed.signature_block.as_bytes()) {
-        Ok((signatures, _headers)) => signatures,
-        Err(e) => return malformed(format!("cannot read the signature block: {}", short(&e))),
+    let parsed = match read_signatures(&framed.signature_block, &framed.hashes) {
+        Ok(parsed) => parsed,
+        Err(reason) => return malformed(reason),
     };
-    let mut parsed = Vec::new();
-    for signature in signatures {
-        if parsed.len() >= MAX_SIGNATURES {
-            return malformed(format!("more than {MAX_SIGNATURES} signatures"));
-        }
-        match signature {
-            Ok(s) => parsed.push(s.signature),
-            Err(e) => return malformed(format!("cannot read a signature: {}", short(&e))),
-        }
-    }
-    if parsed.is_empty() {
-        return malformed("the signature block holds no signature".to_owned());
-    }
-    for signature in &parsed {
-        match signature.typ() {
-            Some(SignatureType::Text | SignatureType::Binary) => {}
-            other => {
-                return malformed(format!(
-                    "a signature of type {other:?} cannot sign a document"
-                ));
-            }
-        }
-        let Some(hash) = signature.hash_alg() else {
-            return malformed("a signature without a hash algorithm".to_owned());
-        };
-        if !framed.hashes.is_empty() && !framed.hashes.contains(&hash) {
-            return malformed(format!(
-                "the signature uses {hash} but the Hash header does not list it"
-            ));
-        }
-    }
 
     let mut bad = None;
     for signature in &parsed {
@@ -753,21 +735,152 @@ pub fn verify(input: &[u8], keyring: &Keyring) -> Outcome {
     if let Some(bad) = bad {
         return bad;
     }
-    let issuer = parsed
+    let (issuer, key_id) = parsed.first().map(issuer_of).unwrap_or_default();
+    Outcome::UnknownKey {
+        issuer,
+        key_id,
+        line,
+    }
+}
+
+/// The issuer of `signature` (fingerprint, else key ID, else empty) and its 64-bit key ID.
+fn issuer_of(signature: &Signature) -> (String, String) {
+    let fingerprint = signature.issuer_fingerprint().first().copied();
+    let key_id = signature
+        .issuer_key_id()
         .first()
-        .map(|s| {
-            s.issuer_fingerprint()
-                .first()
-                .map(|f| format!("{f:X}"))
-                .or_else(|| {
-                    s.issuer_key_id()
-                        .first()
-                        .map(|k| k.to_string().to_uppercase())
-                })
-                .unwrap_or_default()
-        })
+        .map(|k| k.to_string().to_uppercase())
+        .or_else(|| fingerprint.and_then(key_id_of_fingerprint))
         .unwrap_or_default();
-    Outcome::UnknownKey { issuer, line }
+    let issuer = fingerprint.map_or_else(|| key_id.clone(), |f| format!("{f:X}"));
+    (issuer, key_id)
+}
+
+/// The 64-bit key ID a fingerprint stands for: the low 64 bits of a v4 fingerprint (RFC 4880
+/// section 12.2), the high 64 bits of a v6 one (RFC 9580 section 5.5.4.3).
+fn key_id_of_fingerprint(fingerprint: &Fingerprint) -> Option<String> {
+    let bytes = fingerprint.as_bytes();
+    let id = match fingerprint.version() {
+        Some(pgp::types::KeyVersion::V4) => bytes.get(bytes.len().checked_sub(8)?..)?,
+        Some(pgp::types::KeyVersion::V6) => bytes.get(..8)?,
+        _ => return None,
+    };
+    Some(id.iter().map(|b| format!("{b:02X}")).collect())
+}
+
+/// Reads the signature packets of an armored block (as built by [`frame`] or
+/// [`armored_for_library`]): every packet must be a signature that can sign a document, with a
+/// hash algorithm listed in `hashes` (when that is not empty). At most [`MAX_SIGNATURES`].
+fn read_signatures(block: &str, hashes: &[HashAlgorithm]) -> Result<Vec<Signature>, String> {
+    let signatures = match DetachedSignature::from_armor_many(block.as_bytes()) {
+        Ok((signatures, _headers)) => signatures,
+        Err(e) => return Err(format!("cannot read the signature block: {}", short(&e))),
+    };
+    let mut parsed = Vec::new();
+    for signature in signatures {
+        if parsed.len() >= MAX_SIGNATURES {
+            return Err(format!("more than {MAX_SIGNATURES} signatures"));
+        }
+        match signature {
+            Ok(s) => parsed.push(s.signature),
+            Err(e) => return Err(format!("cannot read a signature: {}", short(&e))),
+        }
+    }
+    if parsed.is_empty() {
+        return Err("the signature block holds no signature".to_owned());
+    }
+    for signature in &parsed {
+        match signature.typ() {
+            Some(SignatureType::Text | SignatureType::Binary) => {}
+            other => {
+                return Err(format!(
+                    "a signature of type {other:?} cannot sign a document"
+                ));
+            }
+        }
+        let Some(hash) = signature.hash_alg() else {
+            return Err("a signature without a hash algorithm".to_owned());
+        };
+        if !hashes.is_empty() && !hashes.contains(&hash) {
+            return Err(format!(
+                "the signature uses {hash} but the Hash header does not list it"
+            ));
+        }
+    }
+    Ok(parsed)
+}
+
+/// The armored block as the OpenPGP library reads it: the BEGIN line, a blank line, the
+/// radix-64 lines and checksum without trailing whitespace, the END line. Armor headers
+/// (`Version:`, `Comment:`) say nothing about the signature and are left out, as [`frame`]
+/// does. `Err` when the block is over [`MAX_SIGNATURE_BLOCK_BYTES`].
+fn armored_for_library(armored: &[u8]) -> Result<String, String> {
+    if armored.len() > MAX_SIGNATURE_BLOCK_BYTES {
+        return Err(format!(
+            "the signature block is {} bytes, longer than the {MAX_SIGNATURE_BLOCK_BYTES} allowed",
+            armored.len()
+        ));
+    }
+    let mut block = format!("{BEGIN_SIGNATURE}\n");
+    let mut in_headers = true;
+    for raw in armored.split(|&b| b == b'\n').skip(1) {
+        let line = String::from_utf8_lossy(trim_trailing_ws(raw));
+        if in_headers {
+            if line.contains(':') && line != END_SIGNATURE {
+                continue;
+            }
+            in_headers = false;
+            block.push('\n');
+            if line.is_empty() {
+                continue;
+            }
+        }
+        block.push_str(&line);
+        block.push('\n');
+        if line == END_SIGNATURE {
+            break;
+        }
+    }
+    Ok(block)
+}
+
+/// What can be learnt about a signature without the signer's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignatureInfo {
+    /// The issuer of the first signature: its fingerprint (upper-case hex) when the signature
+    /// carries one, otherwise its 64-bit key ID, or empty when it names no issuer.
+    pub issuer: String,
+    /// The 64-bit key ID (16 upper-case hex digits) of the first signature's issuer, or empty.
+    pub key_id: String,
+    /// How many signature packets the block holds.
+    pub signatures: usize,
+}
+
+/// Reads the packets of a signed document's armored signature without any key: the
+/// radix-64, the checksum and every packet must parse, each packet must be a signature that can
+/// sign a document, and its hash algorithm must be one the `Hash:` header lists.
+/// [`validate`](crate::validate()) reports an `Err` as `pgp_error`.
+///
+/// # Errors
+///
+/// A sentence saying what is wrong, from the OpenPGP library where it found the fault.
+pub fn inspect_signature(parts: &crate::SignedParts<'_>) -> Result<SignatureInfo, String> {
+    let block = armored_for_library(&parts.armored_signature)?;
+    let mut hashes = Vec::with_capacity(parts.hash_algorithms.len());
+    for name in &parts.hash_algorithms {
+        let hash: HashAlgorithm = name
+            .parse()
+            .map_err(|()| format!("the Hash header names an unknown algorithm {name:?}"))?;
+        hashes.push(hash);
+    }
+    let parsed = read_signatures(&block, &hashes)?;
+    let (issuer, key_id) = parsed.first().map(issuer_of).unwrap_or_default();
+    Ok(SignatureInfo {
+        issuer,
+        key_id,
+        signatures: parsed.len(),
+    })
 }
 
 #[cfg(test)]

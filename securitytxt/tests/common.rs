@@ -22,13 +22,19 @@ pub fn summary(diags: &[Diagnostic]) -> Vec<(&'static str, Severity, Option<u32>
         .collect()
 }
 
-/// A signed file around `body` (which must end in a newline), with a syntactically plausible
-/// armored signature.
+/// A real armored signature packet (from `tests/data/signed/lf.signed.txt`: ed25519, SHA256,
+/// issuer key ID F4C23C6C7D897BE3). It does not verify over other text, but its packets read.
+pub const SIGNATURE_BLOCK: &str = "-----BEGIN PGP SIGNATURE-----\n\n\
+iIgEARYIADAWIQQAG5ZssFTW0wxe75D0wjxsfYl74wUCaw0juRIcYUBmaXh0dXJl\n\
+LmV4YW1wbGUACgkQ9MI8bH2Je+P6SAD7BDhcWm2KwftnyedtqfwrQ93a0otvHZqf\n\
+lhc8sl58JToBAOLh4g4dL3om4NC5yciBMvXqYR5ypQ5lZ1291QozdcEC\n\
+=Ergz\n\
+-----END PGP SIGNATURE-----\n";
+
+/// A signed file around `body` (which must end in a newline), with a well-formed armored
+/// signature ([`SIGNATURE_BLOCK`]) that does not verify over `body`.
 pub fn signed(body: &str) -> String {
-    format!(
-        "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n{body}-----BEGIN PGP SIGNATURE-----\n\n\
-         iQEzBAEBCgAdFiEEabcdefghijklmnopqrstuvwxyz0123456789+/\n=AbCd\n-----END PGP SIGNATURE-----\n"
-    )
+    format!("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n{body}{SIGNATURE_BLOCK}")
 }
 
 /// Fields that make a file valid (only `not_signed` remains as a recommendation).

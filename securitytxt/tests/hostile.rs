@@ -3,6 +3,7 @@
 mod common;
 
 use common::{VALID, assert_spans_inside, check, summary};
+use securitytxt::limits::MAX_LINE_LENGTH;
 use securitytxt::{Code, Severity};
 
 fn codes(input: &[u8]) -> Vec<(&'static str, Severity, Option<u32>)> {
@@ -51,7 +52,7 @@ fn binary_junk() {
             .any(|f| f.1 == Severity::Error && f.2.is_some()),
         "{found:?}"
     );
-    let zeros = vec![0u8; 3000];
+    let zeros = vec![0u8; MAX_LINE_LENGTH + 1000];
     let found = codes(&zeros);
     assert!(found.contains(&("line_too_long", Severity::Error, Some(1))));
     assert!(found.contains(&("control_char", Severity::Error, Some(1))));
@@ -88,13 +89,20 @@ fn bare_cr_line_endings() {
 
 #[test]
 fn long_lines() {
+    // RFC 9116 section 5.4: fields up to 2,048 characters must be read.
     let line = format!("Policy: https://example.com/{}\n", "a".repeat(2000));
+    let found = codes(format!("{VALID}{line}").as_bytes());
+    assert_eq!(found, [("not_signed", Severity::Recommendation, None)]);
+    let line = format!(
+        "Policy: https://example.com/{}\n",
+        "a".repeat(MAX_LINE_LENGTH)
+    );
     let found = codes(format!("{VALID}{line}").as_bytes());
     assert!(
         found.contains(&("line_too_long", Severity::Error, Some(4))),
         "{found:?}"
     );
-    let comment = format!("# {}\n", "x".repeat(2000));
+    let comment = format!("# {}\n", "x".repeat(MAX_LINE_LENGTH));
     assert!(codes(format!("{comment}{VALID}").as_bytes()).contains(&(
         "line_too_long",
         Severity::Error,

@@ -52,6 +52,13 @@ fn line_length() {
     let diags = check(over.as_bytes());
     let d = diags.iter().find(|d| d.code == Code::LineTooLong).unwrap();
     assert_eq!(d.line(), Some(4));
+    // The message states the real length.
+    let len = (MAX_LINE_LENGTH + 1).to_string();
+    assert!(d.message.contains(&len), "{}", d.message);
+    // RFC 9116 section 5.4: a field of 2,048 characters, even of four-byte UTF-8, is read.
+    let wide = format!("{VALID}# {}\n", "\u{1F512}".repeat(2046));
+    assert!(wide.lines().nth(3).unwrap().chars().count() == 2048);
+    assert!(!has(wide.as_bytes(), Code::LineTooLong));
     // the CRLF does not count
     let crlf = format!("{VALID}# {}\r\n", "x".repeat(MAX_LINE_LENGTH - 2));
     assert!(!has(crlf.as_bytes(), Code::LineTooLong));
@@ -64,6 +71,14 @@ fn line_count() {
     let diags = check(lines(MAX_LINES + 1).as_bytes());
     let d = diags.iter().find(|d| d.code == Code::TooManyLines).unwrap();
     assert_eq!(d.line(), Some(MAX_LINES as u32 + 1));
+    // The message states the real number of lines, not the cap.
+    let far_over = check(lines(MAX_LINES + 1234).as_bytes());
+    let d = far_over
+        .iter()
+        .find(|d| d.code == Code::TooManyLines)
+        .unwrap();
+    let total = (MAX_LINES + 1234).to_string();
+    assert!(d.message.contains(&total), "{}", d.message);
     let over = lines(MAX_LINES + 1);
     let doc = securitytxt::parse(over.as_bytes()).unwrap();
     assert_eq!(doc.lines().len(), MAX_LINES);

@@ -154,10 +154,12 @@ fn uri_rules() {
         E,
         Some(4),
     );
+    // sectxt test_no_uri: a bare address is `no_uri` (the error); `bare_email` is our hint.
+    expect(&with("Contact: security@example.com"), "no_uri", E, Some(4));
     expect(
         &with("Contact: security@example.com"),
         "bare_email",
-        E,
+        N,
         Some(4),
     );
     let hint = check(with("Contact: security@example.com"));
@@ -269,14 +271,14 @@ fn signed_file_rules() {
         &format!("{}Contact: mailto:x@example.com\n", signed(VALID)),
         "data_after_sig",
         E,
-        Some(12),
+        Some(14),
     );
     let unterminated = signed(VALID).replace("-----END PGP SIGNATURE-----\n", "");
-    expect(&unterminated, "pgp_data_error", E, Some(10));
-    let no_hash = signed(VALID).replace("Hash: SHA512\n", "");
+    expect(&unterminated, "pgp_data_error", E, Some(12));
+    let no_hash = signed(VALID).replace("Hash: SHA256\n", "");
     expect(&no_hash, "missing_hash_header", E, Some(2));
-    let bad_armor = signed(VALID).replace("=AbCd", "not armor!");
-    expect(&bad_armor, "pgp_data_error", E, Some(10));
+    let bad_armor = signed(VALID).replace("=Ergz", "not armor!");
+    expect(&bad_armor, "pgp_data_error", E, Some(12));
     let undashed = signed(&format!("{VALID}-not escaped\n"));
     expect(&undashed, "signed_format_issue", E, Some(7));
     expect(
@@ -286,6 +288,147 @@ fn signed_file_rules() {
         Some(4),
     );
     expect(VALID, "not_signed", R, None);
+}
+
+#[test]
+fn signature_packets_are_read_without_a_key() {
+    let canonical = format!("{VALID}Canonical: https://example.com/.well-known/security.txt\n");
+    let ok = signed(&canonical);
+    assert_eq!(summary(&check(&ok)), []);
+    // A radix-64 line cut short: framed well, but the packet does not read.
+    let cut = ok.replace(
+        "LmV4YW1wbGUACgkQ9MI8bH2Je+P6SAD7BDhcWm2KwftnyedtqfwrQ93a0otvHZqf\n",
+        "LmV4YW1wbGUACgkQ9MI8\n",
+    );
+    assert_eq!(summary(&check(&cut)), [("pgp_error", E, Some(8))]);
+    // Not radix-64 at all, without a checksum line (the armor footer cannot be found).
+    let fake = ok.replace(
+        common::SIGNATURE_BLOCK,
+        "-----BEGIN PGP SIGNATURE-----\n\nnot+a+signature\n-----END PGP SIGNATURE-----\n",
+    );
+    assert_eq!(summary(&check(&fake)), [("pgp_error", E, Some(8))]);
+    // The header must list the signature's hash.
+    let other_hash = ok.replace("Hash: SHA256", "Hash: SHA512");
+    let d = check(&other_hash);
+    assert_eq!(summary(&d), [("pgp_error", E, Some(8))]);
+    assert!(d[0].message.contains("SHA256"), "{}", d[0].message);
+    // A block the parser already found broken is reported once, as pgp_data_error.
+    let bad_armor = ok.replace("=Ergz", "not armor!");
+    assert_eq!(
+        summary(&check(&bad_armor)),
+        [("pgp_data_error", E, Some(13))]
+    );
+    // The key id without any key.
+    let doc = securitytxt::parse(ok.as_bytes()).unwrap();
+    let info = securitytxt::verify::inspect_signature(doc.signature().unwrap()).unwrap();
+    assert_eq!(info.key_id, "F4C23C6C7D897BE3");
+    assert_eq!(info.signatures, 1);
+}
+
+#[test]
+fn blank_lines_after_the_signature() {
+    let canonical = format!("{VALID}Canonical: https://example.com/.well-known/security.txt\n");
+    let ok = signed(&canonical);
+    // sectxt test_too_many_final_newlines_signed: one more line feed at the end.
+    let blank = format!("{ok}\n");
+    assert_eq!(
+        summary(&check(&blank)),
+        [("too_many_line_separators", E, Some(15))]
+    );
+    let blanks = format!("{ok}\n \n\t\n");
+    assert_eq!(
+        summary(&check(&blanks)),
+        [("too_many_line_separators", E, Some(15))]
+    );
+    // Lenient mode: a recommendation, the file is valid.
+    let lenient = securitytxt::check(blank.as_bytes(), &Options::new(now()).lenient());
+    assert_eq!(
+        summary(&lenient),
+        [("too_many_line_separators", R, Some(15))]
+    );
+    assert!(securitytxt::is_valid(&lenient));
+    // A doubled CR inside the file stays an error in lenient mode.
+    let cr = securitytxt::check(
+        format!("{VALID}# x\r\r\n").as_bytes(),
+        &Options::new(now()).lenient(),
+    );
+    assert!(summary(&cr).contains(&("too_many_line_separators", E, Some(4))));
+    // Unsigned files may end with blank lines.
+    assert_eq!(
+        summary(&check(format!("{VALID}\n\n"))),
+        [("not_signed", R, None)]
+    );
+}
+
+#[test]
+fn ip_literals_are_ipv6_or_ipvfuture() {
+    let with = |f: &str| format!("{VALID}{f}\n");
+    for good in [
+        "https://[2001:db8::1]/",
+        "https://[::1]:8443/",
+        "https://[::ffff:192.0.2.1]/",
+        "https://[v1.fe80::a+en1]/",
+        "https://[V7.x]/",
+    ] {
+        assert_eq!(
+            summary(&check(with(&format!("Policy: {good}")))),
+            [("not_signed", R, None)],
+            "{good}"
+        );
+    }
+    for bad in [
+        "https://[A]/",
+        "https://[:]/",
+        "https://[.]/",
+        "https://[]/",
+        "https://[v1]/",
+        "https://[v.x]/",
+        "https://[vx.y]/",
+        "https://[fe80::1%25en0]/",
+        "https://[1:2:3:4:5:6:7:8:9]/",
+        "https://[::1.2.3.04]/",
+        "https://[12345::]/",
+    ] {
+        expect(&with(&format!("Policy: {bad}")), "invalid_uri", E, Some(4));
+    }
+}
+
+#[test]
+fn mailto_addresses_are_addr_specs() {
+    let with = |f: &str| format!("{VALID}{f}\n");
+    for bad in [
+        "mailto:security@example.com%0D%0ABcc:victim@example.org",
+        "mailto:security@example.com%0ABcc:victim@example.org",
+        "mailto:security@exa%00mple.com",
+        "mailto:a@b@example.com",
+        "mailto:security%20team@example.com",
+        "mailto:.security@example.com",
+        "mailto:security@",
+        "mailto:%40example.com",
+        "mailto:security@example.com?subject=x%0D%0ABcc:y@example.org",
+        "mailto:a@example.com,b@exa%0Dmple.com",
+    ] {
+        expect(
+            &with(&format!("Contact: {bad}")),
+            "invalid_mailto",
+            E,
+            Some(4),
+        );
+    }
+    for good in [
+        "mailto:security@example.com",
+        "mailto:security%2Buri%2Bencoded@example.com",
+        "mailto:%22security%20team%22@example.com",
+        "mailto:security@%5B192.0.2.1%5D",
+        "mailto:a@example.com,b@example.com",
+        "mailto:security@example.com?subject=Report&body=line%0D%0Aline",
+    ] {
+        assert_eq!(
+            summary(&check(with(&format!("Contact: {good}")))),
+            [("not_signed", R, None)],
+            "{good}"
+        );
+    }
 }
 
 #[test]
@@ -442,6 +585,7 @@ fn codes_are_stable_and_unique() {
         "signed_format_issue",
         "data_after_sig",
         "pgp_data_error",
+        "pgp_error",
         "no_canonical_match",
         "multi_lang",
         "invalid_lang",
@@ -459,11 +603,13 @@ fn codes_are_stable_and_unique() {
     }
     assert_eq!(Code::Location.severity(), E);
     assert_eq!(Code::UnknownField.severity(), N);
+    assert_eq!(Code::BareEmail.severity(), N);
+    assert_eq!(Code::InvalidMailto.severity(), E);
 }
 
 #[test]
 fn diagnostics_are_ordered_by_line_with_file_level_last() {
     let diags = check("Policy: http://x.example/\nContact: a@example.com\n");
     let lines: Vec<Option<u32>> = diags.iter().map(|d| d.line()).collect();
-    assert_eq!(lines, [Some(1), Some(2), None, None, None]);
+    assert_eq!(lines, [Some(1), Some(2), Some(2), None, None, None]);
 }

@@ -139,7 +139,12 @@ pub struct EvidenceItem {
     pub kind: String,
     /// Where it came from (file name, or `override`).
     pub source: String,
-    /// What it says.
+    /// What it says, as stable text made of the evidence itself (names, addresses, handles)
+    /// and fixed notes, never Rust debug output: a PTR item is `NAME (NOTE)` with NOTE one of
+    /// `forward-confirmed`, `not forward-confirmed`, `provider domain` or `generic: REASON`
+    /// (REASON as [`GenericReason`](crate::ptr::GenericReason)'s `Display` documents, or
+    /// `token "WORD"`); a certificate's class is named as
+    /// [`CertClass::as_str`](crate::engine::evidence::CertClass::as_str) gives it.
     pub value: String,
     /// Its weight (0 for evidence that names no business).
     pub weight: f64,

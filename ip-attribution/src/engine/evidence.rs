@@ -140,6 +140,22 @@ pub enum CertClass {
     Expired,
 }
 
+impl CertClass {
+    /// A stable name, as evidence values show it: `ov`, `dv`, `shared-cdn`, `device-default`,
+    /// `self-signed`, `untrusted`, `expired`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ov => "ov",
+            Self::Dv => "dv",
+            Self::SharedCdn => "shared-cdn",
+            Self::DeviceDefault => "device-default",
+            Self::SelfSigned => "self-signed",
+            Self::Untrusted => "untrusted",
+            Self::Expired => "expired",
+        }
+    }
+}
+
 /// A certificate seen on the address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -1,11 +1,28 @@
-//! Provider, CDN and device-vendor knowledge and the engine's weights, as data.
+//! Provider, CDN and device-vendor knowledge and the engine's weights, as data: the one place
+//! where evidence is classified.
 //!
 //! The built-in table is `data/knowledge.txt` (embedded at compile time); [`Knowledge::parse`]
-//! reads the same format from any text so an operator can extend it.
+//! reads the same format from any text so an operator can extend it. The parsers report facts
+//! (a certificate's names, organisations and issuer in [`crate::cert`], a PTR name's address
+//! forms and words in [`crate::ptr`], a registry network's attributes in [`crate::rpsl`]); the
+//! tables here and the rules beside them decide what those facts mean:
+//!
+//! * [`Knowledge::certificate`]: whether a certificate is shared (a CDN's) or a device's default
+//!   one, and which vendor made the device; [`Knowledge::cert_class`] the class the policy reads;
+//! * [`Knowledge::generic_token`] and [`Knowledge::ptr_generic`]: whether a PTR name is a
+//!   provider's generic pool name;
+//! * [`Knowledge::placeholder_reason`]: whether a registry network stands for "not registered
+//!   here" (the registry index and the snapshot both ask it);
+//! * [`Knowledge::is_placeholder_email`], [`Knowledge::role_of_status`],
+//!   [`Knowledge::name_words`].
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use crate::Error;
+use crate::cert::{CertAnalysis, ChainStatus, ValidationLevel, Validity};
+use crate::index::PlaceholderReason;
+use crate::ptr::{GenericReason, PtrAnalysis};
 
 /// The embedded knowledge file.
 pub const BUILTIN: &str = include_str!("../../data/knowledge.txt");
@@ -29,12 +46,17 @@ pub struct Knowledge {
     pub cdn_cert_domains: usize,
     /// A PTR domain used by generic names of at least this many addresses is a provider's.
     pub provider_ptr_addresses: usize,
-    cdn: HashSet<String>,
-    vendor: HashSet<String>,
-    generic: HashSet<String>,
+    cdn: Vec<String>,
+    cdn_issuer: Vec<String>,
+    vendor: Vec<(String, String)>,
+    vendor_serial: Vec<(String, String)>,
+    device_name: HashSet<String>,
+    generic: Vec<String>,
     placeholder_name: Vec<String>,
-    placeholder_org: HashSet<String>,
-    placeholder_status: HashSet<String>,
+    placeholder_org: Vec<String>,
+    placeholder_status: Vec<String>,
+    placeholder_descr: Vec<String>,
+    placeholder_source: Vec<String>,
     placeholder_email: HashSet<String>,
     allocation: HashSet<String>,
     assignment: HashSet<String>,
@@ -50,8 +72,15 @@ impl Default for Knowledge {
 impl Knowledge {
     /// The embedded table.
     pub fn builtin() -> Self {
+        Self::builtin_ref().clone()
+    }
+
+    /// The embedded table, parsed once and shared (what [`crate::cert::analyze`],
+    /// [`crate::ptr::analyze_ptr`] and the registry index classify with).
+    pub fn builtin_ref() -> &'static Knowledge {
+        static BUILTIN_TABLE: OnceLock<Knowledge> = OnceLock::new();
         // The embedded file is tested to parse; fall back to an empty table rather than panic.
-        Self::parse(BUILTIN).unwrap_or_else(|_| Self::empty())
+        BUILTIN_TABLE.get_or_init(|| Self::parse(BUILTIN).unwrap_or_else(|_| Self::empty()))
     }
 
     fn empty() -> Self {
@@ -62,12 +91,17 @@ impl Knowledge {
             weight_cert_dv: 1.0,
             cdn_cert_domains: 4,
             provider_ptr_addresses: 3,
-            cdn: HashSet::new(),
-            vendor: HashSet::new(),
-            generic: HashSet::new(),
+            cdn: Vec::new(),
+            cdn_issuer: Vec::new(),
+            vendor: Vec::new(),
+            vendor_serial: Vec::new(),
+            device_name: HashSet::new(),
+            generic: Vec::new(),
             placeholder_name: Vec::new(),
-            placeholder_org: HashSet::new(),
-            placeholder_status: HashSet::new(),
+            placeholder_org: Vec::new(),
+            placeholder_status: Vec::new(),
+            placeholder_descr: Vec::new(),
+            placeholder_source: Vec::new(),
             placeholder_email: HashSet::new(),
             allocation: HashSet::new(),
             assignment: HashSet::new(),
@@ -121,22 +155,33 @@ impl Knowledge {
                         _ => return Err(bad(line, format!("unknown threshold {value:?}"))),
                     }
                 }
-                "cdn" => {
-                    k.cdn.insert(value);
+                "cdn" => push_new(&mut k.cdn, value),
+                "cdn-issuer" => push_new(&mut k.cdn_issuer, value),
+                "vendor" | "vendor-serial" => {
+                    // `<words> = <Vendor name>`: the name keeps its case.
+                    let raw = l.split_once(char::is_whitespace).map_or("", |x| x.1);
+                    let (words, name) = match raw.split_once('=') {
+                        Some((w, n)) => (w.trim().to_lowercase(), n.trim().to_owned()),
+                        None => (value.clone(), raw.trim().to_owned()),
+                    };
+                    if words.is_empty() || name.is_empty() {
+                        return Err(bad(line, format!("expected `<words> = <name>` in {raw:?}")));
+                    }
+                    if section == "vendor" {
+                        k.vendor.push((words, name));
+                    } else {
+                        k.vendor_serial.push((words.to_ascii_uppercase(), name));
+                    }
                 }
-                "vendor" => {
-                    k.vendor.insert(value);
+                "device-name" => {
+                    k.device_name.insert(value);
                 }
-                "generic" => {
-                    k.generic.insert(value);
-                }
-                "placeholder-name" => k.placeholder_name.push(value),
-                "placeholder-org" => {
-                    k.placeholder_org.insert(value);
-                }
-                "placeholder-status" => {
-                    k.placeholder_status.insert(value);
-                }
+                "generic" => push_new(&mut k.generic, value),
+                "placeholder-name" => push_new(&mut k.placeholder_name, value),
+                "placeholder-org" => push_new(&mut k.placeholder_org, value),
+                "placeholder-status" => push_new(&mut k.placeholder_status, value),
+                "placeholder-descr" => push_new(&mut k.placeholder_descr, value),
+                "placeholder-source" => push_new(&mut k.placeholder_source, value),
                 "placeholder-email" => {
                     k.placeholder_email.insert(value);
                 }
@@ -155,38 +200,217 @@ impl Knowledge {
         Ok(k)
     }
 
-    /// True for a CDN's certificate subject organisation.
-    pub fn is_cdn_org(&self, org: &str) -> bool {
-        self.cdn.contains(&org.trim().to_lowercase())
-    }
-
-    /// True for a device vendor's name (default certificates).
-    pub fn is_vendor_org(&self, org: &str) -> bool {
-        let o = org.trim().to_lowercase();
-        self.vendor.contains(&o)
-            || o.split([' ', ','])
-                .next()
-                .is_some_and(|w| self.vendor.contains(w))
-    }
-
-    /// True for a PTR label token that marks a generic name.
-    pub fn is_generic_token(&self, token: &str) -> bool {
-        self.generic.contains(&token.to_lowercase())
-    }
-
-    /// True for a placeholder network (by netname, org handle or status).
-    pub fn is_placeholder_network(&self, name: &str, org: &str, status: &str) -> bool {
-        let n = name.trim().to_lowercase();
-        self.placeholder_name.iter().any(|p| {
-            if p.ends_with('-') {
-                n.starts_with(p.as_str())
-            } else {
-                n == *p
+    /// What the knowledge makes of a certificate's facts (see [`CertVerdict`]).
+    ///
+    /// * Shared (a CDN's): its names span at least [`Self::cdn_cert_domains`] registrable
+    ///   domains; or its subject organisation contains a `cdn` entry, or its issuer organisation
+    ///   a `cdn-issuer` entry (whole words); or its CN has the SNI-pool form `sni<digits>.…`.
+    /// * A device default: a `vendor` entry in its subject O/OU/CN or issuer O/CN (whole words)
+    ///   when no public root vouches for the chain, or at the start of its subject organisation
+    ///   when the chain is trusted at `now` (none when it is trusted only outside its validity:
+    ///   it is judged as expired); or a
+    ///   `device-name` CN; or a serial-number CN (a `vendor-serial` prefix and at least eight
+    ///   upper-case letters and digits with six digits, or 10–24 of them with six digits and two
+    ///   letters, no dot).
+    pub fn certificate(&self, a: &CertAnalysis) -> CertVerdict {
+        let lower = |o: &Option<String>| o.as_deref().map(str::to_lowercase);
+        let (subject_o, issuer_o) = (lower(&a.subject_o), lower(&a.issuer_o));
+        let cn = a.subject_cn.as_deref().unwrap_or("");
+        let cn_lower = cn.to_ascii_lowercase();
+        let sni_pool = cn_lower.strip_prefix("sni").is_some_and(|rest| {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            digits > 0 && rest.as_bytes().get(digits) == Some(&b'.')
+        });
+        let any_word = |field: Option<&str>, table: &[String]| {
+            field.is_some_and(|f| table.iter().any(|w| contains_word(f, w)))
+        };
+        let shared = a.registrable_domains.len() >= self.cdn_cert_domains
+            || any_word(subject_o.as_deref(), &self.cdn)
+            || any_word(issuer_o.as_deref(), &self.cdn_issuer)
+            || sni_pool;
+        // Which fields may name a vendor: every name field of a certificate that no public
+        // root vouches for; only the start of the subject organisation of one that is trusted
+        // (a vendor's own site); none of one trusted only outside its validity (judged as
+        // expired).
+        let mut fields: Vec<String> = Vec::new();
+        let mut whole_field_start = false;
+        match a.chain {
+            ChainStatus::Trusted => {
+                fields.extend(subject_o.clone());
+                whole_field_start = true;
             }
-        }) || (!org.is_empty() && self.placeholder_org.contains(&org.trim().to_lowercase()))
-            || self
-                .placeholder_status
-                .contains(&status.trim().to_lowercase())
+            ChainStatus::TrustedOutsideValidity => {}
+            _ => {
+                fields.extend(subject_o.clone());
+                fields.extend(issuer_o.clone());
+                fields.extend(lower(&a.subject_cn));
+                fields.extend(lower(&a.issuer_cn));
+                fields.extend(a.subject_ou.iter().map(|o| o.to_lowercase()));
+            }
+        }
+        let mut device_vendor = fields.iter().find_map(|f| {
+            self.vendor
+                .iter()
+                .find(|(w, _)| {
+                    if whole_field_start {
+                        starts_with_word(f, w)
+                    } else {
+                        contains_word(f, w)
+                    }
+                })
+                .map(|(_, name)| name.clone())
+        });
+        let serial_vendor = self.vendor_serial.iter().find(|(p, _)| {
+            cn.strip_prefix(p.as_str()).is_some_and(|rest| {
+                rest.len() >= 8
+                    && rest
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                    && rest.bytes().filter(u8::is_ascii_digit).count() >= 6
+            })
+        });
+        if device_vendor.is_none() {
+            device_vendor = serial_vendor.map(|(_, name)| name.clone());
+        }
+        let device_default = device_vendor.is_some()
+            || self.device_name.contains(&cn_lower)
+            || serial_vendor.is_some()
+            || is_serial_like(cn);
+        CertVerdict {
+            shared,
+            device_default,
+            device_vendor,
+        }
+    }
+
+    /// The one class the policy reads of a certificate: a device default, shared (CDN),
+    /// expired, self-signed, untrusted, else OV (OV or EV) or DV.
+    pub fn cert_class(&self, a: &CertAnalysis) -> super::evidence::CertClass {
+        use super::evidence::CertClass;
+        let v = self.certificate(a);
+        if v.device_default {
+            CertClass::DeviceDefault
+        } else if v.shared {
+            CertClass::SharedCdn
+        } else if a.validity == Validity::Expired {
+            CertClass::Expired
+        } else if a.self_signed {
+            CertClass::SelfSigned
+        } else if a.chain != ChainStatus::Trusted {
+            CertClass::Untrusted
+        } else if matches!(a.validation, ValidationLevel::Ov | ValidationLevel::Ev) {
+            CertClass::Ov
+        } else {
+            CertClass::Dv
+        }
+    }
+
+    /// The `generic` token that `word` (a word of a PTR host part) matches: the token itself,
+    /// the token followed by `s` (`clients`), or by digits (`pool12`).
+    pub fn generic_token(&self, word: &str) -> Option<&str> {
+        let first = word.bytes().next()?;
+        if word.len() < 2 || !first.is_ascii_alphabetic() {
+            return None;
+        }
+        let word = word.to_ascii_lowercase();
+        self.generic
+            .iter()
+            .filter(|t| t.as_bytes().first() == Some(&first.to_ascii_lowercase()))
+            .find(|t| match word.strip_prefix(t.as_str()) {
+                Some("") | Some("s") => true,
+                Some(rest) => rest.bytes().all(|b| b.is_ascii_digit()),
+                None => false,
+            })
+            .map(String::as_str)
+    }
+
+    /// The tokens that mark a generic PTR name, in table order.
+    pub fn generic_tokens(&self) -> impl Iterator<Item = &str> {
+        self.generic.iter().map(String::as_str)
+    }
+
+    /// Why a PTR name is a provider's generic name, if it is: the first form of the address
+    /// found in it, else the first `generic` token among the words of its host part
+    /// (`Token("dsl")`).
+    pub fn ptr_generic(&self, a: &PtrAnalysis) -> Option<String> {
+        if let Some(r) = a
+            .generic_reasons
+            .iter()
+            .find(|r| !matches!(r, GenericReason::Token(_)))
+        {
+            return Some(r.to_string());
+        }
+        a.host_words()
+            .find_map(|w| self.generic_token(w))
+            .map(|t| format!("token \"{t}\""))
+    }
+
+    /// True for a placeholder network, by netname, organisation handle and status alone (what
+    /// an RDAP network offers); see [`Self::placeholder_reason`].
+    pub fn is_placeholder_network(&self, name: &str, org: &str, status: &str) -> bool {
+        self.placeholder_netname(name)
+            || one_of(org, &self.placeholder_org)
+            || one_of(status, &self.placeholder_status)
+    }
+
+    /// A `placeholder-name` entry matches the netname exactly, or as a prefix followed by `-`
+    /// or a digit (`IANA-NETBLOCK-8`, `EU-ZZ-2`), case-insensitively.
+    /// (ASCII case-insensitive, no allocation: asked once per registry network).
+    fn placeholder_netname(&self, name: &str) -> bool {
+        let n = name.trim().as_bytes();
+        self.placeholder_name.iter().any(|p| {
+            n.get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
+                && n.get(p.len())
+                    .is_none_or(|&b| b == b'-' || b.is_ascii_digit())
+        })
+    }
+
+    /// Why a registry network is a placeholder (it stands for "not registered here" or the
+    /// whole address space, not for a holder), or `None`: it covers the whole IPv4 or IPv6
+    /// space; its netname, organisation or status is a `placeholder-name`, `-org` or
+    /// `-status` entry; a `descr` line contains a `placeholder-descr` phrase; or its source
+    /// database is a `placeholder-source`.
+    pub fn placeholder_reason(&self, net: &crate::rpsl::Network) -> Option<PlaceholderReason> {
+        let r = net.range;
+        let whole = if r.is_ipv4() {
+            u128::from(u32::MAX)
+        } else {
+            u128::MAX
+        };
+        if r.span() == whole {
+            return Some(PlaceholderReason::WholeAddressSpace);
+        }
+        if net
+            .netname
+            .as_deref()
+            .is_some_and(|n| self.placeholder_netname(n))
+        {
+            return Some(PlaceholderReason::Netname);
+        }
+        if one_of(net.org.as_deref().unwrap_or(""), &self.placeholder_org) {
+            return Some(PlaceholderReason::Organisation);
+        }
+        if one_of(
+            net.status.as_deref().unwrap_or(""),
+            &self.placeholder_status,
+        ) {
+            return Some(PlaceholderReason::Status);
+        }
+        if net.descr.iter().any(|d| {
+            self.placeholder_descr
+                .iter()
+                .any(|p| contains_ignore_ascii_case(d, p))
+        }) {
+            return Some(PlaceholderReason::Description);
+        }
+        if one_of(
+            net.source_db.as_deref().unwrap_or(""),
+            &self.placeholder_source,
+        ) {
+            return Some(PlaceholderReason::Source);
+        }
+        None
     }
 
     /// True for a placeholder e-mail address.
@@ -223,6 +447,73 @@ impl Knowledge {
     }
 }
 
+/// What [`Knowledge::certificate`] makes of a certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct CertVerdict {
+    /// Shared between unrelated domains, or a CDN's.
+    pub shared: bool,
+    /// A device's built-in certificate.
+    pub device_default: bool,
+    /// The device vendor, when a vendor entry named it.
+    pub device_vendor: Option<String>,
+}
+
+/// `value`, trimmed, equals an entry of `list` (lower case), ASCII case-insensitively; never
+/// for an empty value.
+fn one_of(value: &str, list: &[String]) -> bool {
+    let v = value.trim();
+    !v.is_empty() && list.iter().any(|e| e.eq_ignore_ascii_case(v))
+}
+
+/// `needle` (lower-case ASCII) occurs in `hay`, ASCII case-insensitively; no allocation.
+fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+fn push_new(list: &mut Vec<String>, value: String) {
+    if !list.contains(&value) {
+        list.push(value);
+    }
+}
+
+/// `needle` occurs in `hay` between non-alphanumeric characters (or the ends).
+fn contains_word(hay: &str, needle: &str) -> bool {
+    let mut start = 0;
+    while let Some(pos) = hay.get(start..).and_then(|h| h.find(needle)) {
+        let at = start + pos;
+        let before = hay.get(..at).and_then(|h| h.chars().next_back());
+        let after = hay.get(at + needle.len()..).and_then(|h| h.chars().next());
+        let edge = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        if edge(before) && edge(after) {
+            return true;
+        }
+        start = at + needle.len().max(1);
+        if start > hay.len() {
+            break;
+        }
+    }
+    false
+}
+
+/// `hay` begins with `needle` followed by a non-alphanumeric character or the end.
+fn starts_with_word(hay: &str, needle: &str) -> bool {
+    hay.strip_prefix(needle)
+        .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphanumeric()))
+}
+
+/// 10–24 upper-case letters and digits, at least six digits and two letters, no dot.
+fn is_serial_like(cn: &str) -> bool {
+    let len = cn.len();
+    (10..=24).contains(&len)
+        && cn
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && cn.bytes().filter(u8::is_ascii_digit).count() >= 6
+        && cn.bytes().filter(u8::is_ascii_uppercase).count() >= 2
+}
+
 /// The consonant skeleton of a word (ASCII letters and digits without vowels), so that
 /// transliterations (`müller`/`mueller`/`muller`) compare equal.
 pub fn skeleton(word: &str) -> String {
@@ -243,11 +534,16 @@ mod tests {
         let k = Knowledge::parse(BUILTIN);
         assert!(k.is_ok(), "{k:?}");
         let k = Knowledge::builtin();
-        assert!(k.is_vendor_org("Fortinet"));
-        assert!(k.is_cdn_org("Cloudflare, Inc."));
-        assert!(k.is_generic_token("static"));
+        assert_eq!(k.generic_token("static"), Some("static"));
+        assert_eq!(k.generic_token("Pool12"), Some("pool"));
+        assert_eq!(k.generic_token("clients"), Some("client"));
+        assert_eq!(k.generic_token("poolside"), None);
         assert!(k.is_placeholder_network("IANA-BLK", "", ""));
         assert!(k.is_placeholder_network("EU-ZZ-123", "", ""));
+        assert!(k.is_placeholder_network("IANA-NETBLOCK8", "", ""));
+        assert!(!k.is_placeholder_network("STUBBORN-NET", "", ""));
+        assert!(k.is_placeholder_network("NET-1", "ORG-IANA1-RIPE", ""));
+        assert!(k.is_placeholder_network("NET-1", "", "Allocated Unspecified"));
         assert!(k.is_placeholder_email("unread@ripe.net"));
         assert_eq!(k.role_of_status("ASSIGNED PA"), NetworkRole::Assignment);
         assert_eq!(
@@ -261,7 +557,44 @@ mod tests {
     }
 
     #[test]
+    fn every_table_is_read_from_the_text() {
+        let k = Knowledge::parse(
+            "cdn nimbus\ncdn-issuer edgeca\nvendor acme router = ACME\nvendor-serial AR = ACME\n\
+             device-name box.local\ngeneric pool\nplaceholder-name free\nthreshold cdn-cert-domains 3",
+        );
+        let k = k.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(k.cdn_cert_domains, 3);
+        assert_eq!(k.vendor, [("acme router".to_owned(), "ACME".to_owned())]);
+        assert_eq!(k.vendor_serial, [("AR".to_owned(), "ACME".to_owned())]);
+        assert_eq!(k.generic_tokens().collect::<Vec<_>>(), ["pool"]);
+        assert_eq!(k.generic_token("dsl"), None);
+        assert!(k.is_placeholder_network("FREE-1", "", ""));
+        assert!(!k.is_placeholder_network("IANA-BLK", "", ""));
+        assert!(k.device_name.contains("box.local"));
+        assert_eq!(k.cdn, ["nimbus"]);
+        assert_eq!(k.cdn_issuer, ["edgeca"]);
+    }
+
+    #[test]
+    fn words_are_whole_words() {
+        assert!(contains_word("nimbus cdn b.v.", "cdn"));
+        assert!(contains_word("cloudflare, inc.", "cloudflare"));
+        assert!(!contains_word("cdnetworks", "cdn"));
+        assert!(!contains_word("akamaiish", "akamai"));
+        assert!(contains_word("für akamai", "akamai"));
+        assert!(starts_with_word("cisco systems, inc.", "cisco"));
+        assert!(!starts_with_word("ciscoville b.v.", "cisco"));
+        assert!(!starts_with_word("hotel aruba", "aruba"));
+        assert!(contains_word("fortinet inc", "fortinet"));
+        assert!(!contains_word("avmentor", "avm"));
+        assert!(contains_word("avm gmbh", "avm"));
+        assert!(is_serial_like("ABCD1234567890"));
+        assert!(!is_serial_like("abcd1234567890"));
+    }
+
+    #[test]
     fn bad_lines_are_errors() {
+        assert!(Knowledge::parse("vendor = Name").is_err());
         assert!(Knowledge::parse("nonsense").is_err());
         assert!(Knowledge::parse("weight ptr-confirmed x").is_err());
         assert!(Knowledge::parse("frobnicate x").is_err());

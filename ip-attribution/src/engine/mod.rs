@@ -1,5 +1,5 @@
 //! The decision engine: from a [`Finding`] and the [`Evidence`] about its address to a
-//! [`Decision`], following the numbered policy of `daily-run.md` ([`policy`]).
+//! [`Decision`], following the numbered policy of the daily-run contract (`examples/docs/daily-run.md`) ([`policy`]).
 //!
 //! ```
 //! use ip_attribution::engine::{Evidence, Outcome, Policy};

@@ -1,4 +1,4 @@
-//! The decision policy of `daily-run.md`, one small function per numbered step.
+//! The decision policy of the daily-run contract (`examples/docs/daily-run.md`), one small function per numbered step.
 //!
 //! 1. [`step_override`]: an operator override covering the address (longest prefix) or its domain.
 //! 2. [`find_business`]: the business behind the address, from evidence that ties it to one
@@ -13,7 +13,9 @@
 use super::decision::{
     Decision, EvidenceItem, Organisation, Outcome, Recipient, Step, Via, is_email,
 };
-use super::evidence::{CertClass, Evidence, NetworkOrigin, NetworkRole, SecurityTxtStatus};
+use super::evidence::{
+    CertClass, CertSeen, Evidence, Network, NetworkOrigin, NetworkRole, PtrName, SecurityTxtStatus,
+};
 use super::knowledge::{Knowledge, skeleton};
 
 /// Languages the notice catalogue has.
@@ -201,185 +203,215 @@ pub fn naming_domains(
     ev: &Evidence,
     items: &mut Vec<EvidenceItem>,
 ) -> Vec<DomainCandidate> {
-    let k = &policy.knowledge;
     let mut domain_candidates: Vec<DomainCandidate> = Vec::new();
-    // Forward-confirmed, non-generic PTR names.
     for p in &ev.ptr {
-        let Some(d) = &p.domain else { continue };
-        let (weight, note) = if !p.forward_confirmed {
-            (0.0, "not forward-confirmed")
-        } else if let Some(g) = &p.generic {
-            let _ = g;
-            (0.0, "generic")
-        } else if ev.is_provider_domain(d) {
-            (0.0, "provider domain")
-        } else {
-            (k.weight_ptr, "forward-confirmed")
-        };
-        let value = match &p.generic {
-            Some(g) if weight == 0.0 && note == "generic" => format!("{} ({note}: {g})", p.name),
-            _ => format!("{} ({note})", p.name),
-        };
-        items.push(EvidenceItem::new("ptr", p.source.clone(), value, weight));
-        if weight > 0.0 {
-            domain_candidates.push((d.clone(), None, weight, format!("PTR {}", p.name)));
-        }
+        domain_candidates.extend(ptr_candidate(policy, ev, p, items));
     }
-    // Trusted certificates that point to one business.
     for c in &ev.certs {
-        let shared = c.domains.len() >= k.cdn_cert_domains;
-        let org = c.subject_org.as_deref().unwrap_or("");
-        let (weight, note) = if !c.trusted {
-            (0.0, format!("{:?}", c.class).to_lowercase())
-        } else if c.class == CertClass::DeviceDefault || k.is_vendor_org(org) {
-            (0.0, "device default".to_owned())
-        } else if shared || c.class == CertClass::SharedCdn || k.is_cdn_org(org) {
-            (0.0, "shared/CDN".to_owned())
-        } else if c.domains.iter().any(|d| ev.is_provider_domain(d))
-            || (!org.is_empty() && ev.is_provider_org(org))
-        {
-            (0.0, "provider's own".to_owned())
-        } else if c.domains.is_empty() {
-            (0.0, "no domain".to_owned())
-        } else if c.class == CertClass::Ov && !org.is_empty() {
-            (k.weight_cert_ov, "trusted OV".to_owned())
-        } else {
-            (k.weight_cert_dv, "trusted".to_owned())
-        };
-        items.push(EvidenceItem::new(
-            "cert",
-            c.source.clone(),
-            format!(
-                "{} O={} names={} ({note})",
-                c.common_name.as_deref().unwrap_or("-"),
-                if org.is_empty() { "-" } else { org },
-                c.domains.join(",")
-            ),
-            weight,
-        ));
-        if weight > 0.0
-            && let Some(d) = c.domains.first()
-        {
-            let name = (!org.is_empty()).then(|| org.to_owned());
-            domain_candidates.push((d.clone(), name, weight, format!("certificate {}", c.source)));
-        }
+        domain_candidates.extend(cert_candidate(policy, ev, c, items));
     }
-
     domain_candidates
 }
 
-/// Step 2: the business behind the address.
+/// Step 2, one PTR name: its domain when the name is forward-confirmed, not generic and not a
+/// provider's. Records the name in `items`.
+fn ptr_candidate(
+    policy: &Policy,
+    ev: &Evidence,
+    p: &PtrName,
+    items: &mut Vec<EvidenceItem>,
+) -> Option<DomainCandidate> {
+    let d = p.domain.as_ref()?;
+    let (weight, note) = if !p.forward_confirmed {
+        (0.0, "not forward-confirmed")
+    } else if p.generic.is_some() {
+        (0.0, "generic")
+    } else if ev.is_provider_domain(d) {
+        (0.0, "provider domain")
+    } else {
+        (policy.knowledge.weight_ptr, "forward-confirmed")
+    };
+    let value = match &p.generic {
+        Some(g) if weight == 0.0 && note == "generic" => format!("{} ({note}: {g})", p.name),
+        _ => format!("{} ({note})", p.name),
+    };
+    items.push(EvidenceItem::new("ptr", p.source.clone(), value, weight));
+    (weight > 0.0).then(|| (d.clone(), None, weight, format!("PTR {}", p.name)))
+}
+
+/// Step 2, one certificate: its first domain (and subject organisation) when it is trusted and
+/// points to one business, not a device default, a CDN's or a provider's own. Records the
+/// certificate in `items`.
+fn cert_candidate(
+    policy: &Policy,
+    ev: &Evidence,
+    c: &CertSeen,
+    items: &mut Vec<EvidenceItem>,
+) -> Option<DomainCandidate> {
+    let k = &policy.knowledge;
+    let org = c.subject_org.as_deref().unwrap_or("");
+    let (weight, note) = if !c.trusted {
+        (0.0, c.class.as_str().to_owned())
+    } else if c.class == CertClass::DeviceDefault {
+        (0.0, "device default".to_owned())
+    } else if c.class == CertClass::SharedCdn {
+        (0.0, "shared/CDN".to_owned())
+    } else if c.domains.iter().any(|d| ev.is_provider_domain(d))
+        || (!org.is_empty() && ev.is_provider_org(org))
+    {
+        (0.0, "provider's own".to_owned())
+    } else if c.domains.is_empty() {
+        (0.0, "no domain".to_owned())
+    } else if c.class == CertClass::Ov && !org.is_empty() {
+        (k.weight_cert_ov, "trusted OV".to_owned())
+    } else {
+        (k.weight_cert_dv, "trusted".to_owned())
+    };
+    items.push(EvidenceItem::new(
+        "cert",
+        c.source.clone(),
+        format!(
+            "{} O={} names={} ({note})",
+            c.common_name.as_deref().unwrap_or("-"),
+            if org.is_empty() { "-" } else { org },
+            c.domains.join(",")
+        ),
+        weight,
+    ));
+    let d = c.domains.first().filter(|_| weight > 0.0)?;
+    let name = (!org.is_empty()).then(|| org.to_owned());
+    Some((d.clone(), name, weight, format!("certificate {}", c.source)))
+}
+
+/// Step 2: the business behind the address: a registry customer assignment, then the domains
+/// PTR names and certificates name (the same or a related business adds support); the best
+/// supported wins, a tie means none.
 pub fn find_business(
     policy: &Policy,
     ev: &Evidence,
     items: &mut Vec<EvidenceItem>,
 ) -> BusinessFinding {
-    let k = &policy.knowledge;
     let mut found: Vec<Business> = Vec::new();
+    found.extend(registry_customer(policy, ev, items));
+    for candidate in naming_domains(policy, ev, items) {
+        add_domain_candidate(&policy.knowledge, &mut found, candidate);
+    }
+    best_supported(found)
+}
 
-    // A most-specific registry assignment to a customer.
+/// Step 2, the registry: the most specific non-placeholder network when it is assigned to a
+/// customer (not an allocation, not held by its parent's organisation, not a provider). Records
+/// the network in `items` either way.
+fn registry_customer(
+    policy: &Policy,
+    ev: &Evidence,
+    items: &mut Vec<EvidenceItem>,
+) -> Option<Business> {
+    let k = &policy.knowledge;
     let live: Vec<_> = ev.networks.iter().filter(|n| !n.placeholder).collect();
-    if let Some((first, rest)) = live.split_first()
-        && let Some(org) = &first.org
+    let (first, rest) = live.split_first()?;
+    let org = first.org.as_ref()?;
+    let parent_has_same_org = rest.iter().any(|p| {
+        p.org.as_ref().is_some_and(|po| {
+            (!po.handle.is_empty() && po.handle.eq_ignore_ascii_case(&org.handle))
+                || (!po.name.is_empty() && po.name.eq_ignore_ascii_case(&org.name))
+        })
+    });
+    let provider = org.is_lir || ev.is_provider_org(&org.handle) || ev.is_provider_org(&org.name);
+    let customer = first.role != NetworkRole::Allocation && !parent_has_same_org && !provider;
+    if !customer || org.name.is_empty() {
+        items.push(EvidenceItem::new(
+            "registry-provider",
+            first.source.clone(),
+            format!(
+                "{} ({}) held by provider {}",
+                first.name,
+                first.range_text(),
+                org.name
+            ),
+            0.0,
+        ));
+        return None;
+    }
+    let via = match first.origin {
+        NetworkOrigin::Registry => Via::WhoisOrg,
+        NetworkOrigin::Rdap => Via::RdapOrg,
+    };
+    let mut emails: Vec<(String, Via)> = Vec::new();
+    for e in first
+        .abuse_emails
+        .iter()
+        .chain(&org.abuse_emails)
+        .chain(&org.emails)
     {
-        let parent_has_same_org = rest.iter().any(|p| {
-            p.org.as_ref().is_some_and(|po| {
-                (!po.handle.is_empty() && po.handle.eq_ignore_ascii_case(&org.handle))
-                    || (!po.name.is_empty() && po.name.eq_ignore_ascii_case(&org.name))
-            })
-        });
-        let provider =
-            org.is_lir || ev.is_provider_org(&org.handle) || ev.is_provider_org(&org.name);
-        let customer = first.role != NetworkRole::Allocation && !parent_has_same_org && !provider;
-        if customer && !org.name.is_empty() {
-            let via = match first.origin {
-                NetworkOrigin::Registry => Via::WhoisOrg,
-                NetworkOrigin::Rdap => Via::RdapOrg,
-            };
-            let mut emails: Vec<(String, Via)> = Vec::new();
-            for e in first
-                .abuse_emails
-                .iter()
-                .chain(&org.abuse_emails)
-                .chain(&org.emails)
-            {
-                if !emails.iter().any(|(x, _)| x.eq_ignore_ascii_case(e)) {
-                    emails.push((e.clone(), via));
-                }
-            }
-            items.push(EvidenceItem::new(
-                "registry-customer",
-                first.source.clone(),
-                format!(
-                    "{} ({}, {}) assigned to {}",
-                    first.name,
-                    first.range_text(),
-                    first.status,
-                    org.name
-                ),
-                k.weight_registry_customer,
-            ));
-            found.push(Business {
-                name: org.name.clone(),
-                domain: None,
-                registry_emails: emails,
-                support: k.weight_registry_customer,
-                named_by: vec!["registry assignment".to_owned()],
-            });
-        } else {
-            items.push(EvidenceItem::new(
-                "registry-provider",
-                first.source.clone(),
-                format!(
-                    "{} ({}) held by provider {}",
-                    first.name,
-                    first.range_text(),
-                    org.name
-                ),
-                0.0,
-            ));
+        if !emails.iter().any(|(x, _)| x.eq_ignore_ascii_case(e)) {
+            emails.push((e.clone(), via));
         }
     }
+    items.push(EvidenceItem::new(
+        "registry-customer",
+        first.source.clone(),
+        format!(
+            "{} ({}, {}) assigned to {}",
+            first.name,
+            first.range_text(),
+            first.status,
+            org.name
+        ),
+        k.weight_registry_customer,
+    ));
+    Some(Business {
+        name: org.name.clone(),
+        domain: None,
+        registry_emails: emails,
+        support: k.weight_registry_customer,
+        named_by: vec!["registry assignment".to_owned()],
+    })
+}
 
-    let domain_candidates = naming_domains(policy, ev, items);
-    for (domain, name, weight, by) in domain_candidates {
-        // Same domain: same business.
-        if let Some(b) = found
-            .iter_mut()
-            .find(|b| b.domain.as_deref() == Some(domain.as_str()))
-        {
-            b.support += weight;
-            b.named_by.push(by);
-            continue;
-        }
-        // A registry customer without a domain that this domain plausibly belongs to.
-        let related = found.iter_mut().find(|b| {
-            b.domain.is_none()
-                && (b.registry_emails.iter().any(|(e, _)| {
-                    e.rsplit_once('@').is_some_and(|(_, d)| {
-                        d.eq_ignore_ascii_case(&domain)
-                            || d.to_lowercase().ends_with(&format!(".{domain}"))
-                    })
-                }) || name_matches_domain(k, &b.name, &domain)
-                    || name
-                        .as_deref()
-                        .is_some_and(|n| k.name_words(n) == k.name_words(&b.name)))
-        });
-        if let Some(b) = related {
-            b.domain = Some(domain);
-            b.support += weight;
-            b.named_by.push(by);
-            continue;
-        }
-        found.push(Business {
-            name: name.unwrap_or_else(|| domain.clone()),
-            domain: Some(domain),
-            registry_emails: Vec::new(),
-            support: weight,
-            named_by: vec![by],
-        });
+/// Step 2, one named domain: support for the business with that domain, else for a registry
+/// customer it plausibly belongs to (its mail domain or its name), else a new business.
+fn add_domain_candidate(k: &Knowledge, found: &mut Vec<Business>, candidate: DomainCandidate) {
+    let (domain, name, weight, by) = candidate;
+    // Same domain: same business.
+    if let Some(b) = found
+        .iter_mut()
+        .find(|b| b.domain.as_deref() == Some(domain.as_str()))
+    {
+        b.support += weight;
+        b.named_by.push(by);
+        return;
     }
+    // A registry customer without a domain that this domain plausibly belongs to.
+    let related = found.iter_mut().find(|b| {
+        b.domain.is_none()
+            && (b.registry_emails.iter().any(|(e, _)| {
+                e.rsplit_once('@').is_some_and(|(_, d)| {
+                    d.eq_ignore_ascii_case(&domain)
+                        || d.to_lowercase().ends_with(&format!(".{domain}"))
+                })
+            }) || name_matches_domain(k, &b.name, &domain)
+                || name
+                    .as_deref()
+                    .is_some_and(|n| k.name_words(n) == k.name_words(&b.name)))
+    });
+    if let Some(b) = related {
+        b.domain = Some(domain);
+        b.support += weight;
+        b.named_by.push(by);
+        return;
+    }
+    found.push(Business {
+        name: name.unwrap_or_else(|| domain.clone()),
+        domain: Some(domain),
+        registry_emails: Vec::new(),
+        support: weight,
+        named_by: vec![by],
+    });
+}
 
+/// Step 2, the verdict: the best supported business; two with equal support mean none.
+fn best_supported(mut found: Vec<Business>) -> BusinessFinding {
     found.sort_by(|a, b| b.support.total_cmp(&a.support));
     match found.as_slice() {
         [] => BusinessFinding::None,
@@ -405,34 +437,7 @@ pub fn network_owner(
 ) -> Option<(Vec<Recipient>, String)> {
     let k = &policy.knowledge;
     for n in ev.networks.iter().filter(|n| !n.placeholder) {
-        let own_via = match n.origin {
-            NetworkOrigin::Registry => Via::NetworkAbuseC,
-            NetworkOrigin::Rdap => Via::RdapAbuse,
-        };
-        let mut recipients: Vec<Recipient> = n
-            .abuse_emails
-            .iter()
-            .filter(|e| !k.is_placeholder_email(e))
-            .map(|e| Recipient::new(e.clone(), own_via))
-            .collect();
-        if recipients.is_empty()
-            && let Some(org) = &n.org
-        {
-            recipients = org
-                .abuse_emails
-                .iter()
-                .filter(|e| !k.is_placeholder_email(e))
-                .map(|e| Recipient::new(e.clone(), own_via))
-                .collect();
-        }
-        if recipients.is_empty()
-            && let Some(c) = n
-                .abuse_comment
-                .as_ref()
-                .filter(|c| !k.is_placeholder_email(c))
-        {
-            recipients.push(Recipient::new(c.clone(), Via::WhoisAbuseComment));
-        }
+        let recipients = network_abuse(k, n);
         if let Some(first) = recipients.first() {
             let holder = n
                 .org
@@ -461,16 +466,44 @@ pub fn network_owner(
         .filter(|(e, _)| !k.is_placeholder_email(e))
         .map(|(e, _)| Recipient::new(e.clone(), Via::AsnAbuse))
         .collect();
-    if let (Some(first), Some((_, src))) = (asn.first(), ev.asn_abuse.first()) {
-        items.push(EvidenceItem::new(
-            "asn-abuse",
-            src.clone(),
-            first.address.clone(),
-            0.0,
-        ));
-        return Some((asn, "origin AS abuse contact".to_owned()));
+    let (first, (_, src)) = (asn.first()?, ev.asn_abuse.first()?);
+    items.push(EvidenceItem::new(
+        "asn-abuse",
+        src.clone(),
+        first.address.clone(),
+        0.0,
+    ));
+    Some((asn, "origin AS abuse contact".to_owned()))
+}
+
+/// Step 4, one network: its own abuse addresses, else its organisation's, else the abuse
+/// comment for its range; placeholder addresses never count.
+fn network_abuse(k: &Knowledge, n: &Network) -> Vec<Recipient> {
+    let own_via = match n.origin {
+        NetworkOrigin::Registry => Via::NetworkAbuseC,
+        NetworkOrigin::Rdap => Via::RdapAbuse,
+    };
+    let usable = |list: &[String]| -> Vec<Recipient> {
+        list.iter()
+            .filter(|e| !k.is_placeholder_email(e))
+            .map(|e| Recipient::new(e.clone(), own_via))
+            .collect()
+    };
+    let mut recipients = usable(&n.abuse_emails);
+    if recipients.is_empty()
+        && let Some(org) = &n.org
+    {
+        recipients = usable(&org.abuse_emails);
     }
-    None
+    if recipients.is_empty()
+        && let Some(c) = n
+            .abuse_comment
+            .as_ref()
+            .filter(|c| !k.is_placeholder_email(c))
+    {
+        recipients.push(Recipient::new(c.clone(), Via::WhoisAbuseComment));
+    }
+    recipients
 }
 
 fn owner_or_nothing(
@@ -503,7 +536,89 @@ fn owner_or_nothing(
     }
 }
 
-/// Step 3: the contact of a business found in step 2.
+/// What a business's security.txt gave step 3.
+#[derive(Debug, Default)]
+struct SecurityTxtContacts {
+    /// Its usable e-mail contacts, in order.
+    emails: Vec<Recipient>,
+    /// Its other contacts (web forms, phone numbers): alternatives.
+    alternatives: Vec<Recipient>,
+    /// Its first preferred language the catalogue has.
+    language: Option<String>,
+    /// Why it gave no e-mail contact.
+    notes: Vec<String>,
+}
+
+/// Step 3, the security.txt of the business's domain: a valid one gives its contacts; an
+/// expired or invalid one is recorded and not trusted.
+fn security_txt_contacts(
+    policy: &Policy,
+    ev: &Evidence,
+    domain: Option<&str>,
+    items: &mut Vec<EvidenceItem>,
+) -> SecurityTxtContacts {
+    let mut out = SecurityTxtContacts::default();
+    let Some(st) = domain.and_then(|d| ev.security_txt_for(d)) else {
+        return out;
+    };
+    let (value, weight, note) = match &st.status {
+        SecurityTxtStatus::Valid => {
+            let contacts: Vec<&str> = st
+                .emails
+                .iter()
+                .chain(&st.others)
+                .map(String::as_str)
+                .collect();
+            (
+                format!("valid; contacts {}", contacts.join(", ")),
+                1.0,
+                None,
+            )
+        }
+        SecurityTxtStatus::Expired => (
+            "expired: not trusted".to_owned(),
+            0.0,
+            Some("security.txt expired"),
+        ),
+        SecurityTxtStatus::Invalid(why) => (
+            format!("invalid: not trusted ({why})"),
+            0.0,
+            Some("security.txt invalid"),
+        ),
+    };
+    items.push(EvidenceItem::new(
+        "securitytxt",
+        st.source.clone(),
+        value,
+        weight,
+    ));
+    if let Some(note) = note {
+        out.notes.push(note.to_owned());
+        return out;
+    }
+    let k = &policy.knowledge;
+    for e in st.emails.iter().filter(|e| !k.is_placeholder_email(e)) {
+        out.emails.push(Recipient::new(e.clone(), Via::SecurityTxt));
+    }
+    for o in &st.others {
+        out.alternatives
+            .push(Recipient::new(o.clone(), Via::SecurityTxt));
+    }
+    out.language = st
+        .languages
+        .iter()
+        .find(|l| LANGUAGES.contains(&l.as_str()))
+        .cloned();
+    if out.emails.is_empty() {
+        out.notes
+            .push("security.txt has no e-mail contact".to_owned());
+    }
+    out
+}
+
+/// Step 3: the contact of a business found in step 2: its security.txt e-mail, else its own
+/// registry e-mail, the network owner after them; without any, the network owner receives the
+/// notice.
 pub fn business_contact(
     policy: &Policy,
     ev: &Evidence,
@@ -512,62 +627,13 @@ pub fn business_contact(
     mut items: Vec<EvidenceItem>,
 ) -> Decision {
     let k = &policy.knowledge;
-    let mut emails: Vec<Recipient> = Vec::new();
-    let mut alternatives: Vec<Recipient> = Vec::new();
-    let mut language = None;
-    let mut notes = Vec::new();
-    if let Some(st) = b.domain.as_deref().and_then(|d| ev.security_txt_for(d)) {
-        match &st.status {
-            SecurityTxtStatus::Valid => {
-                items.push(EvidenceItem::new(
-                    "securitytxt",
-                    st.source.clone(),
-                    format!(
-                        "valid; contacts {}",
-                        st.emails
-                            .iter()
-                            .chain(&st.others)
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                    1.0,
-                ));
-                for e in st.emails.iter().filter(|e| !k.is_placeholder_email(e)) {
-                    emails.push(Recipient::new(e.clone(), Via::SecurityTxt));
-                }
-                for o in &st.others {
-                    alternatives.push(Recipient::new(o.clone(), Via::SecurityTxt));
-                }
-                language = st
-                    .languages
-                    .iter()
-                    .find(|l| LANGUAGES.contains(&l.as_str()))
-                    .cloned();
-                if emails.is_empty() {
-                    notes.push("security.txt has no e-mail contact".to_owned());
-                }
-            }
-            SecurityTxtStatus::Expired => {
-                items.push(EvidenceItem::new(
-                    "securitytxt",
-                    st.source.clone(),
-                    "expired: not trusted",
-                    0.0,
-                ));
-                notes.push("security.txt expired".to_owned());
-            }
-            SecurityTxtStatus::Invalid(why) => {
-                items.push(EvidenceItem::new(
-                    "securitytxt",
-                    st.source.clone(),
-                    format!("invalid: not trusted ({why})"),
-                    0.0,
-                ));
-                notes.push("security.txt invalid".to_owned());
-            }
-        }
-    }
+    let st = security_txt_contacts(policy, ev, b.domain.as_deref(), &mut items);
+    let SecurityTxtContacts {
+        mut emails,
+        alternatives,
+        language,
+        mut notes,
+    } = st;
     let sectxt_first = !emails.is_empty();
     for (e, via) in &b.registry_emails {
         if !k.is_placeholder_email(e)
@@ -577,27 +643,57 @@ pub fn business_contact(
             emails.push(Recipient::new(e.clone(), *via));
         }
     }
-    let organisation = Some(Organisation {
-        name: b.name.clone(),
-        domain: b.domain.clone(),
-    });
     // The security.txt's language only counts when its contact receives the notice.
     let language = language
         .filter(|_| sectxt_first)
         .unwrap_or_else(|| policy.default_language.clone());
-    let who = b.domain.clone().unwrap_or_else(|| b.name.clone());
-    let named = b.named_by.join(", ");
-    if !emails.is_empty() {
+    let found = FoundBusiness {
+        organisation: Some(Organisation {
+            name: b.name.clone(),
+            domain: b.domain.clone(),
+        }),
+        who: b.domain.clone().unwrap_or_else(|| b.name.clone()),
+        named: b.named_by.join(", "),
+        language,
+        items,
+    };
+    if emails.is_empty() {
+        notes.push("no usable e-mail contact".to_owned());
+        return found.without_contact(owner, alternatives, &notes);
+    }
+    found.with_contact(emails, alternatives, owner, sectxt_first, &notes)
+}
+
+/// A business step 3 decides for: what every decision about it carries.
+struct FoundBusiness {
+    organisation: Option<Organisation>,
+    /// Its domain, else its name (for the reason).
+    who: String,
+    /// What named it (for the reason).
+    named: String,
+    language: String,
+    items: Vec<EvidenceItem>,
+}
+
+impl FoundBusiness {
+    /// Step 3 with e-mail contacts: they receive the notice, then the business's other
+    /// contacts, then the network owner's.
+    fn with_contact(
+        self,
+        emails: Vec<Recipient>,
+        alternatives: Vec<Recipient>,
+        owner: Option<(Vec<Recipient>, String)>,
+        sectxt_first: bool,
+        notes: &[String],
+    ) -> Decision {
         let mut recipients = emails;
         recipients.extend(alternatives);
-        if let Some((owner_r, _)) = owner {
-            for r in owner_r {
-                if !recipients
-                    .iter()
-                    .any(|x| x.address.eq_ignore_ascii_case(&r.address))
-                {
-                    recipients.push(r);
-                }
+        for r in owner.map(|o| o.0).unwrap_or_default() {
+            if !recipients
+                .iter()
+                .any(|x| x.address.eq_ignore_ascii_case(&r.address))
+            {
+                recipients.push(r);
             }
         }
         let from = if sectxt_first {
@@ -610,58 +706,58 @@ pub fn business_contact(
         } else {
             format!(" ({})", notes.join("; "))
         };
-        return Decision {
+        Decision {
             outcome: Outcome::Organisation,
-            organisation,
+            organisation: self.organisation,
             recipients,
-            language,
-            evidence: items,
+            language: self.language,
+            evidence: self.items,
             step: Step::Organisation,
-            reason: format!("business {who} named by {named}; contact from {from}{extra}"),
-        };
-    }
-    notes.push("no usable e-mail contact".to_owned());
-    match owner {
-        Some((owner_r, desc)) => {
-            let mut recipients = owner_r;
-            recipients.extend(alternatives);
-            Decision {
-                outcome: Outcome::NetworkOwner,
-                organisation,
-                recipients,
-                language,
-                evidence: items,
-                step: Step::OrganisationWithoutContact,
-                reason: format!(
-                    "business {who} named by {named} but {}; {desc}",
-                    notes.join("; ")
-                ),
-            }
-        }
-        None => Decision {
-            outcome: Outcome::Unattributed,
-            organisation,
-            recipients: Vec::new(),
-            language,
-            evidence: items,
-            step: Step::Nothing,
             reason: format!(
-                "no-contact: business {who} named by {named} but {}, and no network abuse contact{}",
-                notes.join("; "),
-                if alternatives.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "; alternatives: {}",
-                        alternatives
-                            .iter()
-                            .map(|r| r.address.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                }
+                "business {} named by {}; contact from {from}{extra}",
+                self.who, self.named
             ),
-        },
+        }
+    }
+
+    /// Step 3 without a usable e-mail contact: the network owner receives the notice (with the
+    /// business's other contacts as alternatives); without an owner, nobody.
+    fn without_contact(
+        self,
+        owner: Option<(Vec<Recipient>, String)>,
+        alternatives: Vec<Recipient>,
+        notes: &[String],
+    ) -> Decision {
+        let (who, named, notes) = (self.who, self.named, notes.join("; "));
+        let Some((mut recipients, desc)) = owner else {
+            let alternatives = if alternatives.is_empty() {
+                String::new()
+            } else {
+                let list: Vec<&str> = alternatives.iter().map(|r| r.address.as_str()).collect();
+                format!("; alternatives: {}", list.join(", "))
+            };
+            return Decision {
+                outcome: Outcome::Unattributed,
+                organisation: self.organisation,
+                recipients: Vec::new(),
+                language: self.language,
+                evidence: self.items,
+                step: Step::Nothing,
+                reason: format!(
+                    "no-contact: business {who} named by {named} but {notes}, and no network abuse contact{alternatives}"
+                ),
+            };
+        };
+        recipients.extend(alternatives);
+        Decision {
+            outcome: Outcome::NetworkOwner,
+            organisation: self.organisation,
+            recipients,
+            language: self.language,
+            evidence: self.items,
+            step: Step::OrganisationWithoutContact,
+            reason: format!("business {who} named by {named} but {notes}; {desc}"),
+        }
     }
 }
 
@@ -903,16 +999,16 @@ mod tests {
 
     #[test]
     fn vendor_cdn_and_provider_certificates_do_not_name_the_business() {
+        // The classes come from the knowledge (`Knowledge::cert_class`) when the evidence is
+        // gathered; the policy reads them.
         for c in [
-            cert("fortigate.example", Some("Fortinet"), true),
+            CertSeen {
+                class: CertClass::DeviceDefault,
+                ..cert("fortigate.example", Some("Fortinet"), true)
+            },
             cert("hoster.example", Some("Hoster B.V."), true),
             CertSeen {
-                domains: vec![
-                    "a.example".into(),
-                    "b.example".into(),
-                    "c.example".into(),
-                    "d.example".into(),
-                ],
+                class: CertClass::SharedCdn,
                 ..cert("a.example", None, true)
             },
         ] {
@@ -921,6 +1017,10 @@ mod tests {
             ev.certs = vec![c];
             assert_eq!(Policy::default().decide(&ev).organisation, None);
         }
+        // The same certificates classed as ordinary ones would name it.
+        let mut ev = base();
+        ev.certs = vec![cert("a.example", None, true)];
+        assert!(Policy::default().decide(&ev).organisation.is_some());
     }
 
     #[test]

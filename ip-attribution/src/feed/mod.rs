@@ -57,6 +57,11 @@ pub struct Finding {
     pub tags: Vec<String>,
     /// Classification (Shadowserver `category`/`infection`, IntelMQ `classification.type`).
     pub classification: Option<String>,
+    /// IntelMQ `classification.taxonomy` and `classification.identifier` (`None` for CSV
+    /// reports and events without them): what notices map the event by.
+    pub taxonomy: Option<String>,
+    /// IntelMQ `classification.identifier`, e.g. `accessible-rdp`.
+    pub identifier: Option<String>,
     /// Why the row cannot be used (`None` for a usable row).
     pub problem: Option<Problem>,
 }
@@ -84,6 +89,8 @@ impl Finding {
             hostname: None,
             tags: Vec::new(),
             classification: None,
+            taxonomy: None,
+            identifier: None,
             problem: None,
         }
     }

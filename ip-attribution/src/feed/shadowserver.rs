@@ -2,7 +2,9 @@
 //!
 //! Column order is not fixed: the address is `ip` (or `src_ip` in event reports), the port `port`
 //! (`src_port`), the hostname `hostname` (`src_hostname`), tags `tag` (split on `,` and `;`), the
-//! time `timestamp`. The report type comes from the file name. A row whose field count differs from
+//! time `timestamp`. The report type comes from the file name. Records are read by
+//! [`super::csv::Records`]: a quoted field may span lines (RFC 4180), within the caps and the
+//! resynchronisation rules documented there, so every record is exactly one finding. A row whose field count differs from
 //! the header's, whose address is missing or invalid, or whose port/time cannot be read becomes a
 //! finding with a [`Problem`](super::Problem).
 
@@ -47,6 +49,7 @@ pub fn read(feed: Arc<str>, bytes: &[u8]) -> Result<Vec<Finding>, Error> {
         line: head.line,
         message: "header row names no address column (ip, src_ip)".to_owned(),
     })?;
+    records.expect_fields(header.len());
     let port_col = column(&header, PORT_COLUMNS);
     let host_col = column(&header, HOST_COLUMNS);
     let tag_col = column(&header, &["tag", "tags"]);

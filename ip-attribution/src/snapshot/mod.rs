@@ -1,13 +1,16 @@
 //! An evidence snapshot directory loaded into memory: files → parsers → evidence sources.
 //!
-//! Layout (every part optional), per `daily-run.md`:
+//! Layout (every part optional), per the daily-run contract (`examples/docs/daily-run.md`):
 //! `registry/*.db|*.db.gz|*.txt` (RPSL dumps and saved port-43 answers), `rdap/*.json`,
 //! `rdns.jsonl`, `certs/<ip>[_<port>].pem`, `securitytxt/<domain>.txt`, `trust/*.pem`,
 //! `overrides.csv`.
 //!
 //! Files are read and parsed in parallel (rayon). A file or object that cannot be used is
 //! reported in [`LoadReport::problems`] with file and line, skipped and counted; loading goes on.
-//! Only an unreadable snapshot directory is an error. Certificates and security.txt files are
+//! Only an unreadable snapshot directory is an error of [`Snapshot::load`]; a registry, RDAP or
+//! rDNS file that cannot be read to its end (I/O error, truncated gzip stream) is listed in
+//! [`LoadReport::unreadable`] too, and [`LoadReport::check`] refuses such a snapshot (unless
+//! allowed) and one holding no usable evidence at all. Certificates and security.txt files are
 //! kept as bytes and judged when asked, at the `now` of the question.
 //!
 //! [`Snapshot`] implements [`EvidenceSource`], so the engine decides from it directly.
@@ -29,7 +32,7 @@ pub use overrides::{MAX_OVERRIDES, Overrides};
 use crate::Error;
 use crate::cert::{self, TrustStore};
 use crate::engine::evidence::{
-    CertClass, CertSeen, EvidenceSource, Network, Override, PtrName, SecurityTxt, SecurityTxtStatus,
+    CertSeen, EvidenceSource, Network, Override, PtrName, SecurityTxt, SecurityTxtStatus,
 };
 use crate::engine::knowledge::Knowledge;
 use crate::ptr::{self, DnsName};
@@ -66,9 +69,78 @@ pub struct LoadReport {
     pub problems: Vec<String>,
     /// Total number of problems (also those beyond [`MAX_PROBLEMS_KEPT`]).
     pub problem_count: usize,
+    /// Registry, RDAP and rDNS files that could not be read to their end (an I/O error, a
+    /// truncated or corrupt gzip stream), `file:line: message`; each is also in
+    /// [`Self::problems`]. Evidence from them is partial: see [`LoadReport::check`].
+    pub unreadable: Vec<String>,
+    /// Usable evidence held, all kinds together: registry and RDAP networks, rDNS records,
+    /// certificate and security.txt files, override rows. Zero means the snapshot knows
+    /// nothing (see [`LoadReport::check`]).
+    pub evidence: usize,
 }
 
+/// What [`LoadReport::check`] accepts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CheckOptions {
+    /// Accept a snapshot some of whose registry, RDAP or rDNS files could not be read to their
+    /// end (the daily run's `--allow-partial-snapshot`). Off by default: a partial snapshot
+    /// decides differently from a whole one, silently.
+    pub allow_partial: bool,
+}
+
+impl CheckOptions {
+    /// Sets [`Self::allow_partial`].
+    pub fn with_allow_partial(mut self, allow: bool) -> Self {
+        self.allow_partial = allow;
+        self
+    }
+}
+
+/// What a snapshot folder is expected to hold, for the message of an empty one.
+pub const EXPECTED_LAYOUT: &str = "registry/*.db|*.db.gz|*.txt (RPSL dumps, saved WHOIS \
+answers), rdap/*.json, rdns.jsonl, certs/<ip>[_<port>].pem, securitytxt/<domain>.txt or \
+overrides.csv";
+
 impl LoadReport {
+    /// Refuses a snapshot that cannot be trusted to decide with: one holding no usable
+    /// evidence at all ([`Error::SnapshotEmpty`], naming what was expected), or, unless
+    /// `options` allow it, one with files that could not be read to their end
+    /// ([`Error::SnapshotIncomplete`]). `dir` labels the messages.
+    pub fn check(&self, dir: &Path, options: CheckOptions) -> Result<(), Error> {
+        if self.evidence == 0 {
+            let mut found: Vec<String> = self
+                .files
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(k, n)| format!("{n} {k} files"))
+                .collect();
+            found.sort();
+            let found = if found.is_empty() {
+                "no snapshot files".to_owned()
+            } else {
+                format!("{}, none usable", found.join(", "))
+            };
+            return Err(Error::SnapshotEmpty {
+                path: dir.display().to_string(),
+                message: format!("found {found}; expected {EXPECTED_LAYOUT}"),
+            });
+        }
+        if !self.unreadable.is_empty() && !options.allow_partial {
+            return Err(Error::SnapshotIncomplete {
+                path: dir.display().to_string(),
+                count: self.unreadable.len(),
+                first: self.unreadable.first().cloned().unwrap_or_default(),
+            });
+        }
+        Ok(())
+    }
+
+    fn unreadable_file(&mut self, p: String) {
+        self.unreadable.push(p.clone());
+        self.problem(p);
+    }
+
     fn problem(&mut self, p: String) {
         self.problem_count += 1;
         if self.problems.len() < MAX_PROBLEMS_KEPT {
@@ -159,6 +231,8 @@ const PARSED_BATCHES_IN_FLIGHT: usize = 16;
 enum Parsed {
     Objects(Vec<crate::rpsl::Object>),
     Problem(String),
+    /// The file could not be read to its end.
+    Unreadable(String),
 }
 
 /// Reads every registry file in order, sending objects in batches. Stops early when the
@@ -173,7 +247,7 @@ fn read_registry_files(files: &[PathBuf], tx: &std::sync::mpsc::SyncSender<Parse
         let reader = match reader {
             Ok(r) => r,
             Err(problem) => {
-                if tx.send(Parsed::Problem(problem)).is_err() {
+                if tx.send(Parsed::Unreadable(problem)).is_err() {
                     return;
                 }
                 continue;
@@ -192,7 +266,12 @@ fn read_registry_files(files: &[PathBuf], tx: &std::sync::mpsc::SyncSender<Parse
                     }
                 }
                 Err(e) => {
-                    if tx.send(Parsed::Problem(e.to_string())).is_err() {
+                    let message = if matches!(e, Error::RpslRead { .. }) {
+                        Parsed::Unreadable(e.to_string())
+                    } else {
+                        Parsed::Problem(e.to_string())
+                    };
+                    if tx.send(message).is_err() {
                         return;
                     }
                 }
@@ -249,10 +328,11 @@ impl Snapshot {
                 match batch {
                     Parsed::Objects(objects) => {
                         for o in objects {
-                            snap.registry.add(o);
+                            snap.registry.add(o, &snap.knowledge);
                         }
                     }
                     Parsed::Problem(p) => report.problem(p),
+                    Parsed::Unreadable(p) => report.unreadable_file(p),
                 }
             }
         });
@@ -260,14 +340,16 @@ impl Snapshot {
         // RDAP files.
         let rdap_files = list(&dir.join("rdap"), &mut report);
         report.files.insert("rdap".into(), rdap_files.len());
-        let rdap: Vec<(String, Result<crate::rdap::IpNetwork, String>)> = rdap_files
+        // (file, network or (problem, whether the file could not be read at all)).
+        type RdapRead = (String, Result<crate::rdap::IpNetwork, (String, bool)>);
+        let rdap: Vec<RdapRead> = rdap_files
             .par_iter()
             .map(|p| {
                 let name = file_name(p);
                 let r = fs::read(p)
-                    .map_err(|e| format!("{name}: {e}"))
+                    .map_err(|e| (format!("{name}: {e}"), true))
                     .and_then(|b| {
-                        crate::rdap::parse_ip_network(&b, &name).map_err(|e| e.to_string())
+                        crate::rdap::parse_ip_network(&b, &name).map_err(|e| (e.to_string(), false))
                     });
                 (name, r)
             })
@@ -275,7 +357,8 @@ impl Snapshot {
         for (name, r) in rdap {
             match r {
                 Ok(net) => snap.registry.add_rdap(&name, &net, &snap.knowledge),
-                Err(e) => report.problem(e),
+                Err((e, true)) => report.unreadable_file(e),
+                Err((e, false)) => report.problem(e),
             }
         }
         snap.registry.finish();
@@ -296,7 +379,7 @@ impl Snapshot {
                     report.files.insert("rdns".into(), 1);
                     snap.provider_ptr_domains = provider_ptr_domains(&b, &snap.knowledge);
                 }
-                Err(e) => report.problem(format!("rdns.jsonl: {e}")),
+                Err(e) => report.unreadable_file(format!("rdns.jsonl: {e}")),
             }
         }
 
@@ -372,6 +455,12 @@ impl Snapshot {
             }
         }
         report.registry_objects = report.networks.0;
+        report.evidence = report.networks.0
+            + report.networks.1
+            + snap.rdns.records()
+            + snap.certs.len()
+            + snap.securitytxt.len()
+            + snap.overrides.len();
         Ok((snap, report))
     }
 
@@ -421,26 +510,6 @@ fn provider_ptr_domains(rdns: &[u8], k: &Knowledge) -> std::collections::HashSet
         .collect()
 }
 
-fn generic_reason(k: &Knowledge, a: &ptr::PtrAnalysis) -> Option<String> {
-    if let Some(r) = a.generic_reasons.first() {
-        return Some(format!("{r:?}"));
-    }
-    // The host part (left of the registrable domain) made of knowledge tokens.
-    let host = a.name.as_str();
-    let reg = a
-        .registrable
-        .as_ref()
-        .map(|r| r.domain.as_str())
-        .unwrap_or("");
-    let left = host.strip_suffix(reg).unwrap_or(host).trim_end_matches('.');
-    left.split(['.', '-', '_'])
-        .find(|w| {
-            let t = w.trim_end_matches(|c: char| c.is_ascii_digit());
-            !t.is_empty() && k.is_generic_token(t)
-        })
-        .map(|w| format!("token {w:?}"))
-}
-
 impl EvidenceSource for Snapshot {
     fn networks(&self, ip: IpAddr) -> Vec<Network> {
         self.registry.networks(ip, &self.knowledge)
@@ -460,7 +529,7 @@ impl EvidenceSource for Snapshot {
                     name: name.as_str().to_owned(),
                     domain: a.registrable.as_ref().map(|r| r.domain.clone()),
                     forward_confirmed: self.rdns.is_forward_confirmed(ip, name),
-                    generic: generic_reason(&self.knowledge, &a),
+                    generic: self.knowledge.ptr_generic(&a),
                     source: "rdns.jsonl".to_owned(),
                 }
             })
@@ -476,21 +545,7 @@ impl EvidenceSource for Snapshot {
             .filter_map(|(name, port, bytes)| {
                 let a = cert::analyze(bytes, name, &self.trust, now).ok()?;
                 let trusted = a.chain == cert::ChainStatus::Trusted;
-                let class = if a.is(cert::CertClass::DeviceDefault) {
-                    CertClass::DeviceDefault
-                } else if a.is(cert::CertClass::SharedOrCdn) {
-                    CertClass::SharedCdn
-                } else if a.is(cert::CertClass::Expired) {
-                    CertClass::Expired
-                } else if a.is(cert::CertClass::SelfSigned) {
-                    CertClass::SelfSigned
-                } else if !trusted {
-                    CertClass::Untrusted
-                } else if a.is(cert::CertClass::Ov) || a.is(cert::CertClass::Ev) {
-                    CertClass::Ov
-                } else {
-                    CertClass::Dv
-                };
+                let class = self.knowledge.cert_class(&a);
                 Some(CertSeen {
                     source: name.clone(),
                     port: *port,
@@ -564,12 +619,17 @@ pub fn judge_security_txt(
         .map(|l| l.trim().to_lowercase())
         .collect();
     let expired = diags.iter().any(|d| d.code == Code::Expired);
+    // A bare e-mail Contact is `no_uri` with a `bare_email` hint at the same span.
+    let bare_email = |d: &securitytxt::Diagnostic| {
+        d.code == Code::NoUri
+            && diags
+                .iter()
+                .any(|h| h.code == Code::BareEmail && h.span == d.span)
+    };
     let invalid = diags.iter().find(|d| {
         d.severity == Severity::Error
-            && !matches!(
-                d.code,
-                Code::BareEmail | Code::Expired | Code::NoCanonicalMatch
-            )
+            && !matches!(d.code, Code::Expired | Code::NoCanonicalMatch)
+            && !bare_email(d)
     });
     out.status = if expired {
         SecurityTxtStatus::Expired

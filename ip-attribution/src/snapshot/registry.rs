@@ -56,12 +56,16 @@ struct NetRecord {
     abuse_c: Box<[Box<str>]>,
     mnt_irt: Box<[Box<str>]>,
     mnt_by: Box<[Box<str>]>,
+    /// The knowledge's placeholder rule ([`Knowledge::placeholder_reason`]) on the whole object.
+    placeholder: bool,
 }
 
-impl From<rpsl::Network> for NetRecord {
-    fn from(n: rpsl::Network) -> Self {
+impl NetRecord {
+    fn new(n: rpsl::Network, k: &Knowledge) -> Self {
         let boxed = |v: Vec<String>| -> Box<[Box<str>]> { v.into_iter().map(Box::from).collect() };
+        let placeholder = k.placeholder_reason(&n).is_some();
         Self {
+            placeholder,
             range: n.range,
             source: n.source.name,
             handle: n.handle.into(),
@@ -153,7 +157,7 @@ fn mail_domain(addr: &str) -> Option<String> {
 
 impl Registry {
     /// Adds one object; a repeat of the same class and primary key counts once.
-    pub(crate) fn add(&mut self, obj: Object) {
+    pub(crate) fn add(&mut self, obj: Object, k: &Knowledge) {
         let new = match obj {
             Object::Organisation(o) => insert_new(&mut self.orgs, upper(&o.handle), o),
             Object::Contact(c) => insert_new(&mut self.contacts, upper(&c.nic_hdl), c),
@@ -179,7 +183,7 @@ impl Registry {
                 };
                 let new = self.seen.insert(key);
                 if new {
-                    self.keep(other);
+                    self.keep(other, k);
                 }
                 new
             }
@@ -190,12 +194,12 @@ impl Registry {
     }
 
     /// Keeps a first-seen object of a class without its own map.
-    fn keep(&mut self, obj: Object) {
+    fn keep(&mut self, obj: Object, k: &Knowledge) {
         match obj {
             Object::Network(n) => {
                 if let Ok(i) = u32::try_from(self.nets.len()) {
                     self.net_index.insert(&n.range, i);
-                    self.nets.push(NetRecord::from(n));
+                    self.nets.push(NetRecord::new(n, k));
                 }
             }
             Object::Route(r) => {
@@ -350,7 +354,7 @@ impl Registry {
         }
         abuse.retain(|m| !k.is_placeholder_email(m));
         abuse.dedup();
-        let placeholder = k.is_placeholder_network(&name, n.org.as_deref().unwrap_or(""), &status);
+        let placeholder = n.placeholder;
         Network {
             origin: NetworkOrigin::Registry,
             source: n.source.to_string(),
@@ -433,12 +437,10 @@ impl Registry {
         let mut domains = HashSet::default();
         let mut provider_nets: Vec<Network> = Vec::new();
         for n in &self.nets {
-            let status = n.status.as_deref().unwrap_or("");
-            let name = n.netname.as_deref().unwrap_or("");
-            if k.is_placeholder_network(name, n.org.as_deref().unwrap_or(""), status) {
+            if n.placeholder {
                 continue;
             }
-            if k.role_of_status(status) == NetworkRole::Allocation {
+            if k.role_of_status(n.status.as_deref().unwrap_or("")) == NetworkRole::Allocation {
                 provider_nets.push(self.convert(n, k));
             }
         }

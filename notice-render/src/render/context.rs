@@ -2,7 +2,7 @@
 //! made inert here ([`crate::inert::display`]: visible controls, cut to the
 //! field cap, defanged); the HTML templates escape on output.
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use minijinja::Value;
 use minijinja::value::{Serde, merge_maps};
 use serde::Serialize;
@@ -96,7 +96,13 @@ struct FindingCtx {
     protocol: String,
     asset: String,
     reported_name: String,
+    /// The observation time, empty when unknown (templates say "time unknown").
     observed: String,
+    /// How many equal findings this line stands for.
+    count: u64,
+    /// Earliest and latest observation, empty when unknown.
+    first_seen: String,
+    last_seen: String,
     report_type: String,
     tags: String,
     reporter: String,
@@ -175,7 +181,12 @@ fn customers_ctx(notice: &Notice) -> Vec<CustomerCtx> {
     out
 }
 
-fn finding_ctx(o: &super::RenderOptions, f: &Finding) -> FindingCtx {
+fn minute_or_empty(t: Option<DateTime<Utc>>) -> String {
+    t.map(super::dates::minute_utc).unwrap_or_default()
+}
+
+fn finding_ctx(o: &super::RenderOptions, item: &Item) -> FindingCtx {
+    let f = &item.finding;
     let details = f
         .extra
         .iter()
@@ -198,7 +209,10 @@ fn finding_ctx(o: &super::RenderOptions, f: &Finding) -> FindingCtx {
         } else {
             format!("\"{}\"", crate::inert::visible(f.asset.trim()))
         },
-        observed: super::dates::minute_utc(f.observed),
+        observed: minute_or_empty(item.first_seen),
+        count: item.count,
+        first_seen: minute_or_empty(item.first_seen),
+        last_seen: minute_or_empty(item.last_seen),
         report_type: crate::inert::visible(&f.report_type).into_owned(),
         tags: display(&f.normalised_tags().join(", ")),
         reporter: plain(o.reporter_of(f)),
@@ -278,11 +292,7 @@ pub(super) fn build(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Value 
                 .cloned()
                 .unwrap_or_default();
             let findings = FindingsCtx {
-                findings: g
-                    .items
-                    .iter()
-                    .map(|i| finding_ctx(&r.options, &i.finding))
-                    .collect(),
+                findings: g.items.iter().map(|i| finding_ctx(&r.options, i)).collect(),
             };
             merge_maps([Value::from(Serde(&findings)), cached])
         })
@@ -354,9 +364,8 @@ pub(super) fn samples(catalogue: &Catalogue) -> Vec<Notice> {
         .enumerate()
         .map(|(index, e)| Group {
             entry: e.id.clone(),
-            items: vec![Item {
-                index,
-                finding: Finding::new("192.0.2.1", "sample", observed)
+            items: {
+                let finding = Finding::new("192.0.2.1", "sample", observed)
                     .with_port(443)
                     .with_protocol("tcp")
                     .with_asset("host.example.nl")
@@ -367,8 +376,17 @@ pub(super) fn samples(catalogue: &Catalogue) -> Vec<Notice> {
                         Customer::new("Example BV", "example.nl")
                             .with_evidence("ptr", "host.example.nl"),
                     )
-                    .with_extra("key", "value"),
-            }],
+                    .with_extra("key", "value");
+                // One finding seen three times, one whose time is unknown.
+                let mut merged = Item::new(index, finding.clone());
+                let later = finding
+                    .clone()
+                    .with_observed(Some(observed + TimeDelta::hours(5)));
+                merged.merge(Item::new(index, later.clone()));
+                merged.merge(Item::new(index, later));
+                let unknown = finding.with_port(8443).with_observed(None);
+                vec![merged, Item::new(index, unknown)]
+            },
         })
         .collect();
     let mut out = Vec::new();

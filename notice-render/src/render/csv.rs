@@ -62,7 +62,9 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> String {
             let _ = write!(port, "{p}");
         }
         observed.clear();
-        super::dates::push_rfc3339_seconds(&mut observed, f.observed);
+        if let Some(t) = item.first_seen {
+            super::dates::push_rfc3339_seconds(&mut observed, t);
+        }
         line.clear();
         let _ = write!(line, "{}", f.line);
         let tags = f.normalised_tags().join(";");

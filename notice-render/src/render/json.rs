@@ -51,7 +51,12 @@ struct JsonFinding {
     protocol: String,
     asset: String,
     reported_name: String,
-    observed: String,
+    /// The first observation (`null` when unknown).
+    observed: Option<String>,
+    /// How many equal findings this one stands for.
+    count: u64,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
     report_type: String,
     tags: Vec<String>,
     classification: Option<[String; 3]>,
@@ -102,7 +107,10 @@ pub(super) fn render(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Resul
                             } else {
                                 t(f.asset.trim())
                             },
-                            observed: f.observed.to_rfc3339(),
+                            observed: i.first_seen.map(|t| t.to_rfc3339()),
+                            count: i.count,
+                            first_seen: i.first_seen.map(|t| t.to_rfc3339()),
+                            last_seen: i.last_seen.map(|t| t.to_rfc3339()),
                             report_type: t(&f.report_type),
                             tags: f.normalised_tags().iter().map(|s| t(s)).collect(),
                             classification: f

@@ -599,7 +599,7 @@ impl Renderer {
                 .groups
                 .first()
                 .and_then(|g| g.items.first())
-                .map(|i| i.finding.observed)
+                .and_then(|i| i.finding.observed)
                 .unwrap_or_default();
             self.render(&notice, now)?;
         }

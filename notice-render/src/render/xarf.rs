@@ -236,7 +236,9 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
             "report_id".into(),
             json!(report_id(&notice.ticket, position)),
         );
-        m.insert("timestamp".into(), json!(f.observed.to_rfc3339()));
+        if let Some(t) = item.first_seen {
+            m.insert("timestamp".into(), json!(t.to_rfc3339()));
+        }
         m.insert("reporter".into(), contact.clone());
         m.insert("sender".into(), contact.clone());
         // a reported name that is not a name is never used as one
