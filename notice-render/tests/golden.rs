@@ -67,15 +67,24 @@ fn golden_notice_kinds() {
     let customer = Customer::new("Tandartspraktijk Voorbeeld", "tandarts-voorbeeld.nl")
         .with_evidence("registry-customer", "Tandartspraktijk Voorbeeld")
         .with_evidence("ptr", "mail.tandarts-voorbeeld.nl");
+    let rdp = Finding::new("198.51.100.23", "scan_rdp", t(4, 1, 12))
+        .with_port(3389)
+        .with_protocol("tcp")
+        .with_asset("rdp.tandarts-voorbeeld.nl")
+        .with_tag("rdp")
+        .with_source("scan_rdp.csv", 2)
+        .with_reporter("The Shadowserver Foundation")
+        .with_extra("rdp_protocol", "CredSSP");
+    // Issue 18's merging in both kinds: the RDP finding seen again later is one line
+    // ("2 times, first ..., last ..."), and a finding without a time reads "time unknown".
     let findings = [
-        Finding::new("198.51.100.23", "scan_rdp", t(4, 1, 12))
-            .with_port(3389)
-            .with_protocol("tcp")
-            .with_asset("rdp.tandarts-voorbeeld.nl")
-            .with_tag("rdp")
-            .with_source("scan_rdp.csv", 2)
-            .with_reporter("The Shadowserver Foundation")
-            .with_extra("rdp_protocol", "CredSSP"),
+        rdp.clone(),
+        rdp.clone()
+            .with_observed(Some(t(4, 6, 40)))
+            .with_source("scan_rdp.csv", 9),
+        rdp.with_port(3390)
+            .with_observed(None)
+            .with_source("scan_rdp.csv", 12),
         Finding::new("198.51.100.24", "scan_smb", t(4, 5, 2))
             .with_port(445)
             .with_protocol("tcp")
