@@ -945,6 +945,57 @@ mod tests {
     }
 
     #[test]
+    fn config_is_a_clap_option_with_its_overrides() {
+        let cli = crate::daily_state::Cli::try_parse_from([
+            "daily-run",
+            "--snapshot",
+            "s",
+            "--feed",
+            "f",
+            "--out",
+            "o",
+            "--config",
+            "notify.toml",
+            "--sender-name",
+            "CERT Voorbeeld",
+            "--verify-url",
+            "https://cert.example/v?t={ticket}",
+            "--state",
+            "st.db",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cli.run.config.config, Some(PathBuf::from("notify.toml")));
+        assert_eq!(
+            cli.run.config.sender_name.as_deref(),
+            Some("CERT Voorbeeld")
+        );
+        assert_eq!(
+            cli.run.config.verify_url.as_deref(),
+            Some("https://cert.example/v?t={ticket}")
+        );
+        assert!(cli.state.state.is_some());
+        let plain =
+            Args::try_parse_from(["daily-run", "--snapshot", "s", "--feed", "f", "--out", "o"])
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(plain.config, crate::config::ConfigArgs::default());
+        let help = <crate::daily_state::Cli as clap::CommandFactory>::command()
+            .render_long_help()
+            .to_string();
+        for flag in [
+            "--config <FILE>",
+            "--sender-name",
+            "--sender-address",
+            "--reply-to",
+            "--phone",
+            "--website",
+            "--verify-url",
+            "--signing-key",
+        ] {
+            assert!(help.contains(flag), "{flag} in --help");
+        }
+    }
+
+    #[test]
     fn arguments_are_the_contracts() {
         let args = Args::try_parse_from([
             "daily-run",
