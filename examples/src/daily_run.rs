@@ -73,7 +73,7 @@ pub struct Args {
     #[arg(long, value_name = "RFC3339", value_parser = parse_now, default_value = "system clock")]
     pub now: DateTime<Utc>,
     /// Notice language when neither the recipient's Preferred-Languages (security.txt) nor the
-    /// configuration's [notices] default_language gives one the catalogue has.
+    /// configuration's default_language gives one the catalogue has.
     #[arg(long, value_name = "nl|en", value_parser = parse_lang, default_value = "en")]
     pub lang: String,
     /// Decide with what could be read when a registry, RDAP or rDNS file of the snapshot cannot

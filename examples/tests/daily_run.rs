@@ -282,7 +282,10 @@ fn the_configured_sender_signs_every_notice() {
         assert!(ticket.starts_with("CV-"), "the configured prefix: {ticket}");
         // The phone number is written with no-break spaces, so wrapping never splits it.
         let text = quoted_printable(&raw).replace('\u{a0}', " ");
-        assert!(text.contains("+31 20 111 1111"), "the --phone override in {path:?}");
+        assert!(
+            text.contains("+31 20 111 1111"),
+            "the --phone override in {path:?}"
+        );
         assert!(
             !text.contains("+31 20 000 0000"),
             "the file's phone overridden"
