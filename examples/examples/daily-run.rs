@@ -4,12 +4,16 @@
 //!
 //! ```text
 //! daily-run --snapshot DIR --feed FILE [--feed FILE ...] --out DIR [--now RFC3339] [--lang nl|en]
-//!           [--allow-partial-snapshot] [--state FILE [--repeat-after DAYS]]
+//!           [--allow-partial-snapshot] [--config FILE] [--state FILE [--repeat-after DAYS]]
 //! ```
+//! `--config FILE` is the service's configuration (`examples/notify.example.toml`): sender,
+//! phone, web page, verify URL, default language, signing key; flags such as `--sender-name`
+//! override single values ([`examples::config`]).
 //! With `--state`, the day is decided against the lifecycle state (`examples/docs/lifecycle.md`,
 //! [`examples::daily_state`]); without it the run is exactly as before.
-//! Exit status: 0 when every finding got a decision; 2 for unusable arguments; 3 for unreadable
-//! input (a feed, the snapshot directory, the state) or an output that cannot be written.
+//! Exit status: 0 when every finding got a decision; 2 for unusable arguments or an unusable
+//! configuration; 3 for unreadable input (a feed, the snapshot directory, the state) or an
+//! output that cannot be written.
 
 use std::process::ExitCode;
 

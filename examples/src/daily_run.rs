@@ -5,8 +5,18 @@
 //!
 //! ```text
 //! daily-run --snapshot DIR --feed FILE [--feed FILE ...] --out DIR [--now RFC3339] [--lang nl|en]
-//!           [--allow-partial-snapshot]
+//!           [--allow-partial-snapshot] [--config FILE] [--sender-name NAME] [--sender-address ADDRESS]
+//!           [--reply-to ADDRESS] [--phone PHONE] [--website URL] [--verify-url URL]
+//!           [--signing-key FILE]
 //! ```
+//!
+//! # Configuration
+//! `--config FILE` is the service's identity and wording ([`crate::config`]; documented example
+//! `examples/notify.example.toml`): the sender shown in From, Reply-To and every notice's
+//! signature, phone, web page, verify URL, ticket prefix, default language and an optional
+//! OpenPGP signing key. The flags after it override single values. Without `--config` the
+//! example configuration is used and a warning printed. The notice language is the
+//! recipient's `Preferred-Languages`, else the configuration's `default_language`, else `--lang`.
 //!
 //! # Output
 //! Everything is written into a fresh sibling folder of `--out` (`.NAME.daily-run-PID`), checked
@@ -23,7 +33,8 @@
 //!
 //! # Exit status
 //! 0 when every finding got a decision (even an `unattributed` one); 2 for unusable arguments
-//! (clap's usage errors); 3 for unreadable input (a feed, the snapshot, a snapshot file that
+//! (clap's usage errors, a `--config` file that cannot be read or is invalid, an unusable
+//! override or signing key; checked before any work); 3 for unreadable input (a feed, the snapshot, a snapshot file that
 //! cannot be read to its end unless `--allow-partial-snapshot`, a snapshot with no usable
 //! evidence), an `--out` that holds other files, or output that cannot be written.
 
@@ -69,13 +80,17 @@ pub struct Args {
     /// The clock for expiry checks and notice dates, RFC 3339 (default: the system clock).
     #[arg(long, value_name = "RFC3339", value_parser = parse_now, default_value = "system clock")]
     pub now: DateTime<Utc>,
-    /// Notice language when the recipient states no preference the catalogue has.
+    /// Notice language when neither the recipient's Preferred-Languages (security.txt) nor the
+    /// configuration's default_language gives one the catalogue has.
     #[arg(long, value_name = "nl|en", value_parser = parse_lang, default_value = "en")]
     pub lang: String,
     /// Decide with what could be read when a registry, RDAP or rDNS file of the snapshot cannot
     /// be read to its end (a warning, counted in summary.json) instead of exiting with 3.
     #[arg(long)]
     pub allow_partial_snapshot: bool,
+    /// The service's identity and wording (`--config FILE` and the flags that override it).
+    #[command(flatten)]
+    pub config: crate::config::ConfigArgs,
 }
 
 /// `--now`: RFC 3339, or the default `system clock`.
@@ -607,13 +622,18 @@ pub fn run_with(
         Ok(_) => {}
         Err(e) => return Err((3, format!("cannot read --out {}: {e}", args.out.display()))),
     }
+    // The configuration before any work: a bad file or flag stops the run with 2.
+    let setup = NoticeSetup::load(&args.config, &args.lang).map_err(|e| (2, e))?;
+    if let Some(w) = &setup.warning {
+        eprintln!("daily-run: warning: {w}");
+    }
     let (work, aside) = work_dirs(&args.out);
     if work.exists() {
         fs::remove_dir_all(&work)
             .map_err(|e| (3, format!("cannot clear {}: {e}", work.display())))?;
     }
     fs::create_dir_all(&work).map_err(|e| (3, format!("cannot create {}: {e}", work.display())))?;
-    let result = run_into(args, &work, lifecycle.as_deref_mut()).and_then(|summary| {
+    let result = run_into(args, &setup, &work, lifecycle.as_deref_mut()).and_then(|summary| {
         let had_previous = swap_in(&work, &args.out, &aside).map_err(|e| (3, e))?;
         if let Some(lc) = lifecycle
             && let Err(e) = lc.commit(&args.out)
@@ -635,6 +655,7 @@ pub fn run_with(
 /// The run itself, writing into the fresh folder `dir`.
 fn run_into(
     args: &Args,
+    setup: &NoticeSetup,
     dir: &Path,
     mut lifecycle: Option<&mut Lifecycle>,
 ) -> Result<Summary, (u8, String)> {
@@ -685,9 +706,9 @@ fn run_into(
         report.problem_count,
         progress(t0)
     );
-    let policy = Policy::with_language(&args.lang);
-    let renderer = notice_renderer().map_err(|e| (3, e))?;
-    let options = notice_options(&args.lang);
+    let policy = Policy::with_language(setup.language.as_str());
+    let renderer = &setup.renderer;
+    let options = setup.options.clone();
     let judge = match lifecycle.as_deref_mut() {
         Some(lc) => Some(lc.judge(&findings, renderer.catalogue(), &options, args.now)?),
         None => None,
@@ -719,7 +740,7 @@ fn run_into(
         None => NoticeNumbering::default(),
     };
     let (notices, dropped, kept) =
-        write_notices(dir, plan, args.now, numbering).map_err(|e| (3, e))?;
+        write_notices(dir, plan, args.now, numbering, &setup.renderer).map_err(|e| (3, e))?;
     if dropped > 0 {
         eprintln!(
             "daily-run: {dropped} findings left out of notices (too old or no valid recipient)"
@@ -798,24 +819,48 @@ pub fn notice_finding(f: &Finding, now: DateTime<Utc>) -> Option<notice_render::
 
 /// The notice-render recipient of a decision (`None` without one).
 pub fn notice_recipient(d: &Decision) -> Option<notice_render::Recipient> {
-    let r = d.recipient()?;
-    let mut nr = notice_render::Recipient::new(r.address.clone())
-        .with_languages([d.language.clone()])
-        .with_via(r.via.as_str());
-    if let Some(o) = &d.organisation {
-        nr = nr.with_organisation(o.name.clone());
-    }
-    Some(nr)
+    crate::notice_input::recipient(d)
 }
 
-/// The renderer the daily run writes notices with (embedded catalogue and templates).
+/// The renderer of the example configuration ([`notice_render::Config::example`]); the run
+/// itself uses the one of `--config` ([`crate::config::renderer`]).
 pub fn notice_renderer() -> Result<notice_render::Renderer, String> {
-    notice_render::Renderer::embedded(notice_render::RenderOptions::new(
-        "Notify daily run",
-        "notices@notify.example",
-        "notify.example",
-    ))
-    .map_err(|e| format!("notice templates: {e}"))
+    let config = notice_render::Config::example().map_err(|e| e.to_string())?;
+    crate::config::renderer(&config)
+}
+
+/// What the service's configuration gives a run's notices (`--config` and its overrides).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct NoticeSetup {
+    /// The renderer: built-in catalogue and templates, the configured sender, a signer when
+    /// `[signing] key` is set.
+    pub renderer: notice_render::Renderer,
+    /// The aggregation options: the configuration's ticket prefix and default language.
+    pub options: notice_render::AggregateOptions,
+    /// The default notice language: the configuration's, else `--lang`.
+    pub language: notice_render::Language,
+    /// `Some` when the sender is still the example configuration's (to print as a warning).
+    pub warning: Option<String>,
+}
+
+impl NoticeSetup {
+    /// Reads the configuration (see [`crate::config::load`]) and builds the renderer;
+    /// `lang` is the program's `--lang`.
+    ///
+    /// # Errors
+    /// A message naming the file and line, the flag, or the signing key that is unusable.
+    pub fn load(config: &crate::config::ConfigArgs, lang: &str) -> Result<Self, String> {
+        let loaded = crate::config::load(config)?;
+        let renderer = crate::config::renderer(&loaded.config)?;
+        let language = crate::config::default_language(&loaded.config, lang);
+        Ok(Self {
+            renderer,
+            options: loaded.config.aggregate_options(language),
+            language,
+            warning: loaded.warning,
+        })
+    }
 }
 
 /// The aggregation options of the daily run: defaults, with `--lang` as the default language.
@@ -892,6 +937,10 @@ impl NoticePlan {
     ) {
         let Some(r) = d.recipient() else {
             return;
+        };
+        let nf = match crate::notice_input::customer(d) {
+            Some(c) => nf.with_customer(c),
+            None => nf,
         };
         if self
             .options
@@ -987,8 +1036,8 @@ pub fn write_notices(
     plan: NoticePlan,
     now: DateTime<Utc>,
     numbering: NoticeNumbering,
+    renderer: &notice_render::Renderer,
 ) -> Result<(usize, usize, Vec<WrittenNotice>), String> {
-    let renderer = notice_renderer()?;
     let NoticePlan {
         options,
         groups,
@@ -1102,6 +1151,57 @@ mod tests {
         let (work, aside) = work_dirs(&out);
         assert_eq!(work.parent(), out.parent());
         assert_ne!(work, aside);
+    }
+
+    #[test]
+    fn config_is_a_clap_option_with_its_overrides() {
+        let cli = crate::daily_state::Cli::try_parse_from([
+            "daily-run",
+            "--snapshot",
+            "s",
+            "--feed",
+            "f",
+            "--out",
+            "o",
+            "--config",
+            "notify.toml",
+            "--sender-name",
+            "CERT Voorbeeld",
+            "--verify-url",
+            "https://cert.example/v?t={ticket}",
+            "--state",
+            "st.db",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cli.run.config.config, Some(PathBuf::from("notify.toml")));
+        assert_eq!(
+            cli.run.config.sender_name.as_deref(),
+            Some("CERT Voorbeeld")
+        );
+        assert_eq!(
+            cli.run.config.verify_url.as_deref(),
+            Some("https://cert.example/v?t={ticket}")
+        );
+        assert!(cli.state.state.is_some());
+        let plain =
+            Args::try_parse_from(["daily-run", "--snapshot", "s", "--feed", "f", "--out", "o"])
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(plain.config, crate::config::ConfigArgs::default());
+        let help = <crate::daily_state::Cli as clap::CommandFactory>::command()
+            .render_long_help()
+            .to_string();
+        for flag in [
+            "--config <FILE>",
+            "--sender-name",
+            "--sender-address",
+            "--reply-to",
+            "--phone",
+            "--website",
+            "--verify-url",
+            "--signing-key",
+        ] {
+            assert!(help.contains(flag), "{flag} in --help");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod acknowledge;
 pub mod atomic_file;
 #[cfg(feature = "collect")]
 pub mod collect;
+pub mod config;
 pub mod daily_run;
 pub mod daily_state;
 pub mod evidence_check;
@@ -18,6 +19,7 @@ pub mod ingest_bounces;
 pub mod lint;
 #[cfg(feature = "loopback")]
 pub mod loopback_world;
+pub mod notice_input;
 pub mod programs;
 pub mod registry_check;
 pub mod sectxt_fetch;

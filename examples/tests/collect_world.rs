@@ -109,6 +109,7 @@ fn daily_run(snapshot: &Path, feeds: &[PathBuf], out: &Path) -> Vec<serde_json::
         now: now(),
         lang: "en".to_owned(),
         allow_partial_snapshot: false,
+        config: Default::default(),
     };
     examples::daily_run::run(&args).unwrap_or_else(|(code, e)| panic!("daily-run ({code}): {e}"));
     decisions(out)

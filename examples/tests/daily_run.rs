@@ -38,6 +38,7 @@ fn sample_args(out: &std::path::Path) -> Args {
         now: now(),
         lang: "en".to_owned(),
         allow_partial_snapshot: false,
+        config: Default::default(),
     }
 }
 
@@ -204,7 +205,12 @@ fn streamed_notices_equal_one_aggregate() {
         .iter()
         .filter_map(|f| {
             let d = batch.get(f);
-            Some((notice_finding(f, now())?, notice_recipient(&d)?))
+            let nf = notice_finding(f, now())?;
+            let nf = match examples::notice_input::customer(&d) {
+                Some(c) => nf.with_customer(c),
+                None => nf,
+            };
+            Some((nf, notice_recipient(&d)?))
         })
         .collect();
     let renderer = notice_renderer().expect("renderer");
@@ -228,4 +234,137 @@ fn streamed_notices_equal_one_aggregate() {
         serde_json::from_str(&fs::read_to_string(out.join("summary.json")).expect("summary"))
             .expect("summary JSON");
     assert_eq!(summary["notices"], agg.notices.len());
+}
+
+/// `--config FILE` and its overrides reach every notice: the From and Reply-To headers, the
+/// signature (phone, web page) and the verify URL with the notice's own ticket; the
+/// configuration's default language replaces `--lang` (the sample recipients state none).
+#[test]
+fn the_configured_sender_signs_every_notice() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let config = tmp.path().join("notify.toml");
+    fs::write(
+        &config,
+        "[sender]\nname = \"CERT Voorbeeld\"\naddress = \"meldingen@cert-voorbeeld.nl\"\n\
+         reply_to = \"security@cert-voorbeeld.nl\"\nphone = \"+31 20 000 0000\"\n\
+         website = \"https://www.cert-voorbeeld.nl/meldingen\"\n\
+         [notices]\ndefault_language = \"nl\"\nticket_prefix = \"CV\"\n\
+         verify_url = \"https://www.cert-voorbeeld.nl/controleer?melding={ticket}\"\n",
+    )
+    .expect("write config");
+    let out = tmp.path().join("out");
+    let mut args = sample_args(&out);
+    args.config = examples::config::ConfigArgs {
+        config: Some(config),
+        phone: Some("+31 20 111 1111".into()),
+        ..Default::default()
+    };
+    run(&args).expect("daily run");
+    let (mut seen, mut dutch) = (0, 0);
+    for entry in fs::read_dir(out.join("notices")).expect("notices") {
+        let path = entry.expect("entry").path();
+        let raw = fs::read_to_string(&path).expect("notice");
+        let head = raw.split("\r\n\r\n").next().unwrap_or_default();
+        let header = |name: &str| {
+            head.split("\r\n")
+                .find_map(|l| l.strip_prefix(name))
+                .unwrap_or_else(|| panic!("{name} in {path:?}"))
+                .to_owned()
+        };
+        assert!(
+            header("From: ").contains("CERT Voorbeeld")
+                && header("From: ").contains("<meldingen@cert-voorbeeld.nl>"),
+            "{path:?}"
+        );
+        assert!(header("Reply-To: ").contains("security@cert-voorbeeld.nl"));
+        let message_id = header("Message-ID: <");
+        let ticket = message_id.split('@').next().unwrap_or_default();
+        assert!(ticket.starts_with("CV-"), "the configured prefix: {ticket}");
+        // The phone number is written with no-break spaces, so wrapping never splits it.
+        let text = quoted_printable(&raw).replace('\u{a0}', " ");
+        assert!(
+            text.contains("+31 20 111 1111"),
+            "the --phone override in {path:?}"
+        );
+        assert!(
+            !text.contains("+31 20 000 0000"),
+            "the file's phone overridden"
+        );
+        assert!(text.contains("https://www.cert-voorbeeld.nl/meldingen"));
+        let verify = format!("https://www.cert-voorbeeld.nl/controleer?melding={ticket}");
+        assert!(text.contains(&verify), "{verify} in {path:?}");
+        if header("Content-Language: ") == "nl" {
+            assert!(text.contains("Met vriendelijke groet"));
+            dutch += 1;
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, 5);
+    // --lang is en: the Dutch notices are the configuration's default_language.
+    assert!(dutch > 0, "no Dutch notice");
+}
+
+/// A configuration that cannot be used stops the run with exit status 2 before any work:
+/// `--out` is not created.
+#[test]
+fn a_bad_config_is_exit_2_before_any_work() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let bad = tmp.path().join("bad.toml");
+    fs::write(
+        &bad,
+        "[sender]\nname = \"CERT\"\naddress = \"not an address\"\n",
+    )
+    .expect("write");
+    let cases = [
+        examples::config::ConfigArgs {
+            config: Some(bad.clone()),
+            ..Default::default()
+        },
+        examples::config::ConfigArgs {
+            config: Some(tmp.path().join("missing.toml")),
+            ..Default::default()
+        },
+        examples::config::ConfigArgs {
+            website: Some("http://plain.example".into()),
+            ..Default::default()
+        },
+        examples::config::ConfigArgs {
+            signing_key: Some(tmp.path().join("no-key.asc")),
+            ..Default::default()
+        },
+    ];
+    for config in cases {
+        let out = tmp.path().join("out");
+        let mut args = sample_args(&out);
+        args.config = config.clone();
+        let err = run(&args).expect_err("unusable configuration");
+        assert_eq!(err.0, 2, "{config:?}: {}", err.1);
+        assert!(!out.exists(), "{config:?}: --out touched");
+    }
+}
+
+/// The message with quoted-printable soft line breaks and `=XX` escapes undone (enough to
+/// search its text parts; the notices' text is UTF-8).
+fn quoted_printable(raw: &str) -> String {
+    let joined = raw.replace("=\r\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'=', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).replace("\r\n", "\n")
 }

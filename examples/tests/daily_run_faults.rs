@@ -28,6 +28,7 @@ fn args(snapshot: PathBuf, feeds: Vec<PathBuf>, out: &Path) -> Args {
         now: now(),
         lang: "en".to_owned(),
         allow_partial_snapshot: false,
+        config: Default::default(),
     }
 }
 

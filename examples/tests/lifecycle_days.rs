@@ -42,6 +42,7 @@ fn day(out: &Path, state: &Path, now: DateTime<Utc>) -> (Vec<Value>, Value) {
         now,
         lang: "en".to_owned(),
         allow_partial_snapshot: false,
+        config: Default::default(),
     };
     let st = StateArgs {
         state: state.to_path_buf(),
@@ -341,6 +342,7 @@ fn args_for(out: &Path, now: DateTime<Utc>) -> Args {
         now,
         lang: "en".to_owned(),
         allow_partial_snapshot: false,
+        config: Default::default(),
     }
 }
 

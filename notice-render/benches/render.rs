@@ -11,7 +11,10 @@ use notice_render::{AggregateOptions, Finding, Recipient, RenderOptions, Rendere
 fn bench(c: &mut Criterion) {
     let renderer = match Renderer::embedded(
         RenderOptions::new("Example CERT", "cert@example.org", "notices.example.org")
-            .with_reply_to("abuse-desk@example.org"),
+            .with_reply_to("abuse-desk@example.org")
+            .with_phone("+31 70 123 4567")
+            .with_website("https://www.example.org/notices")
+            .with_verify_url("https://www.example.org/verify?ticket={ticket}"),
     ) {
         Ok(r) => r,
         Err(e) => panic!("renderer: {e}"),
@@ -99,6 +102,37 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.bench_function("csv", |b| b.iter(|| renderer.csv(black_box(notice)).len()));
+    // the same findings to a network owner's abuse desk, naming the customer (adds the XARF
+    // attachment)
+    let desk = notice_render::Recipient::new("abuse@hosting.example").with_via("rdap-abuse");
+    let customer = notice_render::Customer::new("Voorbeeld B.V.", "voorbeeld.nl")
+        .with_evidence("registry-customer", "Voorbeeld B.V.")
+        .with_evidence("ptr", "host-5.dsl.example.net");
+    let pairs: Vec<_> = notice
+        .items()
+        .map(|(_, i)| {
+            (
+                i.finding.clone().with_customer(customer.clone()),
+                desk.clone(),
+            )
+        })
+        .collect();
+    if let Ok(agg) = aggregate(
+        renderer.catalogue(),
+        pairs,
+        &AggregateOptions::default(),
+        now,
+    ) && let Some(abuse) = agg.notices.first()
+    {
+        group.bench_function("mime-abuse-desk", |b| {
+            b.iter(|| {
+                renderer
+                    .mime(black_box(abuse), now)
+                    .map(|m| m.len())
+                    .unwrap_or(0)
+            })
+        });
+    }
     group.bench_function("wrap", |b| {
         let text = renderer.text(notice, now).unwrap_or_default();
         b.iter(|| notice_render::render::wrap(black_box(&text)).len())

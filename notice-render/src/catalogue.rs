@@ -114,6 +114,41 @@ impl Kind {
     }
 }
 
+/// The kinds of notice: who the notice is written for. The problem texts
+/// of the catalogue are the same in both; the frame around them (greeting,
+/// the ask, why the recipient gets it, the attachments) differs, and each
+/// kind has its own templates (`notice.*` and `notice.abuse-desk.*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NoticeKind {
+    /// For the business that runs the systems: what was seen, why it
+    /// matters to the business, what to do, a block for its IT provider.
+    Business,
+    /// For a network owner's abuse desk: which of its customers (the
+    /// organisation and domain found, with the evidence that named it),
+    /// please forward or act, and CSV and XARF parts for its ticket system.
+    AbuseDesk,
+}
+
+impl NoticeKind {
+    /// The kind for a recipient: [`NoticeKind::AbuseDesk`] for a
+    /// [`crate::RecipientRole::NetworkOwner`], else [`NoticeKind::Business`].
+    pub fn for_recipient(recipient: &crate::Recipient) -> NoticeKind {
+        match recipient.role {
+            crate::RecipientRole::NetworkOwner => NoticeKind::AbuseDesk,
+            _ => NoticeKind::Business,
+        }
+    }
+
+    /// `business` or `abuse-desk`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKind::Business => "business",
+            NoticeKind::AbuseDesk => "abuse-desk",
+        }
+    }
+}
+
 /// A reference: a CVE record, vendor advisory or guide.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]

@@ -17,6 +17,22 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A configuration file that cannot be used (see [`crate::config`]).
+    #[error("{file}:{line}: {message}")]
+    Config {
+        /// File name as given to the loader.
+        file: String,
+        /// Line, 1-based (0 when the problem is the file as a whole).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Signing a message failed (an unusable key; see `Signer`).
+    #[error("signing: {message}")]
+    Signing {
+        /// What went wrong.
+        message: String,
+    },
     /// A template that does not compile or fails to render.
     #[error("template {name}:{line}: {message}")]
     Template {

@@ -67,6 +67,14 @@ pub struct Finding {
     pub asset: String,
     /// Further scanner fields, in feed order, shown as technical details.
     pub extra: Vec<(String, String)>,
+    /// The organisation that scanned and reported it (e.g. `The Shadowserver
+    /// Foundation`), named in the technical part; may be empty.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub reporter: String,
+    /// The customer the attribution identified behind this address, for a
+    /// notice to a network owner's abuse desk (see [`RecipientRole`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub customer: Option<Customer>,
 }
 
 impl Finding {
@@ -88,7 +96,21 @@ impl Finding {
             line: 0,
             asset: String::new(),
             extra: Vec::new(),
+            reporter: String::new(),
+            customer: None,
         }
+    }
+
+    /// Sets the organisation that scanned and reported the finding.
+    pub fn with_reporter(mut self, reporter: impl Into<String>) -> Self {
+        self.reporter = reporter.into();
+        self
+    }
+
+    /// Sets the customer identified behind the address.
+    pub fn with_customer(mut self, customer: Customer) -> Self {
+        self.customer = Some(customer);
+        self
     }
 
     /// Sets the observation time; `None` when the feed gave none.
@@ -153,6 +175,114 @@ impl Finding {
     }
 }
 
+/// One piece of evidence that named a [`Customer`]: what kind it is and
+/// what it says (e.g. `ptr`, `tandarts-voorbeeld.nl`; `registry-customer`,
+/// `Tandarts Voorbeeld`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[non_exhaustive]
+pub struct Evidence {
+    /// The kind (`registry-customer`, `ptr`, `cert`, `securitytxt`, ...).
+    pub kind: String,
+    /// What it says.
+    pub value: String,
+}
+
+impl Evidence {
+    /// Evidence of `kind` saying `value`.
+    pub fn new(kind: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            kind: kind.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// The business the attribution identified behind an address, named in a
+/// notice to the network owner so its abuse desk knows which customer to
+/// forward it to.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[non_exhaustive]
+pub struct Customer {
+    /// The organisation's name (may be empty when only a domain was found).
+    pub organisation: String,
+    /// Its registrable domain, when the evidence names one (may be empty).
+    pub domain: String,
+    /// The evidence that named it, strongest first.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub evidence: Vec<Evidence>,
+}
+
+impl Customer {
+    /// A customer with an organisation name and a domain (either may be empty).
+    pub fn new(organisation: impl Into<String>, domain: impl Into<String>) -> Self {
+        Self {
+            organisation: organisation.into(),
+            domain: domain.into(),
+            evidence: Vec::new(),
+        }
+    }
+
+    /// Adds a piece of evidence.
+    pub fn with_evidence(mut self, kind: impl Into<String>, value: impl Into<String>) -> Self {
+        self.evidence.push(Evidence::new(kind, value));
+        self
+    }
+}
+
+/// What the recipient is to the systems in the notice, which decides the
+/// notice kind: a business gets the notice written for a small business, a
+/// network owner (a hosting company's or ISP's abuse desk) the abuse-desk
+/// notice that names the customer and asks to forward or act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
+pub enum RecipientRole {
+    /// The business that runs the systems (its security.txt contact, its
+    /// own registry entry, an operator override).
+    #[default]
+    Business,
+    /// The owner of the network the systems are in: its abuse desk.
+    NetworkOwner,
+}
+
+impl RecipientRole {
+    /// The role for an attribution `via` value: the network-level contacts
+    /// of the ip-attribution engine (`network-abuse-c`,
+    /// `whois-abuse-comment`, `rdap-abuse`, `asn-abuse`, and any other
+    /// value ending in `-abuse` or `-abuse-c`) are network owners; every
+    /// other value, and none, is the business.
+    ///
+    /// ```
+    /// use notice_render::RecipientRole;
+    /// assert_eq!(RecipientRole::from_via("rdap-abuse"), RecipientRole::NetworkOwner);
+    /// assert_eq!(RecipientRole::from_via("securitytxt"), RecipientRole::Business);
+    /// ```
+    pub fn from_via(via: &str) -> RecipientRole {
+        let v = via.trim().to_ascii_lowercase();
+        let network = matches!(
+            v.as_str(),
+            "network-abuse-c" | "whois-abuse-comment" | "rdap-abuse" | "asn-abuse"
+        ) || v.ends_with("-abuse")
+            || v.ends_with("-abuse-c");
+        if network {
+            RecipientRole::NetworkOwner
+        } else {
+            RecipientRole::Business
+        }
+    }
+
+    /// `business` or `network-owner`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecipientRole::Business => "business",
+            RecipientRole::NetworkOwner => "network-owner",
+        }
+    }
+}
+
 /// Who a notice goes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
@@ -169,6 +299,12 @@ pub struct Recipient {
     /// How the address was found (`securitytxt`, `whois-org`, ...), shown
     /// in the notice so the reader knows why it reached them.
     pub via: String,
+    /// What the recipient is to the systems: decides the notice kind.
+    /// [`Recipient::with_via`] sets it from the via value
+    /// ([`RecipientRole::from_via`]); [`Recipient::with_role`] sets it
+    /// explicitly.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub role: RecipientRole,
 }
 
 impl Recipient {
@@ -179,6 +315,7 @@ impl Recipient {
             organisation: String::new(),
             languages: Vec::new(),
             via: String::new(),
+            role: RecipientRole::Business,
         }
     }
 
@@ -198,9 +335,17 @@ impl Recipient {
         self
     }
 
-    /// Sets how the address was found.
+    /// Sets how the address was found, and the role that follows from it
+    /// ([`RecipientRole::from_via`]).
     pub fn with_via(mut self, via: impl Into<String>) -> Self {
         self.via = via.into();
+        self.role = RecipientRole::from_via(&self.via);
+        self
+    }
+
+    /// Sets the role explicitly (after [`Recipient::with_via`], which sets it too).
+    pub fn with_role(mut self, role: RecipientRole) -> Self {
+        self.role = role;
         self
     }
 }

@@ -1,8 +1,43 @@
 //! Keeping attacker-controlled strings inert. One place, used by every output.
 //!
 //! Every scanner field (PTR names, certificate names, HTTP banners, URLs,
-//! even the organisation name from a registry) is written by strangers. Before
-//! it reaches a reader it goes through these functions:
+//! even the organisation name from a registry) is written by strangers.
+//!
+//! # The rule, for every part
+//!
+//! Values are of three sorts, and each sort is treated the same way in the
+//! subject, the text, the HTML, the CSV, the XARF and the JSON:
+//!
+//! 1. **Our own words** (the catalogue, the templates, the configured
+//!    sender, phone, web page and verify URL) are written as they are
+//!    (HTML-escaped in HTML); the verify URL and web page are the only links
+//!    a notice holds.
+//! 2. **The recipient's own name and domain** (the organisation the notice
+//!    is addressed to, and for an abuse desk the customer it names) are
+//!    named plainly, not defanged: a dentist reads "Geachte Tandarts
+//!    Voorbeeld", not `tandarts-voorbeeld[.]example`. They still pass
+//!    [`visible`] (no control or bidi character reaches a reader, cut to the
+//!    field cap) and are escaped for their format. A customer *domain* that
+//!    is not a host name ([`is_host_name`]) is not shown as one: it is left
+//!    out of the human parts and kept, escaped, in the machine parts.
+//! 3. **Scanner-reported values** (asset, IP, tags, extra fields, the
+//!    evidence values) are defanged wherever a reader could click them: in
+//!    the subject, text and HTML they pass [`display`] ([`visible`] then
+//!    [`defang`]). An asset that is neither a host name, an IP address, a
+//!    mail address nor an `http(s)` URL with a host name ([`is_asset_name`])
+//!    is never shown as a host name: it is left out of the subject and of
+//!    the "where" lines, and shown in the technical part only as a quoted
+//!    inert value (`reported name: "<script>..."`). Machine parts (CSV,
+//!    XARF, JSON) keep values undefanged, so a ticket system can match them,
+//!    but escaped for their format ([`csv_cell`], [`escape_json_invisible`])
+//!    and cut by [`truncate`]; there too an asset that fails
+//!    [`is_asset_name`] is not put in a host-name field (`asset`, XARF
+//!    `url`/`source_identifier`) but in `reported_name`.
+//!
+//! Headers take only [`header_value`] (one line, controls shown) and the
+//! subject is always RFC 2047-encoded.
+//!
+//! # The functions
 //!
 //! - [`visible`]: cut to [`MAX_FIELD_CHARS`] with a visible marker, and show
 //!   control, bidi and other invisible characters as `<U+XXXX>`, so a
@@ -17,6 +52,8 @@
 //!   as a formula (`= + - @`, tab, CR) start with `'`.
 //! - [`escape_json_invisible`]: JSON text with bidi and other invisible
 //!   characters written as `\uXXXX` escapes.
+//! - [`is_host_name`], [`is_asset_name`]: whether a value may be shown as a
+//!   host name.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -187,6 +224,97 @@ fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
             .is_some_and(|s| s.eq_ignore_ascii_case(n))
             && haystack.is_char_boundary(i)
     })
+}
+
+/// True for a DNS host name: 1 to 253 characters, dot-separated labels of
+/// 1 to 63 ASCII letters, digits and `-` (not at a label's start or end;
+/// `_` allowed, as in service names), at least two labels, the last not all
+/// digits. A trailing dot is allowed.
+///
+/// ```
+/// use notice_render::inert::is_host_name;
+/// assert!(is_host_name("rdp.example.nl"));
+/// assert!(!is_host_name("<script>alert(1)</script>.example.nl"));
+/// assert!(!is_host_name("localhost"));
+/// assert!(!is_host_name("192.0.2.1"));
+/// ```
+pub fn is_host_name(value: &str) -> bool {
+    let v = value.strip_suffix('.').unwrap_or(value);
+    if v.is_empty() || v.len() > 253 {
+        return false;
+    }
+    let mut labels = 0;
+    let mut last_numeric = false;
+    for label in v.split('.') {
+        let b = label.as_bytes();
+        if b.is_empty()
+            || b.len() > 63
+            || !b
+                .iter()
+                .all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
+            || b.first() == Some(&b'-')
+            || b.last() == Some(&b'-')
+        {
+            return false;
+        }
+        labels += 1;
+        last_numeric = b.iter().all(u8::is_ascii_digit);
+    }
+    labels >= 2 && !last_numeric
+}
+
+/// True for a value that may be shown where a reader expects the name of a
+/// system: a host name ([`is_host_name`]), an IP address, a mail address
+/// whose domain is a host name and whose local part is printable ASCII
+/// without spaces, quotes or angle brackets, or an `http(s)://` URL whose
+/// host is a host name or IP address and that holds no space, quote or
+/// angle bracket.
+///
+/// ```
+/// use notice_render::inert::is_asset_name;
+/// assert!(is_asset_name("j.jansen@example.nl"));
+/// assert!(is_asset_name("https://www.example.nl/login"));
+/// assert!(is_asset_name("2001:db8::1"));
+/// assert!(!is_asset_name("<script>alert(1)</script>"));
+/// assert!(!is_asset_name("https://x.example/<b>"));
+/// ```
+pub fn is_asset_name(value: &str) -> bool {
+    let v = value.trim();
+    if is_host_name(v) || v.parse::<std::net::IpAddr>().is_ok() {
+        return true;
+    }
+    let clean = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b'\'' | b'<' | b'>' | b'`'))
+    };
+    let lower = v.get(..8).unwrap_or(v).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        v.get(8..)
+    } else if lower.starts_with("http://") {
+        v.get(7..)
+    } else {
+        None
+    };
+    if let Some(rest) = rest {
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let host = match authority.rsplit_once(':') {
+            Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => h,
+            _ => authority,
+        };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        return clean(rest) && (is_host_name(host) || host.parse::<std::net::IpAddr>().is_ok());
+    }
+    match v.rsplit_once('@') {
+        Some((local, domain)) => clean(local) && !local.contains('@') && is_host_name(domain),
+        None => false,
+    }
+}
+
+/// What a reader sees of the recipient's own name or domain: [`visible`],
+/// not defanged (see the rule above).
+pub fn plain(value: &str) -> String {
+    visible(value.trim()).into_owned()
 }
 
 /// What a reader sees of a scanner value in text and HTML: [`visible`], then

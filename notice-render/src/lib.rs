@@ -5,21 +5,25 @@
 //! Read it top-down in the order data flows:
 //!
 //! 1. [`finding`]: the input records, [`Finding`] and [`Recipient`].
-//! 2. [`catalogue`]: the problem explanations (nl, en) from data files, and
+//! 2. [`config`]: the service's identity (sender, phone, web page, verify
+//!    URL, default language, signing key) from one TOML file.
+//! 3. [`catalogue`]: the problem explanations (nl, en) from data files, and
 //!    [`mapping`]: which explanation a finding gets.
-//! 3. [`aggregate`](mod@aggregate): findings → one [`Notice`] per recipient.
-//! 4. [`language`]: choosing nl or en for a recipient.
-//! 5. [`render`]: a [`Renderer`] turns a notice into subject, text, HTML,
+//! 4. [`aggregate`](mod@aggregate): findings → one [`Notice`] per recipient.
+//! 5. [`language`]: choosing nl or en for a recipient.
+//! 6. [`render`]: a [`Renderer`] turns a notice into subject, text, HTML,
 //!    CSV, JSON, XARF and MIME.
-//! 6. [`inert`]: the one place where hostile strings are made harmless.
-//! 7. [`limits`] and [`error`].
-//! 8. [`lifecycle`]: what was told to whom across days, delivery and bounces.
+//! 7. [`inert`]: the one place where hostile strings are made harmless.
+//! 8. [`limits`] and [`error`].
+//! 9. [`lifecycle`]: what was told to whom across days, delivery and bounces.
 //!
 //! # Crate features
 //!
 //! - `serde`: `serde::Deserialize` for the input records ([`Finding`],
 //!   [`Recipient`], [`Classification`]), e.g. to read findings from JSON.
 //!   JSON output does not need it.
+//! - `openpgp`: OpenPGP/MIME signing of the messages (RFC 3156) with the
+//!   `pgp` crate: `render::Signer` and `Renderer::with_signer`.
 //! - `sqlite`: `lifecycle::sqlite`, the lifecycle state in one SQLite file (SQLite bundled).
 //! - `smtp`: `lifecycle::smtp`, delivery over SMTP with lettre on rustls (ring).
 //! - `bounces`: `lifecycle::bounces`, reading DSNs and replies with mail-parser.
@@ -51,6 +55,7 @@
 
 pub mod aggregate;
 pub mod catalogue;
+pub mod config;
 pub mod error;
 pub mod file_name;
 pub mod finding;
@@ -65,9 +70,10 @@ pub use aggregate::{
     Aggregate, AggregateOptions, DropReason, Dropped, Group, Item, MergedItems, Notice, aggregate,
     recipient_key, recipient_notices,
 };
-pub use catalogue::{Catalogue, Entry, EntryText, Kind};
+pub use catalogue::{Catalogue, Entry, EntryText, Kind, NoticeKind};
+pub use config::Config;
 pub use error::{Error, Result};
 pub use file_name::notice_file_name;
-pub use finding::{Classification, Finding, Recipient};
+pub use finding::{Classification, Customer, Evidence, Finding, Recipient, RecipientRole};
 pub use language::{Language, choose_language};
 pub use render::{RenderOptions, Rendered, Renderer, Templates};

@@ -1,5 +1,7 @@
 //! Golden files: every catalogue entry in every language, as text and HTML,
-//! exactly as a business would read them. Regenerate with
+//! exactly as a business would read them (`tests/golden/`), and both notice
+//! kinds (business, abuse desk) in both languages as text, HTML and MIME
+//! headers (`tests/golden-kinds/`). Regenerate with
 //! `UPDATE_GOLDEN=1 cargo test -p notice-render --test golden`.
 
 mod common;
@@ -8,7 +10,135 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::*;
-use notice_render::{AggregateOptions, Finding, Recipient, aggregate};
+use notice_render::{
+    AggregateOptions, Customer, Finding, Recipient, RenderOptions, Renderer, aggregate,
+};
+
+/// The sender as a configured service shows it: phone, web page, verify URL.
+fn configured() -> Renderer {
+    Renderer::embedded(
+        RenderOptions::new("Example CERT", "cert@example.org", "notices.example.org")
+            .with_reply_to("security-desk@example.org")
+            .with_phone("+31 70 123 4567")
+            .with_website("https://www.example.org/notices")
+            .with_verify_url("https://www.example.org/verify?ticket={ticket}"),
+    )
+    .unwrap()
+}
+
+/// Writes (with UPDATE_GOLDEN=1) or compares every file of `expected` in
+/// `dir`; returns how many were compared.
+fn check_dir(dir: &Path, expected: &BTreeMap<String, String>) -> usize {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1");
+    if update {
+        std::fs::create_dir_all(dir).unwrap();
+        for item in std::fs::read_dir(dir).unwrap() {
+            std::fs::remove_file(item.unwrap().path()).unwrap();
+        }
+        for (name, text) in expected {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+    }
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in &names {
+        let want = expected
+            .get(name)
+            .unwrap_or_else(|| panic!("stale golden file {name}"));
+        let have = std::fs::read_to_string(dir.join(name)).unwrap();
+        assert!(
+            have == *want,
+            "{name} differs; run with UPDATE_GOLDEN=1 and review the diff"
+        );
+    }
+    assert_eq!(names.len(), expected.len(), "golden files in {dir:?}");
+    names.len()
+}
+
+#[test]
+fn golden_notice_kinds() {
+    let r = configured();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden-kinds");
+    let mut expected: BTreeMap<String, String> = BTreeMap::new();
+    let t = |d, h, m| at(2025, 3, d, h, m, 0);
+    let customer = Customer::new("Tandartspraktijk Voorbeeld", "tandarts-voorbeeld.nl")
+        .with_evidence("registry-customer", "Tandartspraktijk Voorbeeld")
+        .with_evidence("ptr", "mail.tandarts-voorbeeld.nl");
+    let rdp = Finding::new("198.51.100.23", "scan_rdp", t(4, 1, 12))
+        .with_port(3389)
+        .with_protocol("tcp")
+        .with_asset("rdp.tandarts-voorbeeld.nl")
+        .with_tag("rdp")
+        .with_source("scan_rdp.csv", 2)
+        .with_reporter("The Shadowserver Foundation")
+        .with_extra("rdp_protocol", "CredSSP");
+    // Issue 18's merging in both kinds: the RDP finding seen again later is one line
+    // ("2 times, first ..., last ..."), and a finding without a time reads "time unknown".
+    let findings = [
+        rdp.clone(),
+        rdp.clone()
+            .with_observed(Some(t(4, 6, 40)))
+            .with_source("scan_rdp.csv", 9),
+        rdp.with_port(3390)
+            .with_observed(None)
+            .with_source("scan_rdp.csv", 12),
+        Finding::new("198.51.100.24", "scan_smb", t(4, 5, 2))
+            .with_port(445)
+            .with_protocol("tcp")
+            .with_asset("<script>alert(1)</script>")
+            .with_tag("smb")
+            .with_source("scan_smb.csv", 7)
+            .with_reporter("The Shadowserver Foundation")
+            .with_extra("smb_version_string", "SMB 1.0"),
+    ];
+    for kind in ["business", "abuse-desk"] {
+        for lang in ["nl", "en"] {
+            let to = if kind == "business" {
+                Recipient::new("info@tandarts-voorbeeld.nl")
+                    .with_organisation("Tandartspraktijk Voorbeeld")
+                    .with_languages([lang])
+                    .with_via("securitytxt")
+            } else {
+                Recipient::new("abuse@hosting.example")
+                    .with_organisation("Voorbeeld Hosting B.V.")
+                    .with_languages([lang])
+                    .with_via("rdap-abuse")
+            };
+            let pairs = findings
+                .iter()
+                .map(|f| (f.clone().with_customer(customer.clone()), to.clone()))
+                .collect::<Vec<_>>();
+            let agg = aggregate(r.catalogue(), pairs, &AggregateOptions::default(), now()).unwrap();
+            let notice = &agg.notices[0];
+            let out = r.render(notice, now()).unwrap();
+            expected.insert(
+                format!("{kind}.{lang}.txt"),
+                format!("Subject: {}\n\n{}", out.subject, out.text),
+            );
+            expected.insert(format!("{kind}.{lang}.html"), out.html);
+            let mime = String::from_utf8(out.mime).unwrap();
+            let head = mime.split("\r\n\r\n").next().unwrap().replace("\r\n", "\n");
+            // and the part headers of the body (boundaries are stable)
+            let parts: Vec<&str> = mime
+                .split("\r\n--=_")
+                .skip(1)
+                .filter_map(|p| p.split_once("\r\n").map(|(_, rest)| rest))
+                .filter_map(|p| p.split_once("\r\n\r\n").map(|(h, _)| h))
+                .collect();
+            let mut headers = format!("{head}\n");
+            for p in parts {
+                headers.push_str("\n--\n");
+                headers.push_str(&p.replace("\r\n", "\n"));
+                headers.push('\n');
+            }
+            expected.insert(format!("{kind}.{lang}.headers"), headers);
+        }
+    }
+    assert_eq!(check_dir(&dir, &expected), 2 * 2 * 3);
+}
 
 /// One realistic finding per entry (constructed; modelled on Shadowserver rows).
 fn samples() -> Vec<(&'static str, Finding)> {
@@ -154,9 +284,8 @@ fn samples() -> Vec<(&'static str, Finding)> {
 
 #[test]
 fn golden_notices() {
-    let r = renderer();
+    let r = configured();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1");
     let mut expected: BTreeMap<String, String> = BTreeMap::new();
     let samples = samples();
     assert_eq!(
@@ -172,7 +301,10 @@ fn golden_notices() {
                 .with_via("securitytxt");
             let agg = aggregate(
                 r.catalogue(),
-                vec![(finding.clone(), to)],
+                vec![(
+                    finding.clone().with_reporter("The Shadowserver Foundation"),
+                    to,
+                )],
                 &AggregateOptions::default(),
                 now(),
             )
@@ -190,32 +322,6 @@ fn golden_notices() {
             expected.insert(format!("{entry}.{lang}.html"), out.html);
         }
     }
-    if update {
-        std::fs::create_dir_all(&dir).unwrap();
-        for item in std::fs::read_dir(&dir).unwrap() {
-            std::fs::remove_file(item.unwrap().path()).unwrap();
-        }
-        for (name, text) in &expected {
-            std::fs::write(dir.join(name), text).unwrap();
-        }
-    }
-    let mut read = 0usize;
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    for name in &names {
-        let want = expected
-            .get(name)
-            .unwrap_or_else(|| panic!("stale golden file {name}"));
-        let have = std::fs::read_to_string(dir.join(name)).unwrap();
-        assert!(
-            have == *want,
-            "{name} differs; run with UPDATE_GOLDEN=1 and review the diff"
-        );
-        read += 1;
-    }
+    let read = check_dir(&dir, &expected);
     assert_eq!(read, 13 * 2 * 2, "golden files read");
-    assert_eq!(read, expected.len());
 }

@@ -178,13 +178,25 @@ fn encoded_word_lookalikes_in_data_stay_literal() {
     let name = m.to().and_then(|a| a.first()).and_then(|a| a.name());
     assert_eq!(name, Some("=?utf-8?B?UGF5IHRoaXMgaW52b2ljZQ==?="));
     assert_round_trip(&r, &notice);
-    // the same in the asset, which the subject names
+    // in the asset it is not a host name, so the subject leaves it out
     let f = hostile_rdp().with_asset("=?utf-8?B?UGF5IHRoaXMgaW52b2ljZQ==?=");
     let notice = one_notice(&r, vec![f], recipient("en"));
     let out = r.render(&notice, now()).unwrap();
+    assert!(!out.subject.contains("=?"), "{}", out.subject);
+    assert_eq!(parse(&out.mime).subject(), Some(out.subject.as_str()));
+    // the customer an abuse-desk subject names stays literal too
+    let f = hostile_rdp().with_customer(notice_render::Customer::new(
+        "=?utf-8?B?UGF5IHRoaXMgaW52b2ljZQ==?=",
+        "",
+    ));
+    let to = recipient("en").with_via("rdap-abuse");
+    let notice = one_notice(&r, vec![f], to);
+    let out = r.render(&notice, now()).unwrap();
     assert!(
         out.subject
-            .starts_with("=?utf-8?B?UGF5IHRoaXMgaW52b2ljZQ==?=")
+            .starts_with("Your customer =?utf-8?B?UGF5IHRoaXMgaW52b2ljZQ==?=: "),
+        "{}",
+        out.subject
     );
     assert_eq!(parse(&out.mime).subject(), Some(out.subject.as_str()));
 }

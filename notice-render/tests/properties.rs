@@ -3,7 +3,9 @@
 mod common;
 
 use common::*;
-use notice_render::{AggregateOptions, Finding, Recipient, Renderer, aggregate};
+use notice_render::{
+    AggregateOptions, Customer, Finding, Recipient, RecipientRole, Renderer, aggregate,
+};
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -70,10 +72,14 @@ proptest! {
     fn outputs_stay_inert(
         ip in hostile(), asset in hostile(), key in hostile(), value in hostile(),
         tag in hostile(), proto in hostile(), org in hostile(), lang in prop_oneof![Just("nl"), Just("en")],
+        customer in hostile(), abuse in any::<bool>(),
     ) {
         let r = shared();
-        let to = Recipient::new("security@example.nl").with_organisation(org).with_languages([lang]);
-        let f = finding(ip, asset, key, format!("{MARK}{value}{MARK}"), tag, proto);
+        let role = if abuse { RecipientRole::NetworkOwner } else { RecipientRole::Business };
+        let to = Recipient::new("security@example.nl").with_organisation(org).with_languages([lang]).with_role(role);
+        let f = finding(ip, asset, key, format!("{MARK}{value}{MARK}"), tag, proto)
+            .with_reporter(customer.clone())
+            .with_customer(Customer::new(customer.clone(), customer.clone()).with_evidence(customer.clone(), customer));
         let agg = aggregate(r.catalogue(), vec![(f, to)], &AggregateOptions::default(), now()).unwrap();
         prop_assert!(agg.accounts_for_all());
         let notice = &agg.notices[0];
@@ -107,12 +113,12 @@ proptest! {
         prop_assert_eq!(names, expected);
         prop_assert!(!out.subject.contains(['\r', '\n']));
 
-        // csv: every cell neutralised and quoted, two records of 13 cells
+        // csv: every cell neutralised and quoted, two records of 18 cells
         let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(out.csv.as_bytes());
         let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
         prop_assert_eq!(records.len(), 2);
         for rec in &records {
-            prop_assert_eq!(rec.len(), 13);
+            prop_assert_eq!(rec.len(), 18);
             for cell in rec.iter() {
                 prop_assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?}");
                 prop_assert!(!cell.chars().any(|c| c.is_control() || notice_render::inert::is_invisible(c)), "{cell:?}");

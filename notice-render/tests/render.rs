@@ -147,16 +147,20 @@ fn hostile_row_is_inert_in_every_output() {
         assert!(!out.text.contains('\u{202E}'));
         assert!(!out.text.contains('\r'));
         assert!(out.text.contains("<U+202E>txt[.]exe"));
+        // an asset that is not a host name is shown only as a quoted inert value
         assert!(
             out.text
-                .contains("host-5[.]dsl[.]example[.]net<U+000D><U+000A>Bcc: victim@example[.]com")
+                .contains("\"host-5.dsl.example.net<U+000D><U+000A>Bcc: victim@example.com\"")
         );
+        assert!(!out.text.contains("(host-5"));
         assert!(out.text.contains("hxxp://evil[.]example[.]net/x?<script>"));
         assert!(!out.text.contains("http://evil"));
         assert!(out.text.lines().all(|l| l.chars().count() <= 78));
-        // subject: one line, names the asset, the problem and the ticket
+        // subject: one line, names the system (the IP: the reported name is
+        // not a host name), the problem and the ticket
         assert!(!out.subject.contains(['\r', '\n']));
-        assert!(out.subject.contains("host-5[.]dsl[.]example[.]net"));
+        assert!(!out.subject.contains("host-5"));
+        assert!(out.subject.starts_with("203.0.113.5: "));
         assert!(out.subject.contains("RDP"));
         assert!(out.subject.ends_with("[NTC-20250305-00001]"));
         // CSV: formulas neutralised, quotes doubled, bidi visible
@@ -200,14 +204,17 @@ fn csv_is_rfc4180() {
     assert!(rows[0].starts_with("\"ticket\",\"problem\",\"title\",\"ip\""));
     assert!(rows[1].contains(",\"'-nas, \"\"quoted\"\"\","));
     assert!(rows[1].contains("line1<U+000A>line2"));
-    // read back with a CSV parser: 13 columns in both rows
+    // read back with a CSV parser: 18 columns in both rows
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(csv.as_bytes());
     let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(records.len(), 2);
-    assert!(records.iter().all(|r| r.len() == 13));
-    assert_eq!(&records[1][6], "'-nas, \"quoted\"");
+    assert!(records.iter().all(|r| r.len() == 18));
+    // not a host name: not in `asset`, but kept in `reported_name`
+    assert_eq!(&records[1][6], "");
+    assert_eq!(&records[0][14], "reported_name");
+    assert_eq!(&records[1][14], "'-nas, \"quoted\"");
 }
 
 #[test]
@@ -340,7 +347,7 @@ fn templates_can_be_overridden_from_a_directory() {
     assert!(
         r.subject(&notice, now())
             .unwrap()
-            .starts_with("Ticket NTC-20250305-00001 about host-5")
+            .starts_with("Ticket NTC-20250305-00001 about 203.0.113.5")
     );
 }
 

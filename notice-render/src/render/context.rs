@@ -11,14 +11,19 @@ use std::collections::HashMap;
 use super::Renderer;
 use crate::aggregate::{Group, Item, Notice};
 use crate::catalogue::{Catalogue, Entry, Reference};
-use crate::finding::{Finding, Recipient};
-use crate::inert::display;
+use crate::finding::{Customer, Finding, Recipient, RecipientRole};
+use crate::inert::{display, is_asset_name, is_host_name, plain};
 use crate::language::Language;
 use crate::limits::MAX_EXTRA_FIELDS;
 
 #[derive(Serialize)]
 struct Ctx<'a> {
     lang: &'static str,
+    kind: &'static str,
+    signed: bool,
+    verify_url: String,
+    customers: Vec<CustomerCtx>,
+    xarf_name: String,
     ticket: &'a str,
     date: String,
     part: usize,
@@ -38,6 +43,7 @@ struct RecipientCtx {
     address: String,
     organisation: String,
     via: String,
+    role: &'static str,
 }
 
 #[derive(Serialize)]
@@ -45,6 +51,19 @@ struct SenderCtx<'a> {
     name: &'a str,
     address: &'a str,
     reply_to: &'a str,
+    phone: String,
+    website: &'a str,
+}
+
+/// A customer named in an abuse-desk notice: organisation and domain named
+/// plainly (the domain only when it is a host name), evidence values as
+/// scanner values (defanged), and the systems it was found behind.
+#[derive(Serialize, PartialEq)]
+struct CustomerCtx {
+    organisation: String,
+    domain: String,
+    evidence: Vec<(String, String)>,
+    systems: Vec<String>,
 }
 
 /// The part of a problem that depends only on the entry and language; built
@@ -76,6 +95,7 @@ struct FindingCtx {
     port: String,
     protocol: String,
     asset: String,
+    reported_name: String,
     /// The observation time, empty when unknown (templates say "time unknown").
     observed: String,
     /// How many equal findings this line stands for.
@@ -85,8 +105,8 @@ struct FindingCtx {
     last_seen: String,
     report_type: String,
     tags: String,
-    feed: String,
-    line: u64,
+    reporter: String,
+    customer: String,
     details: Vec<(String, String)>,
     more_details: usize,
 }
@@ -98,11 +118,74 @@ fn paragraphs(s: &str) -> Vec<&str> {
         .collect()
 }
 
+/// `Organisation (domain)`, either alone, named plainly.
+fn customer_label(c: &Customer) -> String {
+    let org = plain(&c.organisation);
+    let domain = customer_domain(c);
+    match (org.is_empty(), domain.is_empty()) {
+        (false, false) => format!("{org} ({domain})"),
+        (false, true) => org,
+        (true, false) => domain,
+        (true, true) => String::new(),
+    }
+}
+
+/// The customer's domain when it is a host name, else nothing.
+fn customer_domain(c: &Customer) -> String {
+    let d = c.domain.trim();
+    if is_host_name(d) {
+        d.to_string()
+    } else {
+        String::new()
+    }
+}
+
+fn customers_ctx(notice: &Notice) -> Vec<CustomerCtx> {
+    let mut out: Vec<CustomerCtx> = Vec::new();
+    for (_, item) in notice.items() {
+        let f = &item.finding;
+        let Some(c) = &f.customer else { continue };
+        let organisation = plain(&c.organisation);
+        let domain = customer_domain(c);
+        if organisation.is_empty() && domain.is_empty() {
+            continue;
+        }
+        let system = display(if f.ip.trim().is_empty() {
+            f.asset.trim()
+        } else {
+            f.ip.trim()
+        });
+        if let Some(known) = out
+            .iter_mut()
+            .find(|k| k.organisation == organisation && k.domain == domain)
+        {
+            if !known.systems.contains(&system) && known.systems.len() < MAX_EXTRA_FIELDS {
+                known.systems.push(system);
+            }
+            continue;
+        }
+        let evidence = c
+            .evidence
+            .iter()
+            .filter(|e| !e.value.trim().is_empty())
+            .take(MAX_EXTRA_FIELDS)
+            .map(|e| (display(&e.kind), display(&e.value)))
+            .collect();
+        out.push(CustomerCtx {
+            organisation,
+            domain,
+            evidence,
+            systems: vec![system],
+        });
+    }
+    out
+}
+
 fn minute_or_empty(t: Option<DateTime<Utc>>) -> String {
     t.map(super::dates::minute_utc).unwrap_or_default()
 }
 
-fn finding_ctx(item: &Item) -> FindingCtx {
+fn finding_ctx(o: &super::RenderOptions, item: &Item) -> FindingCtx {
     let f = &item.finding;
     let details = f
         .extra
@@ -116,15 +199,24 @@ fn finding_ctx(item: &Item) -> FindingCtx {
         ip: display(&f.ip),
         port: f.port.map(|p| p.to_string()).unwrap_or_default(),
         protocol: display(&f.protocol),
-        asset: display(&f.asset),
+        asset: if is_asset_name(&f.asset) {
+            display(f.asset.trim())
+        } else {
+            String::new()
+        },
+        reported_name: if f.asset.trim().is_empty() || is_asset_name(&f.asset) {
+            String::new()
+        } else {
+            format!("\"{}\"", crate::inert::visible(f.asset.trim()))
+        },
         observed: minute_or_empty(item.first_seen),
         count: item.count,
         first_seen: minute_or_empty(item.first_seen),
         last_seen: minute_or_empty(item.last_seen),
         report_type: crate::inert::visible(&f.report_type).into_owned(),
         tags: display(&f.normalised_tags().join(", ")),
-        feed: crate::inert::visible(&f.feed).into_owned(),
-        line: f.line,
+        reporter: plain(o.reporter_of(f)),
+        customer: f.customer.as_ref().map(customer_label).unwrap_or_default(),
         details,
         more_details: non_empty.saturating_sub(MAX_EXTRA_FIELDS),
     }
@@ -174,12 +266,13 @@ fn lang_index(lang: Language) -> usize {
     }
 }
 
-/// The name a reader knows the asset by: the asset, else the IP.
+/// The name a reader knows the asset by: the asset when it may be shown as
+/// a name ([`is_asset_name`]), else the IP (nothing when neither).
 fn asset_name(f: &Finding) -> &str {
-    if f.asset.trim().is_empty() {
-        f.ip.trim()
-    } else {
+    if is_asset_name(&f.asset) {
         f.asset.trim()
+    } else {
+        f.ip.trim()
     }
 }
 
@@ -199,7 +292,7 @@ pub(super) fn build(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Value 
                 .cloned()
                 .unwrap_or_default();
             let findings = FindingsCtx {
-                findings: g.items.iter().map(finding_ctx).collect(),
+                findings: g.items.iter().map(|i| finding_ctx(&r.options, i)).collect(),
             };
             merge_maps([Value::from(Serde(&findings)), cached])
         })
@@ -211,29 +304,48 @@ pub(super) fn build(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Value 
             assets.push(a);
         }
     }
+    assets.retain(|a| !a.is_empty());
     let first = assets.first().copied().unwrap_or("");
     let o = &r.options;
+    let kind = super::NoticeKind::for_recipient(&notice.recipient);
     let ctx = Ctx {
         lang: lang.as_str(),
+        kind: kind.as_str(),
+        signed: r.is_signing(),
+        verify_url: o.verify_url_for(&notice.ticket).unwrap_or_default(),
+        customers: if kind == super::NoticeKind::AbuseDesk {
+            customers_ctx(notice)
+        } else {
+            Vec::new()
+        },
+        xarf_name: format!("{}.xarf.json", super::mime::token(&notice.ticket)),
         ticket: &notice.ticket,
         date: super::dates::date(now),
         part: notice.part.0,
         parts: notice.part.1,
         recipient: RecipientCtx {
             address: crate::inert::visible(&notice.recipient.address).into_owned(),
-            organisation: display(&notice.recipient.organisation),
+            organisation: plain(&notice.recipient.organisation),
             via: display(&notice.recipient.via),
+            role: notice.recipient.role.as_str(),
         },
         sender: SenderCtx {
             name: &o.sender_name,
             address: &o.from,
             reply_to: o.reply_to.as_deref().unwrap_or(&o.from),
+            // no-break spaces, so a wrapped line never splits the number
+            phone: o
+                .phone
+                .as_deref()
+                .unwrap_or_default()
+                .replace(' ', "\u{a0}"),
+            website: o.website.as_deref().unwrap_or_default(),
         },
         finding_count: notice.finding_count(),
         problem_count: problems.len(),
         asset: display(first),
         other_assets: assets.len().saturating_sub(1),
-        csv_name: format!("{}.csv", notice.ticket),
+        csv_name: format!("{}.csv", super::mime::token(&notice.ticket)),
         problems,
     };
     Value::from(Serde(&ctx))
@@ -259,6 +371,11 @@ pub(super) fn samples(catalogue: &Catalogue) -> Vec<Notice> {
                     .with_asset("host.example.nl")
                     .with_tag("sample")
                     .with_source("sample.csv", 2)
+                    .with_reporter("Example Scanner")
+                    .with_customer(
+                        Customer::new("Example BV", "example.nl")
+                            .with_evidence("ptr", "host.example.nl"),
+                    )
                     .with_extra("key", "value");
                 // One finding seen three times, one whose time is unknown.
                 let mut merged = Item::new(index, finding.clone());
@@ -272,14 +389,19 @@ pub(super) fn samples(catalogue: &Catalogue) -> Vec<Notice> {
             },
         })
         .collect();
-    Language::ALL
-        .iter()
-        .map(|lang| Notice {
-            ticket: "SAMPLE-20250304-00001".to_string(),
-            recipient: Recipient::new("security@example.nl").with_organisation("Example BV"),
-            language: *lang,
-            groups: groups.clone(),
-            part: (1, 1),
-        })
-        .collect()
+    let mut out = Vec::new();
+    for role in [RecipientRole::Business, RecipientRole::NetworkOwner] {
+        for lang in Language::ALL {
+            out.push(Notice {
+                ticket: "SAMPLE-20250304-00001".to_string(),
+                recipient: Recipient::new("security@example.nl")
+                    .with_organisation("Example BV")
+                    .with_role(role),
+                language: lang,
+                groups: groups.clone(),
+                part: (1, 1),
+            });
+        }
+    }
+    out
 }

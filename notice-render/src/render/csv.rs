@@ -1,6 +1,12 @@
 //! The CSV attachment: RFC 4180, CRLF line ends, every cell quoted and
 //! neutralised by [`crate::inert::csv_cell`] (written in place by
 //! [`crate::inert::push_csv_cell`]).
+//!
+//! One row per finding, with everything a ticket system needs to route it:
+//! the customer identified behind the address (organisation, domain, the
+//! evidence as `kind=value; ...`) and the organisation that reported it.
+//! `asset` holds only values that are names ([`crate::inert::is_asset_name`]);
+//! any other reported name is in `reported_name`.
 
 use super::Renderer;
 use crate::aggregate::Notice;
@@ -8,7 +14,7 @@ use std::fmt::Write as _;
 
 use crate::inert::push_csv_cell;
 
-const HEADER: [&str; 13] = [
+const HEADER: [&str; 18] = [
     "ticket",
     "problem",
     "title",
@@ -22,6 +28,11 @@ const HEADER: [&str; 13] = [
     "feed",
     "line",
     "details",
+    "reporter",
+    "reported_name",
+    "customer",
+    "customer_domain",
+    "customer_evidence",
 ];
 
 pub(super) fn render(r: &Renderer, notice: &Notice) -> String {
@@ -31,6 +42,7 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> String {
     let mut observed = String::new();
     let mut line = String::new();
     let mut details = String::new();
+    let mut evidence = String::new();
     for (group, item) in notice.items() {
         let f = &item.finding;
         let title = r
@@ -56,6 +68,25 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> String {
         line.clear();
         let _ = write!(line, "{}", f.line);
         let tags = f.normalised_tags().join(";");
+        let valid = crate::inert::is_asset_name(&f.asset);
+        let (asset, reported_name) = if valid {
+            (f.asset.trim(), "")
+        } else {
+            ("", f.asset.trim())
+        };
+        evidence.clear();
+        let (customer, customer_domain) = match &f.customer {
+            Some(c) => {
+                for e in &c.evidence {
+                    if !evidence.is_empty() {
+                        evidence.push_str("; ");
+                    }
+                    let _ = write!(evidence, "{}={}", e.kind, e.value);
+                }
+                (c.organisation.trim(), c.domain.trim())
+            }
+            None => ("", ""),
+        };
         push_row(
             &mut out,
             [
@@ -65,13 +96,18 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> String {
                 f.ip.as_str(),
                 port.as_str(),
                 f.protocol.as_str(),
-                f.asset.as_str(),
+                asset,
                 observed.as_str(),
                 f.report_type.as_str(),
                 tags.as_str(),
                 f.feed.as_str(),
                 line.as_str(),
                 details.as_str(),
+                r.options.reporter_of(f),
+                reported_name,
+                customer,
+                customer_domain,
+                evidence.as_str(),
             ]
             .into_iter(),
         );

@@ -23,6 +23,14 @@ struct JsonRecipient {
     address: String,
     organisation: String,
     via: String,
+    role: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonCustomer {
+    organisation: String,
+    domain: String,
+    evidence: Vec<[String; 2]>,
 }
 
 #[derive(Serialize)]
@@ -42,6 +50,7 @@ struct JsonFinding {
     port: Option<u16>,
     protocol: String,
     asset: String,
+    reported_name: String,
     /// The first observation (`null` when unknown).
     observed: Option<String>,
     /// How many equal findings this one stands for.
@@ -54,6 +63,8 @@ struct JsonFinding {
     feed: String,
     line: u64,
     extra: Vec<[String; 2]>,
+    reporter: String,
+    customer: Option<JsonCustomer>,
 }
 
 fn t(s: &str) -> String {
@@ -86,7 +97,16 @@ pub(super) fn render(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Resul
                             ip: t(&f.ip),
                             port: f.port,
                             protocol: t(&f.protocol),
-                            asset: t(&f.asset),
+                            asset: if crate::inert::is_asset_name(&f.asset) {
+                                t(f.asset.trim())
+                            } else {
+                                String::new()
+                            },
+                            reported_name: if crate::inert::is_asset_name(&f.asset) {
+                                String::new()
+                            } else {
+                                t(f.asset.trim())
+                            },
                             observed: i.first_seen.map(|t| t.to_rfc3339()),
                             count: i.count,
                             first_seen: i.first_seen.map(|t| t.to_rfc3339()),
@@ -100,6 +120,16 @@ pub(super) fn render(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Resul
                             feed: t(&f.feed),
                             line: f.line,
                             extra: f.extra.iter().map(|(k, v)| [t(k), t(v)]).collect(),
+                            reporter: t(r.options.reporter_of(f)),
+                            customer: f.customer.as_ref().map(|c| JsonCustomer {
+                                organisation: t(&c.organisation),
+                                domain: t(&c.domain),
+                                evidence: c
+                                    .evidence
+                                    .iter()
+                                    .map(|e| [t(&e.kind), t(&e.value)])
+                                    .collect(),
+                            }),
                         }
                     })
                     .collect(),
@@ -115,6 +145,7 @@ pub(super) fn render(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Resul
             address: t(&notice.recipient.address),
             organisation: t(&notice.recipient.organisation),
             via: t(&notice.recipient.via),
+            role: notice.recipient.role.as_str(),
         },
         problems,
     };

@@ -5,8 +5,14 @@
 //! ├── multipart/alternative
 //! │   ├── text/plain; charset="utf-8"
 //! │   └── text/html; charset="utf-8"
-//! └── text/csv; charset="utf-8", attachment TICKET.csv
+//! ├── text/csv; charset="utf-8", attachment TICKET.csv
+//! └── application/json; charset="utf-8", attachment TICKET.xarf.json
+//!     (abuse-desk notices only: the XARF v4 reports as a JSON array)
 //! ```
+//!
+//! With a signer (feature `openpgp`) this `multipart/mixed` entity becomes
+//! the first part of an RFC 3156 `multipart/signed` message (see the
+//! `sign` module).
 //!
 //! Headers: From (sender name and address), To (organisation and address),
 //! Subject, Date (from `now`), Message-ID `<TICKET@domain>`,
@@ -83,23 +89,27 @@ fn q_literal(b: u8, place: Place) -> bool {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The rendered parts a message is built from.
+pub(super) struct Parts<'a> {
+    pub(super) subject: &'a str,
+    pub(super) text: &'a str,
+    pub(super) html: &'a str,
+    pub(super) csv: &'a str,
+    /// The XARF reports (a JSON array), attached for an abuse desk.
+    pub(super) xarf: Option<&'a str>,
+}
+
 pub(super) fn build(
     r: &Renderer,
     notice: &Notice,
     now: DateTime<Utc>,
-    subject: &str,
-    text: &str,
-    html: &str,
-    csv: &str,
-) -> Vec<u8> {
+    parts: &Parts<'_>,
+) -> crate::error::Result<Vec<u8>> {
     let o = &r.options;
-    let bodies = text.len() + html.len() + csv.len();
+    let bodies = parts.text.len() + parts.html.len() + parts.csv.len();
     let mut out = Vec::with_capacity(2048 + bodies + bodies / 8);
     let ticket = token(&notice.ticket);
     let seed = fnv64(0xcbf2_9ce4_8422_2325, &[ticket.as_bytes()]);
-    let mix = boundary("mix", seed);
-    let alt = boundary("alt", seed.rotate_left(32) ^ 0x9e37_79b9_7f4a_7c15);
 
     push_address(
         &mut out,
@@ -114,9 +124,9 @@ pub(super) fn build(
         &header_value(notice.recipient.address.trim(), 254),
     );
     out.extend_from_slice(b"Subject:");
-    if !subject.is_empty() {
+    if !parts.subject.is_empty() {
         out.push(b' ');
-        push_encoded_words(&mut out, subject, "Subject: ".len(), Place::Text);
+        push_encoded_words(&mut out, parts.subject, "Subject: ".len(), Place::Text);
     }
     out.extend_from_slice(b"\r\nDate: ");
     push_date(&mut out, now);
@@ -130,34 +140,80 @@ pub(super) fn build(
     if let Some(reply_to) = &o.reply_to {
         push_address(&mut out, "Reply-To", "", reply_to);
     }
-    out.extend_from_slice(b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"");
+    out.extend_from_slice(b"MIME-Version: 1.0\r\n");
+    #[cfg(feature = "openpgp")]
+    if let Some(signer) = &r.signer {
+        let sig = boundary("sig", seed ^ 0x5bd1_e995_5bd1_e995);
+        let mut entity = Vec::with_capacity(2048 + bodies + bodies / 8);
+        push_entity(&mut entity, &ticket, seed, parts);
+        let signature = signer.sign(&entity, now)?;
+        out.extend_from_slice(b"Content-Type: multipart/signed; micalg=");
+        out.extend_from_slice(super::sign::MICALG.as_bytes());
+        out.extend_from_slice(b";\r\n protocol=\"application/pgp-signature\";\r\n boundary=\"");
+        out.extend_from_slice(sig.as_bytes());
+        out.extend_from_slice(b"\"\r\n\r\n");
+        push_delimiter(&mut out, &sig);
+        out.extend_from_slice(&entity);
+        out.extend_from_slice(b"\r\n");
+        push_delimiter(&mut out, &sig);
+        out.extend_from_slice(
+            b"Content-Type: application/pgp-signature; name=\"signature.asc\"\r\n\
+              Content-Description: OpenPGP digital signature\r\n\
+              Content-Disposition: attachment; filename=\"signature.asc\"\r\n\r\n",
+        );
+        // armor lines are ASCII; written with CRLF
+        for line in signature.lines() {
+            out.extend_from_slice(line.as_bytes());
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(b"\r\n--");
+        out.extend_from_slice(sig.as_bytes());
+        out.extend_from_slice(b"--\r\n");
+        return Ok(out);
+    }
+    push_entity(&mut out, &ticket, seed, parts);
+    Ok(out)
+}
+
+/// The message's content entity: its Content-Type header, an empty line and
+/// the multipart/mixed body, ending with the closing delimiter and CRLF.
+/// Unsigned, it follows the message headers; signed, it is the first part
+/// of multipart/signed, and exactly these bytes are signed.
+fn push_entity(out: &mut Vec<u8>, ticket: &str, seed: u64, parts: &Parts<'_>) {
+    let mix = boundary("mix", seed);
+    let alt = boundary("alt", seed.rotate_left(32) ^ 0x9e37_79b9_7f4a_7c15);
+    out.extend_from_slice(b"Content-Type: multipart/mixed; boundary=\"");
     out.extend_from_slice(mix.as_bytes());
     out.extend_from_slice(b"\"\r\n\r\n");
 
-    push_delimiter(&mut out, &mix);
+    push_delimiter(out, &mix);
     out.extend_from_slice(b"Content-Type: multipart/alternative; boundary=\"");
     out.extend_from_slice(alt.as_bytes());
     out.extend_from_slice(b"\"\r\n\r\n");
-    push_delimiter(&mut out, &alt);
-    push_text_part(&mut out, "text/plain", None, text);
+    push_delimiter(out, &alt);
+    push_text_part(out, "text/plain", None, parts.text);
     out.extend_from_slice(b"\r\n");
-    push_delimiter(&mut out, &alt);
-    push_text_part(&mut out, "text/html", None, html);
+    push_delimiter(out, &alt);
+    push_text_part(out, "text/html", None, parts.html);
     out.extend_from_slice(b"\r\n--");
     out.extend_from_slice(alt.as_bytes());
     out.extend_from_slice(b"--\r\n\r\n");
-    push_delimiter(&mut out, &mix);
-    push_text_part(&mut out, "text/csv", Some(&ticket), csv);
+    push_delimiter(out, &mix);
+    push_text_part(out, "text/csv", Some((ticket, ".csv")), parts.csv);
+    if let Some(xarf) = parts.xarf {
+        out.extend_from_slice(b"\r\n");
+        push_delimiter(out, &mix);
+        push_text_part(out, "application/json", Some((ticket, ".xarf.json")), xarf);
+    }
     out.extend_from_slice(b"\r\n--");
     out.extend_from_slice(mix.as_bytes());
     out.extend_from_slice(b"--\r\n");
-    out
 }
 
 /// The ticket as a Message-ID left part and file name: letters, digits,
 /// `-`, `_` and `.` (others as `_`), at most [`MAX_TICKET`] characters.
 /// Tickets from [`crate::aggregate`] are always kept whole.
-fn token(ticket: &str) -> String {
+pub(super) fn token(ticket: &str) -> String {
     let mut t: String = ticket
         .chars()
         .take(MAX_TICKET)
@@ -194,14 +250,20 @@ fn push_delimiter(out: &mut Vec<u8>, boundary: &str) {
 
 /// A leaf part: its headers, an empty line and the quoted-printable body
 /// (the CRLF before the next delimiter belongs to the delimiter).
-fn push_text_part(out: &mut Vec<u8>, mime_type: &str, attachment: Option<&str>, body: &str) {
+fn push_text_part(
+    out: &mut Vec<u8>,
+    mime_type: &str,
+    attachment: Option<(&str, &str)>,
+    body: &str,
+) {
     out.extend_from_slice(b"Content-Type: ");
     out.extend_from_slice(mime_type.as_bytes());
     out.extend_from_slice(b"; charset=\"utf-8\"\r\n");
-    if let Some(name) = attachment {
+    if let Some((name, ext)) = attachment {
         out.extend_from_slice(b"Content-Disposition: attachment; filename=\"");
         out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(b".csv\"\r\n");
+        out.extend_from_slice(ext.as_bytes());
+        out.extend_from_slice(b"\"\r\n");
     }
     out.extend_from_slice(b"Content-Transfer-Encoding: quoted-printable\r\n\r\n");
     push_quoted_printable(out, body);

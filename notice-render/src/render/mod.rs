@@ -16,8 +16,14 @@ mod dates;
 mod html;
 mod json;
 mod mime;
+#[cfg(feature = "openpgp")]
+mod sign;
 mod text;
 mod xarf;
+
+#[cfg(feature = "openpgp")]
+#[cfg_attr(docsrs, doc(cfg(feature = "openpgp")))]
+pub use sign::{MAX_KEY_BYTES, Signer};
 
 use std::path::Path;
 
@@ -25,7 +31,7 @@ use chrono::{DateTime, Utc};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
 use crate::aggregate::Notice;
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, NoticeKind};
 use crate::error::{Error, Result};
 use crate::language::Language;
 use crate::limits::MAX_SOURCE_BYTES;
@@ -37,16 +43,48 @@ pub use text::wrap;
 /// `subject.*` renders the subject (one line), `notice.*.txt` the plain-text
 /// body (hard-wrapped to 78 columns after rendering), `notice.*.html` the
 /// HTML body (every value HTML-escaped by [`crate::inert::escape_html`]).
-pub const TEMPLATE_NAMES: [&str; 6] = [
+///
+/// The `*.abuse-desk.*` templates are the same for [`NoticeKind::AbuseDesk`].
+pub const TEMPLATE_NAMES: [&str; 12] = [
     "subject.nl.txt",
     "subject.en.txt",
     "notice.nl.txt",
     "notice.en.txt",
     "notice.nl.html",
     "notice.en.html",
+    "subject.abuse-desk.nl.txt",
+    "subject.abuse-desk.en.txt",
+    "notice.abuse-desk.nl.txt",
+    "notice.abuse-desk.en.txt",
+    "notice.abuse-desk.nl.html",
+    "notice.abuse-desk.en.html",
 ];
 
-const EMBEDDED_TEMPLATES: [(&str, &str); 6] = [
+const EMBEDDED_TEMPLATES: [(&str, &str); 12] = [
+    (
+        "subject.abuse-desk.nl.txt",
+        include_str!("../../templates/subject.abuse-desk.nl.txt"),
+    ),
+    (
+        "subject.abuse-desk.en.txt",
+        include_str!("../../templates/subject.abuse-desk.en.txt"),
+    ),
+    (
+        "notice.abuse-desk.nl.txt",
+        include_str!("../../templates/notice.abuse-desk.nl.txt"),
+    ),
+    (
+        "notice.abuse-desk.en.txt",
+        include_str!("../../templates/notice.abuse-desk.en.txt"),
+    ),
+    (
+        "notice.abuse-desk.nl.html",
+        include_str!("../../templates/notice.abuse-desk.nl.html"),
+    ),
+    (
+        "notice.abuse-desk.en.html",
+        include_str!("../../templates/notice.abuse-desk.en.html"),
+    ),
     (
         "subject.nl.txt",
         include_str!("../../templates/subject.nl.txt"),
@@ -167,6 +205,17 @@ pub struct RenderOptions {
     pub reply_to: Option<String>,
     /// The domain of Message-IDs (`<TICKET@domain>`) and the XARF reporter domain.
     pub message_id_domain: String,
+    /// A phone number shown in every notice's signature.
+    pub phone: Option<String>,
+    /// The sender's web page (`https://`), shown in every notice's signature.
+    pub website: Option<String>,
+    /// Where a recipient checks a ticket: an `https://` URL holding
+    /// `{ticket}` once ([`crate::config::TICKET_PLACEHOLDER`]), shown with the
+    /// ticket filled in in every notice.
+    pub verify_url: Option<String>,
+    /// The organisation that scanned, for findings that name none
+    /// ([`crate::Finding::reporter`] empty), e.g. `The Shadowserver Foundation`.
+    pub reporter: Option<String>,
 }
 
 impl RenderOptions {
@@ -181,7 +230,53 @@ impl RenderOptions {
             from: from.into(),
             reply_to: None,
             message_id_domain: message_id_domain.into(),
+            phone: None,
+            website: None,
+            verify_url: None,
+            reporter: None,
         }
+    }
+
+    /// Sets the organisation that scanned, for findings that name none.
+    pub fn with_reporter(mut self, reporter: impl Into<String>) -> Self {
+        self.reporter = Some(reporter.into());
+        self
+    }
+
+    /// The organisation that scanned `finding`: its own
+    /// [`reporter`](crate::Finding::reporter), else [`Self::reporter`].
+    pub fn reporter_of<'a>(&'a self, finding: &'a crate::Finding) -> &'a str {
+        let own = finding.reporter.trim();
+        if own.is_empty() {
+            self.reporter.as_deref().unwrap_or_default()
+        } else {
+            own
+        }
+    }
+
+    /// Sets the phone number shown in the signature.
+    pub fn with_phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
+        self
+    }
+
+    /// Sets the web page shown in the signature (`https://`).
+    pub fn with_website(mut self, url: impl Into<String>) -> Self {
+        self.website = Some(url.into());
+        self
+    }
+
+    /// Sets the ticket-verification URL template (`https://`, with `{ticket}`).
+    pub fn with_verify_url(mut self, url: impl Into<String>) -> Self {
+        self.verify_url = Some(url.into());
+        self
+    }
+
+    /// The verify URL for `ticket`, when one is set.
+    pub fn verify_url_for(&self, ticket: &str) -> Option<String> {
+        self.verify_url
+            .as_ref()
+            .map(|u| u.replace(crate::config::TICKET_PLACEHOLDER, &mime::token(ticket)))
     }
 
     /// Sets the Reply-To address.
@@ -216,6 +311,38 @@ impl RenderOptions {
                     format!("`{}` is not a usable address", r.escape_debug()),
                 );
             }
+        }
+        if let Some(p) = &self.phone
+            && (p.trim().is_empty()
+                || p.chars().count() > 40
+                || p.chars().any(crate::inert::is_invisible))
+        {
+            return bad(
+                "phone",
+                "must be 1 to 40 characters without control characters".into(),
+            );
+        }
+        if let Some(p) = &self.reporter
+            && (p.trim().is_empty()
+                || p.chars().count() > 100
+                || p.chars().any(crate::inert::is_invisible))
+        {
+            return bad(
+                "reporter",
+                "must be 1 to 100 characters without control characters".into(),
+            );
+        }
+        if let Some(w) = &self.website {
+            crate::config::check_https(w, false).map_err(|message| Error::Option {
+                name: "website",
+                message,
+            })?;
+        }
+        if let Some(v) = &self.verify_url {
+            crate::config::check_https(v, true).map_err(|message| Error::Option {
+                name: "verify_url",
+                message,
+            })?;
         }
         let d = &self.message_id_domain;
         if d.is_empty()
@@ -259,6 +386,9 @@ pub struct Renderer {
     options: RenderOptions,
     /// Template values of every entry, per language (built once).
     entry_values: std::collections::HashMap<String, [minijinja::Value; 2]>,
+    /// Signs every message when set.
+    #[cfg(feature = "openpgp")]
+    signer: Option<Signer>,
 }
 
 impl Renderer {
@@ -300,6 +430,8 @@ impl Renderer {
             env,
             options,
             entry_values,
+            #[cfg(feature = "openpgp")]
+            signer: None,
         };
         renderer.self_check()?;
         Ok(renderer)
@@ -311,6 +443,27 @@ impl Renderer {
     /// As [`Renderer::new`].
     pub fn embedded(options: RenderOptions) -> Result<Renderer> {
         Renderer::new(Catalogue::embedded()?, Templates::embedded(), options)
+    }
+
+    /// The same renderer, signing every message with `signer` (OpenPGP/MIME,
+    /// RFC 3156; see the `sign` module docs in the source for the layout).
+    #[cfg(feature = "openpgp")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "openpgp")))]
+    pub fn with_signer(mut self, signer: Signer) -> Renderer {
+        self.signer = Some(signer);
+        self
+    }
+
+    /// True when messages are signed (the notices then say so).
+    pub fn is_signing(&self) -> bool {
+        #[cfg(feature = "openpgp")]
+        {
+            self.signer.is_some()
+        }
+        #[cfg(not(feature = "openpgp"))]
+        {
+            false
+        }
     }
 
     /// The catalogue.
@@ -329,7 +482,7 @@ impl Renderer {
     /// [`Error::Template`] when the template fails.
     pub fn subject(&self, notice: &Notice, now: DateTime<Utc>) -> Result<String> {
         let ctx = context::build(self, notice, now);
-        self.subject_with(notice.language, &ctx)
+        self.subject_with(notice, &ctx)
     }
 
     /// The plain-text body.
@@ -338,7 +491,7 @@ impl Renderer {
     /// [`Error::Template`] when the template fails.
     pub fn text(&self, notice: &Notice, now: DateTime<Utc>) -> Result<String> {
         let ctx = context::build(self, notice, now);
-        self.text_with(notice.language, &ctx)
+        self.text_with(notice, &ctx)
     }
 
     /// The HTML body.
@@ -347,7 +500,7 @@ impl Renderer {
     /// [`Error::Template`] when the template fails.
     pub fn html(&self, notice: &Notice, now: DateTime<Utc>) -> Result<String> {
         let ctx = context::build(self, notice, now);
-        self.html_with(notice.language, &ctx)
+        self.html_with(notice, &ctx)
     }
 
     /// The CSV attachment: a header row and one row per finding.
@@ -371,17 +524,32 @@ impl Renderer {
         xarf::render(self, notice)
     }
 
-    /// Subject, text, HTML, CSV and the MIME message in one go.
+    /// Subject, text, HTML, CSV and the MIME message in one go. A notice to a
+    /// network owner ([`NoticeKind::AbuseDesk`]) carries the XARF reports as
+    /// a second attachment (`TICKET.xarf.json`, a JSON array).
     ///
     /// # Errors
-    /// [`Error::Template`] when a template fails.
+    /// [`Error::Template`] when a template fails; [`Error::Signing`] when
+    /// signing fails.
     pub fn render(&self, notice: &Notice, now: DateTime<Utc>) -> Result<Rendered> {
         let ctx = context::build(self, notice, now);
-        let subject = self.subject_with(notice.language, &ctx)?;
-        let text = self.text_with(notice.language, &ctx)?;
-        let html = self.html_with(notice.language, &ctx)?;
+        let subject = self.subject_with(notice, &ctx)?;
+        let text = self.text_with(notice, &ctx)?;
+        let html = self.html_with(notice, &ctx)?;
         let csv = csv::render(self, notice);
-        let mime = mime::build(self, notice, now, &subject, &text, &html, &csv);
+        // an abuse desk's ticket system gets the findings as XARF too
+        let xarf = match NoticeKind::for_recipient(&notice.recipient) {
+            NoticeKind::AbuseDesk => Some(xarf::render_array(self, notice)?),
+            _ => None,
+        };
+        let parts = mime::Parts {
+            subject: &subject,
+            text: &text,
+            html: &html,
+            csv: &csv,
+            xarf: xarf.as_deref(),
+        };
+        let mime = mime::build(self, notice, now, &parts)?;
         Ok(Rendered {
             subject,
             text,
@@ -407,28 +575,19 @@ impl Renderer {
         tpl.render(ctx).map_err(|e| template_error(name, &e))
     }
 
-    fn subject_with(&self, lang: Language, ctx: &minijinja::Value) -> Result<String> {
-        let name = match lang {
-            Language::Nl => "subject.nl.txt",
-            Language::En => "subject.en.txt",
-        };
+    fn subject_with(&self, notice: &Notice, ctx: &minijinja::Value) -> Result<String> {
+        let name = template_name("subject", notice, "txt");
         let raw = self.run(name, ctx)?;
         Ok(crate::inert::header_value(raw.trim(), 250))
     }
 
-    fn text_with(&self, lang: Language, ctx: &minijinja::Value) -> Result<String> {
-        let name = match lang {
-            Language::Nl => "notice.nl.txt",
-            Language::En => "notice.en.txt",
-        };
+    fn text_with(&self, notice: &Notice, ctx: &minijinja::Value) -> Result<String> {
+        let name = template_name("notice", notice, "txt");
         Ok(wrap(&self.run(name, ctx)?))
     }
 
-    fn html_with(&self, lang: Language, ctx: &minijinja::Value) -> Result<String> {
-        let name = match lang {
-            Language::Nl => "notice.nl.html",
-            Language::En => "notice.en.html",
-        };
+    fn html_with(&self, notice: &Notice, ctx: &minijinja::Value) -> Result<String> {
+        let name = template_name("notice", notice, "html");
         self.run(name, ctx)
     }
 
@@ -445,6 +604,27 @@ impl Renderer {
             self.render(&notice, now)?;
         }
         Ok(())
+    }
+}
+
+/// `subject.nl.txt`, `notice.abuse-desk.en.html`, ...: the template of
+/// `part` for the notice's kind and language.
+fn template_name(part: &str, notice: &Notice, ext: &str) -> &'static str {
+    let kind = NoticeKind::for_recipient(&notice.recipient);
+    let nl = notice.language == Language::Nl;
+    match (kind, part, ext, nl) {
+        (NoticeKind::AbuseDesk, "subject", _, true) => "subject.abuse-desk.nl.txt",
+        (NoticeKind::AbuseDesk, "subject", _, false) => "subject.abuse-desk.en.txt",
+        (NoticeKind::AbuseDesk, _, "html", true) => "notice.abuse-desk.nl.html",
+        (NoticeKind::AbuseDesk, _, "html", false) => "notice.abuse-desk.en.html",
+        (NoticeKind::AbuseDesk, _, _, true) => "notice.abuse-desk.nl.txt",
+        (NoticeKind::AbuseDesk, _, _, false) => "notice.abuse-desk.en.txt",
+        (_, "subject", _, true) => "subject.nl.txt",
+        (_, "subject", _, false) => "subject.en.txt",
+        (_, _, "html", true) => "notice.nl.html",
+        (_, _, "html", false) => "notice.en.html",
+        (_, _, _, true) => "notice.nl.txt",
+        (_, _, _, false) => "notice.en.txt",
     }
 }
 

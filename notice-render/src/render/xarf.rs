@@ -7,9 +7,12 @@
 //! `sender` (`org`, `contact`, `domain`), `source_identifier`, `source_port`
 //! (1 to 65535 only), `category`, `type`, `evidence_source`, `description`,
 //! `tags` (as `tag:<name>`, the schema's `namespace:predicate` form) and
-//! `additional_info` (report type, feed, line, extra fields). `report_id` is
-//! a UUID (version 4 layout) derived from the ticket and the finding's input
-//! position, so the same input gives the same ids.
+//! `additional_info` (report type, feed, line, extra fields, `reporter`,
+//! `reported_name` for an asset that is not a name, and `customer` with
+//! `organisation`, `domain` and `evidence` for an abuse desk's ticket system). `report_id` is
+//! a UUID (version 4 layout) derived from the ticket and the finding's
+//! position in the notice, so the same notice gives the same ids however its
+//! findings were gathered.
 //!
 //! The fields each type requires:
 //! - `vulnerability`: `service`; for `cve` also `cve_id` (a CVE from the
@@ -189,6 +192,19 @@ fn compromise_type(tags: &[String]) -> &'static str {
     "other"
 }
 
+/// The reports of [`render`] as one JSON array, one report per line.
+pub(super) fn render_array(r: &Renderer, notice: &Notice) -> Result<String> {
+    let reports = render(r, notice)?;
+    let mut out = String::with_capacity(reports.iter().map(|x| x.len() + 3).sum::<usize>() + 4);
+    out.push('[');
+    for (i, x) in reports.iter().enumerate() {
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        out.push_str(x);
+    }
+    out.push_str("\n]\n");
+    Ok(out)
+}
+
 pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
     let o = &r.options;
     let contact = json!({
@@ -197,7 +213,7 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
         "domain": o.message_id_domain,
     });
     let mut out = Vec::with_capacity(notice.finding_count());
-    for (group, item) in notice.items() {
+    for (position, (group, item)) in notice.items().enumerate() {
         let f = &item.finding;
         let e = r
             .catalogue
@@ -218,18 +234,20 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
         m.insert("xarf_version".into(), json!("4.2.0"));
         m.insert(
             "report_id".into(),
-            json!(report_id(&notice.ticket, item.index)),
+            json!(report_id(&notice.ticket, position)),
         );
         if let Some(t) = item.first_seen {
             m.insert("timestamp".into(), json!(t.to_rfc3339()));
         }
         m.insert("reporter".into(), contact.clone());
         m.insert("sender".into(), contact.clone());
-        let source = if f.ip.trim().is_empty() {
-            &f.asset
+        // a reported name that is not a name is never used as one
+        let asset = if crate::inert::is_asset_name(&f.asset) {
+            f.asset.as_str()
         } else {
-            &f.ip
+            ""
         };
+        let source = if f.ip.trim().is_empty() { asset } else { &f.ip };
         m.insert("source_identifier".into(), s(source.trim()));
         if let Some(p) = port {
             m.insert("source_port".into(), json!(p));
@@ -259,7 +277,7 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
                 }
             }
             "content" => {
-                m.insert("url".into(), s(&content_url(&f.asset, &f.ip)));
+                m.insert("url".into(), s(&content_url(asset, &f.ip)));
                 match kind {
                     "remote_compromise" => {
                         m.insert("compromise_type".into(), json!(compromise_type(&tags)));
@@ -302,6 +320,28 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
             if !v.trim().is_empty() {
                 evidence.insert(truncate(k).into_owned(), s(v));
             }
+        }
+        let reporter = o.reporter_of(f);
+        if !reporter.is_empty() {
+            evidence.insert("reporter".into(), s(reporter));
+        }
+        if asset.is_empty() && !f.asset.trim().is_empty() {
+            evidence.insert("reported_name".into(), s(f.asset.trim()));
+        }
+        if let Some(c) = &f.customer {
+            let mut customer = Map::new();
+            customer.insert("organisation".into(), s(c.organisation.trim()));
+            customer.insert("domain".into(), s(c.domain.trim()));
+            customer.insert(
+                "evidence".into(),
+                Value::Array(
+                    c.evidence
+                        .iter()
+                        .map(|e| json!({"kind": truncate(&e.kind), "value": truncate(&e.value)}))
+                        .collect(),
+                ),
+            );
+            evidence.insert("customer".into(), Value::Object(customer));
         }
         m.insert("additional_info".into(), Value::Object(evidence));
         let text = serde_json::to_string(&Value::Object(m)).map_err(|e| Error::Output {
