@@ -1415,7 +1415,8 @@ async fn rdap_get(
 fn leaf_type(t: Option<&str>) -> bool {
     let Some(t) = t else { return false };
     let t = t.to_ascii_lowercase();
-    ["assigned", "reassigned", "reallocated", "direct assignment"]
+    // not "reallocated": its holder reassigns inside it (see `whois::answer_covers`)
+    ["assigned", "reassigned", "direct assignment"]
         .iter()
         .any(|l| t.starts_with(l))
 }

@@ -331,7 +331,9 @@ pub fn covering_networks(answer: &str, ip: IpAddr) -> Vec<(IpRange, bool, Option
 }
 
 /// Statuses of leaf assignments: no registry object below them is expected, so their answer
-/// speaks for every address in the range.
+/// speaks for every address in the range. Sub-allocations (RIPE `SUB-ALLOCATED PA`) and
+/// re-allocations (ARIN `Reallocated`) are not leaves: their holder assigns inside them, and
+/// an answer for one address says nothing of the assignments that hold the others.
 const LEAF_STATUSES: &[&str] = &[
     "assigned pa",
     "assigned pi",
@@ -339,9 +341,7 @@ const LEAF_STATUSES: &[&str] = &[
     "assigned",
     "reassigned",
     "direct assignment",
-    "reallocated",
     "assignment",
-    "sub-allocated pa",
 ];
 
 /// The range a data answer speaks for, for every address in it: the most specific network
