@@ -976,3 +976,123 @@ async fn what_the_folder_holds_is_kept_and_used() {
     assert!(rdns.starts_with(old), "{rdns}");
     assert!(rdns.contains("mail.shop-one.test"));
 }
+
+/// A RIPE-style `-L` answer from a small constructed database: every network holding the
+/// address, least specific first, each followed by the organisation it references.
+fn ripe_less_specifics(ip: IpAddr, db: &[(&str, &str, &str, &str, Option<&str>)]) -> String {
+    let mut out = String::from("% This is the RIPE Database query service.\n\n");
+    let mut nets: Vec<_> = db
+        .iter()
+        .filter(|(start, end, ..)| {
+            let (s, e): (IpAddr, IpAddr) = (start.parse().unwrap(), end.parse().unwrap());
+            s <= ip && ip <= e
+        })
+        .collect();
+    nets.sort_by_key(|(start, end, ..)| {
+        let (s, e): (Ipv4Addr, Ipv4Addr) = (start.parse().unwrap(), end.parse().unwrap());
+        std::cmp::Reverse(u32::from(e) - u32::from(s))
+    });
+    if nets.is_empty() {
+        out.push_str("%ERROR:101: no entries found\n");
+    }
+    for (start, end, name, status, org) in nets {
+        out.push_str(&format!(
+            "% Information related to '{start} - {end}'\n\ninetnum: {start} - {end}\nnetname: {name}\n"
+        ));
+        if let Some(org) = org {
+            out.push_str(&format!("org: ORG-{name}-RIPE\n"));
+            out.push_str(&format!(
+                "status: {status}\nsource: RIPE\n\norganisation: ORG-{name}-RIPE\norg-name: {org}\norg-type: OTHER\nsource: RIPE\n\n"
+            ));
+        } else {
+            out.push_str(&format!("status: {status}\nsource: RIPE\n\n"));
+        }
+    }
+    out
+}
+
+/// The visible world's lost assignments (issue #20, second round): an answer whose most
+/// specific network is a sub-allocation was taken to speak for the whole sub-allocation, so
+/// the addresses its customers' assignments hold were never asked about, and their
+/// organisation names, contacts and outcomes came out as the reseller's. Each address in a
+/// different assignment is asked; only a second address of the same assignment is covered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sub_allocation_does_not_cover_the_assignments_inside_it() {
+    // allocation /24 → sub-allocation /25 → two customer assignments
+    let db: &[(&str, &str, &str, &str, Option<&str>)] = &[
+        (
+            "192.0.2.0",
+            "192.0.2.255",
+            "LIR",
+            "ALLOCATED PA",
+            Some("Carrier B.V."),
+        ),
+        (
+            "192.0.2.0",
+            "192.0.2.127",
+            "RESELLER",
+            "SUB-ALLOCATED PA",
+            Some("Reseller B.V."),
+        ),
+        (
+            "192.0.2.16",
+            "192.0.2.31",
+            "CUST-A",
+            "ASSIGNED PA",
+            Some("Customer A B.V."),
+        ),
+        (
+            "192.0.2.32",
+            "192.0.2.47",
+            "CUST-B",
+            "ASSIGNED PA",
+            Some("Customer B V.O.F."),
+        ),
+    ];
+    let (ripe, ripe_seen) =
+        whois_server(move |q, _| Whois::Text(ripe_less_specifics(ip_of(q), db))).await;
+    let (iana, _) = whois_server(move |_, _| {
+        Whois::Text(format!(
+            "refer: whois.ripe.test:{ripe}\n\ninetnum: 192.0.0.0 - 192.255.255.255\nsource: IANA\n"
+        ))
+    })
+    .await;
+    let dns = dns_server(&[
+        a("whois.iana.test", "127.0.0.1"),
+        a("whois.ripe.test", "127.0.0.1"),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("2026-11-22-scan_rdp-sub.csv");
+    // sorted, the address only the sub-allocation holds comes first
+    let mut csv = String::from("\"timestamp\",\"ip\",\"port\"\n");
+    for ip in ["192.0.2.5", "192.0.2.20", "192.0.2.21", "192.0.2.40"] {
+        csv.push_str(&format!("\"2026-11-22 00:00:01\",\"{ip}\",3389\n"));
+    }
+    std::fs::write(&feed, csv).unwrap();
+    let mut o = CollectOptions::new(now()).unwrap();
+    o.dns = Some(dns);
+    o.whois_root = Server::parse(&format!("whois.iana.test:{iana}"), 43).unwrap();
+    o.allow_private = true;
+    let mut p = Politeness::new();
+    p.set_limit(
+        "whois.iana.test",
+        ServerLimit::new(Duration::from_millis(5), 1),
+    );
+    p.set_limit(
+        "whois.ripe.test",
+        ServerLimit::new(Duration::from_millis(5), 1),
+    );
+    o.politeness = p;
+    let out = dir.path().join("sub");
+    let report = collect(&[feed], &out, &o).await.unwrap();
+    assert_eq!(report.addresses, 4);
+    let mut asked: Vec<String> = ripe_seen.lock().unwrap().clone();
+    asked.sort();
+    assert_eq!(asked, ["-L 192.0.2.20", "-L 192.0.2.40", "-L 192.0.2.5"]);
+    let a = read(&out.join("registry/whois-ripe-192.0.2.20.txt"));
+    assert!(a.contains("org-name: Customer A B.V."), "{a}");
+    let b = read(&out.join("registry/whois-ripe-192.0.2.40.txt"));
+    assert!(b.contains("org-name: Customer B V.O.F."), "{b}");
+    assert!(!out.join("registry/whois-ripe-192.0.2.21.txt").exists());
+}

@@ -542,6 +542,12 @@ mod tests {
         let placeholder = "inetnum: 0.0.0.0 - 255.255.255.255\nnetname: IANA-BLK\nstatus: ALLOCATED UNSPECIFIED\nsource: RIPE\n";
         assert_eq!(answer_covers(placeholder, ip("192.0.2.9")), None);
         assert!(!has_network(placeholder, ip("192.0.2.9")));
+        // a sub-allocation or re-allocation holds its customers' assignments: not a leaf
+        let sub = "inetnum: 192.0.2.0 - 192.0.2.127\nnetname: RESELLER\nstatus: SUB-ALLOCATED PA\nsource: RIPE\n";
+        assert_eq!(answer_covers(sub, ip("192.0.2.9")), None);
+        assert!(has_network(sub, ip("192.0.2.9")));
+        let arin = "NetRange: 192.0.2.0 - 192.0.2.127\nCIDR: 192.0.2.0/25\nNetName: RESELLER\nNetHandle: NET-192-0-2-0-2\nNetType: Reallocated\n";
+        assert_eq!(answer_covers(arin, ip("192.0.2.9")), None);
     }
 
     #[test]
