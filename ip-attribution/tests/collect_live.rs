@@ -1096,3 +1096,86 @@ async fn a_sub_allocation_does_not_cover_the_assignments_inside_it() {
     assert!(b.contains("org-name: Customer B V.O.F."), "{b}");
     assert!(!out.join("registry/whois-ripe-192.0.2.21.txt").exists());
 }
+
+/// The same over RDAP: a `Reallocated` network (ARIN's sub-allocation) does not cover the
+/// `Reassigned` customer networks inside it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_rdap_reallocation_does_not_cover_the_reassignments_inside_it() {
+    let net = |handle: &str, start: &str, end: &str, kind: &str| {
+        format!(
+            r#"{{"objectClassName":"ip network","handle":"{handle}","startAddress":"{start}","endAddress":"{end}","ipVersion":"v4","type":"{kind}","name":"{handle}"}}"#
+        )
+    };
+    let (rdap, rdap_seen) = http_server(None, move |_, path, _| {
+        let body = match path {
+            "/rdap/ip/192.0.2.5" => {
+                net("NET-192-0-2-0-1", "192.0.2.0", "192.0.2.127", "Reallocated")
+            }
+            "/rdap/ip/192.0.2.20" | "/rdap/ip/192.0.2.21" => {
+                net("NET-192-0-2-16-1", "192.0.2.16", "192.0.2.31", "Reassigned")
+            }
+            "/rdap/ip/192.0.2.40" => {
+                net("NET-192-0-2-32-1", "192.0.2.32", "192.0.2.47", "Reassigned")
+            }
+            _ => return Reply::new(404, "application/rdap+json", "{}"),
+        };
+        Reply::new(200, "application/rdap+json", body)
+    })
+    .await;
+    // WHOIS knows no network for these addresses, so RDAP is asked
+    let (iana, _) = whois_server(|_, _| {
+        Whois::Text("% IANA WHOIS server\n\n% no refer for this one\n".to_owned())
+    })
+    .await;
+    let dns = dns_server(&[
+        a("whois.iana.test", "127.0.0.1"),
+        a("rdap.test", "127.0.0.1"),
+    ])
+    .await;
+    let mut bootstrap = ip_attribution::collect::bootstrap::Bootstrap::default();
+    bootstrap
+        .add_file(
+            format!(
+                r#"{{"version":"1.0","publication":"2026-11-01T00:00:00Z","services":[[["192.0.2.0/24"],["http://rdap.test:{rdap}/rdap/"]]]}}"#
+            )
+            .as_bytes(),
+            "test ipv4.json",
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("2026-11-22-scan_rdp-realloc.csv");
+    let mut csv = String::from("\"timestamp\",\"ip\",\"port\"\n");
+    for ip in ["192.0.2.5", "192.0.2.20", "192.0.2.21", "192.0.2.40"] {
+        csv.push_str(&format!("\"2026-11-22 00:00:01\",\"{ip}\",3389\n"));
+    }
+    std::fs::write(&feed, csv).unwrap();
+    let mut o = CollectOptions::new(now()).unwrap();
+    o.dns = Some(dns);
+    o.whois_root = Server::parse(&format!("whois.iana.test:{iana}"), 43).unwrap();
+    o.bootstrap = bootstrap;
+    o.allow_private = true;
+    let mut p = Politeness::new();
+    p.set_limit(
+        "whois.iana.test",
+        ServerLimit::new(Duration::from_millis(5), 1),
+    );
+    p.set_limit("rdap.test", ServerLimit::new(Duration::from_millis(5), 1));
+    o.politeness = p;
+    let out = dir.path().join("realloc");
+    collect(&[feed], &out, &o).await.unwrap();
+    let mut asked: Vec<String> = rdap_seen.lock().unwrap().clone();
+    asked.sort();
+    asked.dedup();
+    assert_eq!(
+        asked.iter().filter(|p| p.ends_with("192.0.2.21")).count(),
+        0,
+        "{asked:?}"
+    );
+    for ip in ["192.0.2.5", "192.0.2.20", "192.0.2.40"] {
+        assert!(
+            asked.iter().any(|p| p.ends_with(&format!("/ip/{ip}"))),
+            "{ip}: {asked:?}"
+        );
+    }
+    assert!(read(&out.join("rdap/net-192-0-2-32-1.json")).contains("Reassigned"));
+}
