@@ -1085,7 +1085,7 @@ async fn a_sub_allocation_does_not_cover_the_assignments_inside_it() {
     );
     o.politeness = p;
     let out = dir.path().join("sub");
-    let report = collect(&[feed], &out, &o).await.unwrap();
+    let report = collect(&[feed.clone()], &out, &o).await.unwrap();
     assert_eq!(report.addresses, 4);
     let mut asked: Vec<String> = ripe_seen.lock().unwrap().clone();
     asked.sort();
@@ -1095,6 +1095,32 @@ async fn a_sub_allocation_does_not_cover_the_assignments_inside_it() {
     let b = read(&out.join("registry/whois-ripe-192.0.2.40.txt"));
     assert!(b.contains("org-name: Customer B V.O.F."), "{b}");
     assert!(!out.join("registry/whois-ripe-192.0.2.21.txt").exists());
+
+    // A cache written under the old rule (the sub-allocation's answer stored as covering the
+    // whole /25) is read again by today's rule: the assignments are still asked about.
+    let cache_dir = dir.path().join("old-cache");
+    let cache = ip_attribution::collect::cache::Cache::open(Some(&cache_dir)).unwrap();
+    let answer = ripe_less_specifics("192.0.2.5".parse().unwrap(), db);
+    cache
+        .put(
+            "whois",
+            "192.0.2.5",
+            serde_json::json!({
+                "ok": true, "server": format!("whois.ripe.test:{ripe}"),
+                "file": "registry/whois-ripe-192.0.2.5.txt", "answer": answer,
+                "network": true, "covers": "192.0.2.0 - 192.0.2.127",
+            }),
+            now(),
+        )
+        .unwrap();
+    ripe_seen.lock().unwrap().clear();
+    o.cache_dir = Some(cache_dir);
+    let again = dir.path().join("sub-again");
+    collect(&[feed], &again, &o).await.unwrap();
+    let mut asked: Vec<String> = ripe_seen.lock().unwrap().clone();
+    asked.sort();
+    assert_eq!(asked, ["-L 192.0.2.20", "-L 192.0.2.40"]);
+    assert!(read(&again.join("registry/whois-ripe-192.0.2.20.txt")).contains("Customer A"));
 }
 
 /// The same over RDAP: a `Reallocated` network (ARIN's sub-allocation) does not cover the
