@@ -1085,7 +1085,9 @@ async fn a_sub_allocation_does_not_cover_the_assignments_inside_it() {
     );
     o.politeness = p;
     let out = dir.path().join("sub");
-    let report = collect(&[feed.clone()], &out, &o).await.unwrap();
+    let report = collect(std::slice::from_ref(&feed), &out, &o)
+        .await
+        .unwrap();
     assert_eq!(report.addresses, 4);
     let mut asked: Vec<String> = ripe_seen.lock().unwrap().clone();
     asked.sort();
