@@ -976,3 +976,234 @@ async fn what_the_folder_holds_is_kept_and_used() {
     assert!(rdns.starts_with(old), "{rdns}");
     assert!(rdns.contains("mail.shop-one.test"));
 }
+
+/// A RIPE-style `-L` answer from a small constructed database: every network holding the
+/// address, least specific first, each followed by the organisation it references.
+fn ripe_less_specifics(ip: IpAddr, db: &[(&str, &str, &str, &str, Option<&str>)]) -> String {
+    let mut out = String::from("% This is the RIPE Database query service.\n\n");
+    let mut nets: Vec<_> = db
+        .iter()
+        .filter(|(start, end, ..)| {
+            let (s, e): (IpAddr, IpAddr) = (start.parse().unwrap(), end.parse().unwrap());
+            s <= ip && ip <= e
+        })
+        .collect();
+    nets.sort_by_key(|(start, end, ..)| {
+        let (s, e): (Ipv4Addr, Ipv4Addr) = (start.parse().unwrap(), end.parse().unwrap());
+        std::cmp::Reverse(u32::from(e) - u32::from(s))
+    });
+    if nets.is_empty() {
+        out.push_str("%ERROR:101: no entries found\n");
+    }
+    for (start, end, name, status, org) in nets {
+        out.push_str(&format!(
+            "% Information related to '{start} - {end}'\n\ninetnum: {start} - {end}\nnetname: {name}\n"
+        ));
+        if let Some(org) = org {
+            out.push_str(&format!("org: ORG-{name}-RIPE\n"));
+            out.push_str(&format!(
+                "status: {status}\nsource: RIPE\n\norganisation: ORG-{name}-RIPE\norg-name: {org}\norg-type: OTHER\nsource: RIPE\n\n"
+            ));
+        } else {
+            out.push_str(&format!("status: {status}\nsource: RIPE\n\n"));
+        }
+    }
+    out
+}
+
+/// The visible world's lost assignments (issue #20, second round): an answer whose most
+/// specific network is a sub-allocation was taken to speak for the whole sub-allocation, so
+/// the addresses its customers' assignments hold were never asked about, and their
+/// organisation names, contacts and outcomes came out as the reseller's. Each address in a
+/// different assignment is asked; only a second address of the same assignment is covered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sub_allocation_does_not_cover_the_assignments_inside_it() {
+    // allocation /24 → sub-allocation /25 → two customer assignments
+    let db: &[(&str, &str, &str, &str, Option<&str>)] = &[
+        (
+            "192.0.2.0",
+            "192.0.2.255",
+            "LIR",
+            "ALLOCATED PA",
+            Some("Carrier B.V."),
+        ),
+        (
+            "192.0.2.0",
+            "192.0.2.127",
+            "RESELLER",
+            "SUB-ALLOCATED PA",
+            Some("Reseller B.V."),
+        ),
+        (
+            "192.0.2.16",
+            "192.0.2.31",
+            "CUST-A",
+            "ASSIGNED PA",
+            Some("Customer A B.V."),
+        ),
+        (
+            "192.0.2.32",
+            "192.0.2.47",
+            "CUST-B",
+            "ASSIGNED PA",
+            Some("Customer B V.O.F."),
+        ),
+    ];
+    let (ripe, ripe_seen) =
+        whois_server(move |q, _| Whois::Text(ripe_less_specifics(ip_of(q), db))).await;
+    let (iana, _) = whois_server(move |_, _| {
+        Whois::Text(format!(
+            "refer: whois.ripe.test:{ripe}\n\ninetnum: 192.0.0.0 - 192.255.255.255\nsource: IANA\n"
+        ))
+    })
+    .await;
+    let dns = dns_server(&[
+        a("whois.iana.test", "127.0.0.1"),
+        a("whois.ripe.test", "127.0.0.1"),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("2026-11-22-scan_rdp-sub.csv");
+    // sorted, the address only the sub-allocation holds comes first
+    let mut csv = String::from("\"timestamp\",\"ip\",\"port\"\n");
+    for ip in ["192.0.2.5", "192.0.2.20", "192.0.2.21", "192.0.2.40"] {
+        csv.push_str(&format!("\"2026-11-22 00:00:01\",\"{ip}\",3389\n"));
+    }
+    std::fs::write(&feed, csv).unwrap();
+    let mut o = CollectOptions::new(now()).unwrap();
+    o.dns = Some(dns);
+    o.whois_root = Server::parse(&format!("whois.iana.test:{iana}"), 43).unwrap();
+    o.allow_private = true;
+    let mut p = Politeness::new();
+    p.set_limit(
+        "whois.iana.test",
+        ServerLimit::new(Duration::from_millis(5), 1),
+    );
+    p.set_limit(
+        "whois.ripe.test",
+        ServerLimit::new(Duration::from_millis(5), 1),
+    );
+    o.politeness = p;
+    let out = dir.path().join("sub");
+    let report = collect(std::slice::from_ref(&feed), &out, &o)
+        .await
+        .unwrap();
+    assert_eq!(report.addresses, 4);
+    let mut asked: Vec<String> = ripe_seen.lock().unwrap().clone();
+    asked.sort();
+    assert_eq!(asked, ["-L 192.0.2.20", "-L 192.0.2.40", "-L 192.0.2.5"]);
+    let a = read(&out.join("registry/whois-ripe-192.0.2.20.txt"));
+    assert!(a.contains("org-name: Customer A B.V."), "{a}");
+    let b = read(&out.join("registry/whois-ripe-192.0.2.40.txt"));
+    assert!(b.contains("org-name: Customer B V.O.F."), "{b}");
+    assert!(!out.join("registry/whois-ripe-192.0.2.21.txt").exists());
+
+    // A cache written under the old rule (the sub-allocation's answer stored as covering the
+    // whole /25) is read again by today's rule: the assignments are still asked about.
+    let cache_dir = dir.path().join("old-cache");
+    let cache = ip_attribution::collect::cache::Cache::open(Some(&cache_dir)).unwrap();
+    let answer = ripe_less_specifics("192.0.2.5".parse().unwrap(), db);
+    cache
+        .put(
+            "whois",
+            "192.0.2.5",
+            serde_json::json!({
+                "ok": true, "server": format!("whois.ripe.test:{ripe}"),
+                "file": "registry/whois-ripe-192.0.2.5.txt", "answer": answer,
+                "network": true, "covers": "192.0.2.0 - 192.0.2.127",
+            }),
+            now(),
+        )
+        .unwrap();
+    ripe_seen.lock().unwrap().clear();
+    o.cache_dir = Some(cache_dir);
+    let again = dir.path().join("sub-again");
+    collect(&[feed], &again, &o).await.unwrap();
+    let mut asked: Vec<String> = ripe_seen.lock().unwrap().clone();
+    asked.sort();
+    assert_eq!(asked, ["-L 192.0.2.20", "-L 192.0.2.40"]);
+    assert!(read(&again.join("registry/whois-ripe-192.0.2.20.txt")).contains("Customer A"));
+}
+
+/// The same over RDAP: a `Reallocated` network (ARIN's sub-allocation) does not cover the
+/// `Reassigned` customer networks inside it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_rdap_reallocation_does_not_cover_the_reassignments_inside_it() {
+    let net = |handle: &str, start: &str, end: &str, kind: &str| {
+        format!(
+            r#"{{"objectClassName":"ip network","handle":"{handle}","startAddress":"{start}","endAddress":"{end}","ipVersion":"v4","type":"{kind}","name":"{handle}"}}"#
+        )
+    };
+    let (rdap, rdap_seen) = http_server(None, move |_, path, _| {
+        let body = match path {
+            "/rdap/ip/192.0.2.5" => {
+                net("NET-192-0-2-0-1", "192.0.2.0", "192.0.2.127", "Reallocated")
+            }
+            "/rdap/ip/192.0.2.20" | "/rdap/ip/192.0.2.21" => {
+                net("NET-192-0-2-16-1", "192.0.2.16", "192.0.2.31", "Reassigned")
+            }
+            "/rdap/ip/192.0.2.40" => {
+                net("NET-192-0-2-32-1", "192.0.2.32", "192.0.2.47", "Reassigned")
+            }
+            _ => return Reply::new(404, "application/rdap+json", "{}"),
+        };
+        Reply::new(200, "application/rdap+json", body)
+    })
+    .await;
+    // WHOIS knows no network for these addresses, so RDAP is asked
+    let (iana, _) = whois_server(|_, _| {
+        Whois::Text("% IANA WHOIS server\n\n% no refer for this one\n".to_owned())
+    })
+    .await;
+    let dns = dns_server(&[
+        a("whois.iana.test", "127.0.0.1"),
+        a("rdap.test", "127.0.0.1"),
+    ])
+    .await;
+    let mut bootstrap = ip_attribution::collect::bootstrap::Bootstrap::default();
+    bootstrap
+        .add_file(
+            format!(
+                r#"{{"version":"1.0","publication":"2026-11-01T00:00:00Z","services":[[["192.0.2.0/24"],["http://rdap.test:{rdap}/rdap/"]]]}}"#
+            )
+            .as_bytes(),
+            "test ipv4.json",
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("2026-11-22-scan_rdp-realloc.csv");
+    let mut csv = String::from("\"timestamp\",\"ip\",\"port\"\n");
+    for ip in ["192.0.2.5", "192.0.2.20", "192.0.2.21", "192.0.2.40"] {
+        csv.push_str(&format!("\"2026-11-22 00:00:01\",\"{ip}\",3389\n"));
+    }
+    std::fs::write(&feed, csv).unwrap();
+    let mut o = CollectOptions::new(now()).unwrap();
+    o.dns = Some(dns);
+    o.whois_root = Server::parse(&format!("whois.iana.test:{iana}"), 43).unwrap();
+    o.bootstrap = bootstrap;
+    o.allow_private = true;
+    let mut p = Politeness::new();
+    p.set_limit(
+        "whois.iana.test",
+        ServerLimit::new(Duration::from_millis(5), 1),
+    );
+    p.set_limit("rdap.test", ServerLimit::new(Duration::from_millis(5), 1));
+    o.politeness = p;
+    let out = dir.path().join("realloc");
+    collect(&[feed], &out, &o).await.unwrap();
+    let mut asked: Vec<String> = rdap_seen.lock().unwrap().clone();
+    asked.sort();
+    asked.dedup();
+    assert_eq!(
+        asked.iter().filter(|p| p.ends_with("192.0.2.21")).count(),
+        0,
+        "{asked:?}"
+    );
+    for ip in ["192.0.2.5", "192.0.2.20", "192.0.2.40"] {
+        assert!(
+            asked.iter().any(|p| p.ends_with(&format!("/ip/{ip}"))),
+            "{ip}: {asked:?}"
+        );
+    }
+    assert!(read(&out.join("rdap/net-192-0-2-32-1.json")).contains("Reassigned"));
+}

@@ -34,8 +34,10 @@
 //!
 //! One IANA answer covers its whole block (its referral is remembered by range). A registry
 //! answer covers its most specific network *when that network is a leaf assignment*
-//! (`ASSIGNED PA`, `REASSIGNED`...): no other address inside it is asked about. An allocation
-//! is not taken to cover its other addresses, since an assignment inside it may hold them.
+//! (`ASSIGNED PA`, `REASSIGNED`...): no other address inside it is asked about. An allocation,
+//! a sub-allocation (`SUB-ALLOCATED PA`) or a re-allocation (`Reallocated`) is not taken to
+//! cover its other addresses, since an assignment inside it may hold them (and then names the
+//! organisation, its contacts and the outcome the daily run decides).
 //! Answers are cached per address and kind ([`cache`]) and reused across runs within their
 //! TTLs; an interrupted run resumes from there.
 //!
@@ -44,6 +46,22 @@
 //! See [`politeness`] for the default pace per server. Refusals and rate-limit answers (RIPE
 //! `%ERROR:201`, ARIN/LACNIC limit texts, RDAP 429 with `Retry-After`) back the server off
 //! exponentially; the query is tried [`CollectOptions::max_tries`] times in all.
+//!
+//! # Memory
+//!
+//! Answers are not held: each goes to the snapshot folder (and the cache) as it arrives. What
+//! a run does hold, so that memory grows with the *distinct* addresses of a day and not with
+//! its findings (a repeated address costs nothing):
+//!
+//! - one feed file at a time, whole: its bytes and its parsed rows while its addresses are
+//!   taken (so the largest feed file sets a floor);
+//! - the distinct addresses of all feeds, sorted (a `BTreeSet<IpAddr>`, some tens of bytes
+//!   each), and with `tls_probe` the distinct (address, port) pairs;
+//! - per answer kept for reuse: one range per leaf network and per IANA referral, the name of
+//!   every file written, the candidate domains and the resolved server names.
+//!
+//! Not yet bounded: a day of many millions of distinct addresses holds them all (there is no
+//! spilling of the address set to disk), and a feed file is read whole rather than streamed.
 //!
 //! # Safety
 //!

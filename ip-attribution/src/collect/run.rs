@@ -598,16 +598,39 @@ fn load_coverage(cache: &Cache, now: DateTime<Utc>, state: &mut State) {
             state.referrals.insert(range, server);
         }
     }
-    for (kind, cov) in [("whois", &mut state.whois), ("rdap", &mut state.rdap)] {
-        for (key, entry) in cache.entries(kind, now) {
-            if let Some(range) = entry
-                .get("covers")
-                .and_then(Value::as_str)
-                .and_then(IpRange::parse)
-            {
-                cov.insert(range, key);
-            }
+    // The range an answer covers is worked out again from the answer, not read from the
+    // entry: an entry written under an older rule (a sub-allocation taken to cover) must not
+    // hide the assignments inside it for the rest of its TTL.
+    for (key, entry) in cache.entries("whois", now) {
+        let (Ok(ip), Some(answer)) = (
+            key.replace('_', ":").parse::<IpAddr>(),
+            entry.get("answer").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        if let Some(range) = whois::answer_covers(answer, ip) {
+            state.whois.insert(range, key);
         }
+    }
+    for (key, entry) in cache.entries("rdap", now) {
+        let Some(answer) = entry.get("answer").and_then(Value::as_str) else {
+            continue;
+        };
+        if let Some(range) = crate::rdap::parse_ip_network(answer.as_bytes(), "cache")
+            .ok()
+            .and_then(|net| rdap_covers(&net))
+        {
+            state.rdap.insert(range, key);
+        }
+    }
+}
+
+/// The range an RDAP network answer speaks for (every address in it): the network's own when
+/// it is a leaf assignment, as [`whois::answer_covers`] decides for WHOIS answers.
+fn rdap_covers(net: &crate::rdap::IpNetwork) -> Option<IpRange> {
+    match (net.start_address, net.end_address) {
+        (Some(a), Some(b)) if leaf_type(net.network_type.as_deref()) => IpRange::new(a, b),
+        _ => None,
     }
 }
 
@@ -1398,10 +1421,7 @@ async fn rdap_get(
             .handle
             .clone()
             .unwrap_or_else(|| format!("ip-{}", file_ip(ip)));
-        let covers = match (net.start_address, net.end_address) {
-            (Some(a), Some(b)) if leaf_type(net.network_type.as_deref()) => IpRange::new(a, b),
-            _ => None,
-        };
+        let covers = rdap_covers(&net);
         let text = String::from_utf8(body).map_err(|e| format!("{url}: not UTF-8: {e}"))?;
         if let Some(range) = covers {
             lock(&ctx.state).rdap.insert(range, ip.to_string());
@@ -1415,7 +1435,8 @@ async fn rdap_get(
 fn leaf_type(t: Option<&str>) -> bool {
     let Some(t) = t else { return false };
     let t = t.to_ascii_lowercase();
-    ["assigned", "reassigned", "reallocated", "direct assignment"]
+    // not "reallocated": its holder reassigns inside it (see `whois::answer_covers`)
+    ["assigned", "reassigned", "direct assignment"]
         .iter()
         .any(|l| t.starts_with(l))
 }

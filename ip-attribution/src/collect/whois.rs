@@ -332,7 +332,9 @@ pub fn covering_networks(answer: &str, ip: IpAddr) -> Vec<(IpRange, bool, Option
 }
 
 /// Statuses of leaf assignments: no registry object below them is expected, so their answer
-/// speaks for every address in the range.
+/// speaks for every address in the range. Sub-allocations (RIPE `SUB-ALLOCATED PA`) and
+/// re-allocations (ARIN `Reallocated`) are not leaves: their holder assigns inside them, and
+/// an answer for one address says nothing of the assignments that hold the others.
 const LEAF_STATUSES: &[&str] = &[
     "assigned pa",
     "assigned pi",
@@ -340,9 +342,7 @@ const LEAF_STATUSES: &[&str] = &[
     "assigned",
     "reassigned",
     "direct assignment",
-    "reallocated",
     "assignment",
-    "sub-allocated pa",
 ];
 
 /// The range a data answer speaks for, for every address in it: the most specific network
@@ -543,6 +543,12 @@ mod tests {
         let placeholder = "inetnum: 0.0.0.0 - 255.255.255.255\nnetname: IANA-BLK\nstatus: ALLOCATED UNSPECIFIED\nsource: RIPE\n";
         assert_eq!(answer_covers(placeholder, ip("192.0.2.9")), None);
         assert!(!has_network(placeholder, ip("192.0.2.9")));
+        // a sub-allocation or re-allocation holds its customers' assignments: not a leaf
+        let sub = "inetnum: 192.0.2.0 - 192.0.2.127\nnetname: RESELLER\nstatus: SUB-ALLOCATED PA\nsource: RIPE\n";
+        assert_eq!(answer_covers(sub, ip("192.0.2.9")), None);
+        assert!(has_network(sub, ip("192.0.2.9")));
+        let arin = "NetRange: 192.0.2.0 - 192.0.2.127\nCIDR: 192.0.2.0/25\nNetName: RESELLER\nNetHandle: NET-192-0-2-0-2\nNetType: Reallocated\n";
+        assert_eq!(answer_covers(arin, ip("192.0.2.9")), None);
     }
 
     #[test]
