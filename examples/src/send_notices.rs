@@ -2,9 +2,12 @@
 //! `docs/lifecycle.md`).
 //!
 //! ```text
-//! send-notices --state FILE --smtp URL --from ADDR [--rate N] [--retries N] [--ca FILE.pem]
-//!              [--timeout SECONDS] [--backoff SECONDS] [--dry-run]
+//! send-notices --state FILE --smtp URL (--from ADDR | --config FILE) [--rate N] [--retries N]
+//!              [--ca FILE.pem] [--timeout SECONDS] [--backoff SECONDS] [--dry-run]
 //! ```
+//! The envelope sender is `--from`, else the `[sender] address` of the service's configuration
+//! (`--config`, the same file `daily-run --config` reads; the From header is already in each
+//! notice, written by daily-run).
 //! - 2xx → `sent` (with the server's reply and time); 4xx, a refused or dropped connection, a
 //!   timeout or a garbled answer → stays `pending`, retried with backoff up to `--retries`
 //!   times in this run, then left for the next run; 5xx at RCPT or DATA → `failed` and the
@@ -47,9 +50,13 @@ pub struct Args {
     /// TLS); `user@` before the host authenticates with the password in NOTIFY_SMTP_PASSWORD.
     #[arg(long, value_name = "URL")]
     pub smtp: String,
-    /// The envelope sender (where bounces go).
-    #[arg(long, value_name = "ADDR")]
-    pub from: String,
+    /// The envelope sender (where bounces go); default: `[sender] address` of `--config`.
+    #[arg(long, value_name = "ADDR", required_unless_present = "config")]
+    pub from: Option<String>,
+    /// The service's configuration file (TOML, as for `daily-run --config`): its
+    /// `[sender] address` is the envelope sender when `--from` is not given.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// At most this many messages per second.
     #[arg(long, value_name = "N", default_value_t = 5.0)]
     pub rate: f64,
@@ -68,6 +75,22 @@ pub struct Args {
     /// List what would be sent and change nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// `--from`, else the configuration's `[sender] address` (exit 2 when neither is usable).
+fn envelope_sender(args: &Args) -> Result<String, (u8, String)> {
+    if let Some(from) = &args.from {
+        return Ok(from.clone());
+    }
+    let Some(path) = &args.config else {
+        return Err((2, "give --from ADDR or --config FILE".to_owned()));
+    };
+    let config_args = crate::config::ConfigArgs {
+        config: Some(path.clone()),
+        ..Default::default()
+    };
+    let loaded = crate::config::load(&config_args).map_err(|e| (2, e))?;
+    Ok(loaded.config.sender.address)
 }
 
 fn seconds(name: &str, v: f64) -> Result<Duration, (u8, String)> {
@@ -102,7 +125,8 @@ pub fn run(args: &Args) -> Result<u8, (u8, String)> {
 /// status, messages on stdout (one per notice) and stderr (faults).
 pub fn run_with_password(args: &Args, password: Option<String>) -> Result<u8, (u8, String)> {
     let url = SmtpUrl::parse(&args.smtp).map_err(|e| (2, e.to_string()))?;
-    check_address(&args.from).map_err(|e| (2, format!("--from: {e}")))?;
+    let from = envelope_sender(args)?;
+    check_address(&from).map_err(|e| (2, format!("--from: {e}")))?;
     if !(args.rate > 0.0 && args.rate.is_finite()) {
         return Err((2, format!("--rate {}: must be more than 0", args.rate)));
     }
@@ -167,7 +191,7 @@ pub fn run_with_password(args: &Args, password: Option<String>) -> Result<u8, (u
                 }
             }
             last_send = Some(Instant::now());
-            let answer = mailer.send(&args.from, &n.recipient, &n.message);
+            let answer = mailer.send(&from, &n.recipient, &n.message);
             if let Some(e) = refused_login(&answer, &url) {
                 // Our credentials, not the recipient: nothing is marked, the run stops.
                 mailer.close();

@@ -374,3 +374,59 @@ fn auth_over_starttls_logs_in_and_a_refused_login_marks_nothing() {
             .all(|(_, st, _)| *st == Status::Sent)
     );
 }
+
+/// Without `--from`, the envelope sender is the `[sender] address` of `--config` (the file
+/// daily-run reads); with neither, or with a broken file, the arguments are unusable (exit 2)
+/// and nothing is sent.
+#[test]
+fn the_envelope_sender_comes_from_the_configuration_without_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start("accept", dir.path(), None);
+    let state = state_with(dir.path(), &["a@example.nl"]);
+    let url = format!("smtp://127.0.0.1:{}", server.port);
+    let config = dir.path().join("notify.toml");
+    std::fs::write(
+        &config,
+        "[sender]\nname = \"Test CERT\"\naddress = \"cert-bounces@cert.test\"\n",
+    )
+    .unwrap();
+    let base = [
+        "send-notices",
+        "--state",
+        state.to_str().unwrap(),
+        "--smtp",
+        url.as_str(),
+        "--rate",
+        "50",
+        "--timeout",
+        "2",
+    ];
+    assert!(
+        Args::try_parse_from(base).is_err(),
+        "neither --from nor --config was refused"
+    );
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(&broken, "[sender\n").unwrap();
+    let with_broken = Args::try_parse_from(
+        base.iter()
+            .copied()
+            .chain(["--config", broken.to_str().unwrap()]),
+    )
+    .unwrap();
+    assert_eq!(run(&with_broken).unwrap_err().0, 2);
+    assert!(received(&server).is_empty());
+    let with_config = Args::try_parse_from(
+        base.iter()
+            .copied()
+            .chain(["--config", config.to_str().unwrap()]),
+    )
+    .unwrap();
+    assert_eq!(run(&with_config).unwrap(), 0);
+    let got = received(&server);
+    assert_eq!(got.len(), 1);
+    assert!(
+        got[0].starts_with("X-Test-Rcpt: a@example.nl\r\nX-Test-From: cert-bounces@cert.test\r\n"),
+        "{}",
+        got[0]
+    );
+}
