@@ -5,8 +5,12 @@
 //! ```text
 //! collect --feed FILE... --out SNAPSHOT [--dns ADDR:PORT] [--whois-root HOST[:PORT]] [--whois-port N]
 //!         [--rdap-bootstrap DIR] [--ca FILE.pem] [--allow-private] [--cache DIR] [--tls-probe]
-//!         [--https-port N] [--now RFC3339]
+//!         [--https-port N] [--now RFC3339] [--config FILE]
 //! ```
+//!
+//! With `--config` (the service's configuration, as for `daily-run`), every HTTPS request (RDAP,
+//! security.txt) says who asks: `User-Agent: ip-attribution-collect/VERSION (NAME; +WEBSITE;
+//! ADDRESS)`, so a registry or a site owner can reach the service.
 //!
 //! Exit status: 0 when the run finished (failed queries are logged in
 //! `SNAPSHOT/collect-log.jsonl`, not fatal); 2 for unusable arguments; 3 for an unreadable feed,
@@ -84,6 +88,30 @@ pub struct Args {
     /// No progress lines on standard error.
     #[arg(long)]
     pub quiet: bool,
+    /// The service's configuration file (TOML, as for `daily-run --config`): its `[sender]`
+    /// name, web page and address go into the User-Agent of every HTTPS request.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// The User-Agent naming the service of configuration file `path`.
+fn user_agent(path: &Path) -> Result<String, String> {
+    let loaded = crate::config::load(&crate::config::ConfigArgs {
+        config: Some(path.to_path_buf()),
+        ..Default::default()
+    })?;
+    let sender = &loaded.config.sender;
+    let mut who = vec![sender.name.clone()];
+    if let Some(web) = &sender.website {
+        who.push(format!("+{web}"));
+    }
+    who.push(sender.address.clone());
+    // Header-safe: the configuration's values are checked, but a User-Agent takes no controls.
+    let who: String = who.join("; ").chars().filter(|c| !c.is_control()).collect();
+    Ok(format!(
+        "{} ({who})",
+        ip_attribution::collect::DEFAULT_USER_AGENT
+    ))
 }
 
 fn read_ca(path: &Path) -> Result<Vec<Vec<u8>>, String> {
@@ -148,6 +176,9 @@ pub fn options(args: &Args, system_now: DateTime<Utc>) -> Result<CollectOptions,
     o.cache_dir = args.cache.clone();
     o.tls_probe = args.tls_probe;
     o.https_port = args.https_port;
+    if let Some(path) = &args.config {
+        o.user_agent = user_agent(path).map_err(|e| (2, e))?;
+    }
     o.concurrency = args.concurrency.max(1);
     o.progress = (!args.quiet).then_some(Duration::from_secs(2));
     for r in &args.rates {
@@ -216,6 +247,33 @@ mod tests {
         DateTime::parse_from_rfc3339("2026-11-23T00:00:00Z")
             .unwrap()
             .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_configuration_names_the_service_in_the_user_agent() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = ["--feed", "a.csv", "--out", "snap"];
+        let o = options(&args(&base), now()).unwrap();
+        assert_eq!(o.user_agent, ip_attribution::collect::DEFAULT_USER_AGENT);
+        let config = dir.path().join("notify.toml");
+        std::fs::write(
+            &config,
+            "[sender]\nname = \"Test CERT\"\naddress = \"cert@cert.test\"\nwebsite = \"https://cert.test/notices\"\n",
+        )
+        .unwrap();
+        let with = args(&[&base[..], &["--config", config.to_str().unwrap()]].concat());
+        let o = options(&with, now()).unwrap();
+        assert_eq!(
+            o.user_agent,
+            format!(
+                "{} (Test CERT; +https://cert.test/notices; cert@cert.test)",
+                ip_attribution::collect::DEFAULT_USER_AGENT
+            )
+        );
+        let broken = dir.path().join("broken.toml");
+        std::fs::write(&broken, "[sender\n").unwrap();
+        let bad = args(&[&base[..], &["--config", broken.to_str().unwrap()]].concat());
+        assert_eq!(options(&bad, now()).unwrap_err().0, 2);
     }
 
     #[test]

@@ -226,6 +226,9 @@ impl Reply {
 
 type HttpRouter = Arc<dyn Fn(&str, &str, usize) -> Reply + Send + Sync>;
 
+/// Every HTTP request any test's server saw: host and path, and the User-Agent it came with.
+static USER_AGENTS: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+
 /// An HTTP/1.1 server (TLS when `tls` is given); the router gets host, path and how often the
 /// path was asked before. Returns the port and the requests seen.
 async fn http_server(
@@ -288,6 +291,15 @@ async fn handle<S: AsyncReadExt + AsyncWriteExt + Unpin>(
         })
         .unwrap_or_default();
     let key = format!("{host}{path}");
+    let agent = head
+        .split("\r\n")
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("user-agent")
+                .then(|| value.trim().to_owned())
+        })
+        .unwrap_or_default();
+    USER_AGENTS.lock().unwrap().push((key.clone(), agent));
     let before = {
         let mut l = log.lock().unwrap();
         let n = l.iter().filter(|q| **q == key).count();
@@ -1206,4 +1218,32 @@ async fn an_rdap_reallocation_does_not_cover_the_reassignments_inside_it() {
         );
     }
     assert!(read(&out.join("rdap/net-192-0-2-32-1.json")).contains("Reassigned"));
+}
+
+/// The User-Agent of the options reaches every HTTPS request: RDAP and security.txt both say who
+/// asks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_https_request_says_who_asks() {
+    let w = world().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = options(&w, None);
+    let agent = "ip-attribution-collect/test (Test CERT; +https://cert.test; cert@cert.test)";
+    o.user_agent = agent.to_owned();
+    collect(&[feed_file(dir.path())], &dir.path().join("snap"), &o)
+        .await
+        .unwrap();
+    let seen = USER_AGENTS.lock().unwrap().clone();
+    let ours: Vec<&String> = seen
+        .iter()
+        .filter(|(_, a)| a == agent)
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        ours.iter().any(|k| k.contains("/ip/")),
+        "no RDAP request with the agent: {seen:?}"
+    );
+    assert!(
+        ours.iter().any(|k| k.contains("security.txt")),
+        "no security.txt request with the agent: {seen:?}"
+    );
 }

@@ -78,4 +78,4 @@ pub mod probe;
 pub mod run;
 pub mod whois;
 
-pub use run::{CollectOptions, CollectReport, Queries, Timeouts, collect};
+pub use run::{CollectOptions, CollectReport, DEFAULT_USER_AGENT, Queries, Timeouts, collect};

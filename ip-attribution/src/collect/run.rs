@@ -106,7 +106,14 @@ pub struct CollectOptions {
     pub concurrency: usize,
     /// Progress lines on standard error every this often (`None`: silent).
     pub progress: Option<Duration>,
+    /// The `User-Agent` of every HTTPS request (RDAP, security.txt): who asks, so a registry or
+    /// a site owner can tell (default [`DEFAULT_USER_AGENT`]; the `collect` program adds the
+    /// service's name, web page and address from its configuration).
+    pub user_agent: String,
 }
+
+/// The `User-Agent` sent when [`CollectOptions::user_agent`] is not set otherwise.
+pub const DEFAULT_USER_AGENT: &str = concat!("ip-attribution-collect/", env!("CARGO_PKG_VERSION"));
 
 impl CollectOptions {
     /// The defaults at clock `now`: system DNS, `whois.iana.org:43`, the bundled bootstrap,
@@ -135,6 +142,7 @@ impl CollectOptions {
             max_tries: 4,
             concurrency: 32,
             progress: None,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
         })
     }
 }
@@ -363,10 +371,7 @@ fn build_http(
         .no_proxy()
         .connect_timeout(options.timeouts.connect)
         .timeout(options.timeouts.rdap)
-        .user_agent(concat!(
-            "ip-attribution-collect/",
-            env!("CARGO_PKG_VERSION")
-        ))
+        .user_agent(options.user_agent.as_str())
         .dns_resolver(Arc::new(Resolve {
             resolver: resolver.clone(),
             allow_private: options.allow_private,
@@ -1517,6 +1522,7 @@ async fn security_txt(ctx: &Arc<Ctx>, domains: &[String]) {
         return;
     }
     let mut builder = FetchOptions::builder()
+        .user_agent(ctx.options.user_agent.clone())
         .allow_private_addresses(ctx.options.allow_private)
         .total_timeout(ctx.options.timeouts.https)
         .connect_timeout(ctx.options.timeouts.connect);
