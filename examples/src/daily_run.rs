@@ -807,9 +807,13 @@ pub fn notice_finding(f: &Finding, now: DateTime<Utc>) -> Option<notice_render::
     for t in &f.tags {
         nf = nf.with_tag(t.clone());
     }
-    if let Some(id) = &f.identifier {
+    if let Some((c, id)) = f
+        .intelmq
+        .as_deref()
+        .and_then(|c| Some((c, c.identifier.as_ref()?)))
+    {
         nf = nf.with_classification(notice_render::Classification::new(
-            f.taxonomy.clone().unwrap_or_default(),
+            c.taxonomy.clone().unwrap_or_default(),
             f.classification.clone().unwrap_or_default(),
             id.clone(),
         ));

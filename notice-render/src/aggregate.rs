@@ -223,13 +223,65 @@ impl Item {
 /// by two feed formats (a Shadowserver `scan_rdp` row and an IntelMQ `accessible-rdp` event)
 /// is one problem. Items keep the order their first finding came.
 ///
-/// Adding a finding allocates nothing when it merges into an earlier one.
+/// Adding a finding allocates nothing when it merges into an earlier one. A daily run holds one
+/// of these per recipient until its notices are written, most with a handful of findings, so
+/// they are kept as small as a plain list of findings: a finding is held without the count
+/// and first/last seen of an [`Item`] until something merges into it; up to
+/// [`MergedItems::INDEX_FROM`] items are searched in place, and only a recipient with more gets
+/// a hash index (one hash look-up per finding, so a recipient with a million findings costs no
+/// more per finding than one with twenty).
 #[derive(Debug, Clone, Default)]
 pub struct MergedItems {
     /// The distinct problems (catalogue entry ids) seen.
-    entries: Vec<String>,
-    /// The items and the index of their problem in `entries`.
-    items: Vec<(usize, Item)>,
+    entries: Vec<Box<str>>,
+    /// The items, in the order their first finding came.
+    items: Vec<Slot>,
+    /// What only some recipients need: merge counts and the hash index.
+    extra: Option<Box<Extra>>,
+}
+
+/// One item as held: its finding, position and problem; its count and first/last seen are in
+/// [`Extra::merged`] once something merged into it, else 1 and the finding's time.
+#[derive(Debug, Clone)]
+struct Slot {
+    index: usize,
+    entry: u32,
+    finding: Finding,
+}
+
+/// Count and first/last seen of an item something merged into.
+#[derive(Debug, Clone, Copy)]
+struct Merged {
+    count: u64,
+    first_seen: Option<DateTime<Utc>>,
+    last_seen: Option<DateTime<Utc>>,
+}
+
+impl Merged {
+    fn widen(&mut self, count: u64, first: Option<DateTime<Utc>>, last: Option<DateTime<Utc>>) {
+        self.count = self.count.saturating_add(count);
+        self.first_seen = match (self.first_seen, first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last_seen = match (self.last_seen, last) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct Extra {
+    /// Count and first/last seen of the items (by position) something merged into.
+    merged: HashMap<usize, Merged>,
+    /// Hash index of the items, made once there are [`MergedItems::INDEX_FROM`] of them.
+    index: Option<ItemIndex>,
+}
+
+/// The hash index of a [`MergedItems`] with many items.
+#[derive(Debug, Clone, Default)]
+struct ItemIndex {
     /// Hash of (address, port, problem) to the first item with that hash.
     by_hash: HashMap<u64, usize>,
     /// For each item, the next item with the same hash (`usize::MAX`: none).
@@ -237,7 +289,71 @@ pub struct MergedItems {
     hasher: std::hash::RandomState,
 }
 
+impl ItemIndex {
+    fn hash(&self, ip: &str, port: Option<u16>, entry: u32) -> u64 {
+        use std::hash::BuildHasher;
+        self.hasher.hash_one((ip, port, entry))
+    }
+
+    /// Records that item `new` (the next position) has hash `hash`.
+    fn insert(&mut self, hash: u64, new: usize) {
+        self.chain.push(usize::MAX);
+        match self.by_hash.get(&hash).copied() {
+            None => {
+                self.by_hash.insert(hash, new);
+            }
+            Some(mut at) => {
+                while let Some(&next) = self.chain.get(at) {
+                    if next == usize::MAX {
+                        break;
+                    }
+                    at = next;
+                }
+                if let Some(next) = self.chain.get_mut(at) {
+                    *next = new;
+                }
+            }
+        }
+    }
+
+    /// The position of the item of `ip`, `port` in problem `entry`, if any.
+    fn find(&self, items: &[Slot], entry: u32, ip: &str, port: Option<u16>) -> Option<usize> {
+        let mut at = self
+            .by_hash
+            .get(&self.hash(ip, port, entry))
+            .copied()
+            .unwrap_or(usize::MAX);
+        loop {
+            let slot = items.get(at)?;
+            if slot.is(entry, ip, port) {
+                return Some(at);
+            }
+            at = self.chain.get(at).copied().unwrap_or(usize::MAX);
+        }
+    }
+}
+
+impl Slot {
+    /// True when this is the item of `ip` (trimmed), `port` in problem `entry`.
+    fn is(&self, entry: u32, ip: &str, port: Option<u16>) -> bool {
+        self.entry == entry && self.finding.port == port && self.finding.ip.trim() == ip
+    }
+
+    fn into_item(self, merged: Option<&Merged>) -> Item {
+        let mut item = Item::new(self.index, self.finding);
+        if let Some(m) = merged {
+            item.count = m.count;
+            item.first_seen = m.first_seen;
+            item.last_seen = m.last_seen;
+        }
+        item
+    }
+}
+
 impl MergedItems {
+    /// Number of items from which a hash index is kept; fewer are searched in place.
+    pub const INDEX_FROM: usize = 16;
+
     /// No items.
     pub fn new() -> Self {
         Self::default()
@@ -246,37 +362,103 @@ impl MergedItems {
     /// Adds `item`, whose problem is the catalogue entry `entry`: merged into an earlier item
     /// with the same address (trimmed), port and problem, else kept as a new item.
     pub fn push(&mut self, entry: &str, item: Item) {
-        use std::hash::BuildHasher;
-        let e = match self.entries.iter().position(|x| x == entry) {
+        let e = match self.entries.iter().position(|x| &**x == entry) {
             Some(e) => e,
             None => {
-                self.entries.push(entry.to_owned());
+                // Most recipients have one problem: no room kept for more until needed.
+                if self.entries.is_empty() {
+                    self.entries.reserve_exact(1);
+                }
+                self.entries.push(entry.into());
                 self.entries.len() - 1
             }
         };
+        // Fewer than 2^32 distinct problems: a catalogue has a few dozen.
+        let e = u32::try_from(e).unwrap_or(u32::MAX);
+        let port = item.finding.port;
         let ip = item.finding.ip.trim();
-        let hash = self.hasher.hash_one((ip, item.finding.port, e));
-        let mut at = self.by_hash.get(&hash).copied().unwrap_or(usize::MAX);
-        let mut last = usize::MAX;
-        while let Some((pe, p)) = self.items.get(at) {
-            if *pe == e && p.finding.port == item.finding.port && p.finding.ip.trim() == ip {
-                if let Some((_, p)) = self.items.get_mut(at) {
-                    p.merge(item);
-                }
-                return;
-            }
-            last = at;
-            at = self.chain.get(at).copied().unwrap_or(usize::MAX);
+        let found = match self.extra.as_deref().and_then(|x| x.index.as_ref()) {
+            None => self.items.iter().position(|s| s.is(e, ip, port)),
+            Some(index) => index.find(&self.items, e, ip, port),
+        };
+        if let Some(at) = found {
+            self.merge_into(at, item);
+            return;
         }
+        let hash = self
+            .extra
+            .as_deref()
+            .and_then(|x| x.index.as_ref())
+            .map(|index| index.hash(ip, port, e));
         let new = self.items.len();
-        self.items.push((e, item));
-        self.chain.push(usize::MAX);
-        match self.chain.get_mut(last) {
-            Some(next) => *next = new,
-            None => {
-                self.by_hash.insert(hash, new);
-            }
+        let Item {
+            index,
+            finding,
+            count,
+            first_seen,
+            last_seen,
+        } = item;
+        if count != 1 || first_seen != finding.observed || last_seen != finding.observed {
+            // An item that already stands for several findings (e.g. from `into_items`).
+            self.extra.get_or_insert_default().merged.insert(
+                new,
+                Merged {
+                    count,
+                    first_seen,
+                    last_seen,
+                },
+            );
         }
+        if self.items.is_empty() {
+            // Most recipients have one finding: no room kept for more until needed.
+            self.items.reserve_exact(1);
+        }
+        self.items.push(Slot {
+            index,
+            entry: e,
+            finding,
+        });
+        match (
+            self.extra.as_deref_mut().and_then(|x| x.index.as_mut()),
+            hash,
+        ) {
+            (Some(index), Some(hash)) => index.insert(hash, new),
+            _ if self.items.len() >= Self::INDEX_FROM => self.build_index(),
+            _ => {}
+        }
+    }
+
+    /// Takes `item` into the item at `at` (see [`Item::merge`]).
+    fn merge_into(&mut self, at: usize, item: Item) {
+        let Some(slot) = self.items.get_mut(at) else {
+            return;
+        };
+        let merged = self
+            .extra
+            .get_or_insert_default()
+            .merged
+            .entry(at)
+            .or_insert(Merged {
+                count: 1,
+                first_seen: slot.finding.observed,
+                last_seen: slot.finding.observed,
+            });
+        merged.widen(item.count, item.first_seen, item.last_seen);
+        if item.index < slot.index {
+            slot.index = item.index;
+            slot.finding = item.finding;
+        }
+    }
+
+    /// Makes the hash index over the items held.
+    fn build_index(&mut self) {
+        let mut index = ItemIndex::default();
+        index.chain.reserve(self.items.len());
+        for (at, slot) in self.items.iter().enumerate() {
+            let hash = index.hash(slot.finding.ip.trim(), slot.finding.port, slot.entry);
+            index.insert(hash, at);
+        }
+        self.extra.get_or_insert_default().index = Some(index);
     }
 
     /// Adds `item`, classified with `catalogue`.
@@ -295,25 +477,36 @@ impl MergedItems {
         self.items.is_empty()
     }
 
-    /// The items, each with its problem, in the order their first finding came.
+    /// The items, with their problems, in the order their first finding came.
+    fn into_slots(self) -> (Vec<Box<str>>, impl Iterator<Item = (u32, Item)>) {
+        let merged = self.extra.map(|x| x.merged).unwrap_or_default();
+        let items = self.items.into_iter().enumerate().map(move |(at, slot)| {
+            let entry = slot.entry;
+            (entry, slot.into_item(merged.get(&at)))
+        });
+        (self.entries, items)
+    }
+
+    /// The items, in the order their first finding came.
     pub fn into_items(self) -> Vec<Item> {
-        self.items.into_iter().map(|(_, i)| i).collect()
+        self.into_slots().1.map(|(_, i)| i).collect()
     }
 
     /// The items grouped by problem, groups in the order their first finding came.
     fn into_groups(self) -> Vec<Group> {
-        let mut groups: Vec<Option<Group>> = self
-            .entries
+        let (entries, items) = self.into_slots();
+        let mut groups: Vec<Option<Group>> = entries
             .iter()
             .map(|entry| {
                 Some(Group {
-                    entry: entry.clone(),
+                    entry: entry.to_string(),
                     items: Vec::new(),
                 })
             })
             .collect();
         let mut order = Vec::with_capacity(groups.len());
-        for (e, item) in self.items {
+        for (e, item) in items {
+            let e = usize::try_from(e).unwrap_or(usize::MAX);
             if let Some(Some(g)) = groups.get_mut(e) {
                 if g.items.is_empty() {
                     order.push(e);

@@ -107,16 +107,48 @@ impl Recipient {
     }
 }
 
-/// True when `s` looks like a bare e-mail address (`local@domain.tld`, no scheme, no blanks).
+/// Longest e-mail address taken (RFC 5321's path of 256 octets less its angle brackets).
+pub const MAX_EMAIL_BYTES: usize = 254;
+
+/// True when `s` is a bare e-mail address a notice can go to: `local@domain.tld`, one `@`, no
+/// scheme, no blanks.
+///
+/// The local part may hold every RFC 5322 `atext` character, `/` `!` `#` `$` `%` `&` `'` `*`
+/// `+` `=` `?` `^` `_` `` ` `` `{` `|` `}` `~` included, and dots anywhere (`a..b`, `.a`: not
+/// RFC 5322 dot-atoms, but mailboxes that exist). Refused: a quoted local part (`"…"`), white
+/// space, control and invisible characters (zero-width, bidi controls) and the specials `( ) < > [ ] : ; , \ "` and a second `@`, which
+/// a `To:` header cannot hold unquoted (`notice_render::aggregate::is_usable_address` refuses
+/// the same, so every address taken here gets its notice); a domain without a dot, with a
+/// leading or trailing dot, or with a `/` (a URL, not a domain); more than [`MAX_EMAIL_BYTES`].
 pub fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else {
+    let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
     !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !s.contains(['/', ' ', '<', '>', ',', ';', ':', '"'])
+        && !domain.contains(['@', '/'])
+        && s.len() <= MAX_EMAIL_BYTES
+        && !s.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(
+                    c,
+                    '\u{00AD}'
+                        | '\u{061C}'
+                        | '\u{180E}'
+                        | '\u{200B}'..='\u{200F}'
+                        | '\u{2028}'..='\u{202E}'
+                        | '\u{2060}'..='\u{2069}'
+                        | '\u{FEFF}'
+                        | '\u{FFF9}'..='\u{FFFB}'
+                )
+                || matches!(
+                    c,
+                    '<' | '>' | ',' | ';' | ':' | '"' | '(' | ')' | '[' | ']' | '\\'
+                )
+        })
 }
 
 /// The business a decision names.

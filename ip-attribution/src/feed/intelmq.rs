@@ -85,8 +85,14 @@ pub fn read(feed: Arc<str>, bytes: &[u8]) -> Vec<Finding> {
         f.protocol = text(&v, "protocol.transport");
         f.hostname = text(&v, "source.reverse_dns").or_else(|| text(&v, "source.fqdn"));
         f.classification = text(&v, "classification.type");
-        f.taxonomy = text(&v, "classification.taxonomy");
-        f.identifier = text(&v, "classification.identifier");
+        let taxonomy = text(&v, "classification.taxonomy");
+        let identifier = text(&v, "classification.identifier");
+        if taxonomy.is_some() || identifier.is_some() {
+            f.intelmq = Some(Box::new(super::IntelMqClass {
+                taxonomy,
+                identifier,
+            }));
+        }
         f.tags = text(&v, "classification.identifier")
             .into_iter()
             .chain(text(&v, "malware.name"))

@@ -8,6 +8,7 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
+use crate::engine::decision::is_email;
 use crate::engine::evidence::Override;
 use crate::feed::csv::Records;
 
@@ -68,10 +69,21 @@ impl Overrides {
                 problems.push(format!("{name}:{}: empty prefix_or_domain", rec.line));
                 continue;
             }
+            let contact = get(contact_col);
+            if !contact.is_empty() && !is_email(&contact) {
+                // Kept as evidence (the decision names it), but it gives nobody a notice: said
+                // here, with its line, and counted, never dropped in silence.
+                problems.push(format!(
+                    "{name}:{}: contact {contact:?} is not a usable e-mail address (one `@`, a \
+                     domain with a dot; no quoted local part, blanks, control characters or \
+                     `( ) < > [ ] : ; , \\ \"`); this override gives no recipient",
+                    rec.line
+                ));
+            }
             let o = Override {
                 key: key.clone(),
                 organisation: get(org_col),
-                contact: get(contact_col),
+                contact,
                 language: get(lang_col).to_lowercase(),
                 source: format!("{name}:{}", rec.line),
             };
@@ -154,5 +166,44 @@ mod tests {
             Some("en")
         );
         assert!(o.for_domain("other.example").is_none());
+    }
+}
+
+#[cfg(test)]
+mod contact_tests {
+    use super::*;
+
+    /// `/` and the other `atext` characters are e-mail addresses (an override with one once
+    /// gave no notice, silently); a contact that is no usable address is a problem with its
+    /// line, and its row is still kept as evidence.
+    #[test]
+    fn contacts_with_atext_are_taken_and_unusable_ones_are_problems() {
+        for ok in [
+            "soc/noc@x.example",
+            "a..b@x.example",
+            ".a@x.example",
+            "~!#$%&'*+=?^_`{|}@x.example",
+        ] {
+            assert!(is_email(ok), "{ok}");
+        }
+        for bad in [
+            "\"a\\\\b\"@x.example",
+            "a\\b@x.example",
+            "a b@x.example",
+            "a@b@x.example",
+            "a\0b@x.example",
+            "a\u{202e}b@x.example",
+            "a@x.example/form",
+            "https://x.example/report",
+            "a@localhost",
+        ] {
+            assert!(!is_email(bad), "{bad:?}");
+        }
+        assert!(!is_email(&format!("{}@x.example", "a".repeat(250))));
+        let text = "prefix_or_domain,organisation,contact,language\n10.0.0.0/8,A,a/b@x.example,\n10.1.0.0/16,B,a b@x.example,\n10.2.0.0/16,C,,\n";
+        let (o, problems) = Overrides::parse("overrides.csv", text.as_bytes());
+        assert_eq!(o.len(), 3);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("overrides.csv:3: contact \"a b@x.example\""));
     }
 }
