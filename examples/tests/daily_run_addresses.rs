@@ -23,6 +23,7 @@ fn args(snapshot: PathBuf, feed: PathBuf, out: &Path) -> Args {
         now: now(),
         lang: "en".to_owned(),
         allow_partial_snapshot: false,
+        config: Default::default(),
     }
 }
 
