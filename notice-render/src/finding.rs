@@ -68,13 +68,15 @@ pub struct Finding {
     /// Further scanner fields, in feed order, shown as technical details.
     pub extra: Vec<(String, String)>,
     /// The organisation that scanned and reported it (e.g. `The Shadowserver
-    /// Foundation`), named in the technical part; may be empty.
+    /// Foundation`), named in the technical part; may be empty. (A boxed `str`: a day holds
+    /// a million findings, and most share one reporter or have none.)
     #[cfg_attr(feature = "serde", serde(default))]
-    pub reporter: String,
+    pub reporter: Box<str>,
     /// The customer the attribution identified behind this address, for a
-    /// notice to a network owner's abuse desk (see [`RecipientRole`]).
+    /// notice to a network owner's abuse desk (see [`RecipientRole`]). Boxed: most findings
+    /// have none, and an inline customer would add 72 bytes to each of a day's findings.
     #[cfg_attr(feature = "serde", serde(default))]
-    pub customer: Option<Customer>,
+    pub customer: Option<Box<Customer>>,
 }
 
 impl Finding {
@@ -96,20 +98,20 @@ impl Finding {
             line: 0,
             asset: String::new(),
             extra: Vec::new(),
-            reporter: String::new(),
+            reporter: Box::default(),
             customer: None,
         }
     }
 
     /// Sets the organisation that scanned and reported the finding.
     pub fn with_reporter(mut self, reporter: impl Into<String>) -> Self {
-        self.reporter = reporter.into();
+        self.reporter = reporter.into().into_boxed_str();
         self
     }
 
     /// Sets the customer identified behind the address.
     pub fn with_customer(mut self, customer: Customer) -> Self {
-        self.customer = Some(customer);
+        self.customer = Some(Box::new(customer));
         self
     }
 

@@ -216,7 +216,11 @@ fn finding_ctx(o: &super::RenderOptions, item: &Item) -> FindingCtx {
         report_type: crate::inert::visible(&f.report_type).into_owned(),
         tags: display(&f.normalised_tags().join(", ")),
         reporter: plain(o.reporter_of(f)),
-        customer: f.customer.as_ref().map(customer_label).unwrap_or_default(),
+        customer: f
+            .customer
+            .as_deref()
+            .map(customer_label)
+            .unwrap_or_default(),
         details,
         more_details: non_empty.saturating_sub(MAX_EXTRA_FIELDS),
     }
