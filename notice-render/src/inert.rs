@@ -472,7 +472,7 @@ pub fn push_csv_cell(out: &mut String, value: &str) {
 /// Only string contents can hold such characters, so the JSON stays valid
 /// and means the same.
 pub fn escape_json_invisible(json: String) -> String {
-    if !json.chars().any(|c| !c.is_ascii() && is_invisible(c)) {
+    if json.is_ascii() || !json.chars().any(|c| !c.is_ascii() && is_invisible(c)) {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 32);

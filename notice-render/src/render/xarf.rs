@@ -28,11 +28,15 @@
 //!   (`other`).
 //! - `infrastructure` `botnet`: `compromise_evidence` (how it was seen).
 
-use serde_json::{Map, Value, json};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
-use super::Renderer;
+use serde::Serialize;
+
+use super::{RenderOptions, Renderer};
 use crate::aggregate::Notice;
 use crate::error::{Error, Result};
+use crate::finding::Finding;
 use crate::inert::{escape_json_invisible, truncate};
 use crate::language::Language;
 
@@ -64,10 +68,6 @@ fn report_id(ticket: &str, index: usize) -> String {
         b >> 48,
         b & 0xffff_ffff_ffff
     )
-}
-
-fn s(v: &str) -> Value {
-    Value::String(truncate(v).into_owned())
 }
 
 /// The XARF type for a catalogue type (`open` was renamed `open_service`).
@@ -205,13 +205,90 @@ pub(super) fn render_array(r: &Renderer, notice: &Notice) -> Result<String> {
     Ok(out)
 }
 
+/// `reporter` and `sender` of every report (keys in the order serde_json
+/// writes a map's: sorted).
+#[derive(Serialize)]
+struct Contact<'a> {
+    contact: &'a str,
+    domain: &'a str,
+    org: &'a str,
+}
+
+/// One report. The fields are declared in sorted order, the order in which
+/// the report was first written (as a `serde_json` map), so the bytes stay
+/// the same; absent fields are left out.
+#[derive(Serialize)]
+struct Report<'a> {
+    additional_info: BTreeMap<Cow<'a, str>, Info<'a>>,
+    category: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compromise_evidence: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compromise_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cve_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cve_ids: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data_types: Option<[&'static str; 1]>,
+    description: &'a str,
+    evidence_source: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exposure_method: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    protocol: Option<String>,
+    report_id: String,
+    reporter: &'a Contact<'a>,
+    sender: &'a Contact<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_port: Option<u16>,
+    source_identifier: Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_port: Option<u16>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timestamp: Option<String>,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    xarf_version: &'static str,
+}
+
+/// A value of `additional_info`: its keys include the finding's own extra
+/// fields, so it is a map (a later key of the same name replaces an earlier
+/// one, in the order they are inserted).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Info<'a> {
+    Text(Cow<'a, str>),
+    Line(u64),
+    Customer(CustomerInfo<'a>),
+}
+
+#[derive(Serialize)]
+struct CustomerInfo<'a> {
+    domain: Cow<'a, str>,
+    evidence: Vec<EvidenceInfo<'a>>,
+    organisation: Cow<'a, str>,
+}
+
+#[derive(Serialize)]
+struct EvidenceInfo<'a> {
+    kind: Cow<'a, str>,
+    value: Cow<'a, str>,
+}
+
 pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
     let o = &r.options;
-    let contact = json!({
-        "org": o.sender_name,
-        "contact": o.reply_to.as_deref().unwrap_or(&o.from),
-        "domain": o.message_id_domain,
-    });
+    let contact = Contact {
+        contact: o.reply_to.as_deref().unwrap_or(&o.from),
+        domain: &o.message_id_domain,
+        org: &o.sender_name,
+    };
     let mut out = Vec::with_capacity(notice.finding_count());
     for (position, (group, item)) in notice.items().enumerate() {
         let f = &item.finding;
@@ -230,17 +307,6 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
         if kind == "cve" && (cve.is_none() || port.is_none()) {
             kind = "misconfiguration";
         }
-        let mut m = Map::new();
-        m.insert("xarf_version".into(), json!("4.2.0"));
-        m.insert(
-            "report_id".into(),
-            json!(report_id(&notice.ticket, position)),
-        );
-        if let Some(t) = item.first_seen {
-            m.insert("timestamp".into(), json!(t.to_rfc3339()));
-        }
-        m.insert("reporter".into(), contact.clone());
-        m.insert("sender".into(), contact.clone());
         // a reported name that is not a name is never used as one
         let asset = if crate::inert::is_asset_name(&f.asset) {
             f.asset.as_str()
@@ -248,109 +314,121 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
             ""
         };
         let source = if f.ip.trim().is_empty() { asset } else { &f.ip };
-        m.insert("source_identifier".into(), s(source.trim()));
-        if let Some(p) = port {
-            m.insert("source_port".into(), json!(p));
-        }
-        m.insert("category".into(), json!(category));
-        m.insert("type".into(), json!(kind));
-        m.insert("evidence_source".into(), json!(e.xarf.evidence_source));
-        m.insert("description".into(), json!(e.text(Language::En).title));
-        if !f.protocol.trim().is_empty() {
-            m.insert("protocol".into(), s(&f.protocol.to_ascii_lowercase()));
-        }
+        let mut report = Report {
+            additional_info: additional_info(o, f, asset),
+            category,
+            compromise_evidence: None,
+            compromise_type: None,
+            cve_id: None,
+            cve_ids: Vec::new(),
+            data_types: None,
+            description: &e.text(Language::En).title,
+            evidence_source: &e.xarf.evidence_source,
+            exposure_method: None,
+            protocol: (!f.protocol.trim().is_empty())
+                .then(|| truncate(&f.protocol.to_ascii_lowercase()).into_owned()),
+            report_id: report_id(&notice.ticket, position),
+            reporter: &contact,
+            sender: &contact,
+            service: None,
+            service_port: None,
+            source_identifier: truncate(source.trim()),
+            source_port: port,
+            tags: Vec::new(),
+            timestamp: item.first_seen.map(|t| t.to_rfc3339()),
+            kind,
+            url: None,
+            xarf_version: "4.2.0",
+        };
         match category {
             "vulnerability" => {
-                m.insert("service".into(), json!(e.xarf.service));
+                report.service = Some(&e.xarf.service);
                 if kind == "cve" {
-                    m.insert("service_port".into(), json!(port));
-                    m.insert("cve_id".into(), json!(cve));
-                    let mut ids: Vec<String> = Vec::new();
+                    report.service_port = port;
+                    report.cve_id = cve;
                     for id in e.cves.iter().filter_map(|c| cve_id(c)) {
-                        if !ids.contains(&id) && ids.len() < 10 {
-                            ids.push(id);
+                        if !report.cve_ids.contains(&id) && report.cve_ids.len() < 10 {
+                            report.cve_ids.push(id);
                         }
-                    }
-                    if !ids.is_empty() {
-                        m.insert("cve_ids".into(), json!(ids));
                     }
                 }
             }
             "content" => {
-                m.insert("url".into(), s(&content_url(asset, &f.ip)));
+                report.url = Some(truncate(&content_url(asset, &f.ip)).into_owned());
                 match kind {
-                    "remote_compromise" => {
-                        m.insert("compromise_type".into(), json!(compromise_type(&tags)));
-                    }
+                    "remote_compromise" => report.compromise_type = Some(compromise_type(&tags)),
                     "exposed_data" => {
                         let credentials = e.id.contains("credential")
                             || tags.iter().any(|t| t.contains("credential"));
                         let data = if credentials { "credentials" } else { "other" };
-                        m.insert("data_types".into(), json!([data]));
-                        m.insert("exposure_method".into(), json!("other"));
+                        report.data_types = Some([data]);
+                        report.exposure_method = Some("other");
                     }
                     _ => {}
                 }
             }
             "infrastructure" if kind == "botnet" => {
-                let evidence = if e.xarf.evidence_source == "sinkhole" {
+                report.compromise_evidence = Some(if e.xarf.evidence_source == "sinkhole" {
                     "connections to a sinkhole server observed".to_string()
                 } else {
                     format!("reported by {}", truncate(&f.feed))
-                };
-                m.insert("compromise_evidence".into(), json!(evidence));
+                });
             }
             _ => {}
         }
-        let mut xtags: Vec<Value> = Vec::new();
         for t in tags.iter().filter_map(|t| xarf_tag(t)) {
-            let v = Value::String(t);
-            if !xtags.contains(&v) && xtags.len() < 20 {
-                xtags.push(v);
+            if !report.tags.contains(&t) && report.tags.len() < 20 {
+                report.tags.push(t);
             }
         }
-        if !xtags.is_empty() {
-            m.insert("tags".into(), Value::Array(xtags));
-        }
-        let mut evidence = Map::new();
-        evidence.insert("report_type".into(), s(&f.report_type));
-        evidence.insert("feed".into(), s(&f.feed));
-        evidence.insert("line".into(), json!(f.line));
-        for (k, v) in &f.extra {
-            if !v.trim().is_empty() {
-                evidence.insert(truncate(k).into_owned(), s(v));
-            }
-        }
-        let reporter = o.reporter_of(f);
-        if !reporter.is_empty() {
-            evidence.insert("reporter".into(), s(reporter));
-        }
-        if asset.is_empty() && !f.asset.trim().is_empty() {
-            evidence.insert("reported_name".into(), s(f.asset.trim()));
-        }
-        if let Some(c) = &f.customer {
-            let mut customer = Map::new();
-            customer.insert("organisation".into(), s(c.organisation.trim()));
-            customer.insert("domain".into(), s(c.domain.trim()));
-            customer.insert(
-                "evidence".into(),
-                Value::Array(
-                    c.evidence
-                        .iter()
-                        .map(|e| json!({"kind": truncate(&e.kind), "value": truncate(&e.value)}))
-                        .collect(),
-                ),
-            );
-            evidence.insert("customer".into(), Value::Object(customer));
-        }
-        m.insert("additional_info".into(), Value::Object(evidence));
-        let text = serde_json::to_string(&Value::Object(m)).map_err(|e| Error::Output {
+        let text = serde_json::to_string(&report).map_err(|e| Error::Output {
             what: "xarf",
             message: e.to_string(),
         })?;
         out.push(escape_json_invisible(text));
     }
     Ok(out)
+}
+
+/// `additional_info`: report type, feed, line, the extra fields, reporter,
+/// a reported name that is not a name, and the customer.
+fn additional_info<'a>(
+    o: &'a RenderOptions,
+    f: &'a Finding,
+    asset: &str,
+) -> BTreeMap<Cow<'a, str>, Info<'a>> {
+    let mut info = BTreeMap::new();
+    info.insert("report_type".into(), Info::Text(truncate(&f.report_type)));
+    info.insert("feed".into(), Info::Text(truncate(&f.feed)));
+    info.insert("line".into(), Info::Line(f.line));
+    for (k, v) in &f.extra {
+        if !v.trim().is_empty() {
+            info.insert(truncate(k), Info::Text(truncate(v)));
+        }
+    }
+    let reporter = o.reporter_of(f);
+    if !reporter.is_empty() {
+        info.insert("reporter".into(), Info::Text(truncate(reporter)));
+    }
+    if asset.is_empty() && !f.asset.trim().is_empty() {
+        info.insert("reported_name".into(), Info::Text(truncate(f.asset.trim())));
+    }
+    if let Some(c) = &f.customer {
+        let customer = CustomerInfo {
+            domain: truncate(c.domain.trim()),
+            evidence: c
+                .evidence
+                .iter()
+                .map(|e| EvidenceInfo {
+                    kind: truncate(&e.kind),
+                    value: truncate(&e.value),
+                })
+                .collect(),
+            organisation: truncate(c.organisation.trim()),
+        };
+        info.insert("customer".into(), Info::Customer(customer));
+    }
+    info
 }
 
 #[cfg(test)]
