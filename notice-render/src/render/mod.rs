@@ -6,6 +6,10 @@
 //! Templates are minijinja templates with strict undefined (a misspelt
 //! variable is an error, found when the renderer is built, since
 //! [`Renderer::new`] renders a sample notice in every language).
+//! What business and abuse-desk notices share is written once, as macros in
+//! one partial per language and format ([`PARTIAL_NAMES`]) that the notice
+//! templates import; [`Templates`] holds and replaces partials like the
+//! templates, and a directory without them keeps the built-in ones.
 //!
 //! Every value from a finding or recipient passes through [`crate::inert`]
 //! before it reaches an output.
@@ -45,6 +49,7 @@ pub use text::wrap;
 /// HTML body (every value HTML-escaped by [`crate::inert::escape_html`]).
 ///
 /// The `*.abuse-desk.*` templates are the same for [`NoticeKind::AbuseDesk`].
+/// The blocks both kinds share live in the partials, [`PARTIAL_NAMES`].
 pub const TEMPLATE_NAMES: [&str; 12] = [
     "subject.nl.txt",
     "subject.en.txt",
@@ -60,7 +65,43 @@ pub const TEMPLATE_NAMES: [&str; 12] = [
     "notice.abuse-desk.en.html",
 ];
 
-const EMBEDDED_TEMPLATES: [(&str, &str); 12] = [
+/// The names of the partials: one file per language and format holding the
+/// blocks business and abuse-desk notices share, as minijinja macros that
+/// the notice templates import (`{% import "shared.en.html" as shared %}`).
+///
+/// `shared.*` defines `problem_top(p, number, with_customer=false)` (a
+/// problem's heading, what we saw, where and when, why it matters),
+/// `compromise(p)`, `provider_box(p, heading)` (the advice for the IT
+/// provider and the technical details) and `signature(sender)`; the HTML
+/// ones also `head(ticket)`. Each macro's output ends with its own last
+/// newline, so a template calls it as `{{ shared.NAME(...) -}}` at the start
+/// of a line. [`Templates`] holds a source for each and
+/// [`Templates::with_dir`] replaces them like the templates: a directory
+/// without a partial keeps the built-in one.
+pub const PARTIAL_NAMES: [&str; 4] = [
+    "shared.nl.txt",
+    "shared.en.txt",
+    "shared.nl.html",
+    "shared.en.html",
+];
+
+const EMBEDDED_TEMPLATES: [(&str, &str); 16] = [
+    (
+        "shared.nl.txt",
+        include_str!("../../templates/shared.nl.txt"),
+    ),
+    (
+        "shared.en.txt",
+        include_str!("../../templates/shared.en.txt"),
+    ),
+    (
+        "shared.nl.html",
+        include_str!("../../templates/shared.nl.html"),
+    ),
+    (
+        "shared.en.html",
+        include_str!("../../templates/shared.en.html"),
+    ),
     (
         "subject.abuse-desk.nl.txt",
         include_str!("../../templates/subject.abuse-desk.nl.txt"),
@@ -111,7 +152,8 @@ const EMBEDDED_TEMPLATES: [(&str, &str); 12] = [
     ),
 ];
 
-/// The template sources: the built-in ones, any of which can be replaced.
+/// The template sources, [`TEMPLATE_NAMES`] and [`PARTIAL_NAMES`]: the
+/// built-in ones, any of which can be replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Templates {
     sources: Vec<(&'static str, String)>,
@@ -128,7 +170,8 @@ impl Templates {
         }
     }
 
-    /// Replaces the template `name` (one of [`TEMPLATE_NAMES`]).
+    /// Replaces the template `name` (one of [`TEMPLATE_NAMES`] or
+    /// [`PARTIAL_NAMES`]).
     ///
     /// # Errors
     /// [`Error::Template`] for an unknown name, [`Error::TooLarge`] for a
@@ -149,8 +192,9 @@ impl Templates {
                     name: name.to_string(),
                     line: 0,
                     message: format!(
-                        "unknown template; the names are {}",
-                        TEMPLATE_NAMES.join(", ")
+                        "unknown template; the names are {}, and of the partials {}",
+                        TEMPLATE_NAMES.join(", "),
+                        PARTIAL_NAMES.join(", ")
                     ),
                 });
             }
@@ -158,13 +202,16 @@ impl Templates {
         Ok(self)
     }
 
-    /// Replaces every template that has a file of the same name in `dir`;
-    /// the others stay as they are.
+    /// Replaces every template and partial that has a file of the same name
+    /// in `dir`; the others stay as they are. A directory without the
+    /// partials keeps the built-in ones, so a service that overrides only
+    /// `notice.en.txt` still gets the shared blocks (and one that overrides
+    /// `shared.en.txt` changes both kinds of notice).
     ///
     /// # Errors
     /// [`Error::Io`] when a file cannot be read, else as [`Templates::with_template`].
     pub fn with_dir(mut self, dir: &Path) -> Result<Templates> {
-        for name in TEMPLATE_NAMES {
+        for name in TEMPLATE_NAMES.into_iter().chain(PARTIAL_NAMES) {
             let path = dir.join(name);
             if !path.is_file() {
                 continue;
@@ -628,6 +675,9 @@ fn template_name(part: &str, notice: &Notice, ext: &str) -> &'static str {
     }
 }
 
+/// The error of template `name`; one that happened in a partial `name`
+/// imports is the partial's (its name and line), saying which template
+/// was being rendered.
 fn template_error(name: &str, e: &minijinja::Error) -> Error {
     let mut message = e.to_string();
     if let Some(detail) = e.detail()
@@ -635,6 +685,13 @@ fn template_error(name: &str, e: &minijinja::Error) -> Error {
     {
         message = format!("{message}: {detail}");
     }
+    let name = match e.name() {
+        Some(inner) if inner != name => {
+            message = format!("{message} (rendering {name})");
+            inner
+        }
+        _ => name,
+    };
     Error::Template {
         name: name.to_string(),
         line: e.line().unwrap_or(0),
