@@ -47,7 +47,7 @@ fn with_dir(dir: &Path) -> notice_render::Result<Renderer> {
 fn every_partial_name_has_a_built_in_source_and_differs_from_the_templates() {
     for name in PARTIAL_NAMES {
         assert!(!TEMPLATE_NAMES.contains(&name), "{name}");
-        assert!(built_in(name).contains("{% macro problem_top("), "{name}");
+        assert!(built_in(name).contains("{% for p in problems %}"), "{name}");
         assert!(
             Templates::embedded()
                 .with_template(name, built_in(name))
@@ -60,13 +60,9 @@ fn every_partial_name_has_a_built_in_source_and_differs_from_the_templates() {
 #[test]
 fn a_directory_without_the_partials_keeps_the_built_in_ones() {
     let dir = tempfile::tempdir().unwrap();
-    // the built-in business template with one line more, importing the partial it finds
-    let source = built_in("notice.en.txt").replacen(
-        "{% import \"shared.en.txt\" as shared %}\n",
-        "{% import \"shared.en.txt\" as shared %}\nOwn first line\n",
-        1,
-    );
-    assert!(source.starts_with("{% import \"shared.en.txt\" as shared %}\nOwn first line\n"));
+    // the built-in business template with one line more, including the partial it finds
+    let source = format!("Own first line\n{}", built_in("notice.en.txt"));
+    assert!(source.contains("{% include \"shared.en.txt\" %}"));
     std::fs::write(dir.path().join("notice.en.txt"), source).unwrap();
     let own = with_dir(dir.path()).unwrap();
     let embedded = renderer();
@@ -91,8 +87,8 @@ fn a_partial_from_a_directory_changes_both_kinds_of_notice() {
         for ext in ["txt", "html"] {
             let name = format!("shared.{lang}.{ext}");
             let source = built_in(&name).replace(
-                "{% macro compromise(p) %}\n",
-                "{% macro compromise(p) %}\nOwn block\n",
+                "{% for p in problems %}\n",
+                "{% for p in problems %}\nOwn block\n",
             );
             assert_ne!(source, built_in(&name), "{name}");
             std::fs::write(dir.path().join(&name), source).unwrap();
@@ -186,17 +182,21 @@ fn a_mistake_in_a_partial_names_the_partial_and_its_line() {
 }
 
 #[test]
-fn a_partial_without_a_macro_the_templates_call_is_refused() {
-    let source = built_in("shared.nl.txt").replace("{% macro signature(", "{% macro signatuur(");
+fn a_template_that_does_not_set_the_partials_variables_is_refused() {
+    let source = built_in("notice.abuse-desk.nl.txt").replace("{% set abuse_desk = true %}\n", "");
+    assert_ne!(source, built_in("notice.abuse-desk.nl.txt"));
     let templates = Templates::embedded()
-        .with_template("shared.nl.txt", source)
+        .with_template("notice.abuse-desk.nl.txt", source)
         .unwrap();
     let err = Renderer::new(Catalogue::embedded().unwrap(), templates, options()).unwrap_err();
-    assert!(
-        matches!(&err, Error::Template { name, .. } if name.starts_with("notice.") && name.ends_with(".nl.txt")),
-        "{err}"
-    );
-    assert!(err.to_string().contains("signature"), "{err}");
+    match &err {
+        Error::Template { name, message, .. } => {
+            assert_eq!(name, "shared.nl.txt", "{err}");
+            assert!(message.contains("abuse_desk"), "{err}");
+            assert!(message.contains("notice.abuse-desk.nl.txt"), "{err}");
+        }
+        other => panic!("unexpected {other}"),
+    }
 }
 
 #[test]

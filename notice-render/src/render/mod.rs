@@ -6,9 +6,10 @@
 //! Templates are minijinja templates with strict undefined (a misspelt
 //! variable is an error, found when the renderer is built, since
 //! [`Renderer::new`] renders a sample notice in every language).
-//! What business and abuse-desk notices share is written once, as macros in
-//! one partial per language and format ([`PARTIAL_NAMES`]) that the notice
-//! templates import; [`Templates`] holds and replaces partials like the
+//! What business and abuse-desk notices share, the problems with their
+//! findings and advice, is written once, in one partial per language and
+//! format ([`PARTIAL_NAMES`]) that the notice templates include;
+//! [`Templates`] holds and replaces partials like the
 //! templates, and a directory without them keeps the built-in ones.
 //!
 //! Every value from a finding or recipient passes through [`crate::inert`]
@@ -66,16 +67,24 @@ pub const TEMPLATE_NAMES: [&str; 12] = [
 ];
 
 /// The names of the partials: one file per language and format holding the
-/// blocks business and abuse-desk notices share, as minijinja macros that
-/// the notice templates import (`{% import "shared.en.html" as shared %}`).
+/// problems of a notice (each problem's heading, what we saw, where and
+/// when, why it matters, whether it is on purpose, if someone is already in,
+/// what you can do, and the box of advice with the technical details),
+/// written once for both kinds of notice.
 ///
-/// `shared.*` defines `problem_top(p, number, with_customer=false)` (a
-/// problem's heading, what we saw, where and when, why it matters),
-/// `compromise(p)`, `provider_box(p, heading)` (the advice for the IT
-/// provider and the technical details) and `signature(sender)`; the HTML
-/// ones also `head(ticket)`. Each macro's output ends with its own last
-/// newline, so a template calls it as `{{ shared.NAME(...) -}}` at the start
-/// of a line. [`Templates`] holds a source for each and
+/// A notice template sets two variables and includes its partial:
+///
+/// ```text
+/// {% set abuse_desk = false %}
+/// {% set box_heading = "For your IT provider (you can forward this part)" %}
+/// {% include "shared.en.txt" %}
+/// ```
+///
+/// `abuse_desk = true` names each finding's customer and leaves out the
+/// owner's advice ("Is this on purpose?", "What you can do");
+/// `box_heading` heads the advice box. (An include, not a macro: the
+/// macros cost about 17 % more instructions per MIME notice, see
+/// BENCHMARKS.md.) [`Templates`] holds a source for each and
 /// [`Templates::with_dir`] replaces them like the templates: a directory
 /// without a partial keeps the built-in one.
 pub const PARTIAL_NAMES: [&str; 4] = [
@@ -676,25 +685,32 @@ fn template_name(part: &str, notice: &Notice, ext: &str) -> &'static str {
 }
 
 /// The error of template `name`; one that happened in a partial `name`
-/// imports is the partial's (its name and line), saying which template
-/// was being rendered.
+/// includes is the partial's (its name and line), saying where it was
+/// included from.
 fn template_error(name: &str, e: &minijinja::Error) -> Error {
-    let mut message = e.to_string();
-    if let Some(detail) = e.detail()
+    // an include wraps the partial's error ("could not render include")
+    let mut inner = e;
+    while let Some(next) =
+        std::error::Error::source(inner).and_then(|s| s.downcast_ref::<minijinja::Error>())
+    {
+        inner = next;
+    }
+    let mut message = inner.to_string();
+    if let Some(detail) = inner.detail()
         && !message.contains(detail)
     {
         message = format!("{message}: {detail}");
     }
-    let name = match e.name() {
-        Some(inner) if inner != name => {
-            message = format!("{message} (rendering {name})");
-            inner
+    let name = match inner.name() {
+        Some(partial) if partial != name => {
+            message = format!("{message} (included from {name}:{})", e.line().unwrap_or(0));
+            partial
         }
         _ => name,
     };
     Error::Template {
         name: name.to_string(),
-        line: e.line().unwrap_or(0),
+        line: inner.line().unwrap_or(0),
         message,
     }
 }
