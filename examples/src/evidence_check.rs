@@ -74,6 +74,18 @@ fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
     out
 }
 
+/// The bytes of `path`, or `None` after saying on stderr why they could not
+/// be read (the caller then exits with [`Status::Io`]).
+fn read_or_say(path: &Path) -> Option<Vec<u8>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            eprintln!("evidence-check: {}: {e}", path.display());
+            None
+        }
+    }
+}
+
 /// Runs `evidence-check` with parsed arguments: counts to standard output, failures and
 /// messages to standard error.
 pub fn run(args: &Args) -> ExitCode {
@@ -97,12 +109,8 @@ pub fn run(args: &Args) -> ExitCode {
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &rdap_files {
         let name = f.display().to_string();
-        let bytes = match std::fs::read(f) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("evidence-check: {name}: {e}");
-                return Status::Io.into();
-            }
+        let Some(bytes) = read_or_say(f) else {
+            return Status::Io.into();
         };
         match parse_rdap(&bytes, &name) {
             Ok(RdapDocument::IpNetwork(n)) => {
@@ -157,12 +165,8 @@ pub fn run(args: &Args) -> ExitCode {
     // rdns.jsonl and PTR analysis.
     let rdns_path = snapshot.join("rdns.jsonl");
     if rdns_path.exists() {
-        let bytes = match std::fs::read(&rdns_path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("evidence-check: {}: {e}", rdns_path.display());
-                return Status::Io.into();
-            }
+        let Some(bytes) = read_or_say(&rdns_path) else {
+            return Status::Io.into();
         };
         let (table, load) = RdnsTable::from_jsonl(&bytes, &rdns_path.display().to_string());
         for p in &load.problems {
@@ -217,12 +221,8 @@ pub fn run(args: &Args) -> ExitCode {
     let mut business = 0usize;
     for f in &certs {
         let name = f.display().to_string();
-        let bytes = match std::fs::read(f) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("evidence-check: {name}: {e}");
-                return Status::Io.into();
-            }
+        let Some(bytes) = read_or_say(f) else {
+            return Status::Io.into();
         };
         match cert::analyze(&bytes, &name, &trust, now) {
             Ok(a) => {

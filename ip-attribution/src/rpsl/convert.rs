@@ -37,6 +37,28 @@ fn lower(name: &str) -> Cow<'_, str> {
     }
 }
 
+/// Keeps the first non-empty value of a single-valued attribute; later ones
+/// are ignored.
+fn first(slot: &mut Option<String>, value: &str) {
+    if slot.is_none() {
+        *slot = some(value);
+    }
+}
+
+/// [`first`] for a code (country, source): kept in upper case.
+fn first_upper(slot: &mut Option<String>, value: &str) {
+    if slot.is_none() {
+        *slot = some(&value.to_ascii_uppercase());
+    }
+}
+
+/// [`first`] for a mailbox: the first value that is one, normalised.
+fn first_mailbox(slot: &mut Option<String>, value: &str) {
+    if slot.is_none() {
+        *slot = normalise_mailbox(value);
+    }
+}
+
 fn unusable(raw: &RawObject<'_>, source: &Source, message: impl Into<String>) -> Error {
     Error::RpslObject {
         source_name: source.name.to_string(),
@@ -106,25 +128,23 @@ fn network(raw: &RawObject<'_>, source: Source) -> Result<Network, Error> {
             n.dummified = true;
         }
         match lower(a.name).as_ref() {
-            "netname" => n.netname = n.netname.take().or_else(|| some(v)),
+            "netname" => first(&mut n.netname, v),
             "descr" => push(&mut n.descr, v),
-            "country" => n.country = n.country.take().or_else(|| some(&v.to_ascii_uppercase())),
-            "status" => n.status = n.status.take().or_else(|| some(v)),
-            "org" | "ownerid" => n.org = n.org.take().or_else(|| some(v)),
-            "owner" | "organisation" => n.org_name = n.org_name.take().or_else(|| some(v)),
+            "country" => first_upper(&mut n.country, v),
+            "status" => first(&mut n.status, v),
+            "org" | "ownerid" => first(&mut n.org, v),
+            "owner" | "organisation" => first(&mut n.org_name, v),
             "abuse-c" => push(&mut n.abuse_c, v),
             "admin-c" | "owner-c" => push(&mut n.admin_c, v),
             "tech-c" => push(&mut n.tech_c, v),
             "mnt-by" => push(&mut n.mnt_by, v),
             "mnt-irt" => push(&mut n.mnt_irt, v),
-            "abuse-mailbox" => {
-                n.abuse_mailbox = n.abuse_mailbox.take().or_else(|| normalise_mailbox(v))
-            }
+            "abuse-mailbox" => first_mailbox(&mut n.abuse_mailbox, v),
             "e-mail" => push_mailbox(&mut n.emails, v),
-            "inetnum-up" | "parent" => n.parent = n.parent.take().or_else(|| some(v)),
+            "inetnum-up" | "parent" => first(&mut n.parent, v),
             "aut-num" | "origin" => n.origin = n.origin.or_else(|| parse_asn(v)),
-            "whois" | "refer" => n.refer = n.refer.take().or_else(|| some(v)),
-            "source" => n.source_db = n.source_db.take().or_else(|| some(&v.to_ascii_uppercase())),
+            "whois" | "refer" => first(&mut n.refer, v),
+            "source" => first_upper(&mut n.source_db, v),
             _ => {}
         }
     }
@@ -161,16 +181,14 @@ fn organisation(raw: &RawObject<'_>, source: Source) -> Result<Organisation, Err
             o.dummified = true;
         }
         match lower(a.name).as_ref() {
-            "org-name" => o.name = o.name.take().or_else(|| some(v)),
-            "org-type" => o.org_type = o.org_type.take().or_else(|| some(v)),
-            "country" => o.country = o.country.take().or_else(|| some(&v.to_ascii_uppercase())),
-            "abuse-c" => o.abuse_c = o.abuse_c.take().or_else(|| some(v)),
-            "abuse-mailbox" => {
-                o.abuse_mailbox = o.abuse_mailbox.take().or_else(|| normalise_mailbox(v))
-            }
+            "org-name" => first(&mut o.name, v),
+            "org-type" => first(&mut o.org_type, v),
+            "country" => first_upper(&mut o.country, v),
+            "abuse-c" => first(&mut o.abuse_c, v),
+            "abuse-mailbox" => first_mailbox(&mut o.abuse_mailbox, v),
             "e-mail" => push_mailbox(&mut o.emails, v),
             "mnt-by" => push(&mut o.mnt_by, v),
-            "source" => o.source_db = o.source_db.take().or_else(|| some(&v.to_ascii_uppercase())),
+            "source" => first_upper(&mut o.source_db, v),
             _ => {}
         }
     }
@@ -199,10 +217,10 @@ fn contact(raw: &RawObject<'_>, source: Source) -> Result<Converted, Error> {
                 kind = Some(ContactKind::Person);
                 name = some(v);
             }
-            "nic-hdl" => nic_hdl = nic_hdl.or_else(|| some(v)),
-            "abuse-mailbox" => abuse_mailbox = abuse_mailbox.or_else(|| normalise_mailbox(v)),
+            "nic-hdl" => first(&mut nic_hdl, v),
+            "abuse-mailbox" => first_mailbox(&mut abuse_mailbox, v),
             "e-mail" => push_mailbox(&mut emails, v),
-            "source" => source_db = source_db.or_else(|| some(&v.to_ascii_uppercase())),
+            "source" => first_upper(&mut source_db, v),
             _ => {}
         }
     }
@@ -239,9 +257,7 @@ fn irt(raw: &RawObject<'_>, source: Source) -> Result<Irt, Error> {
     for a in raw.attributes.iter().skip(1) {
         let v = a.value.as_ref();
         match lower(a.name).as_ref() {
-            "abuse-mailbox" => {
-                i.abuse_mailbox = i.abuse_mailbox.take().or_else(|| normalise_mailbox(v))
-            }
+            "abuse-mailbox" => first_mailbox(&mut i.abuse_mailbox, v),
             "e-mail" => push_mailbox(&mut i.emails, v),
             _ => {}
         }
@@ -266,12 +282,12 @@ fn aut_num(raw: &RawObject<'_>, source: Source) -> Result<AutNum, Error> {
     for at in raw.attributes.iter().skip(1) {
         let v = at.value.as_ref();
         match lower(at.name).as_ref() {
-            "as-name" => a.as_name = a.as_name.take().or_else(|| some(v)),
+            "as-name" => first(&mut a.as_name, v),
             "descr" => push(&mut a.descr, v),
-            "org" => a.org = a.org.take().or_else(|| some(v)),
+            "org" => first(&mut a.org, v),
             "abuse-c" => push(&mut a.abuse_c, v),
             "mnt-by" => push(&mut a.mnt_by, v),
-            "source" => a.source_db = a.source_db.take().or_else(|| some(&v.to_ascii_uppercase())),
+            "source" => first_upper(&mut a.source_db, v),
             _ => {}
         }
     }
@@ -340,8 +356,8 @@ fn arin_net(raw: &RawObject<'_>, source: Source) -> Result<Network, Error> {
     for a in raw.attributes.iter().skip(1) {
         let v = a.value.as_ref();
         match lower(a.name).as_ref() {
-            "netname" => n.netname = n.netname.take().or_else(|| some(v)),
-            "nettype" => n.status = n.status.take().or_else(|| some(v)),
+            "netname" => first(&mut n.netname, v),
+            "nettype" => first(&mut n.status, v),
             "parent" => n.parent = n.parent.take().or_else(|| name_and_handle(v).1),
             "originas" => n.origin = n.origin.or_else(|| v.split([',', ' ']).find_map(parse_asn)),
             "organization" | "customer" => {
@@ -350,10 +366,8 @@ fn arin_net(raw: &RawObject<'_>, source: Source) -> Result<Network, Error> {
                 n.org = n.org.take().or(handle);
             }
             "comment" | "descr" => push(&mut n.descr, v),
-            "country" => n.country = n.country.take().or_else(|| some(&v.to_ascii_uppercase())),
-            "rabuseemail" => {
-                n.abuse_mailbox = n.abuse_mailbox.take().or_else(|| normalise_mailbox(v))
-            }
+            "country" => first_upper(&mut n.country, v),
+            "rabuseemail" => first_mailbox(&mut n.abuse_mailbox, v),
             "rtechemail" | "rnocemail" => push_mailbox(&mut n.emails, v),
             _ => {}
         }
@@ -379,13 +393,11 @@ fn arin_org(raw: &RawObject<'_>, source: Source) -> Organisation {
     for a in &raw.attributes {
         let v = a.value.as_ref();
         match lower(a.name).as_ref() {
-            "orgname" | "custname" => o.name = o.name.take().or_else(|| some(v)),
+            "orgname" | "custname" => first(&mut o.name, v),
             "orgid" => o.handle = v.trim().to_owned(),
-            "country" => o.country = o.country.take().or_else(|| some(&v.to_ascii_uppercase())),
-            "orgabuseemail" => {
-                o.abuse_mailbox = o.abuse_mailbox.take().or_else(|| normalise_mailbox(v))
-            }
-            "orgabusehandle" => o.abuse_c = o.abuse_c.take().or_else(|| some(v)),
+            "country" => first_upper(&mut o.country, v),
+            "orgabuseemail" => first_mailbox(&mut o.abuse_mailbox, v),
+            "orgabusehandle" => first(&mut o.abuse_c, v),
             n if n.starts_with("org") && n.ends_with("email") => push_mailbox(&mut o.emails, v),
             "ref" => reference = some(v),
             _ => {}

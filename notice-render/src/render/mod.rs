@@ -6,6 +6,11 @@
 //! Templates are minijinja templates with strict undefined (a misspelt
 //! variable is an error, found when the renderer is built, since
 //! [`Renderer::new`] renders a sample notice in every language).
+//! What business and abuse-desk notices share, the problems with their
+//! findings and advice, is written once, in one partial per language and
+//! format ([`PARTIAL_NAMES`]) that the notice templates include;
+//! [`Templates`] holds and replaces partials like the
+//! templates, and a directory without them keeps the built-in ones.
 //!
 //! Every value from a finding or recipient passes through [`crate::inert`]
 //! before it reaches an output.
@@ -45,6 +50,7 @@ pub use text::wrap;
 /// HTML body (every value HTML-escaped by [`crate::inert::escape_html`]).
 ///
 /// The `*.abuse-desk.*` templates are the same for [`NoticeKind::AbuseDesk`].
+/// The blocks both kinds share live in the partials, [`PARTIAL_NAMES`].
 pub const TEMPLATE_NAMES: [&str; 12] = [
     "subject.nl.txt",
     "subject.en.txt",
@@ -60,7 +66,51 @@ pub const TEMPLATE_NAMES: [&str; 12] = [
     "notice.abuse-desk.en.html",
 ];
 
-const EMBEDDED_TEMPLATES: [(&str, &str); 12] = [
+/// The names of the partials: one file per language and format holding the
+/// problems of a notice (each problem's heading, what we saw, where and
+/// when, why it matters, whether it is on purpose, if someone is already in,
+/// what you can do, and the box of advice with the technical details),
+/// written once for both kinds of notice.
+///
+/// A notice template sets two variables and includes its partial:
+///
+/// ```text
+/// {% set abuse_desk = false %}
+/// {% set box_heading = "For your IT provider (you can forward this part)" %}
+/// {% include "shared.en.txt" %}
+/// ```
+///
+/// `abuse_desk = true` names each finding's customer and leaves out the
+/// owner's advice ("Is this on purpose?", "What you can do");
+/// `box_heading` heads the advice box. (An include, not a macro: the
+/// macros cost about 17 % more instructions per MIME notice, see
+/// BENCHMARKS.md.) [`Templates`] holds a source for each and
+/// [`Templates::with_dir`] replaces them like the templates: a directory
+/// without a partial keeps the built-in one.
+pub const PARTIAL_NAMES: [&str; 4] = [
+    "shared.nl.txt",
+    "shared.en.txt",
+    "shared.nl.html",
+    "shared.en.html",
+];
+
+const EMBEDDED_TEMPLATES: [(&str, &str); 16] = [
+    (
+        "shared.nl.txt",
+        include_str!("../../templates/shared.nl.txt"),
+    ),
+    (
+        "shared.en.txt",
+        include_str!("../../templates/shared.en.txt"),
+    ),
+    (
+        "shared.nl.html",
+        include_str!("../../templates/shared.nl.html"),
+    ),
+    (
+        "shared.en.html",
+        include_str!("../../templates/shared.en.html"),
+    ),
     (
         "subject.abuse-desk.nl.txt",
         include_str!("../../templates/subject.abuse-desk.nl.txt"),
@@ -111,7 +161,8 @@ const EMBEDDED_TEMPLATES: [(&str, &str); 12] = [
     ),
 ];
 
-/// The template sources: the built-in ones, any of which can be replaced.
+/// The template sources, [`TEMPLATE_NAMES`] and [`PARTIAL_NAMES`]: the
+/// built-in ones, any of which can be replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Templates {
     sources: Vec<(&'static str, String)>,
@@ -128,7 +179,8 @@ impl Templates {
         }
     }
 
-    /// Replaces the template `name` (one of [`TEMPLATE_NAMES`]).
+    /// Replaces the template `name` (one of [`TEMPLATE_NAMES`] or
+    /// [`PARTIAL_NAMES`]).
     ///
     /// # Errors
     /// [`Error::Template`] for an unknown name, [`Error::TooLarge`] for a
@@ -149,8 +201,9 @@ impl Templates {
                     name: name.to_string(),
                     line: 0,
                     message: format!(
-                        "unknown template; the names are {}",
-                        TEMPLATE_NAMES.join(", ")
+                        "unknown template; the names are {}, and of the partials {}",
+                        TEMPLATE_NAMES.join(", "),
+                        PARTIAL_NAMES.join(", ")
                     ),
                 });
             }
@@ -158,13 +211,16 @@ impl Templates {
         Ok(self)
     }
 
-    /// Replaces every template that has a file of the same name in `dir`;
-    /// the others stay as they are.
+    /// Replaces every template and partial that has a file of the same name
+    /// in `dir`; the others stay as they are. A directory without the
+    /// partials keeps the built-in ones, so a service that overrides only
+    /// `notice.en.txt` still gets the shared blocks (and one that overrides
+    /// `shared.en.txt` changes both kinds of notice).
     ///
     /// # Errors
     /// [`Error::Io`] when a file cannot be read, else as [`Templates::with_template`].
     pub fn with_dir(mut self, dir: &Path) -> Result<Templates> {
-        for name in TEMPLATE_NAMES {
+        for name in TEMPLATE_NAMES.into_iter().chain(PARTIAL_NAMES) {
             let path = dir.join(name);
             if !path.is_file() {
                 continue;
@@ -628,16 +684,33 @@ fn template_name(part: &str, notice: &Notice, ext: &str) -> &'static str {
     }
 }
 
+/// The error of template `name`; one that happened in a partial `name`
+/// includes is the partial's (its name and line), saying where it was
+/// included from.
 fn template_error(name: &str, e: &minijinja::Error) -> Error {
-    let mut message = e.to_string();
-    if let Some(detail) = e.detail()
+    // an include wraps the partial's error ("could not render include")
+    let mut inner = e;
+    while let Some(next) =
+        std::error::Error::source(inner).and_then(|s| s.downcast_ref::<minijinja::Error>())
+    {
+        inner = next;
+    }
+    let mut message = inner.to_string();
+    if let Some(detail) = inner.detail()
         && !message.contains(detail)
     {
         message = format!("{message}: {detail}");
     }
+    let name = match inner.name() {
+        Some(partial) if partial != name => {
+            message = format!("{message} (included from {name}:{})", e.line().unwrap_or(0));
+            partial
+        }
+        _ => name,
+    };
     Error::Template {
         name: name.to_string(),
-        line: e.line().unwrap_or(0),
+        line: inner.line().unwrap_or(0),
         message,
     }
 }
