@@ -3,12 +3,14 @@
 //! Asserts: N non-blank lines give exactly N findings, in order, each on its own line number
 //! (a blank line is empty or only ASCII whitespace after removing `\r` and, on line 1, a byte
 //! order mark); a usable finding has an address and no problem; an unusable one gives an
-//! error naming its line; `feed::read` gives the same findings for input that starts with `{`.
+//! error naming its line; `feed::read` gives the same findings for input that starts with `{`,
+//! and so does the streaming reader (`FeedReader`, chunks of 1 byte and of a size the input
+//! picks).
 #![no_main]
 
 use ip_attribution::feed::{self, Format, intelmq};
 use libfuzzer_sys::fuzz_target;
-use notify_fuzz::error_line;
+use notify_fuzz::{error_line, feed_streamed};
 use std::sync::Arc;
 
 const NAME: &str = "events.jsonl";
@@ -49,5 +51,9 @@ fuzz_target!(|data: &[u8]| {
     if feed::detect(data) == Format::IntelMqJsonLines {
         let via_read = feed::read(NAME, data).expect("JSON lines never fail as a whole");
         assert_eq!(via_read, findings);
+        let step = usize::from(data.last().copied().unwrap_or(0)) % 97 + 2;
+        for step in [1, step] {
+            assert_eq!(feed_streamed(NAME, data, step).as_ref(), Ok(&findings));
+        }
     }
 });

@@ -6,13 +6,14 @@
 //! next line), and every data record after the header becomes exactly one finding at its
 //! first line (usable, or with a problem); findings keep strictly increasing lines within the
 //! input; a usable finding has an address; a whole-file error names a line within the input;
-//! `feed::read` gives the same result as `shadowserver::read` for CSV input.
+//! `feed::read` gives the same result as `shadowserver::read` for CSV input, and the streaming
+//! reader (`FeedReader`, chunks of 1 byte and of a size the input picks) the same as `feed::read`.
 #![no_main]
 
 use ip_attribution::feed::csv::{MAX_RECORD_LINES, Records};
 use ip_attribution::feed::{self, Format, shadowserver};
 use libfuzzer_sys::fuzz_target;
-use notify_fuzz::{error_line, line_count};
+use notify_fuzz::{error_line, feed_streamed, line_count};
 use std::sync::Arc;
 
 const NAME: &str = "2026-11-22-scan_rdp-world.csv";
@@ -66,6 +67,11 @@ fn record_lines(data: &[u8]) -> Vec<usize> {
 
 fuzz_target!(|data: &[u8]| {
     let lines = line_count(data);
+    let whole = feed::read(NAME, data).map_err(|e| e.to_string());
+    let step = usize::from(data.first().copied().unwrap_or(0)) % 97 + 2;
+    for step in [1, step] {
+        assert_eq!(feed_streamed(NAME, data, step), whole, "chunks of {step}");
+    }
     let result = shadowserver::read(Arc::from(NAME), data);
     if feed::detect(data) == Format::ShadowserverCsv {
         let via_read = feed::read(NAME, data);

@@ -137,3 +137,30 @@ pub fn check_certificate(
         assert!(a.is(CertClass::Wildcard));
     }
 }
+
+/// The streaming feed reader's findings (or whole-file error, as text) over `data` pushed in
+/// chunks of `step` bytes, asserting that it never holds more than the feed caps plus a chunk.
+pub fn feed_streamed(
+    name: &str,
+    data: &[u8],
+    step: usize,
+) -> Result<Vec<ip_attribution::feed::Finding>, String> {
+    use ip_attribution::feed::{self, FeedReader, Pull};
+    let window = feed::csv::MAX_RECORD_BYTES.max(feed::intelmq::MAX_LINE_BYTES) + 5;
+    let mut reader = FeedReader::new(name);
+    let mut out = Vec::new();
+    let mut chunks = data.chunks(step.max(1));
+    loop {
+        match reader.next_finding().map_err(|e| e.to_string())? {
+            Pull::Item(f) => out.push(f),
+            Pull::NeedMore => match chunks.next() {
+                Some(c) => {
+                    reader.push(c);
+                    assert!(reader.buffered() <= window + step.max(1));
+                }
+                None => reader.finish(),
+            },
+            _ => return Ok(out),
+        }
+    }
+}

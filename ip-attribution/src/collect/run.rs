@@ -396,20 +396,31 @@ pub async fn collect(
 ) -> Result<CollectReport, Error> {
     let start = Instant::now();
     fs::create_dir_all(out).map_err(|e| io_error(out, e))?;
-    // Addresses (and ports, for the TLS probe), one feed in memory at a time.
+    // Addresses (and ports, for the TLS probe): each feed is read in fixed-size steps, one
+    // finding at a time, so memory holds the distinct addresses and not the findings.
     let mut addresses: BTreeSet<IpAddr> = BTreeSet::new();
     let mut endpoints: BTreeSet<(IpAddr, u16)> = BTreeSet::new();
     let mut findings = 0usize;
     for feed in feeds {
-        let bytes = fs::read(feed).map_err(|e| io_error(feed, e))?;
+        let file = fs::File::open(feed).map_err(|e| io_error(feed, e))?;
         let name = feed
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("feed")
             .to_owned();
-        let rows = crate::feed::read(&name, &bytes)?;
-        findings += rows.len();
-        for f in rows {
+        for row in crate::feed::read_from(&name, file, crate::feed::READ_STEP) {
+            let f = match row {
+                Ok(f) => f,
+                // A read fault names the file by its whole path.
+                Err(Error::Io { message, .. }) => {
+                    return Err(Error::Io {
+                        path: feed.display().to_string(),
+                        message,
+                    });
+                }
+                Err(e) => return Err(e),
+            };
+            findings += 1;
             if let Some(ip) = f.ip {
                 addresses.insert(ip);
                 if let Some(port) = f.port

@@ -125,14 +125,330 @@ pub struct Record {
     pub fields: Result<Vec<String>, RecordError>,
 }
 
-/// Iterator over the records of a CSV text. Blank lines are skipped.
+/// Where a record reader stands in its input: shared by [`Records`] (a whole text in memory)
+/// and [`RecordReader`] (a text pushed in chunks), so both read exactly the same records.
+#[derive(Debug, Clone, Copy)]
+struct Cursor {
+    /// Offset of the next byte to read.
+    pos: usize,
+    /// 1-based physical line of `pos`.
+    line: usize,
+    /// The byte order mark question is settled.
+    started: bool,
+    /// After a refused record: skip to the byte after the next line break from `pos`.
+    skipping: bool,
+}
+
+impl Cursor {
+    fn new() -> Self {
+        Self {
+            pos: 0,
+            line: 1,
+            started: false,
+            skipping: false,
+        }
+    }
+}
+
+/// One step of the record reader over the bytes it holds.
+#[derive(Debug)]
+enum Step {
+    /// A record (the cursor moved past it).
+    Record(Record),
+    /// The bytes held end before the next record does: more input is needed (the cursor did
+    /// not move past anything it still needs).
+    NeedMore,
+    /// The input is over.
+    End,
+}
+
+/// The bytes held end here and the input is not over.
+struct Incomplete;
+
+/// How a record attempt ended.
+enum Outcome {
+    /// A good record ending at `pos` (after its line break).
+    Good {
+        pos: usize,
+        lines: usize,
+        fields: Vec<String>,
+    },
+    /// A record breaking a rule: reported at its first line, reading goes on at the next.
+    Refused(RecordError),
+}
+
+/// The bytes a reader holds, with whether the input ends with them.
+struct Window<'b> {
+    bytes: &'b [u8],
+    eof: bool,
+}
+
+impl Window<'_> {
+    /// The byte at `at`; `Ok(None)` at the end of the input; `Err` when more must be read.
+    #[inline]
+    fn byte(&self, at: usize) -> Result<Option<u8>, Incomplete> {
+        match self.bytes.get(at) {
+            Some(&b) => Ok(Some(b)),
+            None if self.eof => Ok(None),
+            None => Err(Incomplete),
+        }
+    }
+}
+
+/// Reads the next record of `w` at `cur`, with the caps and the expected width.
+fn step(w: &Window<'_>, cur: &mut Cursor, limits: Limits, expected: Option<usize>) -> Step {
+    if !cur.started {
+        const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+        if w.bytes.len() < 3 && !w.eof && BOM.starts_with(w.bytes) {
+            return Step::NeedMore;
+        }
+        cur.started = true;
+        if w.bytes.starts_with(&BOM) {
+            cur.pos = 3;
+        }
+    }
+    if cur.skipping {
+        let rest = w.bytes.get(cur.pos..).unwrap_or_default();
+        match rest.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                cur.pos += i + 1;
+                cur.skipping = false;
+            }
+            None => {
+                cur.pos = w.bytes.len();
+                if !w.eof {
+                    return Step::NeedMore;
+                }
+                cur.skipping = false;
+            }
+        }
+    }
+    // Skip blank lines.
+    loop {
+        match w.byte(cur.pos) {
+            Err(Incomplete) => return Step::NeedMore,
+            Ok(None) => return Step::End,
+            Ok(Some(b'\n')) => {
+                cur.pos += 1;
+                cur.line += 1;
+            }
+            Ok(Some(b'\r')) => match w.byte(cur.pos + 1) {
+                Err(Incomplete) => return Step::NeedMore,
+                Ok(Some(b'\n')) => {
+                    cur.pos += 2;
+                    cur.line += 1;
+                }
+                Ok(_) => break,
+            },
+            Ok(Some(_)) => break,
+        }
+    }
+    match record(w, cur.pos, limits, expected) {
+        Err(Incomplete) => Step::NeedMore,
+        Ok(Outcome::Good { pos, lines, fields }) => {
+            let line = cur.line;
+            cur.pos = pos;
+            cur.line = line + lines;
+            Step::Record(Record {
+                line,
+                lines,
+                fields: Ok(fields),
+            })
+        }
+        Ok(Outcome::Refused(error)) => {
+            // Resynchronise: the reader goes on at the line after the record's first.
+            let line = cur.line;
+            cur.line = line + 1;
+            cur.skipping = true;
+            Step::Record(Record {
+                line,
+                lines: 1,
+                fields: Err(error),
+            })
+        }
+    }
+}
+
+/// Reads one record starting at `start`. Reads at most `max_record_bytes + 3` bytes from
+/// `start`, so a reader holding that many (or the rest of the input) never needs more.
+fn record(
+    w: &Window<'_>,
+    start: usize,
+    limits: Limits,
+    expected: Option<usize>,
+) -> Result<Outcome, Incomplete> {
+    let max_bytes = limits.max_record_bytes;
+    let max_lines = limits.max_record_lines;
+    let too_long = RecordError::TooLong { max: max_bytes };
+    let mut pos = start;
+    // Physical lines entered so far (1 = still on the first).
+    let mut lines = 1usize;
+    let mut fields: Vec<String> = Vec::new();
+    let mut field: Vec<u8> = Vec::new();
+    loop {
+        if pos - start > max_bytes {
+            return Ok(Outcome::Refused(too_long));
+        }
+        if fields.len() >= MAX_FIELDS {
+            return Ok(Outcome::Refused(RecordError::TooManyFields {
+                max: MAX_FIELDS,
+            }));
+        }
+        match w.byte(pos)? {
+            Some(b'"') if field.is_empty() => {
+                // Quoted field: may span lines, up to the caps.
+                pos += 1;
+                loop {
+                    if pos - start > max_bytes {
+                        return Ok(Outcome::Refused(too_long));
+                    }
+                    match w.byte(pos)? {
+                        None => return Ok(Outcome::Refused(RecordError::UnterminatedQuote)),
+                        Some(b'"') if w.byte(pos + 1)? == Some(b'"') => {
+                            field.push(b'"');
+                            pos += 2;
+                        }
+                        Some(b'"') => {
+                            pos += 1;
+                            break;
+                        }
+                        Some(b'\n') => {
+                            lines += 1;
+                            if lines > max_lines {
+                                return Ok(Outcome::Refused(RecordError::UnterminatedQuote));
+                            }
+                            field.push(b'\n');
+                            pos += 1;
+                        }
+                        Some(b) => {
+                            field.push(b);
+                            pos += 1;
+                        }
+                    }
+                }
+                match w.byte(pos)? {
+                    None | Some(b',') | Some(b'\n') => {}
+                    Some(b'\r') if matches!(w.byte(pos + 1)?, Some(b'\n') | None) => {}
+                    Some(_) => return Ok(Outcome::Refused(RecordError::JunkAfterQuote)),
+                }
+            }
+            Some(b',') => {
+                fields.push(text(&field));
+                field.clear();
+                pos += 1;
+            }
+            Some(b'\r') if matches!(w.byte(pos + 1)?, Some(b'\n') | None) => {
+                pos += 1;
+            }
+            end @ (Some(b'\n') | None) => {
+                fields.push(text(&field));
+                if lines > 1
+                    && let Some(expected) = expected
+                    && fields.len() != expected
+                {
+                    let len = fields.len();
+                    return Ok(Outcome::Refused(RecordError::FieldCount { expected, len }));
+                }
+                if end.is_some() {
+                    pos += 1;
+                }
+                return Ok(Outcome::Good { pos, lines, fields });
+            }
+            Some(b) => {
+                field.push(b);
+                pos += 1;
+            }
+        }
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The record reader's state apart from the bytes: shared by [`Records`] (a whole text in
+/// memory), [`RecordReader`] (a text pushed in chunks) and the feed reader, so all read exactly
+/// the same records.
+#[derive(Debug, Clone)]
+pub(crate) struct Core {
+    cursor: Cursor,
+    limits: Limits,
+    expected: Option<usize>,
+    /// Length of input needed before a record cut short by the end of the bytes held is
+    /// tried again: twice what it had (up to the caps), so that a long record arriving in
+    /// small chunks is read a few times, not once per chunk.
+    want: usize,
+}
+
+impl Core {
+    pub(crate) fn new(limits: Limits) -> Self {
+        Self {
+            cursor: Cursor::new(),
+            limits: limits.with_max_record_lines(limits.max_record_lines),
+            expected: None,
+            want: 0,
+        }
+    }
+
+    /// Starts at offset `pos`, line `line`, past any byte order mark (the feed reader hands
+    /// over after detecting the format).
+    pub(crate) fn start_at(&mut self, pos: usize, line: usize) {
+        self.cursor.pos = pos;
+        self.cursor.line = line;
+        self.cursor.started = true;
+    }
+
+    pub(crate) fn expect_fields(&mut self, n: usize) {
+        self.expected = Some(n);
+    }
+
+    /// Offset of the first byte still needed.
+    pub(crate) fn consumed(&self) -> usize {
+        self.cursor.pos
+    }
+
+    /// The first `n` bytes were dropped from the front of the input held.
+    pub(crate) fn dropped(&mut self, n: usize) {
+        self.cursor.pos -= n.min(self.cursor.pos);
+        self.want -= n.min(self.want);
+    }
+
+    /// The next record of `bytes` (all of the input when `eof`, else its beginning).
+    pub(crate) fn next(&mut self, bytes: &[u8], eof: bool) -> Pull<Record> {
+        if !eof && bytes.len() < self.want {
+            return Pull::NeedMore;
+        }
+        let w = Window { bytes, eof };
+        match step(&w, &mut self.cursor, self.limits, self.expected) {
+            Step::Record(r) => {
+                self.want = 0;
+                Pull::Item(r)
+            }
+            Step::NeedMore => {
+                // Only a record cut short leaves bytes after the cursor; blank lines, a byte
+                // order mark and a skipped line need just one more byte.
+                let have = bytes.len().saturating_sub(self.cursor.pos);
+                self.want = if have > 2 {
+                    self.cursor.pos
+                        + have
+                            .saturating_mul(2)
+                            .saturating_add(64)
+                            .min(self.limits.max_record_bytes.saturating_add(3))
+                } else {
+                    0
+                };
+                Pull::NeedMore
+            }
+            Step::End => Pull::End,
+        }
+    }
+}
+
+/// Iterator over the records of a CSV text held whole in memory. Blank lines are skipped.
 #[derive(Debug)]
 pub struct Records<'a> {
     input: &'a [u8],
-    pos: usize,
-    line: usize,
-    limits: Limits,
-    expected: Option<usize>,
+    core: Core,
 }
 
 impl<'a> Records<'a> {
@@ -144,177 +460,125 @@ impl<'a> Records<'a> {
 
     /// Reads records from `input` with the given caps.
     pub fn with_limits(input: &'a [u8], limits: Limits) -> Self {
-        let pos = if input.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            3
-        } else {
-            0
-        };
         Self {
             input,
-            pos,
-            line: 1,
-            limits: limits.with_max_record_lines(limits.max_record_lines),
-            expected: None,
+            core: Core::new(limits),
         }
     }
 
     /// From now on, a record spanning several lines must have `n` fields (the header's width)
     /// to be accepted; see the [module docs](self).
     pub fn expect_fields(&mut self, n: usize) {
-        self.expected = Some(n);
+        self.core.expect_fields(n);
     }
-
-    fn byte(&self, at: usize) -> Option<u8> {
-        self.input.get(at).copied()
-    }
-
-    /// Resynchronises after a bad record that started at `start` on line `line`: the reader
-    /// goes on at the line after `line`.
-    fn refuse(&mut self, start: usize, line: usize, error: RecordError) -> Option<Record> {
-        let rest = self.input.get(start..).unwrap_or_default();
-        self.pos = match rest.iter().position(|&b| b == b'\n') {
-            Some(i) => start + i + 1,
-            None => self.input.len(),
-        };
-        self.line = line + 1;
-        Some(Record {
-            line,
-            lines: 1,
-            fields: Err(error),
-        })
-    }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 impl Iterator for Records<'_> {
     type Item = Record;
 
     fn next(&mut self) -> Option<Record> {
-        // Skip blank lines.
-        loop {
-            match self.byte(self.pos) {
-                None => return None,
-                Some(b'\n') => {
-                    self.pos += 1;
-                    self.line += 1;
-                }
-                Some(b'\r') if self.byte(self.pos + 1) == Some(b'\n') => {
-                    self.pos += 2;
-                    self.line += 1;
-                }
-                Some(_) => break,
-            }
+        match self.core.next(self.input, true) {
+            Pull::Item(r) => Some(r),
+            // The whole input is held: a step never needs more.
+            Pull::NeedMore | Pull::End => None,
         }
-        let start_line = self.line;
-        let start = self.pos;
-        let max_bytes = self.limits.max_record_bytes;
-        let max_lines = self.limits.max_record_lines;
-        let too_long = RecordError::TooLong { max: max_bytes };
-        // Physical lines entered so far (1 = still on the first).
-        let mut lines = 1usize;
-        let mut fields: Vec<String> = Vec::new();
-        let mut field: Vec<u8> = Vec::new();
-        loop {
-            if self.pos - start > max_bytes {
-                return self.refuse(start, start_line, too_long);
-            }
-            if fields.len() >= MAX_FIELDS {
-                return self.refuse(
-                    start,
-                    start_line,
-                    RecordError::TooManyFields { max: MAX_FIELDS },
-                );
-            }
-            match self.byte(self.pos) {
-                Some(b'"') if field.is_empty() => {
-                    // Quoted field: may span lines, up to the caps.
-                    self.pos += 1;
-                    loop {
-                        if self.pos - start > max_bytes {
-                            return self.refuse(start, start_line, too_long);
-                        }
-                        match self.byte(self.pos) {
-                            None => {
-                                return self.refuse(
-                                    start,
-                                    start_line,
-                                    RecordError::UnterminatedQuote,
-                                );
-                            }
-                            Some(b'"') if self.byte(self.pos + 1) == Some(b'"') => {
-                                field.push(b'"');
-                                self.pos += 2;
-                            }
-                            Some(b'"') => {
-                                self.pos += 1;
-                                break;
-                            }
-                            Some(b'\n') => {
-                                lines += 1;
-                                if lines > max_lines {
-                                    return self.refuse(
-                                        start,
-                                        start_line,
-                                        RecordError::UnterminatedQuote,
-                                    );
-                                }
-                                field.push(b'\n');
-                                self.pos += 1;
-                            }
-                            Some(b) => {
-                                field.push(b);
-                                self.pos += 1;
-                            }
-                        }
-                    }
-                    match self.byte(self.pos) {
-                        None | Some(b',') | Some(b'\n') => {}
-                        Some(b'\r') if matches!(self.byte(self.pos + 1), Some(b'\n') | None) => {}
-                        Some(_) => {
-                            return self.refuse(start, start_line, RecordError::JunkAfterQuote);
-                        }
-                    }
-                }
-                Some(b',') => {
-                    fields.push(text(&field));
-                    field.clear();
-                    self.pos += 1;
-                }
-                Some(b'\r') if matches!(self.byte(self.pos + 1), Some(b'\n') | None) => {
-                    self.pos += 1;
-                }
-                end @ (Some(b'\n') | None) => {
-                    fields.push(text(&field));
-                    if lines > 1
-                        && let Some(expected) = self.expected
-                        && fields.len() != expected
-                    {
-                        let len = fields.len();
-                        return self.refuse(
-                            start,
-                            start_line,
-                            RecordError::FieldCount { expected, len },
-                        );
-                    }
-                    if end.is_some() {
-                        self.pos += 1;
-                    }
-                    self.line = start_line + lines;
-                    return Some(Record {
-                        line: start_line,
-                        lines,
-                        fields: Ok(fields),
-                    });
-                }
-                Some(b) => {
-                    field.push(b);
-                    self.pos += 1;
-                }
-            }
+    }
+}
+
+/// What a streaming reader gives when asked for its next item.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Pull<T> {
+    /// The next item.
+    Item(T),
+    /// Push more input (or call `finish` at its end) and ask again.
+    NeedMore,
+    /// The input is over: no more items.
+    End,
+}
+
+/// The records of a CSV text pushed in chunks (sans-IO): the same records, lines and errors as
+/// [`Records`] over the whole text, for any way of cutting it into chunks (inside a quoted
+/// field, between `\r` and `\n`, inside a UTF-8 sequence), while holding at most one record's
+/// caps ([`Limits::max_record_bytes`] + 3 bytes) plus the last chunk pushed: read bytes are
+/// dropped at each push, and the rest of a refused line is skipped as it arrives.
+///
+/// ```
+/// use ip_attribution::feed::csv::{Pull, RecordReader};
+/// let mut reader = RecordReader::new();
+/// let mut lines = Vec::new();
+/// for chunk in [&b"a,\"x"[..], b"\ny\"\r", b"\nb,c"] {
+///     reader.push(chunk);
+///     while let Pull::Item(r) = reader.next_record() {
+///         lines.push(r.line);
+///     }
+/// }
+/// reader.finish();
+/// while let Pull::Item(r) = reader.next_record() {
+///     lines.push(r.line);
+/// }
+/// assert_eq!(lines, [1, 3]);
+/// ```
+#[derive(Debug)]
+pub struct RecordReader {
+    buf: Vec<u8>,
+    eof: bool,
+    core: Core,
+}
+
+impl Default for RecordReader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RecordReader {
+    /// A reader with the default [`Limits`].
+    pub fn new() -> Self {
+        Self::with_limits(Limits::default())
+    }
+
+    /// A reader with the given caps.
+    pub fn with_limits(limits: Limits) -> Self {
+        Self {
+            buf: Vec::new(),
+            eof: false,
+            core: Core::new(limits),
         }
+    }
+
+    /// As [`Records::expect_fields`].
+    pub fn expect_fields(&mut self, n: usize) {
+        self.core.expect_fields(n);
+    }
+
+    /// Adds the next bytes of the input (dropping those already read). Ignored after
+    /// [`finish`](Self::finish).
+    pub fn push(&mut self, chunk: &[u8]) {
+        if self.eof {
+            return;
+        }
+        let read = self.core.consumed().min(self.buf.len());
+        if read > 0 {
+            self.buf.drain(..read);
+            self.core.dropped(read);
+        }
+        self.buf.extend_from_slice(chunk);
+    }
+
+    /// Marks the end of the input.
+    pub fn finish(&mut self) {
+        self.eof = true;
+    }
+
+    /// Bytes held now (read or not).
+    pub fn buffered(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// The next record, or what is needed first.
+    pub fn next_record(&mut self) -> Pull<Record> {
+        self.core.next(&self.buf, self.eof)
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::{Finding, MAX_VALUE_BYTES, capped, parse_ip, parse_time, report_type_from_name};
+use super::{Finding, MAX_VALUE_BYTES, capped, parse_ip, parse_time};
 
 /// Most bytes of one JSON line; a longer line is a malformed finding.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
@@ -21,86 +21,108 @@ fn text(v: &Value, key: &str) -> Option<String> {
     }
 }
 
-/// Reads an IntelMQ JSON-lines feed named `feed`.
+/// Reads an IntelMQ JSON-lines feed named `feed` (held whole; [`super::FeedReader`] reads one
+/// in chunks, with the same results).
 pub fn read(feed: Arc<str>, bytes: &[u8]) -> Vec<Finding> {
-    let fallback: Arc<str> = Arc::from(report_type_from_name(&feed));
-    let mut out = Vec::new();
-    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line = i + 1;
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let raw = if line == 1 {
-            raw.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(raw)
-        } else {
-            raw
-        };
-        if raw.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let mut f = Finding::new(feed.clone(), line, fallback.clone());
-        if raw.len() > MAX_LINE_BYTES {
-            f.fail(format!("line is longer than {MAX_LINE_BYTES} bytes"));
-            out.push(f);
-            continue;
-        }
-        let v: Value = match serde_json::from_slice(raw) {
-            Ok(v @ Value::Object(_)) => v,
-            Ok(_) => {
-                f.fail("not a JSON object");
-                out.push(f);
-                continue;
-            }
-            Err(e) => {
-                f.fail(format!("invalid JSON: {e}"));
-                out.push(f);
-                continue;
-            }
-        };
-        if let Some(t) = text(&v, "classification.identifier") {
-            f.report_type = Arc::from(t.to_ascii_lowercase());
-        } else if let Some(t) = text(&v, "feed.name") {
-            f.report_type = Arc::from(t.to_ascii_lowercase().replace(' ', "-"));
-        }
-        match text(&v, "source.ip") {
-            Some(t) => {
-                f.ip = parse_ip(&t);
-                if f.ip.is_none() {
-                    f.fail(format!("invalid source.ip {t:?}"));
-                }
-                f.ip_text = Some(t);
-            }
-            None => f.fail("no source.ip"),
-        }
-        if let Some(p) = text(&v, "source.port") {
-            match p.parse::<u16>() {
-                Ok(p) => f.port = Some(p),
-                Err(_) => f.fail(format!("invalid source.port {p:?}")),
-            }
-        }
-        if let Some(t) = text(&v, "time.source").or_else(|| text(&v, "time.observation")) {
-            match parse_time(&t) {
-                Some(t) => f.observed = Some(t),
-                None => f.fail(format!("invalid time.source {t:?}")),
-            }
-        }
-        f.protocol = text(&v, "protocol.transport");
-        f.hostname = text(&v, "source.reverse_dns").or_else(|| text(&v, "source.fqdn"));
-        f.classification = text(&v, "classification.type");
-        let taxonomy = text(&v, "classification.taxonomy");
-        let identifier = text(&v, "classification.identifier");
-        if taxonomy.is_some() || identifier.is_some() {
-            f.intelmq = Some(Box::new(super::IntelMqClass {
-                taxonomy,
-                identifier,
-            }));
-        }
-        f.tags = text(&v, "classification.identifier")
-            .into_iter()
-            .chain(text(&v, "malware.name"))
-            .filter(|t| t.len() <= MAX_VALUE_BYTES)
-            .collect();
-        out.push(f);
+    super::FeedReader::whole_as(feed, bytes, Some(super::Format::IntelMqJsonLines))
+        .filter_map(Result::ok)
+        .collect()
+}
+
+/// True when line `line` (its bytes `raw`, line break excluded) is blank: only ASCII
+/// whitespace once a final `\r` and, on line 1, a byte order mark are removed.
+pub(crate) fn is_blank(line: usize, raw: &[u8]) -> bool {
+    let raw = if line == 1 {
+        raw.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(raw)
+    } else {
+        raw
+    };
+    raw.iter().all(u8::is_ascii_whitespace)
+}
+
+/// The finding of a line longer than [`MAX_LINE_BYTES`].
+pub(crate) fn too_long(feed: &Arc<str>, fallback: &Arc<str>, line: usize) -> Finding {
+    let mut f = Finding::new(feed.clone(), line, fallback.clone());
+    f.fail(format!("line is longer than {MAX_LINE_BYTES} bytes"));
+    f
+}
+
+/// The finding of line `line` (its bytes `raw`, line break excluded), `None` for a blank line.
+/// `fallback` is the report type from the file name.
+pub(crate) fn finding(
+    feed: &Arc<str>,
+    fallback: &Arc<str>,
+    line: usize,
+    raw: &[u8],
+) -> Option<Finding> {
+    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+    let raw = if line == 1 {
+        raw.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(raw)
+    } else {
+        raw
+    };
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return None;
     }
-    out
+    if raw.len() > MAX_LINE_BYTES {
+        return Some(too_long(feed, fallback, line));
+    }
+    let mut f = Finding::new(feed.clone(), line, fallback.clone());
+    let v: Value = match serde_json::from_slice(raw) {
+        Ok(v @ Value::Object(_)) => v,
+        Ok(_) => {
+            f.fail("not a JSON object");
+            return Some(f);
+        }
+        Err(e) => {
+            f.fail(format!("invalid JSON: {e}"));
+            return Some(f);
+        }
+    };
+    if let Some(t) = text(&v, "classification.identifier") {
+        f.report_type = Arc::from(t.to_ascii_lowercase());
+    } else if let Some(t) = text(&v, "feed.name") {
+        f.report_type = Arc::from(t.to_ascii_lowercase().replace(' ', "-"));
+    }
+    match text(&v, "source.ip") {
+        Some(t) => {
+            f.ip = parse_ip(&t);
+            if f.ip.is_none() {
+                f.fail(format!("invalid source.ip {t:?}"));
+            }
+            f.ip_text = Some(t);
+        }
+        None => f.fail("no source.ip"),
+    }
+    if let Some(p) = text(&v, "source.port") {
+        match p.parse::<u16>() {
+            Ok(p) => f.port = Some(p),
+            Err(_) => f.fail(format!("invalid source.port {p:?}")),
+        }
+    }
+    if let Some(t) = text(&v, "time.source").or_else(|| text(&v, "time.observation")) {
+        match parse_time(&t) {
+            Some(t) => f.observed = Some(t),
+            None => f.fail(format!("invalid time.source {t:?}")),
+        }
+    }
+    f.protocol = text(&v, "protocol.transport");
+    f.hostname = text(&v, "source.reverse_dns").or_else(|| text(&v, "source.fqdn"));
+    f.classification = text(&v, "classification.type");
+    let taxonomy = text(&v, "classification.taxonomy");
+    let identifier = text(&v, "classification.identifier");
+    if taxonomy.is_some() || identifier.is_some() {
+        f.intelmq = Some(Box::new(super::IntelMqClass {
+            taxonomy,
+            identifier,
+        }));
+    }
+    f.tags = text(&v, "classification.identifier")
+        .into_iter()
+        .chain(text(&v, "malware.name"))
+        .filter(|t| t.len() <= MAX_VALUE_BYTES)
+        .collect();
+    Some(f)
 }
 
 #[cfg(test)]

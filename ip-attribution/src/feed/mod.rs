@@ -6,6 +6,10 @@
 //! [`Finding::problem`] says what is wrong and where (file and line), so the batch still yields one
 //! decision per row.
 //!
+//! A feed is read whole ([`read`]) or in chunks ([`read_from`] over any [`std::io::Read`], or
+//! the sans-IO [`FeedReader`]): the same findings either way, the chunked reading holding at
+//! most one record's caps plus a chunk ([`stream`]).
+//!
 //! ```
 //! use ip_attribution::feed;
 //! let csv = b"\"timestamp\",\"ip\",\"port\",\"tag\"\n\"2026-11-22 00:00:01\",\"192.0.2.10\",3389,\"rdp;vpn\"\n";
@@ -18,6 +22,10 @@
 pub mod csv;
 pub mod intelmq;
 pub mod shadowserver;
+pub mod stream;
+
+pub use csv::Pull;
+pub use stream::{FeedReader, Findings, READ_STEP};
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -147,14 +155,25 @@ pub fn detect(bytes: &[u8]) -> Format {
 
 /// Reads a whole feed file. `name` is the file name (its directories are dropped); it gives the
 /// report type of CSV reports. Fails only when the file as a whole is unusable (a CSV without an
-/// address column); bad rows become findings with a [`Problem`].
+/// address column); bad rows become findings with a [`Problem`]. This is [`FeedReader`] over
+/// bytes held whole: [`read_from`] gives the same findings reading a file in chunks.
 pub fn read(name: &str, bytes: &[u8]) -> Result<Vec<Finding>, Error> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let feed: Arc<str> = Arc::from(base);
-    match detect(bytes) {
-        Format::ShadowserverCsv => shadowserver::read(feed, bytes),
-        Format::IntelMqJsonLines => Ok(intelmq::read(feed, bytes)),
-    }
+    FeedReader::whole_as(Arc::from(base), bytes, None).collect()
+}
+
+/// Reads the feed file named `name` from `source` in reads of `step` bytes ([`READ_STEP`] is a
+/// good size): the findings of [`read`] over the whole bytes, one at a time, holding at most
+/// one record's caps plus `step` bytes of the file (see [`stream`]).
+///
+/// ```
+/// use ip_attribution::feed;
+/// let csv = &b"ip,port\n192.0.2.1,443\n\"192.0.2.2\",80\n"[..];
+/// let rows: Vec<_> = feed::read_from("scan_rdp.csv", csv, 4).collect::<Result<_, _>>().unwrap();
+/// assert_eq!(rows, feed::read("scan_rdp.csv", csv).unwrap());
+/// ```
+pub fn read_from<R: std::io::Read>(name: &str, source: R, step: usize) -> Findings<R> {
+    Findings::new(name, source, step)
 }
 
 /// Report type from a feed file name: `2026-11-22-scan_rdp-world.csv` and `scan_rdp.csv` both give

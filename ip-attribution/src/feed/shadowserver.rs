@@ -10,8 +10,8 @@
 
 use std::sync::Arc;
 
-use super::csv::Records;
-use super::{Finding, capped, parse_ip, parse_time, report_type_from_name, split_tags};
+use super::csv::Record;
+use super::{Finding, capped, parse_ip, parse_time, split_tags};
 use crate::Error;
 
 /// Header names that hold the address, in order of preference.
@@ -30,53 +30,76 @@ fn non_empty(v: Option<&String>) -> Option<&str> {
     v.map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
-/// Reads a Shadowserver CSV report named `feed`.
+/// Reads a Shadowserver CSV report named `feed` (held whole; [`super::FeedReader`] reads one
+/// in chunks, with the same results).
 ///
-/// Fails when there is no header row or the header names no address column.
+/// Fails when the header row is unreadable or names no address column.
 pub fn read(feed: Arc<str>, bytes: &[u8]) -> Result<Vec<Finding>, Error> {
-    let report_type: Arc<str> = Arc::from(report_type_from_name(&feed));
-    let mut records = Records::new(bytes);
-    let Some(head) = records.next() else {
-        return Ok(Vec::new());
-    };
-    let header = head.fields.map_err(|e| Error::Input {
-        source_name: feed.to_string(),
-        line: head.line,
-        message: format!("unreadable header row: {e}"),
-    })?;
-    let ip_col = column(&header, IP_COLUMNS).ok_or_else(|| Error::Input {
-        source_name: feed.to_string(),
-        line: head.line,
-        message: "header row names no address column (ip, src_ip)".to_owned(),
-    })?;
-    records.expect_fields(header.len());
-    let port_col = column(&header, PORT_COLUMNS);
-    let host_col = column(&header, HOST_COLUMNS);
-    let tag_col = column(&header, &["tag", "tags"]);
-    let time_col = column(&header, &["timestamp", "time"]);
-    let proto_col = column(&header, &["protocol", "transport"]);
-    let class_col = column(&header, CLASS_COLUMNS);
+    super::FeedReader::whole_as(feed, bytes, Some(super::Format::ShadowserverCsv)).collect()
+}
 
-    let mut out = Vec::new();
-    for rec in records {
+/// The columns of a report, found by header name.
+#[derive(Debug, Clone)]
+pub(crate) struct Columns {
+    width: usize,
+    ip: usize,
+    port: Option<usize>,
+    host: Option<usize>,
+    tag: Option<usize>,
+    time: Option<usize>,
+    proto: Option<usize>,
+    class: Option<usize>,
+}
+
+impl Columns {
+    /// The columns named by the header record `head` of feed `feed`.
+    pub(crate) fn from_header(feed: &str, head: Record) -> Result<Self, Error> {
+        let header = head.fields.map_err(|e| Error::Input {
+            source_name: feed.to_owned(),
+            line: head.line,
+            message: format!("unreadable header row: {e}"),
+        })?;
+        let ip = column(&header, IP_COLUMNS).ok_or_else(|| Error::Input {
+            source_name: feed.to_owned(),
+            line: head.line,
+            message: NO_ADDRESS_COLUMN.to_owned(),
+        })?;
+        Ok(Self {
+            width: header.len(),
+            ip,
+            port: column(&header, PORT_COLUMNS),
+            host: column(&header, HOST_COLUMNS),
+            tag: column(&header, &["tag", "tags"]),
+            time: column(&header, &["timestamp", "time"]),
+            proto: column(&header, &["protocol", "transport"]),
+            class: column(&header, CLASS_COLUMNS),
+        })
+    }
+
+    /// The header's number of fields.
+    pub(crate) fn width(&self) -> usize {
+        self.width
+    }
+
+    /// The finding of data record `rec`.
+    pub(crate) fn finding(&self, feed: &Arc<str>, report_type: &Arc<str>, rec: Record) -> Finding {
         let mut f = Finding::new(feed.clone(), rec.line, report_type.clone());
         let fields = match rec.fields {
             Ok(fields) => fields,
             Err(e) => {
                 f.fail(e.to_string());
-                out.push(f);
-                continue;
+                return f;
             }
         };
-        if fields.len() != header.len() {
+        if fields.len() != self.width {
             f.fail(format!(
                 "row has {} fields, header has {}",
                 fields.len(),
-                header.len()
+                self.width
             ));
         }
         let get = |c: Option<usize>| c.and_then(|c| non_empty(fields.get(c)));
-        match get(Some(ip_col)) {
+        match get(Some(self.ip)) {
             Some(text) => {
                 f.ip_text = Some(capped(text));
                 f.ip = parse_ip(text);
@@ -86,26 +109,28 @@ pub fn read(feed: Arc<str>, bytes: &[u8]) -> Result<Vec<Finding>, Error> {
             }
             None => f.fail("no address"),
         }
-        if let Some(p) = get(port_col) {
+        if let Some(p) = get(self.port) {
             match p.parse::<u16>() {
                 Ok(p) => f.port = Some(p),
                 Err(_) => f.fail(format!("invalid port {:?}", capped(p))),
             }
         }
-        if let Some(t) = get(time_col) {
+        if let Some(t) = get(self.time) {
             match parse_time(t) {
                 Some(t) => f.observed = Some(t),
                 None => f.fail(format!("invalid timestamp {:?}", capped(t))),
             }
         }
-        f.hostname = get(host_col).map(capped);
-        f.protocol = get(proto_col).map(capped);
-        f.classification = get(class_col).map(capped);
-        f.tags = get(tag_col).map(split_tags).unwrap_or_default();
-        out.push(f);
+        f.hostname = get(self.host).map(capped);
+        f.protocol = get(self.proto).map(capped);
+        f.classification = get(self.class).map(capped);
+        f.tags = get(self.tag).map(split_tags).unwrap_or_default();
+        f
     }
-    Ok(out)
 }
+
+/// The message of a header row without an address column.
+pub(crate) const NO_ADDRESS_COLUMN: &str = "header row names no address column (ip, src_ip)";
 
 #[cfg(test)]
 mod tests {
