@@ -154,7 +154,7 @@ pub struct DecidedStep<'a> {
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use ip_attribution::engine::{Evidence, EvidenceSource, Policy, decide_in_steps};
+/// use ip_attribution::engine::{EvidenceSource, Policy, decide_in_steps};
 /// use ip_attribution::feed;
 /// // An evidence source that knows nothing: every address is unattributed.
 /// struct Nothing;
