@@ -882,6 +882,9 @@ impl<'c> Aggregator<'c> {
 /// What [`Aggregator::push_classified`] did with a finding.
 #[derive(Debug)]
 #[non_exhaustive]
+// Returned by value once per push and consumed at once: boxing the finding would allocate for
+// every dropped finding of a run just to give it back.
+#[allow(clippy::large_enum_variant)]
 pub enum Pushed<R> {
     /// It goes into its recipient's notices.
     Kept,
