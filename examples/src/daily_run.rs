@@ -39,19 +39,19 @@
 //! evidence), an `--out` that holds other files, or output that cannot be written.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use clap::Parser;
-use ip_attribution::engine::{Decision, Decisions, Policy, decide_batch};
+use ip_attribution::engine::{DECISION_STEP, DecidedStep, Decision, Policy, decide_in_steps};
 use ip_attribution::feed::{self, Finding};
 use ip_attribution::snapshot::{CheckOptions, Snapshot};
 use notice_render::lifecycle::{NewNotice, NoticeValue};
+use notice_render::{Aggregator, Language, RecipientFindings};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
@@ -83,7 +83,7 @@ pub struct Args {
     /// Notice language when neither the recipient's Preferred-Languages (security.txt) nor the
     /// configuration's default_language gives one the catalogue has.
     #[arg(long, value_name = "nl|en", value_parser = parse_lang, default_value = "en")]
-    pub lang: String,
+    pub lang: Language,
     /// Decide with what could be read when a registry, RDAP or rDNS file of the snapshot cannot
     /// be read to its end (a warning, counted in summary.json) instead of exiting with 3.
     #[arg(long)]
@@ -103,14 +103,12 @@ fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("not RFC 3339: {e}"))
 }
 
-/// `--lang`: `nl` or `en`, any case.
-fn parse_lang(s: &str) -> Result<String, String> {
-    let v = s.to_ascii_lowercase();
-    if v == "nl" || v == "en" {
-        Ok(v)
-    } else {
-        Err("expected nl or en".to_owned())
-    }
+/// `--lang`: `nl` or `en`, any case (a language of the catalogue, [`Language`]).
+fn parse_lang(s: &str) -> Result<Language, String> {
+    Language::ALL
+        .into_iter()
+        .find(|l| s.eq_ignore_ascii_case(l.as_str()))
+        .ok_or_else(|| "expected nl or en".to_owned())
 }
 
 /// Appends `v` as JSON (strings escaped exactly as serde_json escapes them).
@@ -276,15 +274,11 @@ pub fn read_feeds(paths: &[PathBuf]) -> Result<Vec<Finding>, String> {
     Ok(all)
 }
 
-/// Findings decided, written and forgotten per step: decisions are held for one step only,
-/// so memory does not grow with the day's size (an address repeated across steps is decided
-/// again, with the same result).
-pub const DECISION_STEP: usize = 32_768;
-
-/// Decides every finding and writes `decisions.jsonl` in input order, in steps of
-/// [`DECISION_STEP`] findings (distinct addresses of a step decided in parallel, lines
-/// formatted in parallel), counting the summary and planning the notices as it goes.
-/// Returns the summary and the number of address decisions taken.
+/// Decides every finding and writes `decisions.jsonl` in input order, through the engine's
+/// decision stream ([`decide_in_steps`], steps of [`DECISION_STEP`] findings, the next step
+/// decided while one is written; lines formatted in parallel), counting the summary and
+/// pushing the notice findings into `plan` as it goes. Returns the summary and the number of
+/// address decisions taken.
 ///
 /// With `judged` (the run with `--state`), each decision first goes through the history
 /// ([`Judge::judge`]: rerouted around bounced addresses, repeats and acknowledged findings
@@ -296,62 +290,33 @@ pub fn write_decisions(
     snapshot: &Snapshot,
     policy: &Policy,
     now: DateTime<Utc>,
-    plan: &mut NoticePlan,
+    plan: &mut Aggregator<'_>,
     mut judged: Option<(&Judge, &mut Vec<Judged>)>,
 ) -> std::io::Result<(Summary, usize)> {
     let file = fs::File::create(out.join("decisions.jsonl"))?;
     let mut w = BufWriter::with_capacity(1 << 20, file);
-    let catalogue = Arc::clone(&plan.catalogue);
     let mut summary = Summary::default();
-    let mut decided = 0usize;
-    let chunks: Vec<&[Finding]> = findings.chunks(DECISION_STEP).collect();
-    let mut next = chunks
-        .first()
-        .map(|chunk| decide_batch(chunk, snapshot, policy, now));
-    for (step, &chunk) in chunks.iter().enumerate() {
-        let Some(batch) = next.take() else {
-            break;
-        };
-        decided += batch.addresses();
-        // The next step is decided while this one is written (rayon shares the two cores).
-        let (following, written) = rayon::join(
-            || {
-                chunks
-                    .get(step + 1)
-                    .map(|c| decide_batch(c, snapshot, policy, now))
-            },
-            || {
-                write_step(
-                    &mut w,
-                    &mut summary,
-                    plan,
-                    &catalogue,
-                    step,
-                    chunk,
-                    &batch,
-                    now,
-                    judged.as_mut().map(|(j, v)| (*j, &mut **v)),
-                )
-            },
-        );
-        written?;
-        next = following;
-    }
+    let decided = decide_in_steps(findings, snapshot, policy, now, DECISION_STEP, |step| {
+        write_step(
+            &mut w,
+            &mut summary,
+            plan,
+            step,
+            now,
+            judged.as_mut().map(|(j, v)| (*j, &mut **v)),
+        )
+    })?;
     w.flush()?;
     Ok((summary, decided))
 }
 
 /// Writes the decision lines of one step and counts and plans its findings (judged against
 /// the history first, with `--state`).
-#[allow(clippy::too_many_arguments)]
 fn write_step(
     w: &mut impl Write,
     summary: &mut Summary,
-    plan: &mut NoticePlan,
-    catalogue: &notice_render::Catalogue,
-    step: usize,
-    chunk: &[Finding],
-    batch: &Decisions,
+    plan: &mut Aggregator<'_>,
+    step: DecidedStep<'_>,
     now: DateTime<Utc>,
     judged: Option<(&Judge, &mut Vec<Judged>)>,
 ) -> std::io::Result<()> {
@@ -364,6 +329,8 @@ fn write_step(
         Vec<Judged>,
     );
     let judge = judged.as_ref().map(|(j, _)| *j);
+    let catalogue = plan.catalogue();
+    let (chunk, batch) = (step.findings, step.decisions);
     let parts: Vec<Part<'_, '_>> = chunk
         .par_chunks(4_096)
         .map(|part| {
@@ -391,7 +358,6 @@ fn write_step(
             (buf, decided, verdicts)
         })
         .collect();
-    let mut index = step * DECISION_STEP;
     let mut judged = judged;
     for ((buf, decided, verdicts), part) in parts.into_iter().zip(chunk.chunks(4_096)) {
         if let Some((_, all)) = judged.as_mut() {
@@ -400,10 +366,16 @@ fn write_step(
         w.write_all(&buf)?;
         for (f, (d, nf)) in part.iter().zip(decided) {
             summary.add(f, &d);
-            if let Some((nf, entry)) = nf {
-                plan.add_classified(index, nf, entry, &d, now);
+            if let (Some((nf, entry)), Some(r)) = (nf, d.recipient()) {
+                let nf = match crate::notice_input::customer(&d) {
+                    Some(c) => nf.with_customer(c),
+                    None => nf,
+                };
+                let _ = plan.push_classified(entry, nf, &r.address, || {
+                    notice_recipient(&d)
+                        .unwrap_or_else(|| notice_render::Recipient::new(r.address.clone()))
+                });
             }
-            index += 1;
         }
     }
     Ok(())
@@ -623,7 +595,7 @@ pub fn run_with(
         Err(e) => return Err((3, format!("cannot read --out {}: {e}", args.out.display()))),
     }
     // The configuration before any work: a bad file or flag stops the run with 2.
-    let setup = NoticeSetup::load(&args.config, &args.lang).map_err(|e| (2, e))?;
+    let setup = NoticeSetup::load(&args.config, args.lang).map_err(|e| (2, e))?;
     if let Some(w) = &setup.warning {
         eprintln!("daily-run: warning: {w}");
     }
@@ -713,8 +685,17 @@ fn run_into(
         Some(lc) => Some(lc.judge(&findings, renderer.catalogue(), &options, args.now)?),
         None => None,
     };
+    let numbering = match &judge {
+        Some(j) => NoticeNumbering {
+            first_ticket: j.first_ticket(),
+            keep: true,
+        },
+        None => NoticeNumbering::default(),
+    };
     let mut verdicts = Vec::new();
-    let mut plan = NoticePlan::new(options, renderer.catalogue().clone());
+    let mut plan = Aggregator::new(renderer.catalogue(), options, args.now)
+        .map_err(|e| (3, format!("aggregating notices: {e}")))?
+        .with_first_ticket(numbering.first_ticket);
     let (summary, decided) = write_decisions(
         dir,
         &findings,
@@ -732,15 +713,9 @@ fn run_into(
     );
     drop(snapshot);
     drop(findings);
-    let numbering = match &judge {
-        Some(j) => NoticeNumbering {
-            first_ticket: j.first_ticket(),
-            keep: true,
-        },
-        None => NoticeNumbering::default(),
-    };
-    let (notices, dropped, kept) =
-        write_notices(dir, plan, args.now, numbering, &setup.renderer).map_err(|e| (3, e))?;
+    let dropped = plan.dropped();
+    let (notices, kept) = write_notices(dir, plan.finish(), args.now, numbering, &setup.renderer)
+        .map_err(|e| (3, e))?;
     if dropped > 0 {
         eprintln!(
             "daily-run: {dropped} findings left out of notices (too old or no valid recipient)"
@@ -785,46 +760,7 @@ fn run_into(
     Ok(summary)
 }
 
-/// The notice-render finding for a feed finding (`None` without an address). A finding without
-/// a time stays without one (notices say "time unknown"); `now` is not put in its place.
-pub fn notice_finding(f: &Finding, now: DateTime<Utc>) -> Option<notice_render::Finding> {
-    let ip = f.ip?;
-    let mut nf = notice_render::Finding::new(ip.to_string(), f.report_type.to_string(), now)
-        .with_observed(f.observed)
-        .with_source(
-            f.feed.to_string(),
-            u64::try_from(f.line).unwrap_or(u64::MAX),
-        );
-    if let Some(p) = f.port {
-        nf = nf.with_port(p);
-    }
-    if let Some(p) = &f.protocol {
-        nf = nf.with_protocol(p.clone());
-    }
-    if let Some(h) = &f.hostname {
-        nf = nf.with_asset(h.clone());
-    }
-    for t in &f.tags {
-        nf = nf.with_tag(t.clone());
-    }
-    if let Some((c, id)) = f
-        .intelmq
-        .as_deref()
-        .and_then(|c| Some((c, c.identifier.as_ref()?)))
-    {
-        nf = nf.with_classification(notice_render::Classification::new(
-            c.taxonomy.clone().unwrap_or_default(),
-            f.classification.clone().unwrap_or_default(),
-            id.clone(),
-        ));
-    }
-    Some(nf)
-}
-
-/// The notice-render recipient of a decision (`None` without one).
-pub fn notice_recipient(d: &Decision) -> Option<notice_render::Recipient> {
-    crate::notice_input::recipient(d)
-}
+pub use crate::notice_input::{finding as notice_finding, recipient as notice_recipient};
 
 /// The renderer of the example configuration ([`notice_render::Config::example`]); the run
 /// itself uses the one of `--config` ([`crate::config::renderer`]).
@@ -850,14 +786,14 @@ pub struct NoticeSetup {
 
 impl NoticeSetup {
     /// Reads the configuration (see [`crate::config::load`]) and builds the renderer;
-    /// `lang` is the program's `--lang`.
+    /// `lang` is the program's `--lang` (the default when the configuration names none).
     ///
     /// # Errors
     /// A message naming the file and line, the flag, or the signing key that is unusable.
-    pub fn load(config: &crate::config::ConfigArgs, lang: &str) -> Result<Self, String> {
+    pub fn load(config: &crate::config::ConfigArgs, lang: Language) -> Result<Self, String> {
         let loaded = crate::config::load(config)?;
         let renderer = crate::config::renderer(&loaded.config)?;
-        let language = crate::config::default_language(&loaded.config, lang);
+        let language = crate::config::default_language(&loaded.config, lang.as_str());
         Ok(Self {
             renderer,
             options: loaded.config.aggregate_options(language),
@@ -868,122 +804,8 @@ impl NoticeSetup {
 }
 
 /// The aggregation options of the daily run: defaults, with `--lang` as the default language.
-pub fn notice_options(lang: &str) -> notice_render::AggregateOptions {
-    let mut options = notice_render::AggregateOptions::default();
-    options.default_language = if lang == "nl" {
-        notice_render::Language::Nl
-    } else {
-        notice_render::Language::En
-    };
-    options
-}
-
-/// One recipient's findings, as notice-render items, equal ones merged.
-#[derive(Debug)]
-struct RecipientFindings {
-    recipient: notice_render::Recipient,
-    items: notice_render::MergedItems,
-}
-
-/// The notices to write, planned while deciding: recipients in the order they first appear
-/// (by [`notice_render::recipient_key`]), each with what its notices show of its findings
-/// (equal findings merged: one item per address, port and problem), and the number of findings
-/// the aggregation leaves out. Holds no decision and no feed finding, so both can be dropped
-/// before the notices are written.
-#[derive(Debug)]
-pub struct NoticePlan {
-    options: notice_render::AggregateOptions,
-    catalogue: Arc<notice_render::Catalogue>,
-    groups: Vec<RecipientFindings>,
-    by_key: HashMap<String, usize>,
-    key: String,
-    dropped: usize,
-}
-
-impl NoticePlan {
-    /// An empty plan aggregating with `options`, mapping findings to problems with `catalogue`
-    /// (the renderer's).
-    pub fn new(
-        options: notice_render::AggregateOptions,
-        catalogue: notice_render::Catalogue,
-    ) -> Self {
-        Self {
-            options,
-            catalogue: Arc::new(catalogue),
-            groups: Vec::new(),
-            by_key: HashMap::new(),
-            key: String::new(),
-            dropped: 0,
-        }
-    }
-
-    /// Adds the finding at `index` (its position in the day's findings) with its decision.
-    /// Findings must be added in input order. The plan keeps what a notice shows of the
-    /// finding (built here, while the findings are read in order), not the decision.
-    pub fn add(&mut self, index: usize, f: &Finding, d: &Decision, now: DateTime<Utc>) {
-        if let Some(nf) = notice_finding(f, now) {
-            let catalogue = Arc::clone(&self.catalogue);
-            let entry = catalogue.classify(&nf).id.as_str();
-            self.add_classified(index, nf, entry, d, now);
-        }
-    }
-
-    /// As [`Self::add`], with the notice finding already made by [`notice_finding`] and mapped
-    /// to its problem (`entry`, the catalogue entry id), so that callers can do both in
-    /// parallel.
-    pub fn add_classified(
-        &mut self,
-        index: usize,
-        nf: notice_render::Finding,
-        entry: &str,
-        d: &Decision,
-        now: DateTime<Utc>,
-    ) {
-        let Some(r) = d.recipient() else {
-            return;
-        };
-        let nf = match crate::notice_input::customer(d) {
-            Some(c) => nf.with_customer(c),
-            None => nf,
-        };
-        if self
-            .options
-            .drop_reason(&r.address, nf.observed, now)
-            .is_some()
-        {
-            self.dropped += 1;
-            return;
-        }
-        let item = notice_render::Item::new(index, nf);
-        self.key.clear();
-        self.key.push_str(r.address.trim());
-        self.key.make_ascii_lowercase();
-        match self.by_key.get(self.key.as_str()) {
-            Some(&g) => {
-                if let Some(g) = self.groups.get_mut(g) {
-                    g.items.push(entry, item);
-                }
-            }
-            None => {
-                if let Some(recipient) = notice_recipient(d) {
-                    self.by_key.insert(self.key.clone(), self.groups.len());
-                    let mut items = notice_render::MergedItems::new();
-                    items.push(entry, item);
-                    self.groups.push(RecipientFindings { recipient, items });
-                }
-            }
-        }
-    }
-
-    /// Recipients planned so far.
-    pub fn recipients(&self) -> usize {
-        self.groups.len()
-    }
-
-    /// Findings left out so far (too old, or no usable recipient address).
-    pub fn dropped(&self) -> usize {
-        self.dropped
-    }
+pub fn notice_options(lang: Language) -> notice_render::AggregateOptions {
+    notice_render::AggregateOptions::default().with_default_language(lang)
 }
 
 /// A notice [`write_notices`] wrote, as the state queues it (`daily-run --state`).
@@ -1025,50 +847,29 @@ pub fn merge_key(recipient_key: &str, ip: &str, port: Option<u16>, entry: &str) 
     format!("{recipient_key}\0{}\0{port:?}\0{entry}", ip.trim())
 }
 
-/// Writes one `notices/<name>.eml` per notice of `plan` (several parts when a recipient has
+/// Writes one `notices/<name>.eml` per notice of the `recipients` an [`Aggregator`] handed
+/// out (several parts when a recipient has
 /// more findings than one notice holds; names from [`notice_render::notice_file_name`]),
-/// through notice-render. Returns (notices written, findings dropped by the aggregation, e.g.
-/// too old, the notices kept when `numbering.keep`). A name already written in this run is an
-/// error, never an overwrite.
+/// through notice-render. Returns (notices written, the notices kept when `numbering.keep`).
+/// A name already written in this run is an error, never an overwrite.
 ///
 /// Each recipient's notices are built, rendered and written in parallel and then dropped, so
 /// memory does not grow with the number of findings. Tickets and parts are exactly those of
 /// [`notice_render::aggregate()`] over all findings in input order (a test holds this),
-/// numbered from `numbering.first_ticket`.
+/// numbered from the aggregator's first ticket ([`NoticeNumbering::first_ticket`]).
 pub fn write_notices(
     out: &Path,
-    plan: NoticePlan,
+    recipients: Vec<RecipientFindings>,
     now: DateTime<Utc>,
     numbering: NoticeNumbering,
     renderer: &notice_render::Renderer,
-) -> Result<(usize, usize, Vec<WrittenNotice>), String> {
-    let NoticePlan {
-        options,
-        groups,
-        dropped,
-        ..
-    } = plan;
-    let mut first_tickets = Vec::with_capacity(groups.len());
-    let mut next_ticket = numbering.first_ticket;
-    for g in &groups {
-        first_tickets.push(next_ticket);
-        next_ticket += options.notice_parts(g.items.len());
-    }
+) -> Result<(usize, Vec<WrittenNotice>), String> {
     let dir = out.join("notices");
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let written: Result<Vec<(usize, Vec<WrittenNotice>)>, String> = groups
+    let written: Result<Vec<(usize, Vec<WrittenNotice>)>, String> = recipients
         .into_par_iter()
-        .zip(first_tickets.into_par_iter())
-        .map(|(g, first_ticket)| {
-            let notices = notice_render::recipient_notices(
-                renderer.catalogue(),
-                g.recipient,
-                g.items.into_items(),
-                first_ticket,
-                &options,
-                now,
-            )
-            .map_err(|e| format!("aggregating notices: {e}"))?;
+        .map(|r| {
+            let notices = r.into_notices();
             let mut kept = Vec::new();
             for n in &notices {
                 let mime = renderer
@@ -1096,7 +897,7 @@ pub fn write_notices(
         count += n;
         kept.extend(k);
     }
-    Ok((count, dropped, kept))
+    Ok((count, kept))
 }
 
 /// The state's record of notice `n` (rendered as `mime`, written as `notices/NAME`, made at
@@ -1227,7 +1028,7 @@ mod tests {
         ]);
         let args = args.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(args.feeds.len(), 2);
-        assert_eq!(args.lang, "nl");
+        assert_eq!(args.lang, Language::Nl);
         assert_eq!(args.now.to_rfc3339(), "2026-11-23T00:00:00+00:00");
         assert!(!args.allow_partial_snapshot);
         for bad in [

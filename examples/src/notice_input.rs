@@ -1,9 +1,72 @@
 //! What the daily run gives notice-render about a finding and its recipient, from the
 //! engine's [`Decision`]: the recipient with its role (a business, or a network owner's abuse
 //! desk, from the decision's `via`), and for a network owner the customer the engine
-//! identified (organisation, domain and the evidence that named it).
+//! identified (organisation, domain and the evidence that named it); and the notice-render
+//! [`notice_render::Finding`] of a feed finding.
+//!
+//! This is the one bridge between the two libraries: neither crate depends on the other
+//! (ip-attribution decides, notice-render writes, and an embedder may use either alone), so
+//! the adapter lives with the programs that join them. It maps records field by field and holds
+//! no aggregation or policy: the engine decides ([`ip_attribution::engine::decide_in_steps`])
+//! and notice-render aggregates ([`notice_render::Aggregator`]).
+//!
+//! # An embedder's whole run
+//! Feed bytes in, decisions by the engine over any [`ip_attribution::engine::EvidenceSource`]
+//! (here only an operator's overrides), notices aggregated and rendered: what `daily-run` does
+//! without its files and progress.
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use ip_attribution::engine::evidence::Override;
+//! use ip_attribution::engine::{DECISION_STEP, EvidenceSource, Policy, decide_in_steps};
+//! use ip_attribution::{feed, snapshot::Overrides};
+//! use notice_render::{AggregateOptions, Aggregator, Language};
+//!
+//! /// The evidence an embedder has: its own list of who answers for which network.
+//! struct Operators(Overrides);
+//! impl EvidenceSource for Operators {
+//!     fn prefix_override(&self, ip: std::net::IpAddr) -> Option<Override> {
+//!         self.0.for_ip(ip).cloned()
+//!     }
+//! }
+//! let (overrides, problems) = Overrides::parse(
+//!     "overrides.csv",
+//!     b"prefix_or_domain,organisation,contact,language\n\
+//!       198.51.100.0/24,Gemeente Voorbeeldstad,soc@voorbeeldstad.example,nl\n",
+//! );
+//! assert!(problems.is_empty());
+//! let findings = feed::read(
+//!     "2026-11-22-scan_rdp.csv",
+//!     b"timestamp,ip,port\n2026-11-22 01:00:00,198.51.100.7,3389\n2026-11-22 02:00:00,198.51.100.9,3389\n",
+//! )?;
+//! let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
+//! let renderer = examples::daily_run::notice_renderer()?;
+//! let options = AggregateOptions::default().with_default_language(Language::En);
+//! let mut notices = Aggregator::new(renderer.catalogue(), options, now)?;
+//! let source = Operators(overrides);
+//! decide_in_steps(&findings, &source, &Policy::default(), now, DECISION_STEP, |step| {
+//!     for f in step.findings {
+//!         if let Some((finding, recipient)) = examples::notice_input::pair(f, &step.decisions.get(f), now) {
+//!             notices.push(finding, recipient);
+//!         }
+//!     }
+//!     Ok::<(), std::convert::Infallible>(())
+//! })?;
+//! // One recipient, one notice (in Dutch, the override's language), rendered as MIME; a
+//! // program renders the recipients in parallel.
+//! let notices: Vec<_> = notices.finish().into_iter().flat_map(|r| r.into_notices()).collect();
+//! assert_eq!(notices.len(), 1);
+//! assert_eq!(notices[0].recipient.address, "soc@voorbeeldstad.example");
+//! assert_eq!(notices[0].language, Language::Nl);
+//! assert_eq!(notices[0].finding_count(), 2);
+//! let mime = renderer.mime(&notices[0], now)?;
+//! assert!(!mime.is_empty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
+use chrono::{DateTime, Utc};
 use ip_attribution::engine::Decision;
+use ip_attribution::feed::Finding;
 use notice_render::{Customer, RecipientRole};
 
 /// The notice-render recipient of a decision (`None` without one). Its role follows from the
@@ -39,4 +102,56 @@ pub fn customer(d: &Decision) -> Option<Customer> {
         c = c.with_evidence(e.kind.clone(), e.value.clone());
     }
     Some(c)
+}
+
+/// The notice-render finding for a feed finding (`None` without an address). A finding without
+/// a time stays without one (notices say "time unknown"); `now` is not put in its place.
+pub fn finding(f: &Finding, now: DateTime<Utc>) -> Option<notice_render::Finding> {
+    let ip = f.ip?;
+    let mut nf = notice_render::Finding::new(ip.to_string(), f.report_type.to_string(), now)
+        .with_observed(f.observed)
+        .with_source(
+            f.feed.to_string(),
+            u64::try_from(f.line).unwrap_or(u64::MAX),
+        );
+    if let Some(p) = f.port {
+        nf = nf.with_port(p);
+    }
+    if let Some(p) = &f.protocol {
+        nf = nf.with_protocol(p.clone());
+    }
+    if let Some(h) = &f.hostname {
+        nf = nf.with_asset(h.clone());
+    }
+    for t in &f.tags {
+        nf = nf.with_tag(t.clone());
+    }
+    if let Some((c, id)) = f
+        .intelmq
+        .as_deref()
+        .and_then(|c| Some((c, c.identifier.as_ref()?)))
+    {
+        nf = nf.with_classification(notice_render::Classification::new(
+            c.taxonomy.clone().unwrap_or_default(),
+            f.classification.clone().unwrap_or_default(),
+            id.clone(),
+        ));
+    }
+    Some(nf)
+}
+
+/// What notice-render gets for a feed finding and its decision: the notice finding (with the
+/// customer for a network owner's notice, [`customer`]) and the recipient; `None` without an
+/// address or a recipient.
+pub fn pair(
+    f: &Finding,
+    d: &Decision,
+    now: DateTime<Utc>,
+) -> Option<(notice_render::Finding, notice_render::Recipient)> {
+    let nf = finding(f, now)?;
+    let nf = match customer(d) {
+        Some(c) => nf.with_customer(c),
+        None => nf,
+    };
+    Some((nf, recipient(d)?))
 }

@@ -116,7 +116,7 @@ fn daily_run(snapshot: &Path, feeds: &[PathBuf], out: &Path) -> Vec<serde_json::
         feeds: feeds.to_vec(),
         out: out.to_path_buf(),
         now: now(),
-        lang: "en".to_owned(),
+        lang: notice_render::Language::En,
         allow_partial_snapshot: false,
         config: Default::default(),
     };

@@ -36,7 +36,7 @@ fn sample_args(out: &std::path::Path) -> Args {
         feeds: feeds(),
         out: out.to_path_buf(),
         now: now(),
-        lang: "en".to_owned(),
+        lang: notice_render::Language::En,
         allow_partial_snapshot: false,
         config: Default::default(),
     }
@@ -214,8 +214,13 @@ fn streamed_notices_equal_one_aggregate() {
         })
         .collect();
     let renderer = notice_renderer().expect("renderer");
-    let agg = notice_render::aggregate(renderer.catalogue(), pairs, &notice_options("en"), now())
-        .expect("aggregate");
+    let agg = notice_render::aggregate(
+        renderer.catalogue(),
+        pairs,
+        &notice_options(notice_render::Language::En),
+        now(),
+    )
+    .expect("aggregate");
     assert!(
         agg.notices.iter().any(|n| n.part.1 > 1),
         "some recipient needs several parts"

@@ -21,7 +21,7 @@ fn args(snapshot: PathBuf, feed: PathBuf, out: &Path) -> Args {
         feeds: vec![feed],
         out: out.to_path_buf(),
         now: now(),
-        lang: "en".to_owned(),
+        lang: notice_render::Language::En,
         allow_partial_snapshot: false,
         config: Default::default(),
     }

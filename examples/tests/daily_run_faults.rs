@@ -26,7 +26,7 @@ fn args(snapshot: PathBuf, feeds: Vec<PathBuf>, out: &Path) -> Args {
         feeds,
         out: out.to_path_buf(),
         now: now(),
-        lang: "en".to_owned(),
+        lang: notice_render::Language::En,
         allow_partial_snapshot: false,
         config: Default::default(),
     }

@@ -40,7 +40,7 @@ fn day(out: &Path, state: &Path, now: DateTime<Utc>) -> (Vec<Value>, Value) {
         feeds: feeds(),
         out: out.to_path_buf(),
         now,
-        lang: "en".to_owned(),
+        lang: notice_render::Language::En,
         allow_partial_snapshot: false,
         config: Default::default(),
     };
@@ -340,7 +340,7 @@ fn args_for(out: &Path, now: DateTime<Utc>) -> Args {
         feeds: feeds(),
         out: out.to_path_buf(),
         now,
-        lang: "en".to_owned(),
+        lang: notice_render::Language::En,
         allow_partial_snapshot: false,
         config: Default::default(),
     }

@@ -164,3 +164,61 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    /// The decision stream (`decide_in_steps`) hands every finding over once, in input order,
+    /// steps in order and at the right offsets, each with the decision `decide_all` gives,
+    /// whatever the step size; an error from the caller stops it at that step.
+    #[test]
+    fn decision_stream_equals_decide_all(
+        rows in proptest::collection::vec((0u8..4, 0u8..3), 0..40),
+        step in 1usize..9,
+        stop_at in proptest::option::of(0usize..6),
+    ) {
+        use ip_attribution::engine::decide_in_steps;
+        let dir = temp_dir();
+        let snap = snapshot(dir.path());
+        let mut csv = format!("{HEADER}\n");
+        for (host, kind) in &rows {
+            let ip = match kind {
+                0 => format!("192.0.2.{host}"),
+                1 => format!("198.51.100.{host}"),
+                _ => "not-an-address".to_owned(),
+            };
+            csv.push_str(&format!("\"2026-11-22 01:00:00\",\"{ip}\",\"3389\",\"\"\n"));
+        }
+        let findings = feed::read("scan_rdp.csv", csv.as_bytes()).expect("feed");
+        let policy = Policy::default();
+        let want: Vec<_> = decide_all(&findings, &snap, &policy, now());
+        let mut got = Vec::new();
+        let mut steps = Vec::new();
+        let result = decide_in_steps(&findings, &snap, &policy, now(), step, |s| {
+            if Some(s.number) == stop_at {
+                return Err(s.number);
+            }
+            steps.push((s.number, s.offset, s.findings.len()));
+            for f in s.findings {
+                got.push(s.decisions.get(f).into_owned());
+            }
+            Ok(())
+        });
+        let n_steps = findings.len().div_ceil(step);
+        match stop_at.filter(|&s| s < n_steps) {
+            Some(s) => {
+                prop_assert_eq!(result, Err(s));
+                prop_assert_eq!(steps.len(), s);
+                prop_assert_eq!(&got[..], &want[..(s * step).min(want.len())]);
+            }
+            None => {
+                prop_assert!(result.is_ok());
+                prop_assert_eq!(&got, &want);
+                let expected: Vec<_> = (0..n_steps)
+                    .map(|i| (i, i * step, step.min(findings.len() - i * step)))
+                    .collect();
+                prop_assert_eq!(steps, expected);
+            }
+        }
+    }
+}

@@ -2,7 +2,10 @@
 //!
 //! [`aggregate`] takes (finding, recipient) pairs in input order and returns
 //! an [`Aggregate`] that accounts for every input: each finding is either in
-//! exactly one notice or in [`Aggregate::dropped`] with its reason.
+//! exactly one notice or in [`Aggregate::dropped`] with its reason. It is a
+//! thin wrapper over [`Aggregator`], the one aggregation: findings pushed one
+//! at a time, recipients handed out for parallel rendering (what a daily run
+//! of a million findings uses).
 //!
 //! - Recipients are the same when their addresses are equal ignoring ASCII
 //!   case; the first pair of a recipient gives its organisation, languages
@@ -23,6 +26,7 @@
 //!   several notices, each with its own ticket ([`Notice::part`]).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -661,62 +665,286 @@ pub fn aggregate<I>(
 where
     I: IntoIterator<Item = (Finding, Recipient)>,
 {
-    options.validate()?;
-    struct Bucket {
-        recipient: Recipient,
-        items: MergedItems,
-    }
-    let mut buckets: Vec<Bucket> = Vec::new();
-    let mut by_address: HashMap<String, usize> = HashMap::new();
+    let mut aggregator = Aggregator::new(catalogue, options.clone(), now)?;
     let mut dropped = Vec::new();
-    let mut input_count = 0usize;
-    for (index, (finding, recipient)) in pairs.into_iter().enumerate() {
-        input_count += 1;
-        if let Some(reason) = options.drop_reason(&recipient.address, finding.observed, now) {
-            dropped.push(Dropped {
-                index,
-                reason,
-                finding,
-                recipient,
-            });
-            continue;
-        }
-        let key = recipient_key(&recipient.address);
-        let b = match by_address.get(&key) {
-            Some(b) => *b,
-            None => {
-                buckets.push(Bucket {
-                    recipient,
-                    items: MergedItems::new(),
-                });
-                by_address.insert(key, buckets.len() - 1);
-                buckets.len() - 1
-            }
-        };
-        if let Some(bucket) = buckets.get_mut(b) {
-            bucket
-                .items
-                .push_classified(catalogue, Item::new(index, finding));
-        }
+    for (finding, recipient) in pairs {
+        dropped.extend(aggregator.push(finding, recipient));
     }
-    let mut notices = Vec::with_capacity(buckets.len());
-    let mut next_ticket = 1usize;
-    for bucket in buckets {
-        let parts = options.notice_parts(bucket.items.len());
-        notices.extend(merged_notices(
-            bucket.recipient,
-            bucket.items,
-            next_ticket,
-            options,
-            now,
-        ));
-        next_ticket += parts;
-    }
+    let input_count = aggregator.input_count();
+    let notices = aggregator
+        .finish()
+        .into_iter()
+        .flat_map(RecipientFindings::into_notices)
+        .collect();
     Ok(Aggregate {
         notices,
         dropped,
         input_count,
     })
+}
+
+/// What every recipient handed out by one [`Aggregator`] shares: the options and the clock.
+#[derive(Debug)]
+struct Shared {
+    options: AggregateOptions,
+    now: DateTime<Utc>,
+}
+
+/// The streaming form of [`aggregate`] (which is a thin wrapper over it): findings are pushed
+/// one at a time, in input order, and [`Aggregator::finish`] hands out each recipient's
+/// findings ([`RecipientFindings`]) with its first ticket already numbered, so that the
+/// recipients' notices can be made and rendered in parallel, one recipient at a time, and
+/// dropped as they are written.
+///
+/// The aggregator holds, per recipient, the recipient and its findings with equal ones merged
+/// ([`MergedItems`]), and nothing per dropped finding but a count: a day of a million findings
+/// for a quarter of a million recipients is held in about the size of its notice findings. The
+/// rules are those of the [module docs](self).
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use notice_render::{AggregateOptions, Aggregator, Catalogue, Finding, Recipient};
+/// let catalogue = Catalogue::embedded()?;
+/// let now = Utc.with_ymd_and_hms(2025, 3, 5, 8, 0, 0).unwrap();
+/// let seen = Utc.with_ymd_and_hms(2025, 3, 4, 1, 12, 9).unwrap();
+/// let mut aggregator = Aggregator::new(&catalogue, AggregateOptions::default(), now)?;
+/// for (ip, to) in [("198.51.100.23", "soc@example.nl"), ("203.0.113.9", "abuse@isp.example")] {
+///     let finding = Finding::new(ip, "scan_rdp", seen).with_port(3389);
+///     assert!(aggregator.push(finding, Recipient::new(to)).is_none());
+/// }
+/// // Each recipient's notices can be made (and rendered) on its own thread.
+/// let tickets: Vec<String> = aggregator
+///     .finish()
+///     .into_iter()
+///     .flat_map(|r| r.into_notices())
+///     .map(|n| n.ticket)
+///     .collect();
+/// assert_eq!(tickets, ["NTC-20250305-00001", "NTC-20250305-00002"]);
+/// # Ok::<(), notice_render::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Aggregator<'c> {
+    catalogue: &'c Catalogue,
+    shared: Arc<Shared>,
+    first_ticket: usize,
+    recipients: Vec<RecipientFindings>,
+    by_key: HashMap<String, usize>,
+    /// The key of the finding being pushed (kept to reuse its allocation).
+    key: String,
+    input_count: usize,
+    dropped: usize,
+}
+
+impl<'c> Aggregator<'c> {
+    /// An empty aggregator mapping findings to problems with `catalogue`, grouping with
+    /// `options`, dating tickets and ageing findings by `now`. Tickets are numbered from 1
+    /// (see [`Self::with_first_ticket`]).
+    ///
+    /// # Errors
+    /// [`Error::Option`] for an invalid ticket prefix, findings-per-notice or maximum age.
+    pub fn new(
+        catalogue: &'c Catalogue,
+        options: AggregateOptions,
+        now: DateTime<Utc>,
+    ) -> Result<Self> {
+        options.validate()?;
+        Ok(Self {
+            catalogue,
+            shared: Arc::new(Shared { options, now }),
+            first_ticket: 1,
+            recipients: Vec::new(),
+            by_key: HashMap::new(),
+            key: String::new(),
+            input_count: 0,
+            dropped: 0,
+        })
+    }
+
+    /// Numbers the tickets from `first` instead of 1 (e.g. the day's first free number when
+    /// earlier notices of the same day exist).
+    pub fn with_first_ticket(mut self, first: usize) -> Self {
+        self.first_ticket = first;
+        self
+    }
+
+    /// The catalogue findings are mapped to problems with (to classify findings in parallel
+    /// before [`Self::push_classified`]).
+    pub fn catalogue(&self) -> &'c Catalogue {
+        self.catalogue
+    }
+
+    /// The options it aggregates with.
+    pub fn options(&self) -> &AggregateOptions {
+        &self.shared.options
+    }
+
+    /// Adds the next finding with its recipient. Returns the finding, with why, when it goes
+    /// into no notice (too old, no usable recipient address).
+    pub fn push(&mut self, finding: Finding, recipient: Recipient) -> Option<Dropped> {
+        let index = self.input_count;
+        let address = recipient.address.clone();
+        let entry = self.catalogue.classify(&finding).id.as_str();
+        match self.push_classified(entry, finding, &address, || recipient) {
+            Pushed::Kept => None,
+            Pushed::Dropped {
+                reason,
+                finding,
+                recipient,
+            } => Some(Dropped {
+                index,
+                reason,
+                finding,
+                recipient: recipient(),
+            }),
+        }
+    }
+
+    /// As [`Self::push`], with the finding already mapped to its problem (`entry`, the id of
+    /// the catalogue entry [`Catalogue::classify`] gives), so that callers can classify in
+    /// parallel, and with the recipient made by `recipient` only when it is the first finding
+    /// of the recipient at `address` (a daily run has four findings per recipient). A dropped
+    /// finding is given back with its recipient.
+    pub fn push_classified<R: FnOnce() -> Recipient>(
+        &mut self,
+        entry: &str,
+        finding: Finding,
+        address: &str,
+        recipient: R,
+    ) -> Pushed<R> {
+        let index = self.input_count;
+        self.input_count += 1;
+        if let Some(reason) =
+            self.shared
+                .options
+                .drop_reason(address, finding.observed, self.shared.now)
+        {
+            self.dropped += 1;
+            return Pushed::Dropped {
+                reason,
+                finding,
+                recipient,
+            };
+        }
+        let item = Item::new(index, finding);
+        self.key.clear();
+        self.key.push_str(address.trim());
+        self.key.make_ascii_lowercase();
+        match self.by_key.get(self.key.as_str()) {
+            Some(&at) => {
+                if let Some(r) = self.recipients.get_mut(at) {
+                    r.items.push(entry, item);
+                }
+            }
+            None => {
+                self.by_key.insert(self.key.clone(), self.recipients.len());
+                let mut items = MergedItems::new();
+                items.push(entry, item);
+                self.recipients.push(RecipientFindings {
+                    recipient: recipient(),
+                    items,
+                    first_ticket: 0,
+                    shared: Arc::clone(&self.shared),
+                });
+            }
+        }
+        Pushed::Kept
+    }
+
+    /// Findings pushed so far.
+    pub fn input_count(&self) -> usize {
+        self.input_count
+    }
+
+    /// Recipients so far.
+    pub fn recipients(&self) -> usize {
+        self.recipients.len()
+    }
+
+    /// Findings left out so far (too old, or no usable recipient address).
+    pub fn dropped(&self) -> usize {
+        self.dropped
+    }
+
+    /// Every recipient's findings, in the order recipients first appeared, each with the
+    /// number of its first ticket: together, [`RecipientFindings::into_notices`] of each gives
+    /// exactly the notices of [`aggregate`] over the same findings.
+    pub fn finish(self) -> Vec<RecipientFindings> {
+        let mut recipients = self.recipients;
+        let mut next = self.first_ticket;
+        for r in &mut recipients {
+            r.first_ticket = next;
+            next = next.saturating_add(self.shared.options.notice_parts(r.items.len()));
+        }
+        recipients
+    }
+}
+
+/// What [`Aggregator::push_classified`] did with a finding.
+#[derive(Debug)]
+#[non_exhaustive]
+// Returned by value once per push and consumed at once: boxing the finding would allocate for
+// every dropped finding of a run just to give it back.
+#[allow(clippy::large_enum_variant)]
+pub enum Pushed<R> {
+    /// It goes into its recipient's notices.
+    Kept,
+    /// It goes into no notice: why, with the finding and the recipient maker given back.
+    Dropped {
+        /// Why.
+        reason: DropReason,
+        /// The finding.
+        finding: Finding,
+        /// What was given to make its recipient (not called).
+        recipient: R,
+    },
+}
+
+/// One recipient's findings, as [`Aggregator::finish`] hands them out: make its notices with
+/// [`Self::into_notices`] (on any thread).
+#[derive(Debug)]
+pub struct RecipientFindings {
+    recipient: Recipient,
+    items: MergedItems,
+    first_ticket: usize,
+    shared: Arc<Shared>,
+}
+
+impl RecipientFindings {
+    /// The recipient (as given with its first finding).
+    pub fn recipient(&self) -> &Recipient {
+        &self.recipient
+    }
+
+    /// Its distinct findings (equal ones merged).
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when it has no finding (never, for one handed out by [`Aggregator::finish`]).
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The number of its first ticket.
+    pub fn first_ticket(&self) -> usize {
+        self.first_ticket
+    }
+
+    /// How many notices it gets (one per [`AggregateOptions::max_findings_per_notice`]).
+    pub fn notice_parts(&self) -> usize {
+        self.shared.options.notice_parts(self.items.len())
+    }
+
+    /// Its notices, tickets numbered from [`Self::first_ticket`].
+    pub fn into_notices(self) -> Vec<Notice> {
+        merged_notices(
+            self.recipient,
+            self.items,
+            self.first_ticket,
+            &self.shared.options,
+            self.shared.now,
+        )
+    }
 }
 
 /// The key recipients are told apart by: the address without surrounding white space, in ASCII

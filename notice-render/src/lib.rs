@@ -67,8 +67,8 @@ pub mod mapping;
 pub mod render;
 
 pub use aggregate::{
-    Aggregate, AggregateOptions, DropReason, Dropped, Group, Item, MergedItems, Notice, aggregate,
-    recipient_key, recipient_notices,
+    Aggregate, AggregateOptions, Aggregator, DropReason, Dropped, Group, Item, MergedItems, Notice,
+    Pushed, RecipientFindings, aggregate, recipient_key, recipient_notices,
 };
 pub use catalogue::{Catalogue, Entry, EntryText, Kind, NoticeKind};
 pub use config::Config;

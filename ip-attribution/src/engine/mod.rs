@@ -10,6 +10,9 @@
 //!
 //! [`decide_all`] runs a whole batch in parallel (rayon): evidence is gathered and decided once
 //! per distinct address, and the output has exactly one decision per finding, in input order.
+//! [`decide_in_steps`] is the decision stream of a daily run over any [`EvidenceSource`]: a
+//! day's findings decided a step at a time, each step handed to the caller (to write, count,
+//! plan notices) while the next one is decided, so memory holds one step's decisions.
 
 pub mod decision;
 pub mod evidence;
@@ -119,4 +122,98 @@ pub fn decide_all<S: EvidenceSource + ?Sized>(
         .par_iter()
         .map(|f| batch.get(f).into_owned())
         .collect()
+}
+
+/// Findings per step of [`decide_in_steps`] in a daily run: decisions are held for one step
+/// only, so memory does not grow with the day's size (an address repeated across steps is
+/// decided again, with the same result).
+pub const DECISION_STEP: usize = 32_768;
+
+/// What [`decide_in_steps`] hands to its caller for each step.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DecidedStep<'a> {
+    /// The step's number, from 0.
+    pub number: usize,
+    /// The position of the step's first finding in the day's findings.
+    pub offset: usize,
+    /// The step's findings.
+    pub findings: &'a [Finding],
+    /// Their decisions ([`Decisions::get`] for each finding).
+    pub decisions: &'a Decisions,
+}
+
+/// The decision stream of a daily run: decides `findings` in steps of `step` findings (at
+/// least 1; [`DECISION_STEP`] in the daily run), the distinct addresses of a step in parallel
+/// ([`decide_batch`]), and calls `each` with every step in input order. While `each` handles a
+/// step, the next step is decided (rayon shares the cores between the two), and a step's
+/// decisions are dropped once `each` returns, so memory holds at most two steps' decisions.
+///
+/// Stops at the first error `each` returns and gives it back. Returns the number of address
+/// decisions taken (an address repeated in several steps counts once per step).
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use ip_attribution::engine::{EvidenceSource, Policy, decide_in_steps};
+/// use ip_attribution::feed;
+/// // An evidence source that knows nothing: every address is unattributed.
+/// struct Nothing;
+/// impl EvidenceSource for Nothing {}
+/// let csv = b"timestamp,ip,port\n2026-11-22 01:00:00,192.0.2.1,3389\n2026-11-22 02:00:00,192.0.2.2,22\n";
+/// let findings = feed::read("scan_rdp.csv", csv)?;
+/// let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
+/// let mut outcomes = Vec::new();
+/// let addresses = decide_in_steps(&findings, &Nothing, &Policy::default(), now, 1, |step| {
+///     for f in step.findings {
+///         outcomes.push(step.decisions.get(f).outcome.as_str());
+///     }
+///     Ok::<(), std::convert::Infallible>(())
+/// });
+/// assert_eq!(addresses, Ok(2));
+/// assert_eq!(outcomes, ["unattributed", "unattributed"]);
+/// # Ok::<(), ip_attribution::Error>(())
+/// ```
+pub fn decide_in_steps<S, E, F>(
+    findings: &[Finding],
+    source: &S,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    step: usize,
+    mut each: F,
+) -> Result<usize, E>
+where
+    S: EvidenceSource + ?Sized,
+    E: Send,
+    F: FnMut(DecidedStep<'_>) -> Result<(), E> + Send,
+{
+    let step = step.max(1);
+    let chunks: Vec<&[Finding]> = findings.chunks(step).collect();
+    let mut decided = 0usize;
+    let mut next = chunks
+        .first()
+        .map(|chunk| decide_batch(chunk, source, policy, now));
+    for (number, &chunk) in chunks.iter().enumerate() {
+        let Some(batch) = next.take() else {
+            break;
+        };
+        decided += batch.addresses();
+        let (following, handled) = rayon::join(
+            || {
+                chunks
+                    .get(number + 1)
+                    .map(|c| decide_batch(c, source, policy, now))
+            },
+            || {
+                each(DecidedStep {
+                    number,
+                    offset: number * step,
+                    findings: chunk,
+                    decisions: &batch,
+                })
+            },
+        );
+        handled?;
+        next = following;
+    }
+    Ok(decided)
 }
