@@ -241,3 +241,104 @@ fn first_recipient_wins_and_equal_findings_merge() {
     assert_eq!(item.count, 2);
     assert_eq!(item.last_seen, Some(seen + TimeDelta::hours(1)));
 }
+
+// Grouping findings per recipient by hand (`recipient_key`, `drop_reason`, `notice_parts`,
+// `recipient_notices`, as `reference` does) gives exactly what `aggregate` gives, with tickets
+// from 1 and each ticket once.
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, .. ProptestConfig::default() })]
+
+    #[test]
+    fn grouping_by_hand_equals_aggregate(
+        rows in proptest::collection::vec(
+            (
+                0i64..30,
+                prop_oneof![Just("a@x.nl"), Just(" A@X.NL "), Just("b@y.nl"), Just(""), Just("bad"), Just("c@z.example")],
+                prop_oneof![Just("scan_rdp"), Just("scan_smb"), Just("unknown_type"), Just("scan_http")],
+                prop_oneof![Just("nl"), Just("en"), Just("de")],
+            ),
+            0..60,
+        ),
+        per_notice in 1usize..6,
+    ) {
+        let catalogue = Catalogue::embedded().unwrap();
+        let pairs: Vec<(Finding, Recipient)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (age, addr, kind, lang))| {
+                (
+                    Finding::new(format!("192.0.2.{i}"), *kind, now() - TimeDelta::days(*age)),
+                    Recipient::new(*addr).with_languages([*lang]).with_organisation(format!("Org {i}")),
+                )
+            })
+            .collect();
+        let options = AggregateOptions::default().with_max_findings_per_notice(per_notice);
+        let want = aggregate(&catalogue, pairs.clone(), &options, now()).unwrap();
+        let (notices, dropped) = reference(&catalogue, &pairs, &options, 1);
+        // Every finding here has its own address, so none merge: each recipient's notices are
+        // `notice_parts` of its findings.
+        let mut per_recipient: HashMap<String, usize> = HashMap::new();
+        for (i, (_, r)) in pairs.iter().enumerate() {
+            if !dropped.iter().any(|(d, _)| *d == i) {
+                *per_recipient.entry(recipient_key(&r.address)).or_default() += 1;
+            }
+        }
+        let parts: usize = per_recipient.values().map(|n| options.notice_parts(*n)).sum();
+        prop_assert_eq!(notices.len(), parts);
+        prop_assert_eq!(&notices, &want.notices);
+        let want_dropped: Vec<(usize, DropReason)> = want.dropped.iter().map(|d| (d.index, d.reason)).collect();
+        prop_assert_eq!(dropped, want_dropped);
+        prop_assert_eq!(want.notices.len(), want.notices.iter().map(|n| n.ticket.clone()).collect::<std::collections::BTreeSet<_>>().len());
+    }
+}
+
+#[test]
+fn notice_parts_round_up() {
+    let o = AggregateOptions::default().with_max_findings_per_notice(3);
+    assert_eq!(
+        (0..8).map(|n| o.notice_parts(n)).collect::<Vec<_>>(),
+        [0, 1, 1, 1, 2, 2, 2, 3]
+    );
+}
+
+#[test]
+fn tickets_continue_from_first_ticket() {
+    let catalogue = Catalogue::embedded().unwrap();
+    let o = AggregateOptions::default().with_max_findings_per_notice(2);
+    let items = (0..5)
+        .map(|i| Item::new(i, Finding::new(format!("192.0.2.{i}"), "scan_rdp", now())))
+        .collect();
+    let got = recipient_notices(
+        &catalogue,
+        Recipient::new(" abuse@example.nl "),
+        items,
+        41,
+        &o,
+        now(),
+    )
+    .unwrap();
+    let tickets: Vec<&str> = got.iter().map(|n| n.ticket.as_str()).collect();
+    assert_eq!(
+        tickets,
+        [
+            "NTC-20261123-00041",
+            "NTC-20261123-00042",
+            "NTC-20261123-00043"
+        ]
+    );
+    assert_eq!(got[2].part, (3, 3));
+    assert_eq!(got[0].recipient.address, "abuse@example.nl");
+    let no_items = |options: &AggregateOptions| {
+        recipient_notices(
+            &catalogue,
+            Recipient::new("a@b.c"),
+            Vec::new(),
+            1,
+            options,
+            now(),
+        )
+    };
+    assert!(no_items(&o).unwrap().is_empty());
+    let bad = AggregateOptions::default().with_ticket_prefix("no spaces");
+    assert!(no_items(&bad).is_err());
+}
