@@ -489,9 +489,95 @@ pub fn escape_json_invisible(json: String) -> String {
     out
 }
 
+/// Appends `value` as a JSON string: what `serde_json` writes for it (`"` and `\\` escaped,
+/// C0 controls as `\\b \\t \\n \\f \\r` or `\\u00XX`), with invisible non-ASCII characters
+/// as [`escape_json_invisible`] writes them, in one pass. The writers of the JSON exports use it
+/// so that a report is written straight into its output.
+pub(crate) fn push_json_string(out: &mut String, value: &str) {
+    out.push('"');
+    let bytes = value.as_bytes();
+    let mut run = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b >= 0x20 && b != b'"' && b != b'\\' && b < 0x80 {
+            i += 1;
+            continue;
+        }
+        if b >= 0x80 {
+            // a non-ASCII character: written as it is unless invisible
+            let Some(c) = value.get(i..).and_then(|rest| rest.chars().next()) else {
+                i += 1;
+                continue;
+            };
+            if !is_invisible(c) {
+                i += c.len_utf8();
+                continue;
+            }
+            out.push_str(value.get(run..i).unwrap_or_default());
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+            i += c.len_utf8();
+            run = i;
+            continue;
+        }
+        out.push_str(value.get(run..i).unwrap_or_default());
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x08 => out.push_str("\\b"),
+            0x09 => out.push_str("\\t"),
+            0x0a => out.push_str("\\n"),
+            0x0c => out.push_str("\\f"),
+            0x0d => out.push_str("\\r"),
+            _ => {
+                let _ = write!(out, "\\u{b:04x}");
+            }
+        }
+        i += 1;
+        run = i;
+    }
+    out.push_str(value.get(run..).unwrap_or_default());
+    out.push('"');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the JSON exports wrote before [`push_json_string`]: serde_json, then the
+    /// invisible characters escaped.
+    fn json_string_reference(value: &str) -> String {
+        escape_json_invisible(serde_json::to_string(value).unwrap_or_default())
+    }
+
+    #[test]
+    fn json_string_escapes_as_serde_json_and_invisible() {
+        for value in [
+            "",
+            "plain",
+            "quote \" and \\ backslash",
+            "\u{0}\u{1}\u{8}\t\n\u{b}\u{c}\r\u{1f}\u{7f}",
+            "bidi \u{202E}evil\u{2066} zero\u{200B}width \u{FEFF}",
+            "C1 \u{85}\u{9f} soft\u{AD}hyphen",
+            "astral \u{1F600} and \u{E0001} tag",
+            "d\u{e9}j\u{e0} vu, \u{4e2d}\u{6587}",
+        ] {
+            let mut out = String::new();
+            push_json_string(&mut out, value);
+            assert_eq!(out, json_string_reference(value), "{value:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn json_string_matches_the_reference(value in "\\PC*|[\\x00-\\x7f\\u{80}-\\u{200}\\u{2000}-\\u{2070}\\u{FEFF}]*") {
+            let mut out = String::from("prefix");
+            push_json_string(&mut out, &value);
+            proptest::prop_assert_eq!(out, format!("prefix{}", json_string_reference(&value)));
+        }
+    }
 
     #[test]
     fn visible_cap_just_under_and_over() {

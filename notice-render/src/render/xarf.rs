@@ -30,14 +30,13 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-
-use serde::Serialize;
+use std::fmt::Write as _;
 
 use super::{RenderOptions, Renderer};
 use crate::aggregate::Notice;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::finding::Finding;
-use crate::inert::{escape_json_invisible, truncate};
+use crate::inert::{push_json_string, truncate};
 use crate::language::Language;
 
 /// FNV-1a, 64 bits, from a given offset basis.
@@ -194,102 +193,210 @@ fn compromise_type(tags: &[String]) -> &'static str {
 
 /// The reports of [`render`] as one JSON array, one report per line.
 pub(super) fn render_array(r: &Renderer, notice: &Notice) -> Result<String> {
-    let reports = render(r, notice)?;
-    let mut out = String::with_capacity(reports.iter().map(|x| x.len() + 3).sum::<usize>() + 4);
+    let mut out = String::with_capacity(1024 * notice.finding_count() + 4);
     out.push('[');
-    for (i, x) in reports.iter().enumerate() {
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
-        out.push_str(x);
-    }
+    each_report(r, notice, |report| {
+        out.push_str(if out.len() == 1 { "\n" } else { ",\n" });
+        report.write(&mut out);
+    });
     out.push_str("\n]\n");
     Ok(out)
 }
 
-/// `reporter` and `sender` of every report (keys in the order serde_json
-/// writes a map's: sorted).
-#[derive(Serialize)]
-struct Contact<'a> {
-    contact: &'a str,
-    domain: &'a str,
-    org: &'a str,
-}
-
-/// One report. The fields are declared in sorted order, the order in which
+/// One report. The fields are written in sorted order, the order in which
 /// the report was first written (as a `serde_json` map), so the bytes stay
-/// the same; absent fields are left out.
-#[derive(Serialize)]
+/// the same; absent fields are left out. Written by [`Report::write`]
+/// straight into the output: the same JSON `serde_json` writes, with
+/// invisible characters escaped as [`crate::inert::escape_json_invisible`]
+/// does.
 struct Report<'a> {
     additional_info: BTreeMap<Cow<'a, str>, Info<'a>>,
     category: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     compromise_evidence: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     compromise_type: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     cve_id: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     cve_ids: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    data_types: Option<[&'static str; 1]>,
+    data_types: Option<&'static str>,
     description: &'a str,
     evidence_source: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     exposure_method: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     protocol: Option<String>,
     report_id: String,
-    reporter: &'a Contact<'a>,
-    sender: &'a Contact<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `reporter` and `sender`: the same object, written once per notice.
+    contact: &'a str,
     service: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     service_port: Option<u16>,
     source_identifier: Cow<'a, str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     source_port: Option<u16>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     tags: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     timestamp: Option<String>,
-    #[serde(rename = "type")]
     kind: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<String>,
-    xarf_version: &'static str,
 }
 
 /// A value of `additional_info`: its keys include the finding's own extra
 /// fields, so it is a map (a later key of the same name replaces an earlier
 /// one, in the order they are inserted).
-#[derive(Serialize)]
-#[serde(untagged)]
 enum Info<'a> {
     Text(Cow<'a, str>),
     Line(u64),
     Customer(CustomerInfo<'a>),
 }
 
-#[derive(Serialize)]
 struct CustomerInfo<'a> {
     domain: Cow<'a, str>,
-    evidence: Vec<EvidenceInfo<'a>>,
+    /// Kind and value of each piece of evidence.
+    evidence: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     organisation: Cow<'a, str>,
 }
 
-#[derive(Serialize)]
-struct EvidenceInfo<'a> {
-    kind: Cow<'a, str>,
-    value: Cow<'a, str>,
+/// `,"key":` (no comma before the first field of an object).
+fn key(out: &mut String, name: &str) {
+    if !out.ends_with('{') {
+        out.push(',');
+    }
+    out.push('"');
+    out.push_str(name);
+    out.push_str("\":");
 }
 
+fn string_field(out: &mut String, name: &str, value: &str) {
+    key(out, name);
+    push_json_string(out, value);
+}
+
+fn number_field(out: &mut String, name: &str, value: impl std::fmt::Display) {
+    key(out, name);
+    let _ = write!(out, "{value}");
+}
+
+fn array_field<S: AsRef<str>>(out: &mut String, name: &str, values: &[S]) {
+    key(out, name);
+    out.push('[');
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_string(out, v.as_ref());
+    }
+    out.push(']');
+}
+
+impl Report<'_> {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        key(out, "additional_info");
+        out.push('{');
+        for (name, value) in &self.additional_info {
+            if !out.ends_with('{') {
+                out.push(',');
+            }
+            push_json_string(out, name);
+            out.push(':');
+            match value {
+                Info::Text(t) => push_json_string(out, t),
+                Info::Line(n) => {
+                    let _ = write!(out, "{n}");
+                }
+                Info::Customer(c) => {
+                    out.push('{');
+                    string_field(out, "domain", &c.domain);
+                    key(out, "evidence");
+                    out.push('[');
+                    for (i, (kind, value)) in c.evidence.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        out.push('{');
+                        string_field(out, "kind", kind);
+                        string_field(out, "value", value);
+                        out.push('}');
+                    }
+                    out.push(']');
+                    string_field(out, "organisation", &c.organisation);
+                    out.push('}');
+                }
+            }
+        }
+        out.push('}');
+        string_field(out, "category", self.category);
+        if let Some(v) = &self.compromise_evidence {
+            string_field(out, "compromise_evidence", v);
+        }
+        if let Some(v) = self.compromise_type {
+            string_field(out, "compromise_type", v);
+        }
+        if let Some(v) = &self.cve_id {
+            string_field(out, "cve_id", v);
+        }
+        if !self.cve_ids.is_empty() {
+            array_field(out, "cve_ids", &self.cve_ids);
+        }
+        if let Some(v) = self.data_types {
+            array_field(out, "data_types", &[v]);
+        }
+        string_field(out, "description", self.description);
+        string_field(out, "evidence_source", self.evidence_source);
+        if let Some(v) = self.exposure_method {
+            string_field(out, "exposure_method", v);
+        }
+        if let Some(v) = &self.protocol {
+            string_field(out, "protocol", v);
+        }
+        string_field(out, "report_id", &self.report_id);
+        key(out, "reporter");
+        out.push_str(self.contact);
+        key(out, "sender");
+        out.push_str(self.contact);
+        if let Some(v) = self.service {
+            string_field(out, "service", v);
+        }
+        if let Some(v) = self.service_port {
+            number_field(out, "service_port", v);
+        }
+        string_field(out, "source_identifier", &self.source_identifier);
+        if let Some(v) = self.source_port {
+            number_field(out, "source_port", v);
+        }
+        if !self.tags.is_empty() {
+            array_field(out, "tags", &self.tags);
+        }
+        if let Some(v) = &self.timestamp {
+            string_field(out, "timestamp", v);
+        }
+        string_field(out, "type", self.kind);
+        if let Some(v) = &self.url {
+            string_field(out, "url", v);
+        }
+        string_field(out, "xarf_version", "4.2.0");
+        out.push('}');
+    }
+}
+
+/// One JSON text per finding of the notice, in the notice's order.
 pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
-    let o = &r.options;
-    let contact = Contact {
-        contact: o.reply_to.as_deref().unwrap_or(&o.from),
-        domain: &o.message_id_domain,
-        org: &o.sender_name,
-    };
     let mut out = Vec::with_capacity(notice.finding_count());
+    each_report(r, notice, |report| {
+        let mut text = String::with_capacity(1024);
+        report.write(&mut text);
+        out.push(text);
+    });
+    Ok(out)
+}
+
+/// Builds the report of each finding of the notice, in order, and hands it to `emit`.
+fn each_report(r: &Renderer, notice: &Notice, mut emit: impl FnMut(&Report<'_>)) {
+    let o = &r.options;
+    // `reporter` and `sender`: keys in the order serde_json writes a map's (sorted)
+    let mut contact = String::from("{");
+    string_field(
+        &mut contact,
+        "contact",
+        o.reply_to.as_deref().unwrap_or(&o.from),
+    );
+    string_field(&mut contact, "domain", &o.message_id_domain);
+    string_field(&mut contact, "org", &o.sender_name);
+    contact.push('}');
     for (position, (group, item)) in notice.items().enumerate() {
         let f = &item.finding;
         let e = r
@@ -328,8 +435,7 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
             protocol: (!f.protocol.trim().is_empty())
                 .then(|| truncate(&f.protocol.to_ascii_lowercase()).into_owned()),
             report_id: report_id(&notice.ticket, position),
-            reporter: &contact,
-            sender: &contact,
+            contact: &contact,
             service: None,
             service_port: None,
             source_identifier: truncate(source.trim()),
@@ -338,7 +444,6 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
             timestamp: item.first_seen.map(|t| t.to_rfc3339()),
             kind,
             url: None,
-            xarf_version: "4.2.0",
         };
         match category {
             "vulnerability" => {
@@ -361,7 +466,7 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
                         let credentials = e.id.contains("credential")
                             || tags.iter().any(|t| t.contains("credential"));
                         let data = if credentials { "credentials" } else { "other" };
-                        report.data_types = Some([data]);
+                        report.data_types = Some(data);
                         report.exposure_method = Some("other");
                     }
                     _ => {}
@@ -381,13 +486,8 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
                 report.tags.push(t);
             }
         }
-        let text = serde_json::to_string(&report).map_err(|e| Error::Output {
-            what: "xarf",
-            message: e.to_string(),
-        })?;
-        out.push(escape_json_invisible(text));
+        emit(&report);
     }
-    Ok(out)
 }
 
 /// `additional_info`: report type, feed, line, the extra fields, reporter,
@@ -419,10 +519,7 @@ fn additional_info<'a>(
             evidence: c
                 .evidence
                 .iter()
-                .map(|e| EvidenceInfo {
-                    kind: truncate(&e.kind),
-                    value: truncate(&e.value),
-                })
+                .map(|e| (truncate(&e.kind), truncate(&e.value)))
                 .collect(),
             organisation: truncate(c.organisation.trim()),
         };
