@@ -9,36 +9,6 @@
 //!
 //! The judge knows nothing of where the recipients came from: the caller gives each one's
 //! [`RecipientRole`] and applies the [`Judged`] to its own decision record.
-//!
-//! ```
-//! use chrono::{TimeDelta, TimeZone, Utc};
-//! use notice_render::lifecycle::{
-//!     HardBounce, History, Judge, JudgeFinding, NoticeValue, PolicyOptions, Reroute,
-//! };
-//! use notice_render::{AggregateOptions, RecipientRole};
-//!
-//! let now = Utc.with_ymd_and_hms(2026, 11, 22, 6, 0, 0).unwrap();
-//! let history = History::new().with_bounces([HardBounce::new(
-//!     "security@shop.example", now - TimeDelta::days(3), "5.1.1", None,
-//! )]);
-//! let judge = Judge::new(history, PolicyOptions::default(), AggregateOptions::default(), 1);
-//! let finding = JudgeFinding::new("192.0.2.10", "exposed-rdp")
-//!     .with_port(3389)
-//!     .with_observed(now - TimeDelta::hours(5))
-//!     .with_recipient("security@shop.example", RecipientRole::Business)
-//!     .with_recipient("abuse@isp.example", RecipientRole::NetworkOwner)
-//!     .with_reason("security.txt contact of shop.example");
-//! let judged = judge.judge(&finding, now);
-//! assert_eq!(judged.notice, NoticeValue::Queued);
-//! assert!(judged.rerouted);
-//! // The network owner's desk is first now; the bounced address is gone.
-//! assert_eq!(
-//!     judged.reroute,
-//!     Reroute::To { order: vec![1], role: RecipientRole::NetworkOwner }
-//! );
-//! assert!(judged.reason.as_deref().is_some_and(|r| r.contains("hard-bounced")));
-//! assert!(judged.merge_key.is_some());
-//! ```
 
 use chrono::{DateTime, Utc};
 
@@ -164,6 +134,38 @@ impl Judged {
 /// The history of the findings of one day and the policy that judges them against it, with
 /// the aggregation options whose drop rules a queued finding must pass and the day's first
 /// free ticket number. Shared (read-only) by the threads that judge a day's findings.
+///
+/// # Examples
+///
+/// ```
+/// use chrono::{TimeDelta, TimeZone, Utc};
+/// use notice_render::lifecycle::{
+///     HardBounce, History, Judge, JudgeFinding, NoticeValue, PolicyOptions, Reroute,
+/// };
+/// use notice_render::{AggregateOptions, RecipientRole};
+///
+/// let now = Utc.with_ymd_and_hms(2026, 11, 22, 6, 0, 0).unwrap();
+/// let history = History::new().with_bounces([HardBounce::new(
+///     "security@shop.example", now - TimeDelta::days(3), "5.1.1", None,
+/// )]);
+/// let judge = Judge::new(history, PolicyOptions::default(), AggregateOptions::default(), 1);
+/// let finding = JudgeFinding::new("192.0.2.10", "exposed-rdp")
+///     .with_port(3389)
+///     .with_observed(now - TimeDelta::hours(5))
+///     .with_recipient("security@shop.example", RecipientRole::Business)
+///     .with_recipient("abuse@isp.example", RecipientRole::NetworkOwner)
+///     .with_reason("security.txt contact of shop.example");
+/// let judged = judge.judge(&finding, now);
+/// assert_eq!(judged.notice, NoticeValue::Queued);
+/// assert!(judged.rerouted);
+/// // The network owner's desk is first now; the bounced address is gone.
+/// assert_eq!(
+///     judged.reroute,
+///     Reroute::To { order: vec![1], role: RecipientRole::NetworkOwner }
+/// );
+/// assert!(judged.reason.as_deref().is_some_and(|r| r.contains("hard-bounced")));
+/// assert!(judged.merge_key.is_some());
+/// ```
 #[derive(Debug, Clone)]
 pub struct Judge {
     history: History,
