@@ -50,12 +50,12 @@ use clap::Parser;
 use ip_attribution::engine::{DECISION_STEP, DecidedStep, Decision, Policy, decide_in_steps};
 use ip_attribution::feed::{self, Finding};
 use ip_attribution::snapshot::{CheckOptions, Snapshot};
-use notice_render::lifecycle::{NewNotice, NoticeValue};
+use notice_render::lifecycle::{Judge, Judged, NoticeNumbering, NoticeValue, WrittenNotice};
 use notice_render::{Aggregator, Language, RecipientFindings};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
-use crate::daily_state::{Judge, Judged, Lifecycle};
+use crate::daily_state::Lifecycle;
 
 /// The daily run's arguments (the contract's command line).
 #[derive(Debug, Clone, Parser)]
@@ -171,7 +171,7 @@ pub fn push_decision_line(out: &mut Vec<u8>, f: &Finding, d: &Decision) {
         out.push(b'}');
     });
     out.extend_from_slice(b", \"language\": ");
-    push_json(out, &d.language);
+    push_json(out, d.language.as_tag());
     out.extend_from_slice(b", \"evidence\": ");
     push_array(out, &d.evidence, |out, e| {
         out.extend_from_slice(b"{\"kind\":");
@@ -345,7 +345,7 @@ fn write_step(
                 });
                 if let Some(judge) = judge {
                     let entry = nf.as_ref().map(|(_, e)| *e);
-                    let v = judge.judge(f, d.to_mut(), entry, now);
+                    let v = crate::notice_input::judge(judge, f, d.to_mut(), entry, now);
                     if v.notice != NoticeValue::Queued {
                         nf = None;
                     }
@@ -678,20 +678,16 @@ fn run_into(
         report.problem_count,
         progress(t0)
     );
-    let policy = Policy::with_language(setup.language.as_str());
+    let policy = Policy::with_language(crate::notice_input::engine_language(setup.language));
     let renderer = &setup.renderer;
     let options = setup.options.clone();
     let judge = match lifecycle.as_deref_mut() {
         Some(lc) => Some(lc.judge(&findings, renderer.catalogue(), &options, args.now)?),
         None => None,
     };
-    let numbering = match &judge {
-        Some(j) => NoticeNumbering {
-            first_ticket: j.first_ticket(),
-            keep: true,
-        },
-        None => NoticeNumbering::default(),
-    };
+    let numbering = judge
+        .as_ref()
+        .map_or_else(NoticeNumbering::default, Judge::numbering);
     let mut verdicts = Vec::new();
     let mut plan = Aggregator::new(renderer.catalogue(), options, args.now)
         .map_err(|e| (3, format!("aggregating notices: {e}")))?
@@ -808,45 +804,6 @@ pub fn notice_options(lang: Language) -> notice_render::AggregateOptions {
     notice_render::AggregateOptions::default().with_default_language(lang)
 }
 
-/// A notice [`write_notices`] wrote, as the state queues it (`daily-run --state`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct WrittenNotice {
-    /// The notice as queued: ticket, recipient, message and the findings it covers; its path
-    /// is the file name under `notices/` (the caller makes it the final path).
-    pub notice: NewNotice,
-    /// [`merge_key`]s of the findings it carries (every finding merged into one of its items
-    /// gets its ticket through these).
-    pub keys: Vec<String>,
-}
-
-/// Where the notices start and what [`write_notices`] keeps of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct NoticeNumbering {
-    /// The number of the first ticket (1 without a state; the first free one of the day with).
-    pub first_ticket: usize,
-    /// Keep each notice written ([`WrittenNotice`]) for the state (only with `--state`: the
-    /// plain run keeps nothing, so memory does not grow with the notices).
-    pub keep: bool,
-}
-
-impl Default for NoticeNumbering {
-    fn default() -> Self {
-        Self {
-            first_ticket: 1,
-            keep: false,
-        }
-    }
-}
-
-/// What makes two findings one item of a recipient's notice: the recipient (its
-/// [`notice_render::recipient_key`]), the address, the port and the problem (catalogue entry),
-/// as `notice_render::MergedItems` merges them.
-pub fn merge_key(recipient_key: &str, ip: &str, port: Option<u16>, entry: &str) -> String {
-    format!("{recipient_key}\0{}\0{port:?}\0{entry}", ip.trim())
-}
-
 /// Writes one `notices/<name>.eml` per notice of the `recipients` an [`Aggregator`] handed
 /// out (several parts when a recipient has
 /// more findings than one notice holds; names from [`notice_render::notice_file_name`]),
@@ -885,7 +842,7 @@ pub fn write_notices(
                 file.write_all(&mime)
                     .map_err(|e| format!("cannot write notices/{name}: {e}"))?;
                 if numbering.keep {
-                    kept.push(kept_notice(n, mime, name, now));
+                    kept.push(WrittenNotice::new(n, mime, name, now));
                 }
             }
             Ok((notices.len(), kept))
@@ -898,42 +855,6 @@ pub fn write_notices(
         kept.extend(k);
     }
     Ok((count, kept))
-}
-
-/// The state's record of notice `n` (rendered as `mime`, written as `notices/NAME`, made at
-/// `now`).
-fn kept_notice(
-    n: &notice_render::Notice,
-    mime: Vec<u8>,
-    name: String,
-    now: DateTime<Utc>,
-) -> WrittenNotice {
-    let recipient_key = notice_render::recipient_key(&n.recipient.address);
-    let mut covered = Vec::new();
-    let mut keys = Vec::new();
-    for (g, item) in n.items() {
-        let f = &item.finding;
-        keys.push(merge_key(&recipient_key, &f.ip, f.port, &g.entry));
-        covered.push(notice_render::lifecycle::CoveredFinding::new(
-            f.feed.clone(),
-            f.line,
-            f.ip.clone(),
-            f.port,
-            f.report_type.clone(),
-            g.entry.clone(),
-        ));
-    }
-    WrittenNotice {
-        notice: NewNotice::new(
-            n.ticket.clone(),
-            n.recipient.address.clone(),
-            now,
-            mime,
-            covered,
-        )
-        .with_path(name),
-        keys,
-    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,13 @@
 //! `daily-run --state FILE [--repeat-after DAYS]`: the daily run with a memory (see
 //! `docs/lifecycle.md`). The day is decided, written and checked by the same code as without
 //! `--state` ([`crate::daily_run::run_with`]: one notice loop, one atomic writer); each
-//! decision first goes through the history policy of [`notice_render::lifecycle`]
-//! ([`Judge`]), which decides whether a notice is `queued`, a `repeat`, `acknowledged` or
-//! `none` and routes around hard-bounced addresses. The notices written to `OUT/notices/` are
+//! decision first goes through notice-render's [`Judge`] (the history policy of
+//! [`notice_render::lifecycle`] and the aggregation's drop rules), which decides whether a
+//! notice is `queued`, a `repeat`, `acknowledged` or `none` and routes around hard-bounced
+//! addresses; [`crate::notice_input::judge`] applies its verdict to the engine's decision.
+//! This module holds only the program's side: the arguments, opening the SQLite state, reading
+//! the history into the [`Judge`], the `notice`/`ticket` fields of `decisions.jsonl` and
+//! queueing the notices written. The notices written to `OUT/notices/` are
 //! queued as `pending` in the state (one transaction) after the output folder is in place;
 //! when that fails the previous output is put back, so the state and `--out` never disagree
 //! (see [`crate::daily_run::run_with`] for the one window a crash leaves, and which way).
@@ -12,20 +16,19 @@
 //! `"notice"` (counts per value) and `"rerouted"`. Running the same day again with the same
 //! state queues nothing twice: its findings are repeats of the notices queued the first time.
 
-use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use ip_attribution::engine::{Decision, Outcome, Via};
 use ip_attribution::feed::Finding;
 use notice_render::lifecycle::sqlite::{OpenOptions, SqliteStore};
 use notice_render::lifecycle::{
-    DayFinding, History, HistoryDecision, NewNotice, NoticeValue, PolicyOptions, Store, decide,
+    Judge, Judged, NewNotice, NoticeCounts, NoticeValue, PolicyOptions, Store, WrittenNotice,
+    give_tickets,
 };
 
-use crate::daily_run::{Args, Summary, WrittenNotice, merge_key, notice_finding};
+use crate::daily_run::{Args, Summary, notice_finding};
 
 /// The `daily-run` program's whole command line: the day's arguments
 /// ([`crate::daily_run::Args`]) and the lifecycle options.
@@ -91,55 +94,6 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     fs::rename(&tmp, path)
 }
 
-/// True for the vias that name the network owner rather than the business.
-fn is_network_owner(via: Via) -> bool {
-    matches!(
-        via,
-        Via::NetworkAbuseC | Via::WhoisAbuseComment | Via::RdapAbuse | Via::AsnAbuse
-    )
-}
-
-/// Applies the history decision to the day's decision: bounced addresses leave the list
-/// (the next ranked one becomes `recipients[0]`), nothing left makes it `unattributed`, and
-/// the reason says what the history decided.
-fn apply(d: &mut Decision, hd: &HistoryDecision) {
-    if !hd.bounced.is_empty() {
-        d.recipients.retain(|r| {
-            !hd.bounced
-                .iter()
-                .any(|b| b.address.trim().eq_ignore_ascii_case(r.address.trim()))
-        });
-        match &hd.recipient {
-            Some(addr) => {
-                if let Some(pos) = d
-                    .recipients
-                    .iter()
-                    .position(|r| r.address.trim().eq_ignore_ascii_case(addr))
-                {
-                    let r = d.recipients.remove(pos);
-                    if d.outcome == Outcome::Organisation && is_network_owner(r.via) {
-                        d.outcome = Outcome::NetworkOwner;
-                    }
-                    d.recipients.insert(0, r);
-                }
-            }
-            None => {
-                d.outcome = Outcome::Unattributed;
-                d.recipients.clear();
-            }
-        }
-    }
-    // A finding the day's decision left without a recipient keeps its own reason.
-    let nobody_anyway = hd.notice == NoticeValue::None && hd.bounced.is_empty();
-    if !hd.reason.is_empty() && !nobody_anyway {
-        if d.reason.is_empty() {
-            d.reason = hd.reason.clone();
-        } else {
-            d.reason = format!("{}; {}", d.reason, hd.reason);
-        }
-    }
-}
-
 /// Appends `"notice"` and `"ticket"` to a decision line made by
 /// [`crate::daily_run::push_decision_line`].
 pub fn push_notice_fields(out: &mut Vec<u8>, notice: NoticeValue, ticket: Option<&str>) {
@@ -158,107 +112,6 @@ pub fn push_notice_fields(out: &mut Vec<u8>, notice: NoticeValue, ticket: Option
         None => out.extend_from_slice(b"null"),
     }
     out.push(b'}');
-}
-
-/// What the history made of one finding.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct Judged {
-    /// `queued`, `repeat`, `acknowledged` or `none`.
-    pub notice: NoticeValue,
-    /// The ticket: the earlier notice's for a repeat; for a queued finding, the new notice's
-    /// (filled in once the notices are made).
-    pub ticket: Option<String>,
-    /// Routed around a hard-bounced address.
-    pub rerouted: bool,
-    /// For a queued finding, its [`merge_key`] (how it finds its notice's ticket).
-    merge: Option<String>,
-}
-
-impl Judged {
-    fn none() -> Self {
-        Self {
-            notice: NoticeValue::None,
-            ticket: None,
-            rerouted: false,
-            merge: None,
-        }
-    }
-}
-
-/// The history of the findings of one day, and the policy that judges them against it: the
-/// sans-IO part of the state run, shared by the threads that write the decisions.
-#[derive(Debug)]
-pub struct Judge {
-    history: History,
-    policy: PolicyOptions,
-    options: notice_render::AggregateOptions,
-    first_ticket: usize,
-}
-
-impl Judge {
-    /// The number of the day's first free ticket.
-    pub fn first_ticket(&self) -> usize {
-        self.first_ticket
-    }
-
-    /// Judges finding `f` (catalogue entry `entry`, when it has an address and a recipient)
-    /// with the day's decision `d`, which it changes: bounced addresses are routed around and
-    /// the reason says what the history decided. A finding that would be queued but that the
-    /// aggregation leaves out (too old, no usable address) is `none`, with the reason.
-    pub fn judge(
-        &self,
-        f: &Finding,
-        d: &mut Decision,
-        entry: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Judged {
-        let (Some(ip), Some(entry)) = (f.ip, entry) else {
-            return Judged::none();
-        };
-        let ranked: Vec<&str> = d
-            .recipients
-            .iter()
-            .map(|r| r.address.trim())
-            .filter(|a| notice_render::aggregate::is_usable_address(a))
-            .collect();
-        let day = DayFinding::new(ip.to_string(), entry.to_owned(), ranked);
-        let hd = decide(&day, &self.history, now, &self.policy);
-        apply(d, &hd);
-        let mut notice = hd.notice;
-        if notice == NoticeValue::Queued
-            && let Some(r) = d.recipient()
-            && let Some(why) = self.options.drop_reason(&r.address, f.observed, now)
-        {
-            notice = NoticeValue::None;
-            d.reason = format!("{}; not notified: {}", d.reason, why.as_str());
-        }
-        let merge = match (notice, d.recipient()) {
-            (NoticeValue::Queued, Some(r)) => Some(merge_key(
-                &notice_render::recipient_key(&r.address),
-                &ip.to_string(),
-                f.port,
-                entry,
-            )),
-            _ => None,
-        };
-        Judged {
-            notice,
-            ticket: hd.ticket.clone(),
-            rerouted: hd.rerouted(),
-            merge,
-        }
-    }
-}
-
-/// The counts a state run adds to `summary.json`.
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct NoticeCounts {
-    /// Findings per `notice` value (every value present, 0 when none).
-    pub notice: BTreeMap<&'static str, usize>,
-    /// Findings routed around a hard-bounced address.
-    pub rerouted: usize,
 }
 
 /// A fault a test makes happen on purpose, to check that a failed run leaves the output and
@@ -307,7 +160,7 @@ impl Lifecycle {
 
     /// Reads what the state knows about the day's `findings` (notices in the repeat window,
     /// acknowledgements in force, hard bounces, the day's next ticket number) into a
-    /// [`Judge`].
+    /// [`Judge`] ([`Judge::load`]; the keys are the findings' addresses and catalogue entries).
     pub fn judge(
         &mut self,
         findings: &[Finding],
@@ -322,23 +175,9 @@ impl Lifecycle {
                 Some((nf.ip.clone(), catalogue.classify(&nf).id.clone()))
             })
             .collect();
-        let err = |e: notice_render::Error| (3, e.to_string());
-        let history = History::new()
-            .with_notices(
-                self.store
-                    .recent_notices(&keys, now - self.repeat_after)
-                    .map_err(err)?,
-            )
-            .with_acknowledgements(self.store.acknowledgements(Some(now)).map_err(err)?)
-            .with_bounces(self.store.hard_bounces().map_err(err)?);
-        let day_prefix = format!("{}-{}-", options.ticket_prefix, now.format("%Y%m%d"));
-        let first_ticket = self.store.next_ticket_number(&day_prefix).map_err(err)?;
-        Ok(Judge {
-            history,
-            policy: PolicyOptions::default().with_repeat_after(self.repeat_after),
-            options: options.clone(),
-            first_ticket,
-        })
+        let policy = PolicyOptions::default().with_repeat_after(self.repeat_after);
+        Judge::load(&mut self.store, &keys, policy, options.clone(), now)
+            .map_err(|e| (3, e.to_string()))
     }
 
     /// Gives each queued finding its notice's ticket, appends `"notice"` and `"ticket"` to
@@ -350,29 +189,7 @@ impl Lifecycle {
         mut verdicts: Vec<Judged>,
         kept: Vec<WrittenNotice>,
     ) -> Result<NoticeCounts, String> {
-        let mut ticket_of: HashMap<&str, &str> = HashMap::new();
-        for k in &kept {
-            for key in &k.keys {
-                ticket_of.insert(key.as_str(), k.notice.ticket.as_str());
-            }
-        }
-        let mut counts = NoticeCounts::default();
-        for v in [
-            NoticeValue::Queued,
-            NoticeValue::Repeat,
-            NoticeValue::Acknowledged,
-            NoticeValue::None,
-        ] {
-            counts.notice.insert(v.as_str(), 0);
-        }
-        for v in &mut verdicts {
-            if let Some(ticket) = v.merge.as_deref().and_then(|m| ticket_of.get(m)) {
-                v.ticket = Some((*ticket).to_owned());
-            }
-            *counts.notice.entry(v.notice.as_str()).or_default() += 1;
-            counts.rerouted += usize::from(v.rerouted);
-        }
-        drop(ticket_of);
+        let counts = give_tickets(&mut verdicts, &kept);
         let path = dir.join("decisions.jsonl");
         let tmp = dir.join(".decisions.jsonl.notice");
         let fault = |e: std::io::Error| format!("cannot write decisions.jsonl: {e}");

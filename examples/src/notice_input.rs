@@ -2,7 +2,10 @@
 //! engine's [`Decision`]: the recipient with its role (a business, or a network owner's abuse
 //! desk, from the decision's `via`), and for a network owner the customer the engine
 //! identified (organisation, domain and the evidence that named it); and the notice-render
-//! [`notice_render::Finding`] of a feed finding.
+//! [`notice_render::Finding`] of a feed finding; the notice language, which both crates type
+//! ([`language`], [`engine_language`]); and for a run with a state, the finding as
+//! notice-render's lifecycle [`Judge`] sees it and its verdict applied back to the decision
+//! ([`judge`], [`apply`]).
 //!
 //! This is the one bridge between the two libraries: neither crate depends on the other
 //! (ip-attribution decides, notice-render writes, and an embedder may use either alone), so
@@ -65,9 +68,29 @@
 //! ```
 
 use chrono::{DateTime, Utc};
-use ip_attribution::engine::Decision;
+use ip_attribution::engine::{Decision, Language as EngineLanguage, Outcome};
 use ip_attribution::feed::Finding;
+use notice_render::lifecycle::{Judge, JudgeFinding, Judged, Reroute};
 use notice_render::{Customer, RecipientRole};
+
+/// The notice-render language of the engine's: the same tag. A language the engine may name
+/// in a later version that notice-render has no catalogue for is English, notice-render's
+/// default.
+pub fn language(l: EngineLanguage) -> notice_render::Language {
+    match l {
+        EngineLanguage::Nl => notice_render::Language::Nl,
+        _ => notice_render::Language::En,
+    }
+}
+
+/// The engine's language of notice-render's (`--lang`, the configuration's default language):
+/// the same tag; one the engine does not know (a later notice-render) is English.
+pub fn engine_language(l: notice_render::Language) -> EngineLanguage {
+    match l {
+        notice_render::Language::Nl => EngineLanguage::Nl,
+        _ => EngineLanguage::En,
+    }
+}
 
 /// The notice-render recipient of a decision (`None` without one). Its role follows from the
 /// `via` of the address ([`RecipientRole::from_via`]); the organisation the engine found is
@@ -76,7 +99,7 @@ use notice_render::{Customer, RecipientRole};
 pub fn recipient(d: &Decision) -> Option<notice_render::Recipient> {
     let r = d.recipient()?;
     let mut nr = notice_render::Recipient::new(r.address.clone())
-        .with_languages([d.language.clone()])
+        .with_languages([language(d.language).as_str()])
         .with_via(r.via.as_str());
     if nr.role == RecipientRole::Business
         && let Some(o) = &d.organisation
@@ -154,4 +177,59 @@ pub fn pair(
         None => nf,
     };
     Some((nf, recipient(d)?))
+}
+
+/// Judges finding `f` with its decision `d` against the history ([`Judge::judge`]) and applies
+/// the verdict to `d` ([`apply`]). `entry` is the finding's catalogue entry when it has an
+/// address and a recipient; without one the finding is `none` and `d` stays as it is.
+pub fn judge(
+    judge: &Judge,
+    f: &Finding,
+    d: &mut Decision,
+    entry: Option<&str>,
+    now: DateTime<Utc>,
+) -> Judged {
+    let (Some(ip), Some(entry)) = (f.ip, entry) else {
+        return Judged::none();
+    };
+    let ip = ip.to_string();
+    let mut finding = JudgeFinding::new(&ip, entry).with_reason(&d.reason);
+    if let Some(port) = f.port {
+        finding = finding.with_port(port);
+    }
+    if let Some(observed) = f.observed {
+        finding = finding.with_observed(observed);
+    }
+    for r in &d.recipients {
+        finding = finding.with_recipient(&r.address, RecipientRole::from_via(r.via.as_str()));
+    }
+    let verdict = judge.judge(&finding, now);
+    apply(d, &verdict);
+    verdict
+}
+
+/// Applies a verdict to the decision it was made for: the recipients in their new order
+/// (positions in `d.recipients`), a business's decision now going to a network owner's abuse
+/// desk becomes `network-owner`, nobody left makes it `unattributed`; and the new reason.
+pub fn apply(d: &mut Decision, verdict: &Judged) {
+    match &verdict.reroute {
+        Reroute::To { order, role } => {
+            let before = std::mem::take(&mut d.recipients);
+            d.recipients = order
+                .iter()
+                .filter_map(|&i| before.get(i).cloned())
+                .collect();
+            if d.outcome == Outcome::Organisation && *role == RecipientRole::NetworkOwner {
+                d.outcome = Outcome::NetworkOwner;
+            }
+        }
+        Reroute::Nobody => {
+            d.outcome = Outcome::Unattributed;
+            d.recipients.clear();
+        }
+        _ => {}
+    }
+    if let Some(reason) = &verdict.reason {
+        d.reason.clone_from(reason);
+    }
 }

@@ -200,7 +200,12 @@ fn streamed_notices_equal_one_aggregate() {
     // The reference: one aggregate over all (finding, recipient) pairs.
     let findings = examples::daily_run::read_feeds(&args.feeds).expect("feeds");
     let (snapshot, _) = Snapshot::load(&args.snapshot).expect("snapshot");
-    let batch = decide_batch(&findings, &snapshot, &Policy::with_language("en"), now());
+    let batch = decide_batch(
+        &findings,
+        &snapshot,
+        &Policy::with_language(ip_attribution::engine::Language::En),
+        now(),
+    );
     let pairs: Vec<_> = findings
         .iter()
         .filter_map(|f| {

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::language::Language;
+
 /// The kind of answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -244,8 +246,8 @@ pub struct Decision {
     pub organisation: Option<Organisation>,
     /// Ranked contacts; the first is where the notice goes.
     pub recipients: Vec<Recipient>,
-    /// Notice language (`nl` or `en`).
-    pub language: String,
+    /// Notice language (written as its tag, `nl` or `en`).
+    pub language: Language,
     /// Everything weighed.
     pub evidence: Vec<EvidenceItem>,
     /// The policy step that decided.
@@ -261,12 +263,12 @@ impl Decision {
     }
 
     /// An `unattributed` decision for a row that could not be read.
-    pub fn malformed(message: &str, language: &str) -> Self {
+    pub fn malformed(message: &str, language: Language) -> Self {
         Self {
             outcome: Outcome::Unattributed,
             organisation: None,
             recipients: Vec::new(),
-            language: language.to_owned(),
+            language,
             evidence: Vec::new(),
             step: Step::MalformedInput,
             reason: format!("malformed-input: {message}"),

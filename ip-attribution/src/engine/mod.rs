@@ -17,6 +17,7 @@
 pub mod decision;
 pub mod evidence;
 pub mod knowledge;
+mod language;
 pub mod policy;
 
 use std::borrow::Cow;
@@ -29,6 +30,7 @@ use rayon::prelude::*;
 pub use decision::{Decision, EvidenceItem, Organisation, Outcome, Recipient, Step, Via};
 pub use evidence::{Evidence, EvidenceSource};
 pub use knowledge::Knowledge;
+pub use language::Language;
 pub use policy::Policy;
 
 use crate::feed::Finding;
@@ -44,11 +46,11 @@ pub fn decide<S: EvidenceSource + ?Sized>(
         (Some(ip), None) => policy.decide(&Evidence::gather(source, ip, now)),
         (_, Some(p)) => Decision::malformed(
             &format!("{}:{}: {}", finding.feed, finding.line, p.message),
-            &policy.default_language,
+            policy.default_language,
         ),
         (None, None) => Decision::malformed(
             &format!("{}:{}: no address", finding.feed, finding.line),
-            &policy.default_language,
+            policy.default_language,
         ),
     }
 }
@@ -61,7 +63,7 @@ pub fn decide<S: EvidenceSource + ?Sized>(
 #[derive(Debug, Default)]
 pub struct Decisions {
     by_ip: HashMap<IpAddr, Decision>,
-    language: String,
+    language: Language,
 }
 
 impl Decisions {
@@ -76,7 +78,7 @@ impl Decisions {
             Some(p) => format!("{}:{}: {}", finding.feed, finding.line, p.message),
             None => format!("{}:{}: not decided", finding.feed, finding.line),
         };
-        Cow::Owned(Decision::malformed(&message, &self.language))
+        Cow::Owned(Decision::malformed(&message, self.language))
     }
 
     /// Number of distinct addresses decided.
@@ -106,7 +108,7 @@ pub fn decide_batch<S: EvidenceSource + ?Sized>(
         .collect();
     Decisions {
         by_ip,
-        language: policy.default_language.clone(),
+        language: policy.default_language,
     }
 }
 

@@ -18,9 +18,7 @@ use super::evidence::{
     SecurityTxtStatus,
 };
 use super::knowledge::{Knowledge, skeleton};
-
-/// Languages the notice catalogue has.
-pub const LANGUAGES: &[&str] = &["nl", "en"];
+use super::language::Language;
 
 /// Options of the policy.
 #[derive(Debug, Clone)]
@@ -28,30 +26,25 @@ pub const LANGUAGES: &[&str] = &["nl", "en"];
 pub struct Policy {
     /// Provider knowledge and weights.
     pub knowledge: Knowledge,
-    /// Language when no evidence picks one (`--lang`, default `en`).
-    pub default_language: String,
+    /// Language when no evidence picks one (`--lang`, default English).
+    pub default_language: Language,
 }
 
 impl Default for Policy {
     fn default() -> Self {
         Self {
             knowledge: Knowledge::builtin(),
-            default_language: "en".to_owned(),
+            default_language: Language::En,
         }
     }
 }
 
 impl Policy {
-    /// The built-in knowledge with `default_language` (`nl` or `en`; anything else gives `en`).
-    pub fn with_language(default_language: &str) -> Self {
-        let l = default_language.trim().to_lowercase();
+    /// The built-in knowledge with `default_language`.
+    pub fn with_language(default_language: Language) -> Self {
         Self {
             knowledge: Knowledge::builtin(),
-            default_language: if LANGUAGES.contains(&l.as_str()) {
-                l
-            } else {
-                "en".to_owned()
-            },
+            default_language,
         }
     }
 
@@ -106,10 +99,11 @@ pub enum BusinessFinding {
     None,
 }
 
-fn language_of(policy: &Policy, ov: Option<&str>) -> String {
-    ov.map(|l| l.trim().to_lowercase())
-        .filter(|l| LANGUAGES.contains(&l.as_str()))
-        .unwrap_or_else(|| policy.default_language.clone())
+/// The override's language when it names one of ours (any case, spaces around ignored), else
+/// the policy's default.
+fn language_of(policy: &Policy, ov: Option<&str>) -> Language {
+    ov.and_then(|l| l.parse().ok())
+        .unwrap_or(policy.default_language)
 }
 
 /// Step 1: an operator override covering the address (longest prefix) or a domain the evidence
@@ -527,7 +521,7 @@ fn owner_or_nothing(
             outcome: Outcome::NetworkOwner,
             organisation: None,
             recipients,
-            language: policy.default_language.clone(),
+            language: policy.default_language,
             evidence: items,
             step: Step::NetworkOwner,
             reason: format!("{why}; {desc}"),
@@ -536,7 +530,7 @@ fn owner_or_nothing(
             outcome: Outcome::Unattributed,
             organisation: None,
             recipients: Vec::new(),
-            language: policy.default_language.clone(),
+            language: policy.default_language,
             evidence: items,
             step: Step::Nothing,
             reason: format!(
@@ -554,7 +548,7 @@ struct SecurityTxtContacts {
     /// Its other contacts (web forms, phone numbers): alternatives.
     alternatives: Vec<Recipient>,
     /// Its first preferred language the catalogue has.
-    language: Option<String>,
+    language: Option<Language>,
     /// Why it gave no e-mail contact.
     notes: Vec<String>,
 }
@@ -620,11 +614,7 @@ fn security_txt_contacts(
         out.alternatives
             .push(Recipient::new(o.clone(), Via::SecurityTxt));
     }
-    out.language = st
-        .languages
-        .iter()
-        .find(|l| LANGUAGES.contains(&l.as_str()))
-        .cloned();
+    out.language = st.languages.iter().find_map(|l| Language::of_exact_tag(l));
     if out.emails.is_empty() {
         out.notes
             .push("security.txt has no e-mail contact".to_owned());
@@ -662,7 +652,7 @@ pub fn business_contact(
     // The security.txt's language only counts when its contact receives the notice.
     let language = language
         .filter(|_| sectxt_first)
-        .unwrap_or_else(|| policy.default_language.clone());
+        .unwrap_or(policy.default_language);
     let found = FoundBusiness {
         organisation: Some(Organisation {
             name: b.name.clone(),
@@ -687,7 +677,7 @@ struct FoundBusiness {
     who: String,
     /// What named it (for the reason).
     named: String,
-    language: String,
+    language: Language,
     items: Vec<EvidenceItem>,
 }
 
@@ -956,7 +946,7 @@ mod tests {
         assert_eq!(first(&d), Some("security@shop.example"));
         assert_eq!(d.recipients[0].via, Via::SecurityTxt);
         assert_eq!(d.recipients[1].address, "https://shop.example/report");
-        assert_eq!(d.language, "nl");
+        assert_eq!(d.language, Language::Nl);
     }
 
     #[test]
@@ -991,7 +981,7 @@ mod tests {
                 d.organisation.and_then(|o| o.domain).as_deref(),
                 Some("shop.example")
             );
-            assert_eq!(d.language, "en");
+            assert_eq!(d.language, Language::En);
         }
     }
 
@@ -1053,7 +1043,7 @@ mod tests {
         let d = Policy::default().decide(&ev);
         assert_eq!(d.step, Step::Override);
         assert_eq!(first(&d), Some("soc@gemeente.example"));
-        assert_eq!(d.language, "nl");
+        assert_eq!(d.language, Language::Nl);
         // A domain override applies only when naming evidence names the domain.
         let mut ev = base();
         ev.domain_overrides = vec![o("shop.example", "noc@shop.example")];

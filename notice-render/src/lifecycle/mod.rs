@@ -6,6 +6,11 @@
 //! - [`policy`]: given a day's findings with their ranked recipients and the [`History`], decide
 //!   per finding `queued`, `repeat` (with the earlier ticket), `acknowledged` or `none`, and
 //!   the recipient after routing around hard-bounced addresses;
+//! - [`Judge`]: the day's findings judged against the history one by one, as a run with a
+//!   state does: the policy's verdict, the recipients after routing around bounced addresses,
+//!   the aggregation's drop rules, the reason, and the [`merge_key`] that later gives a queued
+//!   finding its notice's ticket ([`give_tickets`], numbered by [`NoticeNumbering`], kept as
+//!   [`WrittenNotice`]s for the store);
 //! - [`delivery`]: which state change an SMTP answer causes (2xx → sent; 4xx, timeout or a
 //!   dropped connection → pending with backoff; 5xx at RCPT or DATA → failed and hard-bounced);
 //! - [`dsn`]: RFC 3464 delivery-status fields and what `Action`/`Status` mean;
@@ -36,9 +41,11 @@
 
 pub mod delivery;
 pub mod dsn;
+mod judge;
 pub mod policy;
 pub mod prefix;
 pub mod records;
+mod tickets;
 
 #[cfg(feature = "bounces")]
 #[cfg_attr(docsrs, doc(cfg(feature = "bounces")))]
@@ -54,12 +61,14 @@ use chrono::{DateTime, Utc};
 
 pub use delivery::{Phase, SmtpAnswer, Transition, after_answer, backoff};
 pub use dsn::{DsnClass, DsnRecipient, classify};
+pub use judge::{Judge, JudgeFinding, Judged, Reroute};
 pub use policy::{DayFinding, History, HistoryDecision, NoticeValue, PolicyOptions, decide};
 pub use prefix::Prefix;
 pub use records::{
     Acknowledgement, BounceRecord, CoveredFinding, HardBounce, NewNotice, PastNotice, Status,
     StoredNotice, message_id_of,
 };
+pub use tickets::{NoticeCounts, NoticeNumbering, WrittenNotice, give_tickets, merge_key};
 
 use crate::Result;
 
