@@ -240,7 +240,7 @@ fn first<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, key: K, value: V) 
 fn objects(files: &[(&str, &[u8])]) -> Vec<Object> {
     files
         .iter()
-        .flat_map(|(name, bytes)| Reader::from_slice(name, bytes).filter_map(Result::ok))
+        .flat_map(|(name, bytes)| Reader::from_slice(*name, bytes).filter_map(Result::ok))
         .collect()
 }
 
