@@ -13,6 +13,12 @@
 //! allowed) and one holding no usable evidence at all. Certificates and security.txt files are
 //! kept as bytes and judged when asked, at the `now` of the question.
 //!
+//! Registry objects and RDAP networks go into one [`crate::index::RegistryIndex`] (built with
+//! the snapshot's knowledge), which answers the registry questions of [`EvidenceSource`]
+//! (covering networks with every abuse address resolved, the origin AS's abuse contacts) and
+//! from which the providers (organisations holding allocations or LIRs, their mail domains)
+//! are derived once.
+//!
 //! [`Snapshot`] implements [`EvidenceSource`], so the engine decides from it directly.
 
 mod overrides;
