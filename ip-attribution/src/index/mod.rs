@@ -1,29 +1,40 @@
-//! The registry index: for any IPv4 or IPv6 address, the covering registry networks, most
-//! specific first, each with its organisation, resolved abuse mailbox and irt.
+//! The registry index: the one registry model. For any IPv4 or IPv6 address, the covering
+//! registry networks, most specific first, each with its organisation and resolved abuse
+//! contacts; the snapshot's evidence ([`RegistryIndex::evidence_networks`],
+//! [`RegistryIndex::asn_abuse`]) and `registry-check` both read it.
 //!
-//! Build it from [`crate::rpsl::Object`]s with an [`IndexBuilder`] (objects with the same
-//! [`crate::rpsl::ObjectKey`] count once), then ask [`RegistryIndex::lookup`].
+//! Build it from [`crate::rpsl::Object`]s with an [`IndexBuilder`] (an object whose class and
+//! primary key repeat an earlier one counts once: the first is kept), plus RDAP networks
+//! ([`IndexBuilder::add_rdap`]), then ask [`RegistryIndex::lookup`].
 //!
+//! * What is kept of each object is a compact record of what resolution and the engine read
+//!   (handles, names, status, mailboxes normalised once, `mnt-by`, source), not the parsed
+//!   object: over the generated registry of 1M networks, 0.53M organisations and 0.77M roles,
+//!   the records are about half the parsed objects' memory.
 //! * Ranges are exact: an `inetnum` that is not CIDR aligned (`192.0.2.10 - 192.0.2.45`) covers
 //!   exactly its addresses. Order is by range size (smaller first); equal sizes by later start.
 //!   Less specific networks follow in the same list, so a caller can compare an assignment with
 //!   its parent allocation (status, organisation).
-//! * Placeholder networks (see [`placeholder`]) are flagged and skipped by
+//! * Placeholder networks (see [`placeholder`]) are flagged by the builder's knowledge
+//!   ([`crate::engine::Knowledge::placeholder_reason`], the one rule) and skipped by
 //!   [`RegistryIndex::lookup`]; [`RegistryIndex::lookup_all`] shows them for diagnostics.
-//! * The abuse mailbox of a network ([`NetworkView::abuse`]) is resolved in this order:
-//!   its `abuse-c` role/person `abuse-mailbox` (or, for LACNIC persons, their `e-mail`); a
-//!   mailbox on the network itself (ARIN `RAbuseEmail`); its organisation's `abuse-c` or
-//!   `abuse-mailbox` (ARIN `OrgAbuseEmail`); the RIPE `% Abuse contact` comment for exactly its
-//!   range; its `mnt-irt`'s `abuse-mailbox`. [`AbuseContact::via`] says which.
-//! * [`RegistryIndex::origin_abuse`] resolves route objects → origin AS → `aut-num` abuse for an
-//!   "asn-abuse" fallback.
+//! * Abuse resolution (one, the engine's): a network's own mailboxes are its `abuse-mailbox`
+//!   (ARIN `RAbuseEmail`), then for each `abuse-c` the contact's `abuse-mailbox`, or every
+//!   `e-mail` of a contact without one (LACNIC persons); only when that and the organisation's
+//!   list are both empty, its `mnt-irt`s' `abuse-mailbox`. The organisation's mailboxes are its
+//!   `abuse-mailbox` (ARIN `OrgAbuseEmail`) then its `abuse-c`'s. The RIPE `% Abuse contact`
+//!   comment for exactly the network's range comes last. The knowledge's placeholder addresses
+//!   never count. [`NetworkView::abuse`] is the first of these (own, else organisation's, else
+//!   the comment): the address the engine writes to first; [`AbuseContact::via`] says where it
+//!   came from. [`RegistryIndex::evidence_networks`] gives every mailbox of each level.
+//! * [`RegistryIndex::origin_abuse`] resolves the most specific route object → origin AS →
+//!   `aut-num` abuse for an "asn-abuse" fallback.
 //!
 //! Lookup is a binary search over elementary segments (a /16 table narrows IPv4 searches), with
 //! no allocation. What a lookup reads of a network (netname, abuse mailbox, where the mailbox
 //! came from, placeholder flag) sits in one 64-byte cache line per network, filled at build
 //! time: the abuse contact is resolved once in [`IndexBuilder::build`], never by handle at
-//! lookup. The owned [`Network`] records (about 480 bytes each plus their strings) are read
-//! only by the accessors that need other attributes.
+//! lookup. The records are read only by the accessors that need other attributes.
 //!
 //! The most specific answer alone has a faster path: per address family, an answer table of
 //! the address runs that share one most specific non-placeholder network (run start and
@@ -40,15 +51,17 @@
 //! IPv6 registry data is clustered in a huge space: its windows are longer and binary
 //! searched, and its runs are 32 bytes.
 //!
-//! Memory per 1M networks (the generated benchmark registry), beyond the objects themselves:
-//! 68 MB of hot records (64-byte slots and 4-byte abuse holders), about 20 MB for the exact
-//! IPv4 segment table and 17.5 MB for the IPv4 answer table (runs and directory); 1M IPv6
-//! networks take 36 MB of exact table and 34 MB of answer table.
+//! Memory per 1M networks (the generated benchmark registry), beyond the records themselves:
+//! 64 MB of hot records (64-byte slots), about 20 MB for the exact IPv4 segment table and
+//! 17.5 MB for the IPv4 answer table (runs and directory); 1M IPv6 networks take 36 MB of
+//! exact table and 34 MB of answer table.
 
 mod flat;
 mod hasher;
 pub mod placeholder;
 pub(crate) mod ranges;
+mod records;
+mod resolve;
 
 use std::net::IpAddr;
 
@@ -57,12 +70,14 @@ use ipnet::IpNet;
 use flat::{FlatV4, FlatV6};
 use hasher::FxHashMap;
 
-use crate::rpsl::{
-    AbuseComment, AutNum, Contact, IpRange, Irt, Network, NetworkKind, Object, ObjectClass,
-    ObjectKey, Organisation, Referral, Route, Source,
-};
+use crate::engine::evidence::Network as EvidenceNetwork;
+use crate::engine::knowledge::Knowledge;
+use crate::rdap::IpNetwork;
+use crate::rpsl::{IpRange, NetworkKind, Object, ObjectKey, Referral, Source};
 pub use placeholder::{PlaceholderReason, placeholder_reason};
-use ranges::{Covering, RangeTable};
+use ranges::{Covering, RangeIndex, RangeTable};
+use records::{AutNumRecord, ContactRecord, IrtRecord, NetRecord, OrgRecord, RouteRecord};
+pub use resolve::OriginAbuse;
 
 /// Where a resolved abuse mailbox came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -116,24 +131,25 @@ impl AbuseVia {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AbuseContact<'a> {
-    /// The bare address.
+    /// The bare address, normalised (domain in lower case).
     pub mailbox: &'a str,
     /// How it was found.
     pub via: AbuseVia,
-    /// Handle of the object that holds it (role `nic-hdl`, organisation, irt, network).
+    /// Handle of the object that holds it (role `nic-hdl`, organisation, irt, network; none
+    /// for a comment).
     pub handle: Option<&'a str>,
-    /// Source of the object that holds it.
-    pub source: &'a Source,
 }
 
 /// Counts of what went into the index.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct IndexStats {
-    /// Networks (IPv4 and IPv6), placeholders included.
+    /// Registry networks (IPv4 and IPv6), placeholders included.
     pub networks: usize,
-    /// Networks flagged as placeholders.
+    /// Registry networks flagged as placeholders.
     pub placeholders: usize,
+    /// RDAP networks.
+    pub rdap_networks: usize,
     /// Organisations.
     pub organisations: usize,
     /// Roles, persons and unattached ARIN POCs.
@@ -155,53 +171,51 @@ pub struct IndexStats {
 }
 
 /// Collects objects for a [`RegistryIndex`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct IndexBuilder {
+    knowledge: Knowledge,
     seen: FxHashMap<Identity, (Slot, u32)>,
-    networks: Vec<Network>,
-    networks6: Vec<Network>,
-    orgs: Vec<Organisation>,
-    contacts: Vec<Contact>,
-    irts: Vec<Irt>,
-    aut_nums: Vec<AutNum>,
-    routes: Vec<Route>,
-    comments: Vec<AbuseComment>,
+    networks: Vec<NetRecord>,
+    networks6: Vec<NetRecord>,
+    rdap: Vec<EvidenceNetwork>,
+    rdap_ranges: RangeIndex,
+    orgs: Vec<OrgRecord>,
+    contacts: Vec<ContactRecord>,
+    irts: Vec<IrtRecord>,
+    aut_nums: Vec<AutNumRecord>,
+    routes: Vec<RouteRecord>,
+    comments: FxHashMap<IpRange, Option<Box<str>>>,
     referrals: Vec<Referral>,
     mntners: usize,
     duplicates: usize,
 }
 
-/// The identity of [`ObjectKey`] without formatting addresses: networks by class and range.
+impl Default for IndexBuilder {
+    fn default() -> Self {
+        Self::with_knowledge(Knowledge::builtin())
+    }
+}
+
+/// The identity of [`ObjectKey`] without formatting addresses: networks by class and range;
+/// roles, persons and ARIN POCs share one namespace of handles.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Identity {
-    Range(ObjectClass, u128, u128),
     Route(IpNet, u32),
+    Contact(String),
     Key(ObjectKey),
 }
 
 fn identity(object: &Object) -> Identity {
     match object {
-        Object::Network(n) if matches!(n.kind, NetworkKind::Inetnum | NetworkKind::Inet6num) => {
-            Identity::Range(
-                object.class(),
-                addr_u128(n.range.start()),
-                addr_u128(n.range.end()),
-            )
-        }
-        Object::AbuseComment(c) => Identity::Range(
-            object.class(),
-            addr_u128(c.range.start()),
-            addr_u128(c.range.end()),
-        ),
         Object::Route(r) => Identity::Route(r.prefix, r.origin),
+        Object::Contact(c) => Identity::Contact(c.nic_hdl.to_ascii_uppercase()),
         _ => Identity::Key(object.key()),
     }
 }
 
-/// Drops RPSL networks whose class and range repeat an earlier one; ARIN networks (keyed by
-/// handle) were deduplicated on `add`. Of a repeated network the first is kept, unless it is
-/// dummified and a later one is not. Returns how many were dropped.
-fn dedupe_networks(networks: &mut Vec<Network>) -> usize {
+/// Drops RPSL networks whose class and range repeat an earlier one (the first is kept); ARIN
+/// networks (keyed by handle) were deduplicated on `add`. Returns how many were dropped.
+fn dedupe_networks(networks: &mut Vec<NetRecord>) -> usize {
     let mut keyed: Vec<(u128, u128, u32)> = networks
         .iter()
         .enumerate()
@@ -218,22 +232,12 @@ fn dedupe_networks(networks: &mut Vec<Network>) -> usize {
     let mut keep = vec![true; networks.len()];
     let mut dropped = 0;
     for run in keyed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
-        if run.len() < 2 {
-            continue;
-        }
-        // Sorted by position within the run: the first non-dummified wins, else the first.
-        let winner = run
-            .iter()
-            .map(|k| k.2)
-            .find(|&i| networks.get(i as usize).is_some_and(|n| !n.dummified))
-            .or(run.first().map(|k| k.2));
-        for k in run {
-            if Some(k.2) != winner {
-                if let Some(slot) = keep.get_mut(k.2 as usize) {
-                    *slot = false;
-                }
-                dropped += 1;
+        // Sorted by position within the run: all but the first go.
+        for k in run.iter().skip(1) {
+            if let Some(slot) = keep.get_mut(k.2 as usize) {
+                *slot = false;
             }
+            dropped += 1;
         }
     }
     if dropped > 0 {
@@ -259,7 +263,6 @@ enum Slot {
     Irt,
     AutNum,
     Route,
-    Comment,
     Other,
 }
 
@@ -269,95 +272,118 @@ fn push_index<T>(v: &mut Vec<T>, x: T) -> u32 {
 }
 
 impl IndexBuilder {
-    /// An empty builder.
+    /// An empty builder judging placeholders with the built-in knowledge.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Adds one object. Returns `false` when an object with the same key was already added: the
-    /// first one is kept, unless it was dummified by the registry and the new one is not (a
-    /// saved answer's full role after the dump's dummified one), in which case it is replaced.
+    /// An empty builder judging placeholder networks and addresses with `knowledge`.
+    pub fn with_knowledge(knowledge: Knowledge) -> Self {
+        Self {
+            knowledge,
+            seen: FxHashMap::default(),
+            networks: Vec::new(),
+            networks6: Vec::new(),
+            rdap: Vec::new(),
+            rdap_ranges: RangeIndex::default(),
+            orgs: Vec::new(),
+            contacts: Vec::new(),
+            irts: Vec::new(),
+            aut_nums: Vec::new(),
+            routes: Vec::new(),
+            comments: FxHashMap::default(),
+            referrals: Vec::new(),
+            mntners: 0,
+            duplicates: 0,
+        }
+    }
+
+    /// The knowledge the index is built with.
+    pub fn knowledge(&self) -> &Knowledge {
+        &self.knowledge
+    }
+
+    /// Adds one object. Returns `false` when an object with the same class and primary key was
+    /// already added (roles, persons and ARIN POCs share one namespace): the first one is kept.
     pub fn add(&mut self, object: Object) -> bool {
-        // RPSL networks are keyed by their range: deduplicated by sorting in `build`, which is
-        // much cheaper than hashing a million ranges.
-        let object = match object {
+        match object {
+            // RPSL networks are keyed by their range: deduplicated by sorting in `build`,
+            // which is much cheaper than hashing a million ranges.
             Object::Network(n)
                 if matches!(n.kind, NetworkKind::Inetnum | NetworkKind::Inet6num) =>
             {
-                if n.range.is_ipv4() {
-                    self.networks.push(n);
+                let v4 = n.range.is_ipv4();
+                let rec = NetRecord::new(n, &self.knowledge);
+                if v4 {
+                    self.networks.push(rec);
                 } else {
-                    self.networks6.push(n);
+                    self.networks6.push(rec);
                 }
                 return true;
             }
-            other => other,
-        };
-        let key = identity(&object);
-        if let Some(&(slot, at)) = self.seen.get(&key) {
-            self.duplicates += 1;
-            let at = at as usize;
-            match (slot, object) {
-                (Slot::Network | Slot::Network6, Object::Network(n)) => {
-                    let list = if slot == Slot::Network {
-                        &mut self.networks
-                    } else {
-                        &mut self.networks6
-                    };
-                    if let Some(old) = list.get_mut(at)
-                        && old.dummified
-                        && !n.dummified
-                    {
-                        *old = n;
+            Object::AbuseComment(c) => {
+                return match self.comments.entry(c.range) {
+                    std::collections::hash_map::Entry::Occupied(_) => {
+                        self.duplicates += 1;
+                        false
                     }
-                }
-                (Slot::Org, Object::Organisation(o)) => {
-                    if let Some(old) = self.orgs.get_mut(at)
-                        && old.dummified
-                        && !o.dummified
-                    {
-                        *old = o;
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(c.mailbox.map(Box::from));
+                        true
                     }
-                }
-                (Slot::Contact, Object::Contact(c)) => {
-                    if let Some(old) = self.contacts.get_mut(at)
-                        && ((old.dummified && !c.dummified)
-                            || (old.abuse_mailbox.is_none() && c.abuse_mailbox.is_some()))
-                    {
-                        *old = c;
-                    }
-                }
-                (Slot::Comment, Object::AbuseComment(c)) => {
-                    if let Some(old) = self.comments.get_mut(at)
-                        && old.mailbox.is_none()
-                        && c.mailbox.is_some()
-                    {
-                        *old = c;
-                    }
-                }
-                _ => {}
+                };
             }
+            _ => {}
+        }
+        let key = identity(&object);
+        if self.seen.contains_key(&key) {
+            self.duplicates += 1;
             return false;
         }
         let entry = match object {
-            Object::Network(n) if n.range.is_ipv4() => {
-                (Slot::Network, push_index(&mut self.networks, n))
-            }
-            Object::Network(n) => (Slot::Network6, push_index(&mut self.networks6, n)),
-            Object::Organisation(o) => (Slot::Org, push_index(&mut self.orgs, o)),
-            Object::Contact(c) => (Slot::Contact, push_index(&mut self.contacts, c)),
-            Object::Irt(i) => (Slot::Irt, push_index(&mut self.irts, i)),
-            Object::AutNum(a) => (Slot::AutNum, push_index(&mut self.aut_nums, a)),
-            Object::Route(r) => (Slot::Route, push_index(&mut self.routes, r)),
-            Object::AbuseComment(c) => (Slot::Comment, push_index(&mut self.comments, c)),
+            Object::Network(n) if n.range.is_ipv4() => (
+                Slot::Network,
+                push_index(&mut self.networks, NetRecord::new(n, &self.knowledge)),
+            ),
+            Object::Network(n) => (
+                Slot::Network6,
+                push_index(&mut self.networks6, NetRecord::new(n, &self.knowledge)),
+            ),
+            Object::Organisation(o) => (Slot::Org, push_index(&mut self.orgs, o.into())),
+            Object::Contact(c) => (Slot::Contact, push_index(&mut self.contacts, c.into())),
+            Object::Irt(i) => (Slot::Irt, push_index(&mut self.irts, i.into())),
+            Object::AutNum(a) => (Slot::AutNum, push_index(&mut self.aut_nums, a.into())),
+            Object::Route(r) => (Slot::Route, push_index(&mut self.routes, r.into())),
             Object::Referral(r) => (Slot::Other, push_index(&mut self.referrals, r)),
             Object::Mntner(_) => {
                 self.mntners += 1;
                 (Slot::Other, 0)
             }
+            // Kept in `comments` above.
+            Object::AbuseComment(_) => (Slot::Other, 0),
         };
         self.seen.insert(key, entry);
         true
+    }
+
+    /// Adds one RDAP ip network (`source`: the file it came from). Its abuse and registrant
+    /// e-mails are resolved here, normalised, the knowledge's placeholder addresses dropped. A
+    /// network without both bounds is not added (returns `false`).
+    pub fn add_rdap(&mut self, source: &str, net: &IpNetwork) -> bool {
+        let Some(n) = resolve::rdap_network(source, net, &self.knowledge) else {
+            return false;
+        };
+        let Some(range) = IpRange::new(n.start, n.end) else {
+            return false;
+        };
+        match u32::try_from(self.rdap.len()) {
+            Ok(i) => {
+                self.rdap_ranges.insert(&range, i);
+                self.rdap.push(n);
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     /// Objects with equal keys that were dropped so far (repeated RPSL networks are only
@@ -369,9 +395,12 @@ impl IndexBuilder {
     /// Builds the index.
     pub fn build(self) -> RegistryIndex {
         let Self {
+            knowledge,
             seen,
             mut networks,
             mut networks6,
+            mut rdap,
+            mut rdap_ranges,
             orgs,
             contacts,
             irts,
@@ -389,6 +418,8 @@ impl IndexBuilder {
         let n4 = networks.len();
         networks.append(&mut networks6);
         networks.shrink_to_fit();
+        rdap.shrink_to_fit();
+        rdap_ranges.build();
         let v4: Vec<(u32, u32)> = networks
             .get(..n4)
             .unwrap_or_default()
@@ -403,8 +434,11 @@ impl IndexBuilder {
             .collect();
         let t4 = RangeTable::build(&v4);
         let t6 = RangeTable::build(&v6);
+        drop((v4, v6));
 
+        // Stable: insertion order within a family (the most specific route's ties).
         routes.sort_by_key(|r| matches!(r.prefix, IpNet::V6(_)));
+        routes.shrink_to_fit();
         let r4 = routes
             .iter()
             .take_while(|r| matches!(r.prefix, IpNet::V4(_)))
@@ -430,21 +464,17 @@ impl IndexBuilder {
             FxHashMap::with_capacity_and_hasher(contacts.len(), Default::default());
         let mut irt_by = FxHashMap::with_capacity_and_hasher(irts.len(), Default::default());
         for (identity, (slot, at)) in seen {
-            if let Identity::Key(ObjectKey { key, .. }) = identity {
-                match slot {
-                    Slot::Org => {
-                        org_by.insert(key, at);
-                    }
-                    Slot::Contact => {
-                        // A role and a person with one handle: the first added wins.
-                        let e = contact_by.entry(key).or_insert(at);
-                        *e = (*e).min(at);
-                    }
-                    Slot::Irt => {
-                        irt_by.insert(key, at);
-                    }
-                    _ => {}
+            match (identity, slot) {
+                (Identity::Key(ObjectKey { key, .. }), Slot::Org) => {
+                    org_by.insert(key, at);
                 }
+                (Identity::Contact(key), Slot::Contact) => {
+                    contact_by.insert(key, at);
+                }
+                (Identity::Key(ObjectKey { key, .. }), Slot::Irt) => {
+                    irt_by.insert(key, at);
+                }
+                _ => {}
             }
         }
         let aut_num_by: FxHashMap<u32, u32> = aut_nums
@@ -452,25 +482,27 @@ impl IndexBuilder {
             .enumerate()
             .map(|(i, a)| (a.asn, u32::try_from(i).unwrap_or(u32::MAX)))
             .collect();
-        let comment_by: FxHashMap<IpRange, u32> = comments
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.range, u32::try_from(i).unwrap_or(u32::MAX)))
+        let abuse_comments = comments.len();
+        let comments: FxHashMap<IpRange, Box<str>> = comments
+            .into_iter()
+            .filter_map(|(r, m)| Some((r, m?)))
             .collect();
         let stats = IndexStats {
             networks: networks.len(),
-            placeholders: 0,
+            placeholders: networks.iter().filter(|n| n.placeholder.is_some()).count(),
+            rdap_networks: rdap.len(),
             organisations: orgs.len(),
             contacts: contacts.len(),
             irts: irts.len(),
             aut_nums: aut_nums.len(),
             routes: routes.len(),
-            abuse_comments: comments.len(),
+            abuse_comments,
             mntners,
             duplicates,
             segments: t4.segments() + t6.segments(),
         };
         let mut index = RegistryIndex {
+            knowledge,
             networks,
             n4: u32::try_from(n4).unwrap_or(u32::MAX),
             hot: HotTable::default(),
@@ -478,6 +510,8 @@ impl IndexBuilder {
             flat6: FlatV6::default(),
             t4,
             t6,
+            rdap,
+            rdap_ranges,
             routes,
             r4: u32::try_from(r4).unwrap_or(u32::MAX),
             rt4,
@@ -491,13 +525,10 @@ impl IndexBuilder {
             aut_nums,
             aut_num_by,
             comments,
-            comment_by,
             referrals,
             stats,
         };
-        let (hot, placeholders) = hot_records(&index);
-        index.stats.placeholders = placeholders;
-        index.hot = hot;
+        index.hot = hot_records(&index);
         (index.flat, index.flat6) = answer_tables(&index);
         index
     }
@@ -533,11 +564,13 @@ fn v6_key(ip: IpAddr) -> u128 {
     }
 }
 
-/// The registry index: networks, organisations, contacts, irts, aut-nums and routes, with an
-/// exact most-specific-first lookup. Immutable and `Sync`: share it between threads.
+/// The registry index: networks (registry and RDAP), organisations, contacts, irts, aut-nums
+/// and routes as compact records, with an exact most-specific-first lookup. Immutable and
+/// `Sync`: share it between threads.
 #[derive(Debug)]
 pub struct RegistryIndex {
-    networks: Vec<Network>,
+    knowledge: Knowledge,
+    networks: Vec<NetRecord>,
     n4: u32,
     /// Per network (same ids as `networks`): what a lookup reads, in one small record.
     hot: HotTable,
@@ -547,24 +580,26 @@ pub struct RegistryIndex {
     flat6: FlatV6,
     t4: RangeTable<u32>,
     t6: RangeTable<u128>,
-    routes: Vec<Route>,
+    /// RDAP networks, resolved when added.
+    rdap: Vec<EvidenceNetwork>,
+    rdap_ranges: RangeIndex,
+    routes: Vec<RouteRecord>,
     r4: u32,
     rt4: RangeTable<u32>,
     rt6: RangeTable<u128>,
-    orgs: Vec<Organisation>,
+    orgs: Vec<OrgRecord>,
     org_by: FxHashMap<String, u32>,
-    contacts: Vec<Contact>,
+    contacts: Vec<ContactRecord>,
     contact_by: FxHashMap<String, u32>,
-    irts: Vec<Irt>,
+    irts: Vec<IrtRecord>,
     irt_by: FxHashMap<String, u32>,
-    aut_nums: Vec<AutNum>,
+    aut_nums: Vec<AutNumRecord>,
     aut_num_by: FxHashMap<u32, u32>,
-    comments: Vec<AbuseComment>,
-    comment_by: FxHashMap<IpRange, u32>,
+    /// `% Abuse contact` mailboxes by exact range (as written in the comment).
+    comments: FxHashMap<IpRange, Box<str>>,
     referrals: Vec<Referral>,
     stats: IndexStats,
 }
-
 impl RegistryIndex {
     /// An index of `objects` (same as collecting them through an [`IndexBuilder`]).
     pub fn from_objects(objects: impl IntoIterator<Item = Object>) -> Self {
@@ -679,72 +714,39 @@ impl RegistryIndex {
         }
     }
 
-    /// Route/route6 objects covering `ip`, most specific first.
-    pub fn routes(&self, ip: IpAddr) -> impl Iterator<Item = &Route> + '_ {
+    /// Route/route6 objects covering `ip`, most specific first: (prefix, origin AS).
+    pub fn routes(&self, ip: IpAddr) -> impl Iterator<Item = (IpNet, u32)> + '_ {
+        self.route_ids(ip)
+            .filter_map(move |id| self.routes.get(id as usize))
+            .map(|r| (r.prefix, r.origin))
+    }
+
+    /// Positions in `routes` of the routes covering `ip`, most specific first.
+    fn route_ids(&self, ip: IpAddr) -> impl Iterator<Item = u32> + '_ {
         let (covering, offset) = match ip {
             IpAddr::V4(a) => (self.rt4.covering(u32::from(a)), 0),
             IpAddr::V6(a) => (self.rt6.covering(u128::from(a)), self.r4),
         };
-        covering.filter_map(move |id| self.routes.get((id + offset) as usize))
+        covering.map(move |id| id + offset)
     }
 
-    /// The "asn-abuse" fallback: for the most specific route objects covering `ip`, the origin
-    /// AS's `aut-num` abuse contact (its `abuse-c`, else its organisation's).
-    pub fn origin_abuse(&self, ip: IpAddr) -> Option<OriginAbuse<'_>> {
-        self.routes(ip).find_map(|route| {
-            let aut_num = self.aut_num(route.origin)?;
-            let abuse = self.aut_num_abuse(aut_num)?;
-            Some(OriginAbuse {
-                route,
-                aut_num,
-                abuse,
-            })
-        })
-    }
-
-    /// The `aut-num` object of `asn`.
-    pub fn aut_num(&self, asn: u32) -> Option<&AutNum> {
-        self.aut_num_by
-            .get(&asn)
-            .and_then(|&i| self.aut_nums.get(i as usize))
-    }
-
-    /// The abuse contact of an `aut-num`: its `abuse-c`, else its organisation's.
-    pub fn aut_num_abuse<'a>(&'a self, a: &'a AutNum) -> Option<AbuseContact<'a>> {
-        for h in &a.abuse_c {
-            if let Some(c) = self.contact(h)
-                && let Some(m) = &c.abuse_mailbox
-            {
-                return Some(contact_abuse(c, m, AbuseVia::AutNumAbuseC));
-            }
-        }
-        let org = self.organisation(a.org.as_deref()?)?;
-        self.org_abuse(org).map(|x| AbuseContact {
-            via: AbuseVia::AutNumOrg,
-            ..x
-        })
+    /// The knowledge the index was built with (placeholder networks and addresses).
+    pub fn knowledge(&self) -> &Knowledge {
+        &self.knowledge
     }
 
     /// The organisation with `handle` (case-insensitive).
-    pub fn organisation(&self, handle: &str) -> Option<&Organisation> {
-        get_by(&self.org_by, &self.orgs, handle)
+    pub fn organisation(&self, handle: &str) -> Option<OrgView<'_>> {
+        let at = position_by(&self.org_by, handle)?;
+        Some(OrgView {
+            index: self,
+            org: self.orgs.get(at as usize)?,
+        })
     }
 
-    /// The role/person/ARIN POC with `nic_hdl` (case-insensitive).
-    pub fn contact(&self, nic_hdl: &str) -> Option<&Contact> {
-        get_by(&self.contact_by, &self.contacts, nic_hdl)
-    }
-
-    /// The irt with `handle` (case-insensitive).
-    pub fn irt(&self, handle: &str) -> Option<&Irt> {
-        get_by(&self.irt_by, &self.irts, handle)
-    }
-
-    /// The `% Abuse contact` comment for exactly `range`.
-    pub fn abuse_comment(&self, range: &IpRange) -> Option<&AbuseComment> {
-        self.comment_by
-            .get(range)
-            .and_then(|&i| self.comments.get(i as usize))
+    /// The mailbox of the `% Abuse contact` comment for exactly `range`, as written.
+    pub fn abuse_comment(&self, range: &IpRange) -> Option<&str> {
+        self.comments.get(range).map(|m| &**m)
     }
 
     /// IANA referrals seen.
@@ -752,7 +754,7 @@ impl RegistryIndex {
         &self.referrals
     }
 
-    /// Every network (IPv4 first), placeholders included.
+    /// Every registry network (IPv4 first), placeholders included.
     pub fn networks(&self) -> impl Iterator<Item = NetworkView<'_>> + '_ {
         (0..self.networks.len()).map(move |i| NetworkView {
             index: self,
@@ -766,7 +768,7 @@ impl RegistryIndex {
     }
 
     /// Heap bytes of the lookup structures alone (segments, chains, the IPv4 answer table),
-    /// without the objects and their hot records.
+    /// without the records and their hot records.
     pub fn lookup_structure_bytes(&self) -> usize {
         self.t4.heap_bytes()
             + self.t6.heap_bytes()
@@ -776,45 +778,10 @@ impl RegistryIndex {
             + self.flat6.heap_bytes()
     }
 
-    /// Heap bytes of the per-network hot records (64 bytes each plus a 4-byte holder).
+    /// Heap bytes of the per-network hot records (64 bytes each).
     pub fn hot_record_bytes(&self) -> usize {
-        self.hot.slots.capacity() + self.hot.holders.capacity() * 4
+        self.hot.slots.capacity()
     }
-
-    /// An organisation's abuse contact: its `abuse-c` role's `abuse-mailbox`, else its own
-    /// `abuse-mailbox` (ARIN `OrgAbuseEmail`).
-    pub fn org_abuse<'a>(&'a self, org: &'a Organisation) -> Option<AbuseContact<'a>> {
-        if let Some(c) = org.abuse_c.as_deref().and_then(|h| self.contact(h))
-            && let Some(m) = &c.abuse_mailbox
-        {
-            return Some(contact_abuse(c, m, AbuseVia::OrgAbuseC));
-        }
-        let m = org.abuse_mailbox.as_deref()?;
-        let via = if org.source_db.as_deref() == Some("ARIN") {
-            AbuseVia::ArinOrgAbuse
-        } else {
-            AbuseVia::OrgAbuseMailbox
-        };
-        Some(AbuseContact {
-            mailbox: m,
-            via,
-            handle: Some(&org.handle),
-            source: &org.source,
-        })
-    }
-}
-
-fn contact_abuse<'a>(c: &'a Contact, mailbox: &'a str, via: AbuseVia) -> AbuseContact<'a> {
-    AbuseContact {
-        mailbox,
-        via,
-        handle: Some(&c.nic_hdl),
-        source: &c.source,
-    }
-}
-
-fn get_by<'a, T>(map: &FxHashMap<String, u32>, v: &'a [T], handle: &str) -> Option<&'a T> {
-    v.get(position_by(map, handle)? as usize)
 }
 
 /// The position of `handle` (case-insensitive, trimmed) in a handle map.
@@ -827,18 +794,6 @@ fn position_by(map: &FxHashMap<String, u32>, handle: &str) -> Option<u32> {
         }
         None => None,
     }
-}
-
-/// A route object and the origin AS's abuse contact, from [`RegistryIndex::origin_abuse`].
-#[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
-pub struct OriginAbuse<'a> {
-    /// The covering route object.
-    pub route: &'a Route,
-    /// The origin's aut-num.
-    pub aut_num: &'a AutNum,
-    /// Its abuse contact.
-    pub abuse: AbuseContact<'a>,
 }
 
 /// The networks covering one address, most specific first (an iterator of [`NetworkView`]).
@@ -1000,8 +955,8 @@ pub struct NetworkView<'a> {
 }
 
 impl<'a> NetworkView<'a> {
-    /// The network object with every parsed attribute.
-    pub fn network(&self) -> &'a Network {
+    /// The network's record.
+    fn network(&self) -> &'a NetRecord {
         // `id` always comes from the index's own tables.
         match self.index.networks.get(self.id as usize) {
             Some(n) => n,
@@ -1047,19 +1002,9 @@ impl<'a> NetworkView<'a> {
         self.network().status.as_deref()
     }
 
-    /// `country`.
-    pub fn country(&self) -> Option<&'a str> {
-        self.network().country.as_deref()
-    }
-
-    /// `descr` lines.
-    pub fn descr(&self) -> &'a [String] {
-        &self.network().descr
-    }
-
     /// `mnt-by`.
-    pub fn mnt_by(&self) -> &'a [String] {
-        &self.network().mnt_by
+    pub fn mnt_by(&self) -> impl Iterator<Item = &'a str> + 'a {
+        self.network().mnt_by.iter().map(|m| &**m)
     }
 
     /// Where the object came from (source name and line).
@@ -1084,11 +1029,7 @@ impl<'a> NetworkView<'a> {
 
     /// The organisation object, when present in the index.
     pub fn org(&self) -> Option<OrgView<'a>> {
-        let org = self.index.organisation(self.org_handle()?)?;
-        Some(OrgView {
-            index: self.index,
-            org,
-        })
+        self.index.organisation(self.org_handle()?)
     }
 
     /// The organisation's name: `org-name` of the organisation object, else the name written on
@@ -1099,20 +1040,22 @@ impl<'a> NetworkView<'a> {
             .or(self.network().org_name.as_deref())
     }
 
-    /// The first `mnt-irt` irt object present in the index.
-    pub fn irt(&self) -> Option<&'a Irt> {
+    /// The handle of the first `mnt-irt` irt object present in the index.
+    pub fn irt_handle(&self) -> Option<&'a str> {
         self.network()
             .mnt_irt
             .iter()
-            .find_map(|h| self.index.irt(h))
+            .find_map(|h| position_by(&self.index.irt_by, h))
+            .and_then(|i| self.index.irts.get(i as usize))
+            .map(|i| &*i.handle)
     }
 
-    /// The network's own abuse contact (see the module docs for the order), without looking at
-    /// less specific networks; [`RegistryIndex::abuse_for`] walks up. Resolved when the index
-    /// was built: no handle lookups here.
+    /// The network's own abuse contact: the first address of its resolution (see the module
+    /// docs for the order), without looking at less specific networks;
+    /// [`RegistryIndex::abuse_for`] walks up. The mailbox and its origin are also in the hot
+    /// record ([`NetworkView::abuse_mailbox`], [`NetworkView::abuse_via`]).
     pub fn abuse(&self) -> Option<AbuseContact<'a>> {
-        let h = self.hot()?;
-        self.index.abuse_contact(self.id, h.via()?, h.holder()?)
+        self.index.first_abuse(self.network())
     }
 
     /// The abuse mailbox of [`NetworkView::abuse`] alone, read from the index's compact
@@ -1204,17 +1147,13 @@ enum Inline<'a> {
 /// What a lookup reads of each network, one 64-byte slot per network in a single `String`
 /// aligned to 64 bytes (one cache line per lookup): netname and resolved abuse mailbox inline
 /// when they fit (else read from the objects), the placeholder flag and where the mailbox came
-/// from. Being a `str`, a slot yields `&str` without validating UTF-8 at lookup. The owned
-/// [`Network`]s stay apart (cold); `holders` says which object holds each abuse mailbox.
+/// from. Being a `str`, a slot yields `&str` without validating UTF-8 at lookup. The records
+/// stay apart (cold).
 #[derive(Debug, Default)]
 struct HotTable {
     slots: String,
     /// Padding before slot 0 (to a 64-byte boundary).
     start: usize,
-    /// Position of the object holding the abuse mailbox, in the list the via code names
-    /// (contacts for `AbuseC`/`AbuseCEmail`/`OrgAbuseC`, organisations, comments, irts, or the
-    /// network itself).
-    holders: Vec<u32>,
 }
 
 impl HotTable {
@@ -1222,11 +1161,7 @@ impl HotTable {
         let mut slots = String::with_capacity(n.saturating_mul(SLOT).saturating_add(SLOT));
         let start = (SLOT - slots.as_ptr() as usize % SLOT) % SLOT;
         slots.extend(std::iter::repeat_n('\0', start));
-        Self {
-            slots,
-            start,
-            holders: Vec::with_capacity(n),
-        }
+        Self { slots, start }
     }
 
     fn push(
@@ -1235,7 +1170,6 @@ impl HotTable {
         mailbox: Option<&str>,
         via: Option<AbuseVia>,
         placeholder: Option<PlaceholderReason>,
-        holder: u32,
     ) {
         let mut slot = [0u8; SLOT];
         let mut lens = [ABSENT; 2];
@@ -1265,18 +1199,13 @@ impl HotTable {
                 self.slots.extend(std::iter::repeat_n('\0', SLOT - TEXT_AT));
             }
         }
-        self.holders.push(holder);
     }
 
     #[inline]
     fn get(&self, id: u32) -> Option<Hot<'_>> {
         let at = self.start + id as usize * SLOT;
         let slot = self.slots.get(at..at + SLOT)?;
-        Some(Hot {
-            slot,
-            holders: &self.holders,
-            id,
-        })
+        Some(Hot { slot })
     }
 }
 
@@ -1284,8 +1213,6 @@ impl HotTable {
 #[derive(Debug, Clone, Copy)]
 struct Hot<'a> {
     slot: &'a str,
-    holders: &'a [u32],
-    id: u32,
 }
 
 impl<'a> Hot<'a> {
@@ -1339,10 +1266,6 @@ impl<'a> Hot<'a> {
     fn via(&self) -> Option<AbuseVia> {
         via_in(self.header())
     }
-
-    fn holder(&self) -> Option<u32> {
-        self.holders.get(self.id as usize).copied()
-    }
 }
 
 fn via_in(header: [u8; 4]) -> Option<AbuseVia> {
@@ -1350,175 +1273,37 @@ fn via_in(header: [u8; 4]) -> Option<AbuseVia> {
     VIA_CODES.get(code).copied()
 }
 
-/// The hot slots of every network, and how many are placeholders.
-fn hot_records(index: &RegistryIndex) -> (HotTable, usize) {
+/// The hot slots of every network.
+fn hot_records(index: &RegistryIndex) -> HotTable {
     let mut hot = HotTable::with_capacity(index.networks.len());
-    let mut placeholders = 0;
-    for (i, net) in index.networks.iter().enumerate() {
-        let id = u32::try_from(i).unwrap_or(u32::MAX);
-        let resolved = index.resolve_abuse(id, net);
-        let mailbox = resolved
-            .and_then(|(via, holder)| index.abuse_contact(id, via, holder))
-            .map(|a| a.mailbox);
-        let placeholder = placeholder_reason(net);
-        placeholders += usize::from(placeholder.is_some());
+    for net in &index.networks {
+        let abuse = index.first_abuse(net);
         hot.push(
             net.netname.as_deref(),
-            mailbox,
-            resolved.map(|r| r.0),
-            placeholder,
-            resolved.map_or(0, |r| r.1),
+            abuse.map(|a| a.mailbox),
+            abuse.map(|a| a.via),
+            net.placeholder,
         );
     }
-    (hot, placeholders)
-}
-
-impl RegistryIndex {
-    /// Resolves the abuse contact of network `id` (see the module docs for the order): which
-    /// list holds it and where.
-    fn resolve_abuse(&self, id: u32, net: &Network) -> Option<(AbuseVia, u32)> {
-        for h in &net.abuse_c {
-            if let Some(ci) = position_by(&self.contact_by, h)
-                && let Some(c) = self.contacts.get(ci as usize)
-            {
-                if c.abuse_mailbox.is_some() {
-                    return Some((AbuseVia::AbuseC, ci));
-                }
-                if !c.emails.is_empty() {
-                    return Some((AbuseVia::AbuseCEmail, ci));
-                }
-            }
-        }
-        if net.abuse_mailbox.is_some() {
-            let via = if net.kind == NetworkKind::ArinNet {
-                AbuseVia::ArinResourceAbuse
-            } else {
-                AbuseVia::NetworkAbuseMailbox
-            };
-            return Some((via, id));
-        }
-        if let Some(oi) = net
-            .org
-            .as_deref()
-            .and_then(|h| position_by(&self.org_by, h))
-            && let Some(org) = self.orgs.get(oi as usize)
-        {
-            if let Some(ci) = org
-                .abuse_c
-                .as_deref()
-                .and_then(|h| position_by(&self.contact_by, h))
-                && self
-                    .contacts
-                    .get(ci as usize)
-                    .is_some_and(|c| c.abuse_mailbox.is_some())
-            {
-                return Some((AbuseVia::OrgAbuseC, ci));
-            }
-            if org.abuse_mailbox.is_some() {
-                let via = if org.source_db.as_deref() == Some("ARIN") {
-                    AbuseVia::ArinOrgAbuse
-                } else {
-                    AbuseVia::OrgAbuseMailbox
-                };
-                return Some((via, oi));
-            }
-        }
-        if let Some(&ci) = self.comment_by.get(&net.range)
-            && self
-                .comments
-                .get(ci as usize)
-                .is_some_and(|c| c.mailbox.is_some())
-        {
-            return Some((AbuseVia::AbuseComment, ci));
-        }
-        let ii = net
-            .mnt_irt
-            .iter()
-            .find_map(|h| position_by(&self.irt_by, h))?;
-        let irt = self.irts.get(ii as usize)?;
-        irt.abuse_mailbox.as_ref()?;
-        Some((AbuseVia::Irt, ii))
-    }
-
-    /// Builds the contact that [`RegistryIndex::resolve_abuse`] found.
-    fn abuse_contact(&self, id: u32, via: AbuseVia, holder: u32) -> Option<AbuseContact<'_>> {
-        let at = holder as usize;
-        match via {
-            AbuseVia::AbuseC | AbuseVia::OrgAbuseC => {
-                let c = self.contacts.get(at)?;
-                Some(contact_abuse(c, c.abuse_mailbox.as_deref()?, via))
-            }
-            AbuseVia::AbuseCEmail => {
-                let c = self.contacts.get(at)?;
-                Some(contact_abuse(c, c.emails.first()?, via))
-            }
-            AbuseVia::NetworkAbuseMailbox | AbuseVia::ArinResourceAbuse => {
-                let net = self.networks.get(id as usize)?;
-                Some(AbuseContact {
-                    mailbox: net.abuse_mailbox.as_deref()?,
-                    via,
-                    handle: Some(&net.handle),
-                    source: &net.source,
-                })
-            }
-            AbuseVia::OrgAbuseMailbox | AbuseVia::ArinOrgAbuse => {
-                let org = self.orgs.get(at)?;
-                Some(AbuseContact {
-                    mailbox: org.abuse_mailbox.as_deref()?,
-                    via,
-                    handle: Some(&org.handle),
-                    source: &org.source,
-                })
-            }
-            AbuseVia::AbuseComment => {
-                let c = self.comments.get(at)?;
-                Some(AbuseContact {
-                    mailbox: c.mailbox.as_deref()?,
-                    via,
-                    handle: None,
-                    source: &c.source,
-                })
-            }
-            AbuseVia::Irt => {
-                let irt = self.irts.get(at)?;
-                Some(AbuseContact {
-                    mailbox: irt.abuse_mailbox.as_deref()?,
-                    via,
-                    handle: Some(&irt.handle),
-                    source: &irt.source,
-                })
-            }
-            AbuseVia::AutNumAbuseC | AbuseVia::AutNumOrg => None,
-        }
-    }
+    hot
 }
 
 #[cold]
-fn unreachable_network() -> &'static Network {
+fn unreachable_network() -> &'static NetRecord {
     // Views are only made from ids of the index's own tables; this is never reached. A static
     // fallback keeps the accessor total without a panic path.
-    static EMPTY: std::sync::OnceLock<Network> = std::sync::OnceLock::new();
-    EMPTY.get_or_init(|| {
-        let any = IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
-        crate::rpsl::object::empty_network(
-            IpRange::new(any, any).unwrap_or(IpRange::from_net(IpNet::default())),
-        )
-    })
+    static EMPTY: std::sync::OnceLock<NetRecord> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(NetRecord::empty)
 }
 
 /// An organisation in the index.
 #[derive(Debug, Clone, Copy)]
 pub struct OrgView<'a> {
     index: &'a RegistryIndex,
-    org: &'a Organisation,
+    org: &'a OrgRecord,
 }
 
 impl<'a> OrgView<'a> {
-    /// The organisation object.
-    pub fn organisation(&self) -> &'a Organisation {
-        self.org
-    }
-
     /// Handle.
     pub fn handle(&self) -> &'a str {
         &self.org.handle
@@ -1529,15 +1314,20 @@ impl<'a> OrgView<'a> {
         self.org.name.as_deref()
     }
 
-    /// Other e-mail addresses of the organisation (dummies dropped).
-    pub fn emails(&self) -> &'a [String] {
-        &self.org.emails
+    /// True for `org-type: LIR`.
+    pub fn is_lir(&self) -> bool {
+        self.org.lir
     }
 
-    /// Its abuse contact: `abuse-c` role `abuse-mailbox`, else its own `abuse-mailbox`
-    /// (ARIN `OrgAbuseEmail`).
+    /// Other e-mail addresses of the organisation, normalised (unusable ones dropped).
+    pub fn emails(&self) -> impl Iterator<Item = &'a str> + 'a {
+        self.org.emails.iter().map(|m| &**m)
+    }
+
+    /// Its abuse contact: the first of its own `abuse-mailbox` (ARIN `OrgAbuseEmail`) and its
+    /// `abuse-c`'s addresses, the knowledge's placeholder addresses skipped.
     pub fn abuse(&self) -> Option<AbuseContact<'a>> {
-        self.index.org_abuse(self.org)
+        self.index.org_abuse(self.org).into_iter().next()
     }
 }
 
@@ -1593,6 +1383,10 @@ source:         TEST
         assert_eq!(idx.stats().networks, 3);
         for v in idx.networks() {
             assert_eq!(v.netname(), v.network().netname.as_deref());
+            assert_eq!(
+                v.abuse_mailbox(),
+                idx.first_abuse(v.network()).map(|a| a.mailbox)
+            );
             assert_eq!(v.abuse_mailbox(), v.abuse().map(|a| a.mailbox));
             assert_eq!(v.abuse_via(), v.abuse().map(|a| a.via));
         }
@@ -1618,7 +1412,6 @@ source:         TEST
             mailbox,
             Some(AbuseVia::Irt),
             Some(PlaceholderReason::Status),
-            7,
         );
         t
     }
@@ -1633,7 +1426,6 @@ source:         TEST
         assert!(matches!(h.mailbox(), Inline::Text("abuse@example.net")));
         assert_eq!(h.via(), Some(AbuseVia::Irt));
         assert_eq!(h.placeholder(), Some(PlaceholderReason::Status));
-        assert_eq!(h.holder(), Some(7));
         let t = one(None, Some("a@b"));
         let h = t.get(0).expect("slot");
         assert!(matches!(h.netname(), Inline::Absent));

@@ -537,16 +537,3 @@ pub(crate) fn bare_network(
         source,
     }
 }
-
-/// A network with only a range, for total accessors' fallbacks.
-pub(crate) fn empty_network(range: IpRange) -> Network {
-    bare_network(
-        NetworkKind::Inetnum,
-        range,
-        String::new(),
-        Source {
-            name: Arc::from(""),
-            line: 0,
-        },
-    )
-}

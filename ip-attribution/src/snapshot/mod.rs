@@ -13,11 +13,15 @@
 //! allowed) and one holding no usable evidence at all. Certificates and security.txt files are
 //! kept as bytes and judged when asked, at the `now` of the question.
 //!
+//! Registry objects and RDAP networks go into one [`crate::index::RegistryIndex`] (built with
+//! the snapshot's knowledge), which answers the registry questions of [`EvidenceSource`]
+//! (covering networks with every abuse address resolved, the origin AS's abuse contacts) and
+//! from which the providers (organisations holding allocations or LIRs, their mail domains)
+//! are derived once.
+//!
 //! [`Snapshot`] implements [`EvidenceSource`], so the engine decides from it directly.
 
 mod overrides;
-mod ranges;
-mod registry;
 
 use std::collections::HashMap;
 use std::fs;
@@ -35,15 +39,11 @@ use crate::engine::evidence::{
     CertSeen, EvidenceSource, Network, Override, PtrName, SecurityTxt, SecurityTxtStatus,
 };
 use crate::engine::knowledge::Knowledge;
+use crate::index::{IndexBuilder, RegistryIndex};
 use crate::ptr::{self, DnsName};
 use crate::rdns::RdnsTable;
-use registry::Registry;
 
-/// The snapshot's hash maps: foldhash's quality variant, fast and well mixed also for keys
-/// such as aligned network addresses, whose low bits are all zero (the fast variant gave
-/// runs three times slower with some seeds).
-type Map<K, V> = std::collections::HashMap<K, V, foldhash::quality::RandomState>;
-/// The snapshot's hash sets (see [`Map`]).
+/// The snapshot's hash sets: foldhash's quality variant, fast and well mixed.
 type Set<K> = std::collections::HashSet<K, foldhash::quality::RandomState>;
 
 /// Most files read from one snapshot folder.
@@ -156,7 +156,12 @@ type CertFile = (String, Option<u16>, Vec<u8>);
 #[derive(Debug)]
 pub struct Snapshot {
     knowledge: Knowledge,
-    registry: Registry,
+    /// Registry and RDAP networks, organisations, contacts, routes: the one registry model.
+    registry: RegistryIndex,
+    /// Upper-case handles and lower-case names of organisations that are providers.
+    provider_orgs: Set<String>,
+    /// Mail domains of providers.
+    provider_domains: Set<String>,
     rdns: RdnsTable,
     certs: HashMap<IpAddr, Vec<CertFile>>,
     securitytxt: HashMap<String, (String, Vec<u8>)>,
@@ -288,7 +293,9 @@ impl Snapshot {
     pub fn empty() -> Self {
         Self {
             knowledge: Knowledge::builtin(),
-            registry: Registry::default(),
+            registry: IndexBuilder::new().build(),
+            provider_orgs: Set::default(),
+            provider_domains: Set::default(),
             rdns: RdnsTable::new(),
             certs: HashMap::new(),
             securitytxt: HashMap::new(),
@@ -313,6 +320,7 @@ impl Snapshot {
         })?;
         let mut report = LoadReport::default();
         let mut snap = Self::empty();
+        let mut registry = IndexBuilder::with_knowledge(knowledge.clone());
         snap.knowledge = knowledge;
 
         // Registry files: parsed on a reader thread in file-name order while this thread adds
@@ -328,7 +336,7 @@ impl Snapshot {
                 match batch {
                     Parsed::Objects(objects) => {
                         for o in objects {
-                            snap.registry.add(o, &snap.knowledge);
+                            registry.add(o);
                         }
                     }
                     Parsed::Problem(p) => report.problem(p),
@@ -356,15 +364,20 @@ impl Snapshot {
             .collect();
         for (name, r) in rdap {
             match r {
-                Ok(net) => snap.registry.add_rdap(&name, &net, &snap.knowledge),
+                Ok(net) => {
+                    registry.add_rdap(&name, &net);
+                }
                 Err((e, true)) => report.unreadable_file(e),
                 Err((e, false)) => report.problem(e),
             }
         }
-        snap.registry.finish();
-        snap.registry.derive_providers(&snap.knowledge);
-        report.networks = snap.registry.counts();
-        report.duplicate_objects = snap.registry.duplicates;
+        snap.registry = registry.build();
+        let (orgs, domains) = snap.registry.provider_names_and_domains();
+        snap.provider_orgs = orgs.into_iter().collect();
+        snap.provider_domains = domains.into_iter().collect();
+        let stats = snap.registry.stats();
+        report.networks = (stats.networks, stats.rdap_networks);
+        report.duplicate_objects = stats.duplicates;
 
         // rdns.jsonl
         let rdns_path = dir.join("rdns.jsonl");
@@ -473,6 +486,16 @@ impl Snapshot {
     pub fn overrides(&self) -> &Overrides {
         &self.overrides
     }
+
+    /// True for a provider's mail domain (or a subdomain of one), from the registry.
+    fn is_registry_provider_domain(&self, domain: &str) -> bool {
+        let d = domain.to_lowercase();
+        if self.provider_domains.contains(&d) {
+            return true;
+        }
+        let dotted = format!(".{d}");
+        self.provider_domains.iter().any(|p| p.ends_with(&dotted))
+    }
 }
 
 /// Registrable domains used by the generic PTR names of many different addresses.
@@ -512,11 +535,11 @@ fn provider_ptr_domains(rdns: &[u8], k: &Knowledge) -> std::collections::HashSet
 
 impl EvidenceSource for Snapshot {
     fn networks(&self, ip: IpAddr) -> Vec<Network> {
-        self.registry.networks(ip, &self.knowledge)
+        self.registry.evidence_networks(ip)
     }
 
     fn asn_abuse(&self, ip: IpAddr) -> Vec<(String, String)> {
-        self.registry.asn_abuse(ip, &self.knowledge)
+        self.registry.asn_abuse(ip)
     }
 
     fn ptr_names(&self, ip: IpAddr) -> Vec<PtrName> {
@@ -573,11 +596,13 @@ impl EvidenceSource for Snapshot {
     }
 
     fn is_provider_domain(&self, domain: &str) -> bool {
-        self.registry.is_provider_domain(domain) || self.provider_ptr_domains.contains(domain)
+        self.is_registry_provider_domain(domain) || self.provider_ptr_domains.contains(domain)
     }
 
     fn is_provider_org(&self, handle_or_name: &str) -> bool {
-        self.registry.is_provider_org(handle_or_name)
+        self.provider_orgs
+            .contains(&handle_or_name.to_ascii_uppercase())
+            || self.provider_orgs.contains(&handle_or_name.to_lowercase())
     }
 }
 

@@ -1,0 +1,413 @@
+//! The one abuse resolution and the engine's view of the registry: what the index's hot
+//! records, [`NetworkView::abuse`](super::NetworkView::abuse), the snapshot's evidence
+//! ([`RegistryIndex::evidence_networks`], [`RegistryIndex::asn_abuse`]) and the provider
+//! knowledge derived from the registry all read. The order is in the module docs of
+//! [`crate::index`].
+
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+use super::records::{NetRecord, OrgRecord};
+use super::{AbuseContact, AbuseVia, RegistryIndex, position_by};
+use crate::engine::evidence::{Network, NetworkOrigin, NetworkRole, OrgInfo};
+use crate::engine::knowledge::Knowledge;
+use crate::rdap::IpNetwork;
+use crate::rpsl::{IpRange, NetworkKind, Source, normalise_mailbox};
+
+/// The origin AS's abuse contacts for an address, from [`RegistryIndex::origin_abuse`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OriginAbuse<'a> {
+    /// The most specific route object covering the address.
+    pub prefix: IpNet,
+    /// Its origin AS.
+    pub asn: u32,
+    /// Where the origin's aut-num came from.
+    pub source: &'a Source,
+    /// The aut-num's `abuse-c` addresses, else its organisation's abuse addresses (never
+    /// empty).
+    pub abuse: Vec<AbuseContact<'a>>,
+}
+
+/// Keeps the first of each run of equal mailboxes.
+fn dedup(v: &mut Vec<AbuseContact<'_>>) {
+    v.dedup_by(|a, b| a.mailbox == b.mailbox);
+}
+
+impl RegistryIndex {
+    /// Where a contact's mail goes: its `abuse-mailbox`, else every `e-mail`; placeholder
+    /// addresses dropped. `via` is the level asking ([`AbuseVia::AbuseC`] turns into
+    /// [`AbuseVia::AbuseCEmail`] for a contact's `e-mail`).
+    fn contact_mail<'a>(&'a self, handle: &str, via: AbuseVia, out: &mut Vec<AbuseContact<'a>>) {
+        let Some(c) =
+            position_by(&self.contact_by, handle).and_then(|i| self.contacts.get(i as usize))
+        else {
+            return;
+        };
+        let (list, via): (&[Box<str>], AbuseVia) = match &c.abuse_mailbox {
+            Some(m) => (std::slice::from_ref(m), via),
+            None if via == AbuseVia::AbuseC => (&c.emails, AbuseVia::AbuseCEmail),
+            None => (&c.emails, via),
+        };
+        out.extend(
+            list.iter()
+                .filter(|m| !m.is_empty() && !self.knowledge.is_placeholder_email(m))
+                .map(|m| AbuseContact {
+                    mailbox: m,
+                    via,
+                    handle: Some(&c.handle),
+                }),
+        );
+    }
+
+    /// An organisation's abuse addresses: its `abuse-mailbox` (ARIN `OrgAbuseEmail`), then its
+    /// `abuse-c`'s; placeholders dropped, repeats in a row once.
+    pub(crate) fn org_abuse<'a>(&'a self, o: &'a OrgRecord) -> Vec<AbuseContact<'a>> {
+        let mut abuse = Vec::new();
+        if let Some(m) = &o.abuse_mailbox {
+            abuse.push(AbuseContact {
+                mailbox: m,
+                via: if o.arin {
+                    AbuseVia::ArinOrgAbuse
+                } else {
+                    AbuseVia::OrgAbuseMailbox
+                },
+                handle: Some(&o.handle),
+            });
+        }
+        if let Some(h) = &o.abuse_c {
+            self.contact_mail(h, AbuseVia::OrgAbuseC, &mut abuse);
+        }
+        abuse.retain(|a| !self.knowledge.is_placeholder_email(a.mailbox));
+        dedup(&mut abuse);
+        abuse
+    }
+
+    fn org_record(&self, handle: Option<&str>) -> Option<&OrgRecord> {
+        handle
+            .and_then(|h| position_by(&self.org_by, h))
+            .and_then(|i| self.orgs.get(i as usize))
+    }
+
+    /// A network's own abuse addresses: its `abuse-mailbox`, its `abuse-c`s' addresses, and,
+    /// only when those and its organisation's (`org_has_abuse`) are empty, its irts'.
+    fn own_abuse<'a>(&'a self, n: &'a NetRecord, org_has_abuse: bool) -> Vec<AbuseContact<'a>> {
+        let mut abuse = Vec::new();
+        if let Some(m) = &n.abuse_mailbox {
+            abuse.push(AbuseContact {
+                mailbox: m,
+                via: if n.kind == NetworkKind::ArinNet {
+                    AbuseVia::ArinResourceAbuse
+                } else {
+                    AbuseVia::NetworkAbuseMailbox
+                },
+                handle: Some(&n.handle),
+            });
+        }
+        for h in &n.abuse_c {
+            self.contact_mail(h, AbuseVia::AbuseC, &mut abuse);
+        }
+        // A placeholder address on the network itself still counts as "has one" here.
+        if abuse.is_empty() && !org_has_abuse {
+            for h in &n.mnt_irt {
+                if let Some(i) =
+                    position_by(&self.irt_by, h).and_then(|i| self.irts.get(i as usize))
+                    && let Some(m) = &i.abuse_mailbox
+                {
+                    abuse.push(AbuseContact {
+                        mailbox: m,
+                        via: AbuseVia::Irt,
+                        handle: Some(&i.handle),
+                    });
+                }
+            }
+        }
+        abuse.retain(|a| !self.knowledge.is_placeholder_email(a.mailbox));
+        dedup(&mut abuse);
+        abuse
+    }
+
+    /// The `% Abuse contact` comment of exactly `range`, unless a placeholder address.
+    fn comment_abuse(&self, range: &IpRange) -> Option<AbuseContact<'_>> {
+        self.comments
+            .get(range)
+            .filter(|m| !self.knowledge.is_placeholder_email(m))
+            .map(|m| AbuseContact {
+                mailbox: m,
+                via: AbuseVia::AbuseComment,
+                handle: None,
+            })
+    }
+
+    /// The first address of a network's resolution: its own, else its organisation's, else its
+    /// range's comment (the address the engine writes to first).
+    pub(crate) fn first_abuse<'a>(&'a self, n: &'a NetRecord) -> Option<AbuseContact<'a>> {
+        let org = self
+            .org_record(n.org.as_deref())
+            .map(|o| self.org_abuse(o))
+            .unwrap_or_default();
+        self.own_abuse(n, !org.is_empty())
+            .into_iter()
+            .next()
+            .or_else(|| org.into_iter().next())
+            .or_else(|| self.comment_abuse(&n.range))
+    }
+
+    /// The engine's organisation record for a handle and/or a name written on the network.
+    fn org_info(&self, handle: Option<&str>, name: Option<&str>) -> Option<OrgInfo> {
+        let o = self.org_record(handle);
+        if o.is_none() && name.is_none() && handle.is_none() {
+            return None;
+        }
+        let k = &self.knowledge;
+        let mut abuse: Vec<String> = Vec::new();
+        let mut emails: Vec<String> = Vec::new();
+        let mut is_lir = false;
+        let mut org_name = name.map(str::to_owned).unwrap_or_default();
+        if let Some(o) = o {
+            if let Some(n) = &o.name {
+                org_name = n.to_string();
+            }
+            abuse = self
+                .org_abuse(o)
+                .into_iter()
+                .map(|a| a.mailbox.to_owned())
+                .collect();
+            emails.extend(o.emails.iter().map(|m| m.to_string()));
+            is_lir = o.lir;
+        }
+        emails.retain(|m| !k.is_placeholder_email(m) && !abuse.contains(m));
+        emails.dedup();
+        Some(OrgInfo {
+            handle: handle.unwrap_or_default().to_owned(),
+            name: org_name,
+            abuse_emails: abuse,
+            emails,
+            is_lir,
+        })
+    }
+
+    /// The engine's record of a registry network.
+    fn evidence(&self, n: &NetRecord) -> Network {
+        let k = &self.knowledge;
+        let status = n.status.as_deref().unwrap_or_default().to_owned();
+        let name = n.netname.as_deref().unwrap_or(&n.handle).to_owned();
+        let org = self.org_info(n.org.as_deref(), n.org_name.as_deref());
+        let org_has_abuse = org.as_ref().is_some_and(|o| !o.abuse_emails.is_empty());
+        let abuse_emails = self
+            .own_abuse(n, org_has_abuse)
+            .into_iter()
+            .map(|a| a.mailbox.to_owned())
+            .collect();
+        Network {
+            origin: NetworkOrigin::Registry,
+            source: n.source.name.to_string(),
+            start: n.range.start(),
+            end: n.range.end(),
+            name,
+            role: k.role_of_status(&status),
+            status,
+            org,
+            abuse_emails,
+            abuse_comment: self.comment_abuse(&n.range).map(|a| a.mailbox.to_owned()),
+            maintainers: n.mnt_by.iter().map(|m| m.to_string()).collect(),
+            placeholder: n.placeholder.is_some(),
+        }
+    }
+
+    /// Every network covering `ip` as the engine reads it: registry networks (placeholders
+    /// included, flagged) in the order they were added, then RDAP networks in the order they
+    /// were added; each with every abuse address of its levels resolved.
+    pub fn evidence_networks(&self, ip: IpAddr) -> Vec<Network> {
+        let mut ids: Vec<u32> = self.covering(ip, true).map(|v| v.id).collect();
+        ids.sort_unstable();
+        let mut out: Vec<Network> = ids
+            .into_iter()
+            .filter_map(|i| self.networks.get(i as usize))
+            .map(|n| self.evidence(n))
+            .collect();
+        out.extend(
+            self.rdap_ranges
+                .covering(ip)
+                .into_iter()
+                .filter_map(|i| self.rdap.get(i as usize).cloned()),
+        );
+        out
+    }
+
+    /// The "asn-abuse" fallback: the most specific route object covering `ip` (of equal ones
+    /// the last added), its origin's `aut-num`, and that aut-num's `abuse-c` addresses, else its
+    /// organisation's. `None` without a route, an aut-num or an address.
+    pub fn origin_abuse(&self, ip: IpAddr) -> Option<OriginAbuse<'_>> {
+        let route = self
+            .route_ids(ip)
+            .filter_map(|id| Some((id, self.routes.get(id as usize)?)))
+            .max_by_key(|(id, r)| (r.prefix.prefix_len(), *id))
+            .map(|(_, r)| *r)?;
+        let a = self
+            .aut_num_by
+            .get(&route.origin)
+            .and_then(|&i| self.aut_nums.get(i as usize))?;
+        let mut abuse = Vec::new();
+        for h in &a.abuse_c {
+            self.contact_mail(h, AbuseVia::AutNumAbuseC, &mut abuse);
+        }
+        for c in &mut abuse {
+            c.via = AbuseVia::AutNumAbuseC;
+        }
+        if abuse.is_empty()
+            && let Some(o) = self.org_record(a.org.as_deref())
+        {
+            abuse = self.org_abuse(o);
+            for c in &mut abuse {
+                c.via = AbuseVia::AutNumOrg;
+            }
+        }
+        (!abuse.is_empty()).then_some(OriginAbuse {
+            prefix: route.prefix,
+            asn: a.asn,
+            source: &a.source,
+            abuse,
+        })
+    }
+
+    /// [`RegistryIndex::origin_abuse`] as the engine reads it: each address with
+    /// `SOURCE (ASn)`.
+    pub fn asn_abuse(&self, ip: IpAddr) -> Vec<(String, String)> {
+        let Some(o) = self.origin_abuse(ip) else {
+            return Vec::new();
+        };
+        let label = format!("{} (AS{})", o.source.name, o.asn);
+        o.abuse
+            .into_iter()
+            .map(|a| (a.mailbox.to_owned(), label.clone()))
+            .collect()
+    }
+
+    /// Provider knowledge derived from the whole registry: the upper-case handles and
+    /// lower-case names of organisations that hold allocations (or are LIRs), and the mail
+    /// domains of their contacts (allocations' own abuse addresses and comments included).
+    pub fn provider_names_and_domains(&self) -> (Vec<String>, Vec<String>) {
+        let k = &self.knowledge;
+        let mut provider_nets: Vec<Network> = self
+            .networks
+            .iter()
+            .filter(|n| n.placeholder.is_none())
+            .filter(|n| {
+                k.role_of_status(n.status.as_deref().unwrap_or("")) == NetworkRole::Allocation
+            })
+            .map(|n| self.evidence(n))
+            .collect();
+        for o in self.orgs.iter().filter(|o| o.lir) {
+            if let Some(info) = self.org_info(Some(&o.handle), None) {
+                provider_nets.push(Network {
+                    origin: NetworkOrigin::Registry,
+                    source: String::new(),
+                    start: IpAddr::from([0, 0, 0, 0]),
+                    end: IpAddr::from([0, 0, 0, 0]),
+                    name: String::new(),
+                    status: String::new(),
+                    role: NetworkRole::Allocation,
+                    org: Some(info),
+                    abuse_emails: Vec::new(),
+                    abuse_comment: None,
+                    maintainers: Vec::new(),
+                    placeholder: false,
+                });
+            }
+        }
+        let rdap = self
+            .rdap
+            .iter()
+            .filter(|n| !n.placeholder && n.role == NetworkRole::Allocation);
+        let mut orgs = Vec::new();
+        let mut domains = Vec::new();
+        for n in provider_nets.iter().chain(rdap) {
+            if let Some(o) = &n.org {
+                if !o.handle.is_empty() {
+                    orgs.push(o.handle.to_ascii_uppercase());
+                }
+                if !o.name.is_empty() {
+                    orgs.push(o.name.to_lowercase());
+                }
+                for m in o.abuse_emails.iter().chain(&o.emails) {
+                    domains.extend(mail_domain(m));
+                }
+            }
+            for m in n.abuse_emails.iter().chain(n.abuse_comment.iter()) {
+                domains.extend(mail_domain(m));
+            }
+        }
+        (orgs, domains)
+    }
+
+    /// RDAP networks held.
+    pub fn rdap_networks(&self) -> &[Network] {
+        &self.rdap
+    }
+}
+
+fn mail_domain(addr: &str) -> Option<String> {
+    addr.rsplit_once('@')
+        .map(|(_, d)| d.trim().trim_end_matches('.').to_lowercase())
+}
+
+/// The engine's record of an RDAP ip network: name, status and role, the registrant as its
+/// organisation, abuse and registrant e-mails normalised without placeholders. `None` without
+/// both bounds.
+pub(super) fn rdap_network(source: &str, net: &IpNetwork, k: &Knowledge) -> Option<Network> {
+    let (Some(start), Some(end)) = (net.start_address, net.end_address) else {
+        return None;
+    };
+    let range = IpRange::new(start, end)?;
+    let status = net
+        .network_type
+        .clone()
+        .or_else(|| net.status.first().cloned())
+        .unwrap_or_default();
+    let name = net
+        .name
+        .clone()
+        .or_else(|| net.handle.clone())
+        .unwrap_or_default();
+    let clean = |v: Vec<crate::rdap::ContactEmail>| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for e in v {
+            if let Some(m) = normalise_mailbox(&e.address)
+                && !k.is_placeholder_email(&m)
+                && !out.contains(&m)
+            {
+                out.push(m);
+            }
+        }
+        out
+    };
+    let org = net.registrant().map(|r| OrgInfo {
+        handle: r.handle.clone().unwrap_or_default(),
+        name: r
+            .organisation_name()
+            .map(str::to_owned)
+            .or_else(|| net.registrant_name().map(str::to_owned))
+            .unwrap_or_default(),
+        abuse_emails: Vec::new(),
+        emails: clean(net.registrant_emails()),
+        is_lir: false,
+    });
+    let role = k.role_of_status(&status);
+    let placeholder = k.is_placeholder_network(&name, "", &status);
+    Some(Network {
+        origin: NetworkOrigin::Rdap,
+        source: source.to_owned(),
+        start: range.start(),
+        end: range.end(),
+        name,
+        status,
+        role,
+        org,
+        abuse_emails: clean(net.abuse_emails()),
+        abuse_comment: None,
+        maintainers: Vec::new(),
+        placeholder,
+    })
+}
