@@ -13,6 +13,10 @@ fn objects(name: &str, bytes: &[u8]) -> Vec<Object> {
 }
 
 fn fixture_index() -> RegistryIndex {
+    fixture_builder().build()
+}
+
+fn fixture_builder() -> IndexBuilder {
     let mut b = IndexBuilder::new();
     b.extend(objects(
         "ripe-dump.db",
@@ -27,7 +31,70 @@ fn fixture_index() -> RegistryIndex {
         include_bytes!("data/rpsl/arin-answer.txt"),
     ));
     b.extend(objects("lacnic.db", include_bytes!("data/rpsl/lacnic.db")));
-    b.build()
+    b
+}
+
+/// The snapshot's index is built without the lookup tables; every answer is the same as the
+/// eagerly built index's, the tables made on first use.
+#[test]
+fn lookup_tables_built_on_first_use_answer_the_same() {
+    let eager = fixture_index();
+    let lazy = fixture_builder().build_without_lookup_tables();
+    assert!(eager.hot_record_bytes() > 0);
+    assert_eq!(lazy.hot_record_bytes(), 0, "no hot records before a lookup");
+    let ips: Vec<IpAddr> = [
+        "192.0.2.10",
+        "192.0.2.20",
+        "192.0.2.45",
+        "192.0.2.100",
+        "192.0.2.255",
+        "198.51.100.7",
+        "203.0.113.9",
+        "10.1.2.3",
+        "2001:db8::1",
+        "2001:db8:1::5",
+        "200.7.84.1",
+    ]
+    .iter()
+    .map(|s| ip(s))
+    .collect();
+    // the evidence path leaves the tables unbuilt
+    for &a in &ips {
+        assert_eq!(
+            format!("{:?}", lazy.evidence_networks(a)),
+            format!("{:?}", eager.evidence_networks(a))
+        );
+    }
+    assert_eq!(
+        lazy.hot_record_bytes(),
+        0,
+        "evidence lookups need no hot records"
+    );
+    for &a in &ips {
+        assert_eq!(
+            format!("{:?}", lazy.attribute(a)),
+            format!("{:?}", eager.attribute(a))
+        );
+        let all = |i: &RegistryIndex| -> Vec<String> {
+            i.lookup_all(a)
+                .map(|n| format!("{:?}", n.netname()))
+                .collect()
+        };
+        assert_eq!(all(&lazy), all(&eager));
+        let abuse = |i: &RegistryIndex| -> Vec<String> {
+            i.lookup(a).map(|n| format!("{:?}", n.abuse())).collect()
+        };
+        assert_eq!(abuse(&lazy), abuse(&eager));
+    }
+    let (mut l, mut e) = (Vec::new(), Vec::new());
+    lazy.attribute_many(&ips, &mut l);
+    eager.attribute_many(&ips, &mut e);
+    assert_eq!(format!("{l:?}"), format!("{e:?}"));
+    assert_eq!(lazy.hot_record_bytes(), eager.hot_record_bytes());
+    assert_eq!(
+        lazy.lookup_structure_bytes(),
+        eager.lookup_structure_bytes()
+    );
 }
 
 fn ip(s: &str) -> IpAddr {

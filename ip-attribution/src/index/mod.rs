@@ -64,6 +64,7 @@ mod records;
 mod resolve;
 
 use std::net::IpAddr;
+use std::sync::OnceLock;
 
 use ipnet::IpNet;
 
@@ -392,8 +393,16 @@ impl IndexBuilder {
         self.duplicates
     }
 
-    /// Builds the index.
+    /// Builds the index with its lookup tables (the hot records and the flattened answer tables
+    /// of [`RegistryIndex::attribute_many`]).
     pub fn build(self) -> RegistryIndex {
+        let index = self.assemble();
+        index.prepare_lookups();
+        index
+    }
+
+    /// The index from the builder's records, its lookup tables not yet built.
+    fn assemble(self) -> RegistryIndex {
         let Self {
             knowledge,
             seen,
@@ -501,13 +510,12 @@ impl IndexBuilder {
             duplicates,
             segments: t4.segments() + t6.segments(),
         };
-        let mut index = RegistryIndex {
+        RegistryIndex {
             knowledge,
             networks,
             n4: u32::try_from(n4).unwrap_or(u32::MAX),
-            hot: HotTable::default(),
-            flat: FlatV4::default(),
-            flat6: FlatV6::default(),
+            hot: OnceLock::new(),
+            flat: OnceLock::new(),
             t4,
             t6,
             rdap,
@@ -527,10 +535,18 @@ impl IndexBuilder {
             comments,
             referrals,
             stats,
-        };
-        index.hot = hot_records(&index);
-        (index.flat, index.flat6) = answer_tables(&index);
-        index
+        }
+    }
+
+    /// Builds the index without its lookup tables (the hot records and the flattened answer
+    /// tables): they are built on the first lookup that reads them ([`RegistryIndex::attribute`],
+    /// [`RegistryIndex::attribute_many`], [`NetworkView::abuse`], a lookup without
+    /// placeholders), or by [`RegistryIndex::prepare_lookups`]. The snapshot builds its index
+    /// this way: the engine reads every covering network with
+    /// [`RegistryIndex::evidence_networks`], which needs neither, so a daily run does not pay
+    /// their time and memory (about 84 MB over a million networks).
+    pub fn build_without_lookup_tables(self) -> RegistryIndex {
+        self.assemble()
     }
 }
 
@@ -572,12 +588,12 @@ pub struct RegistryIndex {
     knowledge: Knowledge,
     networks: Vec<NetRecord>,
     n4: u32,
-    /// Per network (same ids as `networks`): what a lookup reads, in one small record.
-    hot: HotTable,
-    /// IPv4: the most specific non-placeholder network of every address, flattened.
-    flat: FlatV4,
-    /// The same for IPv6.
-    flat6: FlatV6,
+    /// Per network (same ids as `networks`): what a lookup reads, in one small record. Built
+    /// on first use (see [`IndexBuilder::build_without_lookup_tables`]).
+    hot: OnceLock<HotTable>,
+    /// IPv4 and IPv6: the most specific non-placeholder network of every address, flattened.
+    /// Built on first use.
+    flat: OnceLock<(FlatV4, FlatV6)>,
     t4: RangeTable<u32>,
     t6: RangeTable<u128>,
     /// RDAP networks, resolved when added.
@@ -621,8 +637,8 @@ impl RegistryIndex {
     /// [`RegistryIndex::lookup`]; for IPv4 read from a flat answer table, see the module docs).
     pub fn most_specific(&self, ip: IpAddr) -> Option<NetworkView<'_>> {
         match ip {
-            IpAddr::V4(a) => self.view(self.flat.get(u32::from(a))),
-            IpAddr::V6(a) => self.view(self.flat6.get(u128::from(a))),
+            IpAddr::V4(a) => self.view(self.flat_tables().0.get(u32::from(a))),
+            IpAddr::V6(a) => self.view(self.flat_tables().1.get(u128::from(a))),
         }
     }
 
@@ -648,25 +664,25 @@ impl RegistryIndex {
         for group in ips.chunks(ATTRIBUTE_BATCH) {
             for (w, ip) in windows.iter_mut().zip(group) {
                 *w = match ip {
-                    IpAddr::V4(a) => self.flat.window(u32::from(*a)),
-                    IpAddr::V6(a) => self.flat6.window(u128::from(*a)),
+                    IpAddr::V4(a) => self.flat_tables().0.window(u32::from(*a)),
+                    IpAddr::V6(a) => self.flat_tables().1.window(u128::from(*a)),
                 };
             }
             for ((id, w), ip) in ids.iter_mut().zip(&windows).zip(group) {
                 *id = match ip {
-                    IpAddr::V4(a) => self.flat.search(u32::from(*a), *w),
-                    IpAddr::V6(a) => self.flat6.search(u128::from(*a), *w),
+                    IpAddr::V4(a) => self.flat_tables().0.search(u32::from(*a), *w),
+                    IpAddr::V6(a) => self.flat_tables().1.search(u128::from(*a), *w),
                 };
             }
             // Every hot record's header first (the records' cache misses overlap), then decode.
             for (h, &id) in headers.iter_mut().zip(&ids).take(group.len()) {
-                if let Some(hot) = self.hot.get(id) {
+                if let Some(hot) = self.hot_table().get(id) {
                     *h = hot.header();
                 }
             }
             out.extend(ids.iter().zip(&headers).take(group.len()).map(|(&id, &h)| {
                 let view = self.view(id)?;
-                Some(match self.hot.get(id) {
+                Some(match self.hot_table().get(id) {
                     Some(hot) => Attribution::read(view, hot, h),
                     None => Attribution::of(view),
                 })
@@ -762,6 +778,24 @@ impl RegistryIndex {
         })
     }
 
+    /// Builds the lookup tables now if they are not built yet (the hot records and the
+    /// flattened answer tables, see [`IndexBuilder::build_without_lookup_tables`]), so that
+    /// the first lookups do not pay for them and [`RegistryIndex::lookup_structure_bytes`] and
+    /// [`RegistryIndex::hot_record_bytes`] count them (0 before).
+    pub fn prepare_lookups(&self) {
+        self.flat_tables();
+    }
+
+    /// The hot records, built on first use.
+    fn hot_table(&self) -> &HotTable {
+        self.hot.get_or_init(|| hot_records(self))
+    }
+
+    /// The flattened answer tables (IPv4, IPv6), built on first use.
+    fn flat_tables(&self) -> &(FlatV4, FlatV6) {
+        self.flat.get_or_init(|| answer_tables(self))
+    }
+
     /// What went into the index.
     pub fn stats(&self) -> &IndexStats {
         &self.stats
@@ -774,13 +808,15 @@ impl RegistryIndex {
             + self.t6.heap_bytes()
             + self.rt4.heap_bytes()
             + self.rt6.heap_bytes()
-            + self.flat.heap_bytes()
-            + self.flat6.heap_bytes()
+            + self
+                .flat
+                .get()
+                .map_or(0, |(v4, v6)| v4.heap_bytes() + v6.heap_bytes())
     }
 
     /// Heap bytes of the per-network hot records (64 bytes each).
     pub fn hot_record_bytes(&self) -> usize {
-        self.hot.slots.capacity()
+        self.hot.get().map_or(0, |h| h.slots.capacity())
     }
 }
 
@@ -812,12 +848,14 @@ impl<'a> Iterator for Lookup<'a> {
     fn next(&mut self) -> Option<NetworkView<'a>> {
         loop {
             let id = self.covering.next()? + self.offset;
-            let placeholder = self
-                .index
-                .hot
-                .get(id)
-                .is_some_and(|h| h.placeholder().is_some());
-            if self.placeholders || !placeholder {
+            // with placeholders every network is wanted: the hot records are not read
+            if self.placeholders
+                || !self
+                    .index
+                    .hot_table()
+                    .get(id)
+                    .is_some_and(|h| h.placeholder().is_some())
+            {
                 return Some(NetworkView {
                     index: self.index,
                     id,
@@ -925,10 +963,11 @@ impl<'a> Attribution<'a> {
 /// The answer tables: per elementary segment of the exact tables, its first non-placeholder
 /// network.
 fn answer_tables(index: &RegistryIndex) -> (FlatV4, FlatV6) {
+    let hot = index.hot_table();
     let first_real = |covering: Covering<'_>, offset: u32| {
         covering
             .map(|id| id + offset)
-            .find(|&id| index.hot.get(id).is_some_and(|h| h.placeholder().is_none()))
+            .find(|&id| hot.get(id).is_some_and(|h| h.placeholder().is_none()))
             .unwrap_or(flat::NONE)
     };
     (
@@ -989,7 +1028,7 @@ impl<'a> NetworkView<'a> {
     }
 
     fn hot(&self) -> Option<Hot<'a>> {
-        self.index.hot.get(self.id)
+        self.index.hot_table().get(self.id)
     }
 
     /// Primary key / ARIN `NetHandle`.

@@ -371,7 +371,7 @@ impl Snapshot {
                 Err((e, false)) => report.problem(e),
             }
         }
-        snap.registry = registry.build();
+        snap.registry = registry.build_without_lookup_tables();
         let (orgs, domains) = snap.registry.provider_names_and_domains();
         snap.provider_orgs = orgs.into_iter().collect();
         snap.provider_domains = domains.into_iter().collect();
