@@ -29,7 +29,6 @@ use rayon::prelude::*;
 
 pub use overrides::{MAX_OVERRIDES, Overrides};
 
-use crate::Error;
 use crate::cert::{self, TrustStore};
 use crate::engine::evidence::{
     CertSeen, EvidenceSource, Network, Override, PtrName, SecurityTxt, SecurityTxtStatus,
@@ -37,6 +36,7 @@ use crate::engine::evidence::{
 use crate::engine::knowledge::Knowledge;
 use crate::ptr::{self, DnsName};
 use crate::rdns::RdnsTable;
+use crate::{Error, ErrorKind};
 use registry::Registry;
 
 /// The snapshot's hash maps: foldhash's quality variant, fast and well mixed also for keys
@@ -104,9 +104,9 @@ overrides.csv";
 
 impl LoadReport {
     /// Refuses a snapshot that cannot be trusted to decide with: one holding no usable
-    /// evidence at all ([`Error::SnapshotEmpty`], naming what was expected), or, unless
+    /// evidence at all ([`ErrorKind::SnapshotEmpty`], naming what was expected), or, unless
     /// `options` allow it, one with files that could not be read to their end
-    /// ([`Error::SnapshotIncomplete`]). `dir` labels the messages.
+    /// ([`ErrorKind::SnapshotIncomplete`]). `dir` labels the messages.
     pub fn check(&self, dir: &Path, options: CheckOptions) -> Result<(), Error> {
         if self.evidence == 0 {
             let mut found: Vec<String> = self
@@ -121,17 +121,23 @@ impl LoadReport {
             } else {
                 format!("{}, none usable", found.join(", "))
             };
-            return Err(Error::SnapshotEmpty {
-                path: dir.display().to_string(),
-                message: format!("found {found}; expected {EXPECTED_LAYOUT}"),
-            });
+            return Err(Error::new(
+                dir.display().to_string(),
+                0,
+                ErrorKind::SnapshotEmpty {
+                    message: format!("found {found}; expected {EXPECTED_LAYOUT}"),
+                },
+            ));
         }
         if !self.unreadable.is_empty() && !options.allow_partial {
-            return Err(Error::SnapshotIncomplete {
-                path: dir.display().to_string(),
-                count: self.unreadable.len(),
-                first: self.unreadable.first().cloned().unwrap_or_default(),
-            });
+            return Err(Error::new(
+                dir.display().to_string(),
+                0,
+                ErrorKind::SnapshotIncomplete {
+                    count: self.unreadable.len(),
+                    first: self.unreadable.first().cloned().unwrap_or_default(),
+                },
+            ));
         }
         Ok(())
     }
@@ -266,7 +272,7 @@ fn read_registry_files(files: &[PathBuf], tx: &std::sync::mpsc::SyncSender<Parse
                     }
                 }
                 Err(e) => {
-                    let message = if matches!(e, Error::RpslRead { .. }) {
+                    let message = if matches!(e.kind(), ErrorKind::RpslRead { .. }) {
                         Parsed::Unreadable(e.to_string())
                     } else {
                         Parsed::Problem(e.to_string())
@@ -307,9 +313,14 @@ impl Snapshot {
 
     /// Loads the snapshot in `dir` with the given knowledge.
     pub fn load_with(dir: &Path, knowledge: Knowledge) -> Result<(Self, LoadReport), Error> {
-        fs::read_dir(dir).map_err(|e| Error::Io {
-            path: dir.display().to_string(),
-            message: e.to_string(),
+        fs::read_dir(dir).map_err(|e| {
+            Error::new(
+                dir.display().to_string(),
+                0,
+                ErrorKind::Io {
+                    message: e.to_string(),
+                },
+            )
         })?;
         let mut report = LoadReport::default();
         let mut snap = Self::empty();
