@@ -106,11 +106,11 @@ pub fn load(args: &ConfigArgs) -> Result<Loaded, String> {
 }
 
 fn flag_error(e: &notice_render::Error) -> String {
-    match e {
-        notice_render::Error::Option { name, message } => {
+    match e.kind() {
+        notice_render::ErrorKind::Option { name, message } => {
             format!("--{}: {message}", name.replace('_', "-"))
         }
-        other => other.to_string(),
+        _ => e.to_string(),
     }
 }
 

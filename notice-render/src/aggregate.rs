@@ -118,30 +118,27 @@ impl AggregateOptions {
             || p.chars().count() > MAX_TICKET_PREFIX_CHARS
             || !p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         {
-            return Err(Error::Option {
-                name: "ticket_prefix",
-                message: format!(
+            return Err(Error::option(
+                "ticket_prefix",
+                format!(
                     "`{}` must be 1 to {MAX_TICKET_PREFIX_CHARS} of A-Z a-z 0-9 -",
                     p.escape_debug()
                 ),
-            });
+            ));
         }
         if self.max_findings_per_notice == 0
             || self.max_findings_per_notice > MAX_FINDINGS_PER_NOTICE
         {
-            return Err(Error::Option {
-                name: "max_findings_per_notice",
-                message: format!(
+            return Err(Error::option(
+                "max_findings_per_notice",
+                format!(
                     "{} is not in 1..={MAX_FINDINGS_PER_NOTICE}",
                     self.max_findings_per_notice
                 ),
-            });
+            ));
         }
         if self.max_age < TimeDelta::zero() {
-            return Err(Error::Option {
-                name: "max_age",
-                message: "is negative".to_string(),
-            });
+            return Err(Error::option("max_age", "is negative".to_string()));
         }
         Ok(())
     }
@@ -638,7 +635,7 @@ pub fn is_usable_address(address: &str) -> bool {
 /// Groups findings into notices; see the [module docs](self).
 ///
 /// # Errors
-/// [`Error::Option`] for an invalid ticket prefix or findings-per-notice.
+/// [`ErrorKind::Option`](crate::ErrorKind::Option) for an invalid ticket prefix or findings-per-notice.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
@@ -741,7 +738,7 @@ impl<'c> Aggregator<'c> {
     /// (see [`Self::with_first_ticket`]).
     ///
     /// # Errors
-    /// [`Error::Option`] for an invalid ticket prefix, findings-per-notice or maximum age.
+    /// [`ErrorKind::Option`](crate::ErrorKind::Option) for an invalid ticket prefix, findings-per-notice or maximum age.
     pub fn new(
         catalogue: &'c Catalogue,
         options: AggregateOptions,
@@ -966,7 +963,7 @@ pub fn recipient_key(address: &str) -> String {
 /// exactly those [`aggregate`] gives for the same input (a property test holds this).
 ///
 /// # Errors
-/// [`Error::Option`] for invalid options, as [`aggregate`].
+/// [`ErrorKind::Option`](crate::ErrorKind::Option) for invalid options, as [`aggregate`].
 pub fn recipient_notices(
     catalogue: &Catalogue,
     recipient: Recipient,

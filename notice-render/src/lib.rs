@@ -72,7 +72,7 @@ pub use aggregate::{
 };
 pub use catalogue::{Catalogue, Entry, EntryText, Kind, NoticeKind};
 pub use config::Config;
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use file_name::notice_file_name;
 pub use finding::{Classification, Customer, Evidence, Finding, Recipient, RecipientRole};
 pub use language::{Language, choose_language};

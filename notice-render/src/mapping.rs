@@ -126,10 +126,8 @@ impl Mapping {
     /// Parses and validates a mapping file; `known` says whether an entry id exists.
     pub(crate) fn parse(file: &str, source: &str, known: &dyn Fn(&str) -> bool) -> Result<Mapping> {
         let raw: RawMapping = toml::from_str(source).map_err(|e| toml_error(file, source, &e))?;
-        let err = |offset: usize, message: String| Error::Catalogue {
-            file: file.to_string(),
-            line: line_of(source, offset),
-            message,
+        let err = |offset: usize, message: String| {
+            Error::catalogue(file.to_string(), line_of(source, offset), message)
         };
         if !known(raw.fallback.get_ref()) {
             return Err(err(
@@ -138,11 +136,11 @@ impl Mapping {
             ));
         }
         if raw.rules.len() > MAX_RULES {
-            return Err(Error::TooLarge {
-                what: format!("{file}: rules"),
-                max: MAX_RULES,
-                len: raw.rules.len(),
-            });
+            return Err(Error::too_large(
+                format!("{file}: rules"),
+                MAX_RULES,
+                raw.rules.len(),
+            ));
         }
         let mut rules = Vec::with_capacity(raw.rules.len());
         for r in &raw.rules {

@@ -381,10 +381,8 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> Result<Vec<String>> {
                 report.tags.push(t);
             }
         }
-        let text = serde_json::to_string(&report).map_err(|e| Error::Output {
-            what: "xarf",
-            message: e.to_string(),
-        })?;
+        let text =
+            serde_json::to_string(&report).map_err(|e| Error::output("xarf", e.to_string()))?;
         out.push(escape_json_invisible(text));
     }
     Ok(out)
