@@ -93,7 +93,7 @@ pub fn load(args: &ConfigArgs) -> Result<Loaded, String> {
         config.notices.verify_url = Some(v.clone());
     }
     if let Some(v) = &args.signing_key {
-        config.signing = Some(notice_render::config::SigningConfig::new(v.clone()));
+        config.signing = Some(notice_render::SigningConfig::new(v.clone()));
     }
     // the overrides are checked as the renderer checks its options
     Renderer::embedded(config.render_options()).map_err(|e| flag_error(&e))?;

@@ -220,7 +220,7 @@ impl Judge {
             .recipients
             .iter()
             .map(|r| r.address.trim())
-            .filter(|a| notice_render::aggregate::is_usable_address(a))
+            .filter(|a| notice_render::is_usable_address(a))
             .collect();
         let day = DayFinding::new(ip.to_string(), entry.to_owned(), ranked);
         let hd = decide(&day, &self.history, now, &self.policy);

@@ -1,29 +1,4 @@
 //! From findings to notices: one notice per recipient, grouped by problem.
-//!
-//! [`aggregate`] takes (finding, recipient) pairs in input order and returns
-//! an [`Aggregate`] that accounts for every input: each finding is either in
-//! exactly one notice or in [`Aggregate::dropped`] with its reason. It is a
-//! thin wrapper over [`Aggregator`], the one aggregation: findings pushed one
-//! at a time, recipients handed out for parallel rendering (what a daily run
-//! of a million findings uses).
-//!
-//! - Recipients are the same when their addresses are equal ignoring ASCII
-//!   case; the first pair of a recipient gives its organisation, languages
-//!   and via.
-//! - Equal findings are merged first ([`MergedItems`]): one [`Item`] per
-//!   (address, port, problem), with how many times and first/last seen; the
-//!   problem is the catalogue entry, so one exposure reported by two feed
-//!   formats is one problem. A port seen twice is one finding.
-//! - Inside a notice, findings are grouped by catalogue entry, groups in the
-//!   order their first finding came, findings in input order.
-//! - Ticket ids are `PREFIX-YYYYMMDD-NNNNN`: the prefix from the options, the
-//!   date of `now`, and a sequence number from 1 in the order recipients
-//!   first appear. The same input in the same order gives the same tickets.
-//! - A finding observed longer ago than [`AggregateOptions::max_age`] before
-//!   `now` is dropped as [`DropReason::TooOld`]; one without a usable
-//!   recipient address as [`DropReason::InvalidRecipient`].
-//! - A recipient with more than [`MAX_FINDINGS_PER_NOTICE`] findings gets
-//!   several notices, each with its own ticket ([`Notice::part`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -632,7 +607,7 @@ pub fn is_usable_address(address: &str) -> bool {
         })
 }
 
-/// Groups findings into notices; see the [module docs](self).
+/// Groups findings into notices.
 ///
 /// # Errors
 /// [`ErrorKind::Option`](crate::ErrorKind::Option) for an invalid ticket prefix or findings-per-notice.
@@ -653,6 +628,31 @@ pub fn is_usable_address(address: &str) -> bool {
 /// assert!(out.accounts_for_all());
 /// # Ok::<(), notice_render::Error>(())
 /// ```
+///
+/// [`aggregate`] takes (finding, recipient) pairs in input order and returns
+/// an [`Aggregate`] that accounts for every input: each finding is either in
+/// exactly one notice or in [`Aggregate::dropped`] with its reason. It is a
+/// thin wrapper over [`Aggregator`], the one aggregation: findings pushed one
+/// at a time, recipients handed out for parallel rendering (what a daily run
+/// of a million findings uses).
+///
+/// - Recipients are the same when their addresses are equal ignoring ASCII
+///   case; the first pair of a recipient gives its organisation, languages
+///   and via.
+/// - Equal findings are merged first ([`MergedItems`]): one [`Item`] per
+///   (address, port, problem), with how many times and first/last seen; the
+///   problem is the catalogue entry, so one exposure reported by two feed
+///   formats is one problem. A port seen twice is one finding.
+/// - Inside a notice, findings are grouped by catalogue entry, groups in the
+///   order their first finding came, findings in input order.
+/// - Ticket ids are `PREFIX-YYYYMMDD-NNNNN`: the prefix from the options, the
+///   date of `now`, and a sequence number from 1 in the order recipients
+///   first appear. The same input in the same order gives the same tickets.
+/// - A finding observed longer ago than [`AggregateOptions::max_age`] before
+///   `now` is dropped as [`DropReason::TooOld`]; one without a usable
+///   recipient address as [`DropReason::InvalidRecipient`].
+/// - A recipient with more than [`MAX_FINDINGS_PER_NOTICE`] findings gets
+///   several notices, each with its own ticket ([`Notice::part`]).
 pub fn aggregate<I>(
     catalogue: &Catalogue,
     pairs: I,
@@ -696,7 +696,7 @@ struct Shared {
 /// The aggregator holds, per recipient, the recipient and its findings with equal ones merged
 /// ([`MergedItems`]), and nothing per dropped finding but a count: a day of a million findings
 /// for a quarter of a million recipients is held in about the size of its notice findings. The
-/// rules are those of the [module docs](self).
+/// rules are those of [`aggregate()`].
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};

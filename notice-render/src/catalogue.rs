@@ -1,22 +1,4 @@
 //! The catalogue of problem explanations: one TOML file per problem, Dutch
-//! and English inside, plus `mapping.toml` (see [`crate::mapping`]).
-//!
-//! The files in `notice-render/catalogue/` are embedded in the crate
-//! ([`Catalogue::embedded`]); operators can load an edited copy from a
-//! directory at run time ([`Catalogue::from_dir`]) or from strings
-//! ([`Catalogue::from_sources`]). Everything is validated at load, and each
-//! error names the file and line:
-//!
-//! - every entry has every text field in both `nl` and `en`, the same
-//!   optional fields in both, and as many action steps in both;
-//! - ids are lower-case `a-z0-9-`, unique, and equal to the file name;
-//! - `kind = "exposure"` entries explain why exposure itself is the risk
-//!   (`exposure`), `kind = "compromise"` entries say that patching does not
-//!   remove an intruder (`compromise`);
-//! - references are `https://` URLs, CVE ids look like `CVE-2024-45519`;
-//! - subject phrases are short and free of alarm words (`urgent`,
-//!   `dringend`, `warning`, `!`...);
-//! - the mapping names existing entries only.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -227,6 +209,24 @@ impl Entry {
 }
 
 /// The validated catalogue: entries plus the mapping from findings to entries.
+/// and English inside, plus `mapping.toml` (see [`Mapping`](crate::Mapping)).
+///
+/// The files in `notice-render/catalogue/` are embedded in the crate
+/// ([`Catalogue::embedded`]); operators can load an edited copy from a
+/// directory at run time ([`Catalogue::from_dir`]) or from strings
+/// ([`Catalogue::from_sources`]). Everything is validated at load, and each
+/// error names the file and line:
+///
+/// - every entry has every text field in both `nl` and `en`, the same
+///   optional fields in both, and as many action steps in both;
+/// - ids are lower-case `a-z0-9-`, unique, and equal to the file name;
+/// - `kind = "exposure"` entries explain why exposure itself is the risk
+///   (`exposure`), `kind = "compromise"` entries say that patching does not
+///   remove an intruder (`compromise`);
+/// - references are `https://` URLs, CVE ids look like `CVE-2024-45519`;
+/// - subject phrases are short and free of alarm words (`urgent`,
+///   `dringend`, `warning`, `!`...);
+/// - the mapping names existing entries only.
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     entries: Vec<Entry>,

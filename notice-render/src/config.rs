@@ -1,36 +1,4 @@
 //! The service's identity and wording choices, as one TOML file.
-//!
-//! A notice that does not say who sent it reads like phishing. Every
-//! service that sends notices (a national CERT, the DTC, a hosting
-//! provider's abuse team) puts its own name, addresses, phone number, web
-//! page and a way to check a notice in this file; the programs read it with
-//! `--config FILE` and let flags override single values.
-//!
-//! ```toml
-//! # Every value below is an EXAMPLE: replace each one with your service's own.
-//! [sender]
-//! name = "Example CERT"                      # From display name and signature
-//! address = "notices@example.org"            # From address
-//! reply_to = "security-desk@example.org"     # Reply-To: where a person reads replies
-//! phone = "+31 70 123 4567"                  # shown in every notice's signature
-//! website = "https://www.example.org/notices" # shown in every notice's signature
-//! # message_id_domain = "notices.example.org" # default: the domain of `address`
-//!
-//! [notices]
-//! default_language = "nl"                    # when the recipient states no language we write
-//!                                            # (unset: the program's --lang)
-//! ticket_prefix = "NTC"
-//! reporter = "The Shadowserver Foundation"   # who scanned: named in the technical part
-//! # where a recipient checks that a ticket is genuine; {ticket} is replaced
-//! verify_url = "https://www.example.org/verify?ticket={ticket}"
-//!
-//! [signing]                                  # optional: OpenPGP/MIME (RFC 3156)
-//! key = "/etc/notify/signing-key.asc"        # armored secret key, not passphrase-protected
-//! ```
-//!
-//! [`Config::from_toml`] validates everything and reports each mistake with
-//! the file and line; [`Config::example`] is the configuration above, whose
-//! values say they are examples (a service must not send with them).
 
 use std::path::PathBuf;
 
@@ -99,6 +67,38 @@ impl SigningConfig {
 }
 
 /// The whole configuration file.
+///
+/// A notice that does not say who sent it reads like phishing. Every
+/// service that sends notices (a national CERT, the DTC, a hosting
+/// provider's abuse team) puts its own name, addresses, phone number, web
+/// page and a way to check a notice in this file; the programs read it with
+/// `--config FILE` and let flags override single values.
+///
+/// ```toml
+/// # Every value below is an EXAMPLE: replace each one with your service's own.
+/// [sender]
+/// name = "Example CERT"                      # From display name and signature
+/// address = "notices@example.org"            # From address
+/// reply_to = "security-desk@example.org"     # Reply-To: where a person reads replies
+/// phone = "+31 70 123 4567"                  # shown in every notice's signature
+/// website = "https://www.example.org/notices" # shown in every notice's signature
+/// # message_id_domain = "notices.example.org" # default: the domain of `address`
+///
+/// [notices]
+/// default_language = "nl"                    # when the recipient states no language we write
+///                                            # (unset: the program's --lang)
+/// ticket_prefix = "NTC"
+/// reporter = "The Shadowserver Foundation"   # who scanned: named in the technical part
+/// # where a recipient checks that a ticket is genuine; {ticket} is replaced
+/// verify_url = "https://www.example.org/verify?ticket={ticket}"
+///
+/// [signing]                                  # optional: OpenPGP/MIME (RFC 3156)
+/// key = "/etc/notify/signing-key.asc"        # armored secret key, not passphrase-protected
+/// ```
+///
+/// [`Config::from_toml`] validates everything and reports each mistake with
+/// the file and line; [`Config::example`] is the configuration above, whose
+/// values say they are examples (a service must not send with them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Config {
@@ -110,7 +110,7 @@ pub struct Config {
     pub signing: Option<SigningConfig>,
 }
 
-/// The example configuration, as a file (the module docs show it too).
+/// The example configuration, as a file ([`Config`]'s docs show it too).
 pub const EXAMPLE_TOML: &str = r#"# Every value in this file is an EXAMPLE: replace each one with your service's own.
 [sender]
 name = "Example CERT (example configuration)"

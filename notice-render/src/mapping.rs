@@ -1,31 +1,4 @@
 //! From a finding to a catalogue entry: `catalogue/mapping.toml`.
-//!
-//! The mapping is data: an ordered list of rules, the first that matches
-//! wins, and a fallback entry for findings no rule matches.
-//!
-//! ```toml
-//! fallback = "generic"
-//!
-//! [[rule]]
-//! entry = "zimbra-cve-2024-45519"
-//! tags = ["cve-2024-45519", "zimbra"]
-//!
-//! [[rule]]
-//! entry = "exposed-rdp"
-//! report_types = ["scan_rdp", "scan6_rdp"]
-//! classifications = ["vulnerable/*/accessible-rdp"]
-//! ```
-//!
-//! A rule matches a finding when any of its lists has a hit:
-//! - `report_types`: the finding's report type (Shadowserver `scan_rdp`...),
-//!   compared case-insensitively;
-//! - `tags`: one of the finding's tags (split on `;` and `,`, see
-//!   [`Finding::normalised_tags`]), case-insensitively;
-//! - `classifications`: IntelMQ `taxonomy/type/identifier`, where a part may
-//!   be `*` and a shorter pattern (`taxonomy/type`) matches any identifier. A
-//!   part the event leaves empty does not contradict the pattern: an event
-//!   with only `classification.identifier` = `accessible-rdp` matches
-//!   `vulnerable/*/accessible-rdp` (at least one concrete part must match).
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -96,6 +69,33 @@ fn classification_matches(pattern: &[String], parts: [&String; 3]) -> bool {
 }
 
 /// The ordered rules and the fallback.
+///
+/// The mapping is data: an ordered list of rules, the first that matches
+/// wins, and a fallback entry for findings no rule matches.
+///
+/// ```toml
+/// fallback = "generic"
+///
+/// [[rule]]
+/// entry = "zimbra-cve-2024-45519"
+/// tags = ["cve-2024-45519", "zimbra"]
+///
+/// [[rule]]
+/// entry = "exposed-rdp"
+/// report_types = ["scan_rdp", "scan6_rdp"]
+/// classifications = ["vulnerable/*/accessible-rdp"]
+/// ```
+///
+/// A rule matches a finding when any of its lists has a hit:
+/// - `report_types`: the finding's report type (Shadowserver `scan_rdp`...),
+///   compared case-insensitively;
+/// - `tags`: one of the finding's tags (split on `;` and `,`, see
+///   [`Finding::normalised_tags`]), case-insensitively;
+/// - `classifications`: IntelMQ `taxonomy/type/identifier`, where a part may
+///   be `*` and a shorter pattern (`taxonomy/type`) matches any identifier. A
+///   part the event leaves empty does not contradict the pattern: an event
+///   with only `classification.identifier` = `accessible-rdp` matches
+///   `vulnerable/*/accessible-rdp` (at least one concrete part must match).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mapping {
     rules: Vec<Rule>,

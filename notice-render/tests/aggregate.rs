@@ -101,7 +101,7 @@ fn unusable_addresses_are_dropped_and_counted() {
 
 #[test]
 fn address_length_cap_just_under_and_over() {
-    use notice_render::aggregate::is_usable_address;
+    use notice_render::is_usable_address;
     use notice_render::limits::MAX_ADDRESS_BYTES;
     let domain = "@example.nl";
     let under = format!("{}{domain}", "a".repeat(MAX_ADDRESS_BYTES - domain.len()));

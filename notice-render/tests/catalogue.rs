@@ -3,9 +3,9 @@
 mod common;
 
 use common::at;
-use notice_render::catalogue::{EMBEDDED, MAPPING_FILE};
 use notice_render::limits::{MAX_ENTRIES, MAX_SOURCE_BYTES};
 use notice_render::{Catalogue, Classification, Error, ErrorKind, Finding, Kind, Language};
+use notice_render::{EMBEDDED_CATALOGUE as EMBEDDED, MAPPING_FILE};
 
 const ENTRIES: [&str; 13] = [
     "exposed-rdp",

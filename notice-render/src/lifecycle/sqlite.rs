@@ -2,11 +2,11 @@
 //!
 //! - The schema carries its version in `PRAGMA user_version` and is migrated forward when the
 //!   file is opened ([`SCHEMA_VERSION`]); a file from a newer version is refused
-//!   ([`ErrorKind::StateTooNew`](crate::ErrorKind::StateTooNew)), never changed.
+//!   ([`ErrorKind::StateTooNew`]), never changed.
 //! - Every change is one transaction: a failed write leaves the file as it was.
 //! - One writer at a time: the store takes SQLite's exclusive lock when it opens the file and
 //!   holds it until it is dropped; a second program opening the same file gets
-//!   [`ErrorKind::StateBusy`](crate::ErrorKind::StateBusy) at once (no waiting, no corrupt file).
+//!   [`ErrorKind::StateBusy`] at once (no waiting, no corrupt file).
 //! - Times are kept as RFC 3339 UTC to the second, so they sort as text.
 
 use std::path::{Path, PathBuf};
@@ -136,8 +136,8 @@ impl SqliteStore {
     /// forward and takes the writer's lock.
     ///
     /// # Errors
-    /// [`ErrorKind::State`](crate::ErrorKind::State) for a missing (without `create`), unreadable or non-SQLite file;
-    /// [`ErrorKind::StateBusy`](crate::ErrorKind::StateBusy) when another program holds it; [`ErrorKind::StateTooNew`](crate::ErrorKind::StateTooNew) for a file
+    /// [`ErrorKind::State`] for a missing (without `create`), unreadable or non-SQLite file;
+    /// [`ErrorKind::StateBusy`] when another program holds it; [`ErrorKind::StateTooNew`] for a file
     /// of a newer schema.
     pub fn open(path: &Path, options: OpenOptions) -> Result<Self> {
         let shown = path.display().to_string();

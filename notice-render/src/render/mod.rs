@@ -260,7 +260,7 @@ pub struct RenderOptions {
     /// The sender's web page (`https://`), shown in every notice's signature.
     pub website: Option<String>,
     /// Where a recipient checks a ticket: an `https://` URL holding
-    /// `{ticket}` once ([`crate::config::TICKET_PLACEHOLDER`]), shown with the
+    /// `{ticket}` once ([`crate::TICKET_PLACEHOLDER`]), shown with the
     /// ticket filled in in every notice.
     pub verify_url: Option<String>,
     /// The organisation that scanned, for findings that name none
