@@ -93,7 +93,7 @@ pub fn load(args: &ConfigArgs) -> Result<Loaded, String> {
         config.notices.verify_url = Some(v.clone());
     }
     if let Some(v) = &args.signing_key {
-        config.signing = Some(notice_render::config::SigningConfig::new(v.clone()));
+        config.signing = Some(notice_render::SigningConfig::new(v.clone()));
     }
     // the overrides are checked as the renderer checks its options
     Renderer::embedded(config.render_options()).map_err(|e| flag_error(&e))?;
@@ -106,11 +106,11 @@ pub fn load(args: &ConfigArgs) -> Result<Loaded, String> {
 }
 
 fn flag_error(e: &notice_render::Error) -> String {
-    match e {
-        notice_render::Error::Option { name, message } => {
+    match e.kind() {
+        notice_render::ErrorKind::Option { name, message } => {
             format!("--{}: {message}", name.replace('_', "-"))
         }
-        other => other.to_string(),
+        _ => e.to_string(),
     }
 }
 

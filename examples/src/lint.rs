@@ -97,8 +97,7 @@ pub struct Args {
 }
 
 fn parse_now(value: &str) -> Result<DateTime<Utc>, String> {
-    securitytxt::expires::parse_rfc3339(value)
-        .map_err(|e| format!("not an RFC 3339 date-time: {e}"))
+    securitytxt::parse_rfc3339(value).map_err(|e| format!("not an RFC 3339 date-time: {e}"))
 }
 
 /// What is checked for every file: the validation options and the keyring signatures are

@@ -92,7 +92,7 @@ pub struct Args {
 
 /// An RFC 3339 date-time, as the security.txt `Expires` field is read.
 fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
-    securitytxt::expires::parse_rfc3339(text).map_err(|e| format!("not an RFC 3339 date-time: {e}"))
+    securitytxt::parse_rfc3339(text).map_err(|e| format!("not an RFC 3339 date-time: {e}"))
 }
 
 /// A number above zero.

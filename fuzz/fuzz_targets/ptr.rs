@@ -8,7 +8,7 @@
 //! single-purpose functions; an address is forward-confirmed by itself.
 #![no_main]
 
-use ip_attribution::Error;
+use ip_attribution::ErrorKind;
 use ip_attribution::ptr::{
     DnsName, MAX_LABEL_LEN, MAX_NAME_LEN, analyze_ptr, generic_reasons, is_forward_confirmed,
     registrable_domain_str,
@@ -42,7 +42,7 @@ fuzz_target!(|input: Input| {
 
     let name = match DnsName::parse(&input.name) {
         Ok(name) => name,
-        Err(Error::InvalidName { .. }) => return,
+        Err(e) if matches!(e.kind(), ErrorKind::InvalidName { .. }) => return,
         Err(e) => panic!("unexpected error kind: {e}"),
     };
     let s = name.as_str();

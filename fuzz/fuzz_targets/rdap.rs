@@ -6,7 +6,7 @@
 //! depth; every entity walked has a depth and path that agree.
 #![no_main]
 
-use ip_attribution::Error;
+use ip_attribution::ErrorKind;
 use ip_attribution::rdap::{
     ContactEmail, RdapDocument, abuse_emails, is_placeholder_email, is_plausible_email,
     parse_ip_network, parse_rdap, walk_entities,
@@ -43,9 +43,10 @@ fuzz_target!(|data: &[u8]| {
     let newlines = data.iter().filter(|&&b| b == b'\n').count();
     let doc = parse_rdap(data, "fuzz.json");
     match &doc {
-        Err(Error::Json { line, .. }) => {
+        Err(e) if matches!(e.kind(), ErrorKind::Json { .. }) => {
+            let line = e.line();
             assert!(
-                *line >= 1 && *line <= newlines + 1,
+                line >= 1 && line <= newlines + 1,
                 "line {line} of {newlines}+1"
             );
         }

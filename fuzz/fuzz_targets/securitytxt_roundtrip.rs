@@ -95,7 +95,7 @@ fuzz_target!(|input: Input| {
             }
             FieldIn::Other(name, v) => {
                 let kind = FieldKind::from_name(&name);
-                let value = match securitytxt::expires::parse_rfc3339(&v) {
+                let value = match securitytxt::parse_rfc3339(&v) {
                     Ok(at) if kind == FieldKind::Expires => Value::At(at),
                     _ => Value::Text(v.clone()),
                 };

@@ -1,22 +1,17 @@
 //! Helpers shared by the fuzz targets: the line of an `ip_attribution::Error` and line counts.
 
-use ip_attribution::Error;
+use ip_attribution::{Error, ErrorKind};
 
-/// The 1-based line an error names, when it names one.
+/// The 1-based line an error names, when its kind has a line (not a byte offset, a name or a
+/// folder).
 pub fn error_line(e: &Error) -> Option<usize> {
-    match e {
-        Error::Input { line, .. }
-        | Error::RpslLineTooLong { line, .. }
-        | Error::RpslObjectTooManyLines { line, .. }
-        | Error::RpslObjectTooLarge { line, .. }
-        | Error::RpslValueTooLong { line, .. }
-        | Error::RpslSyntax { line, .. }
-        | Error::RpslObject { line, .. }
-        | Error::RpslRead { line, .. }
-        | Error::Json { line, .. }
-        | Error::TooLarge { line, .. }
-        | Error::MalformedRow { line, .. } => Some(*line),
-        _ => None,
+    match e.kind() {
+        ErrorKind::Certificate { .. }
+        | ErrorKind::InvalidName { .. }
+        | ErrorKind::SnapshotEmpty { .. }
+        | ErrorKind::SnapshotIncomplete { .. }
+        | ErrorKind::Io { .. } => None,
+        _ => Some(e.line()),
     }
 }
 
@@ -53,16 +48,18 @@ pub fn check_certificate(
     };
     let chain = match chain {
         Ok(chain) => chain,
-        Err(Error::Certificate { offset, .. }) => {
-            assert!(
-                offset <= data.len(),
-                "error offset {offset} past {}",
-                data.len()
-            );
-            return;
-        }
-        Err(Error::TooLarge { .. }) => return,
-        Err(e) => panic!("unexpected error kind: {e}"),
+        Err(e) => match e.kind() {
+            ErrorKind::Certificate { offset, .. } => {
+                assert!(
+                    *offset <= data.len(),
+                    "error offset {offset} past {}",
+                    data.len()
+                );
+                return;
+            }
+            ErrorKind::TooLarge { .. } => return,
+            _ => panic!("unexpected error kind: {e}"),
+        },
     };
     assert!(!chain.is_empty() && chain.len() <= MAX_CHAIN_CERTS);
     let mut previous: Option<usize> = None;

@@ -31,7 +31,7 @@
 //!
 //! # Limits
 //! [`MAX_PEM_BYTES`] (input size), [`MAX_CHAIN_CERTS`], [`MAX_CERT_BYTES`] (one certificate),
-//! [`MAX_SAN_ENTRIES`], [`MAX_TRUST_ANCHORS`]: over a cap is an [`Error::TooLarge`]. SAN DNS
+//! [`MAX_SAN_ENTRIES`], [`MAX_TRUST_ANCHORS`]: over a cap is an [`ErrorKind::TooLarge`]. SAN DNS
 //! names longer than [`crate::ptr::MAX_NAME_LEN`] are not used and are listed in
 //! [`CertAnalysis::invalid_names`].
 
@@ -44,9 +44,9 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::x509::X509Name;
 
-use crate::Error;
 use crate::engine::knowledge::Knowledge;
 use crate::ptr::{DnsName, registrable_domain_str};
+use crate::{Error, ErrorKind};
 
 /// Largest PEM or DER input accepted, in bytes.
 pub const MAX_PEM_BYTES: usize = 1024 * 1024;
@@ -196,47 +196,56 @@ impl CertChain {
 
 fn check_input_size(bytes: &[u8], source_name: &str) -> Result<(), Error> {
     if bytes.len() > MAX_PEM_BYTES {
-        return Err(Error::TooLarge {
-            source_name: source_name.to_owned(),
-            line: 0,
-            what: "certificate input bytes",
-            max: MAX_PEM_BYTES,
-            len: bytes.len(),
-        });
+        return Err(Error::new(
+            source_name.to_owned(),
+            0,
+            ErrorKind::TooLarge {
+                what: "certificate input bytes",
+                max: MAX_PEM_BYTES,
+                len: bytes.len(),
+            },
+        ));
     }
     Ok(())
 }
 
 /// The error for a chain of more than [`MAX_CHAIN_CERTS`] certificates (`len` so far).
 fn too_many_certs(source_name: &str, len: usize) -> Error {
-    Error::TooLarge {
-        source_name: source_name.to_owned(),
-        line: 0,
-        what: "certificates in a chain",
-        max: MAX_CHAIN_CERTS,
-        len,
-    }
+    Error::new(
+        source_name.to_owned(),
+        0,
+        ErrorKind::TooLarge {
+            what: "certificates in a chain",
+            max: MAX_CHAIN_CERTS,
+            len,
+        },
+    )
 }
 
 fn check_cert_size(len: usize, source_name: &str) -> Result<(), Error> {
     if len > MAX_CERT_BYTES {
-        return Err(Error::TooLarge {
-            source_name: source_name.to_owned(),
-            line: 0,
-            what: "certificate DER bytes",
-            max: MAX_CERT_BYTES,
-            len,
-        });
+        return Err(Error::new(
+            source_name.to_owned(),
+            0,
+            ErrorKind::TooLarge {
+                what: "certificate DER bytes",
+                max: MAX_CERT_BYTES,
+                len,
+            },
+        ));
     }
     Ok(())
 }
 
 fn cert_error(source_name: &str, offset: usize, message: &str) -> Error {
-    Error::Certificate {
-        source_name: source_name.to_owned(),
-        offset,
-        message: message.to_owned(),
-    }
+    Error::new(
+        source_name.to_owned(),
+        0,
+        ErrorKind::Certificate {
+            offset,
+            message: message.to_owned(),
+        },
+    )
 }
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
@@ -348,13 +357,15 @@ impl TrustStore {
     /// Add one DER certificate as a trust anchor (`offset` is used in errors).
     pub fn add_der(&mut self, der: &[u8], source_name: &str, offset: usize) -> Result<(), Error> {
         if self.extra >= MAX_TRUST_ANCHORS {
-            return Err(Error::TooLarge {
-                source_name: source_name.to_owned(),
-                line: 0,
-                what: "caller-supplied trust anchors",
-                max: MAX_TRUST_ANCHORS,
-                len: self.extra + 1,
-            });
+            return Err(Error::new(
+                source_name.to_owned(),
+                0,
+                ErrorKind::TooLarge {
+                    what: "caller-supplied trust anchors",
+                    max: MAX_TRUST_ANCHORS,
+                    len: self.extra + 1,
+                },
+            ));
         }
         let cert = CertificateDer::from(der);
         let anchor = webpki::anchor_from_trusted_cert(&cert).map_err(|e| {
@@ -587,13 +598,15 @@ pub fn analyze_chain(
                 for gn in &san.general_names {
                     san_count += 1;
                     if san_count > MAX_SAN_ENTRIES {
-                        return Err(Error::TooLarge {
-                            source_name: source.to_owned(),
-                            line: 0,
-                            what: "subjectAltName entries",
-                            max: MAX_SAN_ENTRIES,
-                            len: san.general_names.len(),
-                        });
+                        return Err(Error::new(
+                            source.to_owned(),
+                            0,
+                            ErrorKind::TooLarge {
+                                what: "subjectAltName entries",
+                                max: MAX_SAN_ENTRIES,
+                                len: san.general_names.len(),
+                            },
+                        ));
                     }
                     match gn {
                         GeneralName::DNSName(n) => match normalise_cert_name(n) {

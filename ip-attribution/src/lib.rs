@@ -47,8 +47,11 @@
 //!
 //! # Errors
 //!
-//! There is one error type, [`Error`]. Every input error carries its source (file name or
-//! label) and a 1-based line or a byte offset. A snapshot folder with unusable files still
+//! There is one error type, [`Error`], shaped `{ source, line, kind }`: the position once
+//! ([`Error::source_name`], the file name or label; [`Error::line`], 1-based) and what went
+//! wrong as a `#[non_exhaustive]` [`ErrorKind`] (caps as `{ max, len }`; a JSON column or a
+//! certificate's byte offset in the kind). Its `Display` starts with the position,
+//! `source:line: what`. A snapshot folder with unusable files still
 //! loads: each problem is reported in [`snapshot::LoadReport`] with file and line, and counted.
 #![forbid(unsafe_code)]
 // Every public type is a deliberate choice: #[non_exhaustive] unless it is meant to be built
@@ -59,7 +62,7 @@
 #![doc(test(attr(deny(warnings))))]
 
 pub mod error;
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 
 // Evidence parsers (sans-IO: bytes in, values out).
 pub mod cert;

@@ -39,7 +39,7 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
-use crate::Error;
+use crate::{Error, ErrorKind};
 
 /// Longest normalised name, in octets of its A-label form (RFC 1035 presentation limit).
 pub const MAX_NAME_LEN: usize = 253;
@@ -106,7 +106,7 @@ pub struct DnsName(String);
 
 fn name_error(input: &str, problem: NameProblem) -> Error {
     let name: String = input.chars().take(300).collect();
-    Error::InvalidName { name, problem }
+    Error::new(String::new(), 0, ErrorKind::InvalidName { name, problem })
 }
 
 impl DnsName {

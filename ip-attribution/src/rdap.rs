@@ -14,14 +14,14 @@
 //! `unread@ripe.net`) is detected: placeholder e-mail addresses are never returned as contacts.
 //!
 //! # Limits
-//! * [`MAX_RDAP_BYTES`]: larger documents are refused with [`Error::TooLarge`].
+//! * [`MAX_RDAP_BYTES`]: larger documents are refused with [`ErrorKind::TooLarge`].
 //! * Nesting: serde_json (recursion limit 128) accepts at most [`MAX_RDAP_JSON_DEPTH`] (127)
-//!   nested arrays/objects; a deeper document is an [`Error::Json`] with line and column. Each
+//!   nested arrays/objects; a deeper document is an [`ErrorKind::Json`] with line and column. Each
 //!   entity level costs two nesting levels, so entities nest at most about 60 deep, and the
 //!   recursive walks over them are bounded by that.
 //!
 //! # Errors
-//! Invalid JSON and a root that is not an object are [`Error::Json`] with serde_json's 1-based
+//! Invalid JSON and a root that is not an object are [`ErrorKind::Json`] with serde_json's 1-based
 //! line and column.
 
 use std::net::IpAddr;
@@ -30,7 +30,7 @@ use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use serde_json::{Map, Value};
 
-use crate::Error;
+use crate::{Error, ErrorKind};
 
 /// Largest RDAP document accepted, in bytes.
 pub const MAX_RDAP_BYTES: usize = 4 * 1024 * 1024;
@@ -300,27 +300,35 @@ pub struct EntityVisit<'a> {
 /// ```
 pub fn parse_rdap(bytes: &[u8], source_name: &str) -> Result<RdapDocument, Error> {
     if bytes.len() > MAX_RDAP_BYTES {
-        return Err(Error::TooLarge {
-            source_name: source_name.to_owned(),
-            line: 0,
-            what: "RDAP document bytes",
-            max: MAX_RDAP_BYTES,
-            len: bytes.len(),
-        });
+        return Err(Error::new(
+            source_name.to_owned(),
+            0,
+            ErrorKind::TooLarge {
+                what: "RDAP document bytes",
+                max: MAX_RDAP_BYTES,
+                len: bytes.len(),
+            },
+        ));
     }
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| Error::Json {
-        source_name: source_name.to_owned(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        Error::new(
+            source_name.to_owned(),
+            e.line(),
+            ErrorKind::Json {
+                column: e.column(),
+                message: e.to_string(),
+            },
+        )
     })?;
     let Value::Object(obj) = value else {
-        return Err(Error::Json {
-            source_name: source_name.to_owned(),
-            line: 1,
-            column: 1,
-            message: "an RDAP document must be a JSON object".to_owned(),
-        });
+        return Err(Error::new(
+            source_name.to_owned(),
+            1,
+            ErrorKind::Json {
+                column: 1,
+                message: "an RDAP document must be a JSON object".to_owned(),
+            },
+        ));
     };
     let class = obj.get("objectClassName").and_then(Value::as_str);
     if class.is_none() && obj.contains_key("errorCode") {
@@ -351,7 +359,7 @@ pub fn parse_rdap(bytes: &[u8], source_name: &str) -> Result<RdapDocument, Error
 }
 
 /// Parse a document that must be an ip network object; an RDAP error response or another
-/// object class is an [`Error::Input`] saying what it was.
+/// object class is an [`ErrorKind::Input`] saying what it was.
 pub fn parse_ip_network(bytes: &[u8], source_name: &str) -> Result<IpNetwork, Error> {
     let what = match parse_rdap(bytes, source_name)? {
         RdapDocument::IpNetwork(n) => return Ok(n),
@@ -367,11 +375,11 @@ pub fn parse_ip_network(bytes: &[u8], source_name: &str) -> Result<IpNetwork, Er
             o.object_class_name.unwrap_or_default()
         ),
     };
-    Err(Error::Input {
-        source_name: source_name.to_owned(),
-        line: 1,
-        message: what,
-    })
+    Err(Error::new(
+        source_name.to_owned(),
+        1,
+        ErrorKind::Input { message: what },
+    ))
 }
 
 impl IpNetwork {

@@ -19,15 +19,15 @@
 //! A malformed line is reported as an [`Error`] with the source name and its 1-based line number
 //! and skipped; reading goes on. Caps: a line longer than [`MAX_RDNS_LINE_LEN`] bytes is
 //! reported and skipped; after [`MAX_RDNS_LINES`] lines reading stops with a
-//! [`Error::TooLarge`]; at most [`MAX_VALUES_PER_KEY`] distinct values are kept per address or
+//! [`ErrorKind::TooLarge`]; at most [`MAX_VALUES_PER_KEY`] distinct values are kept per address or
 //! name (more are reported and dropped); CNAME chains are followed at most
 //! [`MAX_CNAME_DEPTH`] steps. [`RdnsLimits`] lowers the first three caps for one table.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::Error;
 use crate::ptr::{DnsName, canonical_ip};
+use crate::{Error, ErrorKind};
 
 /// Longest accepted line in bytes (without the line ending).
 pub const MAX_RDNS_LINE_LEN: usize = 4096;
@@ -135,13 +135,15 @@ impl RdnsTable {
         for (idx, raw_line) in bytes.split(|b| *b == b'\n').enumerate() {
             let line_no = idx + 1;
             if idx >= self.limits.max_lines {
-                load.problems.push(Error::TooLarge {
-                    source_name: source_name.to_owned(),
-                    line: line_no,
-                    what: "rdns.jsonl lines",
-                    max: self.limits.max_lines,
-                    len: line_no,
-                });
+                load.problems.push(Error::new(
+                    source_name.to_owned(),
+                    line_no,
+                    ErrorKind::TooLarge {
+                        what: "rdns.jsonl lines",
+                        max: self.limits.max_lines,
+                        len: line_no,
+                    },
+                ));
                 break;
             }
             load.lines = line_no;
@@ -150,23 +152,25 @@ impl RdnsTable {
                 continue;
             }
             if line.len() > self.limits.max_line_len {
-                load.problems.push(Error::TooLarge {
-                    source_name: source_name.to_owned(),
-                    line: line_no,
-                    what: "rdns.jsonl line bytes",
-                    max: self.limits.max_line_len,
-                    len: line.len(),
-                });
+                load.problems.push(Error::new(
+                    source_name.to_owned(),
+                    line_no,
+                    ErrorKind::TooLarge {
+                        what: "rdns.jsonl line bytes",
+                        max: self.limits.max_line_len,
+                        len: line.len(),
+                    },
+                ));
                 continue;
             }
             match self.add_line(line) {
                 Ok(true) => load.records += 1,
                 Ok(false) => load.ignored += 1,
-                Err(message) => load.problems.push(Error::Input {
-                    source_name: source_name.to_owned(),
-                    line: line_no,
-                    message,
-                }),
+                Err(message) => load.problems.push(Error::new(
+                    source_name.to_owned(),
+                    line_no,
+                    ErrorKind::Input { message },
+                )),
             }
         }
         load

@@ -4,12 +4,12 @@
 use std::net::IpAddr;
 
 use chrono::{DateTime, TimeZone, Utc};
-use ip_attribution::Error;
 use ip_attribution::cert::{
     CertChain, CertClass, ChainStatus, MAX_CERT_BYTES, MAX_CHAIN_CERTS, MAX_PEM_BYTES,
     MAX_SAN_ENTRIES, MAX_TRUST_ANCHORS, TrustStore, ValidationLevel, Validity, analyze,
     analyze_chain,
 };
+use ip_attribution::{Error, ErrorKind};
 use proptest::prelude::*;
 use rcgen::{
     BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType, IsCa, Issuer,
@@ -500,32 +500,38 @@ fn pem_with_junk_and_der_chains() {
 
 #[test]
 fn malformed_inputs_have_offsets() {
-    let err = |bytes: &[u8]| CertChain::parse(bytes, "bad.pem").unwrap_err();
+    let err = |bytes: &[u8]| CertChain::parse(bytes, "bad.pem").unwrap_err().into_kind();
     assert!(matches!(
         err(b"hello"),
-        Error::Certificate { offset: 0, .. }
+        ErrorKind::Certificate { offset: 0, .. }
     ));
-    assert!(matches!(err(b""), Error::Certificate { .. }));
+    assert!(matches!(err(b""), ErrorKind::Certificate { .. }));
     assert!(matches!(
         err(b"xx-----BEGIN CERTIFICATE-----\nAAAA\n"),
-        Error::Certificate { offset: 2, .. }
+        ErrorKind::Certificate { offset: 2, .. }
     ));
     let bad64 = b"-----BEGIN CERTIFICATE-----\nAA*A\n-----END CERTIFICATE-----\n";
-    assert!(matches!(err(bad64), Error::Certificate { offset: 30, .. }));
+    assert!(matches!(
+        err(bad64),
+        ErrorKind::Certificate { offset: 30, .. }
+    ));
     assert!(matches!(
         err(b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"),
-        Error::Certificate { .. }
+        ErrorKind::Certificate { .. }
     ));
     // Valid base64 of something that is not a certificate: found when analysing.
     let junk = b"pad\n-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n";
     let e = analyze(junk, "junk.pem", &TrustStore::empty(), now()).unwrap_err();
-    assert!(matches!(e, Error::Certificate { offset: 4, .. }), "{e:?}");
+    assert!(
+        matches!(e.kind(), ErrorKind::Certificate { offset: 4, .. }),
+        "{e:?}"
+    );
     // A truncated DER certificate.
     let p = pki();
     let cut = &p.root.der[..p.root.der.len() - 10];
     assert!(matches!(
-        CertChain::parse(cut, "cut.der"),
-        Err(Error::Certificate { offset: 0, .. })
+        CertChain::parse(cut, "cut.der").map_err(Error::into_kind),
+        Err(ErrorKind::Certificate { offset: 0, .. })
     ));
     // A broken intermediate is reported with its offset.
     let mut two = p.root.pem.clone();
@@ -533,7 +539,7 @@ fn malformed_inputs_have_offsets() {
     two.push_str("-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n");
     let e = analyze(two.as_bytes(), "two.pem", &TrustStore::empty(), now()).unwrap_err();
     assert!(
-        matches!(e, Error::Certificate { offset, .. } if offset == second),
+        matches!(e.kind(), ErrorKind::Certificate { offset, .. } if *offset == second),
         "{e:?}"
     );
 }
@@ -575,16 +581,16 @@ fn chain_length_cap() {
     );
     let over = p.root.pem.repeat(MAX_CHAIN_CERTS + 1);
     assert!(matches!(
-        CertChain::parse(over.as_bytes(), "x"),
-        Err(Error::TooLarge {
+        CertChain::parse(over.as_bytes(), "x").map_err(Error::into_kind),
+        Err(ErrorKind::TooLarge {
             max: MAX_CHAIN_CERTS,
             ..
         })
     ));
     let der_over = p.root.der.repeat(MAX_CHAIN_CERTS + 1);
     assert!(matches!(
-        CertChain::parse(&der_over, "x"),
-        Err(Error::TooLarge {
+        CertChain::parse(&der_over, "x").map_err(Error::into_kind),
+        Err(ErrorKind::TooLarge {
             max: MAX_CHAIN_CERTS,
             ..
         })
@@ -599,8 +605,8 @@ fn input_size_cap() {
     assert_eq!(CertChain::parse(&at_cap, "x").unwrap().len(), 1);
     at_cap.push(b'\n');
     assert!(matches!(
-        CertChain::parse(&at_cap, "x"),
-        Err(Error::TooLarge {
+        CertChain::parse(&at_cap, "x").map_err(Error::into_kind),
+        Err(ErrorKind::TooLarge {
             max: MAX_PEM_BYTES,
             ..
         })
@@ -618,8 +624,8 @@ fn certificate_size_cap() {
     );
     let over = pem_block(&vec![0x30; MAX_CERT_BYTES + 1]);
     assert!(matches!(
-        CertChain::parse(over.as_bytes(), "x"),
-        Err(Error::TooLarge {
+        CertChain::parse(over.as_bytes(), "x").map_err(Error::into_kind),
+        Err(ErrorKind::TooLarge {
             max: MAX_CERT_BYTES,
             ..
         })
@@ -640,8 +646,8 @@ fn san_entry_cap() {
     let refs: Vec<&str> = over.iter().map(String::as_str).collect();
     let pem = Leaf::new(&refs).signed(&p.inter, &[&p.inter]);
     assert!(matches!(
-        analyze(pem.as_bytes(), "x", &p.trust, now()),
-        Err(Error::TooLarge {
+        analyze(pem.as_bytes(), "x", &p.trust, now()).map_err(Error::into_kind),
+        Err(ErrorKind::TooLarge {
             max: MAX_SAN_ENTRIES,
             ..
         })
@@ -657,16 +663,20 @@ fn trust_anchor_cap() {
     }
     assert_eq!(store.len(), MAX_TRUST_ANCHORS);
     assert!(matches!(
-        store.add_der(&p.root.der, "root", 0),
-        Err(Error::TooLarge {
+        store
+            .add_der(&p.root.der, "root", 0)
+            .map_err(Error::into_kind),
+        Err(ErrorKind::TooLarge {
             max: MAX_TRUST_ANCHORS,
             ..
         })
     ));
     // A non-certificate is not an anchor.
     assert!(matches!(
-        TrustStore::empty().add_der(b"\x30\x03\x02\x01\x01", "bad", 7),
-        Err(Error::Certificate { offset: 7, .. })
+        TrustStore::empty()
+            .add_der(b"\x30\x03\x02\x01\x01", "bad", 7)
+            .map_err(Error::into_kind),
+        Err(ErrorKind::Certificate { offset: 7, .. })
     ));
 }
 

@@ -3,11 +3,11 @@
 
 use std::net::IpAddr;
 
-use ip_attribution::Error;
 use ip_attribution::ptr::{
     DnsName, GenericReason, MAX_INPUT_NAME_LEN, MAX_LABEL_LEN, MAX_NAME_LEN, NameProblem,
     Separator, SuffixKind, analyze_ptr, generic_reasons, is_forward_confirmed, registrable_domain,
 };
+use ip_attribution::{Error, ErrorKind};
 use proptest::prelude::*;
 
 fn name(s: &str) -> DnsName {
@@ -19,8 +19,8 @@ fn ip(s: &str) -> IpAddr {
 }
 
 fn problem(s: &str) -> NameProblem {
-    match DnsName::parse(s) {
-        Err(Error::InvalidName { problem, .. }) => problem,
+    match DnsName::parse(s).map_err(Error::into_kind) {
+        Err(ErrorKind::InvalidName { problem, .. }) => problem,
         other => panic!("{s}: expected InvalidName, got {other:?}"),
     }
 }

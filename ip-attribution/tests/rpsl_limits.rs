@@ -1,10 +1,15 @@
 //! Every RPSL cap: just under is accepted, just over is its own error, and reading goes on.
 
-use ip_attribution::Error;
 use ip_attribution::rpsl::limits::{
     MAX_LINE_BYTES, MAX_OBJECT_BYTES, MAX_OBJECT_LINES, MAX_VALUE_BYTES,
 };
 use ip_attribution::rpsl::{Object, Reader};
+use ip_attribution::{Error, ErrorKind};
+
+/// Each error as its line and kind, for matching.
+fn at(errors: &[Error]) -> Vec<(usize, &ErrorKind)> {
+    errors.iter().map(|e| (e.line(), e.kind())).collect()
+}
 
 const TAIL: &str = "\ninetnum: 192.0.2.0 - 192.0.2.255\nnetname: AFTER\n";
 
@@ -44,7 +49,7 @@ fn line_length_cap() {
     assert_eq!(objects.len(), 2);
     let (objects, errors) = run(&with_line_of(MAX_LINE_BYTES + 1));
     assert!(
-        matches!(errors.as_slice(), [Error::RpslLineTooLong { line: 2, max, len, .. }] if *max == MAX_LINE_BYTES && *len == MAX_LINE_BYTES + 1),
+        matches!(at(&errors).as_slice(), [(2, ErrorKind::RpslLineTooLong { max, len, .. })] if *max == MAX_LINE_BYTES && *len == MAX_LINE_BYTES + 1),
         "{errors:?}"
     );
     assert_eq!(
@@ -82,7 +87,7 @@ fn value_length_cap() {
     assert_eq!(objects.len(), 2);
     let (objects, errors) = run(&build(MAX_VALUE_BYTES + 1));
     assert!(
-        matches!(errors.as_slice(), [Error::RpslValueTooLong { line: 2, len, .. }] if *len == MAX_VALUE_BYTES + 1),
+        matches!(at(&errors).as_slice(), [(2, ErrorKind::RpslValueTooLong { len, .. })] if *len == MAX_VALUE_BYTES + 1),
         "{errors:?}"
     );
     assert_eq!(last_netname(&objects), Some("AFTER"));
@@ -104,8 +109,8 @@ fn object_lines_cap() {
     let (objects, errors) = run(&build(MAX_OBJECT_LINES + 1));
     assert!(
         matches!(
-            errors.as_slice(),
-            [Error::RpslObjectTooManyLines { line: 1, .. }]
+            at(&errors).as_slice(),
+            [(1, ErrorKind::RpslObjectTooManyLines { .. })]
         ),
         "{errors:?}"
     );
@@ -135,8 +140,8 @@ fn object_bytes_cap() {
     let (objects, errors) = run(&build(MAX_OBJECT_BYTES + 1));
     assert!(
         matches!(
-            errors.as_slice(),
-            [Error::RpslObjectTooLarge { line: 1, .. }]
+            at(&errors).as_slice(),
+            [(1, ErrorKind::RpslObjectTooLarge { .. })]
         ),
         "{errors:?}"
     );

@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::net::IpAddr;
 
-use ip_attribution::Error;
 use ip_attribution::rpsl::{ContactKind, NetworkKind, Object, ObjectClass, Reader};
+use ip_attribution::{Error, ErrorKind};
 
 const DUMP: &[u8] = include_bytes!("data/rpsl/ripe-dump.db");
 const ANSWER: &[u8] = include_bytes!("data/rpsl/ripe-answer.txt");
@@ -45,9 +45,9 @@ fn dump_objects_errors_and_skips() {
     // Five unusable objects, each with its 1-based line; reading went on after them.
     let lines: Vec<(usize, &str)> = errors
         .iter()
-        .map(|e| match e {
-            Error::RpslObject { line, class, .. } => (*line, class.as_str()),
-            Error::RpslSyntax { line, .. } => (*line, "syntax"),
+        .map(|e| match e.kind() {
+            ErrorKind::RpslObject { class, .. } => (e.line(), class.as_str()),
+            ErrorKind::RpslSyntax { .. } => (e.line(), "syntax"),
             other => panic!("unexpected error {other}"),
         })
         .collect();
@@ -274,7 +274,7 @@ fn corrupt_gzip_is_a_read_error_not_a_panic() {
         .collect();
     assert!(
         items.iter().any(
-            |i| matches!(i, Err(Error::RpslRead { source_name, .. }) if source_name == "broken.gz")
+            |i| matches!(i, Err(e) if matches!(e.kind(), ErrorKind::RpslRead { .. }) && e.source_name() == "broken.gz")
         ),
         "a read error is reported"
     );

@@ -1,19 +1,19 @@
 //! The reader is total: any bytes give objects and errors, never a panic, and every error names
 //! the source and a line inside the input.
 
-use ip_attribution::Error;
 use ip_attribution::rpsl::Reader;
+use ip_attribution::{Error, ErrorKind};
 use proptest::prelude::*;
 
 fn line_of(e: &Error) -> Option<usize> {
-    match e {
-        Error::RpslLineTooLong { line, .. }
-        | Error::RpslObjectTooManyLines { line, .. }
-        | Error::RpslObjectTooLarge { line, .. }
-        | Error::RpslValueTooLong { line, .. }
-        | Error::RpslSyntax { line, .. }
-        | Error::RpslObject { line, .. }
-        | Error::RpslRead { line, .. } => Some(*line),
+    match e.kind() {
+        ErrorKind::RpslLineTooLong { .. }
+        | ErrorKind::RpslObjectTooManyLines { .. }
+        | ErrorKind::RpslObjectTooLarge { .. }
+        | ErrorKind::RpslValueTooLong { .. }
+        | ErrorKind::RpslSyntax { .. }
+        | ErrorKind::RpslObject { .. }
+        | ErrorKind::RpslRead { .. } => Some(e.line()),
         _ => None,
     }
 }

@@ -6,8 +6,8 @@
 use std::fs;
 use std::io::Write;
 
-use ip_attribution::Error;
 use ip_attribution::snapshot::{CheckOptions, Snapshot};
+use ip_attribution::{Error, ErrorKind};
 
 /// A fresh temporary folder (removed when dropped).
 fn temp_dir() -> tempfile::TempDir {
@@ -60,7 +60,10 @@ fn a_truncated_registry_dump_is_refused_unless_allowed() {
     assert!(report.unreadable[0].starts_with("test.inetnum.db.gz:"));
     let e = report.check(dir.path(), CheckOptions::default());
     assert!(
-        matches!(e, Err(Error::SnapshotIncomplete { count: 1, .. })),
+        matches!(
+            e.as_ref().map_err(Error::kind),
+            Err(ErrorKind::SnapshotIncomplete { count: 1, .. })
+        ),
         "{e:?}"
     );
     let text = e.map_err(|e| e.to_string()).err().unwrap_or_default();

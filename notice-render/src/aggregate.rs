@@ -1,29 +1,4 @@
 //! From findings to notices: one notice per recipient, grouped by problem.
-//!
-//! [`aggregate`] takes (finding, recipient) pairs in input order and returns
-//! an [`Aggregate`] that accounts for every input: each finding is either in
-//! exactly one notice or in [`Aggregate::dropped`] with its reason. It is a
-//! thin wrapper over [`Aggregator`], the one aggregation: findings pushed one
-//! at a time, recipients handed out for parallel rendering (what a daily run
-//! of a million findings uses).
-//!
-//! - Recipients are the same when their addresses are equal ignoring ASCII
-//!   case; the first pair of a recipient gives its organisation, languages
-//!   and via.
-//! - Equal findings are merged first ([`MergedItems`]): one [`Item`] per
-//!   (address, port, problem), with how many times and first/last seen; the
-//!   problem is the catalogue entry, so one exposure reported by two feed
-//!   formats is one problem. A port seen twice is one finding.
-//! - Inside a notice, findings are grouped by catalogue entry, groups in the
-//!   order their first finding came, findings in input order.
-//! - Ticket ids are `PREFIX-YYYYMMDD-NNNNN`: the prefix from the options, the
-//!   date of `now`, and a sequence number from 1 in the order recipients
-//!   first appear. The same input in the same order gives the same tickets.
-//! - A finding observed longer ago than [`AggregateOptions::max_age`] before
-//!   `now` is dropped as [`DropReason::TooOld`]; one without a usable
-//!   recipient address as [`DropReason::InvalidRecipient`].
-//! - A recipient with more than [`MAX_FINDINGS_PER_NOTICE`] findings gets
-//!   several notices, each with its own ticket ([`Notice::part`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -118,30 +93,27 @@ impl AggregateOptions {
             || p.chars().count() > MAX_TICKET_PREFIX_CHARS
             || !p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         {
-            return Err(Error::Option {
-                name: "ticket_prefix",
-                message: format!(
+            return Err(Error::option(
+                "ticket_prefix",
+                format!(
                     "`{}` must be 1 to {MAX_TICKET_PREFIX_CHARS} of A-Z a-z 0-9 -",
                     p.escape_debug()
                 ),
-            });
+            ));
         }
         if self.max_findings_per_notice == 0
             || self.max_findings_per_notice > MAX_FINDINGS_PER_NOTICE
         {
-            return Err(Error::Option {
-                name: "max_findings_per_notice",
-                message: format!(
+            return Err(Error::option(
+                "max_findings_per_notice",
+                format!(
                     "{} is not in 1..={MAX_FINDINGS_PER_NOTICE}",
                     self.max_findings_per_notice
                 ),
-            });
+            ));
         }
         if self.max_age < TimeDelta::zero() {
-            return Err(Error::Option {
-                name: "max_age",
-                message: "is negative".to_string(),
-            });
+            return Err(Error::option("max_age", "is negative".to_string()));
         }
         Ok(())
     }
@@ -635,10 +607,10 @@ pub fn is_usable_address(address: &str) -> bool {
         })
 }
 
-/// Groups findings into notices; see the [module docs](self).
+/// Groups findings into notices.
 ///
 /// # Errors
-/// [`Error::Option`] for an invalid ticket prefix or findings-per-notice.
+/// [`ErrorKind::Option`](crate::ErrorKind::Option) for an invalid ticket prefix or findings-per-notice.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
@@ -656,6 +628,31 @@ pub fn is_usable_address(address: &str) -> bool {
 /// assert!(out.accounts_for_all());
 /// # Ok::<(), notice_render::Error>(())
 /// ```
+///
+/// [`aggregate`] takes (finding, recipient) pairs in input order and returns
+/// an [`Aggregate`] that accounts for every input: each finding is either in
+/// exactly one notice or in [`Aggregate::dropped`] with its reason. It is a
+/// thin wrapper over [`Aggregator`], the one aggregation: findings pushed one
+/// at a time, recipients handed out for parallel rendering (what a daily run
+/// of a million findings uses).
+///
+/// - Recipients are the same when their addresses are equal ignoring ASCII
+///   case; the first pair of a recipient gives its organisation, languages
+///   and via.
+/// - Equal findings are merged first ([`MergedItems`]): one [`Item`] per
+///   (address, port, problem), with how many times and first/last seen; the
+///   problem is the catalogue entry, so one exposure reported by two feed
+///   formats is one problem. A port seen twice is one finding.
+/// - Inside a notice, findings are grouped by catalogue entry, groups in the
+///   order their first finding came, findings in input order.
+/// - Ticket ids are `PREFIX-YYYYMMDD-NNNNN`: the prefix from the options, the
+///   date of `now`, and a sequence number from 1 in the order recipients
+///   first appear. The same input in the same order gives the same tickets.
+/// - A finding observed longer ago than [`AggregateOptions::max_age`] before
+///   `now` is dropped as [`DropReason::TooOld`]; one without a usable
+///   recipient address as [`DropReason::InvalidRecipient`].
+/// - A recipient with more than [`MAX_FINDINGS_PER_NOTICE`] findings gets
+///   several notices, each with its own ticket ([`Notice::part`]).
 pub fn aggregate<I>(
     catalogue: &Catalogue,
     pairs: I,
@@ -699,7 +696,7 @@ struct Shared {
 /// The aggregator holds, per recipient, the recipient and its findings with equal ones merged
 /// ([`MergedItems`]), and nothing per dropped finding but a count: a day of a million findings
 /// for a quarter of a million recipients is held in about the size of its notice findings. The
-/// rules are those of the [module docs](self).
+/// rules are those of [`aggregate()`].
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
@@ -741,7 +738,7 @@ impl<'c> Aggregator<'c> {
     /// (see [`Self::with_first_ticket`]).
     ///
     /// # Errors
-    /// [`Error::Option`] for an invalid ticket prefix, findings-per-notice or maximum age.
+    /// [`ErrorKind::Option`](crate::ErrorKind::Option) for an invalid ticket prefix, findings-per-notice or maximum age.
     pub fn new(
         catalogue: &'c Catalogue,
         options: AggregateOptions,
@@ -966,7 +963,7 @@ pub fn recipient_key(address: &str) -> String {
 /// exactly those [`aggregate`] gives for the same input (a property test holds this).
 ///
 /// # Errors
-/// [`Error::Option`] for invalid options, as [`aggregate`].
+/// [`ErrorKind::Option`](crate::ErrorKind::Option) for invalid options, as [`aggregate`].
 pub fn recipient_notices(
     catalogue: &Catalogue,
     recipient: Recipient,

@@ -1,22 +1,4 @@
 //! The catalogue of problem explanations: one TOML file per problem, Dutch
-//! and English inside, plus `mapping.toml` (see [`crate::mapping`]).
-//!
-//! The files in `notice-render/catalogue/` are embedded in the crate
-//! ([`Catalogue::embedded`]); operators can load an edited copy from a
-//! directory at run time ([`Catalogue::from_dir`]) or from strings
-//! ([`Catalogue::from_sources`]). Everything is validated at load, and each
-//! error names the file and line:
-//!
-//! - every entry has every text field in both `nl` and `en`, the same
-//!   optional fields in both, and as many action steps in both;
-//! - ids are lower-case `a-z0-9-`, unique, and equal to the file name;
-//! - `kind = "exposure"` entries explain why exposure itself is the risk
-//!   (`exposure`), `kind = "compromise"` entries say that patching does not
-//!   remove an intruder (`compromise`);
-//! - references are `https://` URLs, CVE ids look like `CVE-2024-45519`;
-//! - subject phrases are short and free of alarm words (`urgent`,
-//!   `dringend`, `warning`, `!`...);
-//! - the mapping names existing entries only.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -227,6 +209,24 @@ impl Entry {
 }
 
 /// The validated catalogue: entries plus the mapping from findings to entries.
+/// and English inside, plus `mapping.toml` (see [`Mapping`](crate::Mapping)).
+///
+/// The files in `notice-render/catalogue/` are embedded in the crate
+/// ([`Catalogue::embedded`]); operators can load an edited copy from a
+/// directory at run time ([`Catalogue::from_dir`]) or from strings
+/// ([`Catalogue::from_sources`]). Everything is validated at load, and each
+/// error names the file and line:
+///
+/// - every entry has every text field in both `nl` and `en`, the same
+///   optional fields in both, and as many action steps in both;
+/// - ids are lower-case `a-z0-9-`, unique, and equal to the file name;
+/// - `kind = "exposure"` entries explain why exposure itself is the risk
+///   (`exposure`), `kind = "compromise"` entries say that patching does not
+///   remove an intruder (`compromise`);
+/// - references are `https://` URLs, CVE ids look like `CVE-2024-45519`;
+/// - subject phrases are short and free of alarm words (`urgent`,
+///   `dringend`, `warning`, `!`...);
+/// - the mapping names existing entries only.
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     entries: Vec<Entry>,
@@ -249,8 +249,8 @@ impl Catalogue {
     /// mapping, every other `*.toml` is one entry.
     ///
     /// # Errors
-    /// [`Error::Catalogue`] with file and line for anything invalid,
-    /// [`Error::TooLarge`] for a file over [`MAX_SOURCE_BYTES`] or more than
+    /// [`ErrorKind::Catalogue`](crate::ErrorKind::Catalogue) with file and line for anything invalid,
+    /// [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) for a file over [`MAX_SOURCE_BYTES`] or more than
     /// [`MAX_ENTRIES`] entries.
     pub fn from_sources<'a, I>(files: I) -> Result<Catalogue>
     where
@@ -261,39 +261,39 @@ impl Catalogue {
         let mut mapping_src = None;
         for (name, source) in files {
             if source.len() > MAX_SOURCE_BYTES {
-                return Err(Error::TooLarge {
-                    what: name.to_string(),
-                    max: MAX_SOURCE_BYTES,
-                    len: source.len(),
-                });
+                return Err(Error::too_large(
+                    name.to_string(),
+                    MAX_SOURCE_BYTES,
+                    source.len(),
+                ));
             }
             if name == MAPPING_FILE {
                 mapping_src = Some((name, source));
                 continue;
             }
             if entries.len() == MAX_ENTRIES {
-                return Err(Error::TooLarge {
-                    what: "catalogue entries".to_string(),
-                    max: MAX_ENTRIES,
-                    len: MAX_ENTRIES + 1,
-                });
+                return Err(Error::too_large(
+                    "catalogue entries".to_string(),
+                    MAX_ENTRIES,
+                    MAX_ENTRIES + 1,
+                ));
             }
             let entry = parse_entry(name, source)?;
             if index.insert(entry.id.clone(), entries.len()).is_some() {
-                return Err(Error::Catalogue {
-                    file: name.to_string(),
-                    line: 1,
-                    message: format!("entry id `{}` is used twice", entry.id),
-                });
+                return Err(Error::catalogue(
+                    name.to_string(),
+                    1,
+                    format!("entry id `{}` is used twice", entry.id),
+                ));
             }
             entries.push(entry);
         }
         let Some((name, source)) = mapping_src else {
-            return Err(Error::Catalogue {
-                file: MAPPING_FILE.to_string(),
-                line: 0,
-                message: "the catalogue has no mapping file".to_string(),
-            });
+            return Err(Error::catalogue(
+                MAPPING_FILE.to_string(),
+                0,
+                "the catalogue has no mapping file".to_string(),
+            ));
         };
         let mapping = Mapping::parse(name, source, &|id| index.contains_key(id))?;
         let Some(fallback) = index
@@ -301,11 +301,11 @@ impl Catalogue {
             .and_then(|i| entries.get(*i))
             .cloned()
         else {
-            return Err(Error::Catalogue {
-                file: name.to_string(),
-                line: 1,
-                message: format!("fallback `{}` names no entry", mapping.fallback()),
-            });
+            return Err(Error::catalogue(
+                name.to_string(),
+                1,
+                format!("fallback `{}` names no entry", mapping.fallback()),
+            ));
         };
         Ok(Catalogue {
             entries,
@@ -319,7 +319,7 @@ impl Catalogue {
     /// order; other files are ignored).
     ///
     /// # Errors
-    /// [`Error::Io`] when the directory or a file cannot be read, else as
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io) when the directory or a file cannot be read, else as
     /// [`Catalogue::from_sources`].
     pub fn from_dir(dir: &Path) -> Result<Catalogue> {
         let files = read_dir_files(dir, "toml")?;
@@ -358,10 +358,7 @@ impl Catalogue {
 /// Reads the files of `dir` with extension `ext`, sorted by name, each
 /// checked against [`MAX_SOURCE_BYTES`].
 pub(crate) fn read_dir_files(dir: &Path, ext: &str) -> Result<Vec<(String, String)>> {
-    let io = |path: &Path, source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    };
+    let io = |path: &Path, source| Error::io(path.display().to_string(), source);
     let mut names = Vec::new();
     for item in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
         let item = item.map_err(|e| io(dir, e))?;
@@ -380,11 +377,11 @@ pub(crate) fn read_dir_files(dir: &Path, ext: &str) -> Result<Vec<(String, Strin
             .unwrap_or("")
             .to_string();
         if len > MAX_SOURCE_BYTES as u64 {
-            return Err(Error::TooLarge {
-                what: name,
-                max: MAX_SOURCE_BYTES,
-                len: usize::try_from(len).unwrap_or(usize::MAX),
-            });
+            return Err(Error::too_large(
+                name,
+                MAX_SOURCE_BYTES,
+                usize::try_from(len).unwrap_or(usize::MAX),
+            ));
         }
         let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
         out.push((name, text));
@@ -471,21 +468,21 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn err(&self, span: Range<usize>, message: impl Into<String>) -> Error {
-        Error::Catalogue {
-            file: self.file.to_string(),
-            line: line_of(self.source, span.start),
-            message: message.into(),
-        }
+        Error::catalogue(
+            self.file.to_string(),
+            line_of(self.source, span.start),
+            message.into(),
+        )
     }
 }
 
 /// Turns a toml error into ours, with the line of its span.
 pub(crate) fn toml_error(file: &str, source: &str, e: &toml::de::Error) -> Error {
-    Error::Catalogue {
-        file: file.to_string(),
-        line: e.span().map_or(0, |s| line_of(source, s.start)),
-        message: e.message().trim().to_string(),
-    }
+    Error::catalogue(
+        file.to_string(),
+        e.span().map_or(0, |s| line_of(source, s.start)),
+        e.message().trim().to_string(),
+    )
 }
 
 fn parse_entry(file: &str, source: &str) -> Result<Entry> {

@@ -1,36 +1,4 @@
 //! The service's identity and wording choices, as one TOML file.
-//!
-//! A notice that does not say who sent it reads like phishing. Every
-//! service that sends notices (a national CERT, the DTC, a hosting
-//! provider's abuse team) puts its own name, addresses, phone number, web
-//! page and a way to check a notice in this file; the programs read it with
-//! `--config FILE` and let flags override single values.
-//!
-//! ```toml
-//! # Every value below is an EXAMPLE: replace each one with your service's own.
-//! [sender]
-//! name = "Example CERT"                      # From display name and signature
-//! address = "notices@example.org"            # From address
-//! reply_to = "security-desk@example.org"     # Reply-To: where a person reads replies
-//! phone = "+31 70 123 4567"                  # shown in every notice's signature
-//! website = "https://www.example.org/notices" # shown in every notice's signature
-//! # message_id_domain = "notices.example.org" # default: the domain of `address`
-//!
-//! [notices]
-//! default_language = "nl"                    # when the recipient states no language we write
-//!                                            # (unset: the program's --lang)
-//! ticket_prefix = "NTC"
-//! reporter = "The Shadowserver Foundation"   # who scanned: named in the technical part
-//! # where a recipient checks that a ticket is genuine; {ticket} is replaced
-//! verify_url = "https://www.example.org/verify?ticket={ticket}"
-//!
-//! [signing]                                  # optional: OpenPGP/MIME (RFC 3156)
-//! key = "/etc/notify/signing-key.asc"        # armored secret key, not passphrase-protected
-//! ```
-//!
-//! [`Config::from_toml`] validates everything and reports each mistake with
-//! the file and line; [`Config::example`] is the configuration above, whose
-//! values say they are examples (a service must not send with them).
 
 use std::path::PathBuf;
 
@@ -99,6 +67,38 @@ impl SigningConfig {
 }
 
 /// The whole configuration file.
+///
+/// A notice that does not say who sent it reads like phishing. Every
+/// service that sends notices (a national CERT, the DTC, a hosting
+/// provider's abuse team) puts its own name, addresses, phone number, web
+/// page and a way to check a notice in this file; the programs read it with
+/// `--config FILE` and let flags override single values.
+///
+/// ```toml
+/// # Every value below is an EXAMPLE: replace each one with your service's own.
+/// [sender]
+/// name = "Example CERT"                      # From display name and signature
+/// address = "notices@example.org"            # From address
+/// reply_to = "security-desk@example.org"     # Reply-To: where a person reads replies
+/// phone = "+31 70 123 4567"                  # shown in every notice's signature
+/// website = "https://www.example.org/notices" # shown in every notice's signature
+/// # message_id_domain = "notices.example.org" # default: the domain of `address`
+///
+/// [notices]
+/// default_language = "nl"                    # when the recipient states no language we write
+///                                            # (unset: the program's --lang)
+/// ticket_prefix = "NTC"
+/// reporter = "The Shadowserver Foundation"   # who scanned: named in the technical part
+/// # where a recipient checks that a ticket is genuine; {ticket} is replaced
+/// verify_url = "https://www.example.org/verify?ticket={ticket}"
+///
+/// [signing]                                  # optional: OpenPGP/MIME (RFC 3156)
+/// key = "/etc/notify/signing-key.asc"        # armored secret key, not passphrase-protected
+/// ```
+///
+/// [`Config::from_toml`] validates everything and reports each mistake with
+/// the file and line; [`Config::example`] is the configuration above, whose
+/// values say they are examples (a service must not send with them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Config {
@@ -110,7 +110,7 @@ pub struct Config {
     pub signing: Option<SigningConfig>,
 }
 
-/// The example configuration, as a file (the module docs show it too).
+/// The example configuration, as a file ([`Config`]'s docs show it too).
 pub const EXAMPLE_TOML: &str = r#"# Every value in this file is an EXAMPLE: replace each one with your service's own.
 [sender]
 name = "Example CERT (example configuration)"
@@ -194,28 +194,28 @@ impl Config {
     /// errors.
     ///
     /// # Errors
-    /// [`Error::Config`] with the line for invalid TOML, unknown keys and
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) with the line for invalid TOML, unknown keys and
     /// unusable values (a name with control characters, an address that is
     /// not one, a URL that is not `https://`, a verify URL without
-    /// `{ticket}`, a language other than `nl`/`en`); [`Error::TooLarge`]
+    /// `{ticket}`, a language other than `nl`/`en`); [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge)
     /// for a file over [`MAX_CONFIG_BYTES`].
     pub fn from_toml(file: &str, source: &str) -> Result<Config> {
         if source.len() > MAX_CONFIG_BYTES {
-            return Err(Error::TooLarge {
-                what: file.to_string(),
-                max: MAX_CONFIG_BYTES,
-                len: source.len(),
-            });
+            return Err(Error::too_large(
+                file.to_string(),
+                MAX_CONFIG_BYTES,
+                source.len(),
+            ));
         }
-        let raw: RawConfig = toml::from_str(source).map_err(|e| Error::Config {
-            file: file.to_string(),
-            line: e.span().map_or(0, |s| line_of(source, s.start)),
-            message: e.message().trim().to_string(),
+        let raw: RawConfig = toml::from_str(source).map_err(|e| {
+            Error::config(
+                file.to_string(),
+                e.span().map_or(0, |s| line_of(source, s.start)),
+                e.message().trim().to_string(),
+            )
         })?;
-        let err = |span: std::ops::Range<usize>, message: String| Error::Config {
-            file: file.to_string(),
-            line: line_of(source, span.start),
-            message,
+        let err = |span: std::ops::Range<usize>, message: String| {
+            Error::config(file.to_string(), line_of(source, span.start), message)
         };
         let s = raw.sender.get_ref();
         let name = s.name.get_ref().trim();
@@ -435,6 +435,7 @@ pub(crate) fn check_https(url: &str, ticket: bool) -> std::result::Result<String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorKind;
 
     #[test]
     fn example_loads_and_says_it_is_one() {
@@ -446,24 +447,20 @@ mod tests {
     fn mistakes_name_their_line() {
         let src = "[sender]\nname = \"CERT\"\naddress = \"not an address\"\n";
         match Config::from_toml("c.toml", src) {
-            Err(Error::Config {
-                file,
-                line,
-                message,
-            }) => {
-                assert_eq!((file.as_str(), line), ("c.toml", 3), "{message}");
+            Err(e) if matches!(e.kind(), ErrorKind::Config { .. }) => {
+                assert_eq!((e.source_name(), e.line()), ("c.toml", 3), "{e}");
             }
             other => panic!("{other:?}"),
         }
         let src = "[sender]\nname = \"CERT\"\naddress = \"a@b.nl\"\n[notices]\nverify_url = \"https://x.nl/v\"\n";
         assert!(matches!(
-            Config::from_toml("c.toml", src),
-            Err(Error::Config { line: 5, .. })
+            Config::from_toml("c.toml", src).map_err(|e| (e.line(), e.into_kind())),
+            Err((5, ErrorKind::Config { .. }))
         ));
         let src = "[sender]\nname = \"CERT\"\naddress = \"a@b.nl\"\ncolour = 1\n";
         assert!(matches!(
-            Config::from_toml("c.toml", src),
-            Err(Error::Config { line: 4, .. })
+            Config::from_toml("c.toml", src).map_err(|e| (e.line(), e.into_kind())),
+            Err((4, ErrorKind::Config { .. }))
         ));
     }
 
@@ -473,8 +470,8 @@ mod tests {
         let pad = |n: usize| format!("{base}{}", "#".repeat(n - base.len()));
         assert!(Config::from_toml("c", &pad(MAX_CONFIG_BYTES)).is_ok());
         assert!(matches!(
-            Config::from_toml("c", &pad(MAX_CONFIG_BYTES + 1)),
-            Err(Error::TooLarge { max: MAX_CONFIG_BYTES, len, .. }) if len == MAX_CONFIG_BYTES + 1
+            Config::from_toml("c", &pad(MAX_CONFIG_BYTES + 1)).map_err(Error::into_kind),
+            Err(ErrorKind::TooLarge { max: MAX_CONFIG_BYTES, len, .. }) if len == MAX_CONFIG_BYTES + 1
         ));
     }
 }

@@ -1,17 +1,4 @@
 //! File names for notices: one per recipient (and part), never two recipients on one name.
-//!
-//! The mapping, from the recipient's [`recipient_key`](crate::recipient_key) (the address
-//! trimmed, in ASCII lower case: recipients told apart by it are the ones that get separate
-//! notices, so names also differ on case-insensitive file systems):
-//! - `a-z`, `0-9`, `@`, `.`, `+` and `-` are kept, except a `.` at the start;
-//! - every other byte of the UTF-8 address, `_` included, is written `_xx`, its two lower-case
-//!   hex digits (`a!b@x.example` → `a_21b@x.example`, `a#b@x.example` → `a_23b@x.example`);
-//!   so the name decodes back to the key, and two keys never share a name;
-//! - a name longer than [`MAX_NAME_BYTES`] is cut to [`CUT_NAME_BYTES`] and followed by `~` and
-//!   the 16 hex digits of the key's 64-bit FNV-1a hash (`~` is never kept, so a cut name cannot
-//!   equal an uncut one);
-//! - a recipient with several notices gets `~partN` before the extension (`N` from 1), which no
-//!   key can produce either; the extension is `.eml`; an empty key is `_`.
 
 /// Longest name kept whole (before `~partN.eml`).
 pub const MAX_NAME_BYTES: usize = 200;
@@ -28,7 +15,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// The file name of the notice for `address`, part `part` of `parts` (see the
-/// [module docs](self) for the mapping).
+/// mapping below).
 ///
 /// ```
 /// use notice_render::notice_file_name;
@@ -36,6 +23,19 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// assert_ne!(notice_file_name("a!b@x.example", 1, 1), notice_file_name("a#b@x.example", 1, 1));
 /// assert_eq!(notice_file_name("a_b@x", 2, 3), "a_5fb@x~part2.eml");
 /// ```
+///
+/// The mapping, from the recipient's [`recipient_key`](crate::recipient_key) (the address
+/// trimmed, in ASCII lower case: recipients told apart by it are the ones that get separate
+/// notices, so names also differ on case-insensitive file systems):
+/// - `a-z`, `0-9`, `@`, `.`, `+` and `-` are kept, except a `.` at the start;
+/// - every other byte of the UTF-8 address, `_` included, is written `_xx`, its two lower-case
+///   hex digits (`a!b@x.example` → `a_21b@x.example`, `a#b@x.example` → `a_23b@x.example`);
+///   so the name decodes back to the key, and two keys never share a name;
+/// - a name longer than [`MAX_NAME_BYTES`] is cut to [`CUT_NAME_BYTES`] and followed by `~` and
+///   the 16 hex digits of the key's 64-bit FNV-1a hash (`~` is never kept, so a cut name cannot
+///   equal an uncut one);
+/// - a recipient with several notices gets `~partN` before the extension (`N` from 1), which no
+///   key can produce either; the extension is `.eml`; an empty key is `_`.
 pub fn notice_file_name(address: &str, part: usize, parts: usize) -> String {
     let key = crate::aggregate::recipient_key(address);
     let mut name = String::with_capacity(key.len() + 16);

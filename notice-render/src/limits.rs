@@ -46,3 +46,7 @@ pub const TEXT_COLUMNS: usize = 78;
 /// Longest reference URL in the catalogue, in characters: it is printed on
 /// its own line, indented by 4, and must not be cut by the 78-column wrap.
 pub const MAX_REFERENCE_URL_CHARS: usize = 74;
+
+// Caps defined next to the code they bound, listed here with the rest.
+pub use crate::config::MAX_CONFIG_BYTES;
+pub use crate::file_name::{CUT_NAME_BYTES, MAX_NAME_BYTES};

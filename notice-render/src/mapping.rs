@@ -1,31 +1,4 @@
 //! From a finding to a catalogue entry: `catalogue/mapping.toml`.
-//!
-//! The mapping is data: an ordered list of rules, the first that matches
-//! wins, and a fallback entry for findings no rule matches.
-//!
-//! ```toml
-//! fallback = "generic"
-//!
-//! [[rule]]
-//! entry = "zimbra-cve-2024-45519"
-//! tags = ["cve-2024-45519", "zimbra"]
-//!
-//! [[rule]]
-//! entry = "exposed-rdp"
-//! report_types = ["scan_rdp", "scan6_rdp"]
-//! classifications = ["vulnerable/*/accessible-rdp"]
-//! ```
-//!
-//! A rule matches a finding when any of its lists has a hit:
-//! - `report_types`: the finding's report type (Shadowserver `scan_rdp`...),
-//!   compared case-insensitively;
-//! - `tags`: one of the finding's tags (split on `;` and `,`, see
-//!   [`Finding::normalised_tags`]), case-insensitively;
-//! - `classifications`: IntelMQ `taxonomy/type/identifier`, where a part may
-//!   be `*` and a shorter pattern (`taxonomy/type`) matches any identifier. A
-//!   part the event leaves empty does not contradict the pattern: an event
-//!   with only `classification.identifier` = `accessible-rdp` matches
-//!   `vulnerable/*/accessible-rdp` (at least one concrete part must match).
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -96,6 +69,33 @@ fn classification_matches(pattern: &[String], parts: [&String; 3]) -> bool {
 }
 
 /// The ordered rules and the fallback.
+///
+/// The mapping is data: an ordered list of rules, the first that matches
+/// wins, and a fallback entry for findings no rule matches.
+///
+/// ```toml
+/// fallback = "generic"
+///
+/// [[rule]]
+/// entry = "zimbra-cve-2024-45519"
+/// tags = ["cve-2024-45519", "zimbra"]
+///
+/// [[rule]]
+/// entry = "exposed-rdp"
+/// report_types = ["scan_rdp", "scan6_rdp"]
+/// classifications = ["vulnerable/*/accessible-rdp"]
+/// ```
+///
+/// A rule matches a finding when any of its lists has a hit:
+/// - `report_types`: the finding's report type (Shadowserver `scan_rdp`...),
+///   compared case-insensitively;
+/// - `tags`: one of the finding's tags (split on `;` and `,`, see
+///   [`Finding::normalised_tags`]), case-insensitively;
+/// - `classifications`: IntelMQ `taxonomy/type/identifier`, where a part may
+///   be `*` and a shorter pattern (`taxonomy/type`) matches any identifier. A
+///   part the event leaves empty does not contradict the pattern: an event
+///   with only `classification.identifier` = `accessible-rdp` matches
+///   `vulnerable/*/accessible-rdp` (at least one concrete part must match).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mapping {
     rules: Vec<Rule>,
@@ -126,10 +126,8 @@ impl Mapping {
     /// Parses and validates a mapping file; `known` says whether an entry id exists.
     pub(crate) fn parse(file: &str, source: &str, known: &dyn Fn(&str) -> bool) -> Result<Mapping> {
         let raw: RawMapping = toml::from_str(source).map_err(|e| toml_error(file, source, &e))?;
-        let err = |offset: usize, message: String| Error::Catalogue {
-            file: file.to_string(),
-            line: line_of(source, offset),
-            message,
+        let err = |offset: usize, message: String| {
+            Error::catalogue(file.to_string(), line_of(source, offset), message)
         };
         if !known(raw.fallback.get_ref()) {
             return Err(err(
@@ -138,11 +136,11 @@ impl Mapping {
             ));
         }
         if raw.rules.len() > MAX_RULES {
-            return Err(Error::TooLarge {
-                what: format!("{file}: rules"),
-                max: MAX_RULES,
-                len: raw.rules.len(),
-            });
+            return Err(Error::too_large(
+                format!("{file}: rules"),
+                MAX_RULES,
+                raw.rules.len(),
+            ));
         }
         let mut rules = Vec::with_capacity(raw.rules.len());
         for r in &raw.rules {

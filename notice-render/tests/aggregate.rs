@@ -7,7 +7,8 @@ use chrono::TimeDelta;
 use common::*;
 use notice_render::limits::{MAX_FINDINGS_PER_NOTICE, MAX_TICKET_PREFIX_CHARS};
 use notice_render::{
-    AggregateOptions, Catalogue, DropReason, Error, Finding, Language, Recipient, aggregate,
+    AggregateOptions, Catalogue, DropReason, Error, ErrorKind, Finding, Language, Recipient,
+    aggregate,
 };
 
 fn f(ip: &str, report: &str) -> Finding {
@@ -100,7 +101,7 @@ fn unusable_addresses_are_dropped_and_counted() {
 
 #[test]
 fn address_length_cap_just_under_and_over() {
-    use notice_render::aggregate::is_usable_address;
+    use notice_render::is_usable_address;
     use notice_render::limits::MAX_ADDRESS_BYTES;
     let domain = "@example.nl";
     let under = format!("{}{domain}", "a".repeat(MAX_ADDRESS_BYTES - domain.len()));
@@ -159,8 +160,8 @@ fn ticket_prefix_is_checked() {
         );
         assert!(
             matches!(
-                r,
-                Err(Error::Option {
+                r.map_err(Error::into_kind),
+                Err(ErrorKind::Option {
                     name: "ticket_prefix",
                     ..
                 })
@@ -244,13 +245,13 @@ fn findings_per_notice_cap_just_under_and_over() {
     let too_many =
         AggregateOptions::default().with_max_findings_per_notice(MAX_FINDINGS_PER_NOTICE + 1);
     assert!(matches!(
-        aggregate(&c, make(1), &too_many, now()),
-        Err(Error::Option { .. })
+        aggregate(&c, make(1), &too_many, now()).map_err(Error::into_kind),
+        Err(ErrorKind::Option { .. })
     ));
     let zero = AggregateOptions::default().with_max_findings_per_notice(0);
     assert!(matches!(
-        aggregate(&c, make(1), &zero, now()),
-        Err(Error::Option { .. })
+        aggregate(&c, make(1), &zero, now()).map_err(Error::into_kind),
+        Err(ErrorKind::Option { .. })
     ));
 }
 

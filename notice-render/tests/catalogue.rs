@@ -3,9 +3,9 @@
 mod common;
 
 use common::at;
-use notice_render::catalogue::{EMBEDDED, MAPPING_FILE};
 use notice_render::limits::{MAX_ENTRIES, MAX_SOURCE_BYTES};
-use notice_render::{Catalogue, Classification, Error, Finding, Kind, Language};
+use notice_render::{Catalogue, Classification, Error, ErrorKind, Finding, Kind, Language};
+use notice_render::{EMBEDDED_CATALOGUE as EMBEDDED, MAPPING_FILE};
 
 const ENTRIES: [&str; 13] = [
     "exposed-rdp",
@@ -49,13 +49,9 @@ fn with_file(name: &str, f: impl Fn(&str) -> String) -> Vec<(String, String)> {
 }
 
 fn catalogue_error(r: Result<Catalogue, Error>) -> (String, usize, String) {
-    match r {
-        Err(Error::Catalogue {
-            file,
-            line,
-            message,
-        }) => (file, line, message),
-        Err(other) => panic!("unexpected error {other}"),
+    match r.map_err(|e| (e.source_name().to_owned(), e.line(), e.into_kind())) {
+        Err((file, line, ErrorKind::Catalogue { message })) => (file, line, message),
+        Err((_, _, other)) => panic!("unexpected error {other}"),
         Ok(_) => panic!("expected an error"),
     }
 }
@@ -121,8 +117,8 @@ fn catalogue_loads_from_a_directory() {
     assert_eq!(c.entries().len(), ENTRIES.len());
     assert_eq!(c.entry("exposed-rdp").unwrap().en.title, "RDP is open");
     assert!(matches!(
-        Catalogue::from_dir(&dir.path().join("missing")),
-        Err(Error::Io { .. })
+        Catalogue::from_dir(&dir.path().join("missing")).map_err(Error::into_kind),
+        Err(ErrorKind::Io { .. })
     ));
 }
 
@@ -282,7 +278,7 @@ fn source_size_cap_just_under_and_over() {
         pad(&format!("{s}\n"), MAX_SOURCE_BYTES + 1)
     });
     assert!(
-        matches!(load(&over), Err(Error::TooLarge { max, len, .. }) if max == MAX_SOURCE_BYTES && len == MAX_SOURCE_BYTES + 1)
+        matches!(load(&over).map_err(Error::into_kind), Err(ErrorKind::TooLarge { max, len, .. }) if max == MAX_SOURCE_BYTES && len == MAX_SOURCE_BYTES + 1)
     );
 }
 
@@ -313,8 +309,8 @@ fn entry_count_cap_just_under_and_over() {
         MAX_ENTRIES
     );
     assert!(matches!(
-        load(&make(MAX_ENTRIES + 1)),
-        Err(Error::TooLarge {
+        load(&make(MAX_ENTRIES + 1)).map_err(Error::into_kind),
+        Err(ErrorKind::TooLarge {
             max: MAX_ENTRIES,
             ..
         })
@@ -529,7 +525,7 @@ fn rule_count_cap_just_under_and_over() {
         MAX_RULES
     );
     assert!(matches!(
-        load(&make(MAX_RULES + 1)),
-        Err(Error::TooLarge { max: MAX_RULES, .. })
+        load(&make(MAX_RULES + 1)).map_err(Error::into_kind),
+        Err(ErrorKind::TooLarge { max: MAX_RULES, .. })
     ));
 }

@@ -4,7 +4,8 @@ mod common;
 
 use common::*;
 use notice_render::{
-    AggregateOptions, Catalogue, Error, Finding, Recipient, Renderer, Templates, aggregate,
+    AggregateOptions, Catalogue, Error, ErrorKind, Finding, Recipient, Renderer, Templates,
+    aggregate,
 };
 
 fn one_notice(r: &Renderer, findings: Vec<Finding>, to: Recipient) -> notice_render::Notice {
@@ -357,10 +358,14 @@ fn strict_undefined_is_found_when_the_renderer_is_built() {
         .with_template("notice.nl.txt", "Hallo\n{{ recipient.nmae }}\n")
         .unwrap();
     let err = Renderer::new(Catalogue::embedded().unwrap(), templates, options()).unwrap_err();
-    match err {
-        Error::Template { name, line, .. } => {
-            assert_eq!(name, "notice.nl.txt");
-            assert_eq!(line, 2);
+    match err.kind() {
+        ErrorKind::Template { .. } => {
+            assert_eq!(err.source_name(), "notice.nl.txt");
+            assert_eq!(err.line(), 2);
+            assert!(
+                err.to_string().starts_with("template notice.nl.txt:2: "),
+                "{err}"
+            );
         }
         other => panic!("unexpected {other}"),
     }
@@ -373,7 +378,9 @@ fn template_syntax_errors_have_a_line() {
         .unwrap();
     let err = Renderer::new(Catalogue::embedded().unwrap(), templates, options()).unwrap_err();
     assert!(
-        matches!(err, Error::Template { ref name, line, .. } if name == "notice.en.html" && line >= 3),
+        matches!(err.kind(), ErrorKind::Template { .. })
+            && err.source_name() == "notice.en.html"
+            && err.line() >= 3,
         "{err}"
     );
 }
@@ -381,8 +388,10 @@ fn template_syntax_errors_have_a_line() {
 #[test]
 fn unknown_template_name_and_oversized_template_are_refused() {
     assert!(matches!(
-        Templates::embedded().with_template("notice.de.txt", "x"),
-        Err(Error::Template { .. })
+        Templates::embedded()
+            .with_template("notice.de.txt", "x")
+            .map_err(Error::into_kind),
+        Err(ErrorKind::Template { .. })
     ));
     let max = notice_render::limits::MAX_SOURCE_BYTES;
     assert!(
@@ -391,8 +400,8 @@ fn unknown_template_name_and_oversized_template_are_refused() {
             .is_ok()
     );
     assert!(matches!(
-        Templates::embedded().with_template("subject.en.txt", "x".repeat(max + 1)),
-        Err(Error::TooLarge { len, .. }) if len == max + 1
+        Templates::embedded().with_template("subject.en.txt", "x".repeat(max + 1)).map_err(Error::into_kind),
+        Err(ErrorKind::TooLarge { len, .. }) if len == max + 1
     ));
 }
 
@@ -402,21 +411,21 @@ fn render_options_are_checked() {
     let bad_from =
         notice_render::RenderOptions::new("CERT", "cert@example.org\r\nBcc: x@y", "example.org");
     assert!(matches!(
-        Renderer::new(cat(), Templates::embedded(), bad_from),
-        Err(Error::Option { name: "from", .. })
+        Renderer::new(cat(), Templates::embedded(), bad_from).map_err(Error::into_kind),
+        Err(ErrorKind::Option { name: "from", .. })
     ));
     let bad_domain = notice_render::RenderOptions::new("CERT", "cert@example.org", "exa mple.org");
     assert!(matches!(
-        Renderer::new(cat(), Templates::embedded(), bad_domain),
-        Err(Error::Option {
+        Renderer::new(cat(), Templates::embedded(), bad_domain).map_err(Error::into_kind),
+        Err(ErrorKind::Option {
             name: "message_id_domain",
             ..
         })
     ));
     let bad_name = notice_render::RenderOptions::new("CERT\n", "cert@example.org", "example.org");
     assert!(matches!(
-        Renderer::new(cat(), Templates::embedded(), bad_name),
-        Err(Error::Option {
+        Renderer::new(cat(), Templates::embedded(), bad_name).map_err(Error::into_kind),
+        Err(ErrorKind::Option {
             name: "sender_name",
             ..
         })

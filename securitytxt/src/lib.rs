@@ -4,15 +4,15 @@
 //!
 //! Bytes go in, values come out; nothing here reads files, opens sockets or looks at the clock.
 //!
-//! 1. [`parse`](parse()) ([`parse`](mod@parse) module) splits the input into [`Line`]s with their
-//!    positions and builds a [`Document`] that borrows from the input. Syntax and framing
-//!    findings are kept on the document. A signed file's OpenPGP envelope is recognised by the
-//!    [`signed`] module, which exposes [`SignedParts`] for verification.
+//! 1. [`parse`](parse()) splits the input into [`Line`]s with their positions and builds a
+//!    [`Document`] that borrows from the input. Syntax and framing findings are kept on the
+//!    document. A signed file's OpenPGP envelope is recognised and exposed as [`SignedParts`]
+//!    for verification.
 //! 2. [`validate`](validate()) applies the rules of RFC 9116 given [`Options`] (the time `now`, and the URL
 //!    chain the file was fetched from) and returns [`Diagnostic`]s: a stable [`Code`], a
 //!    [`Severity`], a [`Span`] and a message. [`check`] does both steps.
-//! 3. [`Document::contact_view`] ranks the contacts for notifiers ([`contacts`]).
-//! 4. [`Builder`] writes a valid file ([`write`](mod@write)).
+//! 3. [`Document::contact_view`] ranks the contacts for notifiers ([`ContactView`]).
+//! 4. [`Builder`] writes a valid file.
 //!
 //! # Examples
 //!
@@ -61,27 +61,45 @@
 #![doc(test(attr(deny(warnings))))]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub mod contacts;
-pub mod diagnostic;
-pub mod error;
-pub mod expires;
-pub mod field;
-pub mod language;
-pub mod limits;
-pub mod parse;
-pub mod signed;
-pub mod uri;
-pub mod validate;
-pub mod write;
+// The modules are private: the public surface is the list below, one group per step, in the
+// manner of rustls's lib.rs. `limits` (the caps) and the feature modules are public modules.
+mod contacts;
+mod diagnostic;
+mod error;
+mod expires;
+mod field;
+mod language;
+mod parse;
+mod signed;
+mod uri;
+mod validate;
+mod write;
 
-pub use contacts::{ContactKind, ContactPoint, ContactView};
-pub use diagnostic::{Code, Diagnostic, Severity, Span, is_valid};
-pub use error::Error;
+pub mod limits;
+
+// Parsing: a [`Document`] of [`Line`]s borrowing from the input, with its [`Field`]s and the
+// OpenPGP envelope's [`SignedParts`].
 pub use field::{Field, FieldKind};
 pub use parse::{Document, Line, LineKind, OwnedDocument, parse};
-pub use signed::SignedParts;
+pub use signed::{BEGIN_SIGNATURE, BEGIN_SIGNED_MESSAGE, END_SIGNATURE, SignedParts};
+
+// Field values: the URI, date-time and language-tag grammars a field value must follow.
+pub use expires::{ExpiresError, parse_rfc3339};
+pub use language::is_language_tag;
+pub use uri::{Authority, Uri, UriError, UriErrorKind, parse as parse_uri};
+
+// Validating: [`validate`] by RFC 9116 given [`Options`], into [`Diagnostic`]s.
+pub use diagnostic::{Code, Diagnostic, Severity, Span, is_valid};
 pub use validate::{Options, validate};
+
+// Contacts ranked for notifiers ([`Document::contact_view`]).
+pub use contacts::{ContactKind, ContactPoint, ContactView};
+
+// Writing a valid file.
 pub use write::{Builder, LineEnding};
+
+// The one error type.
+pub use error::Error;
 
 // OpenPGP signature verification (owned by the signatures/fetch helper).
 pub mod verify;

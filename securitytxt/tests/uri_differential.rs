@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use std::net::Ipv6Addr;
 
 fn ours(s: &str) -> bool {
-    securitytxt::uri::parse(s).is_ok()
+    securitytxt::parse_uri(s).is_ok()
 }
 
 fn theirs(s: &str) -> bool {

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-use crate::Error;
+use crate::{Error, ErrorKind};
 
 /// Largest bootstrap file read.
 pub const MAX_BOOTSTRAP_BYTES: usize = 4 << 20;
@@ -34,7 +34,7 @@ impl Bootstrap {
     ///
     /// # Errors
     ///
-    /// Never in a release (the bundled files are tested); [`Error::Json`] otherwise.
+    /// Never in a release (the bundled files are tested); [`ErrorKind::Json`] otherwise.
     pub fn bundled() -> Result<Bootstrap, Error> {
         let mut b = Bootstrap::default();
         b.add_file(BUNDLED_IPV4.as_bytes(), "bundled ipv4.json")?;
@@ -47,23 +47,29 @@ impl Bootstrap {
     ///
     /// # Errors
     ///
-    /// [`Error::TooLarge`] over [`MAX_BOOTSTRAP_BYTES`], [`Error::Json`] for invalid JSON,
-    /// [`Error::Input`] when `services` is missing.
+    /// [`ErrorKind::TooLarge`] over [`MAX_BOOTSTRAP_BYTES`], [`ErrorKind::Json`] for invalid JSON,
+    /// [`ErrorKind::Input`] when `services` is missing.
     pub fn add_file(&mut self, bytes: &[u8], source_name: &str) -> Result<(), Error> {
         if bytes.len() > MAX_BOOTSTRAP_BYTES {
-            return Err(Error::TooLarge {
-                source_name: source_name.to_owned(),
-                line: 0,
-                what: "RDAP bootstrap bytes",
-                max: MAX_BOOTSTRAP_BYTES,
-                len: bytes.len(),
-            });
+            return Err(Error::new(
+                source_name.to_owned(),
+                0,
+                ErrorKind::TooLarge {
+                    what: "RDAP bootstrap bytes",
+                    max: MAX_BOOTSTRAP_BYTES,
+                    len: bytes.len(),
+                },
+            ));
         }
-        let doc: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| Error::Json {
-            source_name: source_name.to_owned(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
+        let doc: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+            Error::new(
+                source_name.to_owned(),
+                e.line(),
+                ErrorKind::Json {
+                    column: e.column(),
+                    message: e.to_string(),
+                },
+            )
         })?;
         if let Some(p) = doc.get("publication").and_then(|p| p.as_str()) {
             self.publication.push(p.to_owned());
@@ -71,10 +77,14 @@ impl Bootstrap {
         let services = doc
             .get("services")
             .and_then(|s| s.as_array())
-            .ok_or_else(|| Error::Input {
-                source_name: source_name.to_owned(),
-                line: 0,
-                message: "no \"services\" array (RFC 9224 section 3)".to_owned(),
+            .ok_or_else(|| {
+                Error::new(
+                    source_name.to_owned(),
+                    0,
+                    ErrorKind::Input {
+                        message: "no \"services\" array (RFC 9224 section 3)".to_owned(),
+                    },
+                )
             })?;
         for service in services {
             let Some(parts) = service.as_array() else {
@@ -168,8 +178,14 @@ mod tests {
             ip_query_url("https://r.example/x", "192.0.2.1".parse().unwrap()),
             "https://r.example/x/ip/192.0.2.1"
         );
-        assert!(matches!(b.add_file(b"{", "bad"), Err(Error::Json { .. })));
-        assert!(matches!(b.add_file(b"{}", "bad"), Err(Error::Input { .. })));
+        assert!(matches!(
+            b.add_file(b"{", "bad").map_err(Error::into_kind),
+            Err(ErrorKind::Json { .. })
+        ));
+        assert!(matches!(
+            b.add_file(b"{}", "bad").map_err(Error::into_kind),
+            Err(ErrorKind::Input { .. })
+        ));
     }
 
     #[test]

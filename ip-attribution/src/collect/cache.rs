@@ -72,14 +72,19 @@ impl Cache {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Io`] when the directory cannot be created.
+    /// [`crate::ErrorKind::Io`] when the directory cannot be created.
     pub fn open(dir: Option<&Path>) -> Result<Cache, crate::Error> {
         if let Some(d) = dir {
             for kind in KINDS {
                 let sub = d.join(kind);
-                fs::create_dir_all(&sub).map_err(|e| crate::Error::Io {
-                    path: sub.display().to_string(),
-                    message: e.to_string(),
+                fs::create_dir_all(&sub).map_err(|e| {
+                    crate::Error::new(
+                        sub.display().to_string(),
+                        0,
+                        crate::ErrorKind::Io {
+                            message: e.to_string(),
+                        },
+                    )
                 })?;
             }
         }

@@ -26,10 +26,10 @@ use super::cache::{Cache, write_atomic};
 use super::coverage::Coverage;
 use super::politeness::{Politeness, Protocol, ServerLimit, parse_retry_after};
 use super::whois::{self, AnswerKind, Server, ServerStyle};
-use crate::Error;
 use crate::cert::{self, CertClass, TrustStore};
 use crate::ptr::{self, DnsName};
 use crate::rpsl::IpRange;
+use crate::{Error, ErrorKind};
 
 /// Largest WHOIS answer read (a bigger one is cut there and logged as oversized).
 pub const MAX_WHOIS_BYTES: usize = 1 << 20;
@@ -236,18 +236,23 @@ struct Ctx {
 }
 
 fn setup(message: impl Into<String>) -> Error {
-    Error::Input {
-        source_name: "collect options".to_owned(),
-        line: 0,
-        message: message.into(),
-    }
+    Error::new(
+        "collect options".to_owned(),
+        0,
+        ErrorKind::Input {
+            message: message.into(),
+        },
+    )
 }
 
 fn io_error(path: &Path, e: impl std::fmt::Display) -> Error {
-    Error::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    }
+    Error::new(
+        path.display().to_string(),
+        0,
+        ErrorKind::Io {
+            message: e.to_string(),
+        },
+    )
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -387,7 +392,7 @@ fn build_http(
 ///
 /// # Errors
 ///
-/// [`Error::Io`] when a feed cannot be read or `out` cannot be written; [`Error::Input`] for
+/// [`ErrorKind::Io`] when a feed cannot be read or `out` cannot be written; [`ErrorKind::Input`] for
 /// unusable options (resolver or TLS set-up). Failed queries are not errors.
 pub async fn collect(
     feeds: &[PathBuf],
@@ -412,13 +417,18 @@ pub async fn collect(
             let f = match row {
                 Ok(f) => f,
                 // A read fault names the file by its whole path.
-                Err(Error::Io { message, .. }) => {
-                    return Err(Error::Io {
-                        path: feed.display().to_string(),
-                        message,
-                    });
+                Err(e) => {
+                    if let ErrorKind::Io { message } = e.kind() {
+                        return Err(Error::new(
+                            feed.display().to_string(),
+                            0,
+                            ErrorKind::Io {
+                                message: message.clone(),
+                            },
+                        ));
+                    }
+                    return Err(e);
                 }
-                Err(e) => return Err(e),
             };
             findings += 1;
             if let Some(ip) = f.ip {

@@ -119,7 +119,7 @@ pub const MAX_EMAIL_BYTES: usize = 254;
 /// `+` `=` `?` `^` `_` `` ` `` `{` `|` `}` `~` included, and dots anywhere (`a..b`, `.a`: not
 /// RFC 5322 dot-atoms, but mailboxes that exist). Refused: a quoted local part (`"…"`), white
 /// space, control and invisible characters (zero-width, bidi controls) and the specials `( ) < > [ ] : ; , \ "` and a second `@`, which
-/// a `To:` header cannot hold unquoted (`notice_render::aggregate::is_usable_address` refuses
+/// a `To:` header cannot hold unquoted (`notice_render::is_usable_address` refuses
 /// the same, so every address taken here gets its notice); a domain without a dot, with a
 /// leading or trailing dot, or with a `/` (a URL, not a domain); more than [`MAX_EMAIL_BYTES`].
 pub fn is_email(s: &str) -> bool {

@@ -19,10 +19,10 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use crate::Error;
 use crate::cert::{CertAnalysis, ChainStatus, ValidationLevel, Validity};
 use crate::index::PlaceholderReason;
 use crate::ptr::{GenericReason, PtrAnalysis};
+use crate::{Error, ErrorKind};
 
 /// The embedded knowledge file.
 pub const BUILTIN: &str = include_str!("../../data/knowledge.txt");
@@ -112,10 +112,8 @@ impl Knowledge {
     /// Parses a knowledge text (`<section> <value>` per line, `#` comments).
     pub fn parse(text: &str) -> Result<Self, Error> {
         let mut k = Self::empty();
-        let bad = |line: usize, message: String| Error::Input {
-            source_name: "knowledge".to_owned(),
-            line,
-            message,
+        let bad = |line: usize, message: String| {
+            Error::new("knowledge".to_owned(), line, ErrorKind::Input { message })
         };
         for (i, raw) in text.lines().enumerate() {
             let line = i + 1;

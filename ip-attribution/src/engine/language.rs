@@ -5,7 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
 /// A language notices are written in; `decisions.jsonl` names it by its tag
 /// ([`Self::as_tag`]).
@@ -56,16 +56,20 @@ impl FromStr for Language {
     /// `nl` or `en`, in any case, spaces around ignored; a longer tag (`nl-BE`) is not one.
     ///
     /// # Errors
-    /// [`Error::Input`] naming the text that is not a language.
+    /// An [`Error`] of kind [`ErrorKind::Input`] naming the text that is not a language.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let tag = s.trim().to_lowercase();
-        Language::of_exact_tag(&tag).ok_or_else(|| Error::Input {
-            source_name: "language".to_owned(),
-            line: 0,
-            message: format!(
-                "`{}` is not a notice language (nl or en)",
-                s.chars().take(40).collect::<String>().escape_debug()
-            ),
+        Language::of_exact_tag(&tag).ok_or_else(|| {
+            Error::new(
+                "language",
+                0,
+                ErrorKind::Input {
+                    message: format!(
+                        "`{}` is not a notice language (nl or en)",
+                        s.chars().take(40).collect::<String>().escape_debug()
+                    ),
+                },
+            )
         })
     }
 }

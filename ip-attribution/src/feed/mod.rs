@@ -32,7 +32,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use crate::Error;
+use crate::{Error, ErrorKind};
 
 /// Most tags kept per finding.
 pub const MAX_TAGS: usize = 32;
@@ -118,10 +118,14 @@ impl Finding {
 
     /// The row's problem as this crate's error, carrying file and line.
     pub fn error(&self) -> Option<Error> {
-        self.problem.as_ref().map(|p| Error::MalformedRow {
-            source_name: self.feed.to_string(),
-            line: self.line,
-            message: p.message.clone(),
+        self.problem.as_ref().map(|p| {
+            Error::new(
+                self.feed.to_string(),
+                self.line,
+                ErrorKind::MalformedRow {
+                    message: p.message.clone(),
+                },
+            )
         })
     }
 

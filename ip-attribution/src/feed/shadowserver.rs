@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use super::csv::Record;
 use super::{Finding, capped, parse_ip, parse_time, split_tags};
-use crate::Error;
+use crate::{Error, ErrorKind};
 
 /// Header names that hold the address, in order of preference.
 pub const IP_COLUMNS: &[&str] = &["ip", "src_ip", "source_ip", "ip_address"];
@@ -54,15 +54,23 @@ pub(crate) struct Columns {
 impl Columns {
     /// The columns named by the header record `head` of feed `feed`.
     pub(crate) fn from_header(feed: &str, head: Record) -> Result<Self, Error> {
-        let header = head.fields.map_err(|e| Error::Input {
-            source_name: feed.to_owned(),
-            line: head.line,
-            message: format!("unreadable header row: {e}"),
+        let header = head.fields.map_err(|e| {
+            Error::new(
+                feed.to_owned(),
+                head.line,
+                ErrorKind::Input {
+                    message: format!("unreadable header row: {e}"),
+                },
+            )
         })?;
-        let ip = column(&header, IP_COLUMNS).ok_or_else(|| Error::Input {
-            source_name: feed.to_owned(),
-            line: head.line,
-            message: NO_ADDRESS_COLUMN.to_owned(),
+        let ip = column(&header, IP_COLUMNS).ok_or_else(|| {
+            Error::new(
+                feed.to_owned(),
+                head.line,
+                ErrorKind::Input {
+                    message: NO_ADDRESS_COLUMN.to_owned(),
+                },
+            )
         })?;
         Ok(Self {
             width: header.len(),

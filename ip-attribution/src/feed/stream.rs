@@ -38,7 +38,7 @@ use std::sync::Arc;
 use super::csv::{self, Core, Limits, Pull, RecordError};
 use super::shadowserver::{Columns, NO_ADDRESS_COLUMN};
 use super::{Finding, Format, intelmq, report_type_from_name};
-use crate::Error;
+use crate::{Error, ErrorKind};
 
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
@@ -219,7 +219,7 @@ impl<'a> FeedReader<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::Input`] when the feed as a whole is unusable (a CSV report whose header row is
+    /// [`ErrorKind::Input`] when the feed as a whole is unusable (a CSV report whose header row is
     /// unreadable or names no address column), as [`read`](super::read) fails; the reader then
     /// ends.
     pub fn next_finding(&mut self) -> Result<Pull<Finding>, Error> {
@@ -248,11 +248,11 @@ impl<'a> FeedReader<'a> {
                             ),
                             BlankHeader::NoAddress => NO_ADDRESS_COLUMN.to_owned(),
                         };
-                        return Err(Error::Input {
-                            source_name: self.feed.to_string(),
+                        return Err(Error::new(
+                            self.feed.to_string(),
                             line,
-                            message,
-                        });
+                            ErrorKind::Input { message },
+                        ));
                     }
                 },
                 State::Csv { core, columns } => {
@@ -515,8 +515,8 @@ impl<R: Read> Findings<R> {
 impl<R: Read> Iterator for Findings<R> {
     type Item = Result<Finding, Error>;
 
-    /// The next finding; an error ends the iteration ([`Error::Io`] when `source` fails, named
-    /// by the feed's name; [`Error::Input`] as [`FeedReader::next_finding`]).
+    /// The next finding; an error ends the iteration ([`ErrorKind::Io`] when `source` fails, named
+    /// by the feed's name; [`ErrorKind::Input`] as [`FeedReader::next_finding`]).
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
             return None;
@@ -540,10 +540,13 @@ impl<R: Read> Iterator for Findings<R> {
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                     Err(e) => {
                         self.done = true;
-                        return Some(Err(Error::Io {
-                            path: self.reader.feed.to_string(),
-                            message: e.to_string(),
-                        }));
+                        return Some(Err(Error::new(
+                            self.reader.feed.to_string(),
+                            0,
+                            ErrorKind::Io {
+                                message: e.to_string(),
+                            },
+                        )));
                     }
                 }
             };

@@ -11,7 +11,7 @@ use super::object::{
     Referral, Route, Source, bare_network, is_dummy_marker, name_and_handle, parse_asn, push,
     push_mailbox, some,
 };
-use crate::Error;
+use crate::{Error, ErrorKind};
 
 /// What one paragraph turned into.
 #[allow(clippy::large_enum_variant)]
@@ -60,12 +60,14 @@ fn first_mailbox(slot: &mut Option<String>, value: &str) {
 }
 
 fn unusable(raw: &RawObject<'_>, source: &Source, message: impl Into<String>) -> Error {
-    Error::RpslObject {
-        source_name: source.name.to_string(),
-        line: raw.line,
-        class: raw.class().to_owned(),
-        message: message.into(),
-    }
+    Error::new(
+        source.name.to_string(),
+        raw.line,
+        ErrorKind::RpslObject {
+            class: raw.class().to_owned(),
+            message: message.into(),
+        },
+    )
 }
 
 /// Converts one parsed object.

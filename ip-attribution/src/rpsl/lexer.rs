@@ -11,7 +11,7 @@ use nom::bytes::complete::{tag, take_while1};
 use nom::{IResult, Parser};
 
 use super::limits::MAX_VALUE_BYTES;
-use crate::Error;
+use crate::{Error, ErrorKind};
 
 /// One attribute of an object, borrowed from the object's bytes where possible.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,8 +104,8 @@ pub(crate) fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// Parses one object's lines (no blank or `%` lines inside; `#` lines are skipped).
 ///
 /// `first_line` is the 1-based line of `bytes`' first line in its source. Errors:
-/// [`Error::RpslSyntax`] for a line that is not an attribute or continuation,
-/// [`Error::RpslValueTooLong`] over [`MAX_VALUE_BYTES`], and [`Error::RpslObject`] when the object
+/// [`ErrorKind::RpslSyntax`] for a line that is not an attribute or continuation,
+/// [`ErrorKind::RpslValueTooLong`] over [`MAX_VALUE_BYTES`], and [`ErrorKind::RpslObject`] when the object
 /// has no attribute at all.
 pub fn parse_object<'a>(
     source_name: &str,
@@ -119,11 +119,13 @@ pub fn parse_object<'a>(
             None | Some(b'#') | Some(b'%') => continue,
             Some(b' ' | b'\t' | b'+') => {
                 let Some(last) = attributes.last_mut() else {
-                    return Err(Error::RpslSyntax {
-                        source_name: source_name.to_owned(),
-                        line: lineno,
-                        message: "continuation line before any attribute".to_owned(),
-                    });
+                    return Err(Error::new(
+                        source_name.to_owned(),
+                        lineno,
+                        ErrorKind::RpslSyntax {
+                            message: "continuation line before any attribute".to_owned(),
+                        },
+                    ));
                 };
                 let rest = line.get(1..).unwrap_or_default();
                 let more = strip_comment(rest);
@@ -133,13 +135,15 @@ pub fn parse_object<'a>(
                 let more = decode(more);
                 let len = last.value.len() + 1 + more.len();
                 if len > MAX_VALUE_BYTES {
-                    return Err(Error::RpslValueTooLong {
-                        source_name: source_name.to_owned(),
-                        line: last.line,
-                        attribute: last.name.to_owned(),
-                        max: MAX_VALUE_BYTES,
-                        len,
-                    });
+                    return Err(Error::new(
+                        source_name.to_owned(),
+                        last.line,
+                        ErrorKind::RpslValueTooLong {
+                            attribute: last.name.to_owned(),
+                            max: MAX_VALUE_BYTES,
+                            len,
+                        },
+                    ));
                 }
                 let v = last.value.to_mut();
                 if !v.is_empty() {
@@ -151,21 +155,25 @@ pub fn parse_object<'a>(
                 let Some((name, raw)) = split_attribute(line) else {
                     let shown =
                         decode(line.get(..line.len().min(60)).unwrap_or_default()).into_owned();
-                    return Err(Error::RpslSyntax {
-                        source_name: source_name.to_owned(),
-                        line: lineno,
-                        message: format!("not an attribute line: {shown:?}"),
-                    });
+                    return Err(Error::new(
+                        source_name.to_owned(),
+                        lineno,
+                        ErrorKind::RpslSyntax {
+                            message: format!("not an attribute line: {shown:?}"),
+                        },
+                    ));
                 };
                 let value = strip_comment(raw);
                 if value.len() > MAX_VALUE_BYTES {
-                    return Err(Error::RpslValueTooLong {
-                        source_name: source_name.to_owned(),
-                        line: lineno,
-                        attribute: name.to_owned(),
-                        max: MAX_VALUE_BYTES,
-                        len: value.len(),
-                    });
+                    return Err(Error::new(
+                        source_name.to_owned(),
+                        lineno,
+                        ErrorKind::RpslValueTooLong {
+                            attribute: name.to_owned(),
+                            max: MAX_VALUE_BYTES,
+                            len: value.len(),
+                        },
+                    ));
                 }
                 attributes.push(Attribute {
                     name,
@@ -177,12 +185,14 @@ pub fn parse_object<'a>(
     }
     let line = attributes.first().map_or(first_line, |a| a.line);
     if attributes.is_empty() {
-        return Err(Error::RpslObject {
-            source_name: source_name.to_owned(),
+        return Err(Error::new(
+            source_name.to_owned(),
             line,
-            class: String::new(),
-            message: "object without attributes".to_owned(),
-        });
+            ErrorKind::RpslObject {
+                class: String::new(),
+                message: "object without attributes".to_owned(),
+            },
+        ));
     }
     Ok(RawObject { attributes, line })
 }
@@ -210,8 +220,14 @@ mod tests {
             b"inetnum: 192.0.2.0 - 192.0.2.255\nthis is broken\n",
         )
         .expect_err("broken");
-        assert!(matches!(err, Error::RpslSyntax { line: 6, .. }), "{err}");
+        assert!(
+            err.line() == 6 && matches!(err.kind(), ErrorKind::RpslSyntax { .. }),
+            "{err}"
+        );
         let err = parse_object("f.db", 1, b" starts with continuation\n").expect_err("broken");
-        assert!(matches!(err, Error::RpslSyntax { line: 1, .. }), "{err}");
+        assert!(
+            err.line() == 1 && matches!(err.kind(), ErrorKind::RpslSyntax { .. }),
+            "{err}"
+        );
     }
 }

@@ -10,7 +10,7 @@ use super::convert::{Converted, arin_summary_line, convert};
 use super::lexer::{decode, lines, parse_object, split_attribute};
 use super::limits::{MAX_LINE_BYTES, MAX_OBJECT_BYTES, MAX_OBJECT_LINES};
 use super::object::{AbuseComment, Object, ObjectClass, Source};
-use crate::Error;
+use crate::{Error, ErrorKind};
 
 /// Counts kept while reading, for a run summary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -49,7 +49,7 @@ impl ReadStats {
 ///
 /// An iterator of `Result<Object, Error>`: every `Err` is one unusable object or line (with
 /// source name and 1-based line); iteration goes on after it, except after
-/// [`Error::RpslRead`], which ends it. [`Reader::stats`] counts what was read and skipped.
+/// [`ErrorKind::RpslRead`], which ends it. [`Reader::stats`] counts what was read and skipped.
 ///
 /// ```
 /// use ip_attribution::rpsl::{Object, Reader};
@@ -102,14 +102,11 @@ impl<'r> Reader<Box<dyn BufRead + 'r>> {
     /// Reads from any `Read`, plain or gzip (detected from the first bytes).
     ///
     /// # Errors
-    /// [`Error::RpslRead`] when the first bytes cannot be read.
+    /// [`ErrorKind::RpslRead`] when the first bytes cannot be read.
     pub fn open<R: Read + 'r>(name: impl Into<Arc<str>>, input: R) -> Result<Self, Error> {
         let name = name.into();
-        let input = decompressing(input).map_err(|error| Error::RpslRead {
-            source_name: name.to_string(),
-            line: 0,
-            error,
-        })?;
+        let input = decompressing(input)
+            .map_err(|error| Error::new(name.to_string(), 0, ErrorKind::RpslRead { error }))?;
         Ok(Self::new(name, input))
     }
 }
@@ -203,12 +200,14 @@ impl<R: BufRead> Reader<R> {
         let in_object = mark > 0 || self.poisoned;
         if len > MAX_LINE_BYTES {
             self.buf.truncate(mark);
-            self.error(Error::RpslLineTooLong {
-                source_name: self.name.to_string(),
-                line: self.line,
-                max: MAX_LINE_BYTES,
-                len,
-            });
+            self.error(Error::new(
+                self.name.to_string(),
+                self.line,
+                ErrorKind::RpslLineTooLong {
+                    max: MAX_LINE_BYTES,
+                    len,
+                },
+            ));
             self.poison();
             return;
         }
@@ -248,19 +247,23 @@ impl<R: BufRead> Reader<R> {
                 self.buf.push(b'\n');
                 self.buf_lines += 1;
                 if self.buf_lines > MAX_OBJECT_LINES {
-                    let e = Error::RpslObjectTooManyLines {
-                        source_name: self.name.to_string(),
-                        line: self.buf_first_line,
-                        max: MAX_OBJECT_LINES,
-                    };
+                    let e = Error::new(
+                        self.name.to_string(),
+                        self.buf_first_line,
+                        ErrorKind::RpslObjectTooManyLines {
+                            max: MAX_OBJECT_LINES,
+                        },
+                    );
                     self.error(e);
                     self.poison();
                 } else if self.buf.len() > MAX_OBJECT_BYTES {
-                    let e = Error::RpslObjectTooLarge {
-                        source_name: self.name.to_string(),
-                        line: self.buf_first_line,
-                        max: MAX_OBJECT_BYTES,
-                    };
+                    let e = Error::new(
+                        self.name.to_string(),
+                        self.buf_first_line,
+                        ErrorKind::RpslObjectTooLarge {
+                            max: MAX_OBJECT_BYTES,
+                        },
+                    );
                     self.error(e);
                     self.poison();
                 }
@@ -449,11 +452,11 @@ impl<R: BufRead> Iterator for Reader<R> {
                     self.buf.truncate(mark);
                     self.finish_object();
                     self.flush_arin();
-                    let e = Error::RpslRead {
-                        source_name: self.name.to_string(),
-                        line: self.line + 1,
-                        error,
-                    };
+                    let e = Error::new(
+                        self.name.to_string(),
+                        self.line + 1,
+                        ErrorKind::RpslRead { error },
+                    );
                     self.error(e);
                     self.done = true;
                 }

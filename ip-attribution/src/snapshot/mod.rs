@@ -33,7 +33,6 @@ use rayon::prelude::*;
 
 pub use overrides::{MAX_OVERRIDES, Overrides};
 
-use crate::Error;
 use crate::cert::{self, TrustStore};
 use crate::engine::evidence::{
     CertSeen, EvidenceSource, Network, Override, PtrName, SecurityTxt, SecurityTxtStatus,
@@ -42,6 +41,7 @@ use crate::engine::knowledge::Knowledge;
 use crate::index::{IndexBuilder, RegistryIndex};
 use crate::ptr::{self, DnsName};
 use crate::rdns::RdnsTable;
+use crate::{Error, ErrorKind};
 
 /// The snapshot's hash sets: foldhash's quality variant, fast and well mixed.
 type Set<K> = std::collections::HashSet<K, foldhash::quality::RandomState>;
@@ -104,9 +104,9 @@ overrides.csv";
 
 impl LoadReport {
     /// Refuses a snapshot that cannot be trusted to decide with: one holding no usable
-    /// evidence at all ([`Error::SnapshotEmpty`], naming what was expected), or, unless
+    /// evidence at all ([`ErrorKind::SnapshotEmpty`], naming what was expected), or, unless
     /// `options` allow it, one with files that could not be read to their end
-    /// ([`Error::SnapshotIncomplete`]). `dir` labels the messages.
+    /// ([`ErrorKind::SnapshotIncomplete`]). `dir` labels the messages.
     pub fn check(&self, dir: &Path, options: CheckOptions) -> Result<(), Error> {
         if self.evidence == 0 {
             let mut found: Vec<String> = self
@@ -121,17 +121,23 @@ impl LoadReport {
             } else {
                 format!("{}, none usable", found.join(", "))
             };
-            return Err(Error::SnapshotEmpty {
-                path: dir.display().to_string(),
-                message: format!("found {found}; expected {EXPECTED_LAYOUT}"),
-            });
+            return Err(Error::new(
+                dir.display().to_string(),
+                0,
+                ErrorKind::SnapshotEmpty {
+                    message: format!("found {found}; expected {EXPECTED_LAYOUT}"),
+                },
+            ));
         }
         if !self.unreadable.is_empty() && !options.allow_partial {
-            return Err(Error::SnapshotIncomplete {
-                path: dir.display().to_string(),
-                count: self.unreadable.len(),
-                first: self.unreadable.first().cloned().unwrap_or_default(),
-            });
+            return Err(Error::new(
+                dir.display().to_string(),
+                0,
+                ErrorKind::SnapshotIncomplete {
+                    count: self.unreadable.len(),
+                    first: self.unreadable.first().cloned().unwrap_or_default(),
+                },
+            ));
         }
         Ok(())
     }
@@ -271,7 +277,7 @@ fn read_registry_files(files: &[PathBuf], tx: &std::sync::mpsc::SyncSender<Parse
                     }
                 }
                 Err(e) => {
-                    let message = if matches!(e, Error::RpslRead { .. }) {
+                    let message = if matches!(e.kind(), ErrorKind::RpslRead { .. }) {
                         Parsed::Unreadable(e.to_string())
                     } else {
                         Parsed::Problem(e.to_string())
@@ -314,9 +320,14 @@ impl Snapshot {
 
     /// Loads the snapshot in `dir` with the given knowledge.
     pub fn load_with(dir: &Path, knowledge: Knowledge) -> Result<(Self, LoadReport), Error> {
-        fs::read_dir(dir).map_err(|e| Error::Io {
-            path: dir.display().to_string(),
-            message: e.to_string(),
+        fs::read_dir(dir).map_err(|e| {
+            Error::new(
+                dir.display().to_string(),
+                0,
+                ErrorKind::Io {
+                    message: e.to_string(),
+                },
+            )
         })?;
         let mut report = LoadReport::default();
         let mut snap = Self::empty();

@@ -80,10 +80,10 @@ pub fn read_path(path: &Path) -> (Vec<MailFile>, Vec<Error>) {
             let mut entries: Vec<std::path::PathBuf> = match std::fs::read_dir(&dir) {
                 Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
                 Err(e) => {
-                    errors.push(Error::Bounce {
-                        file: dir.display().to_string(),
-                        message: format!("cannot read folder: {e}"),
-                    });
+                    errors.push(Error::bounce(
+                        dir.display().to_string(),
+                        format!("cannot read folder: {e}"),
+                    ));
                     continue;
                 }
             };
@@ -106,10 +106,7 @@ pub fn read_path(path: &Path) -> (Vec<MailFile>, Vec<Error>) {
         read_file(path, &mut files, &mut errors);
     }
     if files.is_empty() && errors.is_empty() {
-        errors.push(Error::Bounce {
-            file: shown,
-            message: "no messages found".into(),
-        });
+        errors.push(Error::bounce(shown, "no messages found"));
     }
     (files, errors)
 }
@@ -118,18 +115,15 @@ fn read_file(p: &Path, files: &mut Vec<MailFile>, errors: &mut Vec<Error>) {
     let shown = p.display().to_string();
     match std::fs::metadata(p) {
         Ok(m) if m.len() > (MAX_MESSAGE_BYTES as u64) * 64 => {
-            errors.push(Error::TooLarge {
-                what: shown,
-                max: MAX_MESSAGE_BYTES * 64,
-                len: usize::try_from(m.len()).unwrap_or(usize::MAX),
-            });
+            errors.push(Error::too_large(
+                shown,
+                MAX_MESSAGE_BYTES * 64,
+                usize::try_from(m.len()).unwrap_or(usize::MAX),
+            ));
             return;
         }
         Err(e) => {
-            errors.push(Error::Bounce {
-                file: shown,
-                message: format!("cannot read: {e}"),
-            });
+            errors.push(Error::bounce(shown, format!("cannot read: {e}")));
             return;
         }
         Ok(_) => {}
@@ -140,10 +134,7 @@ fn read_file(p: &Path, files: &mut Vec<MailFile>, errors: &mut Vec<Error>) {
             source: shown,
             bytes,
         }),
-        Err(e) => errors.push(Error::Bounce {
-            file: shown,
-            message: format!("cannot read: {e}"),
-        }),
+        Err(e) => errors.push(Error::bounce(shown, format!("cannot read: {e}"))),
     }
 }
 
@@ -251,19 +242,16 @@ fn strip_id(s: &str) -> String {
 /// Reads one message.
 ///
 /// # Errors
-/// [`Error::Bounce`] (with `source`) when it is empty, too large, does not start with a
+/// [`ErrorKind::Bounce`](crate::ErrorKind::Bounce) (with `source`) when it is empty, too large, does not start with a
 /// header block, or is a delivery-status report without any recipient block.
 pub fn read_message(source: &str, bytes: &[u8]) -> Result<Incoming> {
-    let bad = |m: &str| Error::Bounce {
-        file: source.to_string(),
-        message: m.to_string(),
-    };
+    let bad = |m: &str| Error::bounce(source.to_string(), m.to_string());
     if bytes.len() > MAX_MESSAGE_BYTES {
-        return Err(Error::TooLarge {
-            what: source.to_string(),
-            max: MAX_MESSAGE_BYTES,
-            len: bytes.len(),
-        });
+        return Err(Error::too_large(
+            source.to_string(),
+            MAX_MESSAGE_BYTES,
+            bytes.len(),
+        ));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(bad("empty message"));

@@ -44,11 +44,9 @@ impl SmtpUrl {
     /// Parses `smtp://[user@]host[:port][/]` or `smtps://...`.
     ///
     /// # Errors
-    /// [`Error::Smtp`] naming what is wrong (scheme, host, port, a password in the URL, a path).
+    /// [`ErrorKind::Smtp`](crate::ErrorKind::Smtp) naming what is wrong (scheme, host, port, a password in the URL, a path).
     pub fn parse(url: &str) -> Result<Self> {
-        let bad = |m: &str| Error::Smtp {
-            message: format!("URL {url:?}: {m}"),
-        };
+        let bad = |m: &str| Error::smtp(format!("URL {url:?}: {m}"));
         let (implicit_tls, rest) = if let Some(r) = url.strip_prefix("smtps://") {
             (true, r)
         } else if let Some(r) = url.strip_prefix("smtp://") {
@@ -118,14 +116,12 @@ impl SmtpUrl {
 /// Checks that `address` can be used as an envelope address (`local@domain`).
 ///
 /// # Errors
-/// [`Error::Smtp`] saying why it cannot.
+/// [`ErrorKind::Smtp`](crate::ErrorKind::Smtp) saying why it cannot.
 pub fn check_address(address: &str) -> Result<()> {
     address
         .parse::<Address>()
         .map(|_| ())
-        .map_err(|e| Error::Smtp {
-            message: format!("{address:?} is not a usable e-mail address: {e}"),
-        })
+        .map_err(|e| Error::smtp(format!("{address:?} is not a usable e-mail address: {e}")))
 }
 
 fn percent_decode(s: &str) -> Option<String> {
@@ -231,26 +227,24 @@ impl Mailer {
     /// A mailer (no connection is made yet).
     ///
     /// # Errors
-    /// [`Error::Smtp`] when the extra trust anchors are not PEM certificates, or a user is
+    /// [`ErrorKind::Smtp`](crate::ErrorKind::Smtp) when the extra trust anchors are not PEM certificates, or a user is
     /// given without a password.
     pub fn new(options: MailerOptions) -> Result<Self> {
         if options.url.user.is_some() && options.password.is_none() {
-            return Err(Error::Smtp {
-                message: "the URL names a user but no password was given (NOTIFY_SMTP_PASSWORD)"
-                    .into(),
-            });
+            return Err(Error::smtp(
+                "the URL names a user but no password was given (NOTIFY_SMTP_PASSWORD)",
+            ));
         }
         let mut b = TlsParameters::builder(options.url.host.clone())
             .certificate_store(CertificateStore::Default);
         if let Some(pem) = &options.extra_roots_pem {
-            let cert = Certificate::from_pem(pem).map_err(|e| Error::Smtp {
-                message: format!("trust anchors: {e}"),
-            })?;
+            let cert = Certificate::from_pem(pem)
+                .map_err(|e| Error::smtp(format!("trust anchors: {e}")))?;
             b = b.add_root_certificate(cert);
         }
-        let tls = b.build_rustls().map_err(|e| Error::Smtp {
-            message: format!("TLS: {e}"),
-        })?;
+        let tls = b
+            .build_rustls()
+            .map_err(|e| Error::smtp(format!("TLS: {e}")))?;
         Ok(Self {
             options,
             tls,

@@ -2,11 +2,11 @@
 //!
 //! - The schema carries its version in `PRAGMA user_version` and is migrated forward when the
 //!   file is opened ([`SCHEMA_VERSION`]); a file from a newer version is refused
-//!   ([`Error::StateTooNew`]), never changed.
+//!   ([`ErrorKind::StateTooNew`]), never changed.
 //! - Every change is one transaction: a failed write leaves the file as it was.
 //! - One writer at a time: the store takes SQLite's exclusive lock when it opens the file and
 //!   holds it until it is dropped; a second program opening the same file gets
-//!   [`Error::StateBusy`] at once (no waiting, no corrupt file).
+//!   [`ErrorKind::StateBusy`] at once (no waiting, no corrupt file).
 //! - Times are kept as RFC 3339 UTC to the second, so they sort as text.
 
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ use super::records::{
     Acknowledgement, BounceRecord, HardBounce, NewNotice, PastNotice, Status, StoredNotice,
 };
 use super::{Store, StoreCounts, Transition};
-use crate::{Error, Result};
+use crate::{Error, ErrorKind, Result};
 
 /// The schema version this build writes and reads (older files are migrated up to it).
 pub const SCHEMA_VERSION: i64 = 3;
@@ -136,16 +136,16 @@ impl SqliteStore {
     /// forward and takes the writer's lock.
     ///
     /// # Errors
-    /// [`Error::State`] for a missing (without `create`), unreadable or non-SQLite file;
-    /// [`Error::StateBusy`] when another program holds it; [`Error::StateTooNew`] for a file
+    /// [`ErrorKind::State`] for a missing (without `create`), unreadable or non-SQLite file;
+    /// [`ErrorKind::StateBusy`] when another program holds it; [`ErrorKind::StateTooNew`] for a file
     /// of a newer schema.
     pub fn open(path: &Path, options: OpenOptions) -> Result<Self> {
         let shown = path.display().to_string();
         if !options.create && !path.exists() {
-            return Err(Error::State {
-                path: shown,
-                message: "no such file (daily-run --state creates it)".into(),
-            });
+            return Err(Error::state(
+                shown,
+                "no such file (daily-run --state creates it)",
+            ));
         }
         let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         if options.create {
@@ -156,12 +156,9 @@ impl SqliteStore {
             conn,
             path: path.to_path_buf(),
         };
-        store.prepare().map_err(|e| match e {
-            Error::State { .. } | Error::StateBusy { .. } | Error::StateTooNew { .. } => e,
-            other => Error::State {
-                path: shown.clone(),
-                message: other.to_string(),
-            },
+        store.prepare().map_err(|e| match e.kind() {
+            ErrorKind::State { .. } | ErrorKind::StateBusy | ErrorKind::StateTooNew { .. } => e,
+            _ => Error::state(shown.clone(), e.to_string()),
         })?;
         Ok(store)
     }
@@ -185,26 +182,24 @@ impl SqliteStore {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(|e| sql_error(&shown, e))?;
         if version > SCHEMA_VERSION {
-            return Err(Error::StateTooNew {
-                path: shown,
-                found: version,
-                supported: SCHEMA_VERSION,
-            });
+            return Err(Error::state_too_new(shown, version, SCHEMA_VERSION));
         }
         if version < 0 {
-            return Err(Error::State {
-                path: shown,
-                message: format!("schema version {version} is not one this program wrote"),
-            });
+            return Err(Error::state(
+                shown,
+                format!("schema version {version} is not one this program wrote"),
+            ));
         }
         for (from, sql) in MIGRATIONS
             .iter()
             .enumerate()
             .skip(usize::try_from(version).unwrap_or(0))
         {
-            tx.execute_batch(sql).map_err(|e| Error::State {
-                path: shown.clone(),
-                message: format!("migrating schema {from} → {}: {e}", from + 1),
+            tx.execute_batch(sql).map_err(|e| {
+                Error::state(
+                    shown.clone(),
+                    format!("migrating schema {from} → {}: {e}", from + 1),
+                )
             })?;
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)
@@ -249,25 +244,16 @@ const NOTICE_COLUMNS: &str = "ticket, recipient, day, message_id, message, statu
 
 fn sql_error(path: &str, e: rusqlite::Error) -> Error {
     match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::StateBusy {
-            path: path.to_string(),
-        },
-        Some(ErrorCode::NotADatabase) => Error::State {
-            path: path.to_string(),
-            message: "not a state file (not an SQLite database)".into(),
-        },
-        Some(ErrorCode::CannotOpen) => Error::State {
-            path: path.to_string(),
-            message: format!("cannot open: {e}"),
-        },
-        Some(ErrorCode::ReadOnly) => Error::State {
-            path: path.to_string(),
-            message: format!("not writable: {e}"),
-        },
-        _ => Error::State {
-            path: path.to_string(),
-            message: e.to_string(),
-        },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            Error::state_busy(path.to_string())
+        }
+        Some(ErrorCode::NotADatabase) => Error::state(
+            path.to_string(),
+            "not a state file (not an SQLite database)",
+        ),
+        Some(ErrorCode::CannotOpen) => Error::state(path.to_string(), format!("cannot open: {e}")),
+        Some(ErrorCode::ReadOnly) => Error::state(path.to_string(), format!("not writable: {e}")),
+        _ => Error::state(path.to_string(), e.to_string()),
     }
 }
 
@@ -406,9 +392,8 @@ impl Store for SqliteStore {
                         n.path,
                         digest(&n.message),
                     ])
-                    .map_err(|e| Error::State {
-                        path: shown.clone(),
-                        message: format!("queueing {}: {e}", n.ticket),
+                    .map_err(|e| {
+                        Error::state(shown.clone(), format!("queueing {}: {e}", n.ticket))
                     })?;
                 for f in &n.findings {
                     f_stmt
@@ -716,22 +701,40 @@ mod tests {
         let path = dir.path().join("state.db");
         let first = SqliteStore::open(&path, OpenOptions::create()).unwrap();
         let second = SqliteStore::open(&path, OpenOptions::existing());
-        assert!(matches!(second, Err(Error::StateBusy { .. })), "{second:?}");
+        assert!(
+            matches!(
+                second.as_ref().map_err(Error::kind),
+                Err(ErrorKind::StateBusy)
+            ),
+            "{second:?}"
+        );
         drop(first);
         let again = SqliteStore::open(&path, OpenOptions::existing()).unwrap();
         again.conn.pragma_update(None, "user_version", 99).unwrap();
         drop(again);
         let newer = SqliteStore::open(&path, OpenOptions::existing());
         assert!(
-            matches!(newer, Err(Error::StateTooNew { found: 99, .. })),
+            matches!(
+                newer.as_ref().map_err(Error::kind),
+                Err(ErrorKind::StateTooNew { found: 99, .. })
+            ),
             "{newer:?}"
         );
         let missing = SqliteStore::open(&dir.path().join("none.db"), OpenOptions::existing());
-        assert!(matches!(missing, Err(Error::State { .. })));
+        assert!(matches!(
+            missing.as_ref().map_err(Error::kind),
+            Err(ErrorKind::State { .. })
+        ));
         let junk = dir.path().join("junk.db");
         std::fs::write(&junk, vec![b'x'; 4096]).unwrap();
         let junk = SqliteStore::open(&junk, OpenOptions::existing());
-        assert!(matches!(junk, Err(Error::State { .. })), "{junk:?}");
+        assert!(
+            matches!(
+                junk.as_ref().map_err(Error::kind),
+                Err(ErrorKind::State { .. })
+            ),
+            "{junk:?}"
+        );
     }
 
     #[test]

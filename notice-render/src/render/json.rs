@@ -151,8 +151,5 @@ pub(super) fn render(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Resul
     };
     serde_json::to_string_pretty(&doc)
         .map(escape_json_invisible)
-        .map_err(|e| Error::Output {
-            what: "json",
-            message: e.to_string(),
-        })
+        .map_err(|e| Error::output("json", e.to_string()))
 }

@@ -212,7 +212,7 @@ fn push_entity(out: &mut Vec<u8>, ticket: &str, seed: u64, parts: &Parts<'_>) {
 
 /// The ticket as a Message-ID left part and file name: letters, digits,
 /// `-`, `_` and `.` (others as `_`), at most [`MAX_TICKET`] characters.
-/// Tickets from [`crate::aggregate`] are always kept whole.
+/// Tickets from [`crate::aggregate()`] are always kept whole.
 pub(super) fn token(ticket: &str) -> String {
     let mut t: String = ticket
         .chars()

@@ -183,29 +183,29 @@ impl Templates {
     /// [`PARTIAL_NAMES`]).
     ///
     /// # Errors
-    /// [`Error::Template`] for an unknown name, [`Error::TooLarge`] for a
+    /// [`ErrorKind::Template`](crate::ErrorKind::Template) for an unknown name, [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) for a
     /// source over [`MAX_SOURCE_BYTES`].
     pub fn with_template(mut self, name: &str, source: impl Into<String>) -> Result<Templates> {
         let source = source.into();
         if source.len() > MAX_SOURCE_BYTES {
-            return Err(Error::TooLarge {
-                what: name.to_string(),
-                max: MAX_SOURCE_BYTES,
-                len: source.len(),
-            });
+            return Err(Error::too_large(
+                name.to_string(),
+                MAX_SOURCE_BYTES,
+                source.len(),
+            ));
         }
         match self.sources.iter_mut().find(|(n, _)| *n == name) {
             Some(slot) => slot.1 = source,
             None => {
-                return Err(Error::Template {
-                    name: name.to_string(),
-                    line: 0,
-                    message: format!(
+                return Err(Error::template(
+                    name.to_string(),
+                    0,
+                    format!(
                         "unknown template; the names are {}, and of the partials {}",
                         TEMPLATE_NAMES.join(", "),
                         PARTIAL_NAMES.join(", ")
                     ),
-                });
+                ));
             }
         }
         Ok(self)
@@ -218,29 +218,23 @@ impl Templates {
     /// `shared.en.txt` changes both kinds of notice).
     ///
     /// # Errors
-    /// [`Error::Io`] when a file cannot be read, else as [`Templates::with_template`].
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io) when a file cannot be read, else as [`Templates::with_template`].
     pub fn with_dir(mut self, dir: &Path) -> Result<Templates> {
         for name in TEMPLATE_NAMES.into_iter().chain(PARTIAL_NAMES) {
             let path = dir.join(name);
             if !path.is_file() {
                 continue;
             }
-            let io = |source| Error::Io {
-                path: path.display().to_string(),
-                source,
-            };
+            let io = |source| Error::io(path.display().to_string(), source);
             let len = std::fs::metadata(&path).map_err(io)?.len();
             if len > MAX_SOURCE_BYTES as u64 {
-                return Err(Error::TooLarge {
-                    what: name.to_string(),
-                    max: MAX_SOURCE_BYTES,
-                    len: usize::try_from(len).unwrap_or(usize::MAX),
-                });
+                return Err(Error::too_large(
+                    name.to_string(),
+                    MAX_SOURCE_BYTES,
+                    usize::try_from(len).unwrap_or(usize::MAX),
+                ));
             }
-            let io = |source| Error::Io {
-                path: path.display().to_string(),
-                source,
-            };
+            let io = |source| Error::io(path.display().to_string(), source);
             let source = std::fs::read_to_string(&path).map_err(io)?;
             self = self.with_template(name, source)?;
         }
@@ -266,7 +260,7 @@ pub struct RenderOptions {
     /// The sender's web page (`https://`), shown in every notice's signature.
     pub website: Option<String>,
     /// Where a recipient checks a ticket: an `https://` URL holding
-    /// `{ticket}` once ([`crate::config::TICKET_PLACEHOLDER`]), shown with the
+    /// `{ticket}` once ([`crate::TICKET_PLACEHOLDER`]), shown with the
     /// ticket filled in in every notice.
     pub verify_url: Option<String>,
     /// The organisation that scanned, for findings that name none
@@ -342,7 +336,7 @@ impl RenderOptions {
     }
 
     fn validate(&self) -> Result<()> {
-        let bad = |name: &'static str, message: String| Err(Error::Option { name, message });
+        let bad = |name: &'static str, message: String| Err(Error::option(name, message));
         if self.sender_name.trim().is_empty()
             || self.sender_name.chars().count() > 100
             || self.sender_name.chars().any(crate::inert::is_invisible)
@@ -389,16 +383,12 @@ impl RenderOptions {
             );
         }
         if let Some(w) = &self.website {
-            crate::config::check_https(w, false).map_err(|message| Error::Option {
-                name: "website",
-                message,
-            })?;
+            crate::config::check_https(w, false)
+                .map_err(|message| Error::option("website", message))?;
         }
         if let Some(v) = &self.verify_url {
-            crate::config::check_https(v, true).map_err(|message| Error::Option {
-                name: "verify_url",
-                message,
-            })?;
+            crate::config::check_https(v, true)
+                .map_err(|message| Error::option("verify_url", message))?;
         }
         let d = &self.message_id_domain;
         if d.is_empty()
@@ -451,7 +441,7 @@ impl Renderer {
     /// A renderer over `catalogue` with `templates` and the sender's `options`.
     ///
     /// # Errors
-    /// [`Error::Option`] for unusable options, [`Error::Template`] (with the
+    /// [`ErrorKind::Option`](crate::ErrorKind::Option) for unusable options, [`ErrorKind::Template`](crate::ErrorKind::Template) (with the
     /// line) for a template that does not compile or fails on a sample notice.
     pub fn new(
         catalogue: Catalogue,
@@ -535,7 +525,7 @@ impl Renderer {
     /// The subject line: asset, problem and ticket, no alarm words.
     ///
     /// # Errors
-    /// [`Error::Template`] when the template fails.
+    /// [`ErrorKind::Template`](crate::ErrorKind::Template) when the template fails.
     pub fn subject(&self, notice: &Notice, now: DateTime<Utc>) -> Result<String> {
         let ctx = context::build(self, notice, now);
         self.subject_with(notice, &ctx)
@@ -544,7 +534,7 @@ impl Renderer {
     /// The plain-text body.
     ///
     /// # Errors
-    /// [`Error::Template`] when the template fails.
+    /// [`ErrorKind::Template`](crate::ErrorKind::Template) when the template fails.
     pub fn text(&self, notice: &Notice, now: DateTime<Utc>) -> Result<String> {
         let ctx = context::build(self, notice, now);
         self.text_with(notice, &ctx)
@@ -553,7 +543,7 @@ impl Renderer {
     /// The HTML body.
     ///
     /// # Errors
-    /// [`Error::Template`] when the template fails.
+    /// [`ErrorKind::Template`](crate::ErrorKind::Template) when the template fails.
     pub fn html(&self, notice: &Notice, now: DateTime<Utc>) -> Result<String> {
         let ctx = context::build(self, notice, now);
         self.html_with(notice, &ctx)
@@ -567,7 +557,7 @@ impl Renderer {
     /// The notice as JSON (one object; see the crate README for the fields).
     ///
     /// # Errors
-    /// [`Error::Output`] if serialisation fails.
+    /// [`ErrorKind::Output`](crate::ErrorKind::Output) if serialisation fails.
     pub fn json(&self, notice: &Notice, now: DateTime<Utc>) -> Result<String> {
         json::render(self, notice, now)
     }
@@ -575,7 +565,7 @@ impl Renderer {
     /// One XARF v4 JSON report per finding, in notice order.
     ///
     /// # Errors
-    /// [`Error::Output`] if serialisation fails.
+    /// [`ErrorKind::Output`](crate::ErrorKind::Output) if serialisation fails.
     pub fn xarf(&self, notice: &Notice) -> Result<Vec<String>> {
         xarf::render(self, notice)
     }
@@ -585,7 +575,7 @@ impl Renderer {
     /// a second attachment (`TICKET.xarf.json`, a JSON array).
     ///
     /// # Errors
-    /// [`Error::Template`] when a template fails; [`Error::Signing`] when
+    /// [`ErrorKind::Template`](crate::ErrorKind::Template) when a template fails; [`ErrorKind::Signing`](crate::ErrorKind::Signing) when
     /// signing fails.
     pub fn render(&self, notice: &Notice, now: DateTime<Utc>) -> Result<Rendered> {
         let ctx = context::build(self, notice, now);
@@ -708,9 +698,5 @@ fn template_error(name: &str, e: &minijinja::Error) -> Error {
         }
         _ => name,
     };
-    Error::Template {
-        name: name.to_string(),
-        line: inner.line().unwrap_or(0),
-        message,
-    }
+    Error::template(name.to_string(), inner.line().unwrap_or(0), message)
 }

@@ -41,25 +41,23 @@ pub struct Signer {
 }
 
 fn signing_error(message: impl std::fmt::Display) -> Error {
-    Error::Signing {
-        message: message.to_string(),
-    }
+    Error::signing(message.to_string())
 }
 
 impl Signer {
     /// A signer from an ASCII-armored secret key (`-----BEGIN PGP PRIVATE KEY BLOCK-----`).
     ///
     /// # Errors
-    /// [`Error::TooLarge`] over [`MAX_KEY_BYTES`]; [`Error::Signing`] for
+    /// [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) over [`MAX_KEY_BYTES`]; [`ErrorKind::Signing`](crate::ErrorKind::Signing) for
     /// text that is not such a key, a key that is not version 4, or one that
     /// cannot sign (checked by signing a test text).
     pub fn from_armored(armored: &str) -> Result<Signer> {
         if armored.len() > MAX_KEY_BYTES {
-            return Err(Error::TooLarge {
-                what: "signing key".to_string(),
-                max: MAX_KEY_BYTES,
-                len: armored.len(),
-            });
+            return Err(Error::too_large(
+                "signing key".to_string(),
+                MAX_KEY_BYTES,
+                armored.len(),
+            ));
         }
         let (key, _) = SignedSecretKey::from_armor_single(armored.as_bytes())
             .map_err(|e| signing_error(format!("not an armored OpenPGP secret key: {e}")))?;
@@ -81,7 +79,7 @@ impl Signer {
     /// The public key, ASCII-armored, to publish on the service's web page.
     ///
     /// # Errors
-    /// [`Error::Signing`] if armoring fails.
+    /// [`ErrorKind::Signing`](crate::ErrorKind::Signing) if armoring fails.
     pub fn public_key_armored(&self) -> Result<String> {
         let public = SignedPublicKey::from(self.key.clone());
         public
@@ -92,7 +90,7 @@ impl Signer {
     /// An ASCII-armored detached signature over `data`, created at `now`.
     ///
     /// # Errors
-    /// [`Error::Signing`] if the key cannot sign, or was made after `now`
+    /// [`ErrorKind::Signing`](crate::ErrorKind::Signing) if the key cannot sign, or was made after `now`
     /// (verifiers refuse a signature older than its key).
     pub fn sign(&self, data: &[u8], now: DateTime<Utc>) -> Result<String> {
         let key = &self.key.primary_key;
