@@ -850,11 +850,11 @@ impl<'a> Iterator for Lookup<'a> {
             let id = self.covering.next()? + self.offset;
             // with placeholders every network is wanted: the hot records are not read
             if self.placeholders
-                || !self
+                || self
                     .index
                     .hot_table()
                     .get(id)
-                    .is_some_and(|h| h.placeholder().is_some())
+                    .is_none_or(|h| h.placeholder().is_none())
             {
                 return Some(NetworkView {
                     index: self.index,
