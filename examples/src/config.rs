@@ -1,5 +1,5 @@
 //! The service's configuration for the programs: `--config FILE` (TOML, the
-//! format of [`notice_render::config`]; `examples/notify.example.toml` is a
+//! format of [`notice_render::Config`]; `examples/notify.example.toml` is a
 //! documented example), with flags that override single values.
 //!
 //! Without `--config` the example configuration is used, whose sender says
