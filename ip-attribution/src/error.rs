@@ -159,6 +159,18 @@ impl Error {
         }
     }
 
+    /// A JSON document of `source` that `serde_json` could not read, at its line and column.
+    pub(crate) fn json(source: &str, e: &serde_json::Error) -> Self {
+        Error::new(
+            source,
+            e.line(),
+            ErrorKind::Json {
+                column: e.column(),
+                message: e.to_string(),
+            },
+        )
+    }
+
     /// The input the error is about: a file name, a label, or a folder; empty for
     /// [`ErrorKind::InvalidName`], whose name is its position. (Named `source_name` because
     /// [`std::error::Error::source`] is the chain of causes.)

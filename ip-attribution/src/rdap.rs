@@ -310,16 +310,7 @@ pub fn parse_rdap(bytes: &[u8], source_name: &str) -> Result<RdapDocument, Error
             },
         ));
     }
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-        Error::new(
-            source_name.to_owned(),
-            e.line(),
-            ErrorKind::Json {
-                column: e.column(),
-                message: e.to_string(),
-            },
-        )
-    })?;
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| Error::json(source_name, &e))?;
     let Value::Object(obj) = value else {
         return Err(Error::new(
             source_name.to_owned(),

@@ -61,16 +61,8 @@ impl Bootstrap {
                 },
             ));
         }
-        let doc: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-            Error::new(
-                source_name.to_owned(),
-                e.line(),
-                ErrorKind::Json {
-                    column: e.column(),
-                    message: e.to_string(),
-                },
-            )
-        })?;
+        let doc: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| Error::json(source_name, &e))?;
         if let Some(p) = doc.get("publication").and_then(|p| p.as_str()) {
             self.publication.push(p.to_owned());
         }
