@@ -66,7 +66,7 @@ impl AggregateOptions {
     /// `None` when it goes into one: [`DropReason::InvalidRecipient`] when the address (trimmed)
     /// fails [`is_usable_address`], [`DropReason::TooOld`] when it was observed longer than
     /// [`Self::max_age`] before `now`. A finding whose time is unknown is never too old.
-    pub fn drop_reason(
+    pub(crate) fn drop_reason(
         &self,
         address: &str,
         observed: Option<DateTime<Utc>>,
@@ -83,7 +83,7 @@ impl AggregateOptions {
 
     /// How many notices a recipient with `findings` kept findings gets: 0 for none, else one
     /// per [`Self::max_findings_per_notice`] (rounded up). Each notice has its own ticket.
-    pub fn notice_parts(&self, findings: usize) -> usize {
+    pub(crate) fn notice_parts(&self, findings: usize) -> usize {
         findings.div_ceil(self.max_findings_per_notice.max(1))
     }
 
@@ -165,7 +165,7 @@ pub struct Notice {
 
 impl Item {
     /// An item: the finding at position `index` of the input.
-    pub fn new(index: usize, finding: Finding) -> Self {
+    pub(crate) fn new(index: usize, finding: Finding) -> Self {
         Self {
             index,
             first_seen: finding.observed,
@@ -177,7 +177,7 @@ impl Item {
 
     /// Takes `other` (an equal finding) into this item: counts add up, first and last seen
     /// widen; the finding shown stays the earlier one in the input.
-    pub fn merge(&mut self, other: Item) {
+    pub(crate) fn merge(&mut self, other: Item) {
         self.count = self.count.saturating_add(other.count);
         self.first_seen = match (self.first_seen, other.first_seen) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -207,7 +207,7 @@ impl Item {
 /// a hash index (one hash look-up per finding, so a recipient with a million findings costs no
 /// more per finding than one with twenty).
 #[derive(Debug, Clone, Default)]
-pub struct MergedItems {
+pub(crate) struct MergedItems {
     /// The distinct problems (catalogue entry ids) seen.
     entries: Vec<Box<str>>,
     /// The items, in the order their first finding came.
@@ -328,16 +328,16 @@ impl Slot {
 
 impl MergedItems {
     /// Number of items from which a hash index is kept; fewer are searched in place.
-    pub const INDEX_FROM: usize = 16;
+    pub(crate) const INDEX_FROM: usize = 16;
 
     /// No items.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// Adds `item`, whose problem is the catalogue entry `entry`: merged into an earlier item
     /// with the same address (trimmed), port and problem, else kept as a new item.
-    pub fn push(&mut self, entry: &str, item: Item) {
+    pub(crate) fn push(&mut self, entry: &str, item: Item) {
         let e = match self.entries.iter().position(|x| &**x == entry) {
             Some(e) => e,
             None => {
@@ -437,19 +437,13 @@ impl MergedItems {
         self.extra.get_or_insert_default().index = Some(index);
     }
 
-    /// Adds `item`, classified with `catalogue`.
-    pub fn push_classified(&mut self, catalogue: &Catalogue, item: Item) {
-        let entry = catalogue.classify(&item.finding).id.as_str();
-        self.push(entry, item);
-    }
-
     /// Number of items (distinct findings).
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.items.len()
     }
 
     /// True when there is no item.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
@@ -461,11 +455,6 @@ impl MergedItems {
             (entry, slot.into_item(merged.get(&at)))
         });
         (self.entries, items)
-    }
-
-    /// The items, in the order their first finding came.
-    pub fn into_items(self) -> Vec<Item> {
-        self.into_slots().1.map(|(_, i)| i).collect()
     }
 
     /// The items grouped by problem, groups in the order their first finding came.
@@ -639,7 +628,7 @@ pub fn is_usable_address(address: &str) -> bool {
 /// - Recipients are the same when their addresses are equal ignoring ASCII
 ///   case; the first pair of a recipient gives its organisation, languages
 ///   and via.
-/// - Equal findings are merged first ([`MergedItems`]): one [`Item`] per
+/// - Equal findings are merged first: one [`Item`] per
 ///   (address, port, problem), with how many times and first/last seen; the
 ///   problem is the catalogue entry, so one exposure reported by two feed
 ///   formats is one problem. A port seen twice is one finding.
@@ -694,7 +683,7 @@ struct Shared {
 /// dropped as they are written.
 ///
 /// The aggregator holds, per recipient, the recipient and its findings with equal ones merged
-/// ([`MergedItems`]), and nothing per dropped finding but a count: a day of a million findings
+/// as they come, and nothing per dropped finding but a count: a day of a million findings
 /// for a quarter of a million recipients is held in about the size of its notice findings. The
 /// rules are those of [`aggregate()`].
 ///
@@ -946,44 +935,8 @@ impl RecipientFindings {
 
 /// The key recipients are told apart by: the address without surrounding white space, in ASCII
 /// lower case. Two findings whose recipients have the same key go into the same notice.
-pub fn recipient_key(address: &str) -> String {
+pub(crate) fn recipient_key(address: &str) -> String {
     address.trim().to_ascii_lowercase()
-}
-
-/// The notices of one recipient, for callers that group findings by [`recipient_key`]
-/// themselves: a large daily run renders its recipients in parallel without holding every
-/// (finding, recipient) pair at once.
-///
-/// `items` are the recipient's findings that [`AggregateOptions::drop_reason`] keeps, in input
-/// order (equal findings may already be merged, see [`MergedItems`]: merging is done here
-/// again and gives the same items); `recipient` is the one of the first of them; `first_ticket` is the sequence number of
-/// the recipient's first notice: 1 for the first recipient (in the order recipients first
-/// appear), and for each next one the previous recipient's `first_ticket` plus its
-/// [`AggregateOptions::notice_parts`]. Called that way for every recipient, the notices are
-/// exactly those [`aggregate`] gives for the same input (a property test holds this).
-///
-/// # Errors
-/// [`ErrorKind::Option`](crate::ErrorKind::Option) for invalid options, as [`aggregate`].
-pub fn recipient_notices(
-    catalogue: &Catalogue,
-    recipient: Recipient,
-    items: Vec<Item>,
-    first_ticket: usize,
-    options: &AggregateOptions,
-    now: DateTime<Utc>,
-) -> Result<Vec<Notice>> {
-    options.validate()?;
-    let mut merged = MergedItems::new();
-    for item in items {
-        merged.push_classified(catalogue, item);
-    }
-    Ok(merged_notices(
-        recipient,
-        merged,
-        first_ticket,
-        options,
-        now,
-    ))
 }
 
 fn merged_notices(
@@ -1048,3 +1001,6 @@ fn split(groups: Vec<Group>, max: usize) -> Vec<Vec<Group>> {
     }
     chunks
 }
+
+#[cfg(test)]
+mod tests;

@@ -24,9 +24,9 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// assert_eq!(notice_file_name("a_b@x", 2, 3), "a_5fb@x~part2.eml");
 /// ```
 ///
-/// The mapping, from the recipient's [`recipient_key`](crate::recipient_key) (the address
-/// trimmed, in ASCII lower case: recipients told apart by it are the ones that get separate
-/// notices, so names also differ on case-insensitive file systems):
+/// The mapping, from the recipient's key (the address trimmed, in ASCII lower case, as
+/// [`aggregate`](crate::aggregate()) tells recipients apart: recipients told apart by it are the
+/// ones that get separate notices, so names also differ on case-insensitive file systems):
 /// - `a-z`, `0-9`, `@`, `.`, `+` and `-` are kept, except a `.` at the start;
 /// - every other byte of the UTF-8 address, `_` included, is written `_xx`, its two lower-case
 ///   hex digits (`a!b@x.example` → `a_21b@x.example`, `a#b@x.example` → `a_23b@x.example`);

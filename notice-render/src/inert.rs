@@ -416,7 +416,7 @@ pub fn header_value(value: &str, max_chars: usize) -> String {
 }
 
 /// True when a spreadsheet would treat a cell starting with `c` as a formula.
-pub fn is_formula_start(c: char) -> bool {
+pub(crate) fn is_formula_start(c: char) -> bool {
     matches!(
         c,
         '=' | '+'
@@ -447,7 +447,7 @@ pub fn csv_cell(value: &str) -> String {
 }
 
 /// [`csv_cell`] appended to `out` (no allocation for a plain value).
-pub fn push_csv_cell(out: &mut String, value: &str) {
+pub(crate) fn push_csv_cell(out: &mut String, value: &str) {
     let v = visible(value);
     out.push('"');
     if value.chars().next().is_some_and(is_formula_start)

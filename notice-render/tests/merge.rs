@@ -1,7 +1,8 @@
 //! Equal findings merged before notices (issue case 4) and observations shown as observed
 //! (case 6): one line per (address, port, problem) with how many times and first/last seen;
 //! one exposure from two feed formats is one problem; IntelMQ events map by
-//! `classification.identifier` alone; a missing time reads "time unknown".
+//! `classification.identifier` alone; a missing time reads "time unknown". (How the merge
+//! itself is held and searched is a unit test of the crate, `src/aggregate/tests.rs`.)
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use notice_render::{
@@ -97,87 +98,4 @@ fn a_missing_time_is_time_unknown_never_now() {
     let text = r.text(&agg.notices[0], now()).expect("text");
     assert!(text.contains("seen time unknown"), "{text}");
     assert!(!text.contains("2026-11-23 00:00"), "{text}");
-}
-
-/// `MergedItems` searches a recipient's first items in place and indexes them by hash from
-/// `MergedItems::INDEX_FROM` on (a daily run holds one per recipient, so the small case is
-/// kept small): below, at and far above that threshold it merges exactly as a plain search of
-/// every earlier item does.
-mod merged_items {
-    use super::now;
-    use chrono::TimeDelta;
-    use notice_render::{Finding, Item, MergedItems};
-    use proptest::prelude::*;
-
-    /// (entry, ip, port, index, count, largest age, smallest age) of one expected item.
-    type Expected = (String, String, Option<u16>, usize, u64, i64, i64);
-
-    /// The items a plain search gives: (entry, ip, port) → index, count, first and last seen.
-    fn model(input: &[(usize, u8, u16, i64)]) -> Vec<Expected> {
-        let mut out: Vec<Expected> = Vec::new();
-        for (index, (entry, ip, port, age)) in input.iter().enumerate() {
-            let e = format!("entry-{entry}");
-            let ip = format!("192.0.2.{ip}");
-            let port = Some(*port);
-            match out
-                .iter_mut()
-                .find(|x| x.0 == e && x.1 == ip && x.2 == port)
-            {
-                Some(x) => {
-                    x.4 += 1;
-                    x.5 = x.5.max(*age);
-                    x.6 = x.6.min(*age);
-                }
-                None => out.push((e, ip, port, index, 1, *age, *age)),
-            }
-        }
-        out
-    }
-
-    proptest! {
-        #[test]
-        fn merges_as_a_plain_search(
-            input in proptest::collection::vec((0usize..3, 0u8..24, 0u16..3, 0i64..100), 0..200),
-        ) {
-            let mut merged = MergedItems::new();
-            for (index, (entry, ip, port, age)) in input.iter().enumerate() {
-                // Addresses with surrounding blanks are the same address.
-                let ip = if index % 3 == 0 { format!(" 192.0.2.{ip} ") } else { format!("192.0.2.{ip}") };
-                let f = Finding::new(ip, "scan_rdp", now() - TimeDelta::hours(*age)).with_port(*port);
-                merged.push(&format!("entry-{entry}"), Item::new(index, f));
-            }
-            let want = model(&input);
-            prop_assert_eq!(merged.len(), want.len());
-            let items = merged.into_items();
-            prop_assert_eq!(items.len(), want.len());
-            for (item, w) in items.iter().zip(&want) {
-                prop_assert_eq!(item.finding.ip.trim(), w.1.as_str());
-                prop_assert_eq!(item.finding.port, w.2);
-                prop_assert_eq!(item.index, w.3);
-                prop_assert_eq!(item.count, w.4);
-                prop_assert_eq!(item.first_seen, Some(now() - TimeDelta::hours(w.5)));
-                prop_assert_eq!(item.last_seen, Some(now() - TimeDelta::hours(w.6)));
-            }
-        }
-    }
-
-    #[test]
-    fn many_distinct_items_then_repeats_of_each() {
-        let mut merged = MergedItems::new();
-        let n = MergedItems::INDEX_FROM * 20;
-        for round in 0..3 {
-            for i in 0..n {
-                let f = Finding::new(format!("10.0.{}.{}", i / 256, i % 256), "scan_rdp", now())
-                    .with_port(3389);
-                merged.push("exposed-rdp", Item::new(round * n + i, f));
-            }
-        }
-        assert_eq!(merged.len(), n);
-        let items = merged.into_items();
-        assert!(
-            items.iter().all(|i| i.count == 3),
-            "every item seen 3 times"
-        );
-        assert!(items.iter().enumerate().all(|(k, i)| i.index == k));
-    }
 }

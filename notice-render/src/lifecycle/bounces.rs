@@ -140,7 +140,7 @@ fn read_file(p: &Path, files: &mut Vec<MailFile>, errors: &mut Vec<Error>) {
 
 /// Splits an mbox into its messages: a line starting with `From ` at the start of the file or
 /// after a blank line starts a message; `>From ` lines are unquoted (mboxrd and mboxo).
-pub fn split_mbox(source: &str, bytes: &[u8]) -> Vec<MailFile> {
+pub(crate) fn split_mbox(source: &str, bytes: &[u8]) -> Vec<MailFile> {
     let mut out = Vec::new();
     let mut current: Option<(usize, Vec<u8>)> = None;
     let mut previous_blank = true;
@@ -201,7 +201,7 @@ fn looks_like_message(bytes: &[u8]) -> bool {
 
 /// Ticket-shaped words: `PREFIX-YYYYMMDD-NNNNN` (prefix letters and digits, 5 or more digits
 /// at the end), in order, without repeats.
-pub fn tickets_in(text: &str, out: &mut Vec<String>) {
+pub(crate) fn tickets_in(text: &str, out: &mut Vec<String>) {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {

@@ -1,6 +1,8 @@
 //! Delivery status notifications (RFC 3464): the `message/delivery-status` body's fields and
 //! what a recipient's `Action` and `Status` mean for us. Sans-IO; reading whole messages is the
-//! `bounces` feature's job.
+//! `bounces` feature's job, and only it reads the fields.
+// Without `bounces` only the types are used (they are public through `lifecycle`).
+#![cfg_attr(not(feature = "bounces"), allow(dead_code))]
 
 /// What a DSN recipient block means for the address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -29,7 +31,7 @@ impl DsnClass {
 /// Classifies one recipient block by its `Action` and `Status` values (RFC 3464 2.3.3, 2.3.4;
 /// status codes RFC 3463: class.subject.detail, class 2, 4 or 5). Comments and case are
 /// ignored.
-pub fn classify(action: &str, status: &str) -> DsnClass {
+pub(crate) fn classify(action: &str, status: &str) -> DsnClass {
     let action = strip_comment(action).to_ascii_lowercase();
     let class = status_class(status);
     match (action.as_str(), class) {
@@ -40,7 +42,7 @@ pub fn classify(action: &str, status: &str) -> DsnClass {
 }
 
 /// The class digit of an RFC 3463 status code (`5.1.1` → 5), when it is well-formed.
-pub fn status_class(status: &str) -> Option<u8> {
+pub(crate) fn status_class(status: &str) -> Option<u8> {
     let s = strip_comment(status);
     let code = s.split_whitespace().next()?;
     let mut parts = code.split('.');
@@ -63,12 +65,12 @@ fn strip_comment(v: &str) -> &str {
 }
 
 /// One field of a delivery-status group: name (as written) and value (unfolded, trimmed).
-pub type Field = (String, String);
+pub(crate) type Field = (String, String);
 
 /// The groups of a `message/delivery-status` body: the per-message group first, then one per
 /// recipient. Folded lines are unfolded, blank lines (also with spaces) separate groups, lines
 /// without a colon are skipped. Total: any text gives some groups.
-pub fn parse_groups(body: &str) -> Vec<Vec<Field>> {
+pub(crate) fn parse_groups(body: &str) -> Vec<Vec<Field>> {
     let mut groups: Vec<Vec<Field>> = Vec::new();
     let mut current: Vec<Field> = Vec::new();
     for raw in body.split('\n') {
@@ -97,7 +99,7 @@ pub fn parse_groups(body: &str) -> Vec<Vec<Field>> {
 }
 
 /// The value of the first field named `name` (case-insensitive).
-pub fn field<'a>(group: &'a [Field], name: &str) -> Option<&'a str> {
+pub(crate) fn field<'a>(group: &'a [Field], name: &str) -> Option<&'a str> {
     group
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -106,7 +108,7 @@ pub fn field<'a>(group: &'a [Field], name: &str) -> Option<&'a str> {
 
 /// The address of an `address-type; address` value (`rfc822; a@x.nl` → `a@x.nl`), angle
 /// brackets and comments removed.
-pub fn address_of(value: &str) -> String {
+pub(crate) fn address_of(value: &str) -> String {
     let v = match value.split_once(';') {
         Some((_, a)) => a,
         None => value,
@@ -137,7 +139,7 @@ pub struct DsnRecipient {
 /// The recipient blocks of a delivery-status body (groups after the first that have a
 /// `Final-Recipient`; a group with a `Final-Recipient` is taken even when it comes first,
 /// as some writers leave the per-message group out).
-pub fn recipients(body: &str) -> Vec<DsnRecipient> {
+pub(crate) fn recipients(body: &str) -> Vec<DsnRecipient> {
     parse_groups(body)
         .iter()
         .filter_map(|g| {

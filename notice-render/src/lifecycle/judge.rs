@@ -1,6 +1,6 @@
 //! Judging the day's findings against the history: the sans-IO core of a run with a state
 //! (`daily-run --state`). For each finding, with its ranked recipients as the attribution gave
-//! them, the [`Judge`] applies the history [`policy`](super::policy) (acknowledged, repeat,
+//! them, the [`Judge`] applies the history policy ([`super::decide`]: acknowledged, repeat,
 //! routed around hard-bounced addresses) and then the aggregation's drop rules
 //! ([`AggregateOptions::drop_reason`]), and returns a [`Judged`] that says what changes: the
 //! recipients' new order, the reason, the `notice` value, the earlier ticket of a repeat and

@@ -2,18 +2,21 @@
 //! and from recipients who explain a finding as intentional.
 //!
 //! The core is sans-IO and always built:
-//! - [`records`]: notices with the findings they cover, bounces, acknowledgements;
-//! - [`policy`]: given a day's findings with their ranked recipients and the [`History`], decide
-//!   per finding `queued`, `repeat` (with the earlier ticket), `acknowledged` or `none`, and
-//!   the recipient after routing around hard-bounced addresses;
+//! - the records: notices with the findings they cover ([`NewNotice`], [`CoveredFinding`],
+//!   [`StoredNotice`], [`PastNotice`]), bounces ([`HardBounce`], [`BounceRecord`]),
+//!   acknowledgements ([`Acknowledgement`] of a [`Prefix`]);
+//! - the policy, [`decide`]: given a day's findings with their ranked recipients and the
+//!   [`History`], decide per finding `queued`, `repeat` (with the earlier ticket),
+//!   `acknowledged` or `none`, and the recipient after routing around hard-bounced addresses;
 //! - [`Judge`]: the day's findings judged against the history one by one, as a run with a
 //!   state does: the policy's verdict, the recipients after routing around bounced addresses,
 //!   the aggregation's drop rules, the reason, and the [`merge_key`] that later gives a queued
 //!   finding its notice's ticket ([`give_tickets`], numbered by [`NoticeNumbering`], kept as
 //!   [`WrittenNotice`]s for the store);
-//! - [`delivery`]: which state change an SMTP answer causes (2xx → sent; 4xx, timeout or a
-//!   dropped connection → pending with backoff; 5xx at RCPT or DATA → failed and hard-bounced);
-//! - [`dsn`]: RFC 3464 delivery-status fields and what `Action`/`Status` mean;
+//! - delivery, [`after_answer`]: which state change an SMTP answer causes (2xx → sent; 4xx,
+//!   timeout or a dropped connection → pending with [`backoff`]; 5xx at RCPT or DATA → failed
+//!   and hard-bounced);
+//! - [`DsnClass`]: what an RFC 3464 delivery-status `Action`/`Status` means for an address;
 //! - [`Store`]: the seam to the database; the programs use nothing else.
 //!
 //! Adapters, each behind a feature:
@@ -39,12 +42,14 @@
 //! assert!(d.reason.contains("security@example.nl hard-bounced"));
 //! ```
 
-pub mod delivery;
-pub mod dsn;
+// The sans-IO core's modules are private: its public surface is the list below. The adapters,
+// each behind a feature, are public modules.
+mod delivery;
+mod dsn;
 mod judge;
-pub mod policy;
-pub mod prefix;
-pub mod records;
+mod policy;
+mod prefix;
+mod records;
 mod tickets;
 
 #[cfg(feature = "bounces")]
@@ -60,13 +65,13 @@ pub mod sqlite;
 use chrono::{DateTime, Utc};
 
 pub use delivery::{Phase, SmtpAnswer, Transition, after_answer, backoff};
-pub use dsn::{DsnClass, DsnRecipient, classify};
+pub use dsn::{DsnClass, DsnRecipient};
 pub use judge::{Judge, JudgeFinding, Judged, Reroute};
 pub use policy::{DayFinding, History, HistoryDecision, NoticeValue, PolicyOptions, decide};
 pub use prefix::Prefix;
 pub use records::{
     Acknowledgement, BounceRecord, CoveredFinding, HardBounce, NewNotice, PastNotice, Status,
-    StoredNotice, message_id_of,
+    StoredNotice,
 };
 pub use tickets::{NoticeCounts, NoticeNumbering, WrittenNotice, give_tickets, merge_key};
 

@@ -125,7 +125,7 @@ impl NewNotice {
 
 /// The `Message-ID` header's value of an RFC 5322 message (angle brackets removed), read from
 /// the header block only.
-pub fn message_id_of(message: &[u8]) -> Option<String> {
+pub(crate) fn message_id_of(message: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(message);
     let mut lines = text
         .split('\n')

@@ -122,7 +122,7 @@ fn parse_ts(s: &str) -> DateTime<Utc> {
 
 /// A short digest of the message bytes (FNV-1a 64, hex): enough to see that a file on disk is
 /// the message queued.
-pub fn digest(bytes: &[u8]) -> String {
+pub(crate) fn digest(bytes: &[u8]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
         h ^= u64::from(*b);

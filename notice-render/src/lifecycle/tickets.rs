@@ -12,10 +12,11 @@ use super::policy::NoticeValue;
 use super::records::{CoveredFinding, NewNotice};
 use crate::aggregate::{Notice, recipient_key};
 
-/// What makes two findings one item of a recipient's notice: the recipient (its
-/// [`recipient_key`]), the address, the port and the problem (catalogue entry), as
-/// [`crate::MergedItems`] merges them. A judged finding ([`Judged::merge_key`]) and the notice
-/// item that carries it ([`WrittenNotice::keys`]) have the same key.
+/// What makes two findings one item of a recipient's notice: the recipient (its key, the
+/// address trimmed in ASCII lower case), the address, the port and the problem (catalogue
+/// entry), as the aggregation merges equal findings ([`crate::Item::count`]). A judged finding
+/// ([`Judged::merge_key`]) and the notice item that carries it ([`WrittenNotice::keys`]) have
+/// the same key.
 ///
 /// ```
 /// use notice_render::lifecycle::merge_key;

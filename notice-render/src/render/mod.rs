@@ -295,7 +295,7 @@ impl RenderOptions {
 
     /// The organisation that scanned `finding`: its own
     /// [`reporter`](crate::Finding::reporter), else [`Self::reporter`].
-    pub fn reporter_of<'a>(&'a self, finding: &'a crate::Finding) -> &'a str {
+    pub(crate) fn reporter_of<'a>(&'a self, finding: &'a crate::Finding) -> &'a str {
         let own = finding.reporter.trim();
         if own.is_empty() {
             self.reporter.as_deref().unwrap_or_default()
@@ -323,7 +323,7 @@ impl RenderOptions {
     }
 
     /// The verify URL for `ticket`, when one is set.
-    pub fn verify_url_for(&self, ticket: &str) -> Option<String> {
+    pub(crate) fn verify_url_for(&self, ticket: &str) -> Option<String> {
         self.verify_url
             .as_ref()
             .map(|u| u.replace(crate::config::TICKET_PLACEHOLDER, &mime::token(ticket)))
