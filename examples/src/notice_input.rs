@@ -68,7 +68,7 @@
 //! ```
 
 use chrono::{DateTime, Utc};
-use ip_attribution::engine::{Decision, Language as EngineLanguage, Outcome};
+use ip_attribution::engine::{Decision, Language as EngineLanguage, Outcome, Via};
 use ip_attribution::feed::Finding;
 use notice_render::lifecycle::{Judge, JudgeFinding, Judged, Reroute};
 use notice_render::{Customer, RecipientRole};
@@ -92,15 +92,36 @@ pub fn engine_language(l: notice_render::Language) -> EngineLanguage {
     }
 }
 
+/// The notice-render role of a recipient the engine found by `via`: the business itself (an
+/// override, its security.txt, its own registry organisation or RDAP entity) or a network
+/// owner's abuse desk (the covering network's abuse contact, a WHOIS abuse comment, the RDAP
+/// abuse entity, the origin AS's abuse contact).
+///
+/// A match on the engine's type, not on its spelling: notice-render's
+/// [`RecipientRole::from_via`] reads the spelling, for findings read from files where `via` is
+/// text, and a unit test holds the two in agreement for every variant. `Via` is
+/// `#[non_exhaustive]`, so a variant a later ip-attribution adds falls to the last arm, which
+/// reads its spelling as the files do.
+pub fn role(via: Via) -> RecipientRole {
+    match via {
+        Via::Override | Via::SecurityTxt | Via::WhoisOrg | Via::RdapOrg => RecipientRole::Business,
+        Via::NetworkAbuseC | Via::WhoisAbuseComment | Via::RdapAbuse | Via::AsnAbuse => {
+            RecipientRole::NetworkOwner
+        }
+        other => RecipientRole::from_via(other.as_str()),
+    }
+}
+
 /// The notice-render recipient of a decision (`None` without one). Its role follows from the
-/// `via` of the address ([`RecipientRole::from_via`]); the organisation the engine found is
+/// `via` of the address ([`role`]); the organisation the engine found is
 /// the recipient's own name only when the recipient is that business. A network owner's abuse
 /// desk is not that organisation: there the organisation is the customer, see [`customer`].
 pub fn recipient(d: &Decision) -> Option<notice_render::Recipient> {
     let r = d.recipient()?;
     let mut nr = notice_render::Recipient::new(r.address.clone())
         .with_languages([language(d.language).as_str()])
-        .with_via(r.via.as_str());
+        .with_via(r.via.as_str())
+        .with_role(role(r.via));
     if nr.role == RecipientRole::Business
         && let Some(o) = &d.organisation
     {
@@ -114,7 +135,7 @@ pub fn recipient(d: &Decision) -> Option<notice_render::Recipient> {
 /// when the notice goes to the business itself or no business was found.
 pub fn customer(d: &Decision) -> Option<Customer> {
     let r = d.recipient()?;
-    if RecipientRole::from_via(r.via.as_str()) != RecipientRole::NetworkOwner {
+    if role(r.via) != RecipientRole::NetworkOwner {
         return None;
     }
     let o = d.organisation.as_ref()?;
@@ -201,7 +222,7 @@ pub fn judge(
         finding = finding.with_observed(observed);
     }
     for r in &d.recipients {
-        finding = finding.with_recipient(&r.address, RecipientRole::from_via(r.via.as_str()));
+        finding = finding.with_recipient(&r.address, role(r.via));
     }
     let verdict = judge.judge(&finding, now);
     apply(d, &verdict);
@@ -231,5 +252,62 @@ pub fn apply(d: &mut Decision, verdict: &Judged) {
     }
     if let Some(reason) = &verdict.reason {
         d.reason.clone_from(reason);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `Via` the engine has today, with its spelling as the contract writes it. A new
+    /// variant belongs here and in an arm of [`role`] of its own.
+    const EVERY_VIA: [(Via, &str); 8] = [
+        (Via::Override, "override"),
+        (Via::SecurityTxt, "securitytxt"),
+        (Via::WhoisOrg, "whois-org"),
+        (Via::RdapOrg, "rdap-org"),
+        (Via::NetworkAbuseC, "network-abuse-c"),
+        (Via::WhoisAbuseComment, "whois-abuse-comment"),
+        (Via::RdapAbuse, "rdap-abuse"),
+        (Via::AsnAbuse, "asn-abuse"),
+    ];
+
+    /// The typed mapping agrees with notice-render's reading of the spelled name (what a
+    /// finding read from a file gets) for every variant, and both roles occur.
+    #[test]
+    fn role_agrees_with_from_via_for_every_variant() {
+        for (via, spelled) in EVERY_VIA {
+            assert_eq!(via.as_str(), spelled);
+            assert_eq!(role(via), RecipientRole::from_via(spelled), "{spelled}");
+        }
+        let network: Vec<_> = EVERY_VIA
+            .iter()
+            .filter(|(v, _)| role(*v) == RecipientRole::NetworkOwner)
+            .map(|(_, s)| *s)
+            .collect();
+        assert_eq!(
+            network,
+            [
+                "network-abuse-c",
+                "whois-abuse-comment",
+                "rdap-abuse",
+                "asn-abuse"
+            ]
+        );
+    }
+
+    /// A decision's recipient gets the role of its `via`, and its via as the engine spells it.
+    #[test]
+    fn recipient_role_follows_via() {
+        for (via, spelled) in EVERY_VIA {
+            let mut d = Decision::malformed("test", EngineLanguage::En);
+            d.recipients = vec![ip_attribution::engine::Recipient::new(
+                "soc@example.nl",
+                via,
+            )];
+            let r = recipient(&d);
+            assert_eq!(r.as_ref().map(|r| r.role), Some(role(via)), "{spelled}");
+            assert_eq!(r.map(|r| r.via), Some(spelled.to_string()));
+        }
     }
 }
