@@ -170,7 +170,10 @@ impl History {
     }
 }
 
-/// Decides one finding; see the [module docs](self). The order: an acknowledgement in force
+/// Decides one finding of the day, given its ranked recipients and what the history says about
+/// it: whether a notice is queued, is a repeat, is acknowledged or has nobody to go to, and whom
+/// it goes to after routing around bounced addresses. Records in, records out: no clock (`now`
+/// is given), no store. The order: an acknowledgement in force
 /// wins; then bounced addresses are routed around (nothing left: `none`); then a notice of the
 /// same (ip, entry) to the same recipient, pending or sent, less than
 /// [`PolicyOptions::repeat_after`] before `now` makes it a repeat; else it is queued.
