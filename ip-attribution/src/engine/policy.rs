@@ -448,19 +448,14 @@ pub fn network_owner(
                 .as_ref()
                 .map(|o| o.name.as_str())
                 .unwrap_or(n.name.as_str());
+            let range = n.range_text();
             items.push(EvidenceItem::new(
                 "network-abuse",
                 n.source.clone(),
-                format!(
-                    "{} ({}) {}: {}",
-                    n.name,
-                    n.range_text(),
-                    holder,
-                    first.address
-                ),
+                format!("{} ({range}) {holder}: {}", n.name, first.address),
                 0.0,
             ));
-            let desc = format!("network owner {holder} ({})", n.range_text());
+            let desc = format!("network owner {holder} ({range})");
             return Some((recipients, desc));
         }
     }

@@ -236,6 +236,9 @@ pub(crate) fn parse_ip(s: &str) -> Option<IpAddr> {
 /// suffix, or Unix seconds.
 pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     let t = s.trim();
+    if let Some(d) = parse_plain_utc(t) {
+        return Some(d);
+    }
     if let Ok(d) = DateTime::parse_from_rfc3339(t) {
         return Some(d.with_timezone(&Utc));
     }
@@ -261,9 +264,121 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     None
 }
 
+/// The common case of [`parse_time`] without chrono's format parsing: exactly
+/// `YYYY-MM-DD HH:MM:SS` (or with `T`), optionally followed by `Z`, `+00:00` or `+00`, a UTC
+/// time every other branch would read the same way. `None` for anything else (a fraction, an
+/// offset, a leap second, a date that does not exist), which the general branches then read.
+fn parse_plain_utc(t: &str) -> Option<DateTime<Utc>> {
+    let b = t.as_bytes();
+    let rest = b.get(19..)?;
+    if !matches!(rest, b"" | b"Z" | b"+00:00" | b"+00") {
+        return None;
+    }
+    let num = |from: usize, len: usize| -> Option<u32> {
+        let digits = b.get(from..from + len)?;
+        digits.iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let punct = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
+    if punct.iter().any(|&(i, c)| b.get(i) != Some(&c)) || !matches!(b.get(10), Some(b' ' | b'T')) {
+        return None;
+    }
+    let year = i32::try_from(num(0, 4)?).ok()?;
+    let date = chrono::NaiveDate::from_ymd_opt(year, num(5, 2)?, num(8, 2)?)?;
+    let time = date.and_hms_opt(num(11, 2)?, num(14, 2)?, num(17, 2)?)?;
+    Some(time.and_utc())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The same time as chrono's general branches of [`parse_time`], for every string the fast
+    /// path takes, and the fast path does not take what it must leave to them.
+    #[test]
+    fn plain_utc_times_read_as_the_general_parsers_read_them() {
+        fn general(t: &str) -> Option<DateTime<Utc>> {
+            if let Ok(d) = DateTime::parse_from_rfc3339(t) {
+                return Some(d.with_timezone(&Utc));
+            }
+            let naive = t
+                .trim_end_matches('Z')
+                .trim_end_matches("+00:00")
+                .trim_end_matches("+00");
+            ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"]
+                .iter()
+                .find_map(|f| NaiveDateTime::parse_from_str(naive, f).ok())
+                .map(|n| n.and_utc())
+        }
+        let mut cases = vec![
+            "2026-11-22 16:44:17".to_owned(),
+            "2026-11-22T16:44:17Z".to_owned(),
+            "2024-02-29 23:59:59+00:00".to_owned(),
+            "0000-01-01 00:00:00+00".to_owned(),
+            "9999-12-31T23:59:59".to_owned(),
+        ];
+        for bad in [
+            "2023-02-29 00:00:00",
+            "2026-13-01 00:00:00",
+            "2026-11-22 24:00:00",
+            "2026-11-22 23:60:00",
+            "2026-11-22 23:59:60",
+            "2026-11-22 1:02:03 ",
+            "2026-11-22 16:44:17.5",
+            "2026-11-22 16:44:17+01:00",
+            "2026-11-22 16:44:17 Z",
+            "2026-11-22_16:44:17",
+            "+026-11-22 16:44:17",
+            "2026-11-2x 16:44:17",
+        ] {
+            cases.push(bad.to_owned());
+        }
+        for t in &cases {
+            if let Some(fast) = parse_plain_utc(t) {
+                assert_eq!(Some(fast), general(t), "{t}");
+            }
+            assert_eq!(parse_time(t), parse_time(&format!(" {t} ")), "{t}");
+        }
+        assert!(parse_plain_utc("2026-11-22 16:44:17").is_some());
+        assert!(parse_plain_utc("2026-11-22 23:59:60").is_none());
+        assert!(parse_plain_utc("2026-11-22 16:44:17.5").is_none());
+        assert!(parse_plain_utc("2026-11-22 16:44:17+01:00").is_none());
+    }
+
+    proptest::proptest! {
+        /// Any string of the fast path's shape (digits anywhere, separators as given) reads as
+        /// the general parsers read it.
+        #[test]
+        fn plain_utc_agrees_with_chrono(
+            digits in proptest::collection::vec(0u8..10, 14),
+            sep in proptest::sample::select(vec![" ", "T"]),
+            zone in proptest::sample::select(vec!["", "Z", "+00:00", "+00"]),
+        ) {
+            let d: Vec<char> = digits.iter().map(|x| char::from(b'0' + x)).collect();
+            let s: String = format!(
+                "{}{}{}{}-{}{}-{}{}{sep}{}{}:{}{}:{}{}{zone}",
+                d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12],
+                d[13]
+            );
+            let naive = s.trim_end_matches('Z').trim_end_matches("+00:00").trim_end_matches("+00");
+            let want = DateTime::parse_from_rfc3339(&s)
+                .map(|x| x.with_timezone(&Utc))
+                .ok()
+                .or_else(|| {
+                    ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"]
+                        .iter()
+                        .find_map(|f| NaiveDateTime::parse_from_str(naive, f).ok())
+                        .map(|n| n.and_utc())
+                });
+            if let Some(fast) = parse_plain_utc(&s) {
+                proptest::prop_assert_eq!(Some(fast), want);
+            } else {
+                // only a leap second or a date/time that does not exist is left to the rest
+                proptest::prop_assert!(want.is_none() || s.get(17..19) == Some("60"), "{}", s);
+            }
+        }
+    }
 
     #[test]
     fn report_types() {

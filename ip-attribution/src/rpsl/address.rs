@@ -214,7 +214,14 @@ pub fn normalise_mailbox(value: &str) -> Option<String> {
     {
         return None;
     }
-    let out = format!("{local}@{}", domain.to_ascii_lowercase());
+    let mut out = String::with_capacity(v.len());
+    out.push_str(local);
+    out.push('@');
+    let at = out.len();
+    out.push_str(domain);
+    if let Some(d) = out.get_mut(at..) {
+        d.make_ascii_lowercase();
+    }
     if is_dummy_mailbox(&out) {
         return None;
     }

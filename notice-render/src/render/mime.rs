@@ -106,8 +106,11 @@ pub(super) fn build(
     parts: &Parts<'_>,
 ) -> crate::error::Result<Vec<u8>> {
     let o = &r.options;
-    let bodies = parts.text.len() + parts.html.len() + parts.csv.len();
-    let mut out = Vec::with_capacity(2048 + bodies + bodies / 8);
+    // quoted-printable adds a soft break per 75 octets and `=XX` for each `=` of the HTML: a
+    // quarter more is room enough, so the message is written without growing its buffer
+    let bodies =
+        parts.text.len() + parts.html.len() + parts.csv.len() + parts.xarf.map_or(0, str::len);
+    let mut out = Vec::with_capacity(2048 + bodies + bodies / 4);
     let ticket = token(&notice.ticket);
     let seed = fnv64(0xcbf2_9ce4_8422_2325, &[ticket.as_bytes()]);
 

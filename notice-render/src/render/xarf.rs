@@ -59,14 +59,27 @@ fn report_id(ticket: &str, index: usize) -> String {
     let b = fnv64(0x8422_2325_cbf2_9ce4, &[&i, ticket.as_bytes()]);
     let a = (a & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
     let b = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xffff,
-        b >> 48,
-        b & 0xffff_ffff_ffff
-    )
+    // 8-4-4-4-12 lower-case hex digits: `a` gives the first 16, `b` the last 16
+    let mut id = String::with_capacity(36);
+    push_hex(&mut id, a >> 32, 8);
+    id.push('-');
+    push_hex(&mut id, a >> 16, 4);
+    id.push('-');
+    push_hex(&mut id, a, 4);
+    id.push('-');
+    push_hex(&mut id, b >> 48, 4);
+    id.push('-');
+    push_hex(&mut id, b, 12);
+    id
+}
+
+/// The low `digits` hex digits of `value`, lower case, most significant first.
+fn push_hex(out: &mut String, value: u64, digits: u32) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for shift in (0..digits).rev() {
+        let nibble = (value >> (shift * 4)) & 0xf;
+        out.push(char::from(HEX[nibble as usize]));
+    }
 }
 
 /// The XARF type for a catalogue type (`open` was renamed `open_service`).
@@ -530,7 +543,7 @@ fn additional_info<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::report_id;
+    use super::{fnv64, report_id};
 
     #[test]
     fn cve_ids_tags_and_urls() {
@@ -557,6 +570,26 @@ mod tests {
             content_url("host\r\nBcc: x@y", ""),
             "http://host%0D%0ABcc%3A%20x%40y/"
         );
+    }
+
+    #[test]
+    fn report_id_is_the_formatted_hex_of_its_hashes() {
+        for (ticket, index) in [("NTC-20250304-00001", 0), ("", 7), ("x", usize::MAX)] {
+            let i = index.to_le_bytes();
+            let a = fnv64(0xcbf2_9ce4_8422_2325, &[ticket.as_bytes(), &i]);
+            let b = fnv64(0x8422_2325_cbf2_9ce4, &[&i, ticket.as_bytes()]);
+            let a = (a & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
+            let b = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+            let want = format!(
+                "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+                a >> 32,
+                (a >> 16) & 0xffff,
+                a & 0xffff,
+                b >> 48,
+                b & 0xffff_ffff_ffff
+            );
+            assert_eq!(report_id(ticket, index), want);
+        }
     }
 
     #[test]
