@@ -8,9 +8,9 @@
 //! single-purpose functions; an address is forward-confirmed by itself.
 #![no_main]
 
-use ip_attribution::ErrorKind;
-use ip_attribution::ptr::{
-    DnsName, MAX_LABEL_LEN, MAX_NAME_LEN, analyze_ptr, generic_reasons, is_forward_confirmed,
+use ip_attribution::{
+    DnsName, ErrorKind, analyze_ptr, generic_reasons, is_forward_confirmed,
+    limits::{MAX_LABEL_LEN, MAX_NAME_LEN},
     registrable_domain_str,
 };
 use libfuzzer_sys::arbitrary::{self, Arbitrary};

@@ -1,19 +1,18 @@
 //! RDAP JSON documents over arbitrary bytes.
 //!
-//! Asserts: a JSON error names a line within the input; `parse_ip_network` agrees with
+//! Asserts: a JSON error names a line within the input; `parse_rdap_network` agrees with
 //! `parse_rdap`; for ip networks and other objects, abuse contacts are never placeholders,
 //! are de-duplicated, come shallowest first and carry a handle path one longer than their
 //! depth; every entity walked has a depth and path that agree.
 #![no_main]
 
-use ip_attribution::ErrorKind;
-use ip_attribution::rdap::{
-    ContactEmail, RdapDocument, abuse_emails, is_placeholder_email, is_plausible_email,
-    parse_ip_network, parse_rdap, walk_entities,
+use ip_attribution::{
+    ErrorKind, RdapContactEmail, RdapDocument, abuse_emails, is_placeholder_email,
+    is_plausible_email, parse_rdap, parse_rdap_network, walk_entities,
 };
 use libfuzzer_sys::fuzz_target;
 
-fn check_contacts(contacts: &[ContactEmail]) {
+fn check_contacts(contacts: &[RdapContactEmail]) {
     let mut previous_depth = 0;
     for (i, c) in contacts.iter().enumerate() {
         assert!(
@@ -77,10 +76,10 @@ fuzz_target!(|data: &[u8]| {
         }
         Ok(_) => {}
     }
-    match (parse_ip_network(data, "fuzz.json"), &doc) {
+    match (parse_rdap_network(data, "fuzz.json"), &doc) {
         (Ok(a), Ok(RdapDocument::IpNetwork(b))) => assert_eq!(&a, b),
-        (Err(_), Ok(RdapDocument::IpNetwork(_))) => panic!("parse_ip_network refused a network"),
-        (Ok(_), _) => panic!("parse_ip_network accepted what parse_rdap did not call a network"),
+        (Err(_), Ok(RdapDocument::IpNetwork(_))) => panic!("parse_rdap_network refused a network"),
+        (Ok(_), _) => panic!("parse_rdap_network accepted what parse_rdap did not call a network"),
         (Err(_), _) => {}
     }
 });

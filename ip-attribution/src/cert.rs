@@ -533,8 +533,8 @@ impl CertAnalysis {
 /// Read a chain (PEM or DER) and analyse it.
 ///
 /// ```
-/// use ip_attribution::cert::{analyze, TrustStore};
-/// let err = analyze(b"not a certificate", "x.pem", &TrustStore::empty(), Default::default());
+/// use ip_attribution::{TrustStore, analyze_cert};
+/// let err = analyze_cert(b"not a certificate", "x.pem", &TrustStore::empty(), Default::default());
 /// assert!(err.is_err());
 /// ```
 pub fn analyze(
@@ -711,7 +711,7 @@ pub fn analyze_chain(
 /// Sets the classes that need knowledge ([`CertClass::SharedOrCdn`],
 /// [`CertClass::DeviceDefault`]) and [`CertAnalysis::device_vendor`] from `knowledge`'s verdict
 /// on the facts ([`Knowledge::certificate`]), replacing any earlier verdict.
-pub fn apply_knowledge(analysis: &mut CertAnalysis, knowledge: &Knowledge) {
+pub(crate) fn apply_knowledge(analysis: &mut CertAnalysis, knowledge: &Knowledge) {
     let verdict = knowledge.certificate(analysis);
     analysis
         .classes

@@ -113,7 +113,7 @@ impl DnsName {
     /// Normalise and check `input` (see the module docs). A single trailing dot is removed.
     ///
     /// ```
-    /// use ip_attribution::ptr::DnsName;
+    /// use ip_attribution::DnsName;
     /// let n = DnsName::parse("Mail.Bücher.Example.").unwrap();
     /// assert_eq!(n.as_str(), "mail.xn--bcher-kva.example");
     /// assert!(DnsName::parse("bad..name").is_err());
@@ -266,7 +266,7 @@ pub struct RegistrableDomain {
 /// or a bare unlisted TLD such as `test`).
 ///
 /// ```
-/// use ip_attribution::ptr::{DnsName, SuffixKind, registrable_domain};
+/// use ip_attribution::{DnsName, SuffixKind, registrable_domain};
 /// let d = registrable_domain(&DnsName::parse("a.b.example.co.uk").unwrap()).unwrap();
 /// assert_eq!(d.domain, "example.co.uk");
 /// let d = registrable_domain(&DnsName::parse("mail.shop.test").unwrap()).unwrap();
@@ -278,7 +278,7 @@ pub fn registrable_domain(name: &DnsName) -> Option<RegistrableDomain> {
 
 /// [`registrable_domain`] over an already normalised name (lowercase A-labels, no trailing dot).
 /// Returns `None` for names that are not normalised in that way.
-pub fn registrable_domain_str(name: &str) -> Option<RegistrableDomain> {
+pub(crate) fn registrable_domain_str(name: &str) -> Option<RegistrableDomain> {
     if name.is_empty() || name.ends_with('.') || name.bytes().any(|b| b.is_ascii_uppercase()) {
         return None;
     }
@@ -436,7 +436,7 @@ impl PtrAnalysis {
 /// Analyse one PTR name seen for `ip`: registrable domain and generic/dynamic reasons.
 ///
 /// ```
-/// use ip_attribution::ptr::{analyze_ptr, DnsName, GenericReason};
+/// use ip_attribution::{DnsName, GenericReason, analyze_ptr};
 /// let ip = "192.0.2.10".parse().unwrap();
 /// let a = analyze_ptr(ip, &DnsName::parse("192-0-2-10.dsl.provider.example").unwrap());
 /// assert!(a.is_generic());

@@ -285,7 +285,7 @@ pub struct EntityVisit<'a> {
 /// Parse an RDAP document of any kind.
 ///
 /// ```
-/// use ip_attribution::rdap::{parse_rdap, RdapDocument};
+/// use ip_attribution::{RdapDocument, parse_rdap};
 /// let doc = br#"{"objectClassName": "ip network", "handle": "NET-1",
 ///   "startAddress": "192.0.2.0", "endAddress": "192.0.2.255",
 ///   "entities": [{"handle": "ORG-1", "roles": ["registrant"],
@@ -403,7 +403,7 @@ impl IpNetwork {
         }
     }
 
-    /// Abuse e-mail addresses, most relevant first (see [`abuse_emails`]).
+    /// Abuse e-mail addresses, most relevant first (ordered and filtered as [`emails_by_role`]).
     pub fn abuse_emails(&self) -> Vec<ContactEmail> {
         abuse_emails(&self.entities)
     }
@@ -434,7 +434,7 @@ impl IpNetwork {
 }
 
 impl RdapObject {
-    /// Abuse e-mail addresses, most relevant first (see [`abuse_emails`]).
+    /// Abuse e-mail addresses, most relevant first (ordered and filtered as [`emails_by_role`]).
     pub fn abuse_emails(&self) -> Vec<ContactEmail> {
         abuse_emails(&self.entities)
     }
@@ -492,7 +492,7 @@ impl Entity {
 }
 
 /// Every entity of `entities` and below, depth first in document order.
-pub fn walk_entities(entities: &[Entity]) -> Vec<EntityVisit<'_>> {
+pub(crate) fn walk_entities(entities: &[Entity]) -> Vec<EntityVisit<'_>> {
     fn go<'a>(
         list: &'a [Entity],
         depth: usize,
@@ -527,15 +527,15 @@ fn path_of(visits: &[EntityVisit<'_>], mut idx: usize) -> Vec<String> {
     path
 }
 
-/// E-mail addresses of entities with the `abuse` role at any depth, most relevant first:
-/// shallower entities before deeper ones, then document order; de-duplicated
-/// case-insensitively (the first, most relevant occurrence is kept); placeholders and
-/// implausible addresses left out.
-pub fn abuse_emails(entities: &[Entity]) -> Vec<ContactEmail> {
+/// E-mail addresses of entities with the `abuse` role at any depth, ordered and filtered as
+/// [`emails_by_role`].
+pub(crate) fn abuse_emails(entities: &[Entity]) -> Vec<ContactEmail> {
     emails_with(entities, |e| e.has_role(&Role::Abuse))
 }
 
-/// E-mail addresses of entities that have `role`, ordered and filtered as [`abuse_emails`].
+/// E-mail addresses of entities that have `role` at any depth, most relevant first: shallower
+/// entities before deeper ones, then document order; de-duplicated case-insensitively (the
+/// first, most relevant occurrence is kept); placeholders and implausible addresses left out.
 pub fn emails_by_role(entities: &[Entity], role: &Role) -> Vec<ContactEmail> {
     emails_with(entities, |e| e.has_role(role))
 }
@@ -581,7 +581,7 @@ fn registrant(entities: &[Entity]) -> Option<&Entity> {
 
 /// Whether `text` is placeholder or redaction text (`REDACTED`, `REDACTED FOR PRIVACY`,
 /// `Data Protected`, `Not Disclosed`, `Withheld`, ...), case-insensitive.
-pub fn is_placeholder_text(text: &str) -> bool {
+pub(crate) fn is_placeholder_text(text: &str) -> bool {
     let t = text.trim().to_ascii_lowercase();
     const MARKERS: &[&str] = &[
         "redacted",
@@ -598,7 +598,7 @@ pub fn is_placeholder_text(text: &str) -> bool {
 
 /// Whether `email` is a known placeholder address that must never be used as a contact
 /// (RIPE's dummified `unread@ripe.net`, `redacted`/`noreply` mailboxes, `.invalid` domains).
-pub fn is_placeholder_email(email: &str) -> bool {
+pub(crate) fn is_placeholder_email(email: &str) -> bool {
     let e = email.trim().to_ascii_lowercase();
     let (local, domain) = e.rsplit_once('@').unwrap_or((e.as_str(), ""));
     e == "unread@ripe.net"
@@ -613,7 +613,7 @@ pub fn is_placeholder_email(email: &str) -> bool {
 
 /// A light plausibility check: one `@`, a non-empty local part, a domain with a dot, no
 /// whitespace or angle brackets.
-pub fn is_plausible_email(email: &str) -> bool {
+pub(crate) fn is_plausible_email(email: &str) -> bool {
     let Some((local, domain)) = email.rsplit_once('@') else {
         return false;
     };
@@ -834,7 +834,7 @@ fn entity(o: &Map<String, Value>, warnings: &mut Vec<String>) -> Entity {
 /// Parse a jCard (`["vcard", [[name, params, type, value...], ...]]`), tolerating odd shapes:
 /// property names in any case, values as strings, numbers or (nested) arrays, several values
 /// after the type, a missing `"vcard"` tag. `None` when no property list can be found.
-pub fn parse_jcard(v: &Value) -> Option<VCard> {
+pub(crate) fn parse_jcard(v: &Value) -> Option<VCard> {
     let arr = v.as_array()?;
     let props = match (arr.first(), arr.get(1)) {
         (Some(Value::String(tag)), Some(Value::Array(p))) if tag.eq_ignore_ascii_case("vcard") => p,
@@ -934,5 +934,23 @@ fn flatten_value(v: &Value) -> String {
             .collect::<Vec<_>>()
             .join(", "),
         Value::Null | Value::Object(_) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders() {
+        assert!(is_placeholder_text("REDACTED FOR PRIVACY"));
+        assert!(is_placeholder_text("Data Protected"));
+        assert!(is_placeholder_text("Dummy address for ORG-X"));
+        assert!(!is_placeholder_text("Bakery Example Inc"));
+        assert!(is_placeholder_email("unread@ripe.net"));
+        assert!(is_placeholder_email("UNREAD@RIPE.NET"));
+        assert!(is_placeholder_email("redacted@privacy.example"));
+        assert!(is_placeholder_email("abuse@example.invalid"));
+        assert!(!is_placeholder_email("abuse@bakery.example"));
     }
 }

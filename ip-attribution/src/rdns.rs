@@ -106,7 +106,7 @@ impl RdnsTable {
     /// Read a whole `rdns.jsonl` input into a new table.
     ///
     /// ```
-    /// use ip_attribution::rdns::RdnsTable;
+    /// use ip_attribution::RdnsTable;
     /// let data = br#"{"name": "192.0.2.10", "type": "ptr", "value": "Mail.Example.NL."}
     /// {"name": "mail.example.nl", "type": "a", "value": "192.0.2.10"}
     /// not json
@@ -364,7 +364,7 @@ impl RdnsTable {
 /// ignored).
 ///
 /// ```
-/// use ip_attribution::rdns::parse_ptr_owner;
+/// use ip_attribution::parse_ptr_owner;
 /// assert_eq!(parse_ptr_owner("10.2.0.192.in-addr.arpa."), "192.0.2.10".parse().ok());
 /// assert_eq!(parse_ptr_owner("2001:db8::1"), "2001:db8::1".parse().ok());
 /// ```

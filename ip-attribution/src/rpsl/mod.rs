@@ -33,17 +33,17 @@
 //! See [`limits`]: line length, object lines, object bytes and value length are capped, each
 //! with its own error variant.
 
-pub mod address;
+pub(crate) mod address;
 mod convert;
-pub mod lexer;
-pub mod limits;
-pub mod object;
+pub(crate) mod lexer;
+pub(crate) mod limits;
+pub(crate) mod object;
 mod reader;
 
-pub use address::{DUMMY_MAILBOXES, IpRange, is_dummy_mailbox, normalise_mailbox};
+pub use address::{IpRange, is_dummy_mailbox, normalise_mailbox};
 pub use lexer::{Attribute, RawObject, parse_object};
 pub use object::{
     AbuseComment, AutNum, Contact, ContactKind, Irt, Mntner, Network, NetworkKind, Object,
-    ObjectClass, ObjectKey, Organisation, Referral, Route, Source, parse_asn,
+    ObjectClass, ObjectKey, Organisation, Referral, Route, Source,
 };
-pub use reader::{ReadStats, Reader, decompressing};
+pub use reader::{ReadStats, Reader};

@@ -52,10 +52,10 @@ impl ReadStats {
 /// [`ErrorKind::RpslRead`], which ends it. [`Reader::stats`] counts what was read and skipped.
 ///
 /// ```
-/// use ip_attribution::rpsl::{Object, Reader};
+/// use ip_attribution::{RpslObject, RpslReader};
 /// let text = b"inetnum: 192.0.2.0 - 192.0.2.255\nnetname: EXAMPLE-NET\nstatus: ASSIGNED PA\n\n";
-/// let objects: Vec<Object> = Reader::from_slice("sample.db", text).filter_map(Result::ok).collect();
-/// let Some(Object::Network(net)) = objects.first() else { panic!("a network") };
+/// let objects: Vec<RpslObject> = RpslReader::from_slice("sample.db", text).filter_map(Result::ok).collect();
+/// let Some(RpslObject::Network(net)) = objects.first() else { panic!("a network") };
 /// assert_eq!(net.netname.as_deref(), Some("EXAMPLE-NET"));
 /// ```
 #[derive(Debug)]
@@ -87,7 +87,7 @@ impl<'a> Reader<&'a [u8]> {
 
 /// Wraps `input` so gzip data is decompressed on the fly: the first two bytes are checked for
 /// the gzip magic (`1f 8b`); plain input is passed through. Multi-member gzip files are read whole.
-pub fn decompressing<'r, R: Read + 'r>(input: R) -> io::Result<Box<dyn BufRead + 'r>> {
+pub(crate) fn decompressing<'r, R: Read + 'r>(input: R) -> io::Result<Box<dyn BufRead + 'r>> {
     let mut buffered = BufReader::with_capacity(256 * 1024, input);
     let head = buffered.fill_buf()?;
     if head.starts_with(&[0x1f, 0x8b]) {
