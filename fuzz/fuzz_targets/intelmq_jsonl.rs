@@ -8,7 +8,7 @@
 //! picks).
 #![no_main]
 
-use ip_attribution::FeedFormat;
+use ip_attribution::{FeedFormat, detect_feed_format, limits, read_feed, read_intelmq};
 use libfuzzer_sys::fuzz_target;
 use notify_fuzz::{error_line, feed_streamed};
 use std::sync::Arc;

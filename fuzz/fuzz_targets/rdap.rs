@@ -7,10 +7,45 @@
 #![no_main]
 
 use ip_attribution::{
-    ErrorKind, RdapContactEmail, RdapDocument, abuse_emails, is_placeholder_email,
-    is_plausible_email, parse_rdap, parse_rdap_network, walk_entities,
+    ErrorKind, RdapContactEmail, RdapDocument, RdapEntity, RdapRole, parse_rdap,
+    parse_rdap_network, rdap_emails_by_role,
 };
 use libfuzzer_sys::fuzz_target;
+
+/// The abuse contacts of `entities` at any depth, as the public API gives them.
+fn abuse_emails(entities: &[RdapEntity]) -> Vec<RdapContactEmail> {
+    rdap_emails_by_role(entities, &RdapRole::Abuse)
+}
+
+/// The placeholders the reader documents as never a contact: RIPE's dummified
+/// `unread@ripe.net`, `redacted`/`noreply` mailboxes, `.invalid` domains.
+fn is_placeholder_email(email: &str) -> bool {
+    let e = email.trim().to_ascii_lowercase();
+    let (local, domain) = e.rsplit_once('@').unwrap_or((e.as_str(), ""));
+    e == "unread@ripe.net"
+        || local.contains("redacted")
+        || local == "noreply"
+        || local == "no-reply"
+        || domain == "invalid"
+        || domain.ends_with(".invalid")
+        || domain.is_empty()
+}
+
+/// The documented plausibility rule: one `@`, a non-empty local part, a domain with a dot
+/// (not at either end), no whitespace, control characters or angle brackets.
+fn is_plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !local.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c.is_control())
+}
 
 fn check_contacts(contacts: &[RdapContactEmail]) {
     let mut previous_depth = 0;
@@ -58,7 +93,7 @@ fuzz_target!(|data: &[u8]| {
                 net.registrant_name(),
                 net.registrant_emails(),
             );
-            let visits = walk_entities(&net.entities);
+            let visits = net.walk_entities();
             for (i, v) in visits.iter().enumerate() {
                 match v.parent {
                     None => assert_eq!(v.depth, 0),
@@ -69,7 +104,10 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
         }
-        Ok(RdapDocument::Other(obj)) => check_contacts(&abuse_emails(&obj.entities)),
+        Ok(RdapDocument::Other(obj)) => {
+            check_contacts(&obj.abuse_emails());
+            check_contacts(&abuse_emails(&obj.entities));
+        }
         Ok(RdapDocument::Entity(e)) => {
             let _ = (e.organisation_name(), e.emails(), e.is_redacted());
             check_contacts(&abuse_emails(&e.entities));

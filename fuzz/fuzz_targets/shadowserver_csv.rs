@@ -10,7 +10,8 @@
 //! reader (`FeedReader`, chunks of 1 byte and of a size the input picks) the same as `feed::read`.
 #![no_main]
 
-use ip_attribution::{CsvRecords, FeedFormat, limits::MAX_RECORD_LINES};
+use ip_attribution::limits::{self, MAX_RECORD_LINES};
+use ip_attribution::{CsvRecords, FeedFormat, detect_feed_format, read_feed, read_shadowserver};
 use libfuzzer_sys::fuzz_target;
 use notify_fuzz::{error_line, feed_streamed, line_count};
 use std::sync::Arc;

@@ -138,8 +138,9 @@ pub fn feed_streamed(
     data: &[u8],
     step: usize,
 ) -> Result<Vec<ip_attribution::Finding>, String> {
+    use ip_attribution::limits::{MAX_INTELMQ_LINE_BYTES, MAX_RECORD_BYTES};
     use ip_attribution::{FeedReader, Pull};
-    let window = limits::MAX_RECORD_BYTES.max(feed::limits::MAX_INTELMQ_LINE_BYTES) + 5;
+    let window = MAX_RECORD_BYTES.max(MAX_INTELMQ_LINE_BYTES) + 5;
     let mut reader = FeedReader::new(name);
     let mut out = Vec::new();
     let mut chunks = data.chunks(step.max(1));

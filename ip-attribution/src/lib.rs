@@ -146,18 +146,19 @@ pub use snapshot::{
 
 // 5. The engine: evidence about an address, the policy, decisions.
 //
-// The evidence an `EvidenceSource` answers with.
+// The evidence about one address, and the source it is gathered from.
 pub use engine::evidence::{
     CertClass as EvidenceCertClass, CertSeen, Network as EvidenceNetwork, NetworkOrigin,
     NetworkRole, OrgInfo, Override, ProviderFlags, PtrName, SecurityTxt, SecurityTxtStatus,
 };
+pub use engine::{Evidence, EvidenceSource};
 // What is known about the world (CDNs, device vendors, generic names, placeholders).
+pub use engine::Knowledge;
 pub use engine::knowledge::{BUILTIN as BUILTIN_KNOWLEDGE, CertVerdict};
-// The policy and its decisions.
+// The policy, its decisions, and the runs over a batch or a day.
 pub use engine::{
-    DECISION_STEP, DecidedStep, Decision, Decisions, Evidence, EvidenceItem, EvidenceSource,
-    Knowledge, Language, Organisation, Outcome, Policy, Recipient, Step, Via, decide, decide_all,
-    decide_batch, decide_in_steps,
+    DECISION_STEP, DecidedStep, Decision, Decisions, EvidenceItem, Language, Organisation, Outcome,
+    Policy, Recipient, Step, Via, decide, decide_all, decide_batch, decide_in_steps,
 };
 
 // 6. Live collection of a snapshot folder over the network (feature `net`).

@@ -1,28 +1,7 @@
 //! RDAP responses (RFC 9083): ip network objects, entities with their roles walked
 //! recursively, jCard (RFC 7095) contact data, and error objects.
 //!
-//! [`parse_rdap`] reads any JSON document and says what it is ([`RdapDocument`]): an ip network,
-//! another object class (autnum, domain, ...), a lone entity, or an RDAP error response
-//! (`errorCode`/`title`/`description`). Members of an unexpected JSON type are ignored and noted
-//! in the object's `warnings` instead of failing the document: registries differ, and one odd
-//! member must not hide the rest.
-//!
-//! Contacts: [`abuse_emails`] lists the e-mail addresses of entities with the `abuse` role at
-//! any depth (ARIN nests the abuse POC inside the registrant), most relevant first (shallowest
-//! first, then document order), de-duplicated, each with the handle path that led to it.
-//! Placeholder data (`REDACTED ...` names, RFC 9537 redactions, addresses such as
-//! `unread@ripe.net`) is detected: placeholder e-mail addresses are never returned as contacts.
-//!
-//! # Limits
-//! * [`MAX_RDAP_BYTES`]: larger documents are refused with [`ErrorKind::TooLarge`].
-//! * Nesting: serde_json (recursion limit 128) accepts at most [`MAX_RDAP_JSON_DEPTH`] (127)
-//!   nested arrays/objects; a deeper document is an [`ErrorKind::Json`] with line and column. Each
-//!   entity level costs two nesting levels, so entities nest at most about 60 deep, and the
-//!   recursive walks over them are bounded by that.
-//!
-//! # Errors
-//! Invalid JSON and a root that is not an object are [`ErrorKind::Json`] with serde_json's 1-based
-//! line and column.
+//! Documented on [`parse_rdap`].
 
 use std::net::IpAddr;
 
@@ -298,6 +277,29 @@ pub struct EntityVisit<'a> {
 /// assert_eq!(abuse[0].address, "abuse@example.nl");
 /// assert_eq!(abuse[0].path, ["ORG-1", "AB-1"]);
 /// ```
+///
+/// [`parse_rdap`] reads any JSON document and says what it is ([`RdapDocument`]): an ip network,
+/// another object class (autnum, domain, ...), a lone entity, or an RDAP error response
+/// (`errorCode`/`title`/`description`). Members of an unexpected JSON type are ignored and noted
+/// in the object's `warnings` instead of failing the document: registries differ, and one odd
+/// member must not hide the rest.
+///
+/// Contacts: [`IpNetwork::abuse_emails`] lists the e-mail addresses of entities with the `abuse` role at
+/// any depth (ARIN nests the abuse POC inside the registrant), most relevant first (shallowest
+/// first, then document order), de-duplicated, each with the handle path that led to it.
+/// Placeholder data (`REDACTED ...` names, RFC 9537 redactions, addresses such as
+/// `unread@ripe.net`) is detected: placeholder e-mail addresses are never returned as contacts.
+///
+/// # Limits
+/// * [`MAX_RDAP_BYTES`]: larger documents are refused with [`ErrorKind::TooLarge`].
+/// * Nesting: serde_json (recursion limit 128) accepts at most [`MAX_RDAP_JSON_DEPTH`] (127)
+///   nested arrays/objects; a deeper document is an [`ErrorKind::Json`] with line and column. Each
+///   entity level costs two nesting levels, so entities nest at most about 60 deep, and the
+///   recursive walks over them are bounded by that.
+///
+/// # Errors
+/// Invalid JSON and a root that is not an object are [`ErrorKind::Json`] with serde_json's 1-based
+/// line and column.
 pub fn parse_rdap(bytes: &[u8], source_name: &str) -> Result<RdapDocument, Error> {
     if bytes.len() > MAX_RDAP_BYTES {
         return Err(Error::new(

@@ -1,23 +1,6 @@
 //! Scanner feeds → [`Finding`]s.
 //!
-//! Two formats, recognised from the content: Shadowserver CSV reports ([`shadowserver`]: header row
-//! names the columns, order not fixed) and IntelMQ events as JSON lines ([`intelmq`]). Every data
-//! row becomes exactly one [`Finding`]; a row that cannot be used becomes a finding whose
-//! [`Finding::problem`] says what is wrong and where (file and line), so the batch still yields one
-//! decision per row.
-//!
-//! A feed is read whole ([`read`]) or in chunks ([`read_from`] over any [`std::io::Read`], or
-//! the sans-IO [`FeedReader`]): the same findings either way, the chunked reading holding at
-//! most one record's caps plus a chunk ([`stream`]).
-//!
-//! ```
-//! use ip_attribution::read_feed;
-//! let csv = b"\"timestamp\",\"ip\",\"port\",\"tag\"\n\"2026-11-22 00:00:01\",\"192.0.2.10\",3389,\"rdp;vpn\"\n";
-//! let findings = read_feed("2026-11-22-scan_rdp-world.csv", csv).unwrap();
-//! assert_eq!(findings.len(), 1);
-//! assert_eq!(&*findings[0].report_type, "scan_rdp");
-//! assert_eq!(findings[0].tags, ["rdp", "vpn"]);
-//! ```
+//! Documented on [`read`].
 
 pub(crate) mod csv;
 pub(crate) mod intelmq;
@@ -161,6 +144,26 @@ pub fn detect(bytes: &[u8]) -> Format {
 /// report type of CSV reports. Fails only when the file as a whole is unusable (a CSV without an
 /// address column); bad rows become findings with a [`Problem`]. This is [`FeedReader`] over
 /// bytes held whole: [`read_from`] gives the same findings reading a file in chunks.
+///
+/// Two formats, recognised from the content: Shadowserver CSV reports ([`read_shadowserver`](crate::read_shadowserver): header row
+/// names the columns, order not fixed) and IntelMQ events as JSON lines
+/// ([`read_intelmq`](crate::read_intelmq)). Every data
+/// row becomes exactly one [`Finding`]; a row that cannot be used becomes a finding whose
+/// [`Finding::problem`] says what is wrong and where (file and line), so the batch still yields one
+/// decision per row.
+///
+/// A feed is read whole ([`read`]) or in chunks ([`read_from`] over any [`std::io::Read`], or
+/// the sans-IO [`FeedReader`]): the same findings either way, the chunked reading holding at
+/// most one record's caps plus a chunk.
+///
+/// ```
+/// use ip_attribution::read_feed;
+/// let csv = b"\"timestamp\",\"ip\",\"port\",\"tag\"\n\"2026-11-22 00:00:01\",\"192.0.2.10\",3389,\"rdp;vpn\"\n";
+/// let findings = read_feed("2026-11-22-scan_rdp-world.csv", csv).unwrap();
+/// assert_eq!(findings.len(), 1);
+/// assert_eq!(&*findings[0].report_type, "scan_rdp");
+/// assert_eq!(findings[0].tags, ["rdp", "vpn"]);
+/// ```
 pub fn read(name: &str, bytes: &[u8]) -> Result<Vec<Finding>, Error> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     FeedReader::whole_as(Arc::from(base), bytes, None).collect()

@@ -58,6 +58,42 @@ impl ReadStats {
 /// let Some(RpslObject::Network(net)) = objects.first() else { panic!("a network") };
 /// assert_eq!(net.netname.as_deref(), Some("EXAMPLE-NET"));
 /// ```
+///
+/// Reads RIR split dumps (`ripe.db.inetnum.gz`...), LACNIC's dump format and saved WHOIS answers
+/// (RIPE style, IANA referrals, ARIN's `n +` answers and its ambiguous-query summary lines) from
+/// a byte slice or any `Read`, plain or gzip, one object in memory at a time.
+///
+/// * [`Reader`] yields `Result<Object, Error>`: every unusable object (bad primary key, broken
+///   line, missing required attribute, start after end, unparsable address, over a cap) is one
+///   `Err` naming the source and 1-based line; reading goes on. Other classes (as-set,
+///   route-set, key-cert, unknown ones) are skipped silently and counted in [`ReadStats`].
+/// * [`Object`] is one of the typed views: [`Network`](super::Network) (inetnum, inet6num, ARIN networks),
+///   [`Organisation`](super::Organisation), [`Contact`](super::Contact) (role, person),
+///   [`Irt`](super::Irt), [`AutNum`](super::AutNum), [`Route`](super::Route),
+///   [`Mntner`](super::Mntner),
+///   plus the answer-level [`AbuseComment`](super::AbuseComment) (`% Abuse contact for 'RANGE' is 'ADDR'`) and
+///   [`Referral`](super::Referral) (IANA `refer:`).
+/// * [`Object::key`] gives the identity under which a repeated object counts once.
+/// * [`parse_object`] is the lower, borrowed level: one object's attributes.
+///
+/// ## Syntax handled
+/// Continuation lines (space, tab, `+`), end-of-line `#` comments, `%` and `#` comment lines,
+/// CRLF line ends, UTF-8 or Latin-1 values (decoded as Latin-1 when not valid UTF-8), LACNIC
+/// short prefixes (`148.204/16`) and its `nic-hdl`-first person objects, inetnum ranges that are
+/// not CIDR aligned, e-mail display-name forms (normalised by [`normalise_mailbox`]). Dummified
+/// objects are flagged and their placeholder e-mail addresses (`unread@ripe.net`) dropped.
+///
+/// ## ARIN
+/// A `NetRange` block becomes a [`Network`](super::Network) of kind
+/// [`NetworkKind::ArinNet`](super::NetworkKind::ArinNet) (`NetType` in
+/// `status`, `Organization`/`Customer` handle in `org`, `Parent` handle in `parent`), an
+/// `OrgName`/`CustName` block an [`Organisation`](super::Organisation); the POC blocks that follow are merged:
+/// `OrgAbuseEmail` into [`Organisation::abuse_mailbox`](super::Organisation::abuse_mailbox) (handle in `abuse_c`), other `Org*Email`
+/// into `emails`, `RAbuseEmail` into [`Network::abuse_mailbox`](super::Network::abuse_mailbox).
+///
+/// ## Limits
+/// See [`crate::limits`]: line length, object lines, object bytes and value length are capped, each
+/// with its own error variant.
 #[derive(Debug)]
 pub struct Reader<R> {
     input: R,
