@@ -20,9 +20,9 @@
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
-//! use ip_attribution::Override;
-//! use ip_attribution::{DECISION_STEP, EvidenceSource, Policy, decide_in_steps};
-//! use ip_attribution::{feed, snapshot::Overrides};
+//! use ip_attribution::{
+//!     DECISION_STEP, EvidenceSource, Override, Overrides, Policy, decide_in_steps, read_feed,
+//! };
 //! use notice_render::{AggregateOptions, Aggregator, Language};
 //!
 //! /// The evidence an embedder has: its own list of who answers for which network.
