@@ -13,7 +13,8 @@ use crate::{Error, ErrorKind};
 /// Largest bootstrap file read.
 pub const MAX_BOOTSTRAP_BYTES: usize = 4 << 20;
 
-/// IANA's ipv4.json, as bundled (IANA's files of 2026-10-01, their `publication`) (RFC 9224 format; one service per RIR, its /8s).
+/// IANA's ipv4.json, as bundled (RFC 9224 format; one service per RIR, its /8s), from IANA's
+/// files of 2026-10-01 (their `publication`).
 pub(crate) const BUNDLED_IPV4: &str = include_str!("bootstrap/ipv4.json");
 /// IANA's ipv6.json, as bundled.
 pub(crate) const BUNDLED_IPV6: &str = include_str!("bootstrap/ipv6.json");

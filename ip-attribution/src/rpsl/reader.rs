@@ -49,7 +49,7 @@ impl ReadStats {
 ///
 /// An iterator of `Result<Object, Error>`: every `Err` is one unusable object or line (with
 /// source name and 1-based line); iteration goes on after it, except after
-/// [`ErrorKind::RpslRead`], which ends it. [`Reader::stats`] counts what was read and skipped.
+/// [`ErrorKind::RpslRead`], which ends it. [`RpslReader::stats`](Reader::stats) counts what was read and skipped.
 ///
 /// ```
 /// use ip_attribution::{RpslObject, RpslReader};
@@ -63,18 +63,18 @@ impl ReadStats {
 /// (RIPE style, IANA referrals, ARIN's `n +` answers and its ambiguous-query summary lines) from
 /// a byte slice or any `Read`, plain or gzip, one object in memory at a time.
 ///
-/// * [`Reader`] yields `Result<Object, Error>`: every unusable object (bad primary key, broken
+/// * [`RpslReader`](Reader) yields `Result<RpslObject, Error>`: every unusable object (bad primary key, broken
 ///   line, missing required attribute, start after end, unparsable address, over a cap) is one
 ///   `Err` naming the source and 1-based line; reading goes on. Other classes (as-set,
-///   route-set, key-cert, unknown ones) are skipped silently and counted in [`ReadStats`].
-/// * [`Object`] is one of the typed views: [`Network`](super::Network) (inetnum, inet6num, ARIN networks),
-///   [`Organisation`](super::Organisation), [`Contact`](super::Contact) (role, person),
+///   route-set, key-cert, unknown ones) are skipped silently and counted in [`RpslReadStats`](ReadStats).
+/// * [`RpslObject`](Object) is one of the typed views: [`RpslNetwork`](super::Network) (inetnum, inet6num, ARIN networks),
+///   [`RpslOrganisation`](super::Organisation), [`RpslContact`](super::Contact) (role, person),
 ///   [`Irt`](super::Irt), [`AutNum`](super::AutNum), [`Route`](super::Route),
 ///   [`Mntner`](super::Mntner),
 ///   plus the answer-level [`AbuseComment`](super::AbuseComment) (`% Abuse contact for 'RANGE' is 'ADDR'`) and
 ///   [`Referral`](super::Referral) (IANA `refer:`).
-/// * [`Object::key`] gives the identity under which a repeated object counts once.
-/// * [`parse_object`] is the lower, borrowed level: one object's attributes.
+/// * [`RpslObject::key`](Object::key) gives the identity under which a repeated object counts once.
+/// * [`parse_rpsl_object`](super::parse_object) is the lower, borrowed level: one object's attributes.
 ///
 /// ## Syntax handled
 /// Continuation lines (space, tab, `+`), end-of-line `#` comments, `%` and `#` comment lines,
@@ -84,12 +84,13 @@ impl ReadStats {
 /// objects are flagged and their placeholder e-mail addresses (`unread@ripe.net`) dropped.
 ///
 /// ## ARIN
-/// A `NetRange` block becomes a [`Network`](super::Network) of kind
+/// A `NetRange` block becomes an [`RpslNetwork`](super::Network) of kind
 /// [`NetworkKind::ArinNet`](super::NetworkKind::ArinNet) (`NetType` in
 /// `status`, `Organization`/`Customer` handle in `org`, `Parent` handle in `parent`), an
-/// `OrgName`/`CustName` block an [`Organisation`](super::Organisation); the POC blocks that follow are merged:
-/// `OrgAbuseEmail` into [`Organisation::abuse_mailbox`](super::Organisation::abuse_mailbox) (handle in `abuse_c`), other `Org*Email`
-/// into `emails`, `RAbuseEmail` into [`Network::abuse_mailbox`](super::Network::abuse_mailbox).
+/// `OrgName`/`CustName` block an [`RpslOrganisation`](super::Organisation); the POC blocks that follow are merged:
+/// `OrgAbuseEmail` into
+/// [`RpslOrganisation::abuse_mailbox`](super::Organisation::abuse_mailbox) (handle in `abuse_c`), other `Org*Email`
+/// into `emails`, `RAbuseEmail` into [`RpslNetwork::abuse_mailbox`](super::Network::abuse_mailbox).
 ///
 /// ## Limits
 /// See [`crate::limits`]: line length, object lines, object bytes and value length are capped, each
