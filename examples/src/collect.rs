@@ -23,10 +23,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use clap::Parser;
-use ip_attribution::collect::bootstrap::Bootstrap;
-use ip_attribution::collect::politeness::ServerLimit;
-use ip_attribution::collect::whois::Server;
-use ip_attribution::collect::{CollectOptions, CollectReport, collect};
+use ip_attribution::{Bootstrap, CollectOptions, CollectReport, ServerLimit, WhoisServer, collect};
 
 /// Collect a day's evidence from the network into a snapshot folder for `daily-run`.
 #[derive(Debug, Clone, Parser)]
@@ -108,15 +105,12 @@ fn user_agent(path: &Path) -> Result<String, String> {
     who.push(sender.address.clone());
     // Header-safe: the configuration's values are checked, but a User-Agent takes no controls.
     let who: String = who.join("; ").chars().filter(|c| !c.is_control()).collect();
-    Ok(format!(
-        "{} ({who})",
-        ip_attribution::collect::DEFAULT_USER_AGENT
-    ))
+    Ok(format!("{} ({who})", ip_attribution::DEFAULT_USER_AGENT))
 }
 
 fn read_ca(path: &Path) -> Result<Vec<Vec<u8>>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("--ca {}: {e}", path.display()))?;
-    let chain = ip_attribution::cert::CertChain::parse(&bytes, &path.display().to_string())
+    let chain = ip_attribution::CertChain::parse(&bytes, &path.display().to_string())
         .map_err(|e| format!("--ca {}: {e}", path.display()))?;
     Ok(chain.entries().iter().map(|e| e.der.clone()).collect())
 }
@@ -160,7 +154,7 @@ pub fn options(args: &Args, system_now: DateTime<Utc>) -> Result<CollectOptions,
     let mut o = CollectOptions::new(now).map_err(|e| (3, e.to_string()))?;
     o.dns = args.dns;
     o.whois_port = args.whois_port;
-    o.whois_root = Server::parse(&args.whois_root, 43).ok_or_else(|| {
+    o.whois_root = WhoisServer::parse(&args.whois_root, 43).ok_or_else(|| {
         (
             2,
             format!("--whois-root {:?}: not HOST[:PORT]", args.whois_root),
@@ -188,7 +182,7 @@ pub fn options(args: &Args, system_now: DateTime<Utc>) -> Result<CollectOptions,
             .ok_or_else(|| (2, format!("--rate {r:?}: expected HOST=MILLISECONDS")))?;
         let concurrency = o
             .politeness
-            .limit(host, ip_attribution::collect::politeness::Protocol::Whois)
+            .limit(host, ip_attribution::Protocol::Whois)
             .concurrency;
         o.politeness.set_limit(
             host,
@@ -254,7 +248,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let base = ["--feed", "a.csv", "--out", "snap"];
         let o = options(&args(&base), now()).unwrap();
-        assert_eq!(o.user_agent, ip_attribution::collect::DEFAULT_USER_AGENT);
+        assert_eq!(o.user_agent, ip_attribution::DEFAULT_USER_AGENT);
         let config = dir.path().join("notify.toml");
         std::fs::write(
             &config,
@@ -267,7 +261,7 @@ mod tests {
             o.user_agent,
             format!(
                 "{} (Test CERT; +https://cert.test/notices; cert@cert.test)",
-                ip_attribution::collect::DEFAULT_USER_AGENT
+                ip_attribution::DEFAULT_USER_AGENT
             )
         );
         let broken = dir.path().join("broken.toml");
@@ -317,10 +311,7 @@ mod tests {
         assert!(o.progress.is_none());
         assert_eq!(
             o.politeness
-                .limit(
-                    "whois.ripe.test",
-                    ip_attribution::collect::politeness::Protocol::Whois
-                )
+                .limit("whois.ripe.test", ip_attribution::Protocol::Whois)
                 .interval,
             Duration::from_millis(20)
         );

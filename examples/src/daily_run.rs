@@ -47,9 +47,10 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use clap::Parser;
-use ip_attribution::engine::{DECISION_STEP, DecidedStep, Decision, Policy, decide_in_steps};
-use ip_attribution::feed::{self, Finding};
-use ip_attribution::snapshot::{CheckOptions, Snapshot};
+use ip_attribution::{
+    CheckOptions, DECISION_STEP, DecidedStep, Decision, Finding, Policy, Snapshot, decide_in_steps,
+    read_feed,
+};
 use notice_render::lifecycle::{Judge, Judged, NoticeNumbering, NoticeValue, WrittenNotice};
 use notice_render::{Aggregator, Language, RecipientFindings};
 use rayon::prelude::*;
@@ -264,7 +265,7 @@ pub fn read_feeds(paths: &[PathBuf]) -> Result<Vec<Finding>, String> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            feed::read(&name, &bytes).map_err(|e| format!("unusable feed {}: {e}", p.display()))
+            read_feed(&name, &bytes).map_err(|e| format!("unusable feed {}: {e}", p.display()))
         })
         .collect();
     let mut all = Vec::new();

@@ -21,7 +21,7 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use ip_attribution::feed::Finding;
+use ip_attribution::Finding;
 use notice_render::lifecycle::sqlite::{OpenOptions, SqliteStore};
 use notice_render::lifecycle::{
     Judge, Judged, NewNotice, NoticeCounts, NoticeValue, PolicyOptions, Store, WrittenNotice,

@@ -20,10 +20,10 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use clap::Parser;
-use ip_attribution::cert::{self, CertClass, TrustStore};
-use ip_attribution::ptr::analyze_ptr;
-use ip_attribution::rdap::{RdapDocument, parse_rdap};
-use ip_attribution::rdns::RdnsTable;
+use ip_attribution::{
+    CertClass, ChainStatus, RdapDocument, RdnsTable, TrustStore, analyze_cert, analyze_ptr,
+    parse_rdap,
+};
 
 use crate::programs::Status;
 
@@ -224,7 +224,7 @@ pub fn run(args: &Args) -> ExitCode {
         let Some(bytes) = read_or_say(f) else {
             return Status::Io.into();
         };
-        match cert::analyze(&bytes, &name, &trust, now) {
+        match analyze_cert(&bytes, &name, &trust, now) {
             Ok(a) => {
                 let classes: Vec<String> = a.classes.iter().map(|c| format!("{c:?}")).collect();
                 for c in &a.classes {
@@ -244,7 +244,7 @@ pub fn run(args: &Args) -> ExitCode {
                     a.chain,
                     a.registrable_domains.len()
                 );
-                if a.is(CertClass::Untrusted) && a.chain == cert::ChainStatus::Trusted {
+                if a.is(CertClass::Untrusted) && a.chain == ChainStatus::Trusted {
                     eprintln!("FAIL cert {name}: inconsistent classes");
                     failures += 1;
                 }

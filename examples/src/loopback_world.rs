@@ -50,7 +50,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ip_attribution::rpsl::IpRange;
+use ip_attribution::IpRange;
 use tokio::net::{TcpListener, UdpSocket};
 use tokio::task::JoinHandle;
 
@@ -102,6 +102,17 @@ impl fmt::Display for WorldError {
 }
 
 impl std::error::Error for WorldError {}
+
+/// `raw` itself, or its decompressed content when it starts with the gzip magic (`1f 8b`; a
+/// multi-member file is read whole), as the registry reader takes a dump.
+fn gunzip_if_gzip(raw: Vec<u8>) -> std::io::Result<Vec<u8>> {
+    if !raw.starts_with(&[0x1f, 0x8b]) {
+        return Ok(raw);
+    }
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&raw[..]), &mut out)?;
+    Ok(out)
+}
 
 fn io_err(path: &Path, e: impl fmt::Display) -> WorldError {
     WorldError::Io {
@@ -316,12 +327,7 @@ impl World {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let bytes = match fs::File::open(&path).and_then(|f| {
-                let mut r = ip_attribution::rpsl::decompressing(f)?;
-                let mut v = Vec::new();
-                std::io::Read::read_to_end(&mut r, &mut v)?;
-                Ok(v)
-            }) {
+            let bytes = match fs::read(&path).and_then(gunzip_if_gzip) {
                 Ok(b) => b,
                 Err(e) => {
                     world.problems.push(format!("{}: {e}", path.display()));
@@ -344,7 +350,7 @@ impl World {
                 .unwrap_or_default();
             let parsed = fs::read(&path).map_err(|e| e.to_string()).and_then(|b| {
                 let net =
-                    ip_attribution::rdap::parse_ip_network(&b, &name).map_err(|e| e.to_string())?;
+                    ip_attribution::parse_rdap_network(&b, &name).map_err(|e| e.to_string())?;
                 let range = match (net.start_address, net.end_address) {
                     (Some(s), Some(e)) => IpRange::new(s, e),
                     _ => None,

@@ -10,19 +10,19 @@
 //! This is the one bridge between the two libraries: neither crate depends on the other
 //! (ip-attribution decides, notice-render writes, and an embedder may use either alone), so
 //! the adapter lives with the programs that join them. It maps records field by field and holds
-//! no aggregation or policy: the engine decides ([`ip_attribution::engine::decide_in_steps`])
+//! no aggregation or policy: the engine decides ([`ip_attribution::decide_in_steps`])
 //! and notice-render aggregates ([`notice_render::Aggregator`]).
 //!
 //! # An embedder's whole run
-//! Feed bytes in, decisions by the engine over any [`ip_attribution::engine::EvidenceSource`]
+//! Feed bytes in, decisions by the engine over any [`ip_attribution::EvidenceSource`]
 //! (here only an operator's overrides), notices aggregated and rendered: what `daily-run` does
 //! without its files and progress.
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
-//! use ip_attribution::engine::evidence::Override;
-//! use ip_attribution::engine::{DECISION_STEP, EvidenceSource, Policy, decide_in_steps};
-//! use ip_attribution::{feed, snapshot::Overrides};
+//! use ip_attribution::{
+//!     DECISION_STEP, EvidenceSource, Override, Overrides, Policy, decide_in_steps, read_feed,
+//! };
 //! use notice_render::{AggregateOptions, Aggregator, Language};
 //!
 //! /// The evidence an embedder has: its own list of who answers for which network.
@@ -38,7 +38,7 @@
 //!       198.51.100.0/24,Gemeente Voorbeeldstad,soc@voorbeeldstad.example,nl\n",
 //! );
 //! assert!(problems.is_empty());
-//! let findings = feed::read(
+//! let findings = read_feed(
 //!     "2026-11-22-scan_rdp.csv",
 //!     b"timestamp,ip,port\n2026-11-22 01:00:00,198.51.100.7,3389\n2026-11-22 02:00:00,198.51.100.9,3389\n",
 //! )?;
@@ -68,8 +68,7 @@
 //! ```
 
 use chrono::{DateTime, Utc};
-use ip_attribution::engine::{Decision, Language as EngineLanguage, Outcome, Via};
-use ip_attribution::feed::Finding;
+use ip_attribution::{Decision, Finding, Language as EngineLanguage, Outcome, Via};
 use notice_render::lifecycle::{Judge, JudgeFinding, Judged, Reroute};
 use notice_render::{Customer, RecipientRole};
 
@@ -301,7 +300,7 @@ mod tests {
     fn recipient_role_follows_via() {
         for (via, spelled) in EVERY_VIA {
             let mut d = Decision::malformed("test", EngineLanguage::En);
-            d.recipients = vec![ip_attribution::engine::Recipient::new(
+            d.recipients = vec![ip_attribution::Recipient::new(
                 "soc@example.nl",
                 via,
             )];

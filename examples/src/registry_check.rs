@@ -28,8 +28,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use ip_attribution::index::{IndexBuilder, RegistryIndex};
-use ip_attribution::rpsl::Reader;
+use ip_attribution::{IndexBuilder, RegistryIndex, RpslReader};
 
 use crate::programs::Status;
 
@@ -110,7 +109,7 @@ pub fn run(args: &Args) -> ExitCode {
                 return Status::Io.into();
             }
         };
-        let mut reader = match Reader::open(name.as_str(), file) {
+        let mut reader = match RpslReader::open(name.as_str(), file) {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("registry-check: {e}");

@@ -172,8 +172,8 @@ fn a_missing_feed_is_unusable_input() {
 #[test]
 fn streamed_notices_equal_one_aggregate() {
     use examples::daily_run::{notice_finding, notice_options, notice_recipient, notice_renderer};
-    use ip_attribution::engine::{Policy, decide_batch};
-    use ip_attribution::snapshot::Snapshot;
+    use ip_attribution::Snapshot;
+    use ip_attribution::{Policy, decide_batch};
 
     let tmp = tempfile::tempdir().expect("temp dir");
     let sample = fs::read_to_string(data().join("feeds/scan_rdp.csv")).expect("sample feed");
@@ -203,7 +203,7 @@ fn streamed_notices_equal_one_aggregate() {
     let batch = decide_batch(
         &findings,
         &snapshot,
-        &Policy::with_language(ip_attribution::engine::Language::En),
+        &Policy::with_language(ip_attribution::Language::En),
         now(),
     );
     let pairs: Vec<_> = findings

@@ -408,7 +408,7 @@ fn case6_observations_shown_as_observed() {
     for _ in 0..150 {
         feed.push_str("\"2026-11-22 01:00:00\",\"not-an-address\",\"tcp\",3389,\"rdp\",\"x\"\n");
     }
-    let findings = ip_attribution::feed::read("scan_rdp.csv", feed.as_bytes()).expect("feed");
+    let findings = ip_attribution::read_feed("scan_rdp.csv", feed.as_bytes()).expect("feed");
     let mut log = Vec::new();
     assert_eq!(log_malformed(&findings, &mut log).expect("log"), 150);
     let log = String::from_utf8(log).expect("utf-8");

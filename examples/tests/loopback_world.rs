@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use examples::loopback_world::{Fault, RDAP_HOST, RateLimit, RunningWorld, World, WorldOptions};
-use ip_attribution::rpsl::{Object, ObjectKey, Reader, Source};
+use ip_attribution::{RpslObject, RpslObjectKey, RpslReader, RpslSource};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn world_dir() -> PathBuf {
@@ -46,20 +46,20 @@ fn server(world: &RunningWorld, label: &str) -> SocketAddr {
 }
 
 /// Objects as the RPSL reader gives them, with their source cleared, by key.
-fn objects(name: &str, bytes: &[u8]) -> BTreeMap<ObjectKey, Object> {
-    Reader::from_slice(name.to_owned(), bytes)
+fn objects(name: &str, bytes: &[u8]) -> BTreeMap<RpslObjectKey, RpslObject> {
+    RpslReader::from_slice(name.to_owned(), bytes)
         .filter_map(Result::ok)
-        .filter(|o| !matches!(o, Object::AbuseComment(_)))
+        .filter(|o| !matches!(o, RpslObject::AbuseComment(_)))
         .map(|mut o| {
-            let blank = Source::new("", 0);
+            let blank = RpslSource::new("", 0);
             match &mut o {
-                Object::Network(n) => n.source = blank,
-                Object::Organisation(x) => x.source = blank,
-                Object::Contact(x) => x.source = blank,
-                Object::Irt(x) => x.source = blank,
-                Object::AutNum(x) => x.source = blank,
-                Object::Route(x) => x.source = blank,
-                Object::Mntner(x) => x.source = blank,
+                RpslObject::Network(n) => n.source = blank,
+                RpslObject::Organisation(x) => x.source = blank,
+                RpslObject::Contact(x) => x.source = blank,
+                RpslObject::Irt(x) => x.source = blank,
+                RpslObject::AutNum(x) => x.source = blank,
+                RpslObject::Route(x) => x.source = blank,
+                RpslObject::Mntner(x) => x.source = blank,
                 _ => {}
             }
             (o.key(), o)
@@ -68,7 +68,7 @@ fn objects(name: &str, bytes: &[u8]) -> BTreeMap<ObjectKey, Object> {
 }
 
 /// Every object of the world's registry files, as the reader gives them.
-fn snapshot_objects() -> BTreeMap<ObjectKey, Object> {
+fn snapshot_objects() -> BTreeMap<RpslObjectKey, RpslObject> {
     let mut all = BTreeMap::new();
     for entry in std::fs::read_dir(world_dir().join("registry")).expect("registry dir") {
         let path = entry.expect("entry").path();
@@ -86,9 +86,9 @@ fn snapshot_objects() -> BTreeMap<ObjectKey, Object> {
 }
 
 /// "Filtered" answers mark the source line; the reader keeps the value without the comment.
-fn covering_networks(all: &BTreeMap<ObjectKey, Object>, ip: IpAddr) -> Vec<ObjectKey> {
+fn covering_networks(all: &BTreeMap<RpslObjectKey, RpslObject>, ip: IpAddr) -> Vec<RpslObjectKey> {
     all.iter()
-        .filter(|(_, o)| matches!(o, Object::Network(n) if n.contains(ip)))
+        .filter(|(_, o)| matches!(o, RpslObject::Network(n) if n.contains(ip)))
         .map(|(k, _)| k.clone())
         .collect()
 }
@@ -132,7 +132,7 @@ async fn ripe_answers_hold_the_snapshot_objects_of_every_level() {
     let answer = whois(server(&world, "whois-ripe"), "192.0.2.70").await;
     let nets = objects("answer", &answer)
         .values()
-        .filter(|o| matches!(o, Object::Network(_)))
+        .filter(|o| matches!(o, RpslObject::Network(_)))
         .count();
     assert_eq!(nets, 1);
     // The irt a network names is in the answer.
@@ -167,10 +167,10 @@ async fn iana_root_refers_by_range_and_arin_lacnic_answer_in_their_styles() {
         ("172.16.0.9", "whois.lacnic.net"),
     ] {
         let answer = whois(root, ip).await;
-        let referrals: Vec<String> = Reader::from_slice("root", answer.as_slice())
+        let referrals: Vec<String> = RpslReader::from_slice("root", answer.as_slice())
             .filter_map(Result::ok)
             .filter_map(|o| match o {
-                Object::Referral(r) => Some(r.whois),
+                RpslObject::Referral(r) => Some(r.whois),
                 _ => None,
             })
             .collect();
@@ -195,9 +195,9 @@ async fn iana_root_refers_by_range_and_arin_lacnic_answer_in_their_styles() {
     let all = snapshot_objects();
     let answer = whois(server(&world, "whois-arin"), "n + 198.18.0.5").await;
     let got = objects("arin", &answer);
-    let want: Vec<ObjectKey> = covering_networks(&all, "198.18.0.5".parse().expect("ip"))
+    let want: Vec<RpslObjectKey> = covering_networks(&all, "198.18.0.5".parse().expect("ip"))
         .into_iter()
-        .filter(|k| matches!(all.get(k), Some(Object::Network(n)) if n.source_db.as_deref() == Some("ARIN")))
+        .filter(|k| matches!(all.get(k), Some(RpslObject::Network(n)) if n.source_db.as_deref() == Some("ARIN")))
         .collect();
     assert_eq!(want.len(), 2);
     for key in &want {
@@ -346,11 +346,10 @@ async fn rdap_serves_the_snapshot_documents_over_https_and_http_with_a_bootstrap
     let resp = client.get(&url).send().await.expect("RDAP answers");
     assert_eq!(resp.status().as_u16(), 200);
     let body = resp.bytes().await.expect("body");
-    let got = ip_attribution::rdap::parse_ip_network(&body, "answer").expect("parses");
+    let got = ip_attribution::parse_rdap_network(&body, "answer").expect("parses");
     let file = world_dir().join("rdap/NET-100-64-0-0-1.json");
-    let want =
-        ip_attribution::rdap::parse_ip_network(&std::fs::read(&file).expect("file"), "answer")
-            .expect("parses");
+    let want = ip_attribution::parse_rdap_network(&std::fs::read(&file).expect("file"), "answer")
+        .expect("parses");
     assert_eq!(got, want);
     let resp = client
         .get(format!("https://{RDAP_HOST}:{port}/ip/192.0.2.1"))
@@ -391,7 +390,7 @@ async fn rdap_serves_the_snapshot_documents_over_https_and_http_with_a_bootstrap
     let resp = client.get(&url).send().await.expect("RDAP answers");
     assert_eq!(resp.url().path(), "/registry/ip/100.64.7.7");
     let body = resp.bytes().await.expect("body");
-    let got = ip_attribution::rdap::parse_ip_network(&body, "answer").expect("parses");
+    let got = ip_attribution::parse_rdap_network(&body, "answer").expect("parses");
     assert_eq!(got, want);
     assert_eq!(world.counts().get("rdap").map(|c| c.queries), Some(2));
 }
@@ -501,9 +500,9 @@ async fn faults_silent_malformed_oversized_and_a_referral_loop() {
     assert_eq!(world.counts().get("whois-ripe").map(|c| c.queries), Some(1));
     // Malformed: the reader finds no usable network in it.
     let answer = whois(server(&world, "whois-lacnic"), "172.16.0.9").await;
-    let usable = Reader::from_slice("garbled", answer.as_slice())
+    let usable = RpslReader::from_slice("garbled", answer.as_slice())
         .filter_map(Result::ok)
-        .filter(|o| matches!(o, Object::Network(_)))
+        .filter(|o| matches!(o, RpslObject::Network(_)))
         .count();
     assert_eq!(usable, 0);
     // Oversized.
@@ -520,7 +519,7 @@ async fn faults_silent_malformed_oversized_and_a_referral_loop() {
         .bytes()
         .await
         .expect("body");
-    assert!(ip_attribution::rdap::parse_ip_network(&body, "rdap").is_err());
+    assert!(ip_attribution::parse_rdap_network(&body, "rdap").is_err());
     drop(world);
 
     // Referral loop: the root sends everything to ARIN, ARIN refers back to the root.
@@ -563,7 +562,7 @@ async fn slow_servers_still_answer_oversized_rdap_and_a_silent_dns() {
     );
     options.faults.insert(
         "rdap".into(),
-        Fault::Oversized(ip_attribution::rdap::MAX_RDAP_BYTES + 1),
+        Fault::Oversized(ip_attribution::limits::MAX_RDAP_BYTES + 1),
     );
     options.faults.insert("dns".into(), Fault::Silent);
     let (world, _state) = start(options).await;
@@ -584,12 +583,12 @@ async fn slow_servers_still_answer_oversized_rdap_and_a_silent_dns() {
         .await
         .expect("body");
     assert!(
-        body.len() > ip_attribution::rdap::MAX_RDAP_BYTES,
+        body.len() > ip_attribution::limits::MAX_RDAP_BYTES,
         "{} bytes",
         body.len()
     );
     assert!(
-        ip_attribution::rdap::parse_ip_network(&body, "rdap").is_err(),
+        ip_attribution::parse_rdap_network(&body, "rdap").is_err(),
         "over the RDAP cap"
     );
 

@@ -7,7 +7,7 @@
 //! validation level, self-signed, expired, wildcard), names are lowercase and de-duplicated.
 #![no_main]
 
-use ip_attribution::cert::CertChain;
+use ip_attribution::CertChain;
 use libfuzzer_sys::fuzz_target;
 use notify_fuzz::check_certificate;
 

@@ -7,7 +7,7 @@
 //! consistent with `now`, the dates and its facts.
 #![no_main]
 
-use ip_attribution::cert::CertChain;
+use ip_attribution::CertChain;
 use libfuzzer_sys::fuzz_target;
 use notify_fuzz::check_certificate;
 

@@ -8,7 +8,7 @@
 //! picks).
 #![no_main]
 
-use ip_attribution::feed::{self, Format, intelmq};
+use ip_attribution::{FeedFormat, detect_feed_format, limits, read_feed, read_intelmq};
 use libfuzzer_sys::fuzz_target;
 use notify_fuzz::{error_line, feed_streamed};
 use std::sync::Arc;
@@ -31,7 +31,7 @@ fn non_blank_lines(data: &[u8]) -> Vec<usize> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let findings = intelmq::read(Arc::from(NAME), data);
+    let findings = read_intelmq(Arc::from(NAME), data);
     let lines: Vec<usize> = findings.iter().map(|f| f.line).collect();
     assert_eq!(
         lines,
@@ -46,10 +46,10 @@ fuzz_target!(|data: &[u8]| {
             let e = f.error().expect("an unusable finding explains itself");
             assert_eq!(error_line(&e), Some(f.line));
         }
-        assert!(f.tags.len() <= feed::MAX_TAGS);
+        assert!(f.tags.len() <= limits::MAX_TAGS);
     }
-    if feed::detect(data) == Format::IntelMqJsonLines {
-        let via_read = feed::read(NAME, data).expect("JSON lines never fail as a whole");
+    if detect_feed_format(data) == FeedFormat::IntelMqJsonLines {
+        let via_read = read_feed(NAME, data).expect("JSON lines never fail as a whole");
         assert_eq!(via_read, findings);
         let step = usize::from(data.last().copied().unwrap_or(0)) % 97 + 2;
         for step in [1, step] {

@@ -8,10 +8,10 @@
 //! single-purpose functions; an address is forward-confirmed by itself.
 #![no_main]
 
-use ip_attribution::ErrorKind;
-use ip_attribution::ptr::{
-    DnsName, MAX_LABEL_LEN, MAX_NAME_LEN, analyze_ptr, generic_reasons, is_forward_confirmed,
-    registrable_domain_str,
+use ip_attribution::{
+    DnsName, ErrorKind, analyze_ptr, generic_reasons, is_forward_confirmed,
+    limits::{MAX_LABEL_LEN, MAX_NAME_LEN},
+    registrable_domain,
 };
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
@@ -64,7 +64,7 @@ fuzz_target!(|input: Input| {
     );
 
     let registrable = name.registrable_domain();
-    assert_eq!(registrable, registrable_domain_str(s));
+    assert_eq!(registrable, registrable_domain(&name));
     if let Some(r) = &registrable {
         assert!(is_suffix_at_label(s, &r.domain), "{r:?} of {s:?}");
         assert!(

@@ -1,19 +1,19 @@
-//! The RPSL stream reader over arbitrary bytes (registry dump form), and `parse_object` on the
+//! The RPSL stream reader over arbitrary bytes (registry dump form), and `parse_rpsl_object` on the
 //! same bytes.
 //!
 //! Asserts: the reader ends; every error and every object names a line within the input; the
 //! run statistics count exactly what was returned (errors, objects) and every line and byte;
-//! network ranges have start <= end, in one address family; `Object::key` is total; and
-//! `parse_object` returns attributes with lines within the object, never empty.
+//! network ranges have start <= end, in one address family; `RpslObject::key` is total; and
+//! `parse_rpsl_object` returns attributes with lines within the object, never empty.
 #![no_main]
 
-use ip_attribution::rpsl::{Object, Reader, parse_object};
+use ip_attribution::{RpslObject, RpslReader, parse_rpsl_object};
 use libfuzzer_sys::fuzz_target;
 use notify_fuzz::{error_line, line_count};
 
 fuzz_target!(|data: &[u8]| {
     let lines = line_count(data);
-    let mut reader = Reader::from_slice("fuzz.db", data);
+    let mut reader = RpslReader::from_slice("fuzz.db", data);
     let (mut objects, mut errors) = (0usize, 0usize);
     for item in reader.by_ref() {
         match item {
@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
                 );
                 assert_eq!(&*object.source().name, "fuzz.db");
                 let _ = object.key();
-                if let Object::Network(net) = &object {
+                if let RpslObject::Network(net) = &object {
                     assert!(net.range.start() <= net.range.end(), "{net:?}");
                     assert_eq!(net.range.start().is_ipv4(), net.range.end().is_ipv4());
                 }
@@ -48,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(stats.lines, lines, "{stats:?}");
     assert_eq!(stats.bytes, data.len() as u64, "{stats:?}");
 
-    if let Ok(raw) = parse_object("fuzz.db", 10, data) {
+    if let Ok(raw) = parse_rpsl_object("fuzz.db", 10, data) {
         assert!(!raw.attributes.is_empty());
         assert!(raw.line >= 10);
         for a in &raw.attributes {

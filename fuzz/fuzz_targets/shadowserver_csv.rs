@@ -10,8 +10,8 @@
 //! reader (`FeedReader`, chunks of 1 byte and of a size the input picks) the same as `feed::read`.
 #![no_main]
 
-use ip_attribution::feed::csv::{MAX_RECORD_LINES, Records};
-use ip_attribution::feed::{self, Format, shadowserver};
+use ip_attribution::limits::{self, MAX_RECORD_LINES};
+use ip_attribution::{CsvRecords, FeedFormat, detect_feed_format, read_feed, read_shadowserver};
 use libfuzzer_sys::fuzz_target;
 use notify_fuzz::{error_line, feed_streamed, line_count};
 use std::sync::Arc;
@@ -34,7 +34,7 @@ fn non_blank_lines(data: &[u8]) -> Vec<usize> {
 /// Checks the reader's records against the physical lines; returns the first line of every
 /// data record (after the header).
 fn record_lines(data: &[u8]) -> Vec<usize> {
-    let mut records = Records::new(data);
+    let mut records = CsvRecords::new(data);
     let mut starts = Vec::new();
     let mut covered = Vec::new();
     let mut width = None;
@@ -67,14 +67,14 @@ fn record_lines(data: &[u8]) -> Vec<usize> {
 
 fuzz_target!(|data: &[u8]| {
     let lines = line_count(data);
-    let whole = feed::read(NAME, data).map_err(|e| e.to_string());
+    let whole = read_feed(NAME, data).map_err(|e| e.to_string());
     let step = usize::from(data.first().copied().unwrap_or(0)) % 97 + 2;
     for step in [1, step] {
         assert_eq!(feed_streamed(NAME, data, step), whole, "chunks of {step}");
     }
-    let result = shadowserver::read(Arc::from(NAME), data);
-    if feed::detect(data) == Format::ShadowserverCsv {
-        let via_read = feed::read(NAME, data);
+    let result = read_shadowserver(Arc::from(NAME), data);
+    if detect_feed_format(data) == FeedFormat::ShadowserverCsv {
+        let via_read = read_feed(NAME, data);
         assert_eq!(
             via_read.as_ref().map_err(ToString::to_string),
             result.as_ref().map_err(ToString::to_string)
@@ -113,6 +113,6 @@ fuzz_target!(|data: &[u8]| {
             let e = f.error().expect("an unusable finding explains itself");
             assert_eq!(error_line(&e), Some(f.line));
         }
-        assert!(f.tags.len() <= feed::MAX_TAGS);
+        assert!(f.tags.len() <= limits::MAX_TAGS);
     }
 });

@@ -37,14 +37,10 @@ pub fn cert_now() -> chrono::DateTime<chrono::Utc> {
 
 /// Checks one certificate input read as `chain` (or the error reading it): entries and errors
 /// point into the input, and the analysis without trust anchors is consistent.
-pub fn check_certificate(
-    data: &[u8],
-    chain: Result<ip_attribution::cert::CertChain, Error>,
-    pem: bool,
-) {
-    use ip_attribution::cert::{
-        CertClass, ChainStatus, MAX_CERT_BYTES, MAX_CHAIN_CERTS, TrustStore, ValidationLevel,
-        Validity, analyze_chain,
+pub fn check_certificate(data: &[u8], chain: Result<ip_attribution::CertChain, Error>, pem: bool) {
+    use ip_attribution::limits::{MAX_CERT_BYTES, MAX_CHAIN_CERTS};
+    use ip_attribution::{
+        CertClass, ChainStatus, TrustStore, ValidationLevel, Validity, analyze_cert_chain,
     };
     let chain = match chain {
         Ok(chain) => chain,
@@ -69,7 +65,7 @@ pub fn check_certificate(
             "offsets increase"
         );
         previous = Some(entry.offset);
-        // An empty PEM CERTIFICATE block gives an empty entry; `analyze_chain` reports it.
+        // An empty PEM CERTIFICATE block gives an empty entry; `analyze_cert_chain` reports it.
         assert!(entry.der.len() <= MAX_CERT_BYTES);
         let at = data.get(entry.offset..).unwrap_or_default();
         if pem {
@@ -84,7 +80,7 @@ pub fn check_certificate(
     }
 
     let now = cert_now();
-    let Ok(a) = analyze_chain(&chain, &TrustStore::empty(), now) else {
+    let Ok(a) = analyze_cert_chain(&chain, &TrustStore::empty(), now) else {
         return;
     };
     assert_eq!(a.chain_len, chain.len());
@@ -141,9 +137,10 @@ pub fn feed_streamed(
     name: &str,
     data: &[u8],
     step: usize,
-) -> Result<Vec<ip_attribution::feed::Finding>, String> {
-    use ip_attribution::feed::{self, FeedReader, Pull};
-    let window = feed::csv::MAX_RECORD_BYTES.max(feed::intelmq::MAX_LINE_BYTES) + 5;
+) -> Result<Vec<ip_attribution::Finding>, String> {
+    use ip_attribution::limits::{MAX_INTELMQ_LINE_BYTES, MAX_RECORD_BYTES};
+    use ip_attribution::{FeedReader, Pull};
+    let window = MAX_RECORD_BYTES.max(MAX_INTELMQ_LINE_BYTES) + 5;
     let mut reader = FeedReader::new(name);
     let mut out = Vec::new();
     let mut chunks = data.chunks(step.max(1));

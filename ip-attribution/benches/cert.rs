@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use ip_attribution::cert::{CertChain, TrustStore, analyze};
+use ip_attribution::{CertChain, TrustStore, analyze_cert};
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, Issuer, KeyPair,
     KeyUsagePurpose, date_time_ymd,
@@ -56,9 +56,9 @@ fn cert_analysis(c: &mut Criterion) {
     g.bench_function("read PEM chain (2 certs)", |b| {
         b.iter(|| black_box(CertChain::parse(pem.as_bytes(), "bench").unwrap().len()))
     });
-    g.bench_function("analyze trusted chain (2 certs)", |b| {
+    g.bench_function("analyze_cert trusted chain (2 certs)", |b| {
         b.iter(|| {
-            let a = analyze(pem.as_bytes(), "bench", &trust, now).unwrap();
+            let a = analyze_cert(pem.as_bytes(), "bench", &trust, now).unwrap();
             assert!(a.points_to_business());
             black_box(a)
         })
@@ -72,8 +72,8 @@ fn cert_analysis(c: &mut Criterion) {
         p.distinguished_name = dn;
         p.self_signed(&k).unwrap().pem()
     };
-    g.bench_function("analyze self-signed device cert", |b| {
-        b.iter(|| black_box(analyze(self_signed.as_bytes(), "bench", &trust, now).unwrap()))
+    g.bench_function("analyze_cert self-signed device cert", |b| {
+        b.iter(|| black_box(analyze_cert(self_signed.as_bytes(), "bench", &trust, now).unwrap()))
     });
     g.finish();
 }

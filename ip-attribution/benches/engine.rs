@@ -8,9 +8,7 @@ use std::hint::black_box;
 
 use chrono::{DateTime, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ip_attribution::engine::{Policy, decide_batch};
-use ip_attribution::feed;
-use ip_attribution::snapshot::Snapshot;
+use ip_attribution::{Policy, Snapshot, decide_batch, read_feed};
 
 const ROWS: usize = 10_000;
 
@@ -64,9 +62,9 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("engine");
     g.throughput(Throughput::Elements(ROWS as u64));
     g.bench_function("feed_read_10k_rows", |b| {
-        b.iter(|| feed::read("scan_rdp.csv", black_box(text.as_bytes())))
+        b.iter(|| read_feed("scan_rdp.csv", black_box(text.as_bytes())))
     });
-    let findings = feed::read("scan_rdp.csv", text.as_bytes()).unwrap_or_default();
+    let findings = read_feed("scan_rdp.csv", text.as_bytes()).unwrap_or_default();
     let policy = Policy::default();
     g.bench_function("decide_batch_10k_findings", |b| {
         b.iter(|| decide_batch(black_box(&findings), &snap, &policy, now))

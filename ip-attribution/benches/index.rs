@@ -13,8 +13,7 @@ use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use ip_attribution::index::{IndexBuilder, RegistryIndex};
-use ip_attribution::rpsl::{Object, Reader};
+use ip_attribution::{IndexBuilder, RegistryIndex, RpslObject, RpslReader};
 
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../examples/src/synthetic_registry.rs"]
@@ -27,7 +26,7 @@ fn networks() -> usize {
         .unwrap_or(1_000_000)
 }
 
-fn objects(n: usize) -> Vec<Object> {
+fn objects(n: usize) -> Vec<RpslObject> {
     let mut text = Vec::new();
     let cfg = gen_registry::GenConfig {
         networks: n,
@@ -35,7 +34,7 @@ fn objects(n: usize) -> Vec<Object> {
         contacts: true,
     };
     let _ = gen_registry::write_registry(&mut text, &cfg);
-    Reader::from_slice("bench", &text)
+    RpslReader::from_slice("bench", &text)
         .filter_map(Result::ok)
         .collect()
 }
@@ -205,7 +204,8 @@ fn probes6(n_networks: usize, count: usize) -> Vec<IpAddr> {
 fn index_ipv6(c: &mut Criterion) {
     let n = networks();
     let text = ipv6_registry(n);
-    let idx = RegistryIndex::from_objects(Reader::from_slice("v6", &text).filter_map(Result::ok));
+    let idx =
+        RegistryIndex::from_objects(RpslReader::from_slice("v6", &text).filter_map(Result::ok));
     drop(text);
     let probes = probes6(n, 1_000_000);
     let mut g = c.benchmark_group("index_ipv6");

@@ -4,8 +4,7 @@ use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ip_attribution::ptr::{DnsName, analyze_ptr};
-use ip_attribution::rdns::RdnsTable;
+use ip_attribution::{DnsName, RdnsTable, analyze_ptr};
 
 /// A deterministic mix of generic, business and IPv6 PTR names (address, name).
 fn sample(n: usize) -> Vec<(IpAddr, String)> {

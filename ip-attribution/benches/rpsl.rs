@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::io::Write;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ip_attribution::rpsl::Reader;
+use ip_attribution::RpslReader;
 
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../examples/src/synthetic_registry.rs"]
@@ -32,7 +32,7 @@ fn parse(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function("parse_plain_20k_networks", |b| {
         b.iter(|| {
-            let n = Reader::from_slice("bench", black_box(&text))
+            let n = RpslReader::from_slice("bench", black_box(&text))
                 .filter(Result::is_ok)
                 .count();
             black_box(n)
@@ -43,7 +43,7 @@ fn parse(c: &mut Criterion) {
     let compressed = gz.finish().unwrap_or_default();
     g.bench_function("parse_gzip_20k_networks", |b| {
         b.iter(|| {
-            let n = Reader::open("bench.gz", black_box(compressed.as_slice()))
+            let n = RpslReader::open("bench.gz", black_box(compressed.as_slice()))
                 .map(|r| r.filter(Result::is_ok).count())
                 .unwrap_or(0);
             black_box(n)

@@ -1,39 +1,7 @@
 //! X.509 certificates as evidence: PEM/DER chains, the leaf's facts, chain verification and
 //! classification.
 //!
-//! # Reading
-//! [`CertChain::parse`] takes PEM (one or more `CERTIFICATE` blocks, leaf first; text and other
-//! PEM blocks between them are skipped) or DER (one or more certificates back to back).
-//!
-//! # Verification
-//! [`TrustStore`] holds trust anchors: the public roots of the `webpki-roots` crate (Mozilla's
-//! list) and/or caller-supplied PEM anchors (a lab CA, a world's test root). The chain is
-//! verified with `rustls-webpki` (pure Rust, `ring` signatures): signatures up to an anchor,
-//! basic constraints, name constraints, the serverAuth extended key usage when present, and
-//! validity of every certificate at `now` ([`ChainStatus`]). A chain that verifies only at a
-//! time inside the leaf's validity is [`ChainStatus::TrustedOutsideValidity`].
-//!
-//! # Classification ([`CertClass`])
-//! * Validation level: `Ev` when the CA/B Forum EV policy `2.23.140.1.1` is present or the
-//!   subject has `jurisdictionCountryName`; else `Ov` for the OV/IV policies
-//!   (`2.23.140.1.2.2`, `2.23.140.1.2.3`); else `Dv` for the DV policy `2.23.140.1.2.1`; without
-//!   a CA/B policy: `Ov` when the subject has an organisation (O), `Dv` otherwise.
-//! * `Wildcard`: a DNS name (SAN, or the CN when there is no SAN) starts with `*.`.
-//! * `SharedOrCdn` and `DeviceDefault` are not the parser's: they are the verdict of the
-//!   knowledge table (`data/knowledge.txt`, [`Knowledge::certificate`]) on the facts above
-//!   (registrable domains, subject and issuer O/OU/CN, chain status). [`analyze`] and
-//!   [`analyze_chain`] apply the built-in table; [`apply_knowledge`] applies another one.
-//! * `SelfSigned` (subject = issuer), `Untrusted` (the chain is not [`ChainStatus::Trusted`]),
-//!   `Expired`, `NotYetValid` (the leaf at `now`).
-//!
-//! [`CertAnalysis::points_to_business`] combines them: trusted at `now`, not shared/CDN, not a
-//! device default, and with at least one registrable domain or an organisation.
-//!
-//! # Limits
-//! [`MAX_PEM_BYTES`] (input size), [`MAX_CHAIN_CERTS`], [`MAX_CERT_BYTES`] (one certificate),
-//! [`MAX_SAN_ENTRIES`], [`MAX_TRUST_ANCHORS`]: over a cap is an [`ErrorKind::TooLarge`]. SAN DNS
-//! names longer than [`crate::ptr::MAX_NAME_LEN`] are not used and are listed in
-//! [`CertAnalysis::invalid_names`].
+//! Documented on [`CertAnalysis`].
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
@@ -462,6 +430,40 @@ pub enum CertClass {
 }
 
 /// Everything learnt from one certificate chain.
+///
+/// # Reading
+/// [`CertChain::parse`] takes PEM (one or more `CERTIFICATE` blocks, leaf first; text and other
+/// PEM blocks between them are skipped) or DER (one or more certificates back to back).
+///
+/// # Verification
+/// [`TrustStore`] holds trust anchors: the public roots of the `webpki-roots` crate (Mozilla's
+/// list) and/or caller-supplied PEM anchors (a lab CA, a world's test root). The chain is
+/// verified with `rustls-webpki` (pure Rust, `ring` signatures): signatures up to an anchor,
+/// basic constraints, name constraints, the serverAuth extended key usage when present, and
+/// validity of every certificate at `now` ([`ChainStatus`]). A chain that verifies only at a
+/// time inside the leaf's validity is [`ChainStatus::TrustedOutsideValidity`].
+///
+/// # Classification ([`CertClass`])
+/// * Validation level: `Ev` when the CA/B Forum EV policy `2.23.140.1.1` is present or the
+///   subject has `jurisdictionCountryName`; else `Ov` for the OV/IV policies
+///   (`2.23.140.1.2.2`, `2.23.140.1.2.3`); else `Dv` for the DV policy `2.23.140.1.2.1`; without
+///   a CA/B policy: `Ov` when the subject has an organisation (O), `Dv` otherwise.
+/// * `Wildcard`: a DNS name (SAN, or the CN when there is no SAN) starts with `*.`.
+/// * `SharedOrCdn` and `DeviceDefault` are not the parser's: they are the verdict of the
+///   knowledge table (`data/knowledge.txt`, [`Knowledge::certificate`]) on the facts above
+///   (registrable domains, subject and issuer O/OU/CN, chain status). [`analyze`] and
+///   [`analyze_chain`] apply the built-in table; the snapshot applies its own.
+/// * `SelfSigned` (subject = issuer), `Untrusted` (the chain is not [`ChainStatus::Trusted`]),
+///   `Expired`, `NotYetValid` (the leaf at `now`).
+///
+/// [`CertAnalysis::points_to_business`] combines them: trusted at `now`, not shared/CDN, not a
+/// device default, and with at least one registrable domain or an organisation.
+///
+/// # Limits
+/// [`MAX_PEM_BYTES`] (input size), [`MAX_CHAIN_CERTS`], [`MAX_CERT_BYTES`] (one certificate),
+/// [`MAX_SAN_ENTRIES`], [`MAX_TRUST_ANCHORS`]: over a cap is an [`ErrorKind::TooLarge`]. SAN DNS
+/// names longer than [`crate::ptr::MAX_NAME_LEN`] are not used and are listed in
+/// [`CertAnalysis::invalid_names`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -533,8 +535,8 @@ impl CertAnalysis {
 /// Read a chain (PEM or DER) and analyse it.
 ///
 /// ```
-/// use ip_attribution::cert::{analyze, TrustStore};
-/// let err = analyze(b"not a certificate", "x.pem", &TrustStore::empty(), Default::default());
+/// use ip_attribution::{TrustStore, analyze_cert};
+/// let err = analyze_cert(b"not a certificate", "x.pem", &TrustStore::empty(), Default::default());
 /// assert!(err.is_err());
 /// ```
 pub fn analyze(
@@ -711,7 +713,7 @@ pub fn analyze_chain(
 /// Sets the classes that need knowledge ([`CertClass::SharedOrCdn`],
 /// [`CertClass::DeviceDefault`]) and [`CertAnalysis::device_vendor`] from `knowledge`'s verdict
 /// on the facts ([`Knowledge::certificate`]), replacing any earlier verdict.
-pub fn apply_knowledge(analysis: &mut CertAnalysis, knowledge: &Knowledge) {
+pub(crate) fn apply_knowledge(analysis: &mut CertAnalysis, knowledge: &Knowledge) {
     let verdict = knowledge.certificate(analysis);
     analysis
         .classes

@@ -1,39 +1,7 @@
 //! DNS names as evidence: normalisation, registrable domain, generic/dynamic PTR detection and
 //! forward confirmation.
 //!
-//! # Normalisation
-//! [`DnsName::parse`] lowercases, removes one trailing dot, converts IDNs (U-labels) to A-labels
-//! with the `idna` crate (UTS 46, non-transitional), and rejects names that cannot be a host name:
-//! empty, longer than [`MAX_NAME_LEN`] octets, a label longer than [`MAX_LABEL_LEN`], an empty
-//! label, a character outside letters, digits, `-` and `_`, or a label that starts or ends with
-//! `-`. Underscores are accepted because real PTR zones contain them. Input longer than
-//! [`MAX_INPUT_NAME_LEN`] bytes is refused before any work is done.
-//!
-//! # Registrable domain and the Public Suffix List
-//! [`registrable_domain`] uses the `psl` crate (the PSL compiled in, ICANN **and private**
-//! sections). The private section is used on purpose: a name under a private suffix such as
-//! `customer.github.io` or `shop.myshopify.com` belongs to that platform's *customer*, and for
-//! attribution the customer is the one who runs the host; treating `github.io` as the registrable
-//! domain would merge every customer of the platform into one "organisation". The kind of suffix
-//! is reported ([`SuffixKind`]) so a caller can weigh a private-suffix domain (often a hosting or
-//! dynamic-DNS customer with no contact of its own) differently.
-//! A top-level domain that is not in the list (the synthetic worlds use `.test` and `.example`)
-//! falls under the PSL's default `*` rule: its suffix is the last label and `foo.test` is
-//! registrable ([`SuffixKind::Unlisted`]).
-//!
-//! # Generic / dynamic names
-//! [`generic_reasons`] looks at the labels left of the registrable domain (the "host part") and
-//! reports every reason found ([`GenericReason`]): the address embedded dotted, dashed,
-//! reversed, zero-padded, as one decimal integer, or in hex; for IPv6 the nibbles (ip6.arpa
-//! style, reversed, or forward) or its groups: facts about the name. Which words of the host part
-//! mark a provider's pool name (`dsl`, `pool`, …) is knowledge: the `generic` entries of
-//! `data/knowledge.txt` ([`crate::engine::Knowledge::generic_token`]); [`analyze_ptr`] reports
-//! them as [`GenericReason::Token`] by the built-in table.
-//!
-//! # Forward confirmation
-//! A PTR name is *forward-confirmed* for an address when the name's A/AAAA records contain that
-//! address ([`is_forward_confirmed`]; the table form is
-//! [`RdnsTable::forward_confirmed`](crate::rdns::RdnsTable::forward_confirmed)).
+//! Documented on [`DnsName`].
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -99,6 +67,40 @@ impl fmt::Display for NameProblem {
 }
 
 /// A normalised DNS name: lowercase A-labels, no trailing dot, within the length caps.
+///
+/// # Normalisation
+/// [`DnsName::parse`] lowercases, removes one trailing dot, converts IDNs (U-labels) to A-labels
+/// with the `idna` crate (UTS 46, non-transitional), and rejects names that cannot be a host name:
+/// empty, longer than [`MAX_NAME_LEN`] octets, a label longer than [`MAX_LABEL_LEN`], an empty
+/// label, a character outside letters, digits, `-` and `_`, or a label that starts or ends with
+/// `-`. Underscores are accepted because real PTR zones contain them. Input longer than
+/// [`MAX_INPUT_NAME_LEN`] bytes is refused before any work is done.
+///
+/// # Registrable domain and the Public Suffix List
+/// [`registrable_domain`] uses the `psl` crate (the PSL compiled in, ICANN **and private**
+/// sections). The private section is used on purpose: a name under a private suffix such as
+/// `customer.github.io` or `shop.myshopify.com` belongs to that platform's *customer*, and for
+/// attribution the customer is the one who runs the host; treating `github.io` as the registrable
+/// domain would merge every customer of the platform into one "organisation". The kind of suffix
+/// is reported ([`SuffixKind`]) so a caller can weigh a private-suffix domain (often a hosting or
+/// dynamic-DNS customer with no contact of its own) differently.
+/// A top-level domain that is not in the list (the synthetic worlds use `.test` and `.example`)
+/// falls under the PSL's default `*` rule: its suffix is the last label and `foo.test` is
+/// registrable ([`SuffixKind::Unlisted`]).
+///
+/// # Generic / dynamic names
+/// [`generic_reasons`] looks at the labels left of the registrable domain (the "host part") and
+/// reports every reason found ([`GenericReason`]): the address embedded dotted, dashed,
+/// reversed, zero-padded, as one decimal integer, or in hex; for IPv6 the nibbles (ip6.arpa
+/// style, reversed, or forward) or its groups: facts about the name. Which words of the host part
+/// mark a provider's pool name (`dsl`, `pool`, …) is knowledge: the `generic` entries of
+/// `data/knowledge.txt` ([`crate::engine::Knowledge::generic_token`]); [`analyze_ptr`] reports
+/// them as [`GenericReason::Token`] by the built-in table.
+///
+/// # Forward confirmation
+/// A PTR name is *forward-confirmed* for an address when the name's A/AAAA records contain that
+/// address ([`is_forward_confirmed`]; the table form is
+/// [`RdnsTable::forward_confirmed`](crate::rdns::RdnsTable::forward_confirmed)).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(transparent))]
@@ -113,7 +115,7 @@ impl DnsName {
     /// Normalise and check `input` (see the module docs). A single trailing dot is removed.
     ///
     /// ```
-    /// use ip_attribution::ptr::DnsName;
+    /// use ip_attribution::DnsName;
     /// let n = DnsName::parse("Mail.Bücher.Example.").unwrap();
     /// assert_eq!(n.as_str(), "mail.xn--bcher-kva.example");
     /// assert!(DnsName::parse("bad..name").is_err());
@@ -266,7 +268,7 @@ pub struct RegistrableDomain {
 /// or a bare unlisted TLD such as `test`).
 ///
 /// ```
-/// use ip_attribution::ptr::{DnsName, SuffixKind, registrable_domain};
+/// use ip_attribution::{DnsName, SuffixKind, registrable_domain};
 /// let d = registrable_domain(&DnsName::parse("a.b.example.co.uk").unwrap()).unwrap();
 /// assert_eq!(d.domain, "example.co.uk");
 /// let d = registrable_domain(&DnsName::parse("mail.shop.test").unwrap()).unwrap();
@@ -278,7 +280,7 @@ pub fn registrable_domain(name: &DnsName) -> Option<RegistrableDomain> {
 
 /// [`registrable_domain`] over an already normalised name (lowercase A-labels, no trailing dot).
 /// Returns `None` for names that are not normalised in that way.
-pub fn registrable_domain_str(name: &str) -> Option<RegistrableDomain> {
+pub(crate) fn registrable_domain_str(name: &str) -> Option<RegistrableDomain> {
     if name.is_empty() || name.ends_with('.') || name.bytes().any(|b| b.is_ascii_uppercase()) {
         return None;
     }
@@ -436,7 +438,7 @@ impl PtrAnalysis {
 /// Analyse one PTR name seen for `ip`: registrable domain and generic/dynamic reasons.
 ///
 /// ```
-/// use ip_attribution::ptr::{analyze_ptr, DnsName, GenericReason};
+/// use ip_attribution::{DnsName, GenericReason, analyze_ptr};
 /// let ip = "192.0.2.10".parse().unwrap();
 /// let a = analyze_ptr(ip, &DnsName::parse("192-0-2-10.dsl.provider.example").unwrap());
 /// assert!(a.is_generic());
@@ -741,6 +743,27 @@ mod tests {
 
     fn name(s: &str) -> DnsName {
         DnsName::parse(s).unwrap()
+    }
+
+    /// The string form agrees with the name's for a normalised name and refuses any other.
+    #[test]
+    fn registrable_domain_of_a_string_needs_a_normalised_name() {
+        for s in [
+            "mail.shop.test",
+            "customer.github.io",
+            "a.b.example.co.uk",
+            "nl",
+        ] {
+            assert_eq!(
+                registrable_domain_str(s),
+                name(s).registrable_domain(),
+                "{s}"
+            );
+        }
+        assert!(registrable_domain_str("mail.shop.test").is_some());
+        for s in ["Mail.Shop.TEST", "mail.shop.test.", ""] {
+            assert_eq!(registrable_domain_str(s), None, "{s:?}");
+        }
     }
 
     #[test]

@@ -1,28 +1,7 @@
 //! RDAP responses (RFC 9083): ip network objects, entities with their roles walked
 //! recursively, jCard (RFC 7095) contact data, and error objects.
 //!
-//! [`parse_rdap`] reads any JSON document and says what it is ([`RdapDocument`]): an ip network,
-//! another object class (autnum, domain, ...), a lone entity, or an RDAP error response
-//! (`errorCode`/`title`/`description`). Members of an unexpected JSON type are ignored and noted
-//! in the object's `warnings` instead of failing the document: registries differ, and one odd
-//! member must not hide the rest.
-//!
-//! Contacts: [`abuse_emails`] lists the e-mail addresses of entities with the `abuse` role at
-//! any depth (ARIN nests the abuse POC inside the registrant), most relevant first (shallowest
-//! first, then document order), de-duplicated, each with the handle path that led to it.
-//! Placeholder data (`REDACTED ...` names, RFC 9537 redactions, addresses such as
-//! `unread@ripe.net`) is detected: placeholder e-mail addresses are never returned as contacts.
-//!
-//! # Limits
-//! * [`MAX_RDAP_BYTES`]: larger documents are refused with [`ErrorKind::TooLarge`].
-//! * Nesting: serde_json (recursion limit 128) accepts at most [`MAX_RDAP_JSON_DEPTH`] (127)
-//!   nested arrays/objects; a deeper document is an [`ErrorKind::Json`] with line and column. Each
-//!   entity level costs two nesting levels, so entities nest at most about 60 deep, and the
-//!   recursive walks over them are bounded by that.
-//!
-//! # Errors
-//! Invalid JSON and a root that is not an object are [`ErrorKind::Json`] with serde_json's 1-based
-//! line and column.
+//! Documented on [`parse_rdap`].
 
 use std::net::IpAddr;
 
@@ -285,7 +264,7 @@ pub struct EntityVisit<'a> {
 /// Parse an RDAP document of any kind.
 ///
 /// ```
-/// use ip_attribution::rdap::{parse_rdap, RdapDocument};
+/// use ip_attribution::{RdapDocument, parse_rdap};
 /// let doc = br#"{"objectClassName": "ip network", "handle": "NET-1",
 ///   "startAddress": "192.0.2.0", "endAddress": "192.0.2.255",
 ///   "entities": [{"handle": "ORG-1", "roles": ["registrant"],
@@ -298,6 +277,29 @@ pub struct EntityVisit<'a> {
 /// assert_eq!(abuse[0].address, "abuse@example.nl");
 /// assert_eq!(abuse[0].path, ["ORG-1", "AB-1"]);
 /// ```
+///
+/// [`parse_rdap`] reads any JSON document and says what it is ([`RdapDocument`]): an ip network,
+/// another object class (autnum, domain, ...), a lone entity, or an RDAP error response
+/// (`errorCode`/`title`/`description`). Members of an unexpected JSON type are ignored and noted
+/// in the object's `warnings` instead of failing the document: registries differ, and one odd
+/// member must not hide the rest.
+///
+/// Contacts: [`IpNetwork::abuse_emails`] lists the e-mail addresses of entities with the `abuse` role at
+/// any depth (ARIN nests the abuse POC inside the registrant), most relevant first (shallowest
+/// first, then document order), de-duplicated, each with the handle path that led to it.
+/// Placeholder data (`REDACTED ...` names, RFC 9537 redactions, addresses such as
+/// `unread@ripe.net`) is detected: placeholder e-mail addresses are never returned as contacts.
+///
+/// # Limits
+/// * [`MAX_RDAP_BYTES`]: larger documents are refused with [`ErrorKind::TooLarge`].
+/// * Nesting: serde_json (recursion limit 128) accepts at most [`MAX_RDAP_JSON_DEPTH`] (127)
+///   nested arrays/objects; a deeper document is an [`ErrorKind::Json`] with line and column. Each
+///   entity level costs two nesting levels, so entities nest at most about 60 deep, and the
+///   recursive walks over them are bounded by that.
+///
+/// # Errors
+/// Invalid JSON and a root that is not an object are [`ErrorKind::Json`] with serde_json's 1-based
+/// line and column.
 pub fn parse_rdap(bytes: &[u8], source_name: &str) -> Result<RdapDocument, Error> {
     if bytes.len() > MAX_RDAP_BYTES {
         return Err(Error::new(
@@ -403,7 +405,7 @@ impl IpNetwork {
         }
     }
 
-    /// Abuse e-mail addresses, most relevant first (see [`abuse_emails`]).
+    /// Abuse e-mail addresses, most relevant first (ordered and filtered as [`emails_by_role`]).
     pub fn abuse_emails(&self) -> Vec<ContactEmail> {
         abuse_emails(&self.entities)
     }
@@ -434,7 +436,7 @@ impl IpNetwork {
 }
 
 impl RdapObject {
-    /// Abuse e-mail addresses, most relevant first (see [`abuse_emails`]).
+    /// Abuse e-mail addresses, most relevant first (ordered and filtered as [`emails_by_role`]).
     pub fn abuse_emails(&self) -> Vec<ContactEmail> {
         abuse_emails(&self.entities)
     }
@@ -492,7 +494,7 @@ impl Entity {
 }
 
 /// Every entity of `entities` and below, depth first in document order.
-pub fn walk_entities(entities: &[Entity]) -> Vec<EntityVisit<'_>> {
+pub(crate) fn walk_entities(entities: &[Entity]) -> Vec<EntityVisit<'_>> {
     fn go<'a>(
         list: &'a [Entity],
         depth: usize,
@@ -527,15 +529,15 @@ fn path_of(visits: &[EntityVisit<'_>], mut idx: usize) -> Vec<String> {
     path
 }
 
-/// E-mail addresses of entities with the `abuse` role at any depth, most relevant first:
-/// shallower entities before deeper ones, then document order; de-duplicated
-/// case-insensitively (the first, most relevant occurrence is kept); placeholders and
-/// implausible addresses left out.
-pub fn abuse_emails(entities: &[Entity]) -> Vec<ContactEmail> {
+/// E-mail addresses of entities with the `abuse` role at any depth, ordered and filtered as
+/// [`emails_by_role`].
+pub(crate) fn abuse_emails(entities: &[Entity]) -> Vec<ContactEmail> {
     emails_with(entities, |e| e.has_role(&Role::Abuse))
 }
 
-/// E-mail addresses of entities that have `role`, ordered and filtered as [`abuse_emails`].
+/// E-mail addresses of entities that have `role` at any depth, most relevant first: shallower
+/// entities before deeper ones, then document order; de-duplicated case-insensitively (the
+/// first, most relevant occurrence is kept); placeholders and implausible addresses left out.
 pub fn emails_by_role(entities: &[Entity], role: &Role) -> Vec<ContactEmail> {
     emails_with(entities, |e| e.has_role(role))
 }
@@ -581,7 +583,7 @@ fn registrant(entities: &[Entity]) -> Option<&Entity> {
 
 /// Whether `text` is placeholder or redaction text (`REDACTED`, `REDACTED FOR PRIVACY`,
 /// `Data Protected`, `Not Disclosed`, `Withheld`, ...), case-insensitive.
-pub fn is_placeholder_text(text: &str) -> bool {
+pub(crate) fn is_placeholder_text(text: &str) -> bool {
     let t = text.trim().to_ascii_lowercase();
     const MARKERS: &[&str] = &[
         "redacted",
@@ -598,7 +600,7 @@ pub fn is_placeholder_text(text: &str) -> bool {
 
 /// Whether `email` is a known placeholder address that must never be used as a contact
 /// (RIPE's dummified `unread@ripe.net`, `redacted`/`noreply` mailboxes, `.invalid` domains).
-pub fn is_placeholder_email(email: &str) -> bool {
+pub(crate) fn is_placeholder_email(email: &str) -> bool {
     let e = email.trim().to_ascii_lowercase();
     let (local, domain) = e.rsplit_once('@').unwrap_or((e.as_str(), ""));
     e == "unread@ripe.net"
@@ -613,7 +615,7 @@ pub fn is_placeholder_email(email: &str) -> bool {
 
 /// A light plausibility check: one `@`, a non-empty local part, a domain with a dot, no
 /// whitespace or angle brackets.
-pub fn is_plausible_email(email: &str) -> bool {
+pub(crate) fn is_plausible_email(email: &str) -> bool {
     let Some((local, domain)) = email.rsplit_once('@') else {
         return false;
     };
@@ -834,7 +836,7 @@ fn entity(o: &Map<String, Value>, warnings: &mut Vec<String>) -> Entity {
 /// Parse a jCard (`["vcard", [[name, params, type, value...], ...]]`), tolerating odd shapes:
 /// property names in any case, values as strings, numbers or (nested) arrays, several values
 /// after the type, a missing `"vcard"` tag. `None` when no property list can be found.
-pub fn parse_jcard(v: &Value) -> Option<VCard> {
+pub(crate) fn parse_jcard(v: &Value) -> Option<VCard> {
     let arr = v.as_array()?;
     let props = match (arr.first(), arr.get(1)) {
         (Some(Value::String(tag)), Some(Value::Array(p))) if tag.eq_ignore_ascii_case("vcard") => p,
@@ -934,5 +936,23 @@ fn flatten_value(v: &Value) -> String {
             .collect::<Vec<_>>()
             .join(", "),
         Value::Null | Value::Object(_) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders() {
+        assert!(is_placeholder_text("REDACTED FOR PRIVACY"));
+        assert!(is_placeholder_text("Data Protected"));
+        assert!(is_placeholder_text("Dummy address for ORG-X"));
+        assert!(!is_placeholder_text("Bakery Example Inc"));
+        assert!(is_placeholder_email("unread@ripe.net"));
+        assert!(is_placeholder_email("UNREAD@RIPE.NET"));
+        assert!(is_placeholder_email("redacted@privacy.example"));
+        assert!(is_placeholder_email("abuse@example.invalid"));
+        assert!(!is_placeholder_email("abuse@bakery.example"));
     }
 }

@@ -1,27 +1,6 @@
 //! Reader for Project-Sonar-style `rdns.jsonl` files and the in-memory DNS table built from them.
 //!
-//! One JSON object per line:
-//!
-//! ```text
-//! {"name": "192.0.2.10", "type": "ptr", "value": "mail.example.nl"}
-//! {"name": "mail.example.nl", "type": "a", "value": "192.0.2.10"}
-//! {"name": "www.example.nl", "type": "cname", "value": "mail.example.nl"}
-//! ```
-//!
-//! * `type` is `ptr`, `a`, `aaaa` or `cname` (any case). Other types (`mx`, `ns`, ...) are
-//!   counted in [`RdnsLoad::ignored`] and skipped without a problem report.
-//! * A `ptr` record's `name` is the address: an address literal (`192.0.2.10`, `2001:db8::1`),
-//!   or its reverse-zone owner name (`10.2.0.192.in-addr.arpa`, 32 nibbles + `ip6.arpa`).
-//! * Names are normalised with [`DnsName::parse`] (lowercase, no trailing dot, A-labels).
-//! * `timestamp` (a number or a string of digits) and any other member are optional and ignored.
-//! * Empty lines and a UTF-8 byte-order mark are skipped.
-//!
-//! A malformed line is reported as an [`Error`] with the source name and its 1-based line number
-//! and skipped; reading goes on. Caps: a line longer than [`MAX_RDNS_LINE_LEN`] bytes is
-//! reported and skipped; after [`MAX_RDNS_LINES`] lines reading stops with a
-//! [`ErrorKind::TooLarge`]; at most [`MAX_VALUES_PER_KEY`] distinct values are kept per address or
-//! name (more are reported and dropped); CNAME chains are followed at most
-//! [`MAX_CNAME_DEPTH`] steps. [`RdnsLimits`] lowers the first three caps for one table.
+//! Documented on [`RdnsTable`].
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -61,6 +40,29 @@ impl Default for RdnsLimits {
 }
 
 /// PTR and forward records held in memory.
+///
+/// One JSON object per line:
+///
+/// ```text
+/// {"name": "192.0.2.10", "type": "ptr", "value": "mail.example.nl"}
+/// {"name": "mail.example.nl", "type": "a", "value": "192.0.2.10"}
+/// {"name": "www.example.nl", "type": "cname", "value": "mail.example.nl"}
+/// ```
+///
+/// * `type` is `ptr`, `a`, `aaaa` or `cname` (any case). Other types (`mx`, `ns`, ...) are
+///   counted in [`RdnsLoad::ignored`] and skipped without a problem report.
+/// * A `ptr` record's `name` is the address: an address literal (`192.0.2.10`, `2001:db8::1`),
+///   or its reverse-zone owner name (`10.2.0.192.in-addr.arpa`, 32 nibbles + `ip6.arpa`).
+/// * Names are normalised with [`DnsName::parse`] (lowercase, no trailing dot, A-labels).
+/// * `timestamp` (a number or a string of digits) and any other member are optional and ignored.
+/// * Empty lines and a UTF-8 byte-order mark are skipped.
+///
+/// A malformed line is reported as an [`Error`] with the source name and its 1-based line number
+/// and skipped; reading goes on. Caps: a line longer than [`MAX_RDNS_LINE_LEN`] bytes is
+/// reported and skipped; after [`MAX_RDNS_LINES`] lines reading stops with a
+/// [`ErrorKind::TooLarge`]; at most [`MAX_VALUES_PER_KEY`] distinct values are kept per address or
+/// name (more are reported and dropped); CNAME chains are followed at most
+/// [`MAX_CNAME_DEPTH`] steps. [`RdnsLimits`] lowers the first three caps for one table.
 #[derive(Debug, Clone, Default)]
 pub struct RdnsTable {
     ptr: HashMap<IpAddr, Vec<DnsName>>,
@@ -106,7 +108,7 @@ impl RdnsTable {
     /// Read a whole `rdns.jsonl` input into a new table.
     ///
     /// ```
-    /// use ip_attribution::rdns::RdnsTable;
+    /// use ip_attribution::RdnsTable;
     /// let data = br#"{"name": "192.0.2.10", "type": "ptr", "value": "Mail.Example.NL."}
     /// {"name": "mail.example.nl", "type": "a", "value": "192.0.2.10"}
     /// not json
@@ -364,7 +366,7 @@ impl RdnsTable {
 /// ignored).
 ///
 /// ```
-/// use ip_attribution::rdns::parse_ptr_owner;
+/// use ip_attribution::parse_ptr_owner;
 /// assert_eq!(parse_ptr_owner("10.2.0.192.in-addr.arpa."), "192.0.2.10".parse().ok());
 /// assert_eq!(parse_ptr_owner("2001:db8::1"), "2001:db8::1".parse().ok());
 /// ```

@@ -5,9 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use ip_attribution::engine::{Outcome, Policy, decide_all};
-use ip_attribution::feed;
-use ip_attribution::snapshot::Snapshot;
+use ip_attribution::{Outcome, Policy, Snapshot, decide_all, read_feed};
 use proptest::prelude::*;
 
 /// A fresh temporary folder (removed when dropped).
@@ -68,7 +66,7 @@ fn malformed_rows_and_duplicates_each_get_one_decision() {
          \"2026-11-22 00:00:04\",\"198.51.100.1\",3389,\"rdp\"\n\
          \"2026-11-22 00:00:05\",\"\",3389,\"rdp\"\n"
     );
-    let findings = feed::read("2026-11-22-scan_rdp-test.csv", text.as_bytes()).expect("feed");
+    let findings = read_feed("2026-11-22-scan_rdp-test.csv", text.as_bytes()).expect("feed");
     assert_eq!(findings.len(), 6);
     let decisions = decide_all(&findings, &snap, &Policy::default(), now());
     assert_eq!(decisions.len(), findings.len());
@@ -109,7 +107,7 @@ fn a_stray_quote_does_not_swallow_the_next_row() {
     let snap = snapshot(dir.path());
     let text =
         format!("{HEADER}\n;\"\"\",\"\n\"2026-11-22 00:00:00\",\"192.0.2.0\",3389,\"rdp\"\n");
-    let findings = feed::read("2026-11-22-scan_rdp-test.csv", text.as_bytes()).expect("feed");
+    let findings = read_feed("2026-11-22-scan_rdp-test.csv", text.as_bytes()).expect("feed");
     assert_eq!(findings.len(), 2);
     let decisions = decide_all(&findings, &snap, &Policy::default(), now());
     assert_eq!(decisions.len(), 2);
@@ -144,7 +142,7 @@ proptest! {
             text.push_str(r);
             text.push('\n');
         }
-        let findings = feed::read("scan_rdp.csv", text.as_bytes()).expect("feed");
+        let findings = read_feed("scan_rdp.csv", text.as_bytes()).expect("feed");
         // A stray quote may join lines into one record; count records, never more than rows.
         prop_assert!(findings.len() <= rows.len());
         let unquoted = rows.iter().all(|r| !r.contains('"') || r.matches('"').count() % 2 == 0);
@@ -177,7 +175,7 @@ proptest! {
         step in 1usize..9,
         stop_at in proptest::option::of(0usize..6),
     ) {
-        use ip_attribution::engine::decide_in_steps;
+        use ip_attribution::decide_in_steps;
         let dir = temp_dir();
         let snap = snapshot(dir.path());
         let mut csv = format!("{HEADER}\n");
@@ -189,7 +187,7 @@ proptest! {
             };
             csv.push_str(&format!("\"2026-11-22 01:00:00\",\"{ip}\",\"3389\",\"\"\n"));
         }
-        let findings = feed::read("scan_rdp.csv", csv.as_bytes()).expect("feed");
+        let findings = read_feed("scan_rdp.csv", csv.as_bytes()).expect("feed");
         let policy = Policy::default();
         let want: Vec<_> = decide_all(&findings, &snap, &policy, now());
         let mut got = Vec::new();

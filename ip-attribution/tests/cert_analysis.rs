@@ -4,12 +4,11 @@
 use std::net::IpAddr;
 
 use chrono::{DateTime, TimeZone, Utc};
-use ip_attribution::cert::{
-    CertChain, CertClass, ChainStatus, MAX_CERT_BYTES, MAX_CHAIN_CERTS, MAX_PEM_BYTES,
-    MAX_SAN_ENTRIES, MAX_TRUST_ANCHORS, TrustStore, ValidationLevel, Validity, analyze,
-    analyze_chain,
+use ip_attribution::{
+    CertChain, CertClass, ChainStatus, Error, ErrorKind, TrustStore, ValidationLevel, Validity,
+    analyze_cert, analyze_cert_chain,
+    limits::{MAX_CERT_BYTES, MAX_CHAIN_CERTS, MAX_PEM_BYTES, MAX_SAN_ENTRIES, MAX_TRUST_ANCHORS},
 };
-use ip_attribution::{Error, ErrorKind};
 use proptest::prelude::*;
 use rcgen::{
     BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType, IsCa, Issuer,
@@ -169,8 +168,8 @@ fn pki() -> Pki {
     Pki { root, inter, trust }
 }
 
-fn check(pem: &str, trust: &TrustStore) -> ip_attribution::cert::CertAnalysis {
-    analyze(pem.as_bytes(), "test.pem", trust, now()).unwrap_or_else(|e| panic!("{e}"))
+fn check(pem: &str, trust: &TrustStore) -> ip_attribution::CertAnalysis {
+    analyze_cert(pem.as_bytes(), "test.pem", trust, now()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
@@ -293,7 +292,7 @@ fn refs(v: &[String]) -> Vec<&str> {
 
 /// The built-in knowledge's shared-certificate threshold (registrable domains).
 fn shared_min_domains() -> usize {
-    ip_attribution::engine::Knowledge::builtin_ref().cdn_cert_domains
+    ip_attribution::Knowledge::builtin_ref().cdn_cert_domains
 }
 
 #[test]
@@ -444,7 +443,7 @@ fn validity_at_now() {
 
     // The same expired certificate judged at a time when it was valid.
     let then = Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap();
-    let a = analyze(expired.as_bytes(), "x", &p.trust, then).unwrap();
+    let a = analyze_cert(expired.as_bytes(), "x", &p.trust, then).unwrap();
     assert_eq!(a.chain, ChainStatus::Trusted);
 }
 
@@ -482,7 +481,7 @@ fn pem_with_junk_and_der_chains() {
     );
     assert_eq!(chain.source_name(), "junk.pem");
     assert_eq!(
-        analyze_chain(&chain, &p.trust, now()).unwrap().chain,
+        analyze_cert_chain(&chain, &p.trust, now()).unwrap().chain,
         ChainStatus::Trusted
     );
 
@@ -493,7 +492,7 @@ fn pem_with_junk_and_der_chains() {
     assert_eq!(dchain.len(), 2);
     assert_eq!(dchain.entries()[1].offset, chain.entries()[0].der.len());
     assert_eq!(
-        analyze_chain(&dchain, &p.trust, now()).unwrap().chain,
+        analyze_cert_chain(&dchain, &p.trust, now()).unwrap().chain,
         ChainStatus::Trusted
     );
 }
@@ -521,7 +520,7 @@ fn malformed_inputs_have_offsets() {
     ));
     // Valid base64 of something that is not a certificate: found when analysing.
     let junk = b"pad\n-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n";
-    let e = analyze(junk, "junk.pem", &TrustStore::empty(), now()).unwrap_err();
+    let e = analyze_cert(junk, "junk.pem", &TrustStore::empty(), now()).unwrap_err();
     assert!(
         matches!(e.kind(), ErrorKind::Certificate { offset: 4, .. }),
         "{e:?}"
@@ -537,7 +536,7 @@ fn malformed_inputs_have_offsets() {
     let mut two = p.root.pem.clone();
     let second = two.len();
     two.push_str("-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n");
-    let e = analyze(two.as_bytes(), "two.pem", &TrustStore::empty(), now()).unwrap_err();
+    let e = analyze_cert(two.as_bytes(), "two.pem", &TrustStore::empty(), now()).unwrap_err();
     assert!(
         matches!(e.kind(), ErrorKind::Certificate { offset, .. } if *offset == second),
         "{e:?}"
@@ -646,7 +645,7 @@ fn san_entry_cap() {
     let refs: Vec<&str> = over.iter().map(String::as_str).collect();
     let pem = Leaf::new(&refs).signed(&p.inter, &[&p.inter]);
     assert!(matches!(
-        analyze(pem.as_bytes(), "x", &p.trust, now()).map_err(Error::into_kind),
+        analyze_cert(pem.as_bytes(), "x", &p.trust, now()).map_err(Error::into_kind),
         Err(ErrorKind::TooLarge {
             max: MAX_SAN_ENTRIES,
             ..
@@ -686,10 +685,10 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..600)) {
         let trust = TrustStore::empty();
-        let _ = analyze(&data, "fuzz", &trust, now());
+        let _ = analyze_cert(&data, "fuzz", &trust, now());
         let mut pem = b"-----BEGIN CERTIFICATE-----\n".to_vec();
         pem.extend_from_slice(&data);
-        let _ = analyze(&pem, "fuzz", &trust, now());
+        let _ = analyze_cert(&pem, "fuzz", &trust, now());
     }
 
     #[test]
@@ -707,6 +706,6 @@ proptest! {
             let at = i.index(der.len());
             der[at] = b;
         }
-        let _ = analyze(&der, "mut", &TrustStore::empty(), now());
+        let _ = analyze_cert(&der, "mut", &TrustStore::empty(), now());
     }
 }

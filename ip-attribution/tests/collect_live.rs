@@ -19,9 +19,9 @@ use hickory_server::proto::rr::rdata::{A, AAAA, PTR, SOA};
 use hickory_server::proto::rr::{LowerName, Name, RData, Record};
 use hickory_server::store::in_memory::InMemoryZoneHandler;
 use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneType};
-use ip_attribution::collect::politeness::{Politeness, ServerLimit};
-use ip_attribution::collect::whois::Server;
-use ip_attribution::collect::{CollectOptions, CollectReport, Timeouts, collect};
+use ip_attribution::{
+    CollectOptions, CollectReport, Politeness, ServerLimit, Timeouts, WhoisServer, collect,
+};
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -343,7 +343,7 @@ struct World {
     dns: SocketAddr,
     iana: u16,
     ripe: u16,
-    bootstrap: ip_attribution::collect::bootstrap::Bootstrap,
+    bootstrap: ip_attribution::Bootstrap,
     ca_der: Vec<u8>,
     https_port: u16,
     whois_seen: HashMap<&'static str, Arc<Mutex<Vec<String>>>>,
@@ -467,7 +467,7 @@ async fn world() -> World {
         _ => Reply::new(404, "application/rdap+json", "{}"),
     })
     .await;
-    let mut bootstrap = ip_attribution::collect::bootstrap::Bootstrap::default();
+    let mut bootstrap = ip_attribution::Bootstrap::default();
     bootstrap
         .add_file(
             format!(
@@ -563,7 +563,7 @@ async fn world() -> World {
 fn options(w: &World, cache: Option<&Path>) -> CollectOptions {
     let mut o = CollectOptions::new(now()).unwrap();
     o.dns = Some(w.dns);
-    o.whois_root = Server::parse(&format!("whois.iana.test:{}", w.iana), 43).unwrap();
+    o.whois_root = WhoisServer::parse(&format!("whois.iana.test:{}", w.iana), 43).unwrap();
     o.whois_port = w.ripe;
     o.bootstrap = w.bootstrap.clone();
     o.extra_roots_der = vec![w.ca_der.clone()];
@@ -720,7 +720,7 @@ async fn collects_every_kind_of_evidence_and_logs_every_fault() {
         "{https:?}"
     );
     // the snapshot loads and the daily run's engine reads it
-    let (snap, load) = ip_attribution::snapshot::Snapshot::load(&out).unwrap();
+    let (snap, load) = ip_attribution::Snapshot::load(&out).unwrap();
     assert!(load.problems.is_empty(), "{:?}", load.problems);
     drop(snap);
 }
@@ -868,15 +868,10 @@ async fn tls_probe_records_the_chain_only_when_asked_and_missing() {
         .await
         .unwrap();
     assert_eq!(r.queries.tls, 1);
-    let chain =
-        ip_attribution::cert::CertChain::parse(&std::fs::read(&pem).unwrap(), "probe").unwrap();
+    let chain = ip_attribution::CertChain::parse(&std::fs::read(&pem).unwrap(), "probe").unwrap();
     assert_eq!(chain.len(), 1);
-    let a = ip_attribution::cert::analyze_chain(
-        &chain,
-        &ip_attribution::cert::TrustStore::empty(),
-        now(),
-    )
-    .unwrap();
+    let a = ip_attribution::analyze_cert_chain(&chain, &ip_attribution::TrustStore::empty(), now())
+        .unwrap();
     assert!(
         a.dns_names.contains(&"shop-one.test".to_owned()),
         "{:?}",
@@ -932,7 +927,7 @@ async fn many_addresses_share_answers_and_keep_the_pace() {
     std::fs::write(&feed, csv).unwrap();
     let mut o = CollectOptions::new(now()).unwrap();
     o.dns = Some(dns);
-    o.whois_root = Server::parse(&format!("whois.iana.test:{iana}"), 43).unwrap();
+    o.whois_root = WhoisServer::parse(&format!("whois.iana.test:{iana}"), 43).unwrap();
     o.allow_private = true;
     let interval = Duration::from_millis(50);
     let mut p = Politeness::new();
@@ -1084,7 +1079,7 @@ async fn a_sub_allocation_does_not_cover_the_assignments_inside_it() {
     std::fs::write(&feed, csv).unwrap();
     let mut o = CollectOptions::new(now()).unwrap();
     o.dns = Some(dns);
-    o.whois_root = Server::parse(&format!("whois.iana.test:{iana}"), 43).unwrap();
+    o.whois_root = WhoisServer::parse(&format!("whois.iana.test:{iana}"), 43).unwrap();
     o.allow_private = true;
     let mut p = Politeness::new();
     p.set_limit(
@@ -1122,20 +1117,20 @@ async fn a_sub_allocation_does_not_cover_the_assignments_inside_it() {
     // A cache written under the old rule (the sub-allocation's answer stored as covering the
     // whole /25) is read again by today's rule: the assignments are still asked about.
     let cache_dir = dir.path().join("old-cache");
-    let cache = ip_attribution::collect::cache::Cache::open(Some(&cache_dir)).unwrap();
+    // The cache's layout on disk: `<dir>/<kind>/<key>.json`, the entry stamped `stored`.
     let answer = ripe_less_specifics("192.0.2.5".parse().unwrap(), db);
-    cache
-        .put(
-            "whois",
-            "192.0.2.5",
-            serde_json::json!({
-                "ok": true, "server": format!("whois.ripe.test:{ripe}"),
-                "file": "registry/whois-ripe-192.0.2.5.txt", "answer": answer,
-                "network": true, "covers": "192.0.2.0 - 192.0.2.127",
-            }),
-            now(),
-        )
-        .unwrap();
+    std::fs::create_dir_all(cache_dir.join("whois")).unwrap();
+    std::fs::write(
+        cache_dir.join("whois/192.0.2.5.json"),
+        serde_json::to_vec(&serde_json::json!({
+            "ok": true, "server": format!("whois.ripe.test:{ripe}"),
+            "file": "registry/whois-ripe-192.0.2.5.txt", "answer": answer,
+            "network": true, "covers": "192.0.2.0 - 192.0.2.127",
+            "stored": now().to_rfc3339(),
+        }))
+        .unwrap(),
+    )
+    .unwrap();
     ripe_seen.lock().unwrap().clear();
     o.cache_dir = Some(cache_dir);
     let again = dir.path().join("sub-again");
@@ -1192,7 +1187,7 @@ async fn an_rdap_reallocation_does_not_cover_the_reassignments_inside_it() {
         a("rdap.test", "127.0.0.1"),
     ])
     .await;
-    let mut bootstrap = ip_attribution::collect::bootstrap::Bootstrap::default();
+    let mut bootstrap = ip_attribution::Bootstrap::default();
     bootstrap
         .add_file(
             format!(
@@ -1211,7 +1206,7 @@ async fn an_rdap_reallocation_does_not_cover_the_reassignments_inside_it() {
     std::fs::write(&feed, csv).unwrap();
     let mut o = CollectOptions::new(now()).unwrap();
     o.dns = Some(dns);
-    o.whois_root = Server::parse(&format!("whois.iana.test:{iana}"), 43).unwrap();
+    o.whois_root = WhoisServer::parse(&format!("whois.iana.test:{iana}"), 43).unwrap();
     o.bootstrap = bootstrap;
     o.allow_private = true;
     let mut p = Politeness::new();

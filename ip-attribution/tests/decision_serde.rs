@@ -1,7 +1,7 @@
 //! With the `serde` feature, decisions serialise with the contract's spellings.
 #![cfg(feature = "serde")]
 
-use ip_attribution::engine::{Outcome, Via};
+use ip_attribution::{Outcome, Via};
 
 #[test]
 fn outcome_and_via_serialise_as_the_contract_spells_them() {
@@ -32,10 +32,10 @@ fn outcome_and_via_serialise_as_the_contract_spells_them() {
 
 #[test]
 fn a_decision_round_trips_through_json() {
-    let ev = ip_attribution::engine::Evidence::empty("192.0.2.1".parse().unwrap());
-    let d = ip_attribution::engine::Policy::default().decide(&ev);
+    let ev = ip_attribution::Evidence::empty("192.0.2.1".parse().unwrap());
+    let d = ip_attribution::Policy::default().decide(&ev);
     let json = serde_json::to_string(&d).unwrap();
     assert!(json.contains("\"outcome\":\"unattributed\""), "{json}");
-    let back: ip_attribution::engine::Decision = serde_json::from_str(&json).unwrap();
+    let back: ip_attribution::Decision = serde_json::from_str(&json).unwrap();
     assert_eq!(back, d);
 }

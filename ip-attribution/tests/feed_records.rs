@@ -3,7 +3,7 @@
 //! fields: quoted line breaks, doubled quotes, stray quotes inside unquoted fields,
 //! unterminated quotes and over-long records included.
 
-use ip_attribution::feed::{self, csv::Limits, csv::RecordError, csv::Records};
+use ip_attribution::{CsvLimits, CsvRecordError, CsvRecords, read_feed};
 use proptest::prelude::*;
 
 /// One generated record: its text (without the final line break) and, for a good record, its
@@ -98,10 +98,10 @@ proptest! {
     #[test]
     fn n_records_in_n_records_out(records in proptest::collection::vec(record(), 0..30)) {
         let (text, lines) = document(&records);
-        let limits = Limits::default()
+        let limits = CsvLimits::default()
             .with_max_record_bytes(MAX_BYTES)
             .with_max_record_lines(MAX_LINES);
-        let mut reader = Records::with_limits(text.as_bytes(), limits);
+        let mut reader = CsvRecords::with_limits(text.as_bytes(), limits);
         let header = reader.next();
         prop_assert!(header.is_some_and(|h| h.fields.is_ok()));
         reader.expect_fields(WIDTH);
@@ -122,7 +122,7 @@ proptest! {
     fn n_records_in_n_findings_out(records in proptest::collection::vec(
         prop_oneof![6 => good(), 2 => unterminated()], 0..30)) {
         let (text, lines) = document(&records);
-        let findings = feed::read("2026-11-22-scan_rdp-x.csv", text.as_bytes());
+        let findings = read_feed("2026-11-22-scan_rdp-x.csv", text.as_bytes());
         prop_assert!(findings.is_ok());
         let findings = findings.unwrap_or_default();
         prop_assert_eq!(findings.len(), records.len());
@@ -135,7 +135,7 @@ proptest! {
 #[test]
 fn an_unterminated_quote_is_reported_with_its_line() {
     let text = "ip,subject,port\n192.0.2.1,\"CN=evil\n192.0.2.2,ok,443\n";
-    let f = feed::read("scan_rdp.csv", text.as_bytes()).unwrap_or_default();
+    let f = read_feed("scan_rdp.csv", text.as_bytes()).unwrap_or_default();
     assert_eq!(f.len(), 2);
     assert_eq!(f[0].line, 2);
     let e = f[0].error().map(|e| e.to_string()).unwrap_or_default();
@@ -145,9 +145,9 @@ fn an_unterminated_quote_is_reported_with_its_line() {
     );
     assert!(f[1].is_usable());
     assert_eq!(f[1].line, 3);
-    let mut r = Records::new(b"\"open");
+    let mut r = CsvRecords::new(b"\"open");
     assert_eq!(
         r.next().map(|r| r.fields),
-        Some(Err(RecordError::UnterminatedQuote))
+        Some(Err(CsvRecordError::UnterminatedQuote))
     );
 }

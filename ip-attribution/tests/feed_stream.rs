@@ -4,8 +4,10 @@
 //! into chunks of every size from 1 byte up; and it holds no more than the record caps plus
 //! one chunk.
 
-use ip_attribution::feed::csv::{Limits, Pull, Record, RecordReader, Records};
-use ip_attribution::feed::{self, FeedReader, Finding, intelmq};
+use ip_attribution::{
+    CsvLimits, CsvRecord, CsvRecordReader, CsvRecords, FeedReader, Finding, Pull, limits,
+    read_feed, read_feed_from,
+};
 use proptest::prelude::*;
 
 /// Pieces feeds are made of: separators, quotes, line breaks of both kinds, a lone `\r`,
@@ -70,7 +72,7 @@ const NAME: &str = "2026-11-22-scan_rdp-world.csv";
 
 /// The whole reading, errors as text.
 fn whole(bytes: &[u8]) -> Result<Vec<Finding>, String> {
-    feed::read(NAME, bytes).map_err(|e| e.to_string())
+    read_feed(NAME, bytes).map_err(|e| e.to_string())
 }
 
 /// The streaming reading with chunks of `step` bytes, checking the bytes held after each push.
@@ -99,7 +101,7 @@ fn streamed(bytes: &[u8], step: usize, bound: usize) -> Result<Vec<Finding>, Str
 }
 
 /// The window a CSV reader may hold besides the last chunk.
-const CSV_WINDOW: usize = feed::csv::MAX_RECORD_BYTES + 3;
+const CSV_WINDOW: usize = limits::MAX_RECORD_BYTES + 3;
 const _: () = assert!(
     CSV_WINDOW < FEED_WINDOW,
     "the feed window covers the CSV one"
@@ -107,14 +109,14 @@ const _: () = assert!(
 
 /// The window of the feed reader (the larger of the CSV and IntelMQ caps, with a `\r` and a
 /// byte order mark).
-const FEED_WINDOW: usize = if feed::csv::MAX_RECORD_BYTES > intelmq::MAX_LINE_BYTES {
-    feed::csv::MAX_RECORD_BYTES + 4
+const FEED_WINDOW: usize = if limits::MAX_RECORD_BYTES > limits::MAX_INTELMQ_LINE_BYTES {
+    limits::MAX_RECORD_BYTES + 4
 } else {
-    intelmq::MAX_LINE_BYTES + 4
+    limits::MAX_INTELMQ_LINE_BYTES + 4
 } + 1;
 
-fn records_whole(bytes: &[u8], limits: Limits) -> Vec<Record> {
-    let mut records = Records::with_limits(bytes, limits);
+fn records_whole(bytes: &[u8], limits: CsvLimits) -> Vec<CsvRecord> {
+    let mut records = CsvRecords::with_limits(bytes, limits);
     let mut out = Vec::new();
     while let Some(r) = records.next() {
         if out.is_empty()
@@ -127,8 +129,8 @@ fn records_whole(bytes: &[u8], limits: Limits) -> Vec<Record> {
     out
 }
 
-fn records_streamed(bytes: &[u8], limits: Limits, step: usize) -> Vec<Record> {
-    let mut reader = RecordReader::with_limits(limits);
+fn records_streamed(bytes: &[u8], limits: CsvLimits, step: usize) -> Vec<CsvRecord> {
+    let mut reader = CsvRecordReader::with_limits(limits);
     let mut out = Vec::new();
     let mut chunks = bytes.chunks(step);
     loop {
@@ -171,7 +173,7 @@ proptest! {
             prop_assert_eq!(&streamed(&bytes, step, FEED_WINDOW), &want, "chunk {}", step);
         }
         for step in [1, 3, 64] {
-            let got: Result<Vec<Finding>, String> = feed::read_from(NAME, &bytes[..], step)
+            let got: Result<Vec<Finding>, String> = read_feed_from(NAME, &bytes[..], step)
                 .collect::<Result<_, _>>()
                 .map_err(|e| e.to_string());
             prop_assert_eq!(&got, &want, "read_from chunk {}", step);
@@ -187,7 +189,7 @@ proptest! {
         max_bytes in 0usize..48,
         max_lines in 1usize..4,
     ) {
-        let limits = Limits::default()
+        let limits = CsvLimits::default()
             .with_max_record_bytes(max_bytes)
             .with_max_record_lines(max_lines);
         let want = records_whole(&bytes, limits);
@@ -203,7 +205,7 @@ proptest! {
 /// whole reading, and the bytes held stay within the caps plus a chunk.
 #[test]
 fn over_long_lines_are_skipped_as_they_arrive() {
-    let big = feed::csv::MAX_RECORD_BYTES + 5000;
+    let big = limits::MAX_RECORD_BYTES + 5000;
     let mut csv = b"ip,port\n192.0.2.1,1\n".to_vec();
     csv.extend(std::iter::repeat_n(b'a', big));
     csv.extend_from_slice(b",2\n\"192.0.2.2\",3\r\n");
@@ -212,9 +214,15 @@ fn over_long_lines_are_skipped_as_they_arrive() {
     csv.extend_from_slice(b"\n192.0.2.3,4");
 
     let mut jsonl = b"{\"source.ip\": \"192.0.2.1\"}\n{\"x\": \"".to_vec();
-    jsonl.extend(std::iter::repeat_n(b'a', intelmq::MAX_LINE_BYTES + 10));
+    jsonl.extend(std::iter::repeat_n(
+        b'a',
+        limits::MAX_INTELMQ_LINE_BYTES + 10,
+    ));
     jsonl.extend_from_slice(b"\"}\r\n");
-    jsonl.extend(std::iter::repeat_n(b' ', intelmq::MAX_LINE_BYTES + 10));
+    jsonl.extend(std::iter::repeat_n(
+        b' ',
+        limits::MAX_INTELMQ_LINE_BYTES + 10,
+    ));
     jsonl.extend_from_slice(b"\n{\"source.ip\": \"192.0.2.2\"}");
 
     let mut blank_then_json = vec![0xEF, 0xBB, 0xBF, b'\n'];
@@ -241,8 +249,8 @@ fn over_long_lines_are_skipped_as_they_arrive() {
             let got = streamed(bytes, step, FEED_WINDOW);
             assert_eq!(got, want, "{what}, chunk {step}");
         }
-        let got = records_streamed(bytes, Limits::default(), 65536);
-        assert_eq!(got, records_whole(bytes, Limits::default()), "{what}");
+        let got = records_streamed(bytes, CsvLimits::default(), 65536);
+        assert_eq!(got, records_whole(bytes, CsvLimits::default()), "{what}");
     }
     // What the whole reading says, so that the comparison above is not between two empties.
     let f = whole(&csv).unwrap_or_default();

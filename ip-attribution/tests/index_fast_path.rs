@@ -7,10 +7,9 @@ use std::cmp::Reverse;
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use ip_attribution::index::{
-    ATTRIBUTE_BATCH, ATTRIBUTE_ITER_GROUP, AbuseVia, Attribution, RegistryIndex,
+use ip_attribution::{
+    ATTRIBUTE_BATCH, ATTRIBUTE_ITER_GROUP, AbuseVia, Attribution, RegistryIndex, RpslReader,
 };
-use ip_attribution::rpsl::Reader;
 use proptest::prelude::*;
 
 /// One generated network: inclusive range, whether it is a placeholder, how its abuse mailbox
@@ -126,7 +125,7 @@ fn key(
 fn check(nets: &[Net], probes: &[(u128, bool)]) -> Result<(), TestCaseError> {
     let text = dump(nets);
     let idx = RegistryIndex::from_objects(
-        Reader::from_slice("gen", text.as_bytes()).filter_map(Result::ok),
+        RpslReader::from_slice("gen", text.as_bytes()).filter_map(Result::ok),
     );
     prop_assert_eq!(idx.stats().networks, nets.len());
     let ips: Vec<IpAddr> = probes.iter().map(|&(p, v6)| addr(p, v6)).collect();
@@ -148,7 +147,7 @@ fn check(nets: &[Net], probes: &[(u128, bool)]) -> Result<(), TestCaseError> {
         let exact = idx.lookup(ip).next();
         let fast = idx.most_specific(ip);
         let one = idx.attribute(ip);
-        let range = |r: ip_attribution::rpsl::IpRange| (r.start(), r.end());
+        let range = |r: ip_attribution::IpRange| (r.start(), r.end());
         prop_assert_eq!(
             fast.map(|v| range(v.range())),
             exact.map(|v| range(v.range())),

@@ -2,14 +2,13 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use ip_attribution::index::{
-    AbuseVia, Attribution, IndexBuilder, PlaceholderReason, RegistryIndex,
+use ip_attribution::{
+    AbuseVia, Attribution, IndexBuilder, PlaceholderReason, RegistryIndex, RpslObject, RpslReader,
 };
-use ip_attribution::rpsl::{Object, Reader};
 use proptest::prelude::*;
 
-fn objects(name: &str, bytes: &[u8]) -> Vec<Object> {
-    Reader::from_slice(name, bytes)
+fn objects(name: &str, bytes: &[u8]) -> Vec<RpslObject> {
+    RpslReader::from_slice(name, bytes)
         .filter_map(Result::ok)
         .collect()
 }
@@ -303,7 +302,9 @@ fn build_ranges(ranges: &[(u32, u32)]) -> RegistryIndex {
             v4(*e)
         ));
     }
-    RegistryIndex::from_objects(Reader::from_slice("gen", text.as_bytes()).filter_map(Result::ok))
+    RegistryIndex::from_objects(
+        RpslReader::from_slice("gen", text.as_bytes()).filter_map(Result::ok),
+    )
 }
 
 proptest! {
@@ -343,7 +344,7 @@ proptest! {
         for (x, len) in &nets {
             text.push_str(&format!("inet6num: {}/{len}\n\n", Ipv6Addr::from(base + x)));
         }
-        let idx = RegistryIndex::from_objects(Reader::from_slice("gen6", text.as_bytes()).filter_map(Result::ok));
+        let idx = RegistryIndex::from_objects(RpslReader::from_slice("gen6", text.as_bytes()).filter_map(Result::ok));
         let mut uniq: Vec<(u128, u128)> = nets
             .iter()
             .map(|&(x, len)| {

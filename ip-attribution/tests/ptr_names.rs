@@ -3,11 +3,12 @@
 
 use std::net::IpAddr;
 
-use ip_attribution::ptr::{
-    DnsName, GenericReason, MAX_INPUT_NAME_LEN, MAX_LABEL_LEN, MAX_NAME_LEN, NameProblem,
-    Separator, SuffixKind, analyze_ptr, generic_reasons, is_forward_confirmed, registrable_domain,
+use ip_attribution::{
+    DnsName, Error, ErrorKind, GenericReason, NameProblem, Separator, SuffixKind, analyze_ptr,
+    generic_reasons, is_forward_confirmed,
+    limits::{MAX_INPUT_NAME_LEN, MAX_LABEL_LEN, MAX_NAME_LEN},
+    registrable_domain,
 };
-use ip_attribution::{Error, ErrorKind};
 use proptest::prelude::*;
 
 fn name(s: &str) -> DnsName {
@@ -279,7 +280,7 @@ fn tokens_in_the_host_part_only() {
     assert!(reasons("192.0.2.10", "hosting.bakery.example").is_empty());
     assert!(reasons("192.0.2.10", "poolside.bakery.example").is_empty());
     // Every token of the knowledge table is lowercase and matched by itself.
-    for t in ip_attribution::engine::Knowledge::builtin_ref().generic_tokens() {
+    for t in ip_attribution::Knowledge::builtin_ref().generic_tokens() {
         assert_eq!(t.to_ascii_lowercase(), *t);
         assert!(
             t.len() >= 2 && t.bytes().all(|b| b.is_ascii_lowercase()),

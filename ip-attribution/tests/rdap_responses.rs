@@ -2,11 +2,11 @@
 
 use std::net::IpAddr;
 
-use ip_attribution::rdap::{
-    MAX_RDAP_BYTES, MAX_RDAP_JSON_DEPTH, RdapDocument, Role, emails_by_role, is_placeholder_email,
-    is_placeholder_text, parse_ip_network, parse_rdap,
+use ip_attribution::{
+    Error, ErrorKind, RdapDocument, RdapRole,
+    limits::{MAX_RDAP_BYTES, MAX_RDAP_JSON_DEPTH},
+    parse_rdap, parse_rdap_network, rdap_emails_by_role,
 };
-use ip_attribution::{Error, ErrorKind};
 use proptest::prelude::*;
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -36,7 +36,7 @@ fn fixtures_are_all_read() {
 
 #[test]
 fn arin_style_network_with_nested_abuse() {
-    let net = parse_ip_network(&fixture("arin-nested-abuse.json"), "arin.json").unwrap();
+    let net = parse_rdap_network(&fixture("arin-nested-abuse.json"), "arin.json").unwrap();
     assert_eq!(net.handle.as_deref(), Some("NET-192-0-2-0-1"));
     assert_eq!(net.start_address, Some(ip("192.0.2.0")));
     assert_eq!(net.end_address, Some(ip("192.0.2.255")));
@@ -84,7 +84,7 @@ fn arin_style_network_with_nested_abuse() {
         ],
         "shallow entities first; the nested abuse@bakery.example is the same address"
     );
-    assert_eq!(abuse[0].roles, [Role::Abuse]);
+    assert_eq!(abuse[0].roles, [RdapRole::Abuse]);
 
     assert_eq!(net.registrant_name(), Some("Bakery Example Inc"));
     let reg = net.registrant().unwrap();
@@ -118,7 +118,7 @@ fn arin_style_network_with_nested_abuse() {
     let abuse_entity = walk[1].entity;
     assert!(abuse_entity.is_redacted());
     assert_eq!(abuse_entity.emails(), ["abuse@bakery.example"]);
-    let tech = emails_by_role(&net.entities, &Role::Technical);
+    let tech = rdap_emails_by_role(&net.entities, &RdapRole::Technical);
     assert_eq!(tech[0].path, ["BAKE-1", "NOC1-ARIN"]);
 }
 
@@ -133,7 +133,7 @@ fn nested_abuse_only() {
              "vcardArray": ["vcard", [["email", {}, "text", "abuse@org.example"]]],
              "entities": [{"handle": "DEEP", "roles": ["abuse"],
                "vcardArray": ["vcard", [["email", {}, "text", "deep@org.example"]]]}]}]}]}"#;
-    let net = parse_ip_network(doc, "n").unwrap();
+    let net = parse_rdap_network(doc, "n").unwrap();
     let abuse: Vec<(String, Vec<String>)> = net
         .abuse_emails()
         .into_iter()
@@ -156,7 +156,7 @@ fn nested_abuse_only() {
 
 #[test]
 fn rfc9083_style_v6_network_and_jcard_shapes() {
-    let net = parse_ip_network(&fixture("v6-network.json"), "v6.json").unwrap();
+    let net = parse_rdap_network(&fixture("v6-network.json"), "v6.json").unwrap();
     assert_eq!(net.ip_version, Some(6));
     assert_eq!(net.country.as_deref(), Some("NL"));
     assert!(net.cidrs.is_empty());
@@ -187,7 +187,7 @@ fn error_objects_are_recognised() {
     assert_eq!(e.error_code, Some(404));
     assert_eq!(e.title.as_deref(), Some("Not Found"));
     assert_eq!(e.description.len(), 2);
-    let err = parse_ip_network(&fixture("error-404.json"), "e.json").unwrap_err();
+    let err = parse_rdap_network(&fixture("error-404.json"), "e.json").unwrap_err();
     assert!(err.to_string().contains("RDAP error response 404"), "{err}");
 }
 
@@ -203,7 +203,7 @@ fn other_classes_and_entities() {
         o.registrant().unwrap().organisation_name(),
         Some("Example Transit")
     );
-    let err = parse_ip_network(&fixture("autnum.json"), "as.json").unwrap_err();
+    let err = parse_rdap_network(&fixture("autnum.json"), "as.json").unwrap_err();
     assert!(err.to_string().contains("autnum"), "{err}");
 
     let ent = parse_rdap(
@@ -216,7 +216,7 @@ fn other_classes_and_entities() {
 
 #[test]
 fn odd_shapes_are_tolerated_and_noted() {
-    let net = parse_ip_network(&fixture("odd-shapes.json"), "odd.json").unwrap();
+    let net = parse_rdap_network(&fixture("odd-shapes.json"), "odd.json").unwrap();
     assert_eq!(net.handle.as_deref(), Some("12345"));
     assert_eq!(net.status, ["active"]);
     assert_eq!(net.start_address, Some(ip("198.51.100.0")));
@@ -281,19 +281,6 @@ fn jcard_email_preference_and_display_names() {
             "desk@isp.example"
         ]
     );
-}
-
-#[test]
-fn placeholders() {
-    assert!(is_placeholder_text("REDACTED FOR PRIVACY"));
-    assert!(is_placeholder_text("Data Protected"));
-    assert!(is_placeholder_text("Dummy address for ORG-X"));
-    assert!(!is_placeholder_text("Bakery Example Inc"));
-    assert!(is_placeholder_email("unread@ripe.net"));
-    assert!(is_placeholder_email("UNREAD@RIPE.NET"));
-    assert!(is_placeholder_email("redacted@privacy.example"));
-    assert!(is_placeholder_email("abuse@example.invalid"));
-    assert!(!is_placeholder_email("abuse@bakery.example"));
 }
 
 #[test]
@@ -415,7 +402,7 @@ proptest! {
                 for (i, c) in abuse.iter().enumerate() {
                     prop_assert!(c.address.contains('@'));
                     prop_assert!(c.path.len() == c.depth + 1);
-                    prop_assert!(c.roles.contains(&Role::Abuse));
+                    prop_assert!(c.roles.contains(&RdapRole::Abuse));
                     // De-duplicated, and shallowest first.
                     for later in abuse.iter().skip(i + 1) {
                         prop_assert!(!later.address.eq_ignore_ascii_case(&c.address));

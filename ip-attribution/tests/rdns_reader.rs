@@ -2,11 +2,11 @@
 
 use std::net::IpAddr;
 
-use ip_attribution::ptr::DnsName;
-use ip_attribution::rdns::{
-    MAX_CNAME_DEPTH, MAX_RDNS_LINE_LEN, MAX_VALUES_PER_KEY, RdnsLimits, RdnsTable, parse_ptr_owner,
+use ip_attribution::{
+    DnsName, Error, ErrorKind, RdnsLimits, RdnsTable,
+    limits::{MAX_CNAME_DEPTH, MAX_RDNS_LINE_LEN, MAX_VALUES_PER_KEY},
+    parse_ptr_owner,
 };
-use ip_attribution::{Error, ErrorKind};
 use proptest::prelude::*;
 
 /// Each error as its line and kind, for matching.

@@ -12,10 +12,10 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr};
 
-use ip_attribution::engine::Knowledge;
-use ip_attribution::engine::evidence::{Network, NetworkRole};
-use ip_attribution::index::{IndexBuilder, RegistryIndex};
-use ip_attribution::rpsl::{self, Object, Reader, normalise_mailbox};
+use ip_attribution::{
+    AutNum, EvidenceNetwork, IndexBuilder, Irt, Knowledge, NetworkRole, RegistryIndex, Route,
+    RpslContact, RpslNetwork, RpslObject, RpslOrganisation, RpslReader, normalise_mailbox,
+};
 use proptest::prelude::*;
 
 /// The engine's network record, as comparable fields (the engine's types are non-exhaustive).
@@ -34,7 +34,7 @@ type NetFields = (
     bool,
 );
 
-fn fields(n: &Network) -> NetFields {
+fn fields(n: &EvidenceNetwork) -> NetFields {
     (
         n.source.clone(),
         n.start,
@@ -61,32 +61,32 @@ fn fields(n: &Network) -> NetFields {
 /// The snapshot's former registry.
 #[derive(Default)]
 struct Oracle {
-    nets: Vec<rpsl::Network>,
-    orgs: HashMap<String, rpsl::Organisation>,
-    contacts: HashMap<String, rpsl::Contact>,
-    irts: HashMap<String, rpsl::Irt>,
+    nets: Vec<RpslNetwork>,
+    orgs: HashMap<String, RpslOrganisation>,
+    contacts: HashMap<String, RpslContact>,
+    irts: HashMap<String, Irt>,
     comments: HashMap<(IpAddr, IpAddr), String>,
-    routes: Vec<rpsl::Route>,
-    autnums: HashMap<u32, rpsl::AutNum>,
+    routes: Vec<Route>,
+    autnums: HashMap<u32, AutNum>,
     seen: HashSet<String>,
     duplicates: usize,
 }
 
 impl Oracle {
-    fn add(&mut self, obj: Object) {
+    fn add(&mut self, obj: RpslObject) {
         let new = match obj {
-            Object::Organisation(o) => first(&mut self.orgs, o.handle.to_ascii_uppercase(), o),
-            Object::Contact(c) => first(&mut self.contacts, c.nic_hdl.to_ascii_uppercase(), c),
-            Object::Irt(i) => first(&mut self.irts, i.handle.to_ascii_uppercase(), i),
-            Object::AutNum(a) => first(&mut self.autnums, a.asn, a),
+            RpslObject::Organisation(o) => first(&mut self.orgs, o.handle.to_ascii_uppercase(), o),
+            RpslObject::Contact(c) => first(&mut self.contacts, c.nic_hdl.to_ascii_uppercase(), c),
+            RpslObject::Irt(i) => first(&mut self.irts, i.handle.to_ascii_uppercase(), i),
+            RpslObject::AutNum(a) => first(&mut self.autnums, a.asn, a),
             other => {
                 let key = format!("{:?}", other.key());
                 let new = self.seen.insert(key);
                 if new {
                     match other {
-                        Object::Network(n) => self.nets.push(n),
-                        Object::Route(r) => self.routes.push(r),
-                        Object::AbuseComment(c) => {
+                        RpslObject::Network(n) => self.nets.push(n),
+                        RpslObject::Route(r) => self.routes.push(r),
+                        RpslObject::AbuseComment(c) => {
                             if let Some(m) = c.mailbox {
                                 self.comments.insert((c.range.start(), c.range.end()), m);
                             }
@@ -157,7 +157,7 @@ impl Oracle {
         ))
     }
 
-    fn convert(&self, n: &rpsl::Network, k: &Knowledge) -> NetFields {
+    fn convert(&self, n: &RpslNetwork, k: &Knowledge) -> NetFields {
         let status = n.status.clone().unwrap_or_default();
         let name = n.netname.clone().unwrap_or_else(|| n.handle.clone());
         let org = self.org_info(n.org.as_deref(), n.org_name.as_deref(), k);
@@ -237,15 +237,15 @@ fn first<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, key: K, value: V) 
     true
 }
 
-fn objects(files: &[(&str, &[u8])]) -> Vec<Object> {
+fn objects(files: &[(&str, &[u8])]) -> Vec<RpslObject> {
     files
         .iter()
-        .flat_map(|(name, bytes)| Reader::from_slice(*name, bytes).filter_map(Result::ok))
+        .flat_map(|(name, bytes)| RpslReader::from_slice(*name, bytes).filter_map(Result::ok))
         .collect()
 }
 
 /// Every address worth asking about: each network's and route's bounds and neighbours.
-fn probes(objects: &[Object]) -> Vec<IpAddr> {
+fn probes(objects: &[RpslObject]) -> Vec<IpAddr> {
     let mut out = Vec::new();
     let mut bounds = |s: IpAddr, e: IpAddr| {
         out.push(s);
@@ -257,8 +257,8 @@ fn probes(objects: &[Object]) -> Vec<IpAddr> {
     };
     for o in objects {
         match o {
-            Object::Network(n) => bounds(n.range.start(), n.range.end()),
-            Object::Route(r) => bounds(r.prefix.network(), r.prefix.broadcast()),
+            RpslObject::Network(n) => bounds(n.range.start(), n.range.end()),
+            RpslObject::Route(r) => bounds(r.prefix.network(), r.prefix.broadcast()),
             _ => {}
         }
     }
@@ -266,7 +266,7 @@ fn probes(objects: &[Object]) -> Vec<IpAddr> {
 }
 
 /// The index and the oracle over `objects`, asked at every probe.
-fn agree(objects: Vec<Object>, k: &Knowledge) -> Result<(), TestCaseError> {
+fn agree(objects: Vec<RpslObject>, k: &Knowledge) -> Result<(), TestCaseError> {
     let ips = probes(&objects);
     let mut oracle = Oracle::default();
     let mut builder = IndexBuilder::with_knowledge(k.clone());
@@ -468,7 +468,7 @@ proptest! {
         spec in prop::collection::vec((0u8..8, 0u8..40, any::<u8>(), any::<u16>()), 1..24),
     ) {
         let text = generated(&spec);
-        let objs: Vec<Object> = Reader::from_slice("gen.db", text.as_bytes()).filter_map(Result::ok).collect();
+        let objs: Vec<RpslObject> = RpslReader::from_slice("gen.db", text.as_bytes()).filter_map(Result::ok).collect();
         agree(objs, &Knowledge::builtin())?;
     }
 }

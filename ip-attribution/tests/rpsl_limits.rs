@@ -1,10 +1,9 @@
 //! Every RPSL cap: just under is accepted, just over is its own error, and reading goes on.
 
-use ip_attribution::rpsl::limits::{
-    MAX_LINE_BYTES, MAX_OBJECT_BYTES, MAX_OBJECT_LINES, MAX_VALUE_BYTES,
+use ip_attribution::{
+    Error, ErrorKind, RpslObject, RpslReader,
+    limits::{MAX_OBJECT_BYTES, MAX_OBJECT_LINES, MAX_RPSL_LINE_BYTES, MAX_RPSL_VALUE_BYTES},
 };
-use ip_attribution::rpsl::{Object, Reader};
-use ip_attribution::{Error, ErrorKind};
 
 /// Each error as its line and kind, for matching.
 fn at(errors: &[Error]) -> Vec<(usize, &ErrorKind)> {
@@ -13,10 +12,10 @@ fn at(errors: &[Error]) -> Vec<(usize, &ErrorKind)> {
 
 const TAIL: &str = "\ninetnum: 192.0.2.0 - 192.0.2.255\nnetname: AFTER\n";
 
-fn run(text: &[u8]) -> (Vec<Object>, Vec<Error>) {
+fn run(text: &[u8]) -> (Vec<RpslObject>, Vec<Error>) {
     let mut objects = Vec::new();
     let mut errors = Vec::new();
-    for item in Reader::from_slice("caps", text) {
+    for item in RpslReader::from_slice("caps", text) {
         match item {
             Ok(o) => objects.push(o),
             Err(e) => errors.push(e),
@@ -25,9 +24,9 @@ fn run(text: &[u8]) -> (Vec<Object>, Vec<Error>) {
     (objects, errors)
 }
 
-fn last_netname(objects: &[Object]) -> Option<&str> {
+fn last_netname(objects: &[RpslObject]) -> Option<&str> {
     objects.iter().rev().find_map(|o| match o {
-        Object::Network(n) => n.netname.as_deref(),
+        RpslObject::Network(n) => n.netname.as_deref(),
         _ => None,
     })
 }
@@ -44,12 +43,12 @@ fn with_line_of(len: usize) -> Vec<u8> {
 
 #[test]
 fn line_length_cap() {
-    let (objects, errors) = run(&with_line_of(MAX_LINE_BYTES));
+    let (objects, errors) = run(&with_line_of(MAX_RPSL_LINE_BYTES));
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(objects.len(), 2);
-    let (objects, errors) = run(&with_line_of(MAX_LINE_BYTES + 1));
+    let (objects, errors) = run(&with_line_of(MAX_RPSL_LINE_BYTES + 1));
     assert!(
-        matches!(at(&errors).as_slice(), [(2, ErrorKind::RpslLineTooLong { max, len, .. })] if *max == MAX_LINE_BYTES && *len == MAX_LINE_BYTES + 1),
+        matches!(at(&errors).as_slice(), [(2, ErrorKind::RpslLineTooLong { max, len, .. })] if *max == MAX_RPSL_LINE_BYTES && *len == MAX_RPSL_LINE_BYTES + 1),
         "{errors:?}"
     );
     assert_eq!(
@@ -82,12 +81,12 @@ fn value_length_cap() {
         s.push_str(TAIL);
         s.into_bytes()
     };
-    let (objects, errors) = run(&build(MAX_VALUE_BYTES));
+    let (objects, errors) = run(&build(MAX_RPSL_VALUE_BYTES));
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(objects.len(), 2);
-    let (objects, errors) = run(&build(MAX_VALUE_BYTES + 1));
+    let (objects, errors) = run(&build(MAX_RPSL_VALUE_BYTES + 1));
     assert!(
-        matches!(at(&errors).as_slice(), [(2, ErrorKind::RpslValueTooLong { len, .. })] if *len == MAX_VALUE_BYTES + 1),
+        matches!(at(&errors).as_slice(), [(2, ErrorKind::RpslValueTooLong { len, .. })] if *len == MAX_RPSL_VALUE_BYTES + 1),
         "{errors:?}"
     );
     assert_eq!(last_netname(&objects), Some("AFTER"));

@@ -3,8 +3,9 @@
 use std::io::Write;
 use std::net::IpAddr;
 
-use ip_attribution::rpsl::{ContactKind, NetworkKind, Object, ObjectClass, Reader};
-use ip_attribution::{Error, ErrorKind};
+use ip_attribution::{
+    ContactKind, Error, ErrorKind, NetworkKind, RpslObject, RpslObjectClass, RpslReader,
+};
 
 const DUMP: &[u8] = include_bytes!("data/rpsl/ripe-dump.db");
 const ANSWER: &[u8] = include_bytes!("data/rpsl/ripe-answer.txt");
@@ -12,8 +13,8 @@ const ARIN: &[u8] = include_bytes!("data/rpsl/arin-answer.txt");
 const ARIN_AMBIGUOUS: &[u8] = include_bytes!("data/rpsl/arin-ambiguous.txt");
 const LACNIC: &[u8] = include_bytes!("data/rpsl/lacnic.db");
 
-fn read(name: &str, bytes: &[u8]) -> (Vec<Object>, Vec<Error>, ip_attribution::rpsl::ReadStats) {
-    let mut reader = Reader::from_slice(name, bytes);
+fn read(name: &str, bytes: &[u8]) -> (Vec<RpslObject>, Vec<Error>, ip_attribution::RpslReadStats) {
+    let mut reader = RpslReader::from_slice(name, bytes);
     let mut objects = Vec::new();
     let mut errors = Vec::new();
     for item in reader.by_ref() {
@@ -25,11 +26,11 @@ fn read(name: &str, bytes: &[u8]) -> (Vec<Object>, Vec<Error>, ip_attribution::r
     (objects, errors, reader.stats().clone())
 }
 
-fn networks(objects: &[Object]) -> Vec<&ip_attribution::rpsl::Network> {
+fn networks(objects: &[RpslObject]) -> Vec<&ip_attribution::RpslNetwork> {
     objects
         .iter()
         .filter_map(|o| match o {
-            Object::Network(n) => Some(n),
+            RpslObject::Network(n) => Some(n),
             _ => None,
         })
         .collect()
@@ -106,7 +107,7 @@ fn dump_objects_errors_and_skips() {
     let contacts: Vec<_> = objects
         .iter()
         .filter_map(|o| match o {
-            Object::Contact(c) => Some(c),
+            RpslObject::Contact(c) => Some(c),
             _ => None,
         })
         .collect();
@@ -133,7 +134,7 @@ fn dump_objects_errors_and_skips() {
     let org = objects
         .iter()
         .find_map(|o| match o {
-            Object::Organisation(o) if o.handle == "ORG-EL1-TEST" => Some(o),
+            RpslObject::Organisation(o) if o.handle == "ORG-EL1-TEST" => Some(o),
             _ => None,
         })
         .expect("org");
@@ -142,12 +143,12 @@ fn dump_objects_errors_and_skips() {
     assert_eq!(org.abuse_c.as_deref(), Some("EL1-TEST"));
     let routes: Vec<_> = objects
         .iter()
-        .filter(|o| matches!(o, Object::Route(_)))
+        .filter(|o| matches!(o, RpslObject::Route(_)))
         .collect();
     assert_eq!(routes.len(), 2);
-    assert_eq!(stats.objects.get(&ObjectClass::Route6), Some(&1));
-    assert_eq!(stats.objects.get(&ObjectClass::AutNum), Some(&1));
-    assert_eq!(stats.objects.get(&ObjectClass::Mntner), Some(&1));
+    assert_eq!(stats.objects.get(&RpslObjectClass::Route6), Some(&1));
+    assert_eq!(stats.objects.get(&RpslObjectClass::AutNum), Some(&1));
+    assert_eq!(stats.objects.get(&RpslObjectClass::Mntner), Some(&1));
     assert_eq!(stats.object_count(), objects.len());
 }
 
@@ -158,7 +159,7 @@ fn ripe_answer_abuse_comments() {
     let comments: Vec<_> = objects
         .iter()
         .filter_map(|o| match o {
-            Object::AbuseComment(c) => Some(c),
+            RpslObject::AbuseComment(c) => Some(c),
             _ => None,
         })
         .collect();
@@ -197,7 +198,7 @@ fn arin_full_answer_is_merged() {
     let orgs: Vec<_> = objects
         .iter()
         .filter_map(|o| match o {
-            Object::Organisation(o) => Some(o),
+            RpslObject::Organisation(o) => Some(o),
             _ => None,
         })
         .collect();
@@ -237,7 +238,7 @@ fn lacnic_short_forms_and_persons() {
     assert_eq!(nets[0].origin, Some(64520));
     let persons = objects
         .iter()
-        .filter(|o| matches!(o, Object::Contact(c) if c.kind == ContactKind::Person))
+        .filter(|o| matches!(o, RpslObject::Contact(c) if c.kind == ContactKind::Person))
         .count();
     assert_eq!(persons, 2);
 }
@@ -247,13 +248,13 @@ fn gzip_stream_reads_the_same() {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(DUMP).expect("compress");
     let compressed = gz.finish().expect("compress");
-    let mut reader = Reader::open("ripe-dump.db.gz", compressed.as_slice()).expect("open");
+    let mut reader = RpslReader::open("ripe-dump.db.gz", compressed.as_slice()).expect("open");
     let from_gz: Vec<_> = reader.by_ref().filter_map(Result::ok).collect();
     let (plain, _, stats) = read("ripe-dump.db.gz", DUMP);
     assert_eq!(from_gz, plain);
     assert_eq!(reader.stats().errors, stats.errors);
     // Plain input through `open` is passed through.
-    let via_open: Vec<_> = Reader::open("plain", DUMP)
+    let via_open: Vec<_> = RpslReader::open("plain", DUMP)
         .expect("open")
         .filter_map(Result::ok)
         .collect();
@@ -269,7 +270,7 @@ fn corrupt_gzip_is_a_read_error_not_a_panic() {
     if let Some(b) = compressed.get_mut(40) {
         *b ^= 0xff;
     }
-    let items: Vec<_> = Reader::open("broken.gz", compressed.as_slice())
+    let items: Vec<_> = RpslReader::open("broken.gz", compressed.as_slice())
         .expect("open")
         .collect();
     assert!(

@@ -1,8 +1,7 @@
 //! The reader is total: any bytes give objects and errors, never a panic, and every error names
 //! the source and a line inside the input.
 
-use ip_attribution::rpsl::Reader;
-use ip_attribution::{Error, ErrorKind};
+use ip_attribution::{Error, ErrorKind, RpslReader};
 use proptest::prelude::*;
 
 fn line_of(e: &Error) -> Option<usize> {
@@ -43,7 +42,7 @@ proptest! {
     #[test]
     fn never_panics_and_errors_point_inside(bytes in fragments()) {
         let lines = bytes.split(|&b| b == b'\n').count();
-        let mut reader = Reader::from_slice("fuzz", &bytes);
+        let mut reader = RpslReader::from_slice("fuzz", &bytes);
         for item in reader.by_ref() {
             if let Err(e) = item {
                 let line = line_of(&e);
@@ -57,7 +56,7 @@ proptest! {
 
     #[test]
     fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
-        let n = Reader::from_slice("random", &bytes).count();
+        let n = RpslReader::from_slice("random", &bytes).count();
         prop_assert!(n <= bytes.len() + 1);
     }
 }

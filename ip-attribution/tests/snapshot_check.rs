@@ -6,8 +6,7 @@
 use std::fs;
 use std::io::Write;
 
-use ip_attribution::snapshot::{CheckOptions, Snapshot};
-use ip_attribution::{Error, ErrorKind};
+use ip_attribution::{CheckOptions, Error, ErrorKind, Snapshot};
 
 /// A fresh temporary folder (removed when dropped).
 fn temp_dir() -> tempfile::TempDir {

@@ -9,8 +9,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::IpAddr;
 
-use ip_attribution::index::placeholder_reason;
-use ip_attribution::rpsl::{IpRange, Network, Object, Reader};
+use ip_attribution::{IpRange, Knowledge, RpslNetwork, RpslObject, RpslReader};
 
 /// How a registry's port-43 server answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -79,8 +78,8 @@ impl RegistryDatabase {
             return;
         }
         // Abuse comments live in comment lines: read them from the whole file.
-        for item in Reader::from_slice(name.to_owned(), text.as_bytes()) {
-            if let Ok(Object::AbuseComment(c)) = item {
+        for item in RpslReader::from_slice(name.to_owned(), text.as_bytes()) {
+            if let Ok(RpslObject::AbuseComment(c)) = item {
                 self.comments.insert(c.range, c.mailbox);
             }
         }
@@ -105,9 +104,9 @@ impl RegistryDatabase {
             paragraphs.push(current);
         }
         for paragraph in paragraphs {
-            for item in Reader::from_slice(name.to_owned(), paragraph.as_bytes()) {
+            for item in RpslReader::from_slice(name.to_owned(), paragraph.as_bytes()) {
                 match item {
-                    Ok(Object::AbuseComment(_)) => {}
+                    Ok(RpslObject::AbuseComment(_)) => {}
                     Ok(object) => {
                         self.read += 1;
                         self.add_object(object, paragraph.clone());
@@ -118,7 +117,7 @@ impl RegistryDatabase {
         }
     }
 
-    fn add_object(&mut self, object: Object, text: String) {
+    fn add_object(&mut self, object: RpslObject, text: String) {
         let at = self.objects.len();
         let mut stored = Stored {
             text,
@@ -128,9 +127,9 @@ impl RegistryDatabase {
             placeholder: false,
         };
         match object {
-            Object::Network(n) => {
+            RpslObject::Network(n) => {
                 stored.range = Some(n.range);
-                stored.placeholder = placeholder_reason(&n).is_some();
+                stored.placeholder = Knowledge::builtin_ref().placeholder_reason(&n).is_some();
                 stored.refs.extend(n.org.iter().cloned());
                 stored.refs.extend(n.abuse_c.iter().cloned());
                 stored.refs.extend(n.admin_c.iter().cloned());
@@ -142,36 +141,36 @@ impl RegistryDatabase {
                 }
                 self.networks.push(at);
             }
-            Object::Organisation(o) => {
+            RpslObject::Organisation(o) => {
                 stored.refs.extend(o.abuse_c.iter().cloned());
                 if !self.insert_key(&o.handle, at) {
                     return;
                 }
             }
-            Object::Contact(c) => {
+            RpslObject::Contact(c) => {
                 if !self.insert_key(&c.nic_hdl, at) {
                     return;
                 }
             }
-            Object::Irt(i) => {
+            RpslObject::Irt(i) => {
                 if !self.insert_key(&i.handle, at) {
                     return;
                 }
             }
-            Object::AutNum(a) => {
+            RpslObject::AutNum(a) => {
                 stored.refs.extend(a.org.iter().cloned());
                 stored.refs.extend(a.abuse_c.iter().cloned());
                 if !self.insert_key(&format!("AS{}", a.asn), at) {
                     return;
                 }
             }
-            Object::Route(r) => {
+            RpslObject::Route(r) => {
                 if !self.route_keys.insert((r.prefix, r.origin)) {
                     return;
                 }
                 self.routes.push((r.prefix, r.origin, at));
             }
-            Object::Mntner(m) => {
+            RpslObject::Mntner(m) => {
                 if !self.insert_key(&m.handle, at) {
                     return;
                 }
@@ -214,8 +213,8 @@ impl RegistryDatabase {
         }
         for section in sections {
             let range =
-                Reader::from_slice(name.to_owned(), section.as_bytes()).find_map(|o| match o {
-                    Ok(Object::Network(n)) => Some(n.range),
+                RpslReader::from_slice(name.to_owned(), section.as_bytes()).find_map(|o| match o {
+                    Ok(RpslObject::Network(n)) => Some(n.range),
                     _ => None,
                 });
             self.read += 1;
@@ -235,16 +234,16 @@ impl RegistryDatabase {
         let mailbox_of = |db: &Self, handle: &str| -> Option<String> {
             let i = *db.by_key.get(&handle.trim().to_ascii_uppercase())?;
             let text = &db.objects.get(i)?.text;
-            match Reader::from_slice("object", text.as_bytes()).next()? {
-                Ok(Object::Contact(c)) => c.abuse_mailbox,
+            match RpslReader::from_slice("object", text.as_bytes()).next()? {
+                Ok(RpslObject::Contact(c)) => c.abuse_mailbox,
                 _ => None,
             }
         };
         let mut own: Vec<Option<String>> = Vec::with_capacity(self.objects.len());
         for stored in &self.objects {
-            let typed = Reader::from_slice("object", stored.text.as_bytes()).next();
+            let typed = RpslReader::from_slice("object", stored.text.as_bytes()).next();
             let found = match typed {
-                Some(Ok(Object::Network(n))) => network_abuse(self, &n, &mailbox_of),
+                Some(Ok(RpslObject::Network(n))) => network_abuse(self, &n, &mailbox_of),
                 _ => None,
             };
             own.push(found);
@@ -502,7 +501,7 @@ pub fn arin_referral(range: Option<IpRange>, server: &str) -> String {
 
 fn network_abuse(
     db: &RegistryDatabase,
-    n: &Network,
+    n: &RpslNetwork,
     mailbox_of: &dyn Fn(&RegistryDatabase, &str) -> Option<String>,
 ) -> Option<String> {
     for h in &n.abuse_c {
@@ -516,8 +515,8 @@ fn network_abuse(
     let org = n.org.as_deref()?;
     let oi = *db.by_key.get(&org.trim().to_ascii_uppercase())?;
     let text = &db.objects.get(oi)?.text;
-    match Reader::from_slice("object", text.as_bytes()).next()? {
-        Ok(Object::Organisation(o)) => o
+    match RpslReader::from_slice("object", text.as_bytes()).next()? {
+        Ok(RpslObject::Organisation(o)) => o
             .abuse_c
             .as_deref()
             .and_then(|h| mailbox_of(db, h))

@@ -13,13 +13,11 @@ use crate::{Error, ErrorKind};
 /// Largest bootstrap file read.
 pub const MAX_BOOTSTRAP_BYTES: usize = 4 << 20;
 
-/// The date of IANA's files the bundled copy was built from (their `publication`).
-pub const BUNDLED_DATE: &str = "2026-10-01";
-
-/// IANA's ipv4.json, as bundled (RFC 9224 format; one service per RIR, its /8s).
-pub const BUNDLED_IPV4: &str = include_str!("bootstrap/ipv4.json");
+/// IANA's ipv4.json, as bundled (RFC 9224 format; one service per RIR, its /8s), from IANA's
+/// files of 2026-10-01 (their `publication`).
+pub(crate) const BUNDLED_IPV4: &str = include_str!("bootstrap/ipv4.json");
 /// IANA's ipv6.json, as bundled.
-pub const BUNDLED_IPV6: &str = include_str!("bootstrap/ipv6.json");
+pub(crate) const BUNDLED_IPV6: &str = include_str!("bootstrap/ipv6.json");
 
 /// Services by prefix.
 #[derive(Debug, Clone, Default)]
@@ -129,7 +127,7 @@ impl Bootstrap {
 }
 
 /// The RDAP query URL for `ip` at service `base` (RFC 9082 §3.1.1: `<base>ip/<address>`).
-pub fn ip_query_url(base: &str, ip: IpAddr) -> String {
+pub(crate) fn ip_query_url(base: &str, ip: IpAddr) -> String {
     if base.ends_with('/') {
         format!("{base}ip/{ip}")
     } else {

@@ -15,14 +15,14 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 
 /// Kinds of cached answers.
-pub const KINDS: &[&str] = &["dns", "referral", "whois", "rdap", "securitytxt", "tls"];
+pub(crate) const KINDS: &[&str] = &["dns", "referral", "whois", "rdap", "securitytxt", "tls"];
 
 /// Largest cache entry read (bigger files are ignored).
 pub const MAX_ENTRY_BYTES: u64 = 8 << 20;
 
 /// How long an entry of `kind` is used: registry answers and referrals a week, DNS and
 /// security.txt a day; a failed answer (`"ok": false`) an hour.
-pub fn ttl(kind: &str, ok: bool) -> Duration {
+pub(crate) fn ttl(kind: &str, ok: bool) -> Duration {
     if !ok {
         return Duration::hours(1);
     }
@@ -35,7 +35,7 @@ pub fn ttl(kind: &str, ok: bool) -> Duration {
 
 /// Whether an entry of `kind` stored at `stored` is still used at `now` (an entry from the
 /// future, a clock set back, is not).
-pub fn fresh(kind: &str, entry: &Value, now: DateTime<Utc>) -> bool {
+pub(crate) fn fresh(kind: &str, entry: &Value, now: DateTime<Utc>) -> bool {
     let ok = entry.get("ok").and_then(Value::as_bool).unwrap_or(true);
     let Some(stored) = entry
         .get("stored")
@@ -49,7 +49,7 @@ pub fn fresh(kind: &str, entry: &Value, now: DateTime<Utc>) -> bool {
 }
 
 /// A file-name-safe key.
-pub fn file_key(key: &str) -> String {
+pub(crate) fn file_key(key: &str) -> String {
     key.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
@@ -63,7 +63,7 @@ pub fn file_key(key: &str) -> String {
 
 /// The cache directory (or none: nothing is kept).
 #[derive(Debug, Clone)]
-pub struct Cache {
+pub(crate) struct Cache {
     dir: Option<PathBuf>,
 }
 
@@ -73,7 +73,7 @@ impl Cache {
     /// # Errors
     ///
     /// [`crate::ErrorKind::Io`] when the directory cannot be created.
-    pub fn open(dir: Option<&Path>) -> Result<Cache, crate::Error> {
+    pub(crate) fn open(dir: Option<&Path>) -> Result<Cache, crate::Error> {
         if let Some(d) = dir {
             for kind in KINDS {
                 let sub = d.join(kind);
@@ -103,7 +103,7 @@ impl Cache {
     }
 
     /// The fresh entry of `kind` for `key` at `now`.
-    pub fn get(&self, kind: &str, key: &str, now: DateTime<Utc>) -> Option<Value> {
+    pub(crate) fn get(&self, kind: &str, key: &str, now: DateTime<Utc>) -> Option<Value> {
         let path = self.path(kind, key)?;
         let entry = read_entry(&path)?;
         fresh(kind, &entry, now).then_some(entry)
@@ -111,7 +111,7 @@ impl Cache {
 
     /// Stores `entry` (an object; `stored` is set to `now`), atomically. A cache that cannot
     /// be written is not an error for the run: the failure is returned for the log.
-    pub fn put(
+    pub(crate) fn put(
         &self,
         kind: &str,
         key: &str,
@@ -129,7 +129,7 @@ impl Cache {
     }
 
     /// Every fresh entry of `kind` at `now` (for the coverage of ranges), by key.
-    pub fn entries(&self, kind: &str, now: DateTime<Utc>) -> Vec<(String, Value)> {
+    pub(crate) fn entries(&self, kind: &str, now: DateTime<Utc>) -> Vec<(String, Value)> {
         let Some(dir) = self.dir.as_ref().map(|d| d.join(kind)) else {
             return Vec::new();
         };
@@ -171,7 +171,7 @@ fn read_entry(path: &Path) -> Option<Value> {
 /// # Errors
 ///
 /// The I/O error of creating, writing or renaming.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("entry");

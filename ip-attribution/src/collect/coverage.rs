@@ -19,39 +19,36 @@ fn key(ip: IpAddr) -> (u8, u128) {
 
 /// Ranges known to be answered, each with a value (where the answer is kept).
 #[derive(Debug, Clone)]
-pub struct Coverage<V> {
+pub(crate) struct Coverage<V> {
     by_start: BTreeMap<(u8, u128), Vec<(IpRange, V)>>,
-    len: usize,
 }
 
 impl<V> Default for Coverage<V> {
     fn default() -> Self {
         Coverage {
             by_start: BTreeMap::new(),
-            len: 0,
         }
     }
 }
 
 impl<V: Clone> Coverage<V> {
     /// No range.
-    pub fn new() -> Coverage<V> {
+    pub(crate) fn new() -> Coverage<V> {
         Coverage::default()
     }
 
     /// Adds a range (a repeated range replaces the earlier value).
-    pub fn insert(&mut self, range: IpRange, value: V) {
+    pub(crate) fn insert(&mut self, range: IpRange, value: V) {
         let slot = self.by_start.entry(key(range.start())).or_default();
         if let Some(existing) = slot.iter_mut().find(|(r, _)| *r == range) {
             existing.1 = value;
         } else {
             slot.push((range, value));
-            self.len += 1;
         }
     }
 
     /// The most specific known range holding `ip`, with its value.
-    pub fn lookup(&self, ip: IpAddr) -> Option<(IpRange, V)> {
+    pub(crate) fn lookup(&self, ip: IpAddr) -> Option<(IpRange, V)> {
         let k = key(ip);
         let mut best: Option<&(IpRange, V)> = None;
         for (_, slot) in self.by_start.range((k.0, 0)..=k).rev().take(SCAN) {
@@ -62,16 +59,6 @@ impl<V: Clone> Coverage<V> {
             }
         }
         best.cloned()
-    }
-
-    /// Number of ranges.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// True when no range is known.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 }
 
@@ -95,7 +82,7 @@ mod tests {
         assert_eq!(c.lookup("2001:db8::1".parse().unwrap()).unwrap().1, "v6");
         assert!(c.lookup("::ffff:192.0.2.1".parse().unwrap()).is_none());
         c.insert(r("192.0.2.64/26"), "again");
-        assert_eq!(c.len(), 3);
+        assert_eq!(c.by_start.values().map(Vec::len).sum::<usize>(), 3);
         assert_eq!(c.lookup("192.0.2.70".parse().unwrap()).unwrap().1, "again");
     }
 }

@@ -1,21 +1,4 @@
-//! Per-server rate-limit bookkeeping, sans-IO: when the next query to a server may start, how
-//! far to back off after a refusal, and the default limits.
-//!
-//! Time is a [`Duration`] since an origin the caller chooses (the adapter uses the start of
-//! the run); nothing here reads a clock.
-//!
-//! # Default limits
-//!
-//! | server (host name contains)   | one query per | at once | why                                   |
-//! |-------------------------------|---------------|---------|---------------------------------------|
-//! | `lacnic`                      | 6.5 s         | 1       | LACNIC allows 10 WHOIS queries a minute |
-//! | `ripe`, `apnic`, `afrinic`    | 0.5 s         | 1       | RIPE blocks "excessive querying"; stay far below |
-//! | `arin`                        | 0.5 s         | 1       | ARIN throttles bulk queries           |
-//! | `iana`                        | 1 s           | 1       | one answer covers a whole /8          |
-//! | any other WHOIS server        | 1 s           | 1       | unknown servers get the gentlest pace |
-//! | an RDAP or HTTPS host         | 0.25 s        | 2       | RDAP services answer 429 above ~10/s  |
-//!
-//! Every limit can be replaced per host ([`Politeness::set_limit`]).
+//! Per-server rate-limit bookkeeping, sans-IO (documented on [`Politeness`]).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -53,7 +36,7 @@ pub enum Protocol {
 }
 
 /// The default limit for `host` over `protocol` (see the module docs).
-pub fn default_limit(host: &str, protocol: Protocol) -> ServerLimit {
+pub(crate) fn default_limit(host: &str, protocol: Protocol) -> ServerLimit {
     let h = host.to_ascii_lowercase();
     let has = |w: &str| h.split(['.', '-']).any(|l| l == w);
     match protocol {
@@ -67,7 +50,7 @@ pub fn default_limit(host: &str, protocol: Protocol) -> ServerLimit {
 }
 
 /// Longest back-off after refusals.
-pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
+pub(crate) const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
 #[derive(Debug, Clone)]
 struct Book {
@@ -80,6 +63,25 @@ struct Book {
 }
 
 /// The bookkeeping of every server's pace.
+///
+/// Per-server rate-limit bookkeeping, sans-IO: when the next query to a server may start, how
+/// far to back off after a refusal, and the default limits.
+///
+/// Time is a [`Duration`] since an origin the caller chooses (the adapter uses the start of
+/// the run); nothing here reads a clock.
+///
+/// # Default limits
+///
+/// | server (host name contains)   | one query per | at once | why                                   |
+/// |-------------------------------|---------------|---------|---------------------------------------|
+/// | `lacnic`                      | 6.5 s         | 1       | LACNIC allows 10 WHOIS queries a minute |
+/// | `ripe`, `apnic`, `afrinic`    | 0.5 s         | 1       | RIPE blocks "excessive querying"; stay far below |
+/// | `arin`                        | 0.5 s         | 1       | ARIN throttles bulk queries           |
+/// | `iana`                        | 1 s           | 1       | one answer covers a whole /8          |
+/// | any other WHOIS server        | 1 s           | 1       | unknown servers get the gentlest pace |
+/// | an RDAP or HTTPS host         | 0.25 s        | 2       | RDAP services answer 429 above ~10/s  |
+///
+/// Every limit can be replaced per host ([`Politeness::set_limit`]).
 #[derive(Debug, Clone, Default)]
 pub struct Politeness {
     books: HashMap<String, Book>,
@@ -187,7 +189,7 @@ impl Politeness {
 
 /// Reads an HTTP `Retry-After` value: delay-seconds, or an HTTP date compared with `now`
 /// (Unix seconds). `None` when unusable.
-pub fn parse_retry_after(value: &str, now_unix: i64) -> Option<Duration> {
+pub(crate) fn parse_retry_after(value: &str, now_unix: i64) -> Option<Duration> {
     let v = value.trim();
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));

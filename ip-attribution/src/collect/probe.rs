@@ -60,7 +60,7 @@ impl ServerCertVerifier for Observe {
 }
 
 /// PEM text of DER certificates, leaf first.
-pub fn to_pem(ders: &[Vec<u8>]) -> String {
+pub(crate) fn to_pem(ders: &[Vec<u8>]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for der in ders {
@@ -97,7 +97,11 @@ pub fn to_pem(ders: &[Vec<u8>]) -> String {
 /// # Errors
 ///
 /// A message for a failed connection or handshake, or a server that presents no certificate.
-pub async fn chain(ip: IpAddr, port: u16, connect_timeout: Duration) -> Result<String, String> {
+pub(crate) async fn chain(
+    ip: IpAddr,
+    port: u16,
+    connect_timeout: Duration,
+) -> Result<String, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()

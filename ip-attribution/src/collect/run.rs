@@ -40,7 +40,7 @@ pub const MAX_PTR_NAMES: usize = 8;
 pub const MAX_CERT_DOMAINS: usize = 3;
 /// Ports a `--tls-probe` connects to (TLS from the first byte), beside
 /// [`CollectOptions::https_port`].
-pub const TLS_PORTS: &[u16] = &[
+pub(crate) const TLS_PORTS: &[u16] = &[
     443, 465, 636, 853, 993, 995, 4443, 5061, 6443, 8443, 9443, 10443,
 ];
 
@@ -98,7 +98,7 @@ pub struct CollectOptions {
     pub now: DateTime<Utc>,
     /// Timeouts.
     pub timeouts: Timeouts,
-    /// Per-server pace (defaults in [`super::politeness`]); per-host overrides go here.
+    /// Per-server pace (defaults in [`Politeness`]); per-host overrides go here.
     pub politeness: Politeness,
     /// Tries of one query that met a refusal, a rate limit or a transient failure.
     pub max_tries: usize,
@@ -389,6 +389,82 @@ fn build_http(
 /// Reads the feeds and collects the evidence of their addresses into the snapshot folder
 /// `out` (layout of the daily run; what it already holds is kept). Every failed query is a
 /// line of `out/collect-log.jsonl`.
+///
+/// Live collection of a day's evidence (feature `net`): PTR and forward DNS, port-43 WHOIS
+/// with referrals, RDAP, security.txt and (opt-in) TLS certificates, written as an evidence
+/// snapshot in the daily run's layout.
+///
+/// The protocol logic is sans-IO and tested without a network: WHOIS server styles, queries,
+/// referral parsing, refusal and rate-limit detection and which range an answer covers;
+/// RFC 9224 service selection ([`Bootstrap`]); per-server pace and back-off ([`Politeness`]);
+/// answers that cover other addresses; cache TTLs. Only the run itself and the TLS probe do
+/// I/O.
+///
+/// # What a run does
+///
+/// 1. Reads the feeds one at a time and keeps the distinct addresses (sorted, so neighbours
+///    follow each other and share answers).
+/// 2. Per address, at most [`CollectOptions::concurrency`] at once:
+///    - DNS: PTR, then A and AAAA of every PTR name (forward confirmation) → `rdns.jsonl`;
+///    - WHOIS: the root (IANA), its referral, the registry in its own dialect (ARIN `n +`,
+///      RIPE-style `-L`), onwards referrals (ARIN `ReferralServer`) → every data answer as
+///      `registry/whois-<rir>-<ip>.txt`;
+///    - RDAP, when WHOIS gave no network for the address: the bootstrap's most specific
+///      service → `rdap/<handle>.json`.
+/// 3. security.txt of the candidate domains (registrable domains of forward-confirmed,
+///    non-generic PTR names; domains of certificates in the folder's `certs/` for the feed's
+///    addresses, skipping device-default and CDN certificates and any naming more than
+///    [`MAX_CERT_DOMAINS`](crate::limits::MAX_CERT_DOMAINS) registrable domains) → `securitytxt/<domain>.txt`.
+/// 4. With `tls_probe`: the chain of findings on TLS ports without a certificate in `certs/`
+///    → `certs/<ip>_<port>.pem`.
+///
+/// Every failed query is a line of `collect-log.jsonl`:
+/// `{"kind": "whois"|"rdap"|"dns"|"securitytxt"|"tls"|"cache"|"output", "server": ...,
+/// "query": ..., "error": ..., "at_ms": ...}`.
+///
+/// # Reuse
+///
+/// One IANA answer covers its whole block (its referral is remembered by range). A registry
+/// answer covers its most specific network *when that network is a leaf assignment*
+/// (`ASSIGNED PA`, `REASSIGNED`...): no other address inside it is asked about. An allocation,
+/// a sub-allocation (`SUB-ALLOCATED PA`) or a re-allocation (`Reallocated`) is not taken to
+/// cover its other addresses, since an assignment inside it may hold them (and then names the
+/// organisation, its contacts and the outcome the daily run decides).
+/// Answers are cached per address and kind (under [`CollectOptions::cache_dir`]) and reused across runs within their
+/// TTLs; an interrupted run resumes from there.
+///
+/// # Politeness
+///
+/// See [`Politeness`] for the default pace per server. Refusals and rate-limit answers (RIPE
+/// `%ERROR:201`, ARIN/LACNIC limit texts, RDAP 429 with `Retry-After`) back the server off
+/// exponentially; the query is tried [`CollectOptions::max_tries`] times in all.
+///
+/// # Memory
+///
+/// Answers are not held: each goes to the snapshot folder (and the cache) as it arrives. What
+/// a run does hold, so that memory grows with the *distinct* addresses of a day and not with
+/// its findings (a repeated address costs nothing):
+///
+/// - of the feeds, one record at a time: each file is read in steps of
+///   [`crate::FEED_READ_STEP`] (64 KiB) by the streaming reader ([`crate::read_feed_from`]),
+///   which holds at most one record's caps (1 MiB + 3 bytes for CSV, 1 MiB + 4 for an IntelMQ
+///   line) besides the step, and each finding is dropped once its address is taken;
+/// - the distinct addresses of all feeds, sorted (a `BTreeSet<IpAddr>`, some tens of bytes
+///   each), and with `tls_probe` the distinct (address, port) pairs;
+/// - per answer kept for reuse: one range per leaf network and per IANA referral, the name of
+///   every file written, the candidate domains and the resolved server names.
+///
+/// So the number of findings costs nothing: a feed of 1,000,000 findings over 300 addresses
+/// peaks at the same memory as one of 10,000 (measured in `BENCHMARKS.md`, "collect").
+/// Not yet bounded: a day of many millions of *distinct* addresses holds them all (there is no
+/// spilling of the address set to disk).
+///
+/// # Safety
+///
+/// Non-public addresses (loopback, private, documentation, shared) are refused for every
+/// server, name and redirect unless [`CollectOptions::allow_private`] is set; answers are
+/// capped ([`MAX_WHOIS_BYTES`](crate::limits::MAX_WHOIS_BYTES), [`crate::limits::MAX_RDAP_BYTES`], security.txt's body cap)
+/// and every step has a timeout ([`Timeouts`]).
 ///
 /// # Errors
 ///

@@ -4,20 +4,20 @@
 
 use std::net::IpAddr;
 
-use crate::index::placeholder_reason;
+use crate::engine::Knowledge;
 use crate::rpsl::{IpRange, Object, Reader};
 
 /// The default first server asked.
-pub const DEFAULT_ROOT: &str = "whois.iana.org";
+pub(crate) const DEFAULT_ROOT: &str = "whois.iana.org";
 /// The default WHOIS port.
-pub const DEFAULT_PORT: u16 = 43;
+pub(crate) const DEFAULT_PORT: u16 = 43;
 /// Most referrals followed for one address (the root's included).
 pub const MAX_REFERRALS: usize = 6;
 
 /// The dialect a WHOIS server speaks, which decides the query sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ServerStyle {
+pub(crate) enum ServerStyle {
     /// IANA: the plain address; answers with `refer:`.
     Iana,
     /// ARIN: `n + <ip>` (network with its organisation and contacts).
@@ -32,7 +32,7 @@ pub enum ServerStyle {
 
 impl ServerStyle {
     /// The style a host name suggests (`whois.arin.net` → [`ServerStyle::Arin`]).
-    pub fn from_host(host: &str) -> ServerStyle {
+    pub(crate) fn from_host(host: &str) -> ServerStyle {
         let h = host.to_ascii_lowercase();
         let has = |word: &str| {
             h.split(|c: char| !c.is_ascii_alphanumeric())
@@ -52,7 +52,7 @@ impl ServerStyle {
     }
 
     /// The style an answer's shape shows, when it shows one.
-    pub fn from_answer(answer: &str) -> Option<ServerStyle> {
+    pub(crate) fn from_answer(answer: &str) -> Option<ServerStyle> {
         let lower = answer.to_ascii_lowercase();
         let line_starts = |p: &str| lower.lines().any(|l| l.trim_start().starts_with(p));
         if lower.contains("arin whois data") || line_starts("netrange:") {
@@ -73,7 +73,7 @@ impl ServerStyle {
     }
 
     /// The query line (without the line end) asking this style about `ip`.
-    pub fn query(self, ip: IpAddr) -> String {
+    pub(crate) fn query(self, ip: IpAddr) -> String {
         match self {
             ServerStyle::Arin => format!("n + {ip}"),
             ServerStyle::Ripe => format!("-L {ip}"),
@@ -83,7 +83,7 @@ impl ServerStyle {
 
     /// The registry name used in saved answers' file names (`whois-<rir>-<ip>.txt`), from the
     /// host name, else the answer's shape; `other` when neither tells.
-    pub fn rir_name(host: &str, answer: &str) -> String {
+    pub(crate) fn rir_name(host: &str, answer: &str) -> String {
         let h = host.to_ascii_lowercase();
         for rir in ["arin", "ripe", "apnic", "afrinic", "lacnic", "iana"] {
             if h.split(|c: char| !c.is_ascii_alphanumeric())
@@ -176,7 +176,7 @@ impl std::fmt::Display for Server {
 /// What an answer means.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum AnswerKind {
+pub(crate) enum AnswerKind {
     /// Registry data for the address (keep it).
     Data,
     /// Ask this server next; `covers` is the range the referral speaks for, when given.
@@ -230,7 +230,12 @@ const NOT_FOUND_TEXTS: &[&str] = &[
 ];
 
 /// Reads an answer of `server` (style `style`) to a query about `ip`.
-pub fn classify(answer: &str, ip: IpAddr, style: ServerStyle, default_port: u16) -> AnswerKind {
+pub(crate) fn classify(
+    answer: &str,
+    ip: IpAddr,
+    style: ServerStyle,
+    default_port: u16,
+) -> AnswerKind {
     let lower = answer.to_ascii_lowercase();
     if lower.trim().is_empty() {
         return AnswerKind::Malformed("empty answer".to_owned());
@@ -297,7 +302,7 @@ fn first_line_with(answer: &str, lower_line: &str) -> String {
 
 /// The referral an answer makes: IANA `refer:`/`whois:`, ARIN `ReferralServer:`, or a
 /// `% referto:`-style line; `None` without one.
-pub fn referral(answer: &str, default_port: u16) -> Option<Server> {
+pub(crate) fn referral(answer: &str, default_port: u16) -> Option<Server> {
     for line in answer.lines() {
         let line = line.trim_start_matches(['%', '#', ' ', '\t']);
         let Some((name, value)) = line.split_once(':') else {
@@ -317,13 +322,13 @@ pub fn referral(answer: &str, default_port: u16) -> Option<Server> {
 
 /// The networks in an answer that contain `ip`, smallest first, each with whether it is a
 /// placeholder (IANA block, whole space, non-managed block).
-pub fn covering_networks(answer: &str, ip: IpAddr) -> Vec<(IpRange, bool, Option<String>)> {
+pub(crate) fn covering_networks(answer: &str, ip: IpAddr) -> Vec<(IpRange, bool, Option<String>)> {
     let mut out = Vec::new();
     for object in Reader::from_slice("answer", answer.as_bytes()).flatten() {
         if let Object::Network(net) = object
             && net.range.contains(ip)
         {
-            let placeholder = placeholder_reason(&net).is_some();
+            let placeholder = Knowledge::builtin_ref().placeholder_reason(&net).is_some();
             out.push((net.range, placeholder, net.status.clone()));
         }
     }
@@ -349,7 +354,7 @@ const LEAF_STATUSES: &[&str] = &[
 /// that contains `ip` when it is a leaf assignment (see the module docs); `None` when only
 /// `ip` itself is known (an allocation may hold more specific assignments for other
 /// addresses).
-pub fn answer_covers(answer: &str, ip: IpAddr) -> Option<IpRange> {
+pub(crate) fn answer_covers(answer: &str, ip: IpAddr) -> Option<IpRange> {
     let nets = covering_networks(answer, ip);
     let (range, placeholder, status) = nets.into_iter().find(|n| !n.1)?;
     if placeholder {
@@ -363,14 +368,14 @@ pub fn answer_covers(answer: &str, ip: IpAddr) -> Option<IpRange> {
 }
 
 /// Whether the answer holds a non-placeholder network for `ip` (so RDAP is not needed).
-pub fn has_network(answer: &str, ip: IpAddr) -> bool {
+pub(crate) fn has_network(answer: &str, ip: IpAddr) -> bool {
     covering_networks(answer, ip).iter().any(|n| !n.1)
 }
 
 /// Whether an answer of a server of unknown style should be asked again in its own dialect:
 /// `Some(style)` when the answer shows a style whose query differs from the plain one and it
 /// lacks what that query adds (RIPE less-specifics, ARIN's organisation details).
-pub fn ask_again_as(answer: &str, ip: IpAddr, asked: ServerStyle) -> Option<ServerStyle> {
+pub(crate) fn ask_again_as(answer: &str, ip: IpAddr, asked: ServerStyle) -> Option<ServerStyle> {
     if asked != ServerStyle::Unknown {
         return None;
     }

@@ -122,7 +122,7 @@ pub const MAX_EMAIL_BYTES: usize = 254;
 /// a `To:` header cannot hold unquoted (`notice_render::is_usable_address` refuses
 /// the same, so every address taken here gets its notice); a domain without a dot, with a
 /// leading or trailing dot, or with a `/` (a URL, not a domain); more than [`MAX_EMAIL_BYTES`].
-pub fn is_email(s: &str) -> bool {
+pub(crate) fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };

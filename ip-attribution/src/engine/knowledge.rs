@@ -514,7 +514,7 @@ fn is_serial_like(cn: &str) -> bool {
 
 /// The consonant skeleton of a word (ASCII letters and digits without vowels), so that
 /// transliterations (`müller`/`mueller`/`muller`) compare equal.
-pub fn skeleton(word: &str) -> String {
+pub(crate) fn skeleton(word: &str) -> String {
     word.chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_lowercase())

@@ -11,7 +11,7 @@ use crate::error::{Error, ErrorKind};
 /// ([`Self::as_tag`]).
 ///
 /// ```
-/// use ip_attribution::engine::Language;
+/// use ip_attribution::Language;
 /// assert_eq!(" NL ".parse::<Language>().ok(), Some(Language::Nl));
 /// assert_eq!(Language::En.as_tag(), "en");
 /// assert!("nl-BE".parse::<Language>().is_err());

@@ -2,7 +2,7 @@
 //! [`Decision`], following the numbered policy of the daily-run contract (`examples/docs/daily-run.md`) ([`policy`]).
 //!
 //! ```
-//! use ip_attribution::engine::{Evidence, Outcome, Policy};
+//! use ip_attribution::{Evidence, Outcome, Policy};
 //! let ev = Evidence::empty("192.0.2.1".parse().unwrap());
 //! let d = Policy::default().decide(&ev);
 //! assert_eq!(d.outcome, Outcome::Unattributed);
@@ -14,11 +14,11 @@
 //! day's findings decided a step at a time, each step handed to the caller (to write, count,
 //! plan notices) while the next one is decided, so memory holds one step's decisions.
 
-pub mod decision;
-pub mod evidence;
-pub mod knowledge;
+pub(crate) mod decision;
+pub(crate) mod evidence;
+pub(crate) mod knowledge;
 mod language;
-pub mod policy;
+pub(crate) mod policy;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -156,13 +156,12 @@ pub struct DecidedStep<'a> {
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use ip_attribution::engine::{EvidenceSource, Policy, decide_in_steps};
-/// use ip_attribution::feed;
+/// use ip_attribution::{EvidenceSource, Policy, decide_in_steps, read_feed};
 /// // An evidence source that knows nothing: every address is unattributed.
 /// struct Nothing;
 /// impl EvidenceSource for Nothing {}
 /// let csv = b"timestamp,ip,port\n2026-11-22 01:00:00,192.0.2.1,3389\n2026-11-22 02:00:00,192.0.2.2,22\n";
-/// let findings = feed::read("scan_rdp.csv", csv)?;
+/// let findings = read_feed("scan_rdp.csv", csv)?;
 /// let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
 /// let mut outcomes = Vec::new();
 /// let addresses = decide_in_steps(&findings, &Nothing, &Policy::default(), now, 1, |step| {

@@ -74,7 +74,7 @@ impl Policy {
 /// A business named by the evidence.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct Business {
+pub(crate) struct Business {
     /// Its name.
     pub name: String,
     /// Its registrable domain, when the evidence names one.
@@ -90,7 +90,7 @@ pub struct Business {
 /// What step 2 found.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum BusinessFinding {
+pub(crate) enum BusinessFinding {
     /// One business.
     Found(Business),
     /// Two or more businesses with equal support: none.
@@ -108,7 +108,7 @@ fn language_of(policy: &Policy, ov: Option<&str>) -> Language {
 
 /// Step 1: an operator override covering the address (longest prefix) or a domain the evidence
 /// names. An override without a contact only records itself and passes.
-pub fn step_override(
+pub(crate) fn step_override(
     policy: &Policy,
     ev: &Evidence,
     items: &mut Vec<EvidenceItem>,
@@ -165,7 +165,7 @@ fn domain_label(domain: &str) -> String {
 }
 
 /// Whether an organisation name and a registrable domain plausibly name the same business.
-pub fn name_matches_domain(k: &Knowledge, name: &str, domain: &str) -> bool {
+pub(crate) fn name_matches_domain(k: &Knowledge, name: &str, domain: &str) -> bool {
     let words = k.name_words(name);
     if words.is_empty() {
         return false;
@@ -193,7 +193,7 @@ type DomainCandidate = (String, Option<String>, f64, String);
 /// The domains that PTR names and certificates tie the address to (step 2's domain evidence):
 /// forward-confirmed, non-generic PTR names and trusted certificates pointing to one business,
 /// never a provider's, CDN's or vendor's names. Records every PTR and certificate in `items`.
-pub fn naming_domains(
+pub(crate) fn naming_domains(
     policy: &Policy,
     ev: &Evidence,
     items: &mut Vec<EvidenceItem>,
@@ -281,7 +281,7 @@ fn cert_candidate(
 /// Step 2: the business behind the address: a registry customer assignment, then the domains
 /// PTR names and certificates name (the same or a related business adds support); the best
 /// supported wins, a tie means none.
-pub fn find_business(
+pub(crate) fn find_business(
     policy: &Policy,
     ev: &Evidence,
     items: &mut Vec<EvidenceItem>,
@@ -434,7 +434,7 @@ fn best_supported(mut found: Vec<Business>) -> BusinessFinding {
 /// Step 4: the network owner's abuse contact, most specific first (registry abuse-c, the
 /// holder organisation's abuse-c, a saved answer's abuse comment, RDAP abuse), then the origin
 /// AS. Placeholders never count. Returns the recipients and a description.
-pub fn network_owner(
+pub(crate) fn network_owner(
     policy: &Policy,
     ev: &Evidence,
     items: &mut Vec<EvidenceItem>,
@@ -620,7 +620,7 @@ fn security_txt_contacts(
 /// Step 3: the contact of a business found in step 2: its security.txt e-mail, else its own
 /// registry e-mail, the network owner after them; without any, the network owner receives the
 /// notice.
-pub fn business_contact(
+pub(crate) fn business_contact(
     policy: &Policy,
     ev: &Evidence,
     b: Business,

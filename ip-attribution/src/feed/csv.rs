@@ -1,29 +1,4 @@
-//! A small, total RFC 4180 record reader for feed files.
-//!
-//! Records are split on `,`; fields may be quoted with `"` (a doubled `""` is one quote) and a
-//! quoted field may span lines, as RFC 4180 allows: a scanner reports attacker-controlled text
-//! (a certificate subject, an HTTP title) that may hold line breaks. A `"` inside an unquoted
-//! field is kept as text. Every record reports its 1-based first physical line and how many
-//! physical lines it spans.
-//!
-//! One hostile row cannot swallow the rows after it:
-//! - a record spans at most [`Limits::max_record_lines`] physical lines ([`MAX_RECORD_LINES`]
-//!   by default) and [`Limits::max_record_bytes`] bytes ([`MAX_RECORD_BYTES`]), and holds at
-//!   most [`MAX_FIELDS`] fields;
-//! - a record that spans more than one line is accepted only when it has the number of fields
-//!   set with [`Records::expect_fields`] (the header's width): otherwise the line break was not
-//!   inside a field but after a stray or unterminated quote;
-//! - a record that breaks a rule (an unterminated quote, text after a closing quote, a cap) is
-//!   reported as one [`RecordError`] at its first line, and the reader **resynchronises** at the
-//!   next physical line: that line is read as the start of a record of its own.
-//!
-//! So every non-blank physical line is either the first line of exactly one record (good or
-//! bad) or inside exactly one accepted multi-line record: nothing is lost and nothing is
-//! counted twice. The one ambiguity is RFC 4180's own: an unterminated quote whose text
-//! happens to be closed, within the caps, by a later line's quote that ends a field, and gives
-//! the header's width, reads as one multi-line record (a property test generates hostile
-//! quoting short of that). Resynchronising re-reads at most [`Limits::max_record_lines`] lines per line,
-//! so the work is linear in the input.
+//! A small, total RFC 4180 record reader for feed files (documented on [`Records`]).
 
 /// Most fields one record may hold.
 pub const MAX_FIELDS: usize = 512;
@@ -445,6 +420,31 @@ impl Core {
 }
 
 /// Iterator over the records of a CSV text held whole in memory. Blank lines are skipped.
+///
+/// Records are split on `,`; fields may be quoted with `"` (a doubled `""` is one quote) and a
+/// quoted field may span lines, as RFC 4180 allows: a scanner reports attacker-controlled text
+/// (a certificate subject, an HTTP title) that may hold line breaks. A `"` inside an unquoted
+/// field is kept as text. Every record reports its 1-based first physical line and how many
+/// physical lines it spans.
+///
+/// One hostile row cannot swallow the rows after it:
+/// - a record spans at most [`Limits::max_record_lines`] physical lines ([`MAX_RECORD_LINES`]
+///   by default) and [`Limits::max_record_bytes`] bytes ([`MAX_RECORD_BYTES`]), and holds at
+///   most [`MAX_FIELDS`] fields;
+/// - a record that spans more than one line is accepted only when it has the number of fields
+///   set with [`Records::expect_fields`] (the header's width): otherwise the line break was not
+///   inside a field but after a stray or unterminated quote;
+/// - a record that breaks a rule (an unterminated quote, text after a closing quote, a cap) is
+///   reported as one [`RecordError`] at its first line, and the reader **resynchronises** at the
+///   next physical line: that line is read as the start of a record of its own.
+///
+/// So every non-blank physical line is either the first line of exactly one record (good or
+/// bad) or inside exactly one accepted multi-line record: nothing is lost and nothing is
+/// counted twice. The one ambiguity is RFC 4180's own: an unterminated quote whose text
+/// happens to be closed, within the caps, by a later line's quote that ends a field, and gives
+/// the header's width, reads as one multi-line record (a property test generates hostile
+/// quoting short of that). Resynchronising re-reads at most [`Limits::max_record_lines`] lines per line,
+/// so the work is linear in the input.
 #[derive(Debug)]
 pub struct Records<'a> {
     input: &'a [u8],
@@ -467,7 +467,7 @@ impl<'a> Records<'a> {
     }
 
     /// From now on, a record spanning several lines must have `n` fields (the header's width)
-    /// to be accepted; see the [module docs](self).
+    /// to be accepted; see [`Records`].
     pub fn expect_fields(&mut self, n: usize) {
         self.core.expect_fields(n);
     }
@@ -504,8 +504,8 @@ pub enum Pull<T> {
 /// dropped at each push, and the rest of a refused line is skipped as it arrives.
 ///
 /// ```
-/// use ip_attribution::feed::csv::{Pull, RecordReader};
-/// let mut reader = RecordReader::new();
+/// use ip_attribution::{CsvRecordReader, Pull};
+/// let mut reader = CsvRecordReader::new();
 /// let mut lines = Vec::new();
 /// for chunk in [&b"a,\"x"[..], b"\ny\"\r", b"\nb,c"] {
 ///     reader.push(chunk);

@@ -1,28 +1,11 @@
 //! Scanner feeds → [`Finding`]s.
 //!
-//! Two formats, recognised from the content: Shadowserver CSV reports ([`shadowserver`]: header row
-//! names the columns, order not fixed) and IntelMQ events as JSON lines ([`intelmq`]). Every data
-//! row becomes exactly one [`Finding`]; a row that cannot be used becomes a finding whose
-//! [`Finding::problem`] says what is wrong and where (file and line), so the batch still yields one
-//! decision per row.
-//!
-//! A feed is read whole ([`read`]) or in chunks ([`read_from`] over any [`std::io::Read`], or
-//! the sans-IO [`FeedReader`]): the same findings either way, the chunked reading holding at
-//! most one record's caps plus a chunk ([`stream`]).
-//!
-//! ```
-//! use ip_attribution::feed;
-//! let csv = b"\"timestamp\",\"ip\",\"port\",\"tag\"\n\"2026-11-22 00:00:01\",\"192.0.2.10\",3389,\"rdp;vpn\"\n";
-//! let findings = feed::read("2026-11-22-scan_rdp-world.csv", csv).unwrap();
-//! assert_eq!(findings.len(), 1);
-//! assert_eq!(&*findings[0].report_type, "scan_rdp");
-//! assert_eq!(findings[0].tags, ["rdp", "vpn"]);
-//! ```
+//! Documented on [`read`].
 
-pub mod csv;
-pub mod intelmq;
-pub mod shadowserver;
-pub mod stream;
+pub(crate) mod csv;
+pub(crate) mod intelmq;
+pub(crate) mod shadowserver;
+pub(crate) mod stream;
 
 pub use csv::Pull;
 pub use stream::{FeedReader, Findings, READ_STEP};
@@ -161,6 +144,26 @@ pub fn detect(bytes: &[u8]) -> Format {
 /// report type of CSV reports. Fails only when the file as a whole is unusable (a CSV without an
 /// address column); bad rows become findings with a [`Problem`]. This is [`FeedReader`] over
 /// bytes held whole: [`read_from`] gives the same findings reading a file in chunks.
+///
+/// Two formats, recognised from the content: Shadowserver CSV reports ([`read_shadowserver`](crate::read_shadowserver): header row
+/// names the columns, order not fixed) and IntelMQ events as JSON lines
+/// ([`read_intelmq`](crate::read_intelmq)). Every data
+/// row becomes exactly one [`Finding`]; a row that cannot be used becomes a finding whose
+/// [`Finding::problem`] says what is wrong and where (file and line), so the batch still yields one
+/// decision per row.
+///
+/// A feed is read whole ([`read`]) or in chunks ([`read_from`] over any [`std::io::Read`], or
+/// the sans-IO [`FeedReader`]): the same findings either way, the chunked reading holding at
+/// most one record's caps plus a chunk.
+///
+/// ```
+/// use ip_attribution::read_feed;
+/// let csv = b"\"timestamp\",\"ip\",\"port\",\"tag\"\n\"2026-11-22 00:00:01\",\"192.0.2.10\",3389,\"rdp;vpn\"\n";
+/// let findings = read_feed("2026-11-22-scan_rdp-world.csv", csv).unwrap();
+/// assert_eq!(findings.len(), 1);
+/// assert_eq!(&*findings[0].report_type, "scan_rdp");
+/// assert_eq!(findings[0].tags, ["rdp", "vpn"]);
+/// ```
 pub fn read(name: &str, bytes: &[u8]) -> Result<Vec<Finding>, Error> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     FeedReader::whole_as(Arc::from(base), bytes, None).collect()
@@ -168,13 +171,13 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Vec<Finding>, Error> {
 
 /// Reads the feed file named `name` from `source` in reads of `step` bytes ([`READ_STEP`] is a
 /// good size): the findings of [`read`] over the whole bytes, one at a time, holding at most
-/// one record's caps plus `step` bytes of the file (see [`stream`]).
+/// one record's caps plus `step` bytes of the file (see [`FeedReader`]).
 ///
 /// ```
-/// use ip_attribution::feed;
+/// use ip_attribution::{read_feed, read_feed_from};
 /// let csv = &b"ip,port\n192.0.2.1,443\n\"192.0.2.2\",80\n"[..];
-/// let rows: Vec<_> = feed::read_from("scan_rdp.csv", csv, 4).collect::<Result<_, _>>().unwrap();
-/// assert_eq!(rows, feed::read("scan_rdp.csv", csv).unwrap());
+/// let rows: Vec<_> = read_feed_from("scan_rdp.csv", csv, 4).collect::<Result<_, _>>().unwrap();
+/// assert_eq!(rows, read_feed("scan_rdp.csv", csv).unwrap());
 /// ```
 pub fn read_from<R: std::io::Read>(name: &str, source: R, step: usize) -> Findings<R> {
     Findings::new(name, source, step)
@@ -182,7 +185,7 @@ pub fn read_from<R: std::io::Read>(name: &str, source: R, step: usize) -> Findin
 
 /// Report type from a feed file name: `2026-11-22-scan_rdp-world.csv` and `scan_rdp.csv` both give
 /// `scan_rdp`.
-pub fn report_type_from_name(name: &str) -> String {
+pub(crate) fn report_type_from_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let stem = base.split('.').next().unwrap_or(base);
     let mut rest = stem;
@@ -217,7 +220,7 @@ pub(crate) fn capped(s: &str) -> String {
 }
 
 /// Splits a tag list on `,` and `;`, trimming and dropping empty entries, at most [`MAX_TAGS`].
-pub fn split_tags(s: &str) -> Vec<String> {
+pub(crate) fn split_tags(s: &str) -> Vec<String> {
     s.split([',', ';'])
         .map(str::trim)
         .filter(|t| !t.is_empty())
@@ -234,7 +237,7 @@ pub(crate) fn parse_ip(s: &str) -> Option<IpAddr> {
 
 /// Parses a feed timestamp: RFC 3339, `YYYY-MM-DD HH:MM:SS[.fff]` (UTC), optional `Z`/`+00`
 /// suffix, or Unix seconds.
-pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     let t = s.trim();
     if let Some(d) = parse_plain_utc(t) {
         return Some(d);

@@ -15,7 +15,7 @@ use super::{Finding, capped, parse_ip, parse_time, split_tags};
 use crate::{Error, ErrorKind};
 
 /// Header names that hold the address, in order of preference.
-pub const IP_COLUMNS: &[&str] = &["ip", "src_ip", "source_ip", "ip_address"];
+pub(crate) const IP_COLUMNS: &[&str] = &["ip", "src_ip", "source_ip", "ip_address"];
 const PORT_COLUMNS: &[&str] = &["port", "src_port", "source_port"];
 const HOST_COLUMNS: &[&str] = &["hostname", "src_hostname", "reverse_dns"];
 const CLASS_COLUMNS: &[&str] = &["category", "infection", "type"];

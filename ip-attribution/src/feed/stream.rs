@@ -1,35 +1,4 @@
-//! Reading a feed in chunks: [`FeedReader`] (sans-IO: push bytes, pull findings) and
-//! [`Findings`] (the same over any [`std::io::Read`], with a fixed-size read buffer).
-//!
-//! The findings, their order, lines and problems, and a whole-file error, are exactly those of
-//! [`read`](super::read) over the whole bytes, however the input is cut into chunks
-//! ([`read`](super::read) is this reader over bytes held whole). What is held at any time is
-//! the bytes not yet read plus the last chunk pushed, and those are bounded by the record caps:
-//! - CSV: at most one record, [`csv::MAX_RECORD_BYTES`] + 3 bytes (the record reader never
-//!   looks further ahead); the rest of a refused line is skipped as it arrives;
-//! - IntelMQ: at most one line of [`intelmq::MAX_LINE_BYTES`] + 4 bytes; a longer line becomes
-//!   its "line is longer" finding and is skipped as it arrives;
-//! - format detection (the first non-blank byte, as [`detect`](super::detect)): blank lines
-//!   are dropped as they are passed, and a line of blanks longer than the caps is not kept
-//!   either.
-//!
-//! ```
-//! use ip_attribution::feed::{FeedReader, Pull};
-//! let text = b"ip,port\n192.0.2.1,443\n\"192.0.2.2\",80\n";
-//! let mut reader = FeedReader::new("2026-11-22-scan_rdp.csv");
-//! let mut lines = Vec::new();
-//! for chunk in text.chunks(5) {
-//!     reader.push(chunk);
-//!     while let Pull::Item(f) = reader.next_finding().unwrap() {
-//!         lines.push(f.line);
-//!     }
-//! }
-//! reader.finish();
-//! while let Pull::Item(f) = reader.next_finding().unwrap() {
-//!     lines.push(f.line);
-//! }
-//! assert_eq!(lines, [2, 3]);
-//! ```
+//! Reading a feed in chunks (documented on [`FeedReader`]).
 
 use std::borrow::Cow;
 use std::io::Read;
@@ -106,7 +75,37 @@ enum State {
 /// A feed read from chunks of bytes (sans-IO): [`push`](Self::push) the input as it comes,
 /// [`finish`](Self::finish) at its end, and pull findings with
 /// [`next_finding`](Self::next_finding) until it asks for more ([`Pull::NeedMore`]) or ends.
-/// See the [module docs](self) for what it holds.
+/// [`Findings`] is the same over any [`std::io::Read`], with a fixed-size read buffer.
+///
+/// The findings, their order, lines and problems, and a whole-file error, are exactly those of
+/// [`read`](crate::read_feed) over the whole bytes, however the input is cut into chunks
+/// ([`read`](crate::read_feed) is this reader over bytes held whole). What is held at any time is
+/// the bytes not yet read plus the last chunk pushed, and those are bounded by the record caps:
+/// - CSV: at most one record, [`MAX_RECORD_BYTES`](crate::limits::MAX_RECORD_BYTES) + 3 bytes (the record reader never
+///   looks further ahead); the rest of a refused line is skipped as it arrives;
+/// - IntelMQ: at most one line of [`MAX_INTELMQ_LINE_BYTES`](crate::limits::MAX_INTELMQ_LINE_BYTES) + 4 bytes; a longer line becomes
+///   its "line is longer" finding and is skipped as it arrives;
+/// - format detection (the first non-blank byte, as [`detect`](crate::detect_feed_format)): blank lines
+///   are dropped as they are passed, and a line of blanks longer than the caps is not kept
+///   either.
+///
+/// ```
+/// use ip_attribution::{FeedReader, Pull};
+/// let text = b"ip,port\n192.0.2.1,443\n\"192.0.2.2\",80\n";
+/// let mut reader = FeedReader::new("2026-11-22-scan_rdp.csv");
+/// let mut lines = Vec::new();
+/// for chunk in text.chunks(5) {
+///     reader.push(chunk);
+///     while let Pull::Item(f) = reader.next_finding().unwrap() {
+///         lines.push(f.line);
+///     }
+/// }
+/// reader.finish();
+/// while let Pull::Item(f) = reader.next_finding().unwrap() {
+///     lines.push(f.line);
+/// }
+/// assert_eq!(lines, [2, 3]);
+/// ```
 #[derive(Debug)]
 pub struct FeedReader<'a> {
     feed: Arc<str>,
@@ -171,7 +170,7 @@ impl<'a> FeedReader<'a> {
         }
     }
 
-    /// Bytes held now (read or not): bounded as the [module docs](self) say.
+    /// Bytes held now (read or not): bounded as the [type docs](Self) say.
     pub fn buffered(&self) -> usize {
         self.buf.len()
     }

@@ -58,7 +58,7 @@
 
 mod flat;
 mod hasher;
-pub mod placeholder;
+pub(crate) mod placeholder;
 pub(crate) mod ranges;
 mod records;
 mod resolve;
@@ -75,7 +75,7 @@ use crate::engine::evidence::Network as EvidenceNetwork;
 use crate::engine::knowledge::Knowledge;
 use crate::rdap::IpNetwork;
 use crate::rpsl::{IpRange, NetworkKind, Object, ObjectKey, Referral, Source};
-pub use placeholder::{PlaceholderReason, placeholder_reason};
+pub use placeholder::PlaceholderReason;
 use ranges::{Covering, RangeIndex, RangeTable};
 use records::{AutNumRecord, ContactRecord, IrtRecord, NetRecord, OrgRecord, RouteRecord};
 pub use resolve::OriginAbuse;

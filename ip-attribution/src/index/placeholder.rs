@@ -6,8 +6,6 @@
 //! [`crate::engine::Knowledge::placeholder_reason`] (the snapshot asks the same rule of its own
 //! knowledge).
 
-use crate::rpsl::Network;
-
 /// Why a network counts as a placeholder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -38,10 +36,4 @@ impl PlaceholderReason {
             Self::Source => "source",
         }
     }
-}
-
-/// Why `net` is a placeholder by the built-in knowledge table, or `None` for an ordinary
-/// network ([`crate::engine::Knowledge::placeholder_reason`]).
-pub fn placeholder_reason(net: &Network) -> Option<PlaceholderReason> {
-    crate::engine::knowledge::Knowledge::builtin_ref().placeholder_reason(net)
 }

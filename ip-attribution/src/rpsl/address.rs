@@ -178,13 +178,13 @@ pub(crate) fn addr_to_u128(ip: IpAddr) -> u128 {
 }
 
 /// E-mail addresses that registries put in place of real ones; never a contact.
-pub const DUMMY_MAILBOXES: &[&str] = &["unread@ripe.net"];
+pub(crate) const DUMMY_MAILBOXES: &[&str] = &["unread@ripe.net"];
 
 /// The bare address in an e-mail value as registries write it, or `None` when there is none.
 ///
 /// Handles `abuse@x <abuse@x>`, `"Name" <x@y>`, `Name <x@y>`, `x@y (Name)`, `mailto:x@y` and
 /// surrounding spaces. The domain is lower-cased; the local part is kept as written. Addresses in
-/// [`DUMMY_MAILBOXES`] give `None`.
+/// registries put in place of real ones (RIPE's dummified `unread@ripe.net`) give `None`.
 pub fn normalise_mailbox(value: &str) -> Option<String> {
     let mut v = value.trim();
     if let (Some(open), Some(close)) = (v.rfind('<'), v.rfind('>'))
@@ -228,7 +228,8 @@ pub fn normalise_mailbox(value: &str) -> Option<String> {
     Some(out)
 }
 
-/// True for an address in [`DUMMY_MAILBOXES`] (case-insensitive).
+/// True for an address registries put in place of real ones (RIPE's dummified
+/// `unread@ripe.net`), case-insensitive.
 pub fn is_dummy_mailbox(addr: &str) -> bool {
     DUMMY_MAILBOXES
         .iter()

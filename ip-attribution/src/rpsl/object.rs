@@ -425,7 +425,7 @@ impl Object {
 }
 
 /// Parses `AS123`, `as123`, `123` or asdot `1.2` into an AS number.
-pub fn parse_asn(text: &str) -> Option<u32> {
+pub(crate) fn parse_asn(text: &str) -> Option<u32> {
     let t = text.trim();
     let t = if t.len() > 2 && t.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("AS")) {
         t.get(2..)?

@@ -49,15 +49,52 @@ impl ReadStats {
 ///
 /// An iterator of `Result<Object, Error>`: every `Err` is one unusable object or line (with
 /// source name and 1-based line); iteration goes on after it, except after
-/// [`ErrorKind::RpslRead`], which ends it. [`Reader::stats`] counts what was read and skipped.
+/// [`ErrorKind::RpslRead`], which ends it. [`RpslReader::stats`](Reader::stats) counts what was read and skipped.
 ///
 /// ```
-/// use ip_attribution::rpsl::{Object, Reader};
+/// use ip_attribution::{RpslObject, RpslReader};
 /// let text = b"inetnum: 192.0.2.0 - 192.0.2.255\nnetname: EXAMPLE-NET\nstatus: ASSIGNED PA\n\n";
-/// let objects: Vec<Object> = Reader::from_slice("sample.db", text).filter_map(Result::ok).collect();
-/// let Some(Object::Network(net)) = objects.first() else { panic!("a network") };
+/// let objects: Vec<RpslObject> = RpslReader::from_slice("sample.db", text).filter_map(Result::ok).collect();
+/// let Some(RpslObject::Network(net)) = objects.first() else { panic!("a network") };
 /// assert_eq!(net.netname.as_deref(), Some("EXAMPLE-NET"));
 /// ```
+///
+/// Reads RIR split dumps (`ripe.db.inetnum.gz`...), LACNIC's dump format and saved WHOIS answers
+/// (RIPE style, IANA referrals, ARIN's `n +` answers and its ambiguous-query summary lines) from
+/// a byte slice or any `Read`, plain or gzip, one object in memory at a time.
+///
+/// * [`RpslReader`](Reader) yields `Result<RpslObject, Error>`: every unusable object (bad primary key, broken
+///   line, missing required attribute, start after end, unparsable address, over a cap) is one
+///   `Err` naming the source and 1-based line; reading goes on. Other classes (as-set,
+///   route-set, key-cert, unknown ones) are skipped silently and counted in [`RpslReadStats`](ReadStats).
+/// * [`RpslObject`](Object) is one of the typed views: [`RpslNetwork`](super::Network) (inetnum, inet6num, ARIN networks),
+///   [`RpslOrganisation`](super::Organisation), [`RpslContact`](super::Contact) (role, person),
+///   [`Irt`](super::Irt), [`AutNum`](super::AutNum), [`Route`](super::Route),
+///   [`Mntner`](super::Mntner),
+///   plus the answer-level [`AbuseComment`](super::AbuseComment) (`% Abuse contact for 'RANGE' is 'ADDR'`) and
+///   [`Referral`](super::Referral) (IANA `refer:`).
+/// * [`RpslObject::key`](Object::key) gives the identity under which a repeated object counts once.
+/// * [`parse_rpsl_object`](super::parse_object) is the lower, borrowed level: one object's attributes.
+///
+/// ## Syntax handled
+/// Continuation lines (space, tab, `+`), end-of-line `#` comments, `%` and `#` comment lines,
+/// CRLF line ends, UTF-8 or Latin-1 values (decoded as Latin-1 when not valid UTF-8), LACNIC
+/// short prefixes (`148.204/16`) and its `nic-hdl`-first person objects, inetnum ranges that are
+/// not CIDR aligned, e-mail display-name forms (normalised by [`normalise_mailbox`]). Dummified
+/// objects are flagged and their placeholder e-mail addresses (`unread@ripe.net`) dropped.
+///
+/// ## ARIN
+/// A `NetRange` block becomes an [`RpslNetwork`](super::Network) of kind
+/// [`NetworkKind::ArinNet`](super::NetworkKind::ArinNet) (`NetType` in
+/// `status`, `Organization`/`Customer` handle in `org`, `Parent` handle in `parent`), an
+/// `OrgName`/`CustName` block an [`RpslOrganisation`](super::Organisation); the POC blocks that follow are merged:
+/// `OrgAbuseEmail` into
+/// [`RpslOrganisation::abuse_mailbox`](super::Organisation::abuse_mailbox) (handle in `abuse_c`), other `Org*Email`
+/// into `emails`, `RAbuseEmail` into [`RpslNetwork::abuse_mailbox`](super::Network::abuse_mailbox).
+///
+/// ## Limits
+/// See [`crate::limits`]: line length, object lines, object bytes and value length are capped, each
+/// with its own error variant.
 #[derive(Debug)]
 pub struct Reader<R> {
     input: R,
@@ -87,7 +124,7 @@ impl<'a> Reader<&'a [u8]> {
 
 /// Wraps `input` so gzip data is decompressed on the fly: the first two bytes are checked for
 /// the gzip magic (`1f 8b`); plain input is passed through. Multi-member gzip files are read whole.
-pub fn decompressing<'r, R: Read + 'r>(input: R) -> io::Result<Box<dyn BufRead + 'r>> {
+pub(crate) fn decompressing<'r, R: Read + 'r>(input: R) -> io::Result<Box<dyn BufRead + 'r>> {
     let mut buffered = BufReader::with_capacity(256 * 1024, input);
     let head = buffered.fill_buf()?;
     if head.starts_with(&[0x1f, 0x8b]) {

@@ -619,7 +619,7 @@ impl EvidenceSource for Snapshot {
 
 /// Judges a security.txt body at `now`: valid and unexpired, expired, or invalid. A bare e-mail
 /// address in `Contact` counts as an e-mail contact although the validator flags it.
-pub fn judge_security_txt(
+pub(crate) fn judge_security_txt(
     domain: &str,
     source: &str,
     bytes: &[u8],
