@@ -96,18 +96,15 @@ pub fn engine_language(l: notice_render::Language) -> EngineLanguage {
 /// owner's abuse desk (the covering network's abuse contact, a WHOIS abuse comment, the RDAP
 /// abuse entity, the origin AS's abuse contact).
 ///
-/// A match on the engine's type, not on its spelling: notice-render's
-/// [`RecipientRole::from_via`] reads the spelling, for findings read from files where `via` is
-/// text, and a unit test holds the two in agreement for every variant. `Via` is
-/// `#[non_exhaustive]`, so a variant a later ip-attribution adds falls to the last arm, which
-/// reads its spelling as the files do.
+/// Decided on the engine's type, not on its spelling: [`Via::is_network_abuse`] matches every
+/// variant inside ip-attribution, so a new variant cannot compile without its role.
+/// notice-render's [`RecipientRole::from_via`] reads the spelling, for findings read from files
+/// where `via` is text, and a unit test holds the two in agreement for every variant.
 pub fn role(via: Via) -> RecipientRole {
-    match via {
-        Via::Override | Via::SecurityTxt | Via::WhoisOrg | Via::RdapOrg => RecipientRole::Business,
-        Via::NetworkAbuseC | Via::WhoisAbuseComment | Via::RdapAbuse | Via::AsnAbuse => {
-            RecipientRole::NetworkOwner
-        }
-        other => RecipientRole::from_via(other.as_str()),
+    if via.is_network_abuse() {
+        RecipientRole::NetworkOwner
+    } else {
+        RecipientRole::Business
     }
 }
 
@@ -300,10 +297,7 @@ mod tests {
     fn recipient_role_follows_via() {
         for (via, spelled) in EVERY_VIA {
             let mut d = Decision::malformed("test", EngineLanguage::En);
-            d.recipients = vec![ip_attribution::Recipient::new(
-                "soc@example.nl",
-                via,
-            )];
+            d.recipients = vec![ip_attribution::Recipient::new("soc@example.nl", via)];
             let r = recipient(&d);
             assert_eq!(r.as_ref().map(|r| r.role), Some(role(via)), "{spelled}");
             assert_eq!(r.map(|r| r.via), Some(spelled.to_string()));

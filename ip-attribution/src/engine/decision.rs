@@ -75,6 +75,20 @@ impl Via {
             Self::AsnAbuse => "asn-abuse",
         }
     }
+
+    /// True when the address is the network owner's abuse desk (a registry or RDAP abuse
+    /// contact, an abuse comment, the origin AS's), false when it is the business's own
+    /// (override, security.txt, the organisation's registry or RDAP entry). A notice to an
+    /// abuse desk names the business as its customer. Every variant is decided here, so a new
+    /// one cannot reach a notice without this choice.
+    pub fn is_network_abuse(self) -> bool {
+        match self {
+            Self::NetworkAbuseC | Self::WhoisAbuseComment | Self::RdapAbuse | Self::AsnAbuse => {
+                true
+            }
+            Self::Override | Self::SecurityTxt | Self::WhoisOrg | Self::RdapOrg => false,
+        }
+    }
 }
 
 impl fmt::Display for Via {
