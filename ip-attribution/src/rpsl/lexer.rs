@@ -93,6 +93,24 @@ pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
+/// `part`, a slice of `whole`, as [`decode`] gives it; borrowed from `text` (`whole` when it
+/// is valid UTF-8, checked once for the object instead of once per value) when `part` lies in
+/// it. A slice of valid UTF-8 cut at ASCII bytes, as the lexer cuts, is valid UTF-8 itself, so
+/// the answer is the same as [`decode`]'s.
+fn decode_part<'a>(whole: &'a [u8], text: Option<&'a str>, part: &'a [u8]) -> Cow<'a, str> {
+    if let Some(text) = text {
+        let start = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+        if let Some(s) = start
+            .checked_add(part.len())
+            .and_then(|end| text.get(start..end))
+            .filter(|s| s.as_ptr() == part.as_ptr())
+        {
+            return Cow::Borrowed(s);
+        }
+    }
+    decode(part)
+}
+
 /// Lines of `bytes` with `\n` or `\r\n` ends removed.
 pub(crate) fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
@@ -113,6 +131,7 @@ pub fn parse_object<'a>(
     bytes: &'a [u8],
 ) -> Result<RawObject<'a>, Error> {
     let mut attributes: Vec<Attribute<'a>> = Vec::with_capacity(16);
+    let text = std::str::from_utf8(bytes).ok();
     for (i, line) in lines(bytes).enumerate() {
         let lineno = first_line + i;
         match line.first() {
@@ -132,7 +151,7 @@ pub fn parse_object<'a>(
                 if more.is_empty() {
                     continue;
                 }
-                let more = decode(more);
+                let more = decode_part(bytes, text, more);
                 let len = last.value.len() + 1 + more.len();
                 if len > MAX_VALUE_BYTES {
                     return Err(Error::new(
@@ -177,7 +196,7 @@ pub fn parse_object<'a>(
                 }
                 attributes.push(Attribute {
                     name,
-                    value: decode(value),
+                    value: decode_part(bytes, text, value),
                     line: lineno,
                 });
             }
@@ -200,6 +219,30 @@ pub fn parse_object<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A value is read the same whether the object around it is valid UTF-8 (checked once) or
+    /// not (each value on its own), and a slice from elsewhere is decoded, not borrowed.
+    #[test]
+    fn values_decode_the_same_with_or_without_the_whole_object_checked() {
+        let utf8 = "role: Café NOC\naddress: Straße 1\n  more\nnic-hdl: X1\n".as_bytes();
+        let mut latin1 = utf8.to_vec();
+        latin1.extend_from_slice(b"remarks: caf\xe9\n");
+        for bytes in [utf8, latin1.as_slice()] {
+            let o = parse_object("t", 1, bytes).expect("parses");
+            assert_eq!(o.first("role"), Some("Café NOC"));
+            assert_eq!(o.first("address"), Some("Straße 1 more"));
+        }
+        let o = parse_object("t", 1, &latin1).expect("parses");
+        assert_eq!(o.first("remarks"), Some("caf\u{e9}"));
+        let text = std::str::from_utf8(utf8).ok();
+        let elsewhere = b"role".to_vec();
+        assert_eq!(decode_part(utf8, text, &elsewhere), "role");
+        assert_eq!(decode_part(utf8, text, &utf8[6..15]), "Café NOC");
+        assert!(matches!(
+            decode_part(utf8, text, &utf8[6..15]),
+            Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn continuation_comments_latin1_crlf() {
