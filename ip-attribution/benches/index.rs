@@ -7,9 +7,13 @@
 //! 4,096 addresses; then the product's path over the same addresses: the covering walk alone
 //! (`covering_walk`: every covering network, nothing resolved), `evidence_networks` one address
 //! at a time (every covering network with every mailbox, as owned `Network`s: what the engine
-//! reads) and `evidence_networks_many` over groups of 4,096 (these two over the first tenth of
-//! the addresses); then IPv6 over an index of as many
-//! generated `inet6num` networks.
+//! reads) and `evidence_networks_many` over groups of `EVIDENCE_BATCH` (32, the engine's batch), these two over
+//! the first tenth of the addresses, in probe order and sorted as the engine asks; then IPv6
+//! over an index of as many generated `inet6num` networks.
+//!
+//! Compare the owned-network benches each in its own process (a filter naming one): run one
+//! after another in the same process, the later ones inherit the heap the earlier ones left
+//! (glibc), and a later one measured up to 2x slower than alone.
 //!
 //! `REGISTRY_BENCH_NETWORKS` changes the size (default 1,000,000).
 
@@ -18,7 +22,7 @@ use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use ip_attribution::index::{IndexBuilder, RegistryIndex};
+use ip_attribution::index::{EVIDENCE_BATCH, IndexBuilder, RegistryIndex};
 use ip_attribution::rpsl::{Object, Reader};
 
 #[allow(dead_code, unreachable_pub)]
@@ -191,7 +195,33 @@ fn index(c: &mut Criterion) {
     g.bench_function(format!("evidence_networks_many_{n}_networks"), |b| {
         b.iter(|| {
             let mut hits = 0usize;
-            for group in evidence_probes.chunks(4096) {
+            for group in evidence_probes.chunks(EVIDENCE_BATCH) {
+                idx.evidence_networks_many(black_box(group), &mut lists);
+                for net in lists.iter().flatten() {
+                    hits += net.name.len() + net.abuse_emails.len();
+                }
+            }
+            black_box(hits)
+        })
+    });
+    // In the order the engine asks: a step's distinct addresses, sorted.
+    let mut sorted = evidence_probes.to_vec();
+    sorted.sort_unstable();
+    g.bench_function(format!("evidence_networks_sorted_{n}_networks"), |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for &p in &sorted {
+                for net in idx.evidence_networks(black_box(p)) {
+                    hits += net.name.len() + net.abuse_emails.len();
+                }
+            }
+            black_box(hits)
+        })
+    });
+    g.bench_function(format!("evidence_networks_many_sorted_{n}_networks"), |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for group in sorted.chunks(EVIDENCE_BATCH) {
                 idx.evidence_networks_many(black_box(group), &mut lists);
                 for net in lists.iter().flatten() {
                     hits += net.name.len() + net.abuse_emails.len();
@@ -299,7 +329,7 @@ fn index_ipv6(c: &mut Criterion) {
     g.bench_function(format!("evidence_networks_many_{n}_inet6num"), |b| {
         b.iter(|| {
             let mut hits = 0usize;
-            for group in evidence_probes.chunks(4096) {
+            for group in evidence_probes.chunks(EVIDENCE_BATCH) {
                 idx.evidence_networks_many(black_box(group), &mut lists);
                 for net in lists.iter().flatten() {
                     hits += net.name.len() + net.abuse_emails.len();

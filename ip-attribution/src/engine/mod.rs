@@ -93,7 +93,7 @@ impl Decisions {
 
 /// How many addresses [`decide_batch`] asks [`EvidenceSource::networks_many`] about at a
 /// time (consecutive addresses in sorted order, so that they share covering networks).
-pub const NETWORKS_BATCH: usize = 256;
+pub const NETWORKS_BATCH: usize = 32;
 
 /// Decides a batch: evidence is gathered and decided once per distinct usable address, in
 /// parallel (rayon). The distinct addresses are sorted and their covering networks asked for

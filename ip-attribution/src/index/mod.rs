@@ -58,8 +58,10 @@
 //! `EvidenceSource::networks_many`, which the engine's batch and step runners call with
 //! sorted addresses): the exact tables' range searches of [`EVIDENCE_BATCH`] addresses run in
 //! lock step (one halving of every search window at a time) so that their cache misses
-//! overlap, each distinct network of the batch is resolved once, and what resolution reads is
-//! brought into the cache a level at a time over all of the batch's networks. It reads the
+//! overlap, then each address's networks are resolved in order. The searches are the small
+//! part of that question (resolving every mailbox of every level into owned networks is the
+//! rest), so the batch helps IPv6, whose searches are long, and leaves IPv4 about even
+//! (BENCHMARKS.md, "Registry lookups on the product's path"). It reads the
 //! exact tables and the records only, so an index made with
 //! [`IndexBuilder::build_without_lookup_tables`] stays without the hot records and answer
 //! tables.

@@ -31,7 +31,7 @@ pub struct OriginAbuse<'a> {
 }
 
 /// How many addresses [`RegistryIndex::evidence_networks_many`] looks up together.
-pub const EVIDENCE_BATCH: usize = 256;
+pub const EVIDENCE_BATCH: usize = 32;
 
 /// The buffers of [`RegistryIndex::evidence_networks_many`], kept from one batch to the next.
 #[derive(Debug, Default)]
@@ -43,11 +43,6 @@ struct EvidenceScratch {
     /// Every address's covering network ids, one after the other; `bounds` per address.
     ids: Vec<u32>,
     bounds: Vec<(usize, usize)>,
-    distinct: Vec<u32>,
-    uses: Vec<u32>,
-    orgs: Vec<u32>,
-    contacts: Vec<u32>,
-    resolved: Vec<Option<Network>>,
 }
 
 /// Keeps the first of each run of equal mailboxes.
@@ -258,15 +253,18 @@ impl RegistryIndex {
 
     /// [`RegistryIndex::evidence_networks`] for many addresses: clears `out` and pushes one
     /// list per address, in order, each equal to what `evidence_networks` gives for that
-    /// address. Addresses are taken [`EVIDENCE_BATCH`] at a time; within a batch
+    /// address. Addresses are taken [`EVIDENCE_BATCH`] at a time: the range searches of a
+    /// batch run in lock step (one halving of every search window at a time, as
+    /// [`RegistryIndex::attribute_many`] interleaves its lookups), so that their cache misses
+    /// overlap; then each address's networks are resolved in order, as `evidence_networks`
+    /// resolves them.
     ///
-    /// * the range searches of every address run in lock step (one halving of every search
-    ///   window at a time, as [`RegistryIndex::attribute_many`] interleaves its lookups), so
-    ///   their cache misses overlap;
-    /// * each distinct network is resolved once (a parent allocation over many of the
-    ///   addresses is not resolved again for each), after what resolution reads of every
-    ///   network (records, then organisation, contact and comment look-ups, then those
-    ///   records) has been brought into the cache a level at a time over all of them.
+    /// What was measured (`benches/index.rs`, BENCHMARKS.md): the searches are a small part
+    /// of the engine's question; resolving and copying every mailbox of every level into owned
+    /// [`Network`]s is the rest, and is the same work either way. IPv6 (whose table has no
+    /// directory, so a search is a long binary search) gains from the lock step; IPv4 is
+    /// about even. Resolving each distinct network of a batch once and bringing the records
+    /// into the cache a level at a time ahead of resolution were tried and were slower.
     ///
     /// Needs neither the hot records nor the answer tables: an index made with
     /// [`IndexBuilder::build_without_lookup_tables`](super::IndexBuilder::build_without_lookup_tables)
@@ -319,119 +317,21 @@ impl RegistryIndex {
             s.bounds.push((from, s.ids.len()));
         }
 
-        // Every distinct network of the batch, resolved once; `uses` counts down so that the
-        // last address to take a network takes it without a copy.
-        s.distinct.clear();
-        s.distinct.extend_from_slice(&s.ids);
-        s.distinct.sort_unstable();
-        s.uses.clear();
-        s.uses.extend(
-            s.distinct
-                .chunk_by(|a, b| a == b)
-                .map(|run| u32::try_from(run.len()).unwrap_or(u32::MAX)),
-        );
-        s.distinct.dedup();
-        self.warm(&s.distinct, &mut s.orgs, &mut s.contacts);
-        s.resolved.clear();
-        s.resolved.extend(
-            s.distinct
-                .iter()
-                .map(|&id| self.networks.get(id as usize).map(|n| self.evidence(n))),
-        );
-
         for (ip, &(from, to)) in group.iter().zip(&s.bounds) {
             let ids = s.ids.get(from..to).unwrap_or_default();
             let rdap = self.rdap_ranges.covering(*ip);
             let mut nets = Vec::with_capacity(ids.len() + rdap.len());
-            for id in ids {
-                let Ok(at) = s.distinct.binary_search(id) else {
-                    continue;
-                };
-                let (Some(left), Some(slot)) = (s.uses.get_mut(at), s.resolved.get_mut(at)) else {
-                    continue;
-                };
-                *left = left.saturating_sub(1);
-                let net = if *left == 0 {
-                    slot.take()
-                } else {
-                    slot.clone()
-                };
-                nets.extend(net);
-            }
+            nets.extend(
+                ids.iter()
+                    .filter_map(|&id| self.networks.get(id as usize))
+                    .map(|n| self.evidence(n)),
+            );
             nets.extend(
                 rdap.into_iter()
                     .filter_map(|i| self.rdap.get(i as usize).cloned()),
             );
             out.push(nets);
         }
-    }
-
-    /// Brings what resolving the networks `ids` reads into the cache, one level at a time over
-    /// all of them, so that the cache misses of different networks overlap: their records;
-    /// the strings they name and the organisation, contact and comment look-ups; the
-    /// organisations' records and their contacts' look-ups; the contacts' records. Decides
-    /// nothing: the resolution that follows reads the same data again, from the cache.
-    fn warm(&self, ids: &[u32], orgs: &mut Vec<u32>, contacts: &mut Vec<u32>) {
-        fn first(s: &str) -> usize {
-            usize::from(s.as_bytes().first().copied().unwrap_or(0))
-        }
-        let records = || ids.iter().filter_map(|&i| self.networks.get(i as usize));
-        let mut touched = 0usize;
-        for n in records() {
-            touched = touched.wrapping_add(n.abuse_c.len() + n.mnt_by.len() + n.handle.len());
-            touched = touched.wrapping_add(n.org.as_deref().map_or(0, str::len));
-        }
-        orgs.clear();
-        contacts.clear();
-        for n in records() {
-            let org = n.org.as_deref().and_then(|h| position_by(&self.org_by, h));
-            orgs.push(org.unwrap_or(u32::MAX));
-            contacts.extend(
-                n.abuse_c
-                    .iter()
-                    .filter_map(|h| position_by(&self.contact_by, h)),
-            );
-            touched = touched.wrapping_add(usize::from(self.comments.contains_key(&n.range)));
-            for t in [&n.netname, &n.status, &n.org_name].into_iter().flatten() {
-                touched = touched.wrapping_add(first(t));
-            }
-            for m in &n.mnt_by {
-                touched = touched.wrapping_add(first(m));
-            }
-        }
-        let org_records = || orgs.iter().filter_map(|&i| self.orgs.get(i as usize));
-        for o in org_records() {
-            touched = touched.wrapping_add(o.emails.len());
-            if let Some(c) = o
-                .abuse_c
-                .as_deref()
-                .and_then(|h| position_by(&self.contact_by, h))
-            {
-                contacts.push(c);
-            }
-        }
-        for o in org_records() {
-            for t in [&o.name, &o.abuse_mailbox].into_iter().flatten() {
-                touched = touched.wrapping_add(first(t));
-            }
-            for m in &o.emails {
-                touched = touched.wrapping_add(first(m));
-            }
-        }
-        let contact_records = || {
-            contacts
-                .iter()
-                .filter_map(|&i| self.contacts.get(i as usize))
-        };
-        for c in contact_records() {
-            touched = touched.wrapping_add(c.emails.len() + c.handle.len());
-        }
-        for c in contact_records() {
-            for m in c.abuse_mailbox.iter().chain(c.emails.iter()) {
-                touched = touched.wrapping_add(first(m));
-            }
-        }
-        std::hint::black_box(touched);
     }
 
     /// The "asn-abuse" fallback: the most specific route object covering `ip` (of equal ones
