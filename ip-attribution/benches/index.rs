@@ -4,7 +4,16 @@
 //!
 //! Lookup groups: the exact covering list (`lookup`), the IPv4 answer table alone
 //! (`most_specific`), `attribute` one address at a time and `attribute_many` over groups of
-//! 4,096 addresses; then IPv6 over an index of as many generated `inet6num` networks.
+//! 4,096 addresses; then the product's path over the same addresses: the covering walk alone
+//! (`covering_walk`: every covering network, nothing resolved), `evidence_networks` one address
+//! at a time (every covering network with every mailbox, as owned `Network`s: what the engine
+//! reads) and `evidence_networks_many` over groups of `EVIDENCE_BATCH` (32, the engine's batch), these two over
+//! the first tenth of the addresses, in probe order and sorted as the engine asks; then IPv6
+//! over an index of as many generated `inet6num` networks.
+//!
+//! Compare the owned-network benches each in its own process (a filter naming one): run one
+//! after another in the same process, the later ones inherit the heap the earlier ones left
+//! (glibc), and a later one measured up to 2x slower than alone.
 //!
 //! `REGISTRY_BENCH_NETWORKS` changes the size (default 1,000,000).
 
@@ -13,7 +22,7 @@ use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use ip_attribution::{IndexBuilder, RegistryIndex, RpslObject, RpslReader};
+use ip_attribution::{EVIDENCE_BATCH, IndexBuilder, RegistryIndex, RpslObject, RpslReader};
 
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../examples/src/synthetic_registry.rs"]
@@ -154,6 +163,72 @@ fn index(c: &mut Criterion) {
             })
         },
     );
+    // The product's path over the same addresses: every covering network with every mailbox
+    // resolved, as the engine reads them (owned `Network`s). First the covering walk alone
+    // (the exact lists, placeholders included, nothing resolved), then per address, then
+    // batched.
+    g.bench_function(format!("covering_walk_{n}_networks"), |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for &p in &probes {
+                hits += idx.lookup_all(black_box(p)).count();
+            }
+            black_box(hits)
+        })
+    });
+    // Owned networks cost far more per address: a tenth of the addresses.
+    let evidence_probes = probes.get(..probes.len() / 10).unwrap_or_default();
+    g.throughput(Throughput::Elements(evidence_probes.len() as u64));
+    g.bench_function(format!("evidence_networks_{n}_networks"), |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for &p in evidence_probes {
+                for net in idx.evidence_networks(black_box(p)) {
+                    hits += net.name.len() + net.abuse_emails.len();
+                }
+            }
+            black_box(hits)
+        })
+    });
+    let mut lists = Vec::with_capacity(4096);
+    g.bench_function(format!("evidence_networks_many_{n}_networks"), |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for group in evidence_probes.chunks(EVIDENCE_BATCH) {
+                idx.evidence_networks_many(black_box(group), &mut lists);
+                for net in lists.iter().flatten() {
+                    hits += net.name.len() + net.abuse_emails.len();
+                }
+            }
+            black_box(hits)
+        })
+    });
+    // In the order the engine asks: a step's distinct addresses, sorted.
+    let mut sorted = evidence_probes.to_vec();
+    sorted.sort_unstable();
+    g.bench_function(format!("evidence_networks_sorted_{n}_networks"), |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for &p in &sorted {
+                for net in idx.evidence_networks(black_box(p)) {
+                    hits += net.name.len() + net.abuse_emails.len();
+                }
+            }
+            black_box(hits)
+        })
+    });
+    g.bench_function(format!("evidence_networks_many_sorted_{n}_networks"), |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for group in sorted.chunks(EVIDENCE_BATCH) {
+                idx.evidence_networks_many(black_box(group), &mut lists);
+                for net in lists.iter().flatten() {
+                    hits += net.name.len() + net.abuse_emails.len();
+                }
+            }
+            black_box(hits)
+        })
+    });
     g.finish();
 }
 
@@ -232,6 +307,32 @@ fn index_ipv6(c: &mut Criterion) {
                 for a in out.iter().flatten() {
                     hits += a.netname.map_or(0, str::len);
                     hits += a.abuse_mailbox.map_or(0, str::len);
+                }
+            }
+            black_box(hits)
+        })
+    });
+    let evidence_probes = probes.get(..probes.len() / 10).unwrap_or_default();
+    g.throughput(Throughput::Elements(evidence_probes.len() as u64));
+    g.bench_function(format!("evidence_networks_{n}_inet6num"), |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for &p in evidence_probes {
+                for net in idx.evidence_networks(black_box(p)) {
+                    hits += net.name.len() + net.abuse_emails.len();
+                }
+            }
+            black_box(hits)
+        })
+    });
+    let mut lists = Vec::with_capacity(4096);
+    g.bench_function(format!("evidence_networks_many_{n}_inet6num"), |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for group in evidence_probes.chunks(EVIDENCE_BATCH) {
+                idx.evidence_networks_many(black_box(group), &mut lists);
+                for net in lists.iter().flatten() {
+                    hits += net.name.len() + net.abuse_emails.len();
                 }
             }
             black_box(hits)

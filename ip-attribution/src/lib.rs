@@ -124,8 +124,8 @@ pub use cert::{
 // 2. The registry index: which registry networks cover an address, abuse contacts resolved.
 pub use index::{
     ATTRIBUTE_BATCH, ATTRIBUTE_ITER_GROUP, AbuseContact, AbuseVia, AttributeIter, Attribution,
-    IndexBuilder, IndexStats, Lookup, NetworkView, OrgView, OriginAbuse, PlaceholderReason,
-    RegistryIndex,
+    EVIDENCE_BATCH, IndexBuilder, IndexStats, Lookup, NetworkView, OrgView, OriginAbuse,
+    PlaceholderReason, RegistryIndex,
 };
 
 // 3. Scanner feeds to findings, whole or streamed (and the capped CSV reader beneath).
@@ -157,8 +157,9 @@ pub use engine::Knowledge;
 pub use engine::knowledge::{BUILTIN as BUILTIN_KNOWLEDGE, CertVerdict};
 // The policy, its decisions, and the runs over a batch or a day.
 pub use engine::{
-    DECISION_STEP, DecidedStep, Decision, Decisions, EvidenceItem, Language, Organisation, Outcome,
-    Policy, Recipient, Step, Via, decide, decide_all, decide_batch, decide_in_steps,
+    DECISION_STEP, DecidedStep, Decision, Decisions, EvidenceItem, Language, NETWORKS_BATCH,
+    Organisation, Outcome, Policy, Recipient, Step, Via, decide, decide_all, decide_batch,
+    decide_in_steps,
 };
 
 // 6. Live collection of a snapshot folder over the network (feature `net`).

@@ -305,8 +305,20 @@ impl Evidence {
 
     /// Gathers what `source` knows about `ip`, judged at `now`.
     pub fn gather<S: EvidenceSource + ?Sized>(source: &S, ip: IpAddr, now: DateTime<Utc>) -> Self {
+        Self::gather_with_networks(source, ip, source.networks(ip), now)
+    }
+
+    /// [`Evidence::gather`] with the covering networks already asked for (by
+    /// [`EvidenceSource::networks_many`] for a batch of addresses): everything else is asked
+    /// of `source` as `gather` asks it.
+    pub(crate) fn gather_with_networks<S: EvidenceSource + ?Sized>(
+        source: &S,
+        ip: IpAddr,
+        networks: Vec<Network>,
+        now: DateTime<Utc>,
+    ) -> Self {
         let mut ev = Self::empty(ip);
-        ev.networks = source.networks(ip);
+        ev.networks = networks;
         ev.networks.sort_by_key(Network::span);
         ev.asn_abuse = source.asn_abuse(ip);
         ev.ptr = source.ptr_names(ip);
@@ -371,6 +383,16 @@ pub trait EvidenceSource: Sync {
     fn networks(&self, ip: IpAddr) -> Vec<Network> {
         let _ = ip;
         Vec::new()
+    }
+    /// [`EvidenceSource::networks`] for many addresses: clears `out` and pushes one list per
+    /// address of `ips`, in order, each what `networks` gives for that address. The engine's
+    /// batch and step runners ([`decide_batch`](super::decide_batch) and what is built on it)
+    /// ask through this. The default asks `networks` for each address; a source with a faster
+    /// batched path overrides it (the snapshot: the registry index's
+    /// [`evidence_networks_many`](crate::index::RegistryIndex::evidence_networks_many)).
+    fn networks_many(&self, ips: &[IpAddr], out: &mut Vec<Vec<Network>>) {
+        out.clear();
+        out.extend(ips.iter().map(|&ip| self.networks(ip)));
     }
     /// Abuse contacts of the origin AS of the most specific route covering `ip`, as
     /// `(address, source)`.

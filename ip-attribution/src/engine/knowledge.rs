@@ -413,16 +413,37 @@ impl Knowledge {
 
     /// True for a placeholder e-mail address.
     pub fn is_placeholder_email(&self, email: &str) -> bool {
-        self.placeholder_email
-            .contains(&email.trim().to_lowercase())
+        let email = email.trim();
+        // Asked for every mailbox of every covering network: without allocating when there is
+        // nothing to lower (ASCII without capitals, as normalised mailboxes mostly are).
+        if email
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        {
+            return self.placeholder_email.contains(email);
+        }
+        self.placeholder_email.contains(&email.to_lowercase())
     }
 
     /// Classifies a registry status.
     pub fn role_of_status(&self, status: &str) -> super::evidence::NetworkRole {
-        let s = status.trim().to_lowercase();
-        if self.allocation.contains(&s) {
+        let status = status.trim();
+        // Asked for every covering network: a short ASCII status is lowered on the stack
+        // (the same as `to_lowercase` for ASCII).
+        let mut buf = [0u8; 64];
+        let lowered = match buf.get_mut(..status.len()) {
+            Some(b) if status.is_ascii() => {
+                b.copy_from_slice(status.as_bytes());
+                b.make_ascii_lowercase();
+                std::str::from_utf8(b).ok().map(std::borrow::Cow::Borrowed)
+            }
+            _ => None,
+        };
+        let s = lowered.unwrap_or_else(|| std::borrow::Cow::Owned(status.to_lowercase()));
+        let s: &str = &s;
+        if self.allocation.contains(s) {
             super::evidence::NetworkRole::Allocation
-        } else if self.assignment.contains(&s) {
+        } else if self.assignment.contains(s) {
             super::evidence::NetworkRole::Assignment
         } else {
             super::evidence::NetworkRole::Unknown

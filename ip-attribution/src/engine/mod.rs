@@ -10,6 +10,10 @@
 //!
 //! [`decide_all`] runs a whole batch in parallel (rayon): evidence is gathered and decided once
 //! per distinct address, and the output has exactly one decision per finding, in input order.
+//! The batch runners ([`decide_batch`] and what is built on it) ask the source for covering
+//! networks [`NETWORKS_BATCH`] sorted addresses at a time
+//! ([`EvidenceSource::networks_many`]; the snapshot answers with the registry index's batched
+//! lookups), everything else per address; the decisions are [`decide`]'s.
 //! [`decide_in_steps`] is the decision stream of a daily run over any [`EvidenceSource`]: a
 //! day's findings decided a step at a time, each step handed to the caller (to write, count,
 //! plan notices) while the next one is decided, so memory holds one step's decisions.
@@ -87,8 +91,14 @@ impl Decisions {
     }
 }
 
+/// How many addresses [`decide_batch`] asks [`EvidenceSource::networks_many`] about at a
+/// time (consecutive addresses in sorted order, so that they share covering networks).
+pub const NETWORKS_BATCH: usize = 32;
+
 /// Decides a batch: evidence is gathered and decided once per distinct usable address, in
-/// parallel (rayon).
+/// parallel (rayon). The distinct addresses are sorted and their covering networks asked for
+/// [`NETWORKS_BATCH`] at a time ([`EvidenceSource::networks_many`]); the decisions are those
+/// of [`decide`] for each address.
 pub fn decide_batch<S: EvidenceSource + ?Sized>(
     findings: &[Finding],
     source: &S,
@@ -103,8 +113,18 @@ pub fn decide_batch<S: EvidenceSource + ?Sized>(
     ips.sort_unstable();
     ips.dedup();
     let by_ip: HashMap<IpAddr, Decision> = ips
-        .par_iter()
-        .map(|&ip| (ip, policy.decide(&Evidence::gather(source, ip, now))))
+        .par_chunks(NETWORKS_BATCH)
+        .flat_map_iter(|chunk| {
+            let mut networks = Vec::with_capacity(chunk.len());
+            source.networks_many(chunk, &mut networks);
+            // A source that answers fewer addresses than asked is asked again one by one.
+            let mut networks = networks.into_iter();
+            chunk.iter().map(move |&ip| {
+                let nets = networks.next().unwrap_or_else(|| source.networks(ip));
+                let ev = Evidence::gather_with_networks(source, ip, nets, now);
+                (ip, policy.decide(&ev))
+            })
+        })
         .collect();
     Decisions {
         by_ip,

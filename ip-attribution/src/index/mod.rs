@@ -51,6 +51,21 @@
 //! IPv6 registry data is clustered in a huge space: its windows are longer and binary
 //! searched, and its runs are 32 bytes.
 //!
+//! The engine's question is wider than the most specific answer: every covering network,
+//! placeholders flagged, each with every mailbox of its levels, as owned
+//! [`crate::engine::evidence::Network`]s ([`RegistryIndex::evidence_networks`]). Its batched
+//! form, [`RegistryIndex::evidence_networks_many`], is the product's path (the snapshot's
+//! `EvidenceSource::networks_many`, which the engine's batch and step runners call with
+//! sorted addresses): the exact tables' range searches of [`EVIDENCE_BATCH`] addresses run in
+//! lock step (one halving of every search window at a time) so that their cache misses
+//! overlap, then each address's networks are resolved in order. The searches are the small
+//! part of that question (resolving every mailbox of every level into owned networks is the
+//! rest), so the batch helps IPv6, whose searches are long, and leaves IPv4 about even
+//! (BENCHMARKS.md, "Registry lookups on the product's path"). It reads the
+//! exact tables and the records only, so an index made with
+//! [`IndexBuilder::build_without_lookup_tables`] stays without the hot records and answer
+//! tables.
+//!
 //! Memory per 1M networks (the generated benchmark registry), beyond the records themselves:
 //! 64 MB of hot records (64-byte slots), about 20 MB for the exact IPv4 segment table and
 //! 17.5 MB for the IPv4 answer table (runs and directory); 1M IPv6 networks take 36 MB of
@@ -69,7 +84,7 @@ use std::sync::OnceLock;
 use ipnet::IpNet;
 
 use flat::{FlatV4, FlatV6};
-use hasher::FxHashMap;
+use hasher::FastHashMap;
 
 use crate::engine::evidence::Network as EvidenceNetwork;
 use crate::engine::knowledge::Knowledge;
@@ -78,7 +93,7 @@ use crate::rpsl::{IpRange, NetworkKind, Object, ObjectKey, Referral, Source};
 pub use placeholder::PlaceholderReason;
 use ranges::{Covering, RangeIndex, RangeTable};
 use records::{AutNumRecord, ContactRecord, IrtRecord, NetRecord, OrgRecord, RouteRecord};
-pub use resolve::OriginAbuse;
+pub use resolve::{EVIDENCE_BATCH, OriginAbuse};
 
 /// Where a resolved abuse mailbox came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -175,7 +190,7 @@ pub struct IndexStats {
 #[derive(Debug)]
 pub struct IndexBuilder {
     knowledge: Knowledge,
-    seen: FxHashMap<Identity, (Slot, u32)>,
+    seen: FastHashMap<Identity, (Slot, u32)>,
     networks: Vec<NetRecord>,
     networks6: Vec<NetRecord>,
     rdap: Vec<EvidenceNetwork>,
@@ -185,7 +200,7 @@ pub struct IndexBuilder {
     irts: Vec<IrtRecord>,
     aut_nums: Vec<AutNumRecord>,
     routes: Vec<RouteRecord>,
-    comments: FxHashMap<IpRange, Option<Box<str>>>,
+    comments: FastHashMap<IpRange, Option<Box<str>>>,
     referrals: Vec<Referral>,
     mntners: usize,
     duplicates: usize,
@@ -282,7 +297,7 @@ impl IndexBuilder {
     pub fn with_knowledge(knowledge: Knowledge) -> Self {
         Self {
             knowledge,
-            seen: FxHashMap::default(),
+            seen: FastHashMap::default(),
             networks: Vec::new(),
             networks6: Vec::new(),
             rdap: Vec::new(),
@@ -292,7 +307,7 @@ impl IndexBuilder {
             irts: Vec::new(),
             aut_nums: Vec::new(),
             routes: Vec::new(),
-            comments: FxHashMap::default(),
+            comments: FastHashMap::default(),
             referrals: Vec::new(),
             mntners: 0,
             duplicates: 0,
@@ -468,10 +483,10 @@ impl IndexBuilder {
         let rt6 = RangeTable::build(&rv6);
 
         // The builder's identities already hold the upper-cased handles: move them.
-        let mut org_by = FxHashMap::with_capacity_and_hasher(orgs.len(), Default::default());
+        let mut org_by = FastHashMap::with_capacity_and_hasher(orgs.len(), Default::default());
         let mut contact_by =
-            FxHashMap::with_capacity_and_hasher(contacts.len(), Default::default());
-        let mut irt_by = FxHashMap::with_capacity_and_hasher(irts.len(), Default::default());
+            FastHashMap::with_capacity_and_hasher(contacts.len(), Default::default());
+        let mut irt_by = FastHashMap::with_capacity_and_hasher(irts.len(), Default::default());
         for (identity, (slot, at)) in seen {
             match (identity, slot) {
                 (Identity::Key(ObjectKey { key, .. }), Slot::Org) => {
@@ -486,13 +501,13 @@ impl IndexBuilder {
                 _ => {}
             }
         }
-        let aut_num_by: FxHashMap<u32, u32> = aut_nums
+        let aut_num_by: FastHashMap<u32, u32> = aut_nums
             .iter()
             .enumerate()
             .map(|(i, a)| (a.asn, u32::try_from(i).unwrap_or(u32::MAX)))
             .collect();
         let abuse_comments = comments.len();
-        let comments: FxHashMap<IpRange, Box<str>> = comments
+        let comments: FastHashMap<IpRange, Box<str>> = comments
             .into_iter()
             .filter_map(|(r, m)| Some((r, m?)))
             .collect();
@@ -604,15 +619,15 @@ pub struct RegistryIndex {
     rt4: RangeTable<u32>,
     rt6: RangeTable<u128>,
     orgs: Vec<OrgRecord>,
-    org_by: FxHashMap<String, u32>,
+    org_by: FastHashMap<String, u32>,
     contacts: Vec<ContactRecord>,
-    contact_by: FxHashMap<String, u32>,
+    contact_by: FastHashMap<String, u32>,
     irts: Vec<IrtRecord>,
-    irt_by: FxHashMap<String, u32>,
+    irt_by: FastHashMap<String, u32>,
     aut_nums: Vec<AutNumRecord>,
-    aut_num_by: FxHashMap<u32, u32>,
+    aut_num_by: FastHashMap<u32, u32>,
     /// `% Abuse contact` mailboxes by exact range (as written in the comment).
-    comments: FxHashMap<IpRange, Box<str>>,
+    comments: FastHashMap<IpRange, Box<str>>,
     referrals: Vec<Referral>,
     stats: IndexStats,
 }
@@ -820,15 +835,27 @@ impl RegistryIndex {
     }
 }
 
-/// The position of `handle` (case-insensitive, trimmed) in a handle map.
-fn position_by(map: &FxHashMap<String, u32>, handle: &str) -> Option<u32> {
+/// The position of `handle` (case-insensitive, trimmed) in a handle map. The maps' keys are
+/// upper case (`to_ascii_uppercase`, as the builder keys organisations, contacts and irts), so
+/// a handle with a lower-case letter is looked up upper-cased only (in a buffer on the stack
+/// when it is short: generated and LACNIC-style handles such as `ORG-C12x3-GEN` are common,
+/// and the engine asks for several per network).
+fn position_by(map: &FastHashMap<String, u32>, handle: &str) -> Option<u32> {
     let handle = handle.trim();
-    match map.get(handle) {
-        Some(i) => Some(*i),
-        None if handle.bytes().any(|b| b.is_ascii_lowercase()) => {
-            map.get(&handle.to_ascii_uppercase()).copied()
+    if !handle.bytes().any(|b| b.is_ascii_lowercase()) {
+        return map.get(handle).copied();
+    }
+    let mut buf = [0u8; 64];
+    match buf.get_mut(..handle.len()) {
+        Some(upper) => {
+            upper.copy_from_slice(handle.as_bytes());
+            upper.make_ascii_uppercase();
+            // ASCII case changes keep UTF-8 valid.
+            std::str::from_utf8(upper)
+                .ok()
+                .and_then(|h| map.get(h).copied())
         }
-        None => None,
+        None => map.get(&handle.to_ascii_uppercase()).copied(),
     }
 }
 

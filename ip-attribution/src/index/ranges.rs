@@ -17,6 +17,8 @@ use crate::rpsl::IpRange;
 const NONE: u32 = u32::MAX;
 const UNSET: u32 = u32::MAX - 1;
 const EXPLICIT: u32 = 1 << 31;
+/// How many searches [`RangeTable::heads_many`] runs in lock step.
+pub(crate) const LOCKSTEP: usize = 32;
 
 /// A key type: `u32` for IPv4, `u128` for IPv6.
 pub(crate) trait Key: Copy + Ord + std::fmt::Debug {
@@ -213,10 +215,10 @@ impl<K: Key> RangeTable<K> {
         self.buckets = buckets;
     }
 
-    /// Index of the segment holding `x`, if any.
+    /// The segments among which `x`'s is searched: its /16 for IPv4, all for IPv6.
     #[inline]
-    fn segment(&self, x: K) -> Option<usize> {
-        let (lo, hi) = match x.bucket() {
+    fn window(&self, x: K) -> (usize, usize) {
+        match x.bucket() {
             Some(b) if !self.buckets.is_empty() => (
                 self.buckets.get(b).copied().unwrap_or(0) as usize,
                 self.buckets
@@ -225,10 +227,59 @@ impl<K: Key> RangeTable<K> {
                     .unwrap_or(self.segs.len() as u32) as usize,
             ),
             _ => (0, self.segs.len()),
-        };
+        }
+    }
+
+    /// Index of the segment holding `x`, if any.
+    #[inline]
+    fn segment(&self, x: K) -> Option<usize> {
+        let (lo, hi) = self.window(x);
         let window = self.segs.get(lo..hi).unwrap_or_default();
         let pos = lo + window.partition_point(|&(s, _)| s <= x);
         pos.checked_sub(1)
+    }
+
+    /// The head of the segment holding each of `xs` (what [`Self::covering`] starts from;
+    /// give it to [`Self::covering_from`]), pushed to `heads` in order. The searches of
+    /// [`LOCKSTEP`] points run in lock step, one halving of every window at a time, so that
+    /// their cache misses overlap instead of following one another.
+    pub(crate) fn heads_many(&self, xs: &[K], heads: &mut Vec<u32>) {
+        heads.reserve(xs.len());
+        let mut base = [0usize; LOCKSTEP];
+        let mut size = [0usize; LOCKSTEP];
+        for group in xs.chunks(LOCKSTEP) {
+            let mut longest = 0;
+            for ((b, n), &x) in base.iter_mut().zip(size.iter_mut()).zip(group) {
+                let (lo, hi) = self.window(x);
+                *b = lo;
+                *n = hi.saturating_sub(lo);
+                longest = longest.max(*n);
+            }
+            // Each pass halves every window longer than one segment (the form of the
+            // standard library's binary search: the base moves without a branch).
+            while longest > 1 {
+                longest = 0;
+                for ((b, n), &x) in base.iter_mut().zip(size.iter_mut()).zip(group) {
+                    if *n > 1 {
+                        let half = *n / 2;
+                        let mid = *b + half;
+                        let below = self.segs.get(mid).is_some_and(|&(s, _)| s <= x);
+                        *b = if below { mid } else { *b };
+                        *n -= half;
+                        longest = longest.max(*n);
+                    }
+                }
+            }
+            for ((&b, &n), &x) in base.iter().zip(&size).zip(group) {
+                // The partition point: segments of the window starting at or before `x`.
+                let pos = b + usize::from(n > 0 && self.segs.get(b).is_some_and(|&(s, _)| s <= x));
+                let head = pos
+                    .checked_sub(1)
+                    .and_then(|p| self.segs.get(p))
+                    .map_or(NONE, |s| s.1);
+                heads.push(head);
+            }
+        }
     }
 
     /// The ids covering `x`, most specific first.
@@ -250,7 +301,7 @@ impl<K: Key> RangeTable<K> {
     }
 
     #[inline]
-    fn covering_from(&self, head: u32) -> Covering<'_> {
+    pub(crate) fn covering_from(&self, head: u32) -> Covering<'_> {
         if head != NONE && head & EXPLICIT != 0 {
             let at = (head & !EXPLICIT) as usize;
             let len = self.lists.get(at).copied().unwrap_or(0) as usize;

@@ -30,6 +30,21 @@ pub struct OriginAbuse<'a> {
     pub abuse: Vec<AbuseContact<'a>>,
 }
 
+/// How many addresses [`RegistryIndex::evidence_networks_many`] looks up together.
+pub const EVIDENCE_BATCH: usize = 32;
+
+/// The buffers of [`RegistryIndex::evidence_networks_many`], kept from one batch to the next.
+#[derive(Debug, Default)]
+struct EvidenceScratch {
+    v4: Vec<u32>,
+    v6: Vec<u128>,
+    heads4: Vec<u32>,
+    heads6: Vec<u32>,
+    /// Every address's covering network ids, one after the other; `bounds` per address.
+    ids: Vec<u32>,
+    bounds: Vec<(usize, usize)>,
+}
+
 /// Keeps the first of each run of equal mailboxes.
 fn dedup(v: &mut Vec<AbuseContact<'_>>) {
     v.dedup_by(|a, b| a.mailbox == b.mailbox);
@@ -234,6 +249,89 @@ impl RegistryIndex {
                 .filter_map(|i| self.rdap.get(i as usize).cloned()),
         );
         out
+    }
+
+    /// [`RegistryIndex::evidence_networks`] for many addresses: clears `out` and pushes one
+    /// list per address, in order, each equal to what `evidence_networks` gives for that
+    /// address. Addresses are taken [`EVIDENCE_BATCH`] at a time: the range searches of a
+    /// batch run in lock step (one halving of every search window at a time, as
+    /// [`RegistryIndex::attribute_many`] interleaves its lookups), so that their cache misses
+    /// overlap; then each address's networks are resolved in order, as `evidence_networks`
+    /// resolves them.
+    ///
+    /// What was measured (`benches/index.rs`, BENCHMARKS.md): the searches are a small part
+    /// of the engine's question; resolving and copying every mailbox of every level into owned
+    /// [`Network`]s is the rest, and is the same work either way. IPv6 (whose table has no
+    /// directory, so a search is a long binary search) gains from the lock step; IPv4 is
+    /// about even. Resolving each distinct network of a batch once and bringing the records
+    /// into the cache a level at a time ahead of resolution were tried and were slower.
+    ///
+    /// Needs neither the hot records nor the answer tables: an index made with
+    /// [`IndexBuilder::build_without_lookup_tables`](super::IndexBuilder::build_without_lookup_tables)
+    /// does not build them for this.
+    pub fn evidence_networks_many(&self, ips: &[IpAddr], out: &mut Vec<Vec<Network>>) {
+        out.clear();
+        out.reserve(ips.len());
+        let mut scratch = EvidenceScratch::default();
+        for group in ips.chunks(EVIDENCE_BATCH) {
+            self.evidence_group(group, &mut scratch, out);
+        }
+    }
+
+    /// One batch of [`RegistryIndex::evidence_networks_many`].
+    fn evidence_group(
+        &self,
+        group: &[IpAddr],
+        s: &mut EvidenceScratch,
+        out: &mut Vec<Vec<Network>>,
+    ) {
+        // The covering lists: the range searches of each family in lock step.
+        s.v4.clear();
+        s.v6.clear();
+        for ip in group {
+            match ip {
+                IpAddr::V4(a) => s.v4.push(u32::from(*a)),
+                IpAddr::V6(a) => s.v6.push(u128::from(*a)),
+            }
+        }
+        s.heads4.clear();
+        s.heads6.clear();
+        self.t4.heads_many(&s.v4, &mut s.heads4);
+        self.t6.heads_many(&s.v6, &mut s.heads6);
+        let (mut h4, mut h6) = (s.heads4.iter(), s.heads6.iter());
+        s.ids.clear();
+        s.bounds.clear();
+        for ip in group {
+            let from = s.ids.len();
+            let covering = match ip {
+                IpAddr::V4(_) => h4.next().map(|&h| (self.t4.covering_from(h), 0)),
+                IpAddr::V6(_) => h6.next().map(|&h| (self.t6.covering_from(h), self.n4)),
+            };
+            if let Some((covering, offset)) = covering {
+                s.ids.extend(covering.map(|id| id + offset));
+            }
+            // Registry networks in the order they were added, as `evidence_networks` gives.
+            if let Some(list) = s.ids.get_mut(from..) {
+                list.sort_unstable();
+            }
+            s.bounds.push((from, s.ids.len()));
+        }
+
+        for (ip, &(from, to)) in group.iter().zip(&s.bounds) {
+            let ids = s.ids.get(from..to).unwrap_or_default();
+            let rdap = self.rdap_ranges.covering(*ip);
+            let mut nets = Vec::with_capacity(ids.len() + rdap.len());
+            nets.extend(
+                ids.iter()
+                    .filter_map(|&id| self.networks.get(id as usize))
+                    .map(|n| self.evidence(n)),
+            );
+            nets.extend(
+                rdap.into_iter()
+                    .filter_map(|i| self.rdap.get(i as usize).cloned()),
+            );
+            out.push(nets);
+        }
     }
 
     /// The "asn-abuse" fallback: the most specific route object covering `ip` (of equal ones

@@ -549,6 +549,10 @@ impl EvidenceSource for Snapshot {
         self.registry.evidence_networks(ip)
     }
 
+    fn networks_many(&self, ips: &[IpAddr], out: &mut Vec<Vec<Network>>) {
+        self.registry.evidence_networks_many(ips, out);
+    }
+
     fn asn_abuse(&self, ip: IpAddr) -> Vec<(String, String)> {
         self.registry.asn_abuse(ip)
     }
