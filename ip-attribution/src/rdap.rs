@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use serde_json::{Map, Value};
 
+use crate::engine::Knowledge;
 use crate::{Error, ErrorKind};
 
 /// Largest RDAP document accepted, in bytes.
@@ -582,35 +583,17 @@ fn registrant(entities: &[Entity]) -> Option<&Entity> {
 }
 
 /// Whether `text` is placeholder or redaction text (`REDACTED`, `REDACTED FOR PRIVACY`,
-/// `Data Protected`, `Not Disclosed`, `Withheld`, ...), case-insensitive.
+/// `Data Protected`, `Not Disclosed`, `Withheld`, ...), case-insensitive: the built-in
+/// knowledge's `redaction-marker` entries ([`Knowledge::is_redaction_text`]).
 pub(crate) fn is_placeholder_text(text: &str) -> bool {
-    let t = text.trim().to_ascii_lowercase();
-    const MARKERS: &[&str] = &[
-        "redacted",
-        "data protected",
-        "not disclosed",
-        "withheld",
-        "privacy service",
-        "gdpr masked",
-        "please query the rdds",
-        "dummy",
-    ];
-    MARKERS.iter().any(|m| t.contains(m))
+    Knowledge::builtin_ref().is_redaction_text(text)
 }
 
 /// Whether `email` is a known placeholder address that must never be used as a contact
-/// (RIPE's dummified `unread@ripe.net`, `redacted`/`noreply` mailboxes, `.invalid` domains).
+/// (RIPE's dummified `unread@ripe.net`, `redacted`/`noreply` mailboxes, `.invalid` domains): the
+/// built-in knowledge's placeholder and redaction entries ([`Knowledge::is_redacted_email`]).
 pub(crate) fn is_placeholder_email(email: &str) -> bool {
-    let e = email.trim().to_ascii_lowercase();
-    let (local, domain) = e.rsplit_once('@').unwrap_or((e.as_str(), ""));
-    e == "unread@ripe.net"
-        || local.contains("redacted")
-        || local == "noreply"
-        || local == "no-reply"
-        || domain.ends_with(".invalid")
-        || domain == "invalid"
-        || domain.is_empty()
-        || is_placeholder_text(&e)
+    Knowledge::builtin_ref().is_redacted_email(email)
 }
 
 /// A light plausibility check: one `@`, a non-empty local part, a domain with a dot, no

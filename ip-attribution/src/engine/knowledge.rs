@@ -13,6 +13,8 @@
 //!   provider's generic pool name;
 //! * [`Knowledge::placeholder_reason`]: whether a registry network stands for "not registered
 //!   here" (the registry index and the snapshot both ask it);
+//! * [`Knowledge::is_redaction_text`] and [`Knowledge::is_redacted_email`]: whether an RDAP
+//!   server hid a contact (the RDAP reader leaves such names and addresses out);
 //! * [`Knowledge::is_placeholder_email`], [`Knowledge::role_of_status`],
 //!   [`Knowledge::name_words`].
 
@@ -58,6 +60,9 @@ pub struct Knowledge {
     placeholder_descr: Vec<String>,
     placeholder_source: Vec<String>,
     placeholder_email: HashSet<String>,
+    redaction_marker: Vec<String>,
+    redaction_mailbox: HashSet<String>,
+    redaction_domain: Vec<String>,
     allocation: HashSet<String>,
     assignment: HashSet<String>,
     legal: HashSet<String>,
@@ -103,6 +108,9 @@ impl Knowledge {
             placeholder_descr: Vec::new(),
             placeholder_source: Vec::new(),
             placeholder_email: HashSet::new(),
+            redaction_marker: Vec::new(),
+            redaction_mailbox: HashSet::new(),
+            redaction_domain: Vec::new(),
             allocation: HashSet::new(),
             assignment: HashSet::new(),
             legal: HashSet::new(),
@@ -183,6 +191,11 @@ impl Knowledge {
                 "placeholder-email" => {
                     k.placeholder_email.insert(value);
                 }
+                "redaction-marker" => push_new(&mut k.redaction_marker, value),
+                "redaction-mailbox" => {
+                    k.redaction_mailbox.insert(value);
+                }
+                "redaction-domain" => push_new(&mut k.redaction_domain, value),
                 "allocation" => {
                     k.allocation.insert(value);
                 }
@@ -411,6 +424,33 @@ impl Knowledge {
         None
     }
 
+    /// Whether `text` (an RDAP contact's name or address) says the server hid the contact: it
+    /// holds a `redaction-marker` (`REDACTED FOR PRIVACY`, `Data Protected`, ...), in any case.
+    pub fn is_redaction_text(&self, text: &str) -> bool {
+        let t = text.trim().to_ascii_lowercase();
+        self.redaction_marker.iter().any(|m| t.contains(m.as_str()))
+    }
+
+    /// Whether an RDAP contact address is no contact: a placeholder address
+    /// ([`Knowledge::is_placeholder_email`]), a `redaction-mailbox` local part (`noreply@`), a
+    /// `redaction-domain` or a domain under it (`.invalid`), no domain at all, or redaction
+    /// text in it ([`Knowledge::is_redaction_text`]).
+    pub fn is_redacted_email(&self, email: &str) -> bool {
+        let e = email.trim().to_ascii_lowercase();
+        let (local, domain) = e.rsplit_once('@').unwrap_or((e.as_str(), ""));
+        let in_domain = |d: &String| {
+            domain == d.as_str()
+                || domain
+                    .strip_suffix(d.as_str())
+                    .is_some_and(|head| head.ends_with('.'))
+        };
+        self.placeholder_email.contains(&e)
+            || self.redaction_mailbox.contains(local)
+            || domain.is_empty()
+            || self.redaction_domain.iter().any(in_domain)
+            || self.is_redaction_text(&e)
+    }
+
     /// True for a placeholder e-mail address.
     pub fn is_placeholder_email(&self, email: &str) -> bool {
         let email = email.trim();
@@ -547,6 +587,77 @@ pub(crate) fn skeleton(word: &str) -> String {
 mod tests {
     use super::*;
     use crate::engine::evidence::NetworkRole;
+
+    /// The RDAP redaction rules from the data file decide as the parser's own table did before
+    /// they moved there (that table kept here as the oracle), and the placeholder addresses
+    /// count as redacted too.
+    #[test]
+    fn rdap_redaction_rules_come_from_the_data_file() {
+        fn old_text(text: &str) -> bool {
+            let t = text.trim().to_ascii_lowercase();
+            [
+                "redacted",
+                "data protected",
+                "not disclosed",
+                "withheld",
+                "privacy service",
+                "gdpr masked",
+                "please query the rdds",
+                "dummy",
+            ]
+            .iter()
+            .any(|m| t.contains(m))
+        }
+        fn old_email(email: &str) -> bool {
+            let e = email.trim().to_ascii_lowercase();
+            let (local, domain) = e.rsplit_once('@').unwrap_or((e.as_str(), ""));
+            e == "unread@ripe.net"
+                || local.contains("redacted")
+                || local == "noreply"
+                || local == "no-reply"
+                || domain.ends_with(".invalid")
+                || domain == "invalid"
+                || domain.is_empty()
+                || old_text(&e)
+        }
+        let k = Knowledge::builtin_ref();
+        for text in [
+            "REDACTED FOR PRIVACY",
+            "Data Protected",
+            "Not Disclosed",
+            " withheld ",
+            "Privacy Service Provided",
+            "GDPR Masked",
+            "Please query the RDDS service",
+            "Dummy",
+            "Example B.V.",
+            "",
+        ] {
+            assert_eq!(k.is_redaction_text(text), old_text(text), "{text}");
+        }
+        for email in [
+            "abuse@example.nl",
+            "unread@ripe.net",
+            "UNREAD@RIPE.NET",
+            "redacted@example.com",
+            "x-redacted-y@example.com",
+            "noreply@example.com",
+            "No-Reply@example.com",
+            "noreplyx@example.com",
+            "a@b.invalid",
+            "a@invalid",
+            "a@notinvalid",
+            "a@invalid.example",
+            "nodomain",
+            "a@",
+            "dummy@example.org",
+            " abuse@example.org ",
+        ] {
+            assert_eq!(k.is_redacted_email(email), old_email(email), "{email}");
+        }
+        // a placeholder address of the registries is never an RDAP contact either
+        assert!(k.is_redacted_email("abuse@apnic.net"));
+    }
 
     #[test]
     fn builtin_parses() {
