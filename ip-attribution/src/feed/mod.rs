@@ -297,23 +297,26 @@ fn parse_plain_utc(t: &str) -> Option<DateTime<Utc>> {
 mod tests {
     use super::*;
 
+    /// The general branches of [`parse_time`] (chrono's RFC 3339 and format parsers): the
+    /// oracle the fast path is held against.
+    fn general(t: &str) -> Option<DateTime<Utc>> {
+        if let Ok(d) = DateTime::parse_from_rfc3339(t) {
+            return Some(d.with_timezone(&Utc));
+        }
+        let naive = t
+            .trim_end_matches('Z')
+            .trim_end_matches("+00:00")
+            .trim_end_matches("+00");
+        ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(naive, f).ok())
+            .map(|n| n.and_utc())
+    }
+
     /// The same time as chrono's general branches of [`parse_time`], for every string the fast
     /// path takes, and the fast path does not take what it must leave to them.
     #[test]
     fn plain_utc_times_read_as_the_general_parsers_read_them() {
-        fn general(t: &str) -> Option<DateTime<Utc>> {
-            if let Ok(d) = DateTime::parse_from_rfc3339(t) {
-                return Some(d.with_timezone(&Utc));
-            }
-            let naive = t
-                .trim_end_matches('Z')
-                .trim_end_matches("+00:00")
-                .trim_end_matches("+00");
-            ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"]
-                .iter()
-                .find_map(|f| NaiveDateTime::parse_from_str(naive, f).ok())
-                .map(|n| n.and_utc())
-        }
         let mut cases = vec![
             "2026-11-22 16:44:17".to_owned(),
             "2026-11-22T16:44:17Z".to_owned(),
@@ -364,16 +367,7 @@ mod tests {
                 d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12],
                 d[13]
             );
-            let naive = s.trim_end_matches('Z').trim_end_matches("+00:00").trim_end_matches("+00");
-            let want = DateTime::parse_from_rfc3339(&s)
-                .map(|x| x.with_timezone(&Utc))
-                .ok()
-                .or_else(|| {
-                    ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"]
-                        .iter()
-                        .find_map(|f| NaiveDateTime::parse_from_str(naive, f).ok())
-                        .map(|n| n.and_utc())
-                });
+            let want = general(&s);
             if let Some(fast) = parse_plain_utc(&s) {
                 proptest::prop_assert_eq!(Some(fast), want);
             } else {
