@@ -92,50 +92,9 @@ fn reference(
     (notices, dropped)
 }
 
-fn pairs_of(rows: &[(i64, &str, &str, &str, u8)]) -> Vec<(Finding, Recipient)> {
-    rows.iter()
-        .enumerate()
-        .map(|(i, (age, addr, kind, lang, host))| {
-            (
-                // Few distinct addresses and ports: equal findings repeat and merge.
-                Finding::new(
-                    format!("192.0.2.{host}"),
-                    *kind,
-                    now() - TimeDelta::days(*age),
-                )
-                .with_port(3389 + u16::from(*host % 2)),
-                Recipient::new(*addr)
-                    .with_languages([*lang])
-                    .with_organisation(format!("Org {i}")),
-            )
-        })
-        .collect()
-}
-
-fn rows() -> impl Strategy<Value = Vec<(i64, &'static str, &'static str, &'static str, u8)>> {
-    proptest::collection::vec(
-        (
-            0i64..30,
-            prop_oneof![
-                Just("a@x.nl"),
-                Just(" A@X.NL "),
-                Just("b@y.nl"),
-                Just(""),
-                Just("bad"),
-                Just("c@z.example")
-            ],
-            prop_oneof![
-                Just("scan_rdp"),
-                Just("scan_smb"),
-                Just("unknown_type"),
-                Just("accessible-rdp")
-            ],
-            prop_oneof![Just("nl"), Just("en"), Just("de")],
-            0u8..6,
-        ),
-        0..80,
-    )
-}
+#[path = "../../tests/support/generated_findings.rs"]
+mod generated_findings;
+use generated_findings::{pairs_of, rows};
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, .. ProptestConfig::default() })]
@@ -146,7 +105,7 @@ proptest! {
     #[test]
     fn push_equals_reference_and_aggregate(rows in rows(), per_notice in 1usize..6, first in 1usize..50) {
         let catalogue = Catalogue::embedded().unwrap();
-        let pairs = pairs_of(&rows);
+        let pairs = pairs_of(&rows, now());
         let options = AggregateOptions::default().with_max_findings_per_notice(per_notice);
         let mut aggregator = Aggregator::new(&catalogue, options.clone(), now())
             .unwrap()
@@ -188,7 +147,7 @@ proptest! {
     #[test]
     fn classified_in_steps_equals_reference(rows in rows(), per_notice in 1usize..6, step in 1usize..20) {
         let catalogue = Catalogue::embedded().unwrap();
-        let pairs = pairs_of(&rows);
+        let pairs = pairs_of(&rows, now());
         let options = AggregateOptions::default().with_max_findings_per_notice(per_notice);
         let mut aggregator = Aggregator::new(&catalogue, options.clone(), now()).unwrap();
         let mut made = 0usize;
