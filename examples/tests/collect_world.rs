@@ -2,14 +2,15 @@
 //! from it, and the daily run deciding from that snapshot exactly as from the full one; a
 //! second `collect` with the same cache asks the servers for almost nothing.
 //!
-//! `collect` is the example program of the same name: this test runs the binary built beside
-//! it (`target/<profile>/examples/collect`, or the path in `COLLECT_BIN`) and fails, naming
-//! what to build, when it is absent.
+//! `collect` is the example program of the same name: this test runs its binary (the path in
+//! `COLLECT_BIN`, else `target/<profile>/examples/collect`, built by the test when missing).
 //!
 //! The worlds: `examples/data/loopback-world` (every kind of evidence, constructed for this
 //! test) and the sample day of `examples/data`; `COLLECT_WORLD=DIR` (a folder with `snapshot/`
 //! and `feeds/`, e.g. `../shared/worlds/visible`) replaces both, which is how `.ci/shared-checks`
 //! runs it on the visible world.
+
+mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -37,26 +38,12 @@ fn now() -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
-/// The `collect` binary built beside this test.
+/// The `collect` binary: `COLLECT_BIN`, else the one built beside this test.
 fn collect_bin() -> PathBuf {
-    if let Some(p) = std::env::var_os("COLLECT_BIN") {
-        return PathBuf::from(p);
+    match std::env::var_os("COLLECT_BIN") {
+        Some(p) => PathBuf::from(p),
+        None => common::program("collect"),
     }
-    // target/<profile>/deps/collect_world-HASH → target/<profile>/examples/collect
-    let exe = std::env::current_exe().expect("test binary path");
-    let profile = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>");
-    let bin = profile
-        .join("examples")
-        .join(format!("collect{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.is_file(),
-        "needs collect: {} does not exist; build it with `cargo build -p examples --all-features --example collect` (or set COLLECT_BIN)",
-        bin.display()
-    );
-    bin
 }
 
 /// A world folder: `snapshot/` and its feeds (sorted by file name).

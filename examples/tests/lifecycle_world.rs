@@ -1,7 +1,8 @@
 //! The "done when" on a whole world: several simulated days of the daily run with one
 //! SQLite state, delivered by `send-notices` to aiosmtpd on 127.0.0.1 (`tests/smtp/server.py`;
 //! `python3 -m pip install aiosmtpd`), with bounces read by `ingest-bounces` and an
-//! acknowledgement recorded by `acknowledge` — each program's own argument parsing and `run`.
+//! acknowledgement recorded by `acknowledge`: each program's binary, run as a user runs it
+//! (built by the test when missing, `tests/common`).
 //!
 //! `LIFECYCLE_WORLD=DIR` names the world (a folder with `snapshot/`, `feeds/` and
 //! `truth.jsonl`, e.g. `../shared/worlds/visible`, which is how `.ci/shared-checks` runs it);
@@ -25,9 +26,9 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use clap::Parser;
 use common::{Server, received};
 use notice_render::lifecycle::sqlite::{OpenOptions, SqliteStore};
 use notice_render::lifecycle::{Status, Store};
@@ -54,8 +55,7 @@ fn feeds(world: &Path) -> Vec<PathBuf> {
 
 /// One day of `daily-run --state`; its decision lines and summary.
 fn day(world: &Path, out: &Path, state: &Path, now: DateTime<Utc>) -> (Vec<Value>, Value) {
-    let mut argv = vec![
-        "daily-run".to_string(),
+    let mut argv: Vec<String> = vec![
         "--snapshot".into(),
         world.join("snapshot").display().to_string(),
         "--out".into(),
@@ -69,9 +69,7 @@ fn day(world: &Path, out: &Path, state: &Path, now: DateTime<Utc>) -> (Vec<Value
         argv.push("--feed".into());
         argv.push(f.display().to_string());
     }
-    let cli = examples::daily_state::Cli::try_parse_from(argv).unwrap();
-    let st = cli.state.state_args().unwrap();
-    examples::daily_state::run(&cli.run, &st).unwrap();
+    assert_eq!(program("daily-run", &argv), 0, "daily-run --state");
     let lines: Vec<Value> = fs::read_to_string(out.join("decisions.jsonl"))
         .unwrap()
         .lines()
@@ -88,26 +86,45 @@ fn day(world: &Path, out: &Path, state: &Path, now: DateTime<Utc>) -> (Vec<Value
     (lines, summary)
 }
 
-fn send(state: &Path, url: &str, retries: u32) -> u8 {
-    let args = examples::send_notices::Args::try_parse_from([
-        "send-notices".to_string(),
-        "--state".into(),
-        state.display().to_string(),
-        "--smtp".into(),
-        url.into(),
-        "--from".into(),
-        "bounces@notify.example".into(),
-        "--rate".into(),
-        "1000".into(),
-        "--retries".into(),
-        retries.to_string(),
-        "--backoff".into(),
-        "0.01".into(),
-        "--timeout".into(),
-        "5".into(),
-    ])
-    .unwrap();
-    examples::send_notices::run(&args).unwrap()
+/// Runs the example program `name` with `args`, as a user does; its exit status and standard
+/// output (standard error passed on to the test's).
+fn program_output(name: &str, args: &[String]) -> (i32, String) {
+    let out = Command::new(common::program(name))
+        .args(args)
+        .output()
+        .unwrap();
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// [`program_output`]'s exit status.
+fn program(name: &str, args: &[String]) -> i32 {
+    program_output(name, args).0
+}
+
+/// `send-notices` from the state to the server at `url`; its exit status.
+fn send(state: &Path, url: &str, retries: u32) -> i32 {
+    let args = [
+        "--state",
+        &state.display().to_string(),
+        "--smtp",
+        url,
+        "--from",
+        "bounces@notify.example",
+        "--rate",
+        "1000",
+        "--retries",
+        &retries.to_string(),
+        "--backoff",
+        "0.01",
+        "--timeout",
+        "5",
+    ]
+    .map(str::to_owned);
+    program("send-notices", &args)
 }
 
 fn notice(v: &Value) -> &str {
@@ -276,8 +293,7 @@ fn several_days_on_a_world() {
         acked["ip"].as_str().unwrap().to_string(),
         entry_of(acked, &catalogue),
     );
-    let ack = examples::acknowledge::Args::try_parse_from([
-        "acknowledge",
+    let ack = [
         "--state",
         state.to_str().unwrap(),
         "--ip",
@@ -290,9 +306,9 @@ fn several_days_on_a_world() {
         "open on purpose",
         "--now",
         "2026-11-24T10:00:00Z",
-    ])
-    .unwrap();
-    assert_eq!(examples::acknowledge::run(&ack).unwrap(), 0);
+    ]
+    .map(str::to_owned);
+    assert_eq!(program("acknowledge", &ack), 0);
     let next_of = |l: &Value| -> Option<String> {
         l["recipients"].as_array()?[1..]
             .iter()
@@ -318,18 +334,24 @@ fn several_days_on_a_world() {
     );
     let dsn_path = dir.path().join("bounce.eml");
     fs::write(&dsn_path, dsn).unwrap();
-    let ingest = examples::ingest_bounces::Args::try_parse_from([
-        "ingest-bounces",
+    let ingest = [
         "--state",
         state.to_str().unwrap(),
         "--now",
         "2026-11-24T11:00:00Z",
         dsn_path.to_str().unwrap(),
-    ])
-    .unwrap();
-    assert_eq!(
-        examples::ingest_bounces::run(&ingest).unwrap()["hard-bounce"],
-        1
+    ]
+    .map(str::to_owned);
+    let (status, said) = program_output("ingest-bounces", &ingest);
+    assert_eq!(status, 0);
+    // The summary line counts the kinds of reports read: exactly one hard bounce.
+    let summary = said
+        .lines()
+        .find_map(|l| l.strip_prefix("ingest-bounces: "))
+        .expect("the summary line");
+    assert!(
+        summary.split(", ").any(|c| c == "hard-bounce 1"),
+        "{summary}"
     );
 
     // Day 9, past the window: told again, except the acknowledged finding; the bounced address

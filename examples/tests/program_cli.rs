@@ -3,9 +3,10 @@
 //! exit 2, each program's own value checks, and (in real processes of the built example
 //! binaries) the exit statuses of the table in `examples/README.md` and `NO_COLOR`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use clap::Parser;
 use clap::error::ErrorKind;
@@ -212,46 +213,8 @@ fn evidence_check_and_verify_check_parse_their_inputs() {
     assert_eq!(e.kind(), ErrorKind::MissingRequiredArgument);
 }
 
-/// The folder the example binaries of this test's profile are in (`target/<profile>/examples`),
-/// after building them with cargo (a no-op when `cargo test` already has).
-fn example_binaries() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        // target/<profile>/deps/<this test>
-        let exe = std::env::current_exe().unwrap();
-        let profile_dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
-        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") => "dev".to_owned(),
-            Some(other) => other.to_owned(),
-            None => panic!("no profile folder above {}", exe.display()),
-        };
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo.current_dir(env!("CARGO_MANIFEST_DIR")).args([
-            "build",
-            "--quiet",
-            "--profile",
-            &profile,
-        ]);
-        // Build with the features of CI's two test runs (`--workspace --all-features` and
-        // `--workspace --no-default-features`), so that nothing is built a second time there.
-        if cfg!(feature = "fetch") {
-            cargo.args(["--workspace", "--all-features"]);
-        } else {
-            cargo.args(["--workspace", "--no-default-features"]);
-        }
-        for program in PROGRAMS {
-            if program != "sectxt-fetch" || cfg!(feature = "fetch") {
-                cargo.args(["--example", program]);
-            }
-        }
-        let status = cargo.status().unwrap();
-        assert!(status.success(), "building the example programs: {status}");
-        profile_dir.join("examples")
-    })
-}
-
 fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(example_binaries().join(program));
+    let mut cmd = Command::new(common::program(program));
     cmd.args(args)
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")

@@ -1,11 +1,61 @@
-//! What several test files share: the local SMTP server (`tests/smtp/server.py`, Python's
-//! aiosmtpd; `python3 -m pip install aiosmtpd`) on 127.0.0.1 and a test CA for its TLS modes.
-//! Each test file uses part of it.
+//! What several test files share: the built example programs ([`program`]), the local SMTP
+//! server (`tests/smtp/server.py`, Python's aiosmtpd; `python3 -m pip install aiosmtpd`) on
+//! 127.0.0.1 and a test CA for its TLS modes. Each test file uses part of it.
 #![allow(dead_code)]
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+
+/// The binary of the example program `name` (`target/<profile>/examples/NAME`), for tests
+/// that run the programs as a user does (their `main`, exit statuses, standard streams).
+/// The first call for a name builds that program with cargo in this test's profile and with
+/// the features of CI's two test runs (`--workspace --all-features` when this test was built
+/// with an optional feature, else `--workspace --no-default-features`), a no-op when `cargo
+/// test` has built it already, so a test never runs a binary older than the source.
+pub(crate) fn program(name: &str) -> PathBuf {
+    static BUILT: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    // target/<profile>/deps/<this test>
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if !built.contains(name) {
+        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+            Some("debug") => "dev".to_owned(),
+            Some(other) => other.to_owned(),
+            None => panic!("no profile folder above {}", exe.display()),
+        };
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo.current_dir(env!("CARGO_MANIFEST_DIR")).args([
+            "build",
+            "--quiet",
+            "--profile",
+            &profile,
+            "--example",
+            name,
+        ]);
+        if cfg!(any(
+            feature = "fetch",
+            feature = "collect",
+            feature = "loopback"
+        )) {
+            cargo.args(["--workspace", "--all-features"]);
+        } else {
+            cargo.args(["--workspace", "--no-default-features"]);
+        }
+        let status = cargo.status().unwrap();
+        assert!(
+            status.success(),
+            "building the example program {name}: {status}"
+        );
+        built.insert(name.to_owned());
+    }
+    profile_dir
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
 
 /// A running test server; killed when dropped.
 pub(crate) struct Server {
