@@ -21,8 +21,8 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use clap::Parser;
 use ip_attribution::{
-    CertClass, ChainStatus, RdapDocument, RdnsTable, TrustStore, analyze_cert, analyze_ptr,
-    parse_rdap,
+    CertClass, ChainStatus, Knowledge, RdapDocument, RdnsTable, TrustStore, analyze_cert,
+    analyze_ptr, parse_rdap,
 };
 
 use crate::programs::Status;
@@ -116,7 +116,7 @@ pub fn run(args: &Args) -> ExitCode {
             Ok(RdapDocument::IpNetwork(n)) => {
                 *kinds.entry("ip network").or_default() += 1;
                 let abuse: Vec<String> = n
-                    .abuse_emails()
+                    .abuse_emails(Knowledge::builtin_ref())
                     .iter()
                     .map(|c| format!("{} via {}", c.address, c.path.join(">")))
                     .collect();
@@ -125,7 +125,7 @@ pub fn run(args: &Args) -> ExitCode {
                     n.handle.as_deref().unwrap_or("?"),
                     n.start_address,
                     n.end_address,
-                    n.registrant_name(),
+                    n.registrant_name(Knowledge::builtin_ref()),
                     abuse.join(", ")
                 );
             }
@@ -139,7 +139,7 @@ pub fn run(args: &Args) -> ExitCode {
                 println!(
                     "rdap {name}: {:?} abuse={:?}",
                     o.object_class_name,
-                    o.abuse_emails()
+                    o.abuse_emails(Knowledge::builtin_ref())
                         .iter()
                         .map(|c| c.address.as_str())
                         .collect::<Vec<_>>()

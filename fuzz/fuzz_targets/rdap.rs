@@ -7,14 +7,14 @@
 #![no_main]
 
 use ip_attribution::{
-    ErrorKind, RdapContactEmail, RdapDocument, RdapEntity, RdapRole, parse_rdap,
+    ErrorKind, Knowledge, RdapContactEmail, RdapDocument, RdapEntity, RdapRole, parse_rdap,
     parse_rdap_network, rdap_emails_by_role,
 };
 use libfuzzer_sys::fuzz_target;
 
 /// The abuse contacts of `entities` at any depth, as the public API gives them.
 fn abuse_emails(entities: &[RdapEntity]) -> Vec<RdapContactEmail> {
-    rdap_emails_by_role(entities, &RdapRole::Abuse)
+    rdap_emails_by_role(entities, &RdapRole::Abuse, Knowledge::builtin_ref())
 }
 
 /// The placeholders the reader documents as never a contact: RIPE's dummified
@@ -86,12 +86,12 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => panic!("unexpected error kind: {e}"),
         Ok(RdapDocument::IpNetwork(net)) => {
-            check_contacts(&net.abuse_emails());
+            check_contacts(&net.abuse_emails(Knowledge::builtin_ref()));
             check_contacts(&abuse_emails(&net.entities));
             let _ = (
                 net.networks(),
-                net.registrant_name(),
-                net.registrant_emails(),
+                net.registrant_name(Knowledge::builtin_ref()),
+                net.registrant_emails(Knowledge::builtin_ref()),
             );
             let visits = net.walk_entities();
             for (i, v) in visits.iter().enumerate() {
@@ -105,11 +105,15 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         Ok(RdapDocument::Other(obj)) => {
-            check_contacts(&obj.abuse_emails());
+            check_contacts(&obj.abuse_emails(Knowledge::builtin_ref()));
             check_contacts(&abuse_emails(&obj.entities));
         }
         Ok(RdapDocument::Entity(e)) => {
-            let _ = (e.organisation_name(), e.emails(), e.is_redacted());
+            let _ = (
+                e.organisation_name(Knowledge::builtin_ref()),
+                e.emails(Knowledge::builtin_ref()),
+                e.is_redacted(Knowledge::builtin_ref()),
+            );
             check_contacts(&abuse_emails(&e.entities));
         }
         Ok(_) => {}

@@ -103,10 +103,8 @@ pub use rpsl::{
 };
 // RDAP responses (RFC 9083).
 pub use rdap::{
-    ContactEmail as RdapContactEmail, Entity as RdapEntity, EntityVisit as RdapEntityVisit,
-    Event as RdapEvent, IpNetwork as RdapNetwork, RdapDocument, RdapError, RdapObject,
-    Remark as RdapRemark, Role as RdapRole, VCard, emails_by_role as rdap_emails_by_role,
-    parse_ip_network as parse_rdap_network, parse_rdap,
+    RdapContactEmail, RdapDocument, RdapEntity, RdapEntityVisit, RdapError, RdapEvent, RdapNetwork,
+    RdapObject, RdapRemark, RdapRole, VCard, parse_rdap, parse_rdap_network, rdap_emails_by_role,
 };
 // PTR names: DNS names, registrable domains (Public Suffix List), generic-name analysis.
 pub use ptr::{

@@ -25,9 +25,9 @@ pub const MAX_RDAP_JSON_DEPTH: usize = 127;
 #[non_exhaustive]
 pub enum RdapDocument {
     /// An `ip network` object.
-    IpNetwork(IpNetwork),
+    IpNetwork(RdapNetwork),
     /// A lone `entity` object.
-    Entity(Entity),
+    Entity(RdapEntity),
     /// An RDAP error response.
     Error(RdapError),
     /// Another object class (`autnum`, `domain`, ...) or a document without `objectClassName`.
@@ -51,7 +51,7 @@ pub struct RdapError {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
-pub struct IpNetwork {
+pub struct RdapNetwork {
     /// `handle`.
     pub handle: Option<String>,
     /// `startAddress`.
@@ -77,11 +77,11 @@ pub struct IpNetwork {
     /// `port43`.
     pub port43: Option<String>,
     /// `events`.
-    pub events: Vec<Event>,
+    pub events: Vec<RdapEvent>,
     /// `remarks`.
-    pub remarks: Vec<Remark>,
+    pub remarks: Vec<RdapRemark>,
     /// `entities`, as nested in the document.
-    pub entities: Vec<Entity>,
+    pub entities: Vec<RdapEntity>,
     /// Names of members redacted under RFC 9537 (`redacted[].name.description/type`).
     pub redacted: Vec<String>,
     /// Members ignored because of an unexpected JSON type or value.
@@ -102,11 +102,11 @@ pub struct RdapObject {
     /// `status` values.
     pub status: Vec<String>,
     /// `events`.
-    pub events: Vec<Event>,
+    pub events: Vec<RdapEvent>,
     /// `remarks`.
-    pub remarks: Vec<Remark>,
+    pub remarks: Vec<RdapRemark>,
     /// `entities`.
-    pub entities: Vec<Entity>,
+    pub entities: Vec<RdapEntity>,
     /// Members ignored because of an unexpected JSON type or value.
     pub warnings: Vec<String>,
 }
@@ -115,28 +115,28 @@ pub struct RdapObject {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
-pub struct Entity {
+pub struct RdapEntity {
     /// `handle`.
     pub handle: Option<String>,
     /// `roles`.
-    pub roles: Vec<Role>,
+    pub roles: Vec<RdapRole>,
     /// The parsed `vcardArray`, if any.
     pub vcard: Option<VCard>,
     /// `status` values.
     pub status: Vec<String>,
     /// `events`.
-    pub events: Vec<Event>,
+    pub events: Vec<RdapEvent>,
     /// `remarks`.
-    pub remarks: Vec<Remark>,
+    pub remarks: Vec<RdapRemark>,
     /// Nested `entities`.
-    pub entities: Vec<Entity>,
+    pub entities: Vec<RdapEntity>,
 }
 
 /// An entity role (RFC 9083 section 10.2.4, plus ARIN's `noc` and `routing`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
-pub enum Role {
+pub enum RdapRole {
     /// `registrant`
     Registrant,
     /// `technical`
@@ -165,23 +165,23 @@ pub enum Role {
     Other(String),
 }
 
-impl Role {
+impl RdapRole {
     /// The role from its RDAP name (case-insensitive).
-    pub fn from_name(name: &str) -> Role {
+    pub fn from_name(name: &str) -> RdapRole {
         match name.trim().to_ascii_lowercase().as_str() {
-            "registrant" => Role::Registrant,
-            "technical" => Role::Technical,
-            "administrative" => Role::Administrative,
-            "abuse" => Role::Abuse,
-            "billing" => Role::Billing,
-            "registrar" => Role::Registrar,
-            "reseller" => Role::Reseller,
-            "sponsor" => Role::Sponsor,
-            "proxy" => Role::Proxy,
-            "notifications" => Role::Notifications,
-            "noc" => Role::Noc,
-            "routing" => Role::Routing,
-            other => Role::Other(other.to_owned()),
+            "registrant" => RdapRole::Registrant,
+            "technical" => RdapRole::Technical,
+            "administrative" => RdapRole::Administrative,
+            "abuse" => RdapRole::Abuse,
+            "billing" => RdapRole::Billing,
+            "registrar" => RdapRole::Registrar,
+            "reseller" => RdapRole::Reseller,
+            "sponsor" => RdapRole::Sponsor,
+            "proxy" => RdapRole::Proxy,
+            "notifications" => RdapRole::Notifications,
+            "noc" => RdapRole::Noc,
+            "routing" => RdapRole::Routing,
+            other => RdapRole::Other(other.to_owned()),
         }
     }
 }
@@ -212,7 +212,7 @@ pub struct VCard {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
-pub struct Event {
+pub struct RdapEvent {
     /// `eventAction` (`registration`, `last changed`, ...).
     pub action: String,
     /// `eventDate` as written.
@@ -225,7 +225,7 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
-pub struct Remark {
+pub struct RdapRemark {
     /// `title`.
     pub title: Option<String>,
     /// `type`.
@@ -238,14 +238,14 @@ pub struct Remark {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
-pub struct ContactEmail {
+pub struct RdapContactEmail {
     /// The address, as written (trimmed, `mailto:` removed).
     pub address: String,
     /// Handles from the top-level entity down to the entity holding the address (`?` for an
     /// entity without a handle).
     pub path: Vec<String>,
     /// The roles of the entity holding the address.
-    pub roles: Vec<Role>,
+    pub roles: Vec<RdapRole>,
     /// Nesting depth: 0 for a top-level entity.
     pub depth: usize,
 }
@@ -253,9 +253,9 @@ pub struct ContactEmail {
 /// One entity reached while walking the entity tree, with its depth and handle path.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
-pub struct EntityVisit<'a> {
+pub struct RdapEntityVisit<'a> {
     /// The entity.
-    pub entity: &'a Entity,
+    pub entity: &'a RdapEntity,
     /// 0 for a top-level entity.
     pub depth: usize,
     /// Index of the parent visit in the walk's output (`None` at top level).
@@ -265,7 +265,7 @@ pub struct EntityVisit<'a> {
 /// Parse an RDAP document of any kind.
 ///
 /// ```
-/// use ip_attribution::{RdapDocument, parse_rdap};
+/// use ip_attribution::{Knowledge, RdapDocument, parse_rdap};
 /// let doc = br#"{"objectClassName": "ip network", "handle": "NET-1",
 ///   "startAddress": "192.0.2.0", "endAddress": "192.0.2.255",
 ///   "entities": [{"handle": "ORG-1", "roles": ["registrant"],
@@ -273,8 +273,10 @@ pub struct EntityVisit<'a> {
 ///     "entities": [{"handle": "AB-1", "roles": ["abuse"],
 ///       "vcardArray": ["vcard", [["email", {}, "text", "abuse@example.nl"]]]}]}]}"#;
 /// let RdapDocument::IpNetwork(net) = parse_rdap(doc, "net.json").unwrap() else { panic!() };
-/// assert_eq!(net.registrant_name(), Some("Example BV"));
-/// let abuse = net.abuse_emails();
+/// // which names and addresses are placeholders is the knowledge's to say
+/// let k = Knowledge::builtin_ref();
+/// assert_eq!(net.registrant_name(k), Some("Example BV"));
+/// let abuse = net.abuse_emails(k);
 /// assert_eq!(abuse[0].address, "abuse@example.nl");
 /// assert_eq!(abuse[0].path, ["ORG-1", "AB-1"]);
 /// ```
@@ -285,11 +287,13 @@ pub struct EntityVisit<'a> {
 /// in the object's `warnings` instead of failing the document: registries differ, and one odd
 /// member must not hide the rest.
 ///
-/// Contacts: [`IpNetwork::abuse_emails`] lists the e-mail addresses of entities with the `abuse` role at
+/// Contacts: [`RdapNetwork::abuse_emails`] lists the e-mail addresses of entities with the `abuse` role at
 /// any depth (ARIN nests the abuse POC inside the registrant), most relevant first (shallowest
 /// first, then document order), de-duplicated, each with the handle path that led to it.
-/// Placeholder data (`REDACTED ...` names, RFC 9537 redactions, addresses such as
-/// `unread@ripe.net`) is detected: placeholder e-mail addresses are never returned as contacts.
+/// The parser reports what the document says; which names and addresses are placeholders or
+/// redactions (`REDACTED ...` names, RFC 9537 redactions, addresses such as `unread@ripe.net`)
+/// is the [`Knowledge`] the caller passes to these selectors (the operator's file, or
+/// [`Knowledge::builtin_ref`]): such addresses are never returned as contacts.
 ///
 /// # Limits
 /// * [`MAX_RDAP_BYTES`]: larger documents are refused with [`ErrorKind::TooLarge`].
@@ -354,7 +358,7 @@ pub fn parse_rdap(bytes: &[u8], source_name: &str) -> Result<RdapDocument, Error
 
 /// Parse a document that must be an ip network object; an RDAP error response or another
 /// object class is an [`ErrorKind::Input`] saying what it was.
-pub fn parse_ip_network(bytes: &[u8], source_name: &str) -> Result<IpNetwork, Error> {
+pub fn parse_rdap_network(bytes: &[u8], source_name: &str) -> Result<RdapNetwork, Error> {
     let what = match parse_rdap(bytes, source_name)? {
         RdapDocument::IpNetwork(n) => return Ok(n),
         RdapDocument::Error(e) => format!(
@@ -376,7 +380,7 @@ pub fn parse_ip_network(bytes: &[u8], source_name: &str) -> Result<IpNetwork, Er
     ))
 }
 
-impl IpNetwork {
+impl RdapNetwork {
     /// The networks this object covers: `cidr0_cidrs` when present, else the CIDR blocks
     /// that exactly cover `startAddress`..`endAddress` (empty when the range is missing or
     /// invalid).
@@ -406,105 +410,114 @@ impl IpNetwork {
         }
     }
 
-    /// Abuse e-mail addresses, most relevant first (ordered and filtered as [`emails_by_role`]).
-    pub fn abuse_emails(&self) -> Vec<ContactEmail> {
-        abuse_emails(&self.entities)
+    /// Abuse e-mail addresses, most relevant first (ordered and filtered as [`rdap_emails_by_role`],
+    /// with the placeholders and redactions of `knowledge` left out).
+    pub fn abuse_emails(&self, knowledge: &Knowledge) -> Vec<RdapContactEmail> {
+        abuse_emails(&self.entities, knowledge)
     }
 
     /// The first entity with the `registrant` role (shallowest first).
-    pub fn registrant(&self) -> Option<&Entity> {
+    pub fn registrant(&self) -> Option<&RdapEntity> {
         registrant(&self.entities)
     }
 
-    /// The registrant's organisation name: its jCard `org`, else `fn` (unless a placeholder).
-    pub fn registrant_name(&self) -> Option<&str> {
-        self.registrant().and_then(Entity::organisation_name)
+    /// The registrant's organisation name: its jCard `org`, else `fn`, unless `knowledge` calls
+    /// it redaction text ([`RdapEntity::organisation_name`]).
+    pub fn registrant_name(&self, knowledge: &Knowledge) -> Option<&str> {
+        self.registrant()
+            .and_then(|r| r.organisation_name(knowledge))
     }
 
     /// E-mail addresses of the registrant entity and the entities nested in it (not
-    /// placeholders), in walk order, de-duplicated.
-    pub fn registrant_emails(&self) -> Vec<ContactEmail> {
+    /// placeholders or redactions by `knowledge`), in walk order, de-duplicated.
+    pub fn registrant_emails(&self, knowledge: &Knowledge) -> Vec<RdapContactEmail> {
         match self.registrant() {
-            Some(r) => emails_in_subtree(r),
+            Some(r) => emails_in_subtree(r, knowledge),
             None => Vec::new(),
         }
     }
 
     /// Every entity, depth first in document order.
-    pub fn walk_entities(&self) -> Vec<EntityVisit<'_>> {
+    pub fn walk_entities(&self) -> Vec<RdapEntityVisit<'_>> {
         walk_entities(&self.entities)
     }
 }
 
 impl RdapObject {
-    /// Abuse e-mail addresses, most relevant first (ordered and filtered as [`emails_by_role`]).
-    pub fn abuse_emails(&self) -> Vec<ContactEmail> {
-        abuse_emails(&self.entities)
+    /// Abuse e-mail addresses, most relevant first (ordered and filtered as [`rdap_emails_by_role`],
+    /// with the placeholders and redactions of `knowledge` left out).
+    pub fn abuse_emails(&self, knowledge: &Knowledge) -> Vec<RdapContactEmail> {
+        abuse_emails(&self.entities, knowledge)
     }
 
     /// The first entity with the `registrant` role (shallowest first).
-    pub fn registrant(&self) -> Option<&Entity> {
+    pub fn registrant(&self) -> Option<&RdapEntity> {
         registrant(&self.entities)
     }
 }
 
-impl Entity {
+impl RdapEntity {
     /// Whether the entity has `role`.
-    pub fn has_role(&self, role: &Role) -> bool {
+    pub fn has_role(&self, role: &RdapRole) -> bool {
         self.roles.contains(role)
     }
 
-    /// Its jCard `org`, else `fn`, when not a placeholder.
-    pub fn organisation_name(&self) -> Option<&str> {
+    /// Its jCard `org`, else `fn`, when `knowledge` does not call it redaction text
+    /// ([`Knowledge::is_redaction_text`]).
+    pub fn organisation_name(&self, knowledge: &Knowledge) -> Option<&str> {
         let card = self.vcard.as_ref()?;
         card.org
             .iter()
             .map(String::as_str)
             .chain(card.full_name.as_deref())
-            .find(|s| !s.trim().is_empty() && !is_placeholder_text(s))
+            .find(|s| !s.trim().is_empty() && !knowledge.is_redaction_text(s))
     }
 
-    /// Its e-mail addresses that are not placeholders.
-    pub fn emails(&self) -> Vec<&str> {
+    /// Its plausible e-mail addresses that `knowledge` does not call placeholders or
+    /// redactions ([`Knowledge::is_redacted_email`]).
+    pub fn emails(&self, knowledge: &Knowledge) -> Vec<&str> {
         self.vcard
             .as_ref()
             .map(|c| {
                 c.emails
                     .iter()
                     .map(String::as_str)
-                    .filter(|e| is_plausible_email(e) && !is_placeholder_email(e))
+                    .filter(|e| is_plausible_email(e) && !knowledge.is_redacted_email(e))
                     .collect()
             })
             .unwrap_or_default()
     }
 
-    /// Whether the entity's contact data is (partly) redacted or a placeholder: a `REDACTED`
-    /// name, a placeholder e-mail address, or the `removed`/`private`/`obscured` status.
-    pub fn is_redacted(&self) -> bool {
+    /// Whether the entity's contact data is (partly) redacted or a placeholder: a redaction
+    /// text as name or organisation, a placeholder or redacted e-mail address (by `knowledge`),
+    /// or the `removed`/`private`/`obscured` status.
+    pub fn is_redacted(&self, knowledge: &Knowledge) -> bool {
         let status = self.status.iter().any(|s| {
             let s = s.to_ascii_lowercase();
             s == "removed" || s == "obscured" || s == "private"
         });
         let card = self.vcard.as_ref().is_some_and(|c| {
-            c.full_name.as_deref().is_some_and(is_placeholder_text)
-                || c.org.iter().any(|o| is_placeholder_text(o))
-                || c.emails.iter().any(|e| is_placeholder_email(e))
+            c.full_name
+                .as_deref()
+                .is_some_and(|n| knowledge.is_redaction_text(n))
+                || c.org.iter().any(|o| knowledge.is_redaction_text(o))
+                || c.emails.iter().any(|e| knowledge.is_redacted_email(e))
         });
         status || card
     }
 }
 
 /// Every entity of `entities` and below, depth first in document order.
-pub(crate) fn walk_entities(entities: &[Entity]) -> Vec<EntityVisit<'_>> {
+pub(crate) fn walk_entities(entities: &[RdapEntity]) -> Vec<RdapEntityVisit<'_>> {
     fn go<'a>(
-        list: &'a [Entity],
+        list: &'a [RdapEntity],
         depth: usize,
         parent: Option<usize>,
-        out: &mut Vec<EntityVisit<'a>>,
+        out: &mut Vec<RdapEntityVisit<'a>>,
     ) {
         for e in list {
             let me = out.len();
-            out.push(EntityVisit {
+            out.push(RdapEntityVisit {
                 entity: e,
                 depth,
                 parent,
@@ -517,7 +530,7 @@ pub(crate) fn walk_entities(entities: &[Entity]) -> Vec<EntityVisit<'_>> {
     out
 }
 
-fn path_of(visits: &[EntityVisit<'_>], mut idx: usize) -> Vec<String> {
+fn path_of(visits: &[RdapEntityVisit<'_>], mut idx: usize) -> Vec<String> {
     let mut path = Vec::new();
     while let Some(v) = visits.get(idx) {
         path.push(v.entity.handle.clone().unwrap_or_else(|| "?".to_owned()));
@@ -531,33 +544,45 @@ fn path_of(visits: &[EntityVisit<'_>], mut idx: usize) -> Vec<String> {
 }
 
 /// E-mail addresses of entities with the `abuse` role at any depth, ordered and filtered as
-/// [`emails_by_role`].
-pub(crate) fn abuse_emails(entities: &[Entity]) -> Vec<ContactEmail> {
-    emails_with(entities, |e| e.has_role(&Role::Abuse))
+/// [`rdap_emails_by_role`].
+pub(crate) fn abuse_emails(
+    entities: &[RdapEntity],
+    knowledge: &Knowledge,
+) -> Vec<RdapContactEmail> {
+    emails_with(entities, knowledge, |e| e.has_role(&RdapRole::Abuse))
 }
 
 /// E-mail addresses of entities that have `role` at any depth, most relevant first: shallower
 /// entities before deeper ones, then document order; de-duplicated case-insensitively (the
-/// first, most relevant occurrence is kept); placeholders and implausible addresses left out.
-pub fn emails_by_role(entities: &[Entity], role: &Role) -> Vec<ContactEmail> {
-    emails_with(entities, |e| e.has_role(role))
+/// first, most relevant occurrence is kept); implausible addresses and the placeholders and
+/// redactions of `knowledge` left out.
+pub fn rdap_emails_by_role(
+    entities: &[RdapEntity],
+    role: &RdapRole,
+    knowledge: &Knowledge,
+) -> Vec<RdapContactEmail> {
+    emails_with(entities, knowledge, |e| e.has_role(role))
 }
 
-fn emails_with(entities: &[Entity], pick: impl Fn(&Entity) -> bool) -> Vec<ContactEmail> {
+fn emails_with(
+    entities: &[RdapEntity],
+    knowledge: &Knowledge,
+    pick: impl Fn(&RdapEntity) -> bool,
+) -> Vec<RdapContactEmail> {
     let visits = walk_entities(entities);
     let mut order: Vec<usize> = (0..visits.len()).collect();
     order.sort_by_key(|i| visits.get(*i).map_or(usize::MAX, |v| v.depth));
-    let mut out: Vec<ContactEmail> = Vec::new();
+    let mut out: Vec<RdapContactEmail> = Vec::new();
     for i in order {
         let Some(v) = visits.get(i) else { continue };
         if !pick(v.entity) {
             continue;
         }
-        for email in v.entity.emails() {
+        for email in v.entity.emails(knowledge) {
             if out.iter().any(|c| c.address.eq_ignore_ascii_case(email)) {
                 continue;
             }
-            out.push(ContactEmail {
+            out.push(RdapContactEmail {
                 address: email.to_owned(),
                 path: path_of(&visits, i),
                 roles: v.entity.roles.clone(),
@@ -568,32 +593,18 @@ fn emails_with(entities: &[Entity], pick: impl Fn(&Entity) -> bool) -> Vec<Conta
     out
 }
 
-fn emails_in_subtree(root: &Entity) -> Vec<ContactEmail> {
+fn emails_in_subtree(root: &RdapEntity, knowledge: &Knowledge) -> Vec<RdapContactEmail> {
     let list = std::slice::from_ref(root);
-    emails_with(list, |_| true)
+    emails_with(list, knowledge, |_| true)
 }
 
-fn registrant(entities: &[Entity]) -> Option<&Entity> {
+fn registrant(entities: &[RdapEntity]) -> Option<&RdapEntity> {
     let visits = walk_entities(entities);
     visits
         .iter()
-        .filter(|v| v.entity.has_role(&Role::Registrant))
+        .filter(|v| v.entity.has_role(&RdapRole::Registrant))
         .min_by_key(|v| v.depth)
         .map(|v| v.entity)
-}
-
-/// Whether `text` is placeholder or redaction text (`REDACTED`, `REDACTED FOR PRIVACY`,
-/// `Data Protected`, `Not Disclosed`, `Withheld`, ...), case-insensitive: the built-in
-/// knowledge's `redaction-marker` entries ([`Knowledge::is_redaction_text`]).
-pub(crate) fn is_placeholder_text(text: &str) -> bool {
-    Knowledge::builtin_ref().is_redaction_text(text)
-}
-
-/// Whether `email` is a known placeholder address that must never be used as a contact
-/// (RIPE's dummified `unread@ripe.net`, `redacted`/`noreply` mailboxes, `.invalid` domains): the
-/// built-in knowledge's placeholder and redaction entries ([`Knowledge::is_redacted_email`]).
-pub(crate) fn is_placeholder_email(email: &str) -> bool {
-    Knowledge::builtin_ref().is_redacted_email(email)
 }
 
 /// A light plausibility check: one `@`, a non-empty local part, a domain with a dot, no
@@ -634,7 +645,7 @@ fn string_list(v: Option<&Value>) -> Vec<String> {
     }
 }
 
-fn ip_network(obj: &Map<String, Value>, warnings: &mut Vec<String>) -> IpNetwork {
+fn ip_network(obj: &Map<String, Value>, warnings: &mut Vec<String>) -> RdapNetwork {
     let addr = |key: &str, warnings: &mut Vec<String>| -> Option<IpAddr> {
         let s = obj.get(key)?.as_str()?;
         match s.trim().parse() {
@@ -679,7 +690,7 @@ fn ip_network(obj: &Map<String, Value>, warnings: &mut Vec<String>) -> IpNetwork
                 .collect()
         })
         .unwrap_or_default();
-    IpNetwork {
+    RdapNetwork {
         handle: opt_string(obj, "handle"),
         start_address,
         end_address,
@@ -730,7 +741,7 @@ fn redacted(v: Option<&Value>) -> Vec<String> {
         .collect()
 }
 
-fn events(v: Option<&Value>) -> Vec<Event> {
+fn events(v: Option<&Value>) -> Vec<RdapEvent> {
     let Some(list) = v.and_then(Value::as_array) else {
         return Vec::new();
     };
@@ -745,7 +756,7 @@ fn events(v: Option<&Value>) -> Vec<Event> {
                 .as_deref()
                 .and_then(|d| DateTime::parse_from_rfc3339(d.trim()).ok())
                 .map(|d| d.with_timezone(&Utc));
-            Some(Event {
+            Some(RdapEvent {
                 action,
                 date_text,
                 date,
@@ -754,14 +765,14 @@ fn events(v: Option<&Value>) -> Vec<Event> {
         .collect()
 }
 
-fn remarks(v: Option<&Value>) -> Vec<Remark> {
+fn remarks(v: Option<&Value>) -> Vec<RdapRemark> {
     let Some(list) = v.and_then(Value::as_array) else {
         return Vec::new();
     };
     list.iter()
         .filter_map(|r| {
             let o = r.as_object()?;
-            Some(Remark {
+            Some(RdapRemark {
                 title: opt_string(o, "title"),
                 kind: opt_string(o, "type"),
                 description: string_list(o.get("description")),
@@ -770,7 +781,7 @@ fn remarks(v: Option<&Value>) -> Vec<Remark> {
         .collect()
 }
 
-fn entities(v: Option<&Value>, warnings: &mut Vec<String>) -> Vec<Entity> {
+fn entities(v: Option<&Value>, warnings: &mut Vec<String>) -> Vec<RdapEntity> {
     match v {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(list)) => list
@@ -790,10 +801,10 @@ fn entities(v: Option<&Value>, warnings: &mut Vec<String>) -> Vec<Entity> {
     }
 }
 
-fn entity(o: &Map<String, Value>, warnings: &mut Vec<String>) -> Entity {
+fn entity(o: &Map<String, Value>, warnings: &mut Vec<String>) -> RdapEntity {
     let roles = string_list(o.get("roles"))
         .iter()
-        .map(|r| Role::from_name(r))
+        .map(|r| RdapRole::from_name(r))
         .collect();
     let vcard = o.get("vcardArray").and_then(|v| {
         let card = parse_jcard(v);
@@ -805,7 +816,7 @@ fn entity(o: &Map<String, Value>, warnings: &mut Vec<String>) -> Entity {
         }
         card
     });
-    Entity {
+    RdapEntity {
         handle: opt_string(o, "handle"),
         roles,
         vcard,
@@ -926,16 +937,38 @@ fn flatten_value(v: &Value) -> String {
 mod tests {
     use super::*;
 
+    /// The selectors leave out what the knowledge they are given calls a placeholder or a
+    /// redaction, and only that: an operator's knowledge with another marker is obeyed.
     #[test]
-    fn placeholders() {
-        assert!(is_placeholder_text("REDACTED FOR PRIVACY"));
-        assert!(is_placeholder_text("Data Protected"));
-        assert!(is_placeholder_text("Dummy address for ORG-X"));
-        assert!(!is_placeholder_text("Bakery Example Inc"));
-        assert!(is_placeholder_email("unread@ripe.net"));
-        assert!(is_placeholder_email("UNREAD@RIPE.NET"));
-        assert!(is_placeholder_email("redacted@privacy.example"));
-        assert!(is_placeholder_email("abuse@example.invalid"));
-        assert!(!is_placeholder_email("abuse@bakery.example"));
+    fn selectors_apply_the_knowledge_given() {
+        let doc = br#"{"objectClassName":"ip network","handle":"N","startAddress":"192.0.2.0","endAddress":"192.0.2.255",
+          "entities":[{"objectClassName":"entity","handle":"A","roles":["abuse"],
+            "vcardArray":["vcard",[["fn",{},"text","Hidden By Policy"],["email",{},"text","abuse@bakery.example"],
+              ["email",{},"text","unread@ripe.net"]]]},
+            {"objectClassName":"entity","handle":"R","roles":["registrant"],
+            "vcardArray":["vcard",[["fn",{},"text","Hidden By Policy"],["org",{},"text","REDACTED FOR PRIVACY"]]]}]}"#;
+        let net = parse_rdap_network(doc, "t").unwrap();
+        let builtin = Knowledge::builtin_ref();
+        let abuse: Vec<String> = net
+            .abuse_emails(builtin)
+            .into_iter()
+            .map(|c| c.address)
+            .collect();
+        assert_eq!(abuse, ["abuse@bakery.example"]);
+        // the built-in markers do not know "Hidden By Policy": a name for the built-in knowledge
+        assert_eq!(net.registrant_name(builtin), Some("Hidden By Policy"));
+        let entity = &net.entities[0];
+        assert!(
+            entity.is_redacted(builtin),
+            "unread@ripe.net is a placeholder"
+        );
+        let own = Knowledge::parse(&format!(
+            "{}\nredaction-marker hidden by policy\nredaction-mailbox abuse\n",
+            crate::BUILTIN_KNOWLEDGE
+        ))
+        .unwrap();
+        assert_eq!(net.registrant_name(&own), None);
+        assert!(net.abuse_emails(&own).is_empty());
+        assert!(entity.emails(&own).is_empty());
     }
 }

@@ -718,7 +718,7 @@ fn load_coverage(cache: &Cache, now: DateTime<Utc>, state: &mut State) {
         let Some(answer) = entry.get("answer").and_then(Value::as_str) else {
             continue;
         };
-        if let Some(range) = crate::rdap::parse_ip_network(answer.as_bytes(), "cache")
+        if let Some(range) = crate::rdap::parse_rdap_network(answer.as_bytes(), "cache")
             .ok()
             .and_then(|net| rdap_covers(&net))
         {
@@ -729,7 +729,7 @@ fn load_coverage(cache: &Cache, now: DateTime<Utc>, state: &mut State) {
 
 /// The range an RDAP network answer speaks for (every address in it): the network's own when
 /// it is a leaf assignment, as [`whois::answer_covers`] decides for WHOIS answers.
-fn rdap_covers(net: &crate::rdap::IpNetwork) -> Option<IpRange> {
+fn rdap_covers(net: &crate::rdap::RdapNetwork) -> Option<IpRange> {
     match (net.start_address, net.end_address) {
         (Some(a), Some(b)) if leaf_type(net.network_type.as_deref()) => IpRange::new(a, b),
         _ => None,
@@ -1517,7 +1517,7 @@ async fn rdap_get(
             }
         }
         lock(&ctx.state).politeness.success(&host, Protocol::Rdap);
-        let net = crate::rdap::parse_ip_network(&body, url)
+        let net = crate::rdap::parse_rdap_network(&body, url)
             .map_err(|e| format!("unusable RDAP answer: {e}"))?;
         let handle = net
             .handle

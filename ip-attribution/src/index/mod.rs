@@ -88,7 +88,7 @@ use hasher::FastHashMap;
 
 use crate::engine::evidence::Network as EvidenceNetwork;
 use crate::engine::knowledge::Knowledge;
-use crate::rdap::IpNetwork;
+use crate::rdap::RdapNetwork;
 use crate::rpsl::{IpRange, NetworkKind, Object, ObjectKey, Referral, Source};
 pub use placeholder::PlaceholderReason;
 use ranges::{Covering, RangeIndex, RangeTable};
@@ -385,7 +385,7 @@ impl IndexBuilder {
     /// Adds one RDAP ip network (`source`: the file it came from). Its abuse and registrant
     /// e-mails are resolved here, normalised, the knowledge's placeholder addresses dropped. A
     /// network without both bounds is not added (returns `false`).
-    pub fn add_rdap(&mut self, source: &str, net: &IpNetwork) -> bool {
+    pub fn add_rdap(&mut self, source: &str, net: &RdapNetwork) -> bool {
         let Some(n) = resolve::rdap_network(source, net, &self.knowledge) else {
             return false;
         };

@@ -12,7 +12,7 @@ use super::records::{NetRecord, OrgRecord};
 use super::{AbuseContact, AbuseVia, RegistryIndex, position_by};
 use crate::engine::evidence::{Network, NetworkOrigin, NetworkRole, OrgInfo};
 use crate::engine::knowledge::Knowledge;
-use crate::rdap::IpNetwork;
+use crate::rdap::RdapNetwork;
 use crate::rpsl::{IpRange, NetworkKind, Source, normalise_mailbox};
 
 /// The origin AS's abuse contacts for an address, from [`RegistryIndex::origin_abuse`].
@@ -454,7 +454,7 @@ fn mail_domain(addr: &str) -> Option<String> {
 /// The engine's record of an RDAP ip network: name, status and role, the registrant as its
 /// organisation, abuse and registrant e-mails normalised without placeholders. `None` without
 /// both bounds.
-pub(super) fn rdap_network(source: &str, net: &IpNetwork, k: &Knowledge) -> Option<Network> {
+pub(super) fn rdap_network(source: &str, net: &RdapNetwork, k: &Knowledge) -> Option<Network> {
     let (Some(start), Some(end)) = (net.start_address, net.end_address) else {
         return None;
     };
@@ -469,11 +469,11 @@ pub(super) fn rdap_network(source: &str, net: &IpNetwork, k: &Knowledge) -> Opti
         .clone()
         .or_else(|| net.handle.clone())
         .unwrap_or_default();
-    let clean = |v: Vec<crate::rdap::ContactEmail>| -> Vec<String> {
+    let clean = |v: Vec<crate::rdap::RdapContactEmail>| -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for e in v {
             if let Some(m) = normalise_mailbox(&e.address)
-                && !k.is_placeholder_email(&m)
+                && !k.is_redacted_email(&m)
                 && !out.contains(&m)
             {
                 out.push(m);
@@ -484,12 +484,12 @@ pub(super) fn rdap_network(source: &str, net: &IpNetwork, k: &Knowledge) -> Opti
     let org = net.registrant().map(|r| OrgInfo {
         handle: r.handle.clone().unwrap_or_default(),
         name: r
-            .organisation_name()
+            .organisation_name(k)
             .map(str::to_owned)
-            .or_else(|| net.registrant_name().map(str::to_owned))
+            .or_else(|| net.registrant_name(k).map(str::to_owned))
             .unwrap_or_default(),
         abuse_emails: Vec::new(),
-        emails: clean(net.registrant_emails()),
+        emails: clean(net.registrant_emails(k)),
         is_lir: false,
     });
     let role = k.role_of_status(&status);
@@ -503,7 +503,7 @@ pub(super) fn rdap_network(source: &str, net: &IpNetwork, k: &Knowledge) -> Opti
         status,
         role,
         org,
-        abuse_emails: clean(net.abuse_emails()),
+        abuse_emails: clean(net.abuse_emails(k)),
         abuse_comment: None,
         maintainers: Vec::new(),
         placeholder,

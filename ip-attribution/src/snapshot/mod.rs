@@ -360,7 +360,7 @@ impl Snapshot {
         let rdap_files = list(&dir.join("rdap"), &mut report);
         report.files.insert("rdap".into(), rdap_files.len());
         // (file, network or (problem, whether the file could not be read at all)).
-        type RdapRead = (String, Result<crate::rdap::IpNetwork, (String, bool)>);
+        type RdapRead = (String, Result<crate::rdap::RdapNetwork, (String, bool)>);
         let rdap: Vec<RdapRead> = rdap_files
             .par_iter()
             .map(|p| {
@@ -368,7 +368,8 @@ impl Snapshot {
                 let r = fs::read(p)
                     .map_err(|e| (format!("{name}: {e}"), true))
                     .and_then(|b| {
-                        crate::rdap::parse_ip_network(&b, &name).map_err(|e| (e.to_string(), false))
+                        crate::rdap::parse_rdap_network(&b, &name)
+                            .map_err(|e| (e.to_string(), false))
                     });
                 (name, r)
             })
