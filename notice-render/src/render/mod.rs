@@ -430,8 +430,9 @@ pub struct Renderer {
     catalogue: Catalogue,
     env: Environment<'static>,
     options: RenderOptions,
-    /// Template values of every entry, per language (built once).
-    entry_values: std::collections::HashMap<String, [minijinja::Value; 2]>,
+    /// Template values of every entry, per language, and of the sender
+    /// (built once).
+    cached: context::Cached,
     /// Signs every message when set.
     #[cfg(feature = "openpgp")]
     signer: Option<Signer>,
@@ -470,12 +471,12 @@ impl Renderer {
             env.add_template_owned(name, source)
                 .map_err(|e| template_error(name, &e))?;
         }
-        let entry_values = context::entry_values(&catalogue);
+        let cached = context::cached(&catalogue, &options);
         let renderer = Renderer {
             catalogue,
             env,
             options,
-            entry_values,
+            cached,
             #[cfg(feature = "openpgp")]
             signer: None,
         };
