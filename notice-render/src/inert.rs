@@ -448,6 +448,27 @@ pub fn csv_cell(value: &str) -> String {
 
 /// [`csv_cell`] appended to `out` (no allocation for a plain value).
 pub(crate) fn push_csv_cell(out: &mut String, value: &str) {
+    // most cells (addresses, ports, names, times) are printable ASCII without `"` that starts
+    // no formula: they are written as they are, checked in one pass over their bytes
+    let plain = value.len() <= MAX_FIELD_CHARS
+        && value
+            .bytes()
+            .all(|b| (b' '..=b'~').contains(&b) && b != b'"')
+        && !value
+            .bytes()
+            .next()
+            .is_some_and(|b| matches!(b, b'=' | b'+' | b'-' | b'@'));
+    if plain {
+        out.push('"');
+        out.push_str(value);
+        out.push('"');
+        return;
+    }
+    push_csv_cell_quoted(out, value);
+}
+
+/// [`push_csv_cell`] for any value: [`visible`], a formula guard and `"` doubled.
+fn push_csv_cell_quoted(out: &mut String, value: &str) {
     let v = visible(value);
     out.push('"');
     if value.chars().next().is_some_and(is_formula_start)
@@ -678,6 +699,20 @@ mod tests {
         assert!(!h.contains('\r') && !h.contains('\n'));
         assert_eq!(h, "a<U+000D><U+000A>Bcc: x@y<U+202E>");
         assert_eq!(header_value("abcdef", 3), "abc...");
+    }
+
+    proptest::proptest! {
+        /// The one-pass path for plain cells writes what the general path writes.
+        #[test]
+        fn csv_cell_plain_path_matches_the_general_one(
+            value in "[ -~]{0,40}|[=+@\\-\"\t][ -~]{0,10}|\\PC{0,20}|[a-z]{500,520}"
+        ) {
+            let mut fast = String::new();
+            push_csv_cell(&mut fast, &value);
+            let mut general = String::new();
+            push_csv_cell_quoted(&mut general, &value);
+            proptest::prop_assert_eq!(fast, general);
+        }
     }
 
     #[test]

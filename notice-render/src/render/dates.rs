@@ -61,6 +61,31 @@ pub(super) fn push_rfc3339_seconds(out: &mut String, t: DateTime<Utc>) {
     out.push('Z');
 }
 
+/// What [`DateTime::to_rfc3339`] gives for a UTC time (`YYYY-MM-DDTHH:MM:SS+00:00`),
+/// written digit by digit for whole seconds of the years 0 to 9999, by chrono otherwise
+/// (fractions of a second, leap seconds, other years).
+pub(super) fn rfc3339(t: DateTime<Utc>) -> String {
+    match u32::try_from(t.year()) {
+        Ok(year) if year <= 9999 && t.nanosecond() == 0 => {
+            let mut out = String::with_capacity(25);
+            push_digits(&mut out, year, 4);
+            out.push('-');
+            push_digits(&mut out, t.month(), 2);
+            out.push('-');
+            push_digits(&mut out, t.day(), 2);
+            out.push('T');
+            push_digits(&mut out, t.hour(), 2);
+            out.push(':');
+            push_digits(&mut out, t.minute(), 2);
+            out.push(':');
+            push_digits(&mut out, t.second(), 2);
+            out.push_str("+00:00");
+            out
+        }
+        _ => t.to_rfc3339(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +110,17 @@ mod tests {
             let mut out = String::new();
             push_rfc3339_seconds(&mut out, t);
             assert_eq!(out, t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        }
+    }
+
+    proptest::proptest! {
+        /// The same text as chrono's `to_rfc3339` for any time, whole seconds or not.
+        #[test]
+        fn rfc3339_as_chrono(secs in -70_000_000_000i64..300_000_000_000, nanos in 0u32..2_000_000_000, whole in proptest::bool::ANY) {
+            let nanos = if whole { 0 } else { nanos };
+            if let Some(t) = DateTime::<Utc>::from_timestamp(secs, nanos) {
+                proptest::prop_assert_eq!(rfc3339(t), t.to_rfc3339());
+            }
         }
     }
 }
