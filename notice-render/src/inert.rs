@@ -518,10 +518,10 @@ pub(crate) fn push_json_string(out: &mut String, value: &str) {
     out.push('"');
     let bytes = value.as_bytes();
     let mut run = 0;
-    let mut i = 0;
+    let mut i = next_json_special(bytes, 0);
     while let Some(&b) = bytes.get(i) {
         if b >= 0x20 && b != b'"' && b != b'\\' && b < 0x80 {
-            i += 1;
+            i = next_json_special(bytes, i + 1);
             continue;
         }
         if b >= 0x80 {
@@ -531,7 +531,7 @@ pub(crate) fn push_json_string(out: &mut String, value: &str) {
                 continue;
             };
             if !is_invisible(c) {
-                i += c.len_utf8();
+                i = next_json_special(bytes, i + c.len_utf8());
                 continue;
             }
             out.push_str(value.get(run..i).unwrap_or_default());
@@ -563,6 +563,39 @@ pub(crate) fn push_json_string(out: &mut String, value: &str) {
     out.push('"');
 }
 
+/// The first position at or after `from` of a byte [`push_json_string`] looks at (`"`, `\\`,
+/// C0 controls, non-ASCII), or the length of `b`; eight bytes at a time.
+fn next_json_special(b: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // the high bit of each byte of `x` equal to `c` (exact: no borrow between bytes)
+    let equal = |x: u64, c: u8| {
+        let t = x ^ (ONES * u64::from(c));
+        !(((t & LOW7) + LOW7) | t) & HIGH
+    };
+    let rest = b.get(from..).unwrap_or_default();
+    let mut chunks = rest.chunks_exact(8);
+    let mut at = from;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // with the high bit cleared, t + 0x60 reaches the high bit from 0x20 on
+        let printable = (x & LOW7) + ONES * 0x60;
+        let flags = (x | !printable) & HIGH | equal(x, b'"') | equal(x, b'\\');
+        if flags != 0 {
+            return at + (flags.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c < 0x20 || c >= 0x80 || c == b'"' || c == b'\\')
+        .map_or(b.len(), |p| at + p)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -591,9 +624,32 @@ mod tests {
         }
     }
 
+    #[test]
+    fn json_specials_found_at_every_position() {
+        let specials = [0u8, 0x1f, b'"', b'\\', 0x80, 0xc3, 0xff];
+        let plain = [b' ', b'a', b'~', b'!', 0x7f, b'#', b'[', b']'];
+        for len in 0..24 {
+            for at in 0..=len {
+                for &sp in &specials {
+                    for &p in &plain {
+                        let mut v = vec![p; len];
+                        if let Some(c) = v.get_mut(at) {
+                            *c = sp;
+                        }
+                        let want = v
+                            .iter()
+                            .position(|&c| c < 0x20 || c >= 0x80 || c == b'"' || c == b'\\')
+                            .unwrap_or(len);
+                        assert_eq!(next_json_special(&v, 0), want, "{v:?}");
+                    }
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
         #[test]
-        fn json_string_matches_the_reference(value in "\\PC*|[\\x00-\\x7f\\u{80}-\\u{200}\\u{2000}-\\u{2070}\\u{FEFF}]*") {
+        fn json_string_matches_the_reference(value in "\\PC*|[\\x00-\\x7f\\u{80}-\\u{200}\\u{2000}-\\u{2070}\\u{FEFF}]*|([a-z ]{0,20}[\"\\\\\\x00-\\x1f\\u{e9}\\u{202e}]){0,8}") {
             let mut out = String::from("prefix");
             push_json_string(&mut out, &value);
             proptest::prop_assert_eq!(out, format!("prefix{}", json_string_reference(&value)));

@@ -46,7 +46,7 @@ fn wrap_line(line: &str, out: &mut String) {
         out.push_str(line);
         return;
     }
-    if has_double_space(line.trim_start_matches(' ').as_bytes()) {
+    if line.trim_start_matches(' ').contains("  ") {
         wrap_long_line(line, out, wrap_words);
     } else {
         wrap_long_line(line, out, wrap_single_spaced);
@@ -142,35 +142,6 @@ fn char_cut(s: &str, n: usize) -> Option<usize> {
         return Some(n);
     }
     s.char_indices().nth(n).map(|(i, _)| i)
-}
-
-/// Whether two ASCII spaces follow each other in `b`, tested eight bytes at a time.
-fn has_double_space(b: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let mut chunks = b.chunks_exact(8);
-    // the last byte of the chunk before was a space
-    let mut carry = false;
-    for chunk in chunks.by_ref() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let t = u64::from_le_bytes(word) ^ (ONES * u64::from(b' '));
-        // the high bit of each byte that was a space (exact: no borrow between bytes)
-        let spaces = !(((t & LOW7) + LOW7) | t) & HIGH;
-        if spaces & (spaces >> 8) != 0 || (carry && spaces & 0x80 != 0) {
-            return true;
-        }
-        carry = spaces >> 63 != 0;
-    }
-    for &c in chunks.remainder() {
-        let space = c == b' ';
-        if carry && space {
-            return true;
-        }
-        carry = space;
-    }
-    false
 }
 
 /// Where the wrapping of one long line stands.
@@ -271,14 +242,6 @@ mod tests {
                 out
             };
             assert_eq!(wrap(&line), slow, "{line:?}");
-        }
-    }
-
-    proptest::proptest! {
-        /// The eight-at-a-time test for two spaces agrees with `contains("  ")`.
-        #[test]
-        fn double_space_as_contains(line in "[ a\u{a0}\u{2020}]{0,40}") {
-            proptest::prop_assert_eq!(has_double_space(line.as_bytes()), line.contains("  "));
         }
     }
 
