@@ -592,7 +592,7 @@ fn next_json_special(b: &[u8], from: usize) -> usize {
     chunks
         .remainder()
         .iter()
-        .position(|&c| c < 0x20 || c >= 0x80 || c == b'"' || c == b'\\')
+        .position(|&c| !(0x20..0x80).contains(&c) || c == b'"' || c == b'\\')
         .map_or(b.len(), |p| at + p)
 }
 
@@ -638,7 +638,7 @@ mod tests {
                         }
                         let want = v
                             .iter()
-                            .position(|&c| c < 0x20 || c >= 0x80 || c == b'"' || c == b'\\')
+                            .position(|&c| !(0x20..0x80).contains(&c) || c == b'"' || c == b'\\')
                             .unwrap_or(len);
                         assert_eq!(next_json_special(&v, 0), want, "{v:?}");
                     }
