@@ -525,22 +525,6 @@ fn next_special(b: &[u8], from: usize) -> usize {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let special = |c: &u8| !QP_LITERAL[usize::from(*c)] || *c == b'\t';
     let mut at = from;
-    // 32 octets at a time with a test the compiler turns into vector compares (most runs
-    // hold no special octet); the chunk that holds one is searched eight at a time below
-    for chunk in b.get(from..).unwrap_or_default().chunks_exact(32) {
-        let Ok(chunk) = <&[u8; 32]>::try_from(chunk) else {
-            break;
-        };
-        let mut any = false;
-        for &c in chunk {
-            // printable ASCII is 0x20 to 0x7e: 0 to 0x5e after the subtraction
-            any |= c.wrapping_sub(0x20) > 0x5e || c == b'=';
-        }
-        if any {
-            break;
-        }
-        at += 32;
-    }
     let rest = b.get(at..).unwrap_or_default();
     let mut chunks = rest.chunks_exact(8);
     for chunk in chunks.by_ref() {
