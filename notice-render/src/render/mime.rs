@@ -217,6 +217,11 @@ fn push_entity(out: &mut Vec<u8>, ticket: &str, seed: u64, parts: &Parts<'_>) {
 /// `-`, `_` and `.` (others as `_`), at most [`MAX_TICKET`] characters.
 /// Tickets from [`crate::aggregate()`] are always kept whole.
 pub(super) fn token(ticket: &str) -> String {
+    let keep = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+    // a ticket from the aggregator is already a token: copied in one piece
+    if !ticket.is_empty() && ticket.len() <= MAX_TICKET && ticket.bytes().all(keep) {
+        return ticket.to_string();
+    }
     let mut t: String = ticket
         .chars()
         .take(MAX_TICKET)
@@ -825,6 +830,32 @@ mod tests {
     fn boundaries_start_with_equals_underscore() {
         let b = boundary("mix", 0x0123_4567_89ab_cdef);
         assert_eq!(b, "=_mix_0123456789abcdef");
+    }
+
+    /// The character-by-character mapping [`token`] used for every ticket before.
+    fn token_reference(ticket: &str) -> String {
+        let mut t: String = ticket
+            .chars()
+            .take(MAX_TICKET)
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if t.is_empty() {
+            t.push_str("notice");
+        }
+        t
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn token_matches_the_reference(ticket in "[A-Za-z0-9._-]{0,70}|\\PC{0,70}") {
+            proptest::prop_assert_eq!(token(&ticket), token_reference(&ticket));
+        }
     }
 
     #[test]
