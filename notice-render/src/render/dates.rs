@@ -17,7 +17,12 @@ fn push_digits(out: &mut String, n: u32, width: u32) {
 /// `YYYY-MM-DDTHH:MM:SS` as ASCII digits in one buffer, for the years 0 to 9999 (a time is
 /// written with one `push_str` instead of one `push` per character).
 fn stamp(t: DateTime<Utc>) -> Option<[u8; 19]> {
-    let year = u32::try_from(t.year()).ok().filter(|y| *y <= 9999)?;
+    // the fields from the naive date and time (a `DateTime`'s own accessors convert it to
+    // local time on every call), the time of day from one division chain
+    let naive = t.naive_utc();
+    let date = naive.date();
+    let year = u32::try_from(date.year()).ok().filter(|y| *y <= 9999)?;
+    let seconds = naive.time().num_seconds_from_midnight();
     let mut b = *b"0000-00-00T00:00:00";
     let mut put = |at: usize, width: usize, mut n: u32| {
         for i in (at..at + width).rev() {
@@ -28,11 +33,11 @@ fn stamp(t: DateTime<Utc>) -> Option<[u8; 19]> {
         }
     };
     put(0, 4, year);
-    put(5, 2, t.month());
-    put(8, 2, t.day());
-    put(11, 2, t.hour());
-    put(14, 2, t.minute());
-    put(17, 2, t.second());
+    put(5, 2, date.month());
+    put(8, 2, date.day());
+    put(11, 2, seconds / 3600);
+    put(14, 2, seconds / 60 % 60);
+    put(17, 2, seconds % 60);
     Some(b)
 }
 
