@@ -448,6 +448,27 @@ pub fn csv_cell(value: &str) -> String {
 
 /// [`csv_cell`] appended to `out` (no allocation for a plain value).
 pub(crate) fn push_csv_cell(out: &mut String, value: &str) {
+    // most cells (addresses, ports, names, times) are printable ASCII without `"` that starts
+    // no formula: they are written as they are, checked in one pass over their bytes
+    let plain = value.len() <= MAX_FIELD_CHARS
+        && value
+            .bytes()
+            .all(|b| (b' '..=b'~').contains(&b) && b != b'"')
+        && !value
+            .bytes()
+            .next()
+            .is_some_and(|b| matches!(b, b'=' | b'+' | b'-' | b'@'));
+    if plain {
+        out.push('"');
+        out.push_str(value);
+        out.push('"');
+        return;
+    }
+    push_csv_cell_quoted(out, value);
+}
+
+/// [`push_csv_cell`] for any value: [`visible`], a formula guard and `"` doubled.
+fn push_csv_cell_quoted(out: &mut String, value: &str) {
     let v = visible(value);
     out.push('"');
     if value.chars().next().is_some_and(is_formula_start)
@@ -497,10 +518,10 @@ pub(crate) fn push_json_string(out: &mut String, value: &str) {
     out.push('"');
     let bytes = value.as_bytes();
     let mut run = 0;
-    let mut i = 0;
+    let mut i = next_json_special(bytes, 0);
     while let Some(&b) = bytes.get(i) {
         if b >= 0x20 && b != b'"' && b != b'\\' && b < 0x80 {
-            i += 1;
+            i = next_json_special(bytes, i + 1);
             continue;
         }
         if b >= 0x80 {
@@ -510,7 +531,7 @@ pub(crate) fn push_json_string(out: &mut String, value: &str) {
                 continue;
             };
             if !is_invisible(c) {
-                i += c.len_utf8();
+                i = next_json_special(bytes, i + c.len_utf8());
                 continue;
             }
             out.push_str(value.get(run..i).unwrap_or_default());
@@ -542,6 +563,39 @@ pub(crate) fn push_json_string(out: &mut String, value: &str) {
     out.push('"');
 }
 
+/// The first position at or after `from` of a byte [`push_json_string`] looks at (`"`, `\\`,
+/// C0 controls, non-ASCII), or the length of `b`; eight bytes at a time.
+fn next_json_special(b: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // the high bit of each byte of `x` equal to `c` (exact: no borrow between bytes)
+    let equal = |x: u64, c: u8| {
+        let t = x ^ (ONES * u64::from(c));
+        !(((t & LOW7) + LOW7) | t) & HIGH
+    };
+    let rest = b.get(from..).unwrap_or_default();
+    let mut chunks = rest.chunks_exact(8);
+    let mut at = from;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // with the high bit cleared, t + 0x60 reaches the high bit from 0x20 on
+        let printable = (x & LOW7) + ONES * 0x60;
+        let flags = (x | !printable) & HIGH | equal(x, b'"') | equal(x, b'\\');
+        if flags != 0 {
+            return at + (flags.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| !(0x20..0x80).contains(&c) || c == b'"' || c == b'\\')
+        .map_or(b.len(), |p| at + p)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -570,9 +624,32 @@ mod tests {
         }
     }
 
+    #[test]
+    fn json_specials_found_at_every_position() {
+        let specials = [0u8, 0x1f, b'"', b'\\', 0x80, 0xc3, 0xff];
+        let plain = [b' ', b'a', b'~', b'!', 0x7f, b'#', b'[', b']'];
+        for len in 0..24 {
+            for at in 0..=len {
+                for &sp in &specials {
+                    for &p in &plain {
+                        let mut v = vec![p; len];
+                        if let Some(c) = v.get_mut(at) {
+                            *c = sp;
+                        }
+                        let want = v
+                            .iter()
+                            .position(|&c| !(0x20..0x80).contains(&c) || c == b'"' || c == b'\\')
+                            .unwrap_or(len);
+                        assert_eq!(next_json_special(&v, 0), want, "{v:?}");
+                    }
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
         #[test]
-        fn json_string_matches_the_reference(value in "\\PC*|[\\x00-\\x7f\\u{80}-\\u{200}\\u{2000}-\\u{2070}\\u{FEFF}]*") {
+        fn json_string_matches_the_reference(value in "\\PC*|[\\x00-\\x7f\\u{80}-\\u{200}\\u{2000}-\\u{2070}\\u{FEFF}]*|([a-z ]{0,20}[\"\\\\\\x00-\\x1f\\u{e9}\\u{202e}]){0,8}") {
             let mut out = String::from("prefix");
             push_json_string(&mut out, &value);
             proptest::prop_assert_eq!(out, format!("prefix{}", json_string_reference(&value)));
@@ -678,6 +755,20 @@ mod tests {
         assert!(!h.contains('\r') && !h.contains('\n'));
         assert_eq!(h, "a<U+000D><U+000A>Bcc: x@y<U+202E>");
         assert_eq!(header_value("abcdef", 3), "abc...");
+    }
+
+    proptest::proptest! {
+        /// The one-pass path for plain cells writes what the general path writes.
+        #[test]
+        fn csv_cell_plain_path_matches_the_general_one(
+            value in "[ -~]{0,40}|[=+@\\-\"\t][ -~]{0,10}|\\PC{0,20}|[a-z]{500,520}"
+        ) {
+            let mut fast = String::new();
+            push_csv_cell(&mut fast, &value);
+            let mut general = String::new();
+            push_csv_cell_quoted(&mut general, &value);
+            proptest::prop_assert_eq!(fast, general);
+        }
     }
 
     #[test]

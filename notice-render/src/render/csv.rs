@@ -10,7 +10,6 @@
 
 use super::Renderer;
 use crate::aggregate::Notice;
-use std::fmt::Write as _;
 
 use crate::inert::push_csv_cell;
 
@@ -43,6 +42,7 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> String {
     let mut line = String::new();
     let mut details = String::new();
     let mut evidence = String::new();
+    let mut tags = String::new();
     for (group, item) in notice.items() {
         let f = &item.finding;
         let title = r
@@ -55,19 +55,22 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> String {
             if !details.is_empty() {
                 details.push_str("; ");
             }
-            let _ = write!(details, "{k}={v}");
+            details.push_str(k);
+            details.push('=');
+            details.push_str(v);
         }
         port.clear();
         if let Some(p) = f.port {
-            let _ = write!(port, "{p}");
+            push_decimal(&mut port, u64::from(p));
         }
         observed.clear();
         if let Some(t) = item.first_seen {
             super::dates::push_rfc3339_seconds(&mut observed, t);
         }
         line.clear();
-        let _ = write!(line, "{}", f.line);
-        let tags = f.normalised_tags().join(";");
+        push_decimal(&mut line, f.line);
+        tags.clear();
+        push_tags(&mut tags, &f.tags);
         let valid = crate::inert::is_asset_name(&f.asset);
         let (asset, reported_name) = if valid {
             (f.asset.trim(), "")
@@ -81,7 +84,9 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> String {
                     if !evidence.is_empty() {
                         evidence.push_str("; ");
                     }
-                    let _ = write!(evidence, "{}={}", e.kind, e.value);
+                    evidence.push_str(&e.kind);
+                    evidence.push('=');
+                    evidence.push_str(&e.value);
                 }
                 (c.organisation.trim(), c.domain.trim())
             }
@@ -115,6 +120,52 @@ pub(super) fn render(r: &Renderer, notice: &Notice) -> String {
     out
 }
 
+/// `n` in decimal, as `Display` writes it.
+fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    out.push_str(
+        digits
+            .get(at..)
+            .and_then(|d| std::str::from_utf8(d).ok())
+            .unwrap_or_default(),
+    );
+}
+
+/// The finding's tags as [`crate::Finding::normalised_tags`] gives them, joined by `;`,
+/// written without a vector of strings.
+fn push_tags(out: &mut String, tags: &[String]) {
+    let mut count = 0;
+    for tag in tags.iter().flat_map(|t| t.split([';', ','])) {
+        let tag = tag.trim();
+        if tag.is_empty() {
+            continue;
+        }
+        if count == crate::limits::MAX_TAGS {
+            break;
+        }
+        if count > 0 {
+            out.push(';');
+        }
+        let start = out.len();
+        out.push_str(tag);
+        if let Some(pushed) = out.get_mut(start..) {
+            pushed.make_ascii_lowercase();
+        }
+        count += 1;
+    }
+}
+
 fn push_row<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
     for (i, cell) in cells.enumerate() {
         if i > 0 {
@@ -123,4 +174,32 @@ fn push_row<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
         push_csv_cell(out, cell);
     }
     out.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{push_decimal, push_tags};
+    use crate::Finding;
+
+    proptest::proptest! {
+        /// Numbers as `Display` writes them.
+        #[test]
+        fn decimal_as_display(n in proptest::num::u64::ANY, small in 0u64..100_000) {
+            for v in [n, small] {
+                let mut out = String::new();
+                push_decimal(&mut out, v);
+                proptest::prop_assert_eq!(out, v.to_string());
+            }
+        }
+
+        /// Tags as `normalised_tags().join(";")` writes them (the code it replaces).
+        #[test]
+        fn tags_as_normalised_join(tags in proptest::collection::vec("[ a-zA-Z;,\u{e9}\u{c9}\u{a0}]{0,12}", 0..40)) {
+            let mut f = Finding::new("192.0.2.1", "scan", chrono::DateTime::UNIX_EPOCH);
+            f.tags = tags.clone();
+            let mut out = String::new();
+            push_tags(&mut out, &tags);
+            proptest::prop_assert_eq!(out, f.normalised_tags().join(";"));
+        }
+    }
 }

@@ -107,10 +107,10 @@ pub(super) fn render(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Resul
                             } else {
                                 t(f.asset.trim())
                             },
-                            observed: i.first_seen.map(|t| t.to_rfc3339()),
+                            observed: i.first_seen.map(super::dates::rfc3339),
                             count: i.count,
-                            first_seen: i.first_seen.map(|t| t.to_rfc3339()),
-                            last_seen: i.last_seen.map(|t| t.to_rfc3339()),
+                            first_seen: i.first_seen.map(super::dates::rfc3339),
+                            last_seen: i.last_seen.map(super::dates::rfc3339),
                             report_type: t(&f.report_type),
                             tags: f.normalised_tags().iter().map(|s| t(s)).collect(),
                             classification: f
@@ -139,7 +139,7 @@ pub(super) fn render(r: &Renderer, notice: &Notice, now: DateTime<Utc>) -> Resul
     let doc = JsonNotice {
         ticket: &notice.ticket,
         language: lang.as_str(),
-        generated: now.to_rfc3339(),
+        generated: super::dates::rfc3339(now),
         part: [notice.part.0, notice.part.1],
         recipient: JsonRecipient {
             address: t(&notice.recipient.address),

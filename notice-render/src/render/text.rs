@@ -141,7 +141,17 @@ fn char_cut(s: &str, n: usize) -> Option<usize> {
     if s.as_bytes().get(..=n).is_some_and(<[u8]>::is_ascii) {
         return Some(n);
     }
-    s.char_indices().nth(n).map(|(i, _)| i)
+    // count the bytes that start a character (not 0b10xx_xxxx) instead of decoding each one
+    let mut seen = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b & 0xC0 != 0x80 {
+            if seen == n {
+                return Some(i);
+            }
+            seen += 1;
+        }
+    }
+    None
 }
 
 /// Where the wrapping of one long line stands.
@@ -156,8 +166,13 @@ struct Wrapping {
 
 impl Wrapping {
     fn new_line(&mut self, out: &mut String) {
+        // the hang is at most TEXT_COLUMNS / 2 spaces
+        const SPACES: &str = "                                                  ";
         out.push('\n');
-        out.extend(std::iter::repeat_n(' ', self.hang));
+        match SPACES.get(..self.hang) {
+            Some(spaces) => out.push_str(spaces),
+            None => out.extend(std::iter::repeat_n(' ', self.hang)),
+        }
         self.col = self.hang;
         self.first = true;
     }
@@ -237,6 +252,14 @@ mod tests {
                 out
             };
             assert_eq!(wrap(&line), slow, "{line:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The character cut counts as `char_indices` does (the code it replaces).
+        #[test]
+        fn char_cut_as_char_indices(s in "[a \u{e9}\u{2013}\u{1F600}]{0,100}", n in 0usize..100) {
+            proptest::prop_assert_eq!(char_cut(&s, n), s.char_indices().nth(n).map(|(i, _)| i));
         }
     }
 

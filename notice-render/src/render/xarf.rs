@@ -92,7 +92,16 @@ fn xarf_type<'a>(category: &str, kind: &'a str) -> &'a str {
 
 /// `CVE-YYYY-N...` for a tag or catalogue value that is one (any case).
 fn cve_id(value: &str) -> Option<String> {
-    let upper = value.trim().to_ascii_uppercase();
+    let value = value.trim();
+    // most tags are not CVEs: tell without allocating
+    if !value
+        .as_bytes()
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"cve-"))
+    {
+        return None;
+    }
+    let upper = value.to_ascii_uppercase();
     let rest = upper.strip_prefix("CVE-")?;
     let (year, number) = rest.split_once('-')?;
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -454,7 +463,7 @@ fn each_report(r: &Renderer, notice: &Notice, mut emit: impl FnMut(&Report<'_>))
             source_identifier: truncate(source.trim()),
             source_port: port,
             tags: Vec::new(),
-            timestamp: item.first_seen.map(|t| t.to_rfc3339()),
+            timestamp: item.first_seen.map(super::dates::rfc3339),
             kind,
             url: None,
         };
