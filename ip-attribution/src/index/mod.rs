@@ -79,7 +79,7 @@ mod records;
 mod resolve;
 
 use std::net::IpAddr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use ipnet::IpNet;
 
@@ -92,7 +92,9 @@ use crate::rdap::IpNetwork;
 use crate::rpsl::{IpRange, NetworkKind, Object, ObjectKey, Referral, Source};
 pub use placeholder::PlaceholderReason;
 use ranges::{Covering, RangeIndex, RangeTable};
-use records::{AutNumRecord, ContactRecord, IrtRecord, NetRecord, OrgRecord, RouteRecord};
+use records::{
+    AutNumRecord, ContactRecord, IrtRecord, NO_RECORD, NetRecord, OrgRecord, RouteRecord,
+};
 pub use resolve::{EVIDENCE_BATCH, OriginAbuse};
 
 /// Where a resolved abuse mailbox came from.
@@ -193,7 +195,7 @@ pub struct IndexBuilder {
     seen: FastHashMap<Identity, (Slot, u32)>,
     networks: Vec<NetRecord>,
     networks6: Vec<NetRecord>,
-    rdap: Vec<EvidenceNetwork>,
+    rdap: Vec<Arc<EvidenceNetwork>>,
     rdap_ranges: RangeIndex,
     orgs: Vec<OrgRecord>,
     contacts: Vec<ContactRecord>,
@@ -395,7 +397,7 @@ impl IndexBuilder {
         match u32::try_from(self.rdap.len()) {
             Ok(i) => {
                 self.rdap_ranges.insert(&range, i);
-                self.rdap.push(n);
+                self.rdap.push(Arc::new(n));
                 true
             }
             Err(_) => false,
@@ -425,7 +427,7 @@ impl IndexBuilder {
             mut networks6,
             mut rdap,
             mut rdap_ranges,
-            orgs,
+            mut orgs,
             contacts,
             irts,
             aut_nums,
@@ -500,6 +502,22 @@ impl IndexBuilder {
                 }
                 _ => {}
             }
+        }
+        // Handles resolved once: a network's organisation and an organisation's abuse-c, as
+        // `position_by` finds them (the maps do not change after this).
+        for n in &mut networks {
+            n.org_at = n
+                .org
+                .as_deref()
+                .and_then(|h| position_by(&org_by, h))
+                .unwrap_or(NO_RECORD);
+        }
+        for o in &mut orgs {
+            o.abuse_c_at = o
+                .abuse_c
+                .as_deref()
+                .and_then(|h| position_by(&contact_by, h))
+                .unwrap_or(NO_RECORD);
         }
         let aut_num_by: FastHashMap<u32, u32> = aut_nums
             .iter()
@@ -612,7 +630,7 @@ pub struct RegistryIndex {
     t4: RangeTable<u32>,
     t6: RangeTable<u128>,
     /// RDAP networks, resolved when added.
-    rdap: Vec<EvidenceNetwork>,
+    rdap: Vec<Arc<EvidenceNetwork>>,
     rdap_ranges: RangeIndex,
     routes: Vec<RouteRecord>,
     r4: u32,

@@ -27,6 +27,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -545,11 +546,11 @@ fn provider_ptr_domains(rdns: &[u8], k: &Knowledge) -> std::collections::HashSet
 }
 
 impl EvidenceSource for Snapshot {
-    fn networks(&self, ip: IpAddr) -> Vec<Network> {
+    fn networks(&self, ip: IpAddr) -> Vec<Arc<Network>> {
         self.registry.evidence_networks(ip)
     }
 
-    fn networks_many(&self, ips: &[IpAddr], out: &mut Vec<Vec<Network>>) {
+    fn networks_many(&self, ips: &[IpAddr], out: &mut Vec<Vec<Arc<Network>>>) {
         self.registry.evidence_networks_many(ips, out);
     }
 
