@@ -52,16 +52,18 @@
 //! searched, and its runs are 32 bytes.
 //!
 //! The engine's question is wider than the most specific answer: every covering network,
-//! placeholders flagged, each with every mailbox of its levels, as owned
-//! [`crate::engine::evidence::Network`]s ([`RegistryIndex::evidence_networks`]). Its batched
-//! form, [`RegistryIndex::evidence_networks_many`], is the product's path (the snapshot's
-//! `EvidenceSource::networks_many`, which the engine's batch and step runners call with
-//! sorted addresses): the exact tables' range searches of [`EVIDENCE_BATCH`] addresses run in
-//! lock step (one halving of every search window at a time) so that their cache misses
-//! overlap, then each address's networks are resolved in order. The searches are the small
-//! part of that question (resolving every mailbox of every level into owned networks is the
-//! rest), so the batch helps IPv6, whose searches are long, and leaves IPv4 about even
-//! (BENCHMARKS.md, "Registry lookups on the product's path"). It reads the
+//! placeholders flagged, each with every mailbox of its levels, as shared
+//! `Arc<`[`crate::engine::evidence::Network`]`>`s ([`RegistryIndex::evidence_networks`]). Its
+//! batched form, [`RegistryIndex::evidence_networks_many`], is the product's path (the
+//! snapshot's `EvidenceSource::networks_many`, which the engine's batch and step runners call
+//! with sorted addresses): the exact tables' range searches of [`EVIDENCE_BATCH`] addresses
+//! run in lock step (one halving of every search window at a time) so that their cache misses
+//! overlap, then each distinct network of the batch is resolved once and handed to every
+//! address it covers. A network's organisation and an organisation's `abuse-c` are found by
+//! handle once, when the index is assembled. The searches are the small part of that question
+//! (resolving every mailbox of every level is the rest), so the batch helps IPv6, whose
+//! searches are long, and leaves IPv4 about even (BENCHMARKS.md, "Registry lookups on the
+//! product's path" and "Sixth round: evidence without copies"). It reads the
 //! exact tables and the records only, so an index made with
 //! [`IndexBuilder::build_without_lookup_tables`] stays without the hot records and answer
 //! tables.

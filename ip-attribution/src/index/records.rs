@@ -214,3 +214,20 @@ impl From<rpsl::Route> for RouteRecord {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The resolved positions (`org_at`, `abuse_c_at`) sit in padding the records had anyway
+    /// (the daily run holds a million of the one and half a million of the other). On 64-bit
+    /// targets a network record was 204 bytes of fields (168 of pointers, 36 of range, kind
+    /// and placeholder flag) rounded to 208, and is 208 with the position; an organisation
+    /// record was 82 (80 + two flags) rounded to 88, and is 88.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn resolved_positions_add_no_memory() {
+        assert_eq!(std::mem::size_of::<NetRecord>(), 208);
+        assert_eq!(std::mem::size_of::<OrgRecord>(), 88);
+    }
+}
