@@ -1,8 +1,8 @@
 //! The one abuse resolution and the engine's view of the registry: what the index's hot
 //! records, [`NetworkView::abuse`](super::NetworkView::abuse), the snapshot's evidence
 //! ([`RegistryIndex::evidence_networks`], [`RegistryIndex::asn_abuse`]) and the provider
-//! knowledge derived from the registry all read. The order is in the module docs of
-//! [`crate::index`].
+//! knowledge derived from the registry all read. The order is in the docs of
+//! [`RegistryIndex`].
 
 use std::net::IpAddr;
 use std::sync::Arc;
