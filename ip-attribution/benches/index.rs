@@ -6,8 +6,8 @@
 //! (`most_specific`), `attribute` one address at a time and `attribute_many` over groups of
 //! 4,096 addresses; then the product's path over the same addresses: the covering walk alone
 //! (`covering_walk`: every covering network, nothing resolved), `evidence_networks` one address
-//! at a time (every covering network with every mailbox, as owned `Network`s: what the engine
-//! reads) and `evidence_networks_many` over groups of `EVIDENCE_BATCH` (32, the engine's batch), these two over
+//! at a time (every covering network with every mailbox, as shared `Arc<Network>`s: what the
+//! engine reads) and `evidence_networks_many` over groups of `EVIDENCE_BATCH` (32, the engine's batch), these two over
 //! the first tenth of the addresses, in probe order and sorted as the engine asks; then IPv6
 //! over an index of as many generated `inet6num` networks.
 //!

@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use ip_attribution::{
@@ -139,7 +140,7 @@ fn probes(index: &RegistryIndex) -> Vec<IpAddr> {
 
 /// The batched path gives, address by address, exactly the per-address path's lists.
 fn same_as_one_by_one(index: &RegistryIndex, ips: &[IpAddr]) -> Result<(), TestCaseError> {
-    let mut lists: Vec<Vec<Network>> = vec![Vec::new()];
+    let mut lists: Vec<Vec<Arc<Network>>> = vec![Vec::new()];
     index.evidence_networks_many(ips, &mut lists);
     prop_assert_eq!(lists.len(), ips.len());
     for (ip, got) in ips.iter().zip(&lists) {
@@ -185,6 +186,63 @@ fn fixtures_batched_equal_one_by_one() {
     let mut lists = vec![Vec::new(); 3];
     index.evidence_networks_many(&[], &mut lists);
     assert!(lists.is_empty());
+}
+
+/// A network covering several addresses of a batch is resolved once: every address under it
+/// gets the same `Arc` (within a batch, and from one batch of a call to the next), while its
+/// own assignments stay apart; the values are still the per-address path's.
+#[test]
+fn a_parent_network_is_shared_across_the_addresses_it_covers() {
+    let text = "organisation: ORG-P-TEST\norg-name: Provider B.V.\norg-type: LIR\nabuse-c: PA-TEST\nsource: TEST\n\n\
+                role: Provider Abuse\nnic-hdl: PA-TEST\nabuse-mailbox: abuse@provider.example\nsource: TEST\n\n\
+                inetnum: 198.51.0.0 - 198.51.255.255\nnetname: PROVIDER-NET\nstatus: ALLOCATED PA\norg: ORG-P-TEST\nmnt-by: P-MNT\nsource: TEST\n\n\
+                inetnum: 198.51.7.0 - 198.51.7.255\nnetname: CUSTOMER-NET\nstatus: ASSIGNED PA\nabuse-mailbox: abuse@customer.example\nsource: TEST\n";
+    let mut b = IndexBuilder::new();
+    b.extend(objects("shared.db", text.as_bytes()));
+    let index = b.build_without_lookup_tables();
+    // Sorted, two and a half batches, all under the allocation; three inside the assignment.
+    let mut ips: Vec<IpAddr> = (0..(2 * EVIDENCE_BATCH + EVIDENCE_BATCH / 2) as u32)
+        .map(|i| IpAddr::V4(Ipv4Addr::from(u32::from_be_bytes([198, 51, 0, 0]) + i * 97)))
+        .collect();
+    ips.extend((1..=3u8).map(|x| IpAddr::V4(Ipv4Addr::new(198, 51, 7, x))));
+    ips.sort_unstable();
+    let mut lists: Vec<Vec<Arc<Network>>> = Vec::new();
+    index.evidence_networks_many(&ips, &mut lists);
+    assert_eq!(lists.len(), ips.len());
+    let parent = lists
+        .first()
+        .and_then(|l| l.first())
+        .cloned()
+        .expect("the first address is covered");
+    assert_eq!(parent.name, "PROVIDER-NET");
+    for (ip, list) in ips.iter().zip(&lists) {
+        assert_eq!(list, &index.evidence_networks(*ip), "values at {ip}");
+        let shared = list.iter().filter(|n| Arc::ptr_eq(n, &parent)).count();
+        assert_eq!(
+            shared, 1,
+            "the allocation at {ip} is the one resolved first"
+        );
+    }
+    let customers: Vec<&Arc<Network>> = lists
+        .iter()
+        .flatten()
+        .filter(|n| n.name == "CUSTOMER-NET")
+        .collect();
+    let inside = ips
+        .iter()
+        .filter(|ip| matches!(ip, IpAddr::V4(a) if a.octets()[..3] == [198, 51, 7]))
+        .count();
+    assert!(inside >= 3);
+    assert_eq!(customers.len(), inside);
+    assert!(customers.iter().all(|n| Arc::ptr_eq(n, customers[0])));
+    assert!(!Arc::ptr_eq(customers[0], &parent));
+    // The per-address path resolves afresh: equal values, not the same allocation.
+    let again = index.evidence_networks(ips[0]);
+    assert!(
+        again
+            .first()
+            .is_some_and(|n| **n == *parent && !Arc::ptr_eq(n, &parent))
+    );
 }
 
 /// A generated registry: IPv4 networks nested and overlapping (every fourth a placeholder by
@@ -281,7 +339,7 @@ fn now() -> DateTime<Utc> {
 struct OneByOne<'a>(&'a Snapshot);
 
 impl EvidenceSource for OneByOne<'_> {
-    fn networks(&self, ip: IpAddr) -> Vec<Network> {
+    fn networks(&self, ip: IpAddr) -> Vec<Arc<Network>> {
         self.0.networks(ip)
     }
     fn asn_abuse(&self, ip: IpAddr) -> Vec<(String, String)> {

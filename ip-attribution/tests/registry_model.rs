@@ -278,7 +278,11 @@ fn agree(objects: Vec<RpslObject>, k: &Knowledge) -> Result<(), TestCaseError> {
     prop_assert_eq!(idx.stats().networks, oracle.nets.len());
     prop_assert_eq!(idx.stats().duplicates, oracle.duplicates);
     for ip in ips {
-        let got: Vec<NetFields> = idx.evidence_networks(ip).iter().map(fields).collect();
+        let got: Vec<NetFields> = idx
+            .evidence_networks(ip)
+            .iter()
+            .map(|n| fields(n))
+            .collect();
         prop_assert_eq!(&got, &oracle.networks(ip, k), "networks at {}", ip);
         prop_assert_eq!(
             idx.asn_abuse(ip),

@@ -5,6 +5,7 @@
 //! here are plain owned data so any collector can fill them.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -266,8 +267,10 @@ pub struct ProviderFlags {
 pub struct Evidence {
     /// The address.
     pub ip: IpAddr,
-    /// Covering networks, most specific first (registry and RDAP).
-    pub networks: Vec<Network>,
+    /// Covering networks, most specific first (registry and RDAP). Shared: a source may hand
+    /// the same resolved network to every address under it (the registry index does within a
+    /// batch, see [`EvidenceSource::networks_many`]).
+    pub networks: Vec<Arc<Network>>,
     /// Abuse contacts of the origin AS (route → aut-num), placeholders removed.
     pub asn_abuse: Vec<(String, String)>,
     /// PTR names.
@@ -314,12 +317,12 @@ impl Evidence {
     pub(crate) fn gather_with_networks<S: EvidenceSource + ?Sized>(
         source: &S,
         ip: IpAddr,
-        networks: Vec<Network>,
+        networks: Vec<Arc<Network>>,
         now: DateTime<Utc>,
     ) -> Self {
         let mut ev = Self::empty(ip);
         ev.networks = networks;
-        ev.networks.sort_by_key(Network::span);
+        ev.networks.sort_by_key(|n| n.span());
         ev.asn_abuse = source.asn_abuse(ip);
         ev.ptr = source.ptr_names(ip);
         ev.certs = source.certs(ip, now);
@@ -379,8 +382,10 @@ impl Evidence {
 /// A place evidence comes from. Every method has an empty default, so a collector implements
 /// only what it knows.
 pub trait EvidenceSource: Sync {
-    /// Registry and RDAP networks covering `ip` (any order; placeholders flagged).
-    fn networks(&self, ip: IpAddr) -> Vec<Network> {
+    /// Registry and RDAP networks covering `ip` (any order; placeholders flagged). A source
+    /// that builds each answer afresh wraps each network in [`Arc::new`]; one that keeps
+    /// resolved networks hands out clones of its `Arc`s.
+    fn networks(&self, ip: IpAddr) -> Vec<Arc<Network>> {
         let _ = ip;
         Vec::new()
     }
@@ -389,8 +394,10 @@ pub trait EvidenceSource: Sync {
     /// batch and step runners ([`decide_batch`](super::decide_batch) and what is built on it)
     /// ask through this. The default asks `networks` for each address; a source with a faster
     /// batched path overrides it (the snapshot: the registry index's
-    /// [`evidence_networks_many`](crate::index::RegistryIndex::evidence_networks_many)).
-    fn networks_many(&self, ips: &[IpAddr], out: &mut Vec<Vec<Network>>) {
+    /// [`evidence_networks_many`](crate::index::RegistryIndex::evidence_networks_many), which
+    /// resolves a network that covers several addresses of the batch once and hands each the
+    /// same `Arc`).
+    fn networks_many(&self, ips: &[IpAddr], out: &mut Vec<Vec<Arc<Network>>>) {
         out.clear();
         out.extend(ips.iter().map(|&ip| self.networks(ip)));
     }

@@ -1,22 +1,5 @@
-//! The decision engine: from a [`Finding`] and the [`Evidence`] about its address to a
-//! [`Decision`], following the numbered policy of the daily-run contract (`examples/docs/daily-run.md`) ([`policy`]).
-//!
-//! ```
-//! use ip_attribution::{Evidence, Outcome, Policy};
-//! let ev = Evidence::empty("192.0.2.1".parse().unwrap());
-//! let d = Policy::default().decide(&ev);
-//! assert_eq!(d.outcome, Outcome::Unattributed);
-//! ```
-//!
-//! [`decide_all`] runs a whole batch in parallel (rayon): evidence is gathered and decided once
-//! per distinct address, and the output has exactly one decision per finding, in input order.
-//! The batch runners ([`decide_batch`] and what is built on it) ask the source for covering
-//! networks [`NETWORKS_BATCH`] sorted addresses at a time
-//! ([`EvidenceSource::networks_many`]; the snapshot answers with the registry index's batched
-//! lookups), everything else per address; the decisions are [`decide`]'s.
-//! [`decide_in_steps`] is the decision stream of a daily run over any [`EvidenceSource`]: a
-//! day's findings decided a step at a time, each step handed to the caller (to write, count,
-//! plan notices) while the next one is decided, so memory holds one step's decisions.
+//! The decision engine: from a finding and the evidence about its address to a decision
+//! ([`decide_all`]'s docs say how, with an example; [`Policy`] holds the numbered steps).
 
 pub(crate) mod decision;
 pub(crate) mod evidence;
@@ -133,6 +116,27 @@ pub fn decide_batch<S: EvidenceSource + ?Sized>(
 }
 
 /// Decides a batch: exactly one decision per finding, in input order.
+///
+/// The engine goes from a [`Finding`] and the [`Evidence`] about its address to a
+/// [`Decision`], following the numbered policy of the daily-run contract
+/// (`examples/docs/daily-run.md`, [`Policy`]); one address alone:
+///
+/// ```
+/// use ip_attribution::{Evidence, Outcome, Policy};
+/// let ev = Evidence::empty("192.0.2.1".parse().unwrap());
+/// let d = Policy::default().decide(&ev);
+/// assert_eq!(d.outcome, Outcome::Unattributed);
+/// ```
+///
+/// This runs a whole batch in parallel (rayon): evidence is gathered and decided once per
+/// distinct address, and the output has exactly one decision per finding, in input order.
+/// The batch runners ([`decide_batch`] and what is built on it) ask the source for covering
+/// networks [`NETWORKS_BATCH`] sorted addresses at a time
+/// ([`EvidenceSource::networks_many`]; the snapshot answers with the registry index's batched
+/// lookups), everything else per address; the decisions are [`decide`]'s.
+/// [`decide_in_steps`] is the decision stream of a daily run over any [`EvidenceSource`]: a
+/// day's findings decided a step at a time, each step handed to the caller (to write, count,
+/// plan notices) while the next one is decided, so memory holds one step's decisions.
 pub fn decide_all<S: EvidenceSource + ?Sized>(
     findings: &[Finding],
     source: &S,

@@ -320,7 +320,12 @@ fn registry_customer(
     items: &mut Vec<EvidenceItem>,
 ) -> Option<Business> {
     let k = &policy.knowledge;
-    let live: Vec<_> = ev.networks.iter().filter(|n| !n.placeholder).collect();
+    let live: Vec<&Network> = ev
+        .networks
+        .iter()
+        .map(|n| &**n)
+        .filter(|n| !n.placeholder)
+        .collect();
     let (first, rest) = live.split_first()?;
     let org = first.org.as_ref()?;
     if !is_customer_assignment(ev, first, rest) || org.name.is_empty() {
@@ -767,6 +772,7 @@ mod tests {
     use super::*;
     use crate::engine::evidence::{CertSeen, Network, OrgInfo, Override, PtrName, SecurityTxt};
     use std::net::IpAddr;
+    use std::sync::Arc;
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
@@ -849,7 +855,7 @@ mod tests {
 
     fn base() -> Evidence {
         let mut ev = Evidence::empty(ip("192.0.2.10"));
-        ev.networks = vec![hoster()];
+        ev.networks = vec![Arc::new(hoster())];
         ev.provider_orgs = vec!["ORG-H".into(), "Hoster B.V.".into()];
         ev
     }
@@ -878,7 +884,7 @@ mod tests {
         let mut ev = Evidence::empty(ip("192.0.2.10"));
         let mut p = hoster();
         p.placeholder = true;
-        ev.networks = vec![p];
+        ev.networks = vec![Arc::new(p)];
         assert_eq!(Policy::default().decide(&ev).outcome, Outcome::Unattributed);
     }
 
@@ -887,12 +893,12 @@ mod tests {
         let mut ev = base();
         ev.networks.insert(
             0,
-            net(
+            Arc::new(net(
                 "192.0.2.8",
                 "192.0.2.15",
                 "ASSIGNED PA",
                 Some(("ORG-C", "Klant B.V.", &["it@klant.example"])),
-            ),
+            )),
         );
         let d = Policy::default().decide(&ev);
         assert_eq!(d.outcome, Outcome::Organisation);
@@ -902,12 +908,12 @@ mod tests {
         let mut ev = base();
         ev.networks.insert(
             0,
-            net(
+            Arc::new(net(
                 "192.0.2.8",
                 "192.0.2.15",
                 "ASSIGNED PA",
                 Some(("ORG-H", "Hoster B.V.", &[])),
-            ),
+            )),
         );
         assert_eq!(Policy::default().decide(&ev).outcome, Outcome::NetworkOwner);
     }

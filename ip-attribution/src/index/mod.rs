@@ -1,75 +1,5 @@
-//! The registry index: the one registry model. For any IPv4 or IPv6 address, the covering
-//! registry networks, most specific first, each with its organisation and resolved abuse
-//! contacts; the snapshot's evidence ([`RegistryIndex::evidence_networks`],
-//! [`RegistryIndex::asn_abuse`]) and `registry-check` both read it.
-//!
-//! Build it from [`crate::rpsl::Object`]s with an [`IndexBuilder`] (an object whose class and
-//! primary key repeat an earlier one counts once: the first is kept), plus RDAP networks
-//! ([`IndexBuilder::add_rdap`]), then ask [`RegistryIndex::lookup`].
-//!
-//! * What is kept of each object is a compact record of what resolution and the engine read
-//!   (handles, names, status, mailboxes normalised once, `mnt-by`, source), not the parsed
-//!   object: over the generated registry of 1M networks, 0.53M organisations and 0.77M roles,
-//!   the records are about half the parsed objects' memory.
-//! * Ranges are exact: an `inetnum` that is not CIDR aligned (`192.0.2.10 - 192.0.2.45`) covers
-//!   exactly its addresses. Order is by range size (smaller first); equal sizes by later start.
-//!   Less specific networks follow in the same list, so a caller can compare an assignment with
-//!   its parent allocation (status, organisation).
-//! * Placeholder networks (see [`placeholder`]) are flagged by the builder's knowledge
-//!   ([`crate::engine::Knowledge::placeholder_reason`], the one rule) and skipped by
-//!   [`RegistryIndex::lookup`]; [`RegistryIndex::lookup_all`] shows them for diagnostics.
-//! * Abuse resolution (one, the engine's): a network's own mailboxes are its `abuse-mailbox`
-//!   (ARIN `RAbuseEmail`), then for each `abuse-c` the contact's `abuse-mailbox`, or every
-//!   `e-mail` of a contact without one (LACNIC persons); only when that and the organisation's
-//!   list are both empty, its `mnt-irt`s' `abuse-mailbox`. The organisation's mailboxes are its
-//!   `abuse-mailbox` (ARIN `OrgAbuseEmail`) then its `abuse-c`'s. The RIPE `% Abuse contact`
-//!   comment for exactly the network's range comes last. The knowledge's placeholder addresses
-//!   never count. [`NetworkView::abuse`] is the first of these (own, else organisation's, else
-//!   the comment): the address the engine writes to first; [`AbuseContact::via`] says where it
-//!   came from. [`RegistryIndex::evidence_networks`] gives every mailbox of each level.
-//! * [`RegistryIndex::origin_abuse`] resolves the most specific route object → origin AS →
-//!   `aut-num` abuse for an "asn-abuse" fallback.
-//!
-//! Lookup is a binary search over elementary segments (a /16 table narrows IPv4 searches), with
-//! no allocation. What a lookup reads of a network (netname, abuse mailbox, where the mailbox
-//! came from, placeholder flag) sits in one 64-byte cache line per network, filled at build
-//! time: the abuse contact is resolved once in [`IndexBuilder::build`], never by handle at
-//! lookup. The records are read only by the accessors that need other attributes.
-//!
-//! The most specific answer alone has a faster path: per address family, an answer table of
-//! the address runs that share one most specific non-placeholder network (run start and
-//! network id side by side; for IPv4 eight to a cache line) under a directory on the
-//! address's high bits sized to about one bucket per two runs, so that
-//! [`RegistryIndex::most_specific`] reads one directory entry and one short window (IPv4:
-//! counted without branches). A random lookup then pays two cache misses in the tables plus
-//! one for the network's hot record. [`RegistryIndex::attribute_many`] (and
-//! [`RegistryIndex::attribute_iter`]) interleave [`ATTRIBUTE_BATCH`] independent lookups stage
-//! by stage (directories, windows, hot records) so that their misses overlap: over the
-//! generated registry of 1M IPv4 networks, with random addresses, that batch form does about
-//! 12–14 million lookups per second per core (thread CPU time, on a shared machine), one at a
-//! time [`RegistryIndex::attribute`] about 6–7 million (its three misses cannot overlap).
-//! IPv6 registry data is clustered in a huge space: its windows are longer and binary
-//! searched, and its runs are 32 bytes.
-//!
-//! The engine's question is wider than the most specific answer: every covering network,
-//! placeholders flagged, each with every mailbox of its levels, as owned
-//! [`crate::engine::evidence::Network`]s ([`RegistryIndex::evidence_networks`]). Its batched
-//! form, [`RegistryIndex::evidence_networks_many`], is the product's path (the snapshot's
-//! `EvidenceSource::networks_many`, which the engine's batch and step runners call with
-//! sorted addresses): the exact tables' range searches of [`EVIDENCE_BATCH`] addresses run in
-//! lock step (one halving of every search window at a time) so that their cache misses
-//! overlap, then each address's networks are resolved in order. The searches are the small
-//! part of that question (resolving every mailbox of every level into owned networks is the
-//! rest), so the batch helps IPv6, whose searches are long, and leaves IPv4 about even
-//! (BENCHMARKS.md, "Registry lookups on the product's path"). It reads the
-//! exact tables and the records only, so an index made with
-//! [`IndexBuilder::build_without_lookup_tables`] stays without the hot records and answer
-//! tables.
-//!
-//! Memory per 1M networks (the generated benchmark registry), beyond the records themselves:
-//! 64 MB of hot records (64-byte slots), about 20 MB for the exact IPv4 segment table and
-//! 17.5 MB for the IPv4 answer table (runs and directory); 1M IPv6 networks take 36 MB of
-//! exact table and 34 MB of answer table.
+//! The registry index, the one registry model: [`RegistryIndex`] (its docs say how it is built,
+//! what it answers, how fast and in how much memory), built by [`IndexBuilder`].
 
 mod flat;
 mod hasher;
@@ -79,7 +9,7 @@ mod records;
 mod resolve;
 
 use std::net::IpAddr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use ipnet::IpNet;
 
@@ -92,7 +22,9 @@ use crate::rdap::RdapNetwork;
 use crate::rpsl::{IpRange, NetworkKind, Object, ObjectKey, Referral, Source};
 pub use placeholder::PlaceholderReason;
 use ranges::{Covering, RangeIndex, RangeTable};
-use records::{AutNumRecord, ContactRecord, IrtRecord, NetRecord, OrgRecord, RouteRecord};
+use records::{
+    AutNumRecord, ContactRecord, IrtRecord, NO_RECORD, NetRecord, OrgRecord, RouteRecord,
+};
 pub use resolve::{EVIDENCE_BATCH, OriginAbuse};
 
 /// Where a resolved abuse mailbox came from.
@@ -193,7 +125,7 @@ pub struct IndexBuilder {
     seen: FastHashMap<Identity, (Slot, u32)>,
     networks: Vec<NetRecord>,
     networks6: Vec<NetRecord>,
-    rdap: Vec<EvidenceNetwork>,
+    rdap: Vec<Arc<EvidenceNetwork>>,
     rdap_ranges: RangeIndex,
     orgs: Vec<OrgRecord>,
     contacts: Vec<ContactRecord>,
@@ -395,7 +327,7 @@ impl IndexBuilder {
         match u32::try_from(self.rdap.len()) {
             Ok(i) => {
                 self.rdap_ranges.insert(&range, i);
-                self.rdap.push(n);
+                self.rdap.push(Arc::new(n));
                 true
             }
             Err(_) => false,
@@ -425,7 +357,7 @@ impl IndexBuilder {
             mut networks6,
             mut rdap,
             mut rdap_ranges,
-            orgs,
+            mut orgs,
             contacts,
             irts,
             aut_nums,
@@ -500,6 +432,22 @@ impl IndexBuilder {
                 }
                 _ => {}
             }
+        }
+        // Handles resolved once: a network's organisation and an organisation's abuse-c, as
+        // `position_by` finds them (the maps do not change after this).
+        for n in &mut networks {
+            n.org_at = n
+                .org
+                .as_deref()
+                .and_then(|h| position_by(&org_by, h))
+                .unwrap_or(NO_RECORD);
+        }
+        for o in &mut orgs {
+            o.abuse_c_at = o
+                .abuse_c
+                .as_deref()
+                .and_then(|h| position_by(&contact_by, h))
+                .unwrap_or(NO_RECORD);
         }
         let aut_num_by: FastHashMap<u32, u32> = aut_nums
             .iter()
@@ -598,6 +546,83 @@ fn v6_key(ip: IpAddr) -> u128 {
 /// The registry index: networks (registry and RDAP), organisations, contacts, irts, aut-nums
 /// and routes as compact records, with an exact most-specific-first lookup. Immutable and
 /// `Sync`: share it between threads.
+///
+/// The one registry model. For any IPv4 or IPv6 address, the covering registry networks,
+/// most specific first, each with its organisation and resolved abuse contacts; the
+/// snapshot's evidence ([`RegistryIndex::evidence_networks`], [`RegistryIndex::asn_abuse`])
+/// and `registry-check` both read it.
+///
+/// Build it from [`RpslObject`](crate::RpslObject)s with an [`IndexBuilder`] (an object
+/// whose class and primary key repeat an earlier one counts once: the first is kept), plus
+/// RDAP networks ([`IndexBuilder::add_rdap`]), then ask [`RegistryIndex::lookup`].
+///
+/// * What is kept of each object is a compact record of what resolution and the engine read
+///   (handles, names, status, mailboxes normalised once, `mnt-by`, source), not the parsed
+///   object: over the generated registry of 1M networks, 0.53M organisations and 0.77M roles,
+///   the records are about half the parsed objects' memory.
+/// * Ranges are exact: an `inetnum` that is not CIDR aligned (`192.0.2.10 - 192.0.2.45`) covers
+///   exactly its addresses. Order is by range size (smaller first); equal sizes by later start.
+///   Less specific networks follow in the same list, so a caller can compare an assignment with
+///   its parent allocation (status, organisation).
+/// * Placeholder networks (see [`PlaceholderReason`]) are flagged by the builder's knowledge
+///   ([`Knowledge::placeholder_reason`](crate::Knowledge::placeholder_reason), the one
+///   rule) and skipped by
+///   [`RegistryIndex::lookup`]; [`RegistryIndex::lookup_all`] shows them for diagnostics.
+/// * Abuse resolution (one, the engine's): a network's own mailboxes are its `abuse-mailbox`
+///   (ARIN `RAbuseEmail`), then for each `abuse-c` the contact's `abuse-mailbox`, or every
+///   `e-mail` of a contact without one (LACNIC persons); only when that and the organisation's
+///   list are both empty, its `mnt-irt`s' `abuse-mailbox`. The organisation's mailboxes are its
+///   `abuse-mailbox` (ARIN `OrgAbuseEmail`) then its `abuse-c`'s. The RIPE `% Abuse contact`
+///   comment for exactly the network's range comes last. The knowledge's placeholder addresses
+///   never count. [`NetworkView::abuse`] is the first of these (own, else organisation's, else
+///   the comment): the address the engine writes to first; [`AbuseContact::via`] says where it
+///   came from. [`RegistryIndex::evidence_networks`] gives every mailbox of each level.
+/// * [`RegistryIndex::origin_abuse`] resolves the most specific route object → origin AS →
+///   `aut-num` abuse for an "asn-abuse" fallback.
+///
+/// Lookup is a binary search over elementary segments (a /16 table narrows IPv4 searches), with
+/// no allocation. What a lookup reads of a network (netname, abuse mailbox, where the mailbox
+/// came from, placeholder flag) sits in one 64-byte cache line per network, filled at build
+/// time: the abuse contact is resolved once in [`IndexBuilder::build`], never by handle at
+/// lookup. The records are read only by the accessors that need other attributes.
+///
+/// The most specific answer alone has a faster path: per address family, an answer table of
+/// the address runs that share one most specific non-placeholder network (run start and
+/// network id side by side; for IPv4 eight to a cache line) under a directory on the
+/// address's high bits sized to about one bucket per two runs, so that
+/// [`RegistryIndex::most_specific`] reads one directory entry and one short window (IPv4:
+/// counted without branches). A random lookup then pays two cache misses in the tables plus
+/// one for the network's hot record. [`RegistryIndex::attribute_many`] (and
+/// [`RegistryIndex::attribute_iter`]) interleave [`ATTRIBUTE_BATCH`] independent lookups stage
+/// by stage (directories, windows, hot records) so that their misses overlap: over the
+/// generated registry of 1M IPv4 networks, with random addresses, that batch form does about
+/// 12–14 million lookups per second per core (thread CPU time, on a shared machine), one at a
+/// time [`RegistryIndex::attribute`] about 6–7 million (its three misses cannot overlap).
+/// IPv6 registry data is clustered in a huge space: its windows are longer and binary
+/// searched, and its runs are 32 bytes.
+///
+/// The engine's question is wider than the most specific answer: every covering network,
+/// placeholders flagged, each with every mailbox of its levels, as shared
+/// `Arc<`[`EvidenceNetwork`](crate::EvidenceNetwork)`>`s
+/// ([`RegistryIndex::evidence_networks`]). Its
+/// batched form, [`RegistryIndex::evidence_networks_many`], is the product's path (the
+/// snapshot's `EvidenceSource::networks_many`, which the engine's batch and step runners call
+/// with sorted addresses): the exact tables' range searches of [`EVIDENCE_BATCH`] addresses
+/// run in lock step (one halving of every search window at a time) so that their cache misses
+/// overlap, then each distinct network of the batch is resolved once and handed to every
+/// address it covers. A network's organisation and an organisation's `abuse-c` are found by
+/// handle once, when the index is assembled. The searches are the small part of that question
+/// (resolving every mailbox of every level is the rest), so the batch helps IPv6, whose
+/// searches are long, and leaves IPv4 about even (BENCHMARKS.md, "Registry lookups on the
+/// product's path" and "Sixth round: evidence without copies"). It reads the
+/// exact tables and the records only, so an index made with
+/// [`IndexBuilder::build_without_lookup_tables`] stays without the hot records and answer
+/// tables.
+///
+/// Memory per 1M networks (the generated benchmark registry), beyond the records themselves:
+/// 64 MB of hot records (64-byte slots), about 20 MB for the exact IPv4 segment table and
+/// 17.5 MB for the IPv4 answer table (runs and directory); 1M IPv6 networks take 36 MB of
+/// exact table and 34 MB of answer table.
 #[derive(Debug)]
 pub struct RegistryIndex {
     knowledge: Knowledge,
@@ -612,7 +637,7 @@ pub struct RegistryIndex {
     t4: RangeTable<u32>,
     t6: RangeTable<u128>,
     /// RDAP networks, resolved when added.
-    rdap: Vec<EvidenceNetwork>,
+    rdap: Vec<Arc<EvidenceNetwork>>,
     rdap_ranges: RangeIndex,
     routes: Vec<RouteRecord>,
     r4: u32,
@@ -649,7 +674,7 @@ impl RegistryIndex {
     }
 
     /// The most specific non-placeholder network covering `ip` (the first of
-    /// [`RegistryIndex::lookup`]; for IPv4 read from a flat answer table, see the module docs).
+    /// [`RegistryIndex::lookup`]; for IPv4 read from a flat answer table, see [`RegistryIndex`]).
     pub fn most_specific(&self, ip: IpAddr) -> Option<NetworkView<'_>> {
         match ip {
             IpAddr::V4(a) => self.view(self.flat_tables().0.get(u32::from(a))),

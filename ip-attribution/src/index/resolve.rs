@@ -1,10 +1,11 @@
 //! The one abuse resolution and the engine's view of the registry: what the index's hot
 //! records, [`NetworkView::abuse`](super::NetworkView::abuse), the snapshot's evidence
 //! ([`RegistryIndex::evidence_networks`], [`RegistryIndex::asn_abuse`]) and the provider
-//! knowledge derived from the registry all read. The order is in the module docs of
-//! [`crate::index`].
+//! knowledge derived from the registry all read. The order is in the docs of
+//! [`RegistryIndex`].
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use ipnet::IpNet;
 
@@ -43,6 +44,13 @@ struct EvidenceScratch {
     /// Every address's covering network ids, one after the other; `bounds` per address.
     ids: Vec<u32>,
     bounds: Vec<(usize, usize)>,
+    /// The batch's distinct network ids, ascending, and each one resolved (same positions).
+    distinct: Vec<u32>,
+    resolved: Vec<Option<Arc<Network>>>,
+    /// The previous batch's `distinct` and `resolved`: sorted addresses go on into the networks
+    /// the last batch ended in, which are taken from here rather than resolved again.
+    before: Vec<u32>,
+    before_resolved: Vec<Option<Arc<Network>>>,
 }
 
 /// Keeps the first of each run of equal mailboxes.
@@ -55,9 +63,17 @@ impl RegistryIndex {
     /// addresses dropped. `via` is the level asking ([`AbuseVia::AbuseC`] turns into
     /// [`AbuseVia::AbuseCEmail`] for a contact's `e-mail`).
     fn contact_mail<'a>(&'a self, handle: &str, via: AbuseVia, out: &mut Vec<AbuseContact<'a>>) {
-        let Some(c) =
-            position_by(&self.contact_by, handle).and_then(|i| self.contacts.get(i as usize))
-        else {
+        self.contact_mail_at(position_by(&self.contact_by, handle), via, out);
+    }
+
+    /// [`RegistryIndex::contact_mail`] of the contact at position `at` (found by handle).
+    fn contact_mail_at<'a>(
+        &'a self,
+        at: Option<u32>,
+        via: AbuseVia,
+        out: &mut Vec<AbuseContact<'a>>,
+    ) {
+        let Some(c) = at.and_then(|i| self.contacts.get(i as usize)) else {
             return;
         };
         let (list, via): (&[Box<str>], AbuseVia) = match &c.abuse_mailbox {
@@ -91,8 +107,9 @@ impl RegistryIndex {
                 handle: Some(&o.handle),
             });
         }
-        if let Some(h) = &o.abuse_c {
-            self.contact_mail(h, AbuseVia::OrgAbuseC, &mut abuse);
+        if o.abuse_c.is_some() {
+            // `abuse_c_at` is `abuse_c` found by handle when the index was assembled.
+            self.contact_mail_at(Some(o.abuse_c_at), AbuseVia::OrgAbuseC, &mut abuse);
         }
         abuse.retain(|a| !self.knowledge.is_placeholder_email(a.mailbox));
         dedup(&mut abuse);
@@ -103,6 +120,12 @@ impl RegistryIndex {
         handle
             .and_then(|h| position_by(&self.org_by, h))
             .and_then(|i| self.orgs.get(i as usize))
+    }
+
+    /// A network's organisation record: its `org` found by handle when the index was
+    /// assembled (what `org_record(n.org)` finds).
+    fn net_org(&self, n: &NetRecord) -> Option<&OrgRecord> {
+        self.orgs.get(n.org_at as usize)
     }
 
     /// A network's own abuse addresses: its `abuse-mailbox`, its `abuse-c`s' addresses, and,
@@ -145,6 +168,10 @@ impl RegistryIndex {
 
     /// The `% Abuse contact` comment of exactly `range`, unless a placeholder address.
     fn comment_abuse(&self, range: &IpRange) -> Option<AbuseContact<'_>> {
+        if self.comments.is_empty() {
+            // A dump has no comments (they come from saved port-43 answers): skip the hashing.
+            return None;
+        }
         self.comments
             .get(range)
             .filter(|m| !self.knowledge.is_placeholder_email(m))
@@ -159,7 +186,7 @@ impl RegistryIndex {
     /// range's comment (the address the engine writes to first).
     pub(crate) fn first_abuse<'a>(&'a self, n: &'a NetRecord) -> Option<AbuseContact<'a>> {
         let org = self
-            .org_record(n.org.as_deref())
+            .net_org(n)
             .map(|o| self.org_abuse(o))
             .unwrap_or_default();
         self.own_abuse(n, !org.is_empty())
@@ -170,8 +197,13 @@ impl RegistryIndex {
     }
 
     /// The engine's organisation record for a handle and/or a name written on the network.
-    fn org_info(&self, handle: Option<&str>, name: Option<&str>) -> Option<OrgInfo> {
-        let o = self.org_record(handle);
+    /// `o` is the record `handle` names, if any.
+    fn org_info(
+        &self,
+        handle: Option<&str>,
+        name: Option<&str>,
+        o: Option<&OrgRecord>,
+    ) -> Option<OrgInfo> {
         if o.is_none() && name.is_none() && handle.is_none() {
             return None;
         }
@@ -208,7 +240,7 @@ impl RegistryIndex {
         let k = &self.knowledge;
         let status = n.status.as_deref().unwrap_or_default().to_owned();
         let name = n.netname.as_deref().unwrap_or(&n.handle).to_owned();
-        let org = self.org_info(n.org.as_deref(), n.org_name.as_deref());
+        let org = self.org_info(n.org.as_deref(), n.org_name.as_deref(), self.net_org(n));
         let org_has_abuse = org.as_ref().is_some_and(|o| !o.abuse_emails.is_empty());
         let abuse_emails = self
             .own_abuse(n, org_has_abuse)
@@ -234,13 +266,13 @@ impl RegistryIndex {
     /// Every network covering `ip` as the engine reads it: registry networks (placeholders
     /// included, flagged) in the order they were added, then RDAP networks in the order they
     /// were added; each with every abuse address of its levels resolved.
-    pub fn evidence_networks(&self, ip: IpAddr) -> Vec<Network> {
+    pub fn evidence_networks(&self, ip: IpAddr) -> Vec<Arc<Network>> {
         let mut ids: Vec<u32> = self.covering(ip, true).map(|v| v.id).collect();
         ids.sort_unstable();
-        let mut out: Vec<Network> = ids
+        let mut out: Vec<Arc<Network>> = ids
             .into_iter()
             .filter_map(|i| self.networks.get(i as usize))
-            .map(|n| self.evidence(n))
+            .map(|n| Arc::new(self.evidence(n)))
             .collect();
         out.extend(
             self.rdap_ranges
@@ -256,20 +288,21 @@ impl RegistryIndex {
     /// address. Addresses are taken [`EVIDENCE_BATCH`] at a time: the range searches of a
     /// batch run in lock step (one halving of every search window at a time, as
     /// [`RegistryIndex::attribute_many`] interleaves its lookups), so that their cache misses
-    /// overlap; then each address's networks are resolved in order, as `evidence_networks`
-    /// resolves them.
+    /// overlap; then each distinct network of the batch is resolved once (as
+    /// `evidence_networks` resolves it) and every address it covers gets the same [`Arc`]; a
+    /// network the previous batch of the same call resolved is taken from it. Sorted
+    /// addresses (the engine's order) share their parent networks, so a parent covering many
+    /// of them is resolved once per batch, not once per address.
     ///
     /// What was measured (`benches/index.rs`, BENCHMARKS.md): the searches are a small part
-    /// of the engine's question; resolving and copying every mailbox of every level into owned
-    /// [`Network`]s is the rest, and is the same work either way. IPv6 (whose table has no
-    /// directory, so a search is a long binary search) gains from the lock step; IPv4 is
-    /// about even. Resolving each distinct network of a batch once and bringing the records
-    /// into the cache a level at a time ahead of resolution were tried and were slower.
+    /// of the engine's question; resolving every mailbox of every level into [`Network`]s is
+    /// the rest. IPv6 (whose table has no directory, so a search is a long binary search)
+    /// gains from the lock step; IPv4 is about even.
     ///
     /// Needs neither the hot records nor the answer tables: an index made with
     /// [`IndexBuilder::build_without_lookup_tables`](super::IndexBuilder::build_without_lookup_tables)
     /// does not build them for this.
-    pub fn evidence_networks_many(&self, ips: &[IpAddr], out: &mut Vec<Vec<Network>>) {
+    pub fn evidence_networks_many(&self, ips: &[IpAddr], out: &mut Vec<Vec<Arc<Network>>>) {
         out.clear();
         out.reserve(ips.len());
         let mut scratch = EvidenceScratch::default();
@@ -283,7 +316,7 @@ impl RegistryIndex {
         &self,
         group: &[IpAddr],
         s: &mut EvidenceScratch,
-        out: &mut Vec<Vec<Network>>,
+        out: &mut Vec<Vec<Arc<Network>>>,
     ) {
         // The covering lists: the range searches of each family in lock step.
         s.v4.clear();
@@ -317,15 +350,41 @@ impl RegistryIndex {
             s.bounds.push((from, s.ids.len()));
         }
 
+        // Each distinct network of the batch resolved once (or taken from the batch before).
+        std::mem::swap(&mut s.before, &mut s.distinct);
+        std::mem::swap(&mut s.before_resolved, &mut s.resolved);
+        s.distinct.clear();
+        s.distinct.extend_from_slice(&s.ids);
+        s.distinct.sort_unstable();
+        s.distinct.dedup();
+        s.resolved.clear();
+        for &id in &s.distinct {
+            let known = s
+                .before
+                .binary_search(&id)
+                .ok()
+                .and_then(|i| s.before_resolved.get(i));
+            let net = match known {
+                Some(n) => n.clone(),
+                None => self
+                    .networks
+                    .get(id as usize)
+                    .map(|n| Arc::new(self.evidence(n))),
+            };
+            s.resolved.push(net);
+        }
+
         for (ip, &(from, to)) in group.iter().zip(&s.bounds) {
             let ids = s.ids.get(from..to).unwrap_or_default();
             let rdap = self.rdap_ranges.covering(*ip);
             let mut nets = Vec::with_capacity(ids.len() + rdap.len());
-            nets.extend(
-                ids.iter()
-                    .filter_map(|&id| self.networks.get(id as usize))
-                    .map(|n| self.evidence(n)),
-            );
+            nets.extend(ids.iter().filter_map(|id| {
+                s.distinct
+                    .binary_search(id)
+                    .ok()
+                    .and_then(|i| s.resolved.get(i))
+                    .and_then(Option::clone)
+            }));
             nets.extend(
                 rdap.into_iter()
                     .filter_map(|i| self.rdap.get(i as usize).cloned()),
@@ -398,7 +457,8 @@ impl RegistryIndex {
             .map(|n| self.evidence(n))
             .collect();
         for o in self.orgs.iter().filter(|o| o.lir) {
-            if let Some(info) = self.org_info(Some(&o.handle), None) {
+            let record = self.org_record(Some(&o.handle));
+            if let Some(info) = self.org_info(Some(&o.handle), None, record) {
                 provider_nets.push(Network {
                     origin: NetworkOrigin::Registry,
                     source: String::new(),
@@ -421,7 +481,7 @@ impl RegistryIndex {
             .filter(|n| !n.placeholder && n.role == NetworkRole::Allocation);
         let mut orgs = Vec::new();
         let mut domains = Vec::new();
-        for n in provider_nets.iter().chain(rdap) {
+        for n in provider_nets.iter().chain(rdap.map(|n| &**n)) {
             if let Some(o) = &n.org {
                 if !o.handle.is_empty() {
                     orgs.push(o.handle.to_ascii_uppercase());
@@ -441,7 +501,7 @@ impl RegistryIndex {
     }
 
     /// RDAP networks held.
-    pub fn rdap_networks(&self) -> &[Network] {
+    pub fn rdap_networks(&self) -> &[Arc<Network>] {
         &self.rdap
     }
 }

@@ -1,25 +1,5 @@
-//! An evidence snapshot directory loaded into memory: files → parsers → evidence sources.
-//!
-//! Layout (every part optional), per the daily-run contract (`examples/docs/daily-run.md`):
-//! `registry/*.db|*.db.gz|*.txt` (RPSL dumps and saved port-43 answers), `rdap/*.json`,
-//! `rdns.jsonl`, `certs/<ip>[_<port>].pem`, `securitytxt/<domain>.txt`, `trust/*.pem`,
-//! `overrides.csv`.
-//!
-//! Files are read and parsed in parallel (rayon). A file or object that cannot be used is
-//! reported in [`LoadReport::problems`] with file and line, skipped and counted; loading goes on.
-//! Only an unreadable snapshot directory is an error of [`Snapshot::load`]; a registry, RDAP or
-//! rDNS file that cannot be read to its end (I/O error, truncated gzip stream) is listed in
-//! [`LoadReport::unreadable`] too, and [`LoadReport::check`] refuses such a snapshot (unless
-//! allowed) and one holding no usable evidence at all. Certificates and security.txt files are
-//! kept as bytes and judged when asked, at the `now` of the question.
-//!
-//! Registry objects and RDAP networks go into one [`crate::index::RegistryIndex`] (built with
-//! the snapshot's knowledge), which answers the registry questions of [`EvidenceSource`]
-//! (covering networks with every abuse address resolved, the origin AS's abuse contacts) and
-//! from which the providers (organisations holding allocations or LIRs, their mail domains)
-//! are derived once.
-//!
-//! [`Snapshot`] implements [`EvidenceSource`], so the engine decides from it directly.
+//! An evidence snapshot directory loaded into memory: [`Snapshot`] (its docs say what a
+//! snapshot holds and how loading reports problems).
 
 mod overrides;
 
@@ -27,6 +7,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -158,7 +139,29 @@ impl LoadReport {
 /// A certificate file as read: file name, port from the file name, bytes.
 type CertFile = (String, Option<u16>, Vec<u8>);
 
-/// An evidence snapshot in memory.
+/// An evidence snapshot in memory: a snapshot directory loaded (files → parsers → evidence
+/// sources).
+///
+/// Layout (every part optional), per the daily-run contract (`examples/docs/daily-run.md`):
+/// `registry/*.db|*.db.gz|*.txt` (RPSL dumps and saved port-43 answers), `rdap/*.json`,
+/// `rdns.jsonl`, `certs/<ip>[_<port>].pem`, `securitytxt/<domain>.txt`, `trust/*.pem`,
+/// `overrides.csv`.
+///
+/// Files are read and parsed in parallel (rayon). A file or object that cannot be used is
+/// reported in [`LoadReport::problems`] with file and line, skipped and counted; loading goes on.
+/// Only an unreadable snapshot directory is an error of [`Snapshot::load`]; a registry, RDAP or
+/// rDNS file that cannot be read to its end (I/O error, truncated gzip stream) is listed in
+/// [`LoadReport::unreadable`] too, and [`LoadReport::check`] refuses such a snapshot (unless
+/// allowed) and one holding no usable evidence at all. Certificates and security.txt files are
+/// kept as bytes and judged when asked, at the `now` of the question.
+///
+/// Registry objects and RDAP networks go into one [`RegistryIndex`](crate::RegistryIndex)
+/// (built with the snapshot's knowledge), which answers the registry questions of [`EvidenceSource`]
+/// (covering networks with every abuse address resolved, the origin AS's abuse contacts) and
+/// from which the providers (organisations holding allocations or LIRs, their mail domains)
+/// are derived once.
+///
+/// It implements [`EvidenceSource`], so the engine decides from it directly.
 #[derive(Debug)]
 pub struct Snapshot {
     knowledge: Knowledge,
@@ -546,11 +549,11 @@ fn provider_ptr_domains(rdns: &[u8], k: &Knowledge) -> std::collections::HashSet
 }
 
 impl EvidenceSource for Snapshot {
-    fn networks(&self, ip: IpAddr) -> Vec<Network> {
+    fn networks(&self, ip: IpAddr) -> Vec<Arc<Network>> {
         self.registry.evidence_networks(ip)
     }
 
-    fn networks_many(&self, ips: &[IpAddr], out: &mut Vec<Vec<Network>>) {
+    fn networks_many(&self, ips: &[IpAddr], out: &mut Vec<Vec<Arc<Network>>>) {
         self.registry.evidence_networks_many(ips, out);
     }
 
