@@ -25,6 +25,35 @@ use crate::inert::{display, is_asset_name, is_host_name, plain};
 use crate::language::Language;
 use crate::limits::MAX_EXTRA_FIELDS;
 
+/// `minijinja::value::Object` for a type with `KEYS` (its keys, in the
+/// order they enumerate) and `field(&self, key)` (the value of a key): a
+/// map whose look-ups are that `match`.
+macro_rules! map_object {
+    ($name:ident) => {
+        impl Object for $name {
+            fn repr(self: &Arc<Self>) -> ObjectRepr {
+                ObjectRepr::Map
+            }
+
+            fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+                key.as_str().and_then(|k| self.field(k))
+            }
+
+            fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+                self.field(key)
+            }
+
+            fn enumerate(self: &Arc<Self>) -> Enumerator {
+                Enumerator::Str(Self::KEYS)
+            }
+
+            fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+                Some(Self::KEYS.len())
+            }
+        }
+    };
+}
+
 /// A map the templates read, one `Value` per field, built once and answered
 /// by `match` on the key: a look-up clones a ready value (a reference count
 /// or an inline string) and allocates nothing, where a serialised struct was
@@ -50,27 +79,7 @@ macro_rules! template_map {
             }
         }
 
-        impl Object for $name {
-            fn repr(self: &Arc<Self>) -> ObjectRepr {
-                ObjectRepr::Map
-            }
-
-            fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-                key.as_str().and_then(|k| self.field(k))
-            }
-
-            fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
-                self.field(key)
-            }
-
-            fn enumerate(self: &Arc<Self>) -> Enumerator {
-                Enumerator::Str(Self::KEYS)
-            }
-
-            fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
-                Some(Self::KEYS.len())
-            }
-        }
+        map_object!($name);
     };
 }
 
@@ -221,27 +230,7 @@ impl ProblemCtx {
     }
 }
 
-impl Object for ProblemCtx {
-    fn repr(self: &Arc<Self>) -> ObjectRepr {
-        ObjectRepr::Map
-    }
-
-    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        key.as_str().and_then(|k| self.field(k))
-    }
-
-    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
-        self.field(key)
-    }
-
-    fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Str(Self::KEYS)
-    }
-
-    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
-        Some(Self::KEYS.len())
-    }
-}
+map_object!(ProblemCtx);
 
 /// The template values built once per renderer: every entry's in both
 /// languages, and the sender's.
