@@ -358,27 +358,12 @@ pub fn escape_html(value: &str) -> Cow<'_, str> {
 /// The position of the first `& < > " '` in `bytes`, testing eight bytes
 /// at a time (most values, the catalogue's paragraphs among them, hold none).
 fn first_html_special(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
+    use crate::scan::{equal, first_special};
     let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
-    let has = |x: u64, c: u8| {
-        let v = x ^ (ONES * u64::from(c));
-        v.wrapping_sub(ONES) & !v & HIGH
-    };
-    let mut chunks = bytes.chunks_exact(8);
-    let mut at = 0;
-    for chunk in chunks.by_ref() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        if has(x, b'&') | has(x, b'<') | has(x, b'>') | has(x, b'"') | has(x, b'\'') != 0
-            && let Some(p) = chunk.iter().position(special)
-        {
-            return Some(at + p);
-        }
-        at += 8;
-    }
-    chunks.remainder().iter().position(special).map(|p| at + p)
+    let flags =
+        |x| equal(x, b'&') | equal(x, b'<') | equal(x, b'>') | equal(x, b'"') | equal(x, b'\'');
+    let at = first_special(bytes, 0, flags, special);
+    (at < bytes.len()).then_some(at)
 }
 
 /// A value for a mail header: one line, every control or invisible character
@@ -566,34 +551,15 @@ pub(crate) fn push_json_string(out: &mut String, value: &str) {
 /// The first position at or after `from` of a byte [`push_json_string`] looks at (`"`, `\\`,
 /// C0 controls, non-ASCII), or the length of `b`; eight bytes at a time.
 fn next_json_special(b: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // the high bit of each byte of `x` equal to `c` (exact: no borrow between bytes)
-    let equal = |x: u64, c: u8| {
-        let t = x ^ (ONES * u64::from(c));
-        !(((t & LOW7) + LOW7) | t) & HIGH
-    };
-    let rest = b.get(from..).unwrap_or_default();
-    let mut chunks = rest.chunks_exact(8);
-    let mut at = from;
-    for chunk in chunks.by_ref() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
+    use crate::scan::{LOW7, ONES, equal, first_special};
+    let flags = |x: u64| {
         // with the high bit cleared, t + 0x60 reaches the high bit from 0x20 on
         let printable = (x & LOW7) + ONES * 0x60;
-        let flags = (x | !printable) & HIGH | equal(x, b'"') | equal(x, b'\\');
-        if flags != 0 {
-            return at + (flags.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&c| !(0x20..0x80).contains(&c) || c == b'"' || c == b'\\')
-        .map_or(b.len(), |p| at + p)
+        x | !printable | equal(x, b'"') | equal(x, b'\\')
+    };
+    first_special(b, from, flags, |&c| {
+        !(0x20..0x80).contains(&c) || c == b'"' || c == b'\\'
+    })
 }
 
 #[cfg(test)]

@@ -68,6 +68,7 @@ mod file_name;
 mod finding;
 mod language;
 mod mapping;
+mod scan;
 
 pub mod inert;
 pub mod lifecycle;
