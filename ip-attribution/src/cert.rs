@@ -451,8 +451,8 @@ pub enum CertClass {
 /// * `Wildcard`: a DNS name (SAN, or the CN when there is no SAN) starts with `*.`.
 /// * `SharedOrCdn` and `DeviceDefault` are not the parser's: they are the verdict of the
 ///   knowledge table (`data/knowledge.txt`, [`Knowledge::certificate`]) on the facts above
-///   (registrable domains, subject and issuer O/OU/CN, chain status). [`analyze`] and
-///   [`analyze_chain`] apply the built-in table; the snapshot applies its own.
+///   (registrable domains, subject and issuer O/OU/CN, chain status). [`analyze_cert`] and
+///   [`analyze_cert_chain`] apply the built-in table; the snapshot applies its own.
 /// * `SelfSigned` (subject = issuer), `Untrusted` (the chain is not [`ChainStatus::Trusted`]),
 ///   `Expired`, `NotYetValid` (the leaf at `now`).
 ///
@@ -539,19 +539,19 @@ impl CertAnalysis {
 /// let err = analyze_cert(b"not a certificate", "x.pem", &TrustStore::empty(), Default::default());
 /// assert!(err.is_err());
 /// ```
-pub fn analyze(
+pub fn analyze_cert(
     bytes: &[u8],
     source_name: &str,
     trust: &TrustStore,
     now: DateTime<Utc>,
 ) -> Result<CertAnalysis, Error> {
     let chain = CertChain::parse(bytes, source_name)?;
-    analyze_chain(&chain, trust, now)
+    analyze_cert_chain(&chain, trust, now)
 }
 
 /// Analyse a chain: the leaf's facts, chain verification against `trust` at `now`, and the
 /// classes (see the module docs).
-pub fn analyze_chain(
+pub fn analyze_cert_chain(
     chain: &CertChain,
     trust: &TrustStore,
     now: DateTime<Utc>,

@@ -95,11 +95,10 @@ pub use error::{Error, ErrorKind};
 //
 // Registry dumps and saved port-43 WHOIS answers (RPSL), streamed into typed objects.
 pub use rpsl::{
-    AbuseComment, Attribute as RpslAttribute, AutNum, Contact as RpslContact, ContactKind, IpRange,
-    Irt, Mntner, Network as RpslNetwork, NetworkKind, Object as RpslObject,
-    ObjectClass as RpslObjectClass, ObjectKey as RpslObjectKey, Organisation as RpslOrganisation,
-    RawObject as RpslRawObject, ReadStats as RpslReadStats, Reader as RpslReader, Referral, Route,
-    Source as RpslSource, is_dummy_mailbox, normalise_mailbox, parse_object as parse_rpsl_object,
+    AbuseComment, AutNum, ContactKind, IpRange, Irt, Mntner, NetworkKind, Referral, Route,
+    RpslAttribute, RpslContact, RpslNetwork, RpslObject, RpslObjectClass, RpslObjectKey,
+    RpslOrganisation, RpslRawObject, RpslReadStats, RpslReader, RpslSource, is_dummy_mailbox,
+    normalise_mailbox, parse_rpsl_object,
 };
 // RDAP responses (RFC 9083).
 pub use rdap::{
@@ -116,7 +115,7 @@ pub use rdns::{RdnsLimits, RdnsLoad, RdnsTable, parse_ptr_owner};
 // Certificate chains: parsing, validation against a trust store, classification.
 pub use cert::{
     CertAnalysis, CertChain, CertClass, ChainEntry, ChainStatus, TrustStore, ValidationLevel,
-    Validity, analyze as analyze_cert, analyze_chain as analyze_cert_chain,
+    Validity, analyze_cert, analyze_cert_chain,
 };
 
 // 2. The registry index: which registry networks cover an address, abuse contacts resolved.
@@ -127,20 +126,15 @@ pub use index::{
 };
 
 // 3. Scanner feeds to findings, whole or streamed (and the capped CSV reader beneath).
-pub use feed::csv::{
-    Limits as CsvLimits, Record as CsvRecord, RecordError as CsvRecordError,
-    RecordReader as CsvRecordReader, Records as CsvRecords,
-};
+pub use feed::csv::{CsvLimits, CsvRecord, CsvRecordError, CsvRecordReader, CsvRecords};
 pub use feed::{
-    FeedReader, Finding, Findings, Format as FeedFormat, IntelMqClass, Problem, Pull,
-    READ_STEP as FEED_READ_STEP, detect as detect_feed_format, intelmq::read as read_intelmq,
-    read as read_feed, read_from as read_feed_from, shadowserver::read as read_shadowserver,
+    FEED_READ_STEP, FeedFormat, FeedReader, Finding, Findings, IntelMqClass, Problem, Pull,
+    detect_feed_format, intelmq::read_intelmq, read_feed, read_feed_from,
+    shadowserver::read_shadowserver,
 };
 
 // 4. The evidence snapshot: a folder loaded into an evidence source.
-pub use snapshot::{
-    CheckOptions, EXPECTED_LAYOUT as SNAPSHOT_LAYOUT, LoadReport, Overrides, Snapshot,
-};
+pub use snapshot::{CheckOptions, LoadReport, Overrides, SNAPSHOT_LAYOUT, Snapshot};
 
 // 5. The engine: evidence about an address, the policy, decisions.
 //
@@ -168,7 +162,7 @@ pub use collect::{
     bootstrap::Bootstrap,
     collect,
     politeness::{Politeness, Protocol, ServerLimit},
-    whois::Server as WhoisServer,
+    whois::WhoisServer,
 };
 
 /// Every cap of every parser and of the snapshot loader, in one place.

@@ -25,7 +25,7 @@ use super::bootstrap::{Bootstrap, ip_query_url};
 use super::cache::{Cache, write_atomic};
 use super::coverage::Coverage;
 use super::politeness::{Politeness, Protocol, ServerLimit, parse_retry_after};
-use super::whois::{self, AnswerKind, Server, ServerStyle};
+use super::whois::{self, AnswerKind, ServerStyle, WhoisServer};
 use crate::cert::{self, CertClass, TrustStore};
 use crate::ptr::{self, DnsName};
 use crate::rpsl::IpRange;
@@ -79,7 +79,7 @@ pub struct CollectOptions {
     /// The one DNS server for every name (UDP, TCP fallback); `None`: the system's resolv.conf.
     pub dns: Option<SocketAddr>,
     /// The first WHOIS server asked.
-    pub whois_root: Server,
+    pub whois_root: WhoisServer,
     /// Port of a referred WHOIS server named without one.
     pub whois_port: u16,
     /// RDAP service registry.
@@ -125,7 +125,7 @@ impl CollectOptions {
     pub fn new(now: DateTime<Utc>) -> Result<CollectOptions, Error> {
         Ok(CollectOptions {
             dns: None,
-            whois_root: Server {
+            whois_root: WhoisServer {
                 host: whois::DEFAULT_ROOT.to_owned(),
                 port: whois::DEFAULT_PORT,
             },
@@ -209,10 +209,10 @@ struct Counters {
 
 struct State {
     politeness: Politeness,
-    referrals: Coverage<Server>,
+    referrals: Coverage<WhoisServer>,
     whois: Coverage<String>,
     rdap: Coverage<String>,
-    styles: HashMap<Server, ServerStyle>,
+    styles: HashMap<WhoisServer, ServerStyle>,
     hosts: HashMap<String, Result<Vec<IpAddr>, String>>,
     written: HashSet<PathBuf>,
     domains: BTreeSet<String>,
@@ -489,7 +489,7 @@ pub async fn collect(
             .and_then(|n| n.to_str())
             .unwrap_or("feed")
             .to_owned();
-        for row in crate::feed::read_from(&name, file, crate::feed::READ_STEP) {
+        for row in crate::feed::read_feed_from(&name, file, crate::feed::FEED_READ_STEP) {
             let f = match row {
                 Ok(f) => f,
                 // A read fault names the file by its whole path.
@@ -691,7 +691,7 @@ fn load_coverage(cache: &Cache, now: DateTime<Utc>, state: &mut State) {
             entry
                 .get("server")
                 .and_then(Value::as_str)
-                .and_then(|s| Server::parse(s, whois::DEFAULT_PORT)),
+                .and_then(|s| WhoisServer::parse(s, whois::DEFAULT_PORT)),
             entry
                 .get("covers")
                 .and_then(Value::as_str)
@@ -1027,7 +1027,7 @@ async fn dns_address(ctx: &Ctx, ip: IpAddr) {
 // ---------------------------------------------------------------- WHOIS
 
 /// Reads one answer: connect, send, read to the end (capped), all under the WHOIS timeout.
-async fn whois_exchange(ctx: &Ctx, server: &Server, query: &str) -> Result<String, String> {
+async fn whois_exchange(ctx: &Ctx, server: &WhoisServer, query: &str) -> Result<String, String> {
     let addrs = ctx.host_addrs(&server.host).await?;
     ctx.counters.whois.fetch_add(1, Ordering::Relaxed);
     let work = async {
@@ -1085,7 +1085,7 @@ async fn whois_exchange(ctx: &Ctx, server: &Server, query: &str) -> Result<Strin
 /// Asks `server` about `ip` in its style, with the politeness, retries and back-off.
 async fn whois_ask(
     ctx: &Ctx,
-    server: &Server,
+    server: &WhoisServer,
     ip: IpAddr,
     first: bool,
 ) -> Result<(String, AnswerKind, ServerStyle), String> {
@@ -1239,7 +1239,7 @@ async fn whois_address(ctx: &Ctx, ip: IpAddr) -> bool {
         .referrals
         .lookup(ip)
         .map_or_else(|| ctx.options.whois_root.clone(), |(_, s)| s);
-    let mut visited: Vec<Server> = Vec::new();
+    let mut visited: Vec<WhoisServer> = Vec::new();
     let mut network = false;
     let mut transient = false;
     for _ in 0..whois::MAX_REFERRALS {
@@ -1583,7 +1583,7 @@ fn cert_domains(ctx: &Ctx, addresses: &BTreeSet<IpAddr>) {
             continue;
         }
         let Ok(bytes) = fs::read(&path) else { continue };
-        let Ok(a) = cert::analyze(&bytes, stem, &trust, ctx.options.now) else {
+        let Ok(a) = cert::analyze_cert(&bytes, stem, &trust, ctx.options.now) else {
             continue;
         };
         if a.registrable_domains.len() > MAX_CERT_DOMAINS

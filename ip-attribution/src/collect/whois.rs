@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 
 use crate::engine::Knowledge;
-use crate::rpsl::{IpRange, Object, Reader};
+use crate::rpsl::{IpRange, RpslObject, RpslReader};
 
 /// The default first server asked.
 pub(crate) const DEFAULT_ROOT: &str = "whois.iana.org";
@@ -113,17 +113,17 @@ impl ServerStyle {
 /// A WHOIS server: host name (or address literal) and port.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub struct Server {
+pub struct WhoisServer {
     /// Host name, lower case, or an address literal.
     pub host: String,
     /// TCP port.
     pub port: u16,
 }
 
-impl Server {
+impl WhoisServer {
     /// Parses `host`, `host:port`, `[v6]:port`, `whois://host[:port]`, `rwhois://host:port`;
     /// a missing port is `default_port`. `None` for an empty or unusable value.
-    pub fn parse(text: &str, default_port: u16) -> Option<Server> {
+    pub fn parse(text: &str, default_port: u16) -> Option<WhoisServer> {
         let mut t = text.trim();
         for scheme in ["whois://", "rwhois://"] {
             if t.len() >= scheme.len()
@@ -159,11 +159,11 @@ impl Server {
         if !valid || port == 0 {
             return None;
         }
-        Some(Server { host, port })
+        Some(WhoisServer { host, port })
     }
 }
 
-impl std::fmt::Display for Server {
+impl std::fmt::Display for WhoisServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.host.contains(':') {
             write!(f, "[{}]:{}", self.host, self.port)
@@ -182,7 +182,7 @@ pub(crate) enum AnswerKind {
     /// Ask this server next; `covers` is the range the referral speaks for, when given.
     Referral {
         /// The server referred to.
-        server: Server,
+        server: WhoisServer,
         /// The range the referral is for (IANA's `inetnum:`), when the answer names one.
         covers: Option<IpRange>,
     },
@@ -302,7 +302,7 @@ fn first_line_with(answer: &str, lower_line: &str) -> String {
 
 /// The referral an answer makes: IANA `refer:`/`whois:`, ARIN `ReferralServer:`, or a
 /// `% referto:`-style line; `None` without one.
-pub(crate) fn referral(answer: &str, default_port: u16) -> Option<Server> {
+pub(crate) fn referral(answer: &str, default_port: u16) -> Option<WhoisServer> {
     for line in answer.lines() {
         let line = line.trim_start_matches(['%', '#', ' ', '\t']);
         let Some((name, value)) = line.split_once(':') else {
@@ -312,7 +312,7 @@ pub(crate) fn referral(answer: &str, default_port: u16) -> Option<Server> {
         if matches!(
             name.as_str(),
             "refer" | "whois" | "referralserver" | "rwhois" | "referto" | "refer-to"
-        ) && let Some(server) = Server::parse(value, default_port)
+        ) && let Some(server) = WhoisServer::parse(value, default_port)
         {
             return Some(server);
         }
@@ -324,8 +324,8 @@ pub(crate) fn referral(answer: &str, default_port: u16) -> Option<Server> {
 /// placeholder (IANA block, whole space, non-managed block).
 pub(crate) fn covering_networks(answer: &str, ip: IpAddr) -> Vec<(IpRange, bool, Option<String>)> {
     let mut out = Vec::new();
-    for object in Reader::from_slice("answer", answer.as_bytes()).flatten() {
-        if let Object::Network(net) = object
+    for object in RpslReader::from_slice("answer", answer.as_bytes()).flatten() {
+        if let RpslObject::Network(net) = object
             && net.range.contains(ip)
         {
             let placeholder = Knowledge::builtin_ref().placeholder_reason(&net).is_some();
@@ -427,30 +427,36 @@ mod tests {
     #[test]
     fn servers_parse_in_every_referral_form() {
         let s = |h: &str, p| {
-            Some(Server {
+            Some(WhoisServer {
                 host: h.to_owned(),
                 port: p,
             })
         };
-        assert_eq!(Server::parse("whois.ripe.net", 43), s("whois.ripe.net", 43));
         assert_eq!(
-            Server::parse(" whois://whois.ripe.net ", 4343),
+            WhoisServer::parse("whois.ripe.net", 43),
+            s("whois.ripe.net", 43)
+        );
+        assert_eq!(
+            WhoisServer::parse(" whois://whois.ripe.net ", 4343),
             s("whois.ripe.net", 4343)
         );
         assert_eq!(
-            Server::parse("rwhois://rwhois.example.net:4321", 43),
+            WhoisServer::parse("rwhois://rwhois.example.net:4321", 43),
             s("rwhois.example.net", 4321)
         );
         assert_eq!(
-            Server::parse("whois://W.Example:1043/", 43),
+            WhoisServer::parse("whois://W.Example:1043/", 43),
             s("w.example", 1043)
         );
-        assert_eq!(Server::parse("127.0.0.1:5043", 43), s("127.0.0.1", 5043));
-        assert_eq!(Server::parse("[::1]:5043", 43), s("::1", 5043));
-        assert_eq!(Server::parse("", 43), None);
-        assert_eq!(Server::parse("host:notaport", 43), None);
-        assert_eq!(Server::parse("bad host!", 43), s("bad", 43));
-        assert_eq!(Server::parse("h:0", 43), None);
+        assert_eq!(
+            WhoisServer::parse("127.0.0.1:5043", 43),
+            s("127.0.0.1", 5043)
+        );
+        assert_eq!(WhoisServer::parse("[::1]:5043", 43), s("::1", 5043));
+        assert_eq!(WhoisServer::parse("", 43), None);
+        assert_eq!(WhoisServer::parse("host:notaport", 43), None);
+        assert_eq!(WhoisServer::parse("bad host!", 43), s("bad", 43));
+        assert_eq!(WhoisServer::parse("h:0", 43), None);
         assert_eq!(s("::1", 43).unwrap().to_string(), "[::1]:43");
     }
 
@@ -477,7 +483,7 @@ mod tests {
         );
         assert_eq!(
             referral(answer, 43),
-            Some(Server {
+            Some(WhoisServer {
                 host: "rwhois.example.net".into(),
                 port: 4321
             })

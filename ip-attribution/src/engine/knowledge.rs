@@ -80,7 +80,7 @@ impl Knowledge {
         Self::builtin_ref().clone()
     }
 
-    /// The embedded table, parsed once and shared (what [`crate::cert::analyze`],
+    /// The embedded table, parsed once and shared (what [`crate::cert::analyze_cert`],
     /// [`crate::ptr::analyze_ptr`] and the registry index classify with).
     pub fn builtin_ref() -> &'static Knowledge {
         static BUILTIN_TABLE: OnceLock<Knowledge> = OnceLock::new();
@@ -382,7 +382,7 @@ impl Knowledge {
     /// space; its netname, organisation or status is a `placeholder-name`, `-org` or
     /// `-status` entry; a `descr` line contains a `placeholder-descr` phrase; or its source
     /// database is a `placeholder-source`.
-    pub fn placeholder_reason(&self, net: &crate::rpsl::Network) -> Option<PlaceholderReason> {
+    pub fn placeholder_reason(&self, net: &crate::rpsl::RpslNetwork) -> Option<PlaceholderReason> {
         let r = net.range;
         let whole = if r.is_ipv4() {
             u128::from(u32::MAX)

@@ -1,4 +1,4 @@
-//! A small, total RFC 4180 record reader for feed files (documented on [`Records`]).
+//! A small, total RFC 4180 record reader for feed files (documented on [`CsvRecords`]).
 
 /// Most fields one record may hold.
 pub const MAX_FIELDS: usize = 512;
@@ -8,17 +8,17 @@ pub const MAX_RECORD_BYTES: usize = 1 << 20;
 /// `MAX_RECORD_LINES - 1` line breaks.
 pub const MAX_RECORD_LINES: usize = 16;
 
-/// The caps of a [`Records`] reader.
+/// The caps of a [`CsvRecords`] reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Limits {
+pub struct CsvLimits {
     /// Most bytes one record may span.
     pub max_record_bytes: usize,
     /// Most physical lines one record may span (at least 1).
     pub max_record_lines: usize,
 }
 
-impl Default for Limits {
+impl Default for CsvLimits {
     /// [`MAX_RECORD_BYTES`] and [`MAX_RECORD_LINES`].
     fn default() -> Self {
         Self {
@@ -28,7 +28,7 @@ impl Default for Limits {
     }
 }
 
-impl Limits {
+impl CsvLimits {
     /// Sets the byte cap.
     pub fn with_max_record_bytes(mut self, max: usize) -> Self {
         self.max_record_bytes = max;
@@ -45,18 +45,18 @@ impl Limits {
 /// What can be wrong with one record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum RecordError {
+pub enum CsvRecordError {
     /// More than [`MAX_FIELDS`] fields.
     TooManyFields {
         /// The cap.
         max: usize,
     },
-    /// More than [`Limits::max_record_bytes`] bytes.
+    /// More than [`CsvLimits::max_record_bytes`] bytes.
     TooLong {
         /// The cap.
         max: usize,
     },
-    /// A quoted field still open after [`Limits::max_record_lines`] lines or at the end of the
+    /// A quoted field still open after [`CsvLimits::max_record_lines`] lines or at the end of the
     /// input.
     UnterminatedQuote,
     /// Text after a closing quote and before the next separator.
@@ -71,7 +71,7 @@ pub enum RecordError {
     },
 }
 
-impl std::fmt::Display for RecordError {
+impl std::fmt::Display for CsvRecordError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::TooManyFields { max } => write!(f, "record has more than {max} fields"),
@@ -90,18 +90,18 @@ impl std::fmt::Display for RecordError {
 /// One record: its first physical line and its fields (or what is wrong with it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Record {
+pub struct CsvRecord {
     /// 1-based physical line the record starts on.
     pub line: usize,
     /// Physical lines the record spans (1 unless a quoted field holds a line break; 1 for a
     /// record in error: the reader goes on at the next line).
     pub lines: usize,
     /// The fields, unquoted, or the problem.
-    pub fields: Result<Vec<String>, RecordError>,
+    pub fields: Result<Vec<String>, CsvRecordError>,
 }
 
-/// Where a record reader stands in its input: shared by [`Records`] (a whole text in memory)
-/// and [`RecordReader`] (a text pushed in chunks), so both read exactly the same records.
+/// Where a record reader stands in its input: shared by [`CsvRecords`] (a whole text in memory)
+/// and [`CsvRecordReader`] (a text pushed in chunks), so both read exactly the same records.
 #[derive(Debug, Clone, Copy)]
 struct Cursor {
     /// Offset of the next byte to read.
@@ -129,7 +129,7 @@ impl Cursor {
 #[derive(Debug)]
 enum Step {
     /// A record (the cursor moved past it).
-    Record(Record),
+    Record(CsvRecord),
     /// The bytes held end before the next record does: more input is needed (the cursor did
     /// not move past anything it still needs).
     NeedMore,
@@ -149,7 +149,7 @@ enum Outcome {
         fields: Vec<String>,
     },
     /// A record breaking a rule: reported at its first line, reading goes on at the next.
-    Refused(RecordError),
+    Refused(CsvRecordError),
 }
 
 /// The bytes a reader holds, with whether the input ends with them.
@@ -171,7 +171,7 @@ impl Window<'_> {
 }
 
 /// Reads the next record of `w` at `cur`, with the caps and the expected width.
-fn step(w: &Window<'_>, cur: &mut Cursor, limits: Limits, expected: Option<usize>) -> Step {
+fn step(w: &Window<'_>, cur: &mut Cursor, limits: CsvLimits, expected: Option<usize>) -> Step {
     if !cur.started {
         const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
         if w.bytes.len() < 3 && !w.eof && BOM.starts_with(w.bytes) {
@@ -224,7 +224,7 @@ fn step(w: &Window<'_>, cur: &mut Cursor, limits: Limits, expected: Option<usize
             let line = cur.line;
             cur.pos = pos;
             cur.line = line + lines;
-            Step::Record(Record {
+            Step::Record(CsvRecord {
                 line,
                 lines,
                 fields: Ok(fields),
@@ -235,7 +235,7 @@ fn step(w: &Window<'_>, cur: &mut Cursor, limits: Limits, expected: Option<usize
             let line = cur.line;
             cur.line = line + 1;
             cur.skipping = true;
-            Step::Record(Record {
+            Step::Record(CsvRecord {
                 line,
                 lines: 1,
                 fields: Err(error),
@@ -249,12 +249,12 @@ fn step(w: &Window<'_>, cur: &mut Cursor, limits: Limits, expected: Option<usize
 fn record(
     w: &Window<'_>,
     start: usize,
-    limits: Limits,
+    limits: CsvLimits,
     expected: Option<usize>,
 ) -> Result<Outcome, Incomplete> {
     let max_bytes = limits.max_record_bytes;
     let max_lines = limits.max_record_lines;
-    let too_long = RecordError::TooLong { max: max_bytes };
+    let too_long = CsvRecordError::TooLong { max: max_bytes };
     let mut pos = start;
     // Physical lines entered so far (1 = still on the first).
     let mut lines = 1usize;
@@ -265,7 +265,7 @@ fn record(
             return Ok(Outcome::Refused(too_long));
         }
         if fields.len() >= MAX_FIELDS {
-            return Ok(Outcome::Refused(RecordError::TooManyFields {
+            return Ok(Outcome::Refused(CsvRecordError::TooManyFields {
                 max: MAX_FIELDS,
             }));
         }
@@ -278,7 +278,7 @@ fn record(
                         return Ok(Outcome::Refused(too_long));
                     }
                     match w.byte(pos)? {
-                        None => return Ok(Outcome::Refused(RecordError::UnterminatedQuote)),
+                        None => return Ok(Outcome::Refused(CsvRecordError::UnterminatedQuote)),
                         Some(b'"') if w.byte(pos + 1)? == Some(b'"') => {
                             field.push(b'"');
                             pos += 2;
@@ -290,7 +290,7 @@ fn record(
                         Some(b'\n') => {
                             lines += 1;
                             if lines > max_lines {
-                                return Ok(Outcome::Refused(RecordError::UnterminatedQuote));
+                                return Ok(Outcome::Refused(CsvRecordError::UnterminatedQuote));
                             }
                             field.push(b'\n');
                             pos += 1;
@@ -304,7 +304,7 @@ fn record(
                 match w.byte(pos)? {
                     None | Some(b',') | Some(b'\n') => {}
                     Some(b'\r') if matches!(w.byte(pos + 1)?, Some(b'\n') | None) => {}
-                    Some(_) => return Ok(Outcome::Refused(RecordError::JunkAfterQuote)),
+                    Some(_) => return Ok(Outcome::Refused(CsvRecordError::JunkAfterQuote)),
                 }
             }
             Some(b',') => {
@@ -322,7 +322,10 @@ fn record(
                     && fields.len() != expected
                 {
                     let len = fields.len();
-                    return Ok(Outcome::Refused(RecordError::FieldCount { expected, len }));
+                    return Ok(Outcome::Refused(CsvRecordError::FieldCount {
+                        expected,
+                        len,
+                    }));
                 }
                 if end.is_some() {
                     pos += 1;
@@ -341,13 +344,13 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// The record reader's state apart from the bytes: shared by [`Records`] (a whole text in
-/// memory), [`RecordReader`] (a text pushed in chunks) and the feed reader, so all read exactly
+/// The record reader's state apart from the bytes: shared by [`CsvRecords`] (a whole text in
+/// memory), [`CsvRecordReader`] (a text pushed in chunks) and the feed reader, so all read exactly
 /// the same records.
 #[derive(Debug, Clone)]
 pub(crate) struct Core {
     cursor: Cursor,
-    limits: Limits,
+    limits: CsvLimits,
     expected: Option<usize>,
     /// Length of input needed before a record cut short by the end of the bytes held is
     /// tried again: twice what it had (up to the caps), so that a long record arriving in
@@ -356,7 +359,7 @@ pub(crate) struct Core {
 }
 
 impl Core {
-    pub(crate) fn new(limits: Limits) -> Self {
+    pub(crate) fn new(limits: CsvLimits) -> Self {
         Self {
             cursor: Cursor::new(),
             limits: limits.with_max_record_lines(limits.max_record_lines),
@@ -389,7 +392,7 @@ impl Core {
     }
 
     /// The next record of `bytes` (all of the input when `eof`, else its beginning).
-    pub(crate) fn next(&mut self, bytes: &[u8], eof: bool) -> Pull<Record> {
+    pub(crate) fn next(&mut self, bytes: &[u8], eof: bool) -> Pull<CsvRecord> {
         if !eof && bytes.len() < self.want {
             return Pull::NeedMore;
         }
@@ -428,14 +431,14 @@ impl Core {
 /// physical lines it spans.
 ///
 /// One hostile row cannot swallow the rows after it:
-/// - a record spans at most [`Limits::max_record_lines`] physical lines ([`MAX_RECORD_LINES`]
-///   by default) and [`Limits::max_record_bytes`] bytes ([`MAX_RECORD_BYTES`]), and holds at
+/// - a record spans at most [`CsvLimits::max_record_lines`] physical lines ([`MAX_RECORD_LINES`]
+///   by default) and [`CsvLimits::max_record_bytes`] bytes ([`MAX_RECORD_BYTES`]), and holds at
 ///   most [`MAX_FIELDS`] fields;
 /// - a record that spans more than one line is accepted only when it has the number of fields
-///   set with [`Records::expect_fields`] (the header's width): otherwise the line break was not
+///   set with [`CsvRecords::expect_fields`] (the header's width): otherwise the line break was not
 ///   inside a field but after a stray or unterminated quote;
 /// - a record that breaks a rule (an unterminated quote, text after a closing quote, a cap) is
-///   reported as one [`RecordError`] at its first line, and the reader **resynchronises** at the
+///   reported as one [`CsvRecordError`] at its first line, and the reader **resynchronises** at the
 ///   next physical line: that line is read as the start of a record of its own.
 ///
 /// So every non-blank physical line is either the first line of exactly one record (good or
@@ -443,23 +446,23 @@ impl Core {
 /// counted twice. The one ambiguity is RFC 4180's own: an unterminated quote whose text
 /// happens to be closed, within the caps, by a later line's quote that ends a field, and gives
 /// the header's width, reads as one multi-line record (a property test generates hostile
-/// quoting short of that). Resynchronising re-reads at most [`Limits::max_record_lines`] lines per line,
+/// quoting short of that). Resynchronising re-reads at most [`CsvLimits::max_record_lines`] lines per line,
 /// so the work is linear in the input.
 #[derive(Debug)]
-pub struct Records<'a> {
+pub struct CsvRecords<'a> {
     input: &'a [u8],
     core: Core,
 }
 
-impl<'a> Records<'a> {
+impl<'a> CsvRecords<'a> {
     /// Reads records from `input` (a leading UTF-8 byte order mark is skipped) with the
-    /// default [`Limits`].
+    /// default [`CsvLimits`].
     pub fn new(input: &'a [u8]) -> Self {
-        Self::with_limits(input, Limits::default())
+        Self::with_limits(input, CsvLimits::default())
     }
 
     /// Reads records from `input` with the given caps.
-    pub fn with_limits(input: &'a [u8], limits: Limits) -> Self {
+    pub fn with_limits(input: &'a [u8], limits: CsvLimits) -> Self {
         Self {
             input,
             core: Core::new(limits),
@@ -467,16 +470,16 @@ impl<'a> Records<'a> {
     }
 
     /// From now on, a record spanning several lines must have `n` fields (the header's width)
-    /// to be accepted; see [`Records`].
+    /// to be accepted; see [`CsvRecords`].
     pub fn expect_fields(&mut self, n: usize) {
         self.core.expect_fields(n);
     }
 }
 
-impl Iterator for Records<'_> {
-    type Item = Record;
+impl Iterator for CsvRecords<'_> {
+    type Item = CsvRecord;
 
-    fn next(&mut self) -> Option<Record> {
+    fn next(&mut self) -> Option<CsvRecord> {
         match self.core.next(self.input, true) {
             Pull::Item(r) => Some(r),
             // The whole input is held: a step never needs more.
@@ -498,9 +501,9 @@ pub enum Pull<T> {
 }
 
 /// The records of a CSV text pushed in chunks (sans-IO): the same records, lines and errors as
-/// [`Records`] over the whole text, for any way of cutting it into chunks (inside a quoted
+/// [`CsvRecords`] over the whole text, for any way of cutting it into chunks (inside a quoted
 /// field, between `\r` and `\n`, inside a UTF-8 sequence), while holding at most one record's
-/// caps ([`Limits::max_record_bytes`] + 3 bytes) plus the last chunk pushed: read bytes are
+/// caps ([`CsvLimits::max_record_bytes`] + 3 bytes) plus the last chunk pushed: read bytes are
 /// dropped at each push, and the rest of a refused line is skipped as it arrives.
 ///
 /// ```
@@ -520,26 +523,26 @@ pub enum Pull<T> {
 /// assert_eq!(lines, [1, 3]);
 /// ```
 #[derive(Debug)]
-pub struct RecordReader {
+pub struct CsvRecordReader {
     buf: Vec<u8>,
     eof: bool,
     core: Core,
 }
 
-impl Default for RecordReader {
+impl Default for CsvRecordReader {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl RecordReader {
-    /// A reader with the default [`Limits`].
+impl CsvRecordReader {
+    /// A reader with the default [`CsvLimits`].
     pub fn new() -> Self {
-        Self::with_limits(Limits::default())
+        Self::with_limits(CsvLimits::default())
     }
 
     /// A reader with the given caps.
-    pub fn with_limits(limits: Limits) -> Self {
+    pub fn with_limits(limits: CsvLimits) -> Self {
         Self {
             buf: Vec::new(),
             eof: false,
@@ -547,7 +550,7 @@ impl RecordReader {
         }
     }
 
-    /// As [`Records::expect_fields`].
+    /// As [`CsvRecords::expect_fields`].
     pub fn expect_fields(&mut self, n: usize) {
         self.core.expect_fields(n);
     }
@@ -577,7 +580,7 @@ impl RecordReader {
     }
 
     /// The next record, or what is needed first.
-    pub fn next_record(&mut self) -> Pull<Record> {
+    pub fn next_record(&mut self) -> Pull<CsvRecord> {
         self.core.next(&self.buf, self.eof)
     }
 }
@@ -586,11 +589,11 @@ impl RecordReader {
 mod tests {
     use super::*;
 
-    fn all(input: &str) -> Vec<Record> {
-        Records::new(input.as_bytes()).collect()
+    fn all(input: &str) -> Vec<CsvRecord> {
+        CsvRecords::new(input.as_bytes()).collect()
     }
 
-    fn ok(v: &[&str]) -> Result<Vec<String>, RecordError> {
+    fn ok(v: &[&str]) -> Result<Vec<String>, CsvRecordError> {
         Ok(v.iter().map(|s| (*s).to_owned()).collect())
     }
 
@@ -609,35 +612,35 @@ mod tests {
     #[test]
     fn unterminated_and_junk_resynchronise_at_the_next_line() {
         let r = all("\"a\"x,b\nok\n\"open");
-        assert_eq!(r[0].fields, Err(RecordError::JunkAfterQuote));
+        assert_eq!(r[0].fields, Err(CsvRecordError::JunkAfterQuote));
         assert_eq!(r[1].line, 2);
         assert_eq!(r[1].fields, ok(&["ok"]));
         assert_eq!(r[2].line, 3);
-        assert_eq!(r[2].fields, Err(RecordError::UnterminatedQuote));
+        assert_eq!(r[2].fields, Err(CsvRecordError::UnterminatedQuote));
         // An open quote followed by lines without quotes: reported once, every later line read.
         let mut text = String::from("x,\"open\n");
         for i in 0..(MAX_RECORD_LINES + 3) {
             text.push_str(&format!("r{i},v\n"));
         }
-        let mut records = Records::new(text.as_bytes());
+        let mut records = CsvRecords::new(text.as_bytes());
         records.expect_fields(2);
-        let r: Vec<Record> = records.collect();
+        let r: Vec<CsvRecord> = records.collect();
         assert_eq!(r.len(), MAX_RECORD_LINES + 4);
-        assert_eq!(r[0].fields, Err(RecordError::UnterminatedQuote));
+        assert_eq!(r[0].fields, Err(CsvRecordError::UnterminatedQuote));
         assert!(r[1..].iter().all(|x| x.fields.is_ok()));
     }
 
     #[test]
     fn a_wrong_width_multi_line_record_is_a_stray_quote() {
-        let mut records = Records::new(b"a,\"b\nc\",d\n");
+        let mut records = CsvRecords::new(b"a,\"b\nc\",d\n");
         records.expect_fields(2);
-        let r: Vec<Record> = records.collect();
+        let r: Vec<CsvRecord> = records.collect();
         // Line 1 with line 2 would make 3 fields: line 1 is refused, line 2 re-read.
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].line, 1);
         assert_eq!(
             r[0].fields,
-            Err(RecordError::FieldCount {
+            Err(CsvRecordError::FieldCount {
                 expected: 2,
                 len: 3
             })
@@ -648,15 +651,15 @@ mod tests {
 
     #[test]
     fn line_cap_just_under_and_over() {
-        let limits = Limits::default().with_max_record_lines(3);
+        let limits = CsvLimits::default().with_max_record_lines(3);
         let under = "\"1\n2\n3\",x\n";
-        let r: Vec<Record> = Records::with_limits(under.as_bytes(), limits).collect();
+        let r: Vec<CsvRecord> = CsvRecords::with_limits(under.as_bytes(), limits).collect();
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].lines, 3);
         assert_eq!(r[0].fields, ok(&["1\n2\n3", "x"]));
         let over = "\"1\n2\n3\n4\",x\n";
-        let r: Vec<Record> = Records::with_limits(over.as_bytes(), limits).collect();
-        assert_eq!(r[0].fields, Err(RecordError::UnterminatedQuote));
+        let r: Vec<CsvRecord> = CsvRecords::with_limits(over.as_bytes(), limits).collect();
+        assert_eq!(r[0].fields, Err(CsvRecordError::UnterminatedQuote));
         assert_eq!(r.len(), 4);
     }
 
@@ -669,7 +672,7 @@ mod tests {
         let r = all(&over);
         assert_eq!(
             r[0].fields,
-            Err(RecordError::TooManyFields { max: MAX_FIELDS })
+            Err(CsvRecordError::TooManyFields { max: MAX_FIELDS })
         );
         assert_eq!(r[1].fields, ok(&["next"]));
     }
@@ -682,7 +685,7 @@ mod tests {
         let r = all(&over);
         assert_eq!(
             r[0].fields,
-            Err(RecordError::TooLong {
+            Err(CsvRecordError::TooLong {
                 max: MAX_RECORD_BYTES
             })
         );
@@ -692,7 +695,7 @@ mod tests {
         let r = all(&over);
         assert_eq!(
             r[0].fields,
-            Err(RecordError::TooLong {
+            Err(CsvRecordError::TooLong {
                 max: MAX_RECORD_BYTES
             })
         );

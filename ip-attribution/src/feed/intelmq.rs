@@ -23,8 +23,8 @@ fn text(v: &Value, key: &str) -> Option<String> {
 
 /// Reads an IntelMQ JSON-lines feed named `feed` (held whole; [`super::FeedReader`] reads one
 /// in chunks, with the same results).
-pub fn read(feed: Arc<str>, bytes: &[u8]) -> Vec<Finding> {
-    super::FeedReader::whole_as(feed, bytes, Some(super::Format::IntelMqJsonLines))
+pub fn read_intelmq(feed: Arc<str>, bytes: &[u8]) -> Vec<Finding> {
+    super::FeedReader::whole_as(feed, bytes, Some(super::FeedFormat::IntelMqJsonLines))
         .filter_map(Result::ok)
         .collect()
 }
@@ -139,7 +139,7 @@ mod tests {
             "{\"feed.name\": \"Accessible RDP\", \"source.ip\": \"2001:db8::5\", \"source.port\": \"3389\"}\n",
             "{\"source.ip\": \"nope\"}\n",
         );
-        let f = read(
+        let f = read_intelmq(
             Arc::from("2026-11-22-intelmq-events.jsonl"),
             text.as_bytes(),
         );

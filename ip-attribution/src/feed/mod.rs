@@ -1,6 +1,6 @@
 //! Scanner feeds → [`Finding`]s.
 //!
-//! Documented on [`read`].
+//! Documented on [`read_feed`].
 
 pub(crate) mod csv;
 pub(crate) mod intelmq;
@@ -8,7 +8,7 @@ pub(crate) mod shadowserver;
 pub(crate) mod stream;
 
 pub use csv::Pull;
-pub use stream::{FeedReader, Findings, READ_STEP};
+pub use stream::{FEED_READ_STEP, FeedReader, Findings};
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -124,7 +124,7 @@ impl Finding {
 /// Feed formats this module reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Format {
+pub enum FeedFormat {
     /// Shadowserver CSV report.
     ShadowserverCsv,
     /// IntelMQ events, one JSON object per line.
@@ -132,18 +132,18 @@ pub enum Format {
 }
 
 /// Recognises the format from the content: a first non-blank byte `{` means JSON lines.
-pub fn detect(bytes: &[u8]) -> Format {
+pub fn detect_feed_format(bytes: &[u8]) -> FeedFormat {
     let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     match body.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') => Format::IntelMqJsonLines,
-        _ => Format::ShadowserverCsv,
+        Some(b'{') => FeedFormat::IntelMqJsonLines,
+        _ => FeedFormat::ShadowserverCsv,
     }
 }
 
 /// Reads a whole feed file. `name` is the file name (its directories are dropped); it gives the
 /// report type of CSV reports. Fails only when the file as a whole is unusable (a CSV without an
 /// address column); bad rows become findings with a [`Problem`]. This is [`FeedReader`] over
-/// bytes held whole: [`read_from`] gives the same findings reading a file in chunks.
+/// bytes held whole: [`read_feed_from`] gives the same findings reading a file in chunks.
 ///
 /// Two formats, recognised from the content: Shadowserver CSV reports ([`read_shadowserver`](crate::read_shadowserver): header row
 /// names the columns, order not fixed) and IntelMQ events as JSON lines
@@ -152,7 +152,7 @@ pub fn detect(bytes: &[u8]) -> Format {
 /// [`Finding::problem`] says what is wrong and where (file and line), so the batch still yields one
 /// decision per row.
 ///
-/// A feed is read whole ([`read`]) or in chunks ([`read_from`] over any [`std::io::Read`], or
+/// A feed is read whole ([`read_feed`]) or in chunks ([`read_feed_from`] over any [`std::io::Read`], or
 /// the sans-IO [`FeedReader`]): the same findings either way, the chunked reading holding at
 /// most one record's caps plus a chunk.
 ///
@@ -164,13 +164,13 @@ pub fn detect(bytes: &[u8]) -> Format {
 /// assert_eq!(&*findings[0].report_type, "scan_rdp");
 /// assert_eq!(findings[0].tags, ["rdp", "vpn"]);
 /// ```
-pub fn read(name: &str, bytes: &[u8]) -> Result<Vec<Finding>, Error> {
+pub fn read_feed(name: &str, bytes: &[u8]) -> Result<Vec<Finding>, Error> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     FeedReader::whole_as(Arc::from(base), bytes, None).collect()
 }
 
-/// Reads the feed file named `name` from `source` in reads of `step` bytes ([`READ_STEP`] is a
-/// good size): the findings of [`read`] over the whole bytes, one at a time, holding at most
+/// Reads the feed file named `name` from `source` in reads of `step` bytes ([`FEED_READ_STEP`] is a
+/// good size): the findings of [`read_feed`] over the whole bytes, one at a time, holding at most
 /// one record's caps plus `step` bytes of the file (see [`FeedReader`]).
 ///
 /// ```
@@ -179,7 +179,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Vec<Finding>, Error> {
 /// let rows: Vec<_> = read_feed_from("scan_rdp.csv", csv, 4).collect::<Result<_, _>>().unwrap();
 /// assert_eq!(rows, read_feed("scan_rdp.csv", csv).unwrap());
 /// ```
-pub fn read_from<R: std::io::Read>(name: &str, source: R, step: usize) -> Findings<R> {
+pub fn read_feed_from<R: std::io::Read>(name: &str, source: R, step: usize) -> Findings<R> {
     Findings::new(name, source, step)
 }
 

@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use super::csv::Record;
+use super::csv::CsvRecord;
 use super::{Finding, capped, parse_ip, parse_time, split_tags};
 use crate::{Error, ErrorKind};
 
@@ -34,8 +34,8 @@ fn non_empty(v: Option<&String>) -> Option<&str> {
 /// in chunks, with the same results).
 ///
 /// Fails when the header row is unreadable or names no address column.
-pub fn read(feed: Arc<str>, bytes: &[u8]) -> Result<Vec<Finding>, Error> {
-    super::FeedReader::whole_as(feed, bytes, Some(super::Format::ShadowserverCsv)).collect()
+pub fn read_shadowserver(feed: Arc<str>, bytes: &[u8]) -> Result<Vec<Finding>, Error> {
+    super::FeedReader::whole_as(feed, bytes, Some(super::FeedFormat::ShadowserverCsv)).collect()
 }
 
 /// The columns of a report, found by header name.
@@ -53,7 +53,7 @@ pub(crate) struct Columns {
 
 impl Columns {
     /// The columns named by the header record `head` of feed `feed`.
-    pub(crate) fn from_header(feed: &str, head: Record) -> Result<Self, Error> {
+    pub(crate) fn from_header(feed: &str, head: CsvRecord) -> Result<Self, Error> {
         let header = head.fields.map_err(|e| {
             Error::new(
                 feed.to_owned(),
@@ -90,7 +90,12 @@ impl Columns {
     }
 
     /// The finding of data record `rec`.
-    pub(crate) fn finding(&self, feed: &Arc<str>, report_type: &Arc<str>, rec: Record) -> Finding {
+    pub(crate) fn finding(
+        &self,
+        feed: &Arc<str>,
+        report_type: &Arc<str>,
+        rec: CsvRecord,
+    ) -> Finding {
         let mut f = Finding::new(feed.clone(), rec.line, report_type.clone());
         let fields = match rec.fields {
             Ok(fields) => fields,
@@ -145,7 +150,7 @@ mod tests {
     use super::*;
 
     fn run(text: &str) -> Vec<Finding> {
-        read(
+        read_shadowserver(
             Arc::from("2026-11-22-event4_sinkhole-x.csv"),
             text.as_bytes(),
         )
@@ -182,7 +187,7 @@ mod tests {
 
     #[test]
     fn header_without_address_is_an_error() {
-        assert!(read(Arc::from("x.csv"), b"a,b\n1,2\n").is_err());
-        assert!(read(Arc::from("x.csv"), b"").is_ok_and(|v| v.is_empty()));
+        assert!(read_shadowserver(Arc::from("x.csv"), b"a,b\n1,2\n").is_err());
+        assert!(read_shadowserver(Arc::from("x.csv"), b"").is_ok_and(|v| v.is_empty()));
     }
 }

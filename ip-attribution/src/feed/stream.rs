@@ -4,9 +4,9 @@ use std::borrow::Cow;
 use std::io::Read;
 use std::sync::Arc;
 
-use super::csv::{self, Core, Limits, Pull, RecordError};
+use super::csv::{self, Core, CsvLimits, CsvRecordError, Pull};
 use super::shadowserver::{Columns, NO_ADDRESS_COLUMN};
-use super::{Finding, Format, intelmq, report_type_from_name};
+use super::{FeedFormat, Finding, intelmq, report_type_from_name};
 use crate::{Error, ErrorKind};
 
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
@@ -78,14 +78,14 @@ enum State {
 /// [`Findings`] is the same over any [`std::io::Read`], with a fixed-size read buffer.
 ///
 /// The findings, their order, lines and problems, and a whole-file error, are exactly those of
-/// [`read`](crate::read_feed) over the whole bytes, however the input is cut into chunks
-/// ([`read`](crate::read_feed) is this reader over bytes held whole). What is held at any time is
+/// [`read_feed`](crate::read_feed) over the whole bytes, however the input is cut into chunks
+/// ([`read_feed`](crate::read_feed) is this reader over bytes held whole). What is held at any time is
 /// the bytes not yet read plus the last chunk pushed, and those are bounded by the record caps:
 /// - CSV: at most one record, [`MAX_RECORD_BYTES`](crate::limits::MAX_RECORD_BYTES) + 3 bytes (the record reader never
 ///   looks further ahead); the rest of a refused line is skipped as it arrives;
 /// - IntelMQ: at most one line of [`MAX_INTELMQ_LINE_BYTES`](crate::limits::MAX_INTELMQ_LINE_BYTES) + 4 bytes; a longer line becomes
 ///   its "line is longer" finding and is skipped as it arrives;
-/// - format detection (the first non-blank byte, as [`detect`](crate::detect_feed_format)): blank lines
+/// - format detection (the first non-blank byte, as [`detect_feed_format`](super::detect_feed_format)): blank lines
 ///   are dropped as they are passed, and a line of blanks longer than the caps is not kept
 ///   either.
 ///
@@ -126,11 +126,11 @@ impl FeedReader<'static> {
 
 impl<'a> FeedReader<'a> {
     /// A reader over bytes held whole (already finished).
-    pub(crate) fn whole_as(feed: Arc<str>, bytes: &'a [u8], format: Option<Format>) -> Self {
+    pub(crate) fn whole_as(feed: Arc<str>, bytes: &'a [u8], format: Option<FeedFormat>) -> Self {
         Self::with(feed, Cow::Borrowed(bytes), true, format)
     }
 
-    fn with(feed: Arc<str>, buf: Cow<'a, [u8]>, eof: bool, format: Option<Format>) -> Self {
+    fn with(feed: Arc<str>, buf: Cow<'a, [u8]>, eof: bool, format: Option<FeedFormat>) -> Self {
         let report_type: Arc<str> = Arc::from(report_type_from_name(&feed));
         let state = match format {
             None => State::Detect(Detect {
@@ -141,11 +141,11 @@ impl<'a> FeedReader<'a> {
                 long: false,
                 header: None,
             }),
-            Some(Format::ShadowserverCsv) => State::Csv {
-                core: Core::new(Limits::default()),
+            Some(FeedFormat::ShadowserverCsv) => State::Csv {
+                core: Core::new(CsvLimits::default()),
                 columns: None,
             },
-            Some(Format::IntelMqJsonLines) => State::IntelMq(Lines {
+            Some(FeedFormat::IntelMqJsonLines) => State::IntelMq(Lines {
                 pos: 0,
                 line: 1,
                 long: None,
@@ -162,10 +162,10 @@ impl<'a> FeedReader<'a> {
     }
 
     /// The format, once recognised.
-    pub fn format(&self) -> Option<Format> {
+    pub fn format(&self) -> Option<FeedFormat> {
         match self.state {
-            State::Csv { .. } => Some(Format::ShadowserverCsv),
-            State::IntelMq(_) => Some(Format::IntelMqJsonLines),
+            State::Csv { .. } => Some(FeedFormat::ShadowserverCsv),
+            State::IntelMq(_) => Some(FeedFormat::IntelMqJsonLines),
             State::Detect(_) | State::Done => None,
         }
     }
@@ -219,7 +219,7 @@ impl<'a> FeedReader<'a> {
     /// # Errors
     ///
     /// [`ErrorKind::Input`] when the feed as a whole is unusable (a CSV report whose header row is
-    /// unreadable or names no address column), as [`read`](super::read) fails; the reader then
+    /// unreadable or names no address column), as [`read_feed`](super::read_feed) fails; the reader then
     /// ends.
     pub fn next_finding(&mut self) -> Result<Pull<Finding>, Error> {
         loop {
@@ -228,7 +228,7 @@ impl<'a> FeedReader<'a> {
                 State::Detect(d) => match detect_step(d, &self.buf, self.eof) {
                     Detected::NeedMore => return Ok(Pull::NeedMore),
                     Detected::Csv { pos, line } => {
-                        let mut core = Core::new(Limits::default());
+                        let mut core = Core::new(CsvLimits::default());
                         core.start_at(pos, line);
                         State::Csv {
                             core,
@@ -241,7 +241,7 @@ impl<'a> FeedReader<'a> {
                         let message = match header {
                             BlankHeader::TooLong => format!(
                                 "unreadable header row: {}",
-                                RecordError::TooLong {
+                                CsvRecordError::TooLong {
                                     max: csv::MAX_RECORD_BYTES
                                 }
                             ),
@@ -486,11 +486,11 @@ fn lines_step(
 }
 
 /// Most bytes one read asks for by default (64 KiB).
-pub const READ_STEP: usize = 64 * 1024;
+pub const FEED_READ_STEP: usize = 64 * 1024;
 
 /// The findings of a feed read from `source` in reads of a fixed size: what
-/// [`read`](super::read) gives over the whole bytes, holding the bounded window of
-/// [`FeedReader`] plus the read buffer. Made by [`read_from`](super::read_from).
+/// [`read_feed`](super::read_feed) gives over the whole bytes, holding the bounded window of
+/// [`FeedReader`] plus the read buffer. Made by [`read_feed_from`](super::read_feed_from).
 #[derive(Debug)]
 pub struct Findings<R> {
     reader: FeedReader<'static>,

@@ -19,7 +19,7 @@ use hasher::FastHashMap;
 use crate::engine::evidence::Network as EvidenceNetwork;
 use crate::engine::knowledge::Knowledge;
 use crate::rdap::RdapNetwork;
-use crate::rpsl::{IpRange, NetworkKind, Object, ObjectKey, Referral, Source};
+use crate::rpsl::{IpRange, NetworkKind, Referral, RpslObject, RpslObjectKey, RpslSource};
 pub use placeholder::PlaceholderReason;
 use ranges::{Covering, RangeIndex, RangeTable};
 use records::{
@@ -144,19 +144,19 @@ impl Default for IndexBuilder {
     }
 }
 
-/// The identity of [`ObjectKey`] without formatting addresses: networks by class and range;
+/// The identity of [`RpslObjectKey`] without formatting addresses: networks by class and range;
 /// roles, persons and ARIN POCs share one namespace of handles.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Identity {
     Route(IpNet, u32),
     Contact(String),
-    Key(ObjectKey),
+    Key(RpslObjectKey),
 }
 
-fn identity(object: &Object) -> Identity {
+fn identity(object: &RpslObject) -> Identity {
     match object {
-        Object::Route(r) => Identity::Route(r.prefix, r.origin),
-        Object::Contact(c) => Identity::Contact(c.nic_hdl.to_ascii_uppercase()),
+        RpslObject::Route(r) => Identity::Route(r.prefix, r.origin),
+        RpslObject::Contact(c) => Identity::Contact(c.nic_hdl.to_ascii_uppercase()),
         _ => Identity::Key(object.key()),
     }
 }
@@ -253,11 +253,11 @@ impl IndexBuilder {
 
     /// Adds one object. Returns `false` when an object with the same class and primary key was
     /// already added (roles, persons and ARIN POCs share one namespace): the first one is kept.
-    pub fn add(&mut self, object: Object) -> bool {
+    pub fn add(&mut self, object: RpslObject) -> bool {
         match object {
             // RPSL networks are keyed by their range: deduplicated by sorting in `build`,
             // which is much cheaper than hashing a million ranges.
-            Object::Network(n)
+            RpslObject::Network(n)
                 if matches!(n.kind, NetworkKind::Inetnum | NetworkKind::Inet6num) =>
             {
                 let v4 = n.range.is_ipv4();
@@ -269,7 +269,7 @@ impl IndexBuilder {
                 }
                 return true;
             }
-            Object::AbuseComment(c) => {
+            RpslObject::AbuseComment(c) => {
                 return match self.comments.entry(c.range) {
                     std::collections::hash_map::Entry::Occupied(_) => {
                         self.duplicates += 1;
@@ -289,26 +289,26 @@ impl IndexBuilder {
             return false;
         }
         let entry = match object {
-            Object::Network(n) if n.range.is_ipv4() => (
+            RpslObject::Network(n) if n.range.is_ipv4() => (
                 Slot::Network,
                 push_index(&mut self.networks, NetRecord::new(n, &self.knowledge)),
             ),
-            Object::Network(n) => (
+            RpslObject::Network(n) => (
                 Slot::Network6,
                 push_index(&mut self.networks6, NetRecord::new(n, &self.knowledge)),
             ),
-            Object::Organisation(o) => (Slot::Org, push_index(&mut self.orgs, o.into())),
-            Object::Contact(c) => (Slot::Contact, push_index(&mut self.contacts, c.into())),
-            Object::Irt(i) => (Slot::Irt, push_index(&mut self.irts, i.into())),
-            Object::AutNum(a) => (Slot::AutNum, push_index(&mut self.aut_nums, a.into())),
-            Object::Route(r) => (Slot::Route, push_index(&mut self.routes, r.into())),
-            Object::Referral(r) => (Slot::Other, push_index(&mut self.referrals, r)),
-            Object::Mntner(_) => {
+            RpslObject::Organisation(o) => (Slot::Org, push_index(&mut self.orgs, o.into())),
+            RpslObject::Contact(c) => (Slot::Contact, push_index(&mut self.contacts, c.into())),
+            RpslObject::Irt(i) => (Slot::Irt, push_index(&mut self.irts, i.into())),
+            RpslObject::AutNum(a) => (Slot::AutNum, push_index(&mut self.aut_nums, a.into())),
+            RpslObject::Route(r) => (Slot::Route, push_index(&mut self.routes, r.into())),
+            RpslObject::Referral(r) => (Slot::Other, push_index(&mut self.referrals, r)),
+            RpslObject::Mntner(_) => {
                 self.mntners += 1;
                 (Slot::Other, 0)
             }
             // Kept in `comments` above.
-            Object::AbuseComment(_) => (Slot::Other, 0),
+            RpslObject::AbuseComment(_) => (Slot::Other, 0),
         };
         self.seen.insert(key, entry);
         true
@@ -421,13 +421,13 @@ impl IndexBuilder {
         let mut irt_by = FastHashMap::with_capacity_and_hasher(irts.len(), Default::default());
         for (identity, (slot, at)) in seen {
             match (identity, slot) {
-                (Identity::Key(ObjectKey { key, .. }), Slot::Org) => {
+                (Identity::Key(RpslObjectKey { key, .. }), Slot::Org) => {
                     org_by.insert(key, at);
                 }
                 (Identity::Contact(key), Slot::Contact) => {
                     contact_by.insert(key, at);
                 }
-                (Identity::Key(ObjectKey { key, .. }), Slot::Irt) => {
+                (Identity::Key(RpslObjectKey { key, .. }), Slot::Irt) => {
                     irt_by.insert(key, at);
                 }
                 _ => {}
@@ -513,16 +513,16 @@ impl IndexBuilder {
     }
 }
 
-impl Extend<Object> for IndexBuilder {
-    fn extend<I: IntoIterator<Item = Object>>(&mut self, iter: I) {
+impl Extend<RpslObject> for IndexBuilder {
+    fn extend<I: IntoIterator<Item = RpslObject>>(&mut self, iter: I) {
         for o in iter {
             self.add(o);
         }
     }
 }
 
-impl FromIterator<Object> for RegistryIndex {
-    fn from_iter<I: IntoIterator<Item = Object>>(iter: I) -> Self {
+impl FromIterator<RpslObject> for RegistryIndex {
+    fn from_iter<I: IntoIterator<Item = RpslObject>>(iter: I) -> Self {
         let mut b = IndexBuilder::new();
         b.extend(iter);
         b.build()
@@ -658,7 +658,7 @@ pub struct RegistryIndex {
 }
 impl RegistryIndex {
     /// An index of `objects` (same as collecting them through an [`IndexBuilder`]).
-    pub fn from_objects(objects: impl IntoIterator<Item = Object>) -> Self {
+    pub fn from_objects(objects: impl IntoIterator<Item = RpslObject>) -> Self {
         objects.into_iter().collect()
     }
 
@@ -1099,7 +1099,7 @@ impl<'a> NetworkView<'a> {
     }
 
     /// Where the object came from (source name and line).
-    pub fn source(&self) -> &'a Source {
+    pub fn source(&self) -> &'a RpslSource {
         &self.network().source
     }
 
@@ -1469,7 +1469,7 @@ source:         TEST
     #[test]
     fn hot_record_agrees_with_the_objects() {
         let idx = RegistryIndex::from_objects(
-            crate::rpsl::Reader::from_slice("dump", DUMP).filter_map(Result::ok),
+            crate::rpsl::RpslReader::from_slice("dump", DUMP).filter_map(Result::ok),
         );
         assert_eq!(idx.stats().networks, 3);
         for v in idx.networks() {
@@ -1558,7 +1558,7 @@ source:         TEST
             "inetnum: 198.51.100.0 - 198.51.100.255\nnetname: {netname}\nabuse-mailbox: abuse@x.example\nsource: TEST\n"
         );
         let idx = RegistryIndex::from_objects(
-            crate::rpsl::Reader::from_slice("dump", dump.as_bytes()).filter_map(Result::ok),
+            crate::rpsl::RpslReader::from_slice("dump", dump.as_bytes()).filter_map(Result::ok),
         );
         let v = idx
             .most_specific("198.51.100.7".parse().expect("ip"))

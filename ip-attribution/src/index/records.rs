@@ -12,7 +12,7 @@ use ipnet::IpNet;
 
 use super::PlaceholderReason;
 use crate::engine::knowledge::Knowledge;
-use crate::rpsl::{self, IpRange, NetworkKind, Source, normalise_mailbox};
+use crate::rpsl::{self, IpRange, NetworkKind, RpslSource, normalise_mailbox};
 
 /// Boxed strings of a list.
 fn boxed(v: Vec<String>) -> Box<[Box<str>]> {
@@ -40,7 +40,7 @@ pub(crate) const NO_RECORD: u32 = u32::MAX;
 pub(crate) struct NetRecord {
     pub(crate) kind: NetworkKind,
     pub(crate) range: IpRange,
-    pub(crate) source: Source,
+    pub(crate) source: RpslSource,
     pub(crate) handle: Box<str>,
     pub(crate) netname: Option<Box<str>>,
     pub(crate) status: Option<Box<str>>,
@@ -59,7 +59,7 @@ pub(crate) struct NetRecord {
 }
 
 impl NetRecord {
-    pub(crate) fn new(n: rpsl::Network, k: &Knowledge) -> Self {
+    pub(crate) fn new(n: rpsl::RpslNetwork, k: &Knowledge) -> Self {
         let placeholder = k.placeholder_reason(&n);
         Self {
             kind: n.kind,
@@ -85,7 +85,7 @@ impl NetRecord {
         Self {
             kind: NetworkKind::Inetnum,
             range: IpRange::new(any, any).unwrap_or(IpRange::from_net(IpNet::default())),
-            source: Source::new("", 0),
+            source: RpslSource::new("", 0),
             handle: Box::from(""),
             netname: None,
             status: None,
@@ -120,8 +120,8 @@ pub(crate) struct OrgRecord {
     pub(crate) emails: Box<[Box<str>]>,
 }
 
-impl From<rpsl::Organisation> for OrgRecord {
-    fn from(o: rpsl::Organisation) -> Self {
+impl From<rpsl::RpslOrganisation> for OrgRecord {
+    fn from(o: rpsl::RpslOrganisation) -> Self {
         Self {
             lir: o
                 .org_type
@@ -149,8 +149,8 @@ pub(crate) struct ContactRecord {
     pub(crate) emails: Box<[Box<str>]>,
 }
 
-impl From<rpsl::Contact> for ContactRecord {
-    fn from(c: rpsl::Contact) -> Self {
+impl From<rpsl::RpslContact> for ContactRecord {
+    fn from(c: rpsl::RpslContact) -> Self {
         Self {
             abuse_mailbox: c
                 .abuse_mailbox
@@ -185,7 +185,7 @@ pub(crate) struct AutNumRecord {
     pub(crate) asn: u32,
     pub(crate) org: Option<Box<str>>,
     pub(crate) abuse_c: Box<[Box<str>]>,
-    pub(crate) source: Source,
+    pub(crate) source: RpslSource,
 }
 
 impl From<rpsl::AutNum> for AutNumRecord {

@@ -14,7 +14,7 @@ use super::{AbuseContact, AbuseVia, RegistryIndex, position_by};
 use crate::engine::evidence::{Network, NetworkOrigin, NetworkRole, OrgInfo};
 use crate::engine::knowledge::Knowledge;
 use crate::rdap::RdapNetwork;
-use crate::rpsl::{IpRange, NetworkKind, Source, normalise_mailbox};
+use crate::rpsl::{IpRange, NetworkKind, RpslSource, normalise_mailbox};
 
 /// The origin AS's abuse contacts for an address, from [`RegistryIndex::origin_abuse`].
 #[derive(Debug, Clone)]
@@ -25,7 +25,7 @@ pub struct OriginAbuse<'a> {
     /// Its origin AS.
     pub asn: u32,
     /// Where the origin's aut-num came from.
-    pub source: &'a Source,
+    pub source: &'a RpslSource,
     /// The aut-num's `abuse-c` addresses, else its organisation's abuse addresses (never
     /// empty).
     pub abuse: Vec<AbuseContact<'a>>,

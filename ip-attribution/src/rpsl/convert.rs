@@ -5,11 +5,11 @@ use std::borrow::Cow;
 use ipnet::IpNet;
 
 use super::address::{IpRange, normalise_mailbox};
-use super::lexer::RawObject;
+use super::lexer::RpslRawObject;
 use super::object::{
-    AutNum, Contact, ContactKind, Irt, Mntner, Network, NetworkKind, Object, Organisation,
-    Referral, Route, Source, bare_network, is_dummy_marker, name_and_handle, parse_asn, push,
-    push_mailbox, some,
+    AutNum, ContactKind, Irt, Mntner, NetworkKind, Referral, Route, RpslContact, RpslNetwork,
+    RpslObject, RpslOrganisation, RpslSource, bare_network, is_dummy_marker, name_and_handle,
+    parse_asn, push, push_mailbox, some,
 };
 use crate::{Error, ErrorKind};
 
@@ -17,12 +17,12 @@ use crate::{Error, ErrorKind};
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Converted {
     /// A usable object.
-    Object(Object),
+    Object(RpslObject),
     /// An ARIN POC block (`OrgAbuseHandle`, `RTechHandle`...) to merge into the organisation
     /// (`org == true`) or network before it.
     ArinPoc {
         org: bool,
-        contact: Contact,
+        contact: RpslContact,
         abuse: bool,
     },
     /// A class we tolerate and skip (as-set, key-cert, unknown classes).
@@ -59,7 +59,7 @@ fn first_mailbox(slot: &mut Option<String>, value: &str) {
     }
 }
 
-fn unusable(raw: &RawObject<'_>, source: &Source, message: impl Into<String>) -> Error {
+fn unusable(raw: &RpslRawObject<'_>, source: &RpslSource, message: impl Into<String>) -> Error {
     Error::new(
         source.name.to_string(),
         raw.line,
@@ -71,34 +71,34 @@ fn unusable(raw: &RawObject<'_>, source: &Source, message: impl Into<String>) ->
 }
 
 /// Converts one parsed object.
-pub(crate) fn convert(raw: &RawObject<'_>, source: Source) -> Result<Converted, Error> {
+pub(crate) fn convert(raw: &RpslRawObject<'_>, source: RpslSource) -> Result<Converted, Error> {
     let class = lower(raw.class());
     match class.as_ref() {
         "inetnum" | "inet6num" => {
-            network(raw, source).map(|n| Converted::Object(Object::Network(n)))
+            network(raw, source).map(|n| Converted::Object(RpslObject::Network(n)))
         }
         "organisation" => {
-            organisation(raw, source).map(|o| Converted::Object(Object::Organisation(o)))
+            organisation(raw, source).map(|o| Converted::Object(RpslObject::Organisation(o)))
         }
         "role" | "person" | "nic-hdl" => contact(raw, source),
-        "irt" => irt(raw, source).map(|i| Converted::Object(Object::Irt(i))),
-        "aut-num" => aut_num(raw, source).map(|a| Converted::Object(Object::AutNum(a))),
-        "route" | "route6" => route(raw, source).map(|r| Converted::Object(Object::Route(r))),
-        "mntner" => mntner(raw, source).map(|m| Converted::Object(Object::Mntner(m))),
+        "irt" => irt(raw, source).map(|i| Converted::Object(RpslObject::Irt(i))),
+        "aut-num" => aut_num(raw, source).map(|a| Converted::Object(RpslObject::AutNum(a))),
+        "route" | "route6" => route(raw, source).map(|r| Converted::Object(RpslObject::Route(r))),
+        "mntner" => mntner(raw, source).map(|m| Converted::Object(RpslObject::Mntner(m))),
         "refer" | "whois" => {
             let whois = raw.key().trim();
             if whois.is_empty() {
                 return Err(unusable(raw, &source, "empty refer"));
             }
-            Ok(Converted::Object(Object::Referral(Referral {
+            Ok(Converted::Object(RpslObject::Referral(Referral {
                 whois: whois.to_owned(),
                 source,
             })))
         }
-        "netrange" => arin_net(raw, source).map(|n| Converted::Object(Object::Network(n))),
-        "orgname" | "orgid" | "custname" => Ok(Converted::Object(Object::Organisation(arin_org(
-            raw, source,
-        )))),
+        "netrange" => arin_net(raw, source).map(|n| Converted::Object(RpslObject::Network(n))),
+        "orgname" | "orgid" | "custname" => Ok(Converted::Object(RpslObject::Organisation(
+            arin_org(raw, source),
+        ))),
         c if (c.starts_with("org") || c.starts_with('r')) && c.ends_with("handle") => {
             arin_poc(raw, source)
         }
@@ -106,7 +106,7 @@ pub(crate) fn convert(raw: &RawObject<'_>, source: Source) -> Result<Converted, 
     }
 }
 
-fn network(raw: &RawObject<'_>, source: Source) -> Result<Network, Error> {
+fn network(raw: &RpslRawObject<'_>, source: RpslSource) -> Result<RpslNetwork, Error> {
     let key = raw.key();
     let range = IpRange::parse(key).ok_or_else(|| {
         if let Some(why) = reversed_range(key) {
@@ -154,7 +154,7 @@ fn network(raw: &RawObject<'_>, source: Source) -> Result<Network, Error> {
 }
 
 /// The primary key of an object whose key is a handle (organisation, irt, mntner): one word.
-fn handle_key<'r>(raw: &'r RawObject<'_>, source: &Source) -> Result<&'r str, Error> {
+fn handle_key<'r>(raw: &'r RpslRawObject<'_>, source: &RpslSource) -> Result<&'r str, Error> {
     let handle = raw.key().trim();
     if handle.is_empty() || handle.contains(char::is_whitespace) {
         return Err(unusable(raw, source, format!("bad primary key {handle:?}")));
@@ -162,9 +162,9 @@ fn handle_key<'r>(raw: &'r RawObject<'_>, source: &Source) -> Result<&'r str, Er
     Ok(handle)
 }
 
-fn organisation(raw: &RawObject<'_>, source: Source) -> Result<Organisation, Error> {
+fn organisation(raw: &RpslRawObject<'_>, source: RpslSource) -> Result<RpslOrganisation, Error> {
     let handle = handle_key(raw, &source)?;
-    let mut o = Organisation {
+    let mut o = RpslOrganisation {
         handle: handle.to_owned(),
         name: None,
         org_type: None,
@@ -197,7 +197,7 @@ fn organisation(raw: &RawObject<'_>, source: Source) -> Result<Organisation, Err
     Ok(o)
 }
 
-fn contact(raw: &RawObject<'_>, source: Source) -> Result<Converted, Error> {
+fn contact(raw: &RpslRawObject<'_>, source: RpslSource) -> Result<Converted, Error> {
     let mut kind = None;
     let mut name = None;
     let mut nic_hdl = None;
@@ -236,7 +236,7 @@ fn contact(raw: &RawObject<'_>, source: Source) -> Result<Converted, Error> {
     if nic_hdl.contains(char::is_whitespace) {
         return Err(unusable(raw, &source, format!("bad nic-hdl {nic_hdl:?}")));
     }
-    Ok(Converted::Object(Object::Contact(Contact {
+    Ok(Converted::Object(RpslObject::Contact(RpslContact {
         kind,
         name: name.unwrap_or_default(),
         nic_hdl,
@@ -248,7 +248,7 @@ fn contact(raw: &RawObject<'_>, source: Source) -> Result<Converted, Error> {
     })))
 }
 
-fn irt(raw: &RawObject<'_>, source: Source) -> Result<Irt, Error> {
+fn irt(raw: &RpslRawObject<'_>, source: RpslSource) -> Result<Irt, Error> {
     let handle = handle_key(raw, &source)?;
     let mut i = Irt {
         handle: handle.to_owned(),
@@ -267,7 +267,7 @@ fn irt(raw: &RawObject<'_>, source: Source) -> Result<Irt, Error> {
     Ok(i)
 }
 
-fn aut_num(raw: &RawObject<'_>, source: Source) -> Result<AutNum, Error> {
+fn aut_num(raw: &RpslRawObject<'_>, source: RpslSource) -> Result<AutNum, Error> {
     let key = raw.key();
     let asn =
         parse_asn(key).ok_or_else(|| unusable(raw, &source, format!("bad AS number {key:?}")))?;
@@ -296,7 +296,7 @@ fn aut_num(raw: &RawObject<'_>, source: Source) -> Result<AutNum, Error> {
     Ok(a)
 }
 
-fn route(raw: &RawObject<'_>, source: Source) -> Result<Route, Error> {
+fn route(raw: &RpslRawObject<'_>, source: RpslSource) -> Result<Route, Error> {
     let key = raw.key().trim();
     let prefix: IpNet = key
         .parse::<IpNet>()
@@ -332,7 +332,7 @@ fn route(raw: &RawObject<'_>, source: Source) -> Result<Route, Error> {
     Ok(r)
 }
 
-fn mntner(raw: &RawObject<'_>, source: Source) -> Result<Mntner, Error> {
+fn mntner(raw: &RpslRawObject<'_>, source: RpslSource) -> Result<Mntner, Error> {
     let handle = handle_key(raw, &source)?;
     let mut m = Mntner {
         handle: handle.to_owned(),
@@ -345,7 +345,7 @@ fn mntner(raw: &RawObject<'_>, source: Source) -> Result<Mntner, Error> {
     Ok(m)
 }
 
-fn arin_net(raw: &RawObject<'_>, source: Source) -> Result<Network, Error> {
+fn arin_net(raw: &RpslRawObject<'_>, source: RpslSource) -> Result<RpslNetwork, Error> {
     let key = raw.key();
     let range = IpRange::parse(key)
         .ok_or_else(|| unusable(raw, &source, format!("bad NetRange {key:?}")))?;
@@ -377,8 +377,8 @@ fn arin_net(raw: &RawObject<'_>, source: Source) -> Result<Network, Error> {
     Ok(n)
 }
 
-fn arin_org(raw: &RawObject<'_>, source: Source) -> Organisation {
-    let mut o = Organisation {
+fn arin_org(raw: &RpslRawObject<'_>, source: RpslSource) -> RpslOrganisation {
+    let mut o = RpslOrganisation {
         handle: String::new(),
         name: None,
         org_type: None,
@@ -417,7 +417,7 @@ fn arin_org(raw: &RawObject<'_>, source: Source) -> Organisation {
     o
 }
 
-fn arin_poc(raw: &RawObject<'_>, source: Source) -> Result<Converted, Error> {
+fn arin_poc(raw: &RpslRawObject<'_>, source: RpslSource) -> Result<Converted, Error> {
     let class = lower(raw.class()).into_owned();
     let org = class.starts_with("org");
     let abuse = class.contains("abuse");
@@ -425,7 +425,7 @@ fn arin_poc(raw: &RawObject<'_>, source: Source) -> Result<Converted, Error> {
     if handle.is_empty() {
         return Err(unusable(raw, &source, "empty POC handle"));
     }
-    let mut c = Contact {
+    let mut c = RpslContact {
         kind: ContactKind::ArinPoc,
         name: String::new(),
         nic_hdl: handle.to_owned(),
@@ -458,7 +458,7 @@ fn arin_poc(raw: &RawObject<'_>, source: Source) -> Result<Converted, Error> {
 }
 
 /// One line of ARIN's ambiguous-query answer: `Org Name NETNAME (NET-HANDLE) a - b`.
-pub(crate) fn arin_summary_line(line: &str, source: Source) -> Option<Network> {
+pub(crate) fn arin_summary_line(line: &str, source: RpslSource) -> Option<RpslNetwork> {
     let line = line.trim();
     let open = line.rfind('(')?;
     let close = open + line.get(open..)?.find(')')?;

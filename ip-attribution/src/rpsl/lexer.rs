@@ -16,7 +16,7 @@ use crate::{Error, ErrorKind};
 /// One attribute of an object, borrowed from the object's bytes where possible.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Attribute<'a> {
+pub struct RpslAttribute<'a> {
     /// Attribute name as written (`inetnum`, `abuse-c`, ARIN's `NetRange`).
     pub name: &'a str,
     /// Value without the end-of-line comment, trimmed, continuation lines joined with a space.
@@ -28,14 +28,14 @@ pub struct Attribute<'a> {
 /// One object at the attribute level: its class is the name of its first attribute.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct RawObject<'a> {
+pub struct RpslRawObject<'a> {
     /// The attributes in order; never empty.
-    pub attributes: Vec<Attribute<'a>>,
+    pub attributes: Vec<RpslAttribute<'a>>,
     /// 1-based line of the first attribute.
     pub line: usize,
 }
 
-impl<'a> RawObject<'a> {
+impl<'a> RpslRawObject<'a> {
     /// The object class: the first attribute's name.
     pub fn class(&self) -> &'a str {
         self.attributes.first().map_or("", |a| a.name)
@@ -125,12 +125,12 @@ pub(crate) fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// [`ErrorKind::RpslSyntax`] for a line that is not an attribute or continuation,
 /// [`ErrorKind::RpslValueTooLong`] over [`MAX_VALUE_BYTES`], and [`ErrorKind::RpslObject`] when the object
 /// has no attribute at all.
-pub fn parse_object<'a>(
+pub fn parse_rpsl_object<'a>(
     source_name: &str,
     first_line: usize,
     bytes: &'a [u8],
-) -> Result<RawObject<'a>, Error> {
-    let mut attributes: Vec<Attribute<'a>> = Vec::with_capacity(16);
+) -> Result<RpslRawObject<'a>, Error> {
+    let mut attributes: Vec<RpslAttribute<'a>> = Vec::with_capacity(16);
     let text = std::str::from_utf8(bytes).ok();
     for (i, line) in lines(bytes).enumerate() {
         let lineno = first_line + i;
@@ -194,7 +194,7 @@ pub fn parse_object<'a>(
                         },
                     ));
                 }
-                attributes.push(Attribute {
+                attributes.push(RpslAttribute {
                     name,
                     value: decode_part(bytes, text, value),
                     line: lineno,
@@ -213,7 +213,7 @@ pub fn parse_object<'a>(
             },
         ));
     }
-    Ok(RawObject { attributes, line })
+    Ok(RpslRawObject { attributes, line })
 }
 
 #[cfg(test)]
@@ -228,11 +228,11 @@ mod tests {
         let mut latin1 = utf8.to_vec();
         latin1.extend_from_slice(b"remarks: caf\xe9\n");
         for bytes in [utf8, latin1.as_slice()] {
-            let o = parse_object("t", 1, bytes).expect("parses");
+            let o = parse_rpsl_object("t", 1, bytes).expect("parses");
             assert_eq!(o.first("role"), Some("Café NOC"));
             assert_eq!(o.first("address"), Some("Straße 1 more"));
         }
-        let o = parse_object("t", 1, &latin1).expect("parses");
+        let o = parse_rpsl_object("t", 1, &latin1).expect("parses");
         assert_eq!(o.first("remarks"), Some("caf\u{e9}"));
         let text = std::str::from_utf8(utf8).ok();
         let elsewhere = b"role".to_vec();
@@ -247,7 +247,7 @@ mod tests {
     #[test]
     fn continuation_comments_latin1_crlf() {
         let text = b"role: Caf\xe9 NOC # comment\r\naddress: line one\r\n  line two\r\n+\r\n\tline three\r\n# full comment\r\nnic-hdl: X1-TEST\r\n";
-        let o = parse_object("t", 10, text).expect("parses");
+        let o = parse_rpsl_object("t", 10, text).expect("parses");
         assert_eq!(o.class(), "role");
         assert_eq!(o.key(), "Caf\u{e9} NOC");
         assert_eq!(o.first("address"), Some("line one line two line three"));
@@ -257,7 +257,7 @@ mod tests {
 
     #[test]
     fn broken_line_is_an_error_with_line() {
-        let err = parse_object(
+        let err = parse_rpsl_object(
             "f.db",
             5,
             b"inetnum: 192.0.2.0 - 192.0.2.255\nthis is broken\n",
@@ -267,7 +267,7 @@ mod tests {
             err.line() == 6 && matches!(err.kind(), ErrorKind::RpslSyntax { .. }),
             "{err}"
         );
-        let err = parse_object("f.db", 1, b" starts with continuation\n").expect_err("broken");
+        let err = parse_rpsl_object("f.db", 1, b" starts with continuation\n").expect_err("broken");
         assert!(
             err.line() == 1 && matches!(err.kind(), ErrorKind::RpslSyntax { .. }),
             "{err}"

@@ -1,6 +1,6 @@
 //! RPSL registry data and port-43 WHOIS answers, streamed into typed objects.
 //!
-//! Documented on [`Reader`].
+//! Documented on [`RpslReader`].
 
 pub(crate) mod address;
 mod convert;
@@ -10,9 +10,9 @@ pub(crate) mod object;
 mod reader;
 
 pub use address::{IpRange, is_dummy_mailbox, normalise_mailbox};
-pub use lexer::{Attribute, RawObject, parse_object};
+pub use lexer::{RpslAttribute, RpslRawObject, parse_rpsl_object};
 pub use object::{
-    AbuseComment, AutNum, Contact, ContactKind, Irt, Mntner, Network, NetworkKind, Object,
-    ObjectClass, ObjectKey, Organisation, Referral, Route, Source,
+    AbuseComment, AutNum, ContactKind, Irt, Mntner, NetworkKind, Referral, Route, RpslContact,
+    RpslNetwork, RpslObject, RpslObjectClass, RpslObjectKey, RpslOrganisation, RpslSource,
 };
-pub use reader::{ReadStats, Reader};
+pub use reader::{RpslReadStats, RpslReader};

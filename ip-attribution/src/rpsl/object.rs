@@ -1,7 +1,7 @@
 //! Typed views of the registry objects the attribution needs.
 //!
 //! Objects are owned (they outlive the reader's buffer and go into the index). Every object
-//! carries its [`Source`] (source name and 1-based line) so evidence can point back to it.
+//! carries its [`RpslSource`] (source name and 1-based line) so evidence can point back to it.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -13,14 +13,14 @@ use super::address::{IpRange, normalise_mailbox};
 /// Where an object came from: source name (file name or label) and 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub struct Source {
+pub struct RpslSource {
     /// File name or other label given to the reader.
     pub name: Arc<str>,
     /// 1-based line of the object's first attribute.
     pub line: usize,
 }
 
-impl Source {
+impl RpslSource {
     /// A source: the file name or label, and the 1-based line of the object's first attribute.
     pub fn new(name: impl Into<Arc<str>>, line: usize) -> Self {
         Self {
@@ -30,7 +30,7 @@ impl Source {
     }
 }
 
-/// Which kind of registry record a [`Network`] came from.
+/// Which kind of registry record a [`RpslNetwork`] came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NetworkKind {
@@ -49,7 +49,7 @@ pub enum NetworkKind {
 /// An address block: `inetnum`, `inet6num`, an ARIN network, or a LACNIC `inetnum`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Network {
+pub struct RpslNetwork {
     /// Which record this came from.
     pub kind: NetworkKind,
     /// The exact range (not necessarily CIDR aligned).
@@ -98,13 +98,13 @@ pub struct Network {
     /// The object was dummified by the registry (personal data replaced).
     pub dummified: bool,
     /// Where it came from.
-    pub source: Source,
+    pub source: RpslSource,
 }
 
 /// An `organisation` object, a LACNIC owner, or an ARIN `OrgName`/`CustName` block with its POCs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Organisation {
+pub struct RpslOrganisation {
     /// Primary key (`ORG-...-RIPE`, ARIN `OrgId` or customer handle).
     pub handle: String,
     /// `org-name` (ARIN `OrgName`/`CustName`).
@@ -126,10 +126,10 @@ pub struct Organisation {
     /// The object was dummified by the registry.
     pub dummified: bool,
     /// Where it came from.
-    pub source: Source,
+    pub source: RpslSource,
 }
 
-/// Whether a [`Contact`] is a `role` or a `person`.
+/// Whether a [`RpslContact`] is a `role` or a `person`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactKind {
@@ -144,7 +144,7 @@ pub enum ContactKind {
 /// A `role` or `person` object: what `abuse-c`, `admin-c` and `tech-c` point at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Contact {
+pub struct RpslContact {
     /// Role or person.
     pub kind: ContactKind,
     /// The name (`role:`/`person:` value).
@@ -160,7 +160,7 @@ pub struct Contact {
     /// The object was dummified by the registry.
     pub dummified: bool,
     /// Where it came from.
-    pub source: Source,
+    pub source: RpslSource,
 }
 
 /// An `irt` (incident response team) object.
@@ -174,7 +174,7 @@ pub struct Irt {
     /// `e-mail` addresses, normalised, dummies dropped.
     pub emails: Vec<String>,
     /// Where it came from.
-    pub source: Source,
+    pub source: RpslSource,
 }
 
 /// An `aut-num` object.
@@ -196,7 +196,7 @@ pub struct AutNum {
     /// `source:` database, upper-cased.
     pub source_db: Option<String>,
     /// Where it came from.
-    pub source: Source,
+    pub source: RpslSource,
 }
 
 /// A `route` or `route6` object.
@@ -212,7 +212,7 @@ pub struct Route {
     /// `mnt-by` maintainers.
     pub mnt_by: Vec<String>,
     /// Where it came from.
-    pub source: Source,
+    pub source: RpslSource,
 }
 
 /// A `mntner` object (only its key and maintainers are kept; dumps dummify the rest).
@@ -224,7 +224,7 @@ pub struct Mntner {
     /// `mnt-by` maintainers.
     pub mnt_by: Vec<String>,
     /// Where it came from.
-    pub source: Source,
+    pub source: RpslSource,
 }
 
 /// RIPE's `% Abuse contact for 'RANGE' is 'ADDR'` comment in a saved answer: the registry's own
@@ -238,7 +238,7 @@ pub struct AbuseComment {
     /// The address, normalised; `None` when the registry says there is none.
     pub mailbox: Option<String>,
     /// Where it came from.
-    pub source: Source,
+    pub source: RpslSource,
 }
 
 /// IANA's `refer:` line: the WHOIS server that holds the range's registration.
@@ -248,7 +248,7 @@ pub struct Referral {
     /// The server, e.g. `whois.arin.net`.
     pub whois: String,
     /// Where it came from.
-    pub source: Source,
+    pub source: RpslSource,
 }
 
 /// One usable registry object.
@@ -258,13 +258,13 @@ pub struct Referral {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Object {
+pub enum RpslObject {
     /// `inetnum`, `inet6num`, ARIN network.
-    Network(Network),
+    Network(RpslNetwork),
     /// `organisation`, ARIN organisation or customer.
-    Organisation(Organisation),
+    Organisation(RpslOrganisation),
     /// `role` or `person`.
-    Contact(Contact),
+    Contact(RpslContact),
     /// `irt`.
     Irt(Irt),
     /// `aut-num`.
@@ -279,10 +279,10 @@ pub enum Object {
     Referral(Referral),
 }
 
-/// The class of an object, for counting and for the identity of [`ObjectKey`].
+/// The class of an object, for counting and for the identity of [`RpslObjectKey`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ObjectClass {
+pub enum RpslObjectClass {
     /// IPv4 network (inetnum, IPv4 ARIN net).
     Inetnum,
     /// IPv6 network.
@@ -317,17 +317,17 @@ pub enum ObjectClass {
 
 impl NetworkKind {
     /// The object class of a network of this kind.
-    pub(crate) fn class(self) -> ObjectClass {
+    pub(crate) fn class(self) -> RpslObjectClass {
         match self {
-            NetworkKind::ArinNet => ObjectClass::ArinNet,
-            NetworkKind::ArinSummary => ObjectClass::ArinSummary,
-            NetworkKind::Inet6num => ObjectClass::Inet6num,
-            NetworkKind::Inetnum => ObjectClass::Inetnum,
+            NetworkKind::ArinNet => RpslObjectClass::ArinNet,
+            NetworkKind::ArinSummary => RpslObjectClass::ArinSummary,
+            NetworkKind::Inet6num => RpslObjectClass::Inet6num,
+            NetworkKind::Inetnum => RpslObjectClass::Inetnum,
         }
     }
 }
 
-impl ObjectClass {
+impl RpslObjectClass {
     /// Stable lower-case name (`inetnum`, `arin-net`, `abuse-comment`...).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -356,38 +356,38 @@ impl ObjectClass {
 /// (they are upper-cased).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub struct ObjectKey {
+pub struct RpslObjectKey {
     /// The class.
-    pub class: ObjectClass,
+    pub class: RpslObjectClass,
     /// The normalised primary key.
     pub key: String,
 }
 
-impl Object {
+impl RpslObject {
     /// The object's class.
-    pub fn class(&self) -> ObjectClass {
+    pub fn class(&self) -> RpslObjectClass {
         match self {
             Self::Network(n) => n.kind.class(),
-            Self::Organisation(_) => ObjectClass::Organisation,
+            Self::Organisation(_) => RpslObjectClass::Organisation,
             Self::Contact(c) => match c.kind {
-                ContactKind::Role => ObjectClass::Role,
-                ContactKind::Person => ObjectClass::Person,
-                ContactKind::ArinPoc => ObjectClass::ArinPoc,
+                ContactKind::Role => RpslObjectClass::Role,
+                ContactKind::Person => RpslObjectClass::Person,
+                ContactKind::ArinPoc => RpslObjectClass::ArinPoc,
             },
-            Self::Irt(_) => ObjectClass::Irt,
-            Self::AutNum(_) => ObjectClass::AutNum,
+            Self::Irt(_) => RpslObjectClass::Irt,
+            Self::AutNum(_) => RpslObjectClass::AutNum,
             Self::Route(r) => match r.prefix {
-                IpNet::V4(_) => ObjectClass::Route,
-                IpNet::V6(_) => ObjectClass::Route6,
+                IpNet::V4(_) => RpslObjectClass::Route,
+                IpNet::V6(_) => RpslObjectClass::Route6,
             },
-            Self::Mntner(_) => ObjectClass::Mntner,
-            Self::AbuseComment(_) => ObjectClass::AbuseComment,
-            Self::Referral(_) => ObjectClass::Referral,
+            Self::Mntner(_) => RpslObjectClass::Mntner,
+            Self::AbuseComment(_) => RpslObjectClass::AbuseComment,
+            Self::Referral(_) => RpslObjectClass::Referral,
         }
     }
 
     /// The identity used to count an object once.
-    pub fn key(&self) -> ObjectKey {
+    pub fn key(&self) -> RpslObjectKey {
         let key = match self {
             Self::Network(n) => match n.kind {
                 NetworkKind::ArinNet | NetworkKind::ArinSummary => n.handle.to_ascii_uppercase(),
@@ -402,14 +402,14 @@ impl Object {
             Self::AbuseComment(c) => c.range.to_string(),
             Self::Referral(r) => format!("{}@{}:{}", r.whois, r.source.name, r.source.line),
         };
-        ObjectKey {
+        RpslObjectKey {
             class: self.class(),
             key,
         }
     }
 
     /// Where the object came from.
-    pub fn source(&self) -> &Source {
+    pub fn source(&self) -> &RpslSource {
         match self {
             Self::Network(x) => &x.source,
             Self::Organisation(x) => &x.source,
@@ -497,7 +497,7 @@ pub(crate) fn push(list: &mut Vec<String>, value: &str) {
     }
 }
 
-impl Network {
+impl RpslNetwork {
     /// True when `ip` is in this network.
     pub fn contains(&self, ip: IpAddr) -> bool {
         self.range.contains(ip)
@@ -505,14 +505,14 @@ impl Network {
 }
 
 /// A network of `kind` with its range, handle and source and no other attribute: the start
-/// of every conversion into [`Network`].
+/// of every conversion into [`RpslNetwork`].
 pub(crate) fn bare_network(
     kind: NetworkKind,
     range: IpRange,
     handle: String,
-    source: Source,
-) -> Network {
-    Network {
+    source: RpslSource,
+) -> RpslNetwork {
+    RpslNetwork {
         kind,
         range,
         handle,

@@ -7,31 +7,31 @@ use std::sync::Arc;
 
 use super::address::{IpRange, normalise_mailbox};
 use super::convert::{Converted, arin_summary_line, convert};
-use super::lexer::{decode, lines, parse_object, split_attribute};
+use super::lexer::{decode, lines, parse_rpsl_object, split_attribute};
 use super::limits::{MAX_LINE_BYTES, MAX_OBJECT_BYTES, MAX_OBJECT_LINES};
-use super::object::{AbuseComment, Object, ObjectClass, Source};
+use super::object::{AbuseComment, RpslObject, RpslObjectClass, RpslSource};
 use crate::{Error, ErrorKind};
 
 /// Counts kept while reading, for a run summary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct ReadStats {
+pub struct RpslReadStats {
     /// Lines read.
     pub lines: usize,
     /// Bytes read (decompressed), line ends included.
     pub bytes: u64,
     /// Usable objects returned, by class.
-    pub objects: BTreeMap<ObjectClass, usize>,
+    pub objects: BTreeMap<RpslObjectClass, usize>,
     /// Objects of classes that are tolerated and skipped (as-set, key-cert, unknown), by class
-    /// name as written; at most [`ReadStats::MAX_SKIPPED_CLASS_NAMES`] distinct names are kept,
+    /// name as written; at most [`RpslReadStats::MAX_SKIPPED_CLASS_NAMES`] distinct names are kept,
     /// the rest are counted under `"(other)"`.
     pub skipped: BTreeMap<String, usize>,
     /// Objects or lines that could not be used and were reported as errors.
     pub errors: usize,
 }
 
-impl ReadStats {
-    /// Cap on distinct class names kept in [`ReadStats::skipped`].
+impl RpslReadStats {
+    /// Cap on distinct class names kept in [`RpslReadStats::skipped`].
     pub const MAX_SKIPPED_CLASS_NAMES: usize = 64;
 
     /// Total usable objects.
@@ -47,9 +47,9 @@ impl ReadStats {
 
 /// Reads registry objects from RPSL dumps and saved WHOIS answers.
 ///
-/// An iterator of `Result<Object, Error>`: every `Err` is one unusable object or line (with
+/// An iterator of `Result<RpslObject, Error>`: every `Err` is one unusable object or line (with
 /// source name and 1-based line); iteration goes on after it, except after
-/// [`ErrorKind::RpslRead`], which ends it. [`RpslReader::stats`](Reader::stats) counts what was read and skipped.
+/// [`ErrorKind::RpslRead`], which ends it. [`RpslReader::stats`] counts what was read and skipped.
 ///
 /// ```
 /// use ip_attribution::{RpslObject, RpslReader};
@@ -63,18 +63,18 @@ impl ReadStats {
 /// (RIPE style, IANA referrals, ARIN's `n +` answers and its ambiguous-query summary lines) from
 /// a byte slice or any `Read`, plain or gzip, one object in memory at a time.
 ///
-/// * [`RpslReader`](Reader) yields `Result<RpslObject, Error>`: every unusable object (bad primary key, broken
+/// * [`RpslReader`] yields `Result<RpslObject, Error>`: every unusable object (bad primary key, broken
 ///   line, missing required attribute, start after end, unparsable address, over a cap) is one
 ///   `Err` naming the source and 1-based line; reading goes on. Other classes (as-set,
-///   route-set, key-cert, unknown ones) are skipped silently and counted in [`RpslReadStats`](ReadStats).
-/// * [`RpslObject`](Object) is one of the typed views: [`RpslNetwork`](super::Network) (inetnum, inet6num, ARIN networks),
-///   [`RpslOrganisation`](super::Organisation), [`RpslContact`](super::Contact) (role, person),
-///   [`Irt`](super::Irt), [`AutNum`](super::AutNum), [`Route`](super::Route),
-///   [`Mntner`](super::Mntner),
-///   plus the answer-level [`AbuseComment`](super::AbuseComment) (`% Abuse contact for 'RANGE' is 'ADDR'`) and
-///   [`Referral`](super::Referral) (IANA `refer:`).
-/// * [`RpslObject::key`](Object::key) gives the identity under which a repeated object counts once.
-/// * [`parse_rpsl_object`](super::parse_object) is the lower, borrowed level: one object's attributes.
+///   route-set, key-cert, unknown ones) are skipped silently and counted in [`RpslReadStats`].
+/// * [`RpslObject`] is one of the typed views: [`RpslNetwork`](crate::RpslNetwork) (inetnum, inet6num, ARIN networks),
+///   [`RpslOrganisation`](crate::RpslOrganisation), [`RpslContact`](crate::RpslContact) (role, person),
+///   [`Irt`](crate::Irt), [`AutNum`](crate::AutNum), [`Route`](crate::Route),
+///   [`Mntner`](crate::Mntner),
+///   plus the answer-level [`AbuseComment`] (`% Abuse contact for 'RANGE' is 'ADDR'`) and
+///   [`Referral`](crate::Referral) (IANA `refer:`).
+/// * [`RpslObject::key`] gives the identity under which a repeated object counts once.
+/// * [`parse_rpsl_object`] is the lower, borrowed level: one object's attributes.
 ///
 /// ## Syntax handled
 /// Continuation lines (space, tab, `+`), end-of-line `#` comments, `%` and `#` comment lines,
@@ -84,19 +84,19 @@ impl ReadStats {
 /// objects are flagged and their placeholder e-mail addresses (`unread@ripe.net`) dropped.
 ///
 /// ## ARIN
-/// A `NetRange` block becomes an [`RpslNetwork`](super::Network) of kind
-/// [`NetworkKind::ArinNet`](super::NetworkKind::ArinNet) (`NetType` in
+/// A `NetRange` block becomes an [`RpslNetwork`](crate::RpslNetwork) of kind
+/// [`NetworkKind::ArinNet`](crate::NetworkKind::ArinNet) (`NetType` in
 /// `status`, `Organization`/`Customer` handle in `org`, `Parent` handle in `parent`), an
-/// `OrgName`/`CustName` block an [`RpslOrganisation`](super::Organisation); the POC blocks that follow are merged:
+/// `OrgName`/`CustName` block an [`RpslOrganisation`](crate::RpslOrganisation); the POC blocks that follow are merged:
 /// `OrgAbuseEmail` into
-/// [`RpslOrganisation::abuse_mailbox`](super::Organisation::abuse_mailbox) (handle in `abuse_c`), other `Org*Email`
-/// into `emails`, `RAbuseEmail` into [`RpslNetwork::abuse_mailbox`](super::Network::abuse_mailbox).
+/// [`RpslOrganisation::abuse_mailbox`](crate::RpslOrganisation::abuse_mailbox) (handle in `abuse_c`), other `Org*Email`
+/// into `emails`, `RAbuseEmail` into [`RpslNetwork::abuse_mailbox`](crate::RpslNetwork::abuse_mailbox).
 ///
 /// ## Limits
 /// See [`crate::limits`]: line length, object lines, object bytes and value length are capped, each
 /// with its own error variant.
 #[derive(Debug)]
-pub struct Reader<R> {
+pub struct RpslReader<R> {
     input: R,
     name: Arc<str>,
     /// Lines consumed so far (the 1-based number of the last line read).
@@ -107,15 +107,15 @@ pub struct Reader<R> {
     buf_lines: usize,
     /// The current object went over a cap: its remaining lines are dropped.
     poisoned: bool,
-    out: VecDeque<Result<Object, Error>>,
+    out: VecDeque<Result<RpslObject, Error>>,
     /// ARIN blocks of the current answer, kept until POC blocks that follow are merged.
-    arin: Vec<Object>,
+    arin: Vec<RpslObject>,
     done: bool,
-    stats: ReadStats,
+    stats: RpslReadStats,
 }
 
 /// The reader over a byte slice.
-impl<'a> Reader<&'a [u8]> {
+impl<'a> RpslReader<&'a [u8]> {
     /// Reads plain (not compressed) text from a byte slice.
     pub fn from_slice(name: impl Into<Arc<str>>, bytes: &'a [u8]) -> Self {
         Self::new(name, bytes)
@@ -135,7 +135,7 @@ pub(crate) fn decompressing<'r, R: Read + 'r>(input: R) -> io::Result<Box<dyn Bu
     }
 }
 
-impl<'r> Reader<Box<dyn BufRead + 'r>> {
+impl<'r> RpslReader<Box<dyn BufRead + 'r>> {
     /// Reads from any `Read`, plain or gzip (detected from the first bytes).
     ///
     /// # Errors
@@ -148,7 +148,7 @@ impl<'r> Reader<Box<dyn BufRead + 'r>> {
     }
 }
 
-impl<R: BufRead> Reader<R> {
+impl<R: BufRead> RpslReader<R> {
     /// Reads plain text from a `BufRead`; `name` labels errors and objects.
     pub fn new(name: impl Into<Arc<str>>, input: R) -> Self {
         Self {
@@ -162,12 +162,12 @@ impl<R: BufRead> Reader<R> {
             out: VecDeque::new(),
             arin: Vec::new(),
             done: false,
-            stats: ReadStats::default(),
+            stats: RpslReadStats::default(),
         }
     }
 
     /// What was read so far.
-    pub fn stats(&self) -> &ReadStats {
+    pub fn stats(&self) -> &RpslReadStats {
         &self.stats
     }
 
@@ -259,7 +259,7 @@ impl<R: BufRead> Reader<R> {
             Some(b'%') => {
                 let comment = abuse_comment(
                     line,
-                    Source {
+                    RpslSource {
                         name: self.name.clone(),
                         line: self.line,
                     },
@@ -268,7 +268,7 @@ impl<R: BufRead> Reader<R> {
                 self.finish_object();
                 self.flush_arin();
                 if let Some(c) = comment {
-                    self.emit(Object::AbuseComment(c));
+                    self.emit(RpslObject::AbuseComment(c));
                 }
             }
             Some(b'#') if !in_object => {
@@ -313,14 +313,14 @@ impl<R: BufRead> Reader<R> {
         self.poisoned = true;
     }
 
-    fn emit(&mut self, o: Object) {
+    fn emit(&mut self, o: RpslObject) {
         *self.stats.objects.entry(o.class()).or_insert(0) += 1;
         self.out.push_back(Ok(o));
     }
 
     fn skipped(&mut self, class: String) {
         let key = if self.stats.skipped.contains_key(&class)
-            || self.stats.skipped.len() < ReadStats::MAX_SKIPPED_CLASS_NAMES
+            || self.stats.skipped.len() < RpslReadStats::MAX_SKIPPED_CLASS_NAMES
         {
             class
         } else {
@@ -363,7 +363,7 @@ impl<R: BufRead> Reader<R> {
                 if l.starts_with(b"#") {
                     continue;
                 }
-                let source = Source {
+                let source = RpslSource {
                     name: self.name.clone(),
                     line: first + i,
                 };
@@ -378,33 +378,33 @@ impl<R: BufRead> Reader<R> {
             if !nets.is_empty() {
                 self.flush_arin();
                 for n in nets {
-                    self.emit(Object::Network(n));
+                    self.emit(RpslObject::Network(n));
                 }
                 return;
             }
         }
-        let raw = match parse_object(&self.name, first, bytes) {
+        let raw = match parse_rpsl_object(&self.name, first, bytes) {
             Ok(raw) => raw,
             Err(e) => {
                 self.error(e);
                 return;
             }
         };
-        let source = Source {
+        let source = RpslSource {
             name: self.name.clone(),
             line: raw.line,
         };
         match convert(&raw, source) {
             Ok(Converted::Object(o)) => {
                 let is_arin = match &o {
-                    Object::Network(n) => n.kind == super::object::NetworkKind::ArinNet,
-                    Object::Organisation(org) => {
+                    RpslObject::Network(n) => n.kind == super::object::NetworkKind::ArinNet,
+                    RpslObject::Organisation(org) => {
                         org.source_db.as_deref() == Some("ARIN") && org.mnt_by.is_empty()
                     }
                     _ => false,
                 };
                 if is_arin {
-                    if matches!(o, Object::Network(_)) {
+                    if matches!(o, RpslObject::Network(_)) {
                         self.flush_arin();
                     }
                     self.arin.push(o);
@@ -427,14 +427,14 @@ impl<R: BufRead> Reader<R> {
     }
 
     /// Attaches an ARIN POC block to the organisation (or network) before it.
-    fn merge_poc(&mut self, org: bool, contact: super::object::Contact, abuse: bool) {
+    fn merge_poc(&mut self, org: bool, contact: super::object::RpslContact, abuse: bool) {
         let target = self.arin.iter_mut().rev().find(|o| match o {
-            Object::Organisation(_) => org,
-            Object::Network(_) => !org,
+            RpslObject::Organisation(_) => org,
+            RpslObject::Network(_) => !org,
             _ => false,
         });
         match target {
-            Some(Object::Organisation(o)) => {
+            Some(RpslObject::Organisation(o)) => {
                 if abuse {
                     o.abuse_c = o.abuse_c.take().or_else(|| Some(contact.nic_hdl.clone()));
                     o.abuse_mailbox = o.abuse_mailbox.take().or(contact.abuse_mailbox);
@@ -446,7 +446,7 @@ impl<R: BufRead> Reader<R> {
                     }
                 }
             }
-            Some(Object::Network(n)) => {
+            Some(RpslObject::Network(n)) => {
                 if abuse {
                     n.abuse_c.push(contact.nic_hdl.clone());
                     n.abuse_mailbox = n.abuse_mailbox.take().or(contact.abuse_mailbox);
@@ -460,14 +460,14 @@ impl<R: BufRead> Reader<R> {
             }
             _ => {
                 self.flush_arin();
-                self.emit(Object::Contact(contact));
+                self.emit(RpslObject::Contact(contact));
             }
         }
     }
 }
 
-impl<R: BufRead> Iterator for Reader<R> {
-    type Item = Result<Object, Error>;
+impl<R: BufRead> Iterator for RpslReader<R> {
+    type Item = Result<RpslObject, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -503,7 +503,7 @@ impl<R: BufRead> Iterator for Reader<R> {
 }
 
 /// RIPE's `% Abuse contact for 'RANGE' is 'ADDR'` and `% No abuse contact registered for 'RANGE'`.
-fn abuse_comment(line: &[u8], source: Source) -> Option<AbuseComment> {
+fn abuse_comment(line: &[u8], source: RpslSource) -> Option<AbuseComment> {
     let text = decode(line);
     let text = text.trim_start_matches('%').trim();
     let quoted = |s: &str| -> Option<(String, usize)> {

@@ -79,7 +79,7 @@ impl CheckOptions {
 }
 
 /// What a snapshot folder is expected to hold, for the message of an empty one.
-pub const EXPECTED_LAYOUT: &str = "registry/*.db|*.db.gz|*.txt (RPSL dumps, saved WHOIS \
+pub const SNAPSHOT_LAYOUT: &str = "registry/*.db|*.db.gz|*.txt (RPSL dumps, saved WHOIS \
 answers), rdap/*.json, rdns.jsonl, certs/<ip>[_<port>].pem, securitytxt/<domain>.txt or \
 overrides.csv";
 
@@ -106,7 +106,7 @@ impl LoadReport {
                 dir.display().to_string(),
                 0,
                 ErrorKind::SnapshotEmpty {
-                    message: format!("found {found}; expected {EXPECTED_LAYOUT}"),
+                    message: format!("found {found}; expected {SNAPSHOT_LAYOUT}"),
                 },
             ));
         }
@@ -243,7 +243,7 @@ const PARSED_BATCHES_IN_FLIGHT: usize = 16;
 
 /// What the registry reader thread sends: objects in file order, or a problem.
 enum Parsed {
-    Objects(Vec<crate::rpsl::Object>),
+    Objects(Vec<crate::rpsl::RpslObject>),
     Problem(String),
     /// The file could not be read to its end.
     Unreadable(String),
@@ -256,7 +256,7 @@ fn read_registry_files(files: &[PathBuf], tx: &std::sync::mpsc::SyncSender<Parse
         let name = file_name(p);
         let reader = match fs::File::open(p) {
             Err(e) => Err(format!("{name}: {e}")),
-            Ok(f) => crate::rpsl::Reader::open(name.as_str(), f).map_err(|e| e.to_string()),
+            Ok(f) => crate::rpsl::RpslReader::open(name.as_str(), f).map_err(|e| e.to_string()),
         };
         let reader = match reader {
             Ok(r) => r,
@@ -585,7 +585,7 @@ impl EvidenceSource for Snapshot {
         files
             .iter()
             .filter_map(|(name, port, bytes)| {
-                let a = cert::analyze(bytes, name, &self.trust, now).ok()?;
+                let a = cert::analyze_cert(bytes, name, &self.trust, now).ok()?;
                 let trusted = a.chain == cert::ChainStatus::Trusted;
                 let class = self.knowledge.cert_class(&a);
                 Some(CertSeen {

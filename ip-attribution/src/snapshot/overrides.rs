@@ -10,7 +10,7 @@ use ipnet::IpNet;
 
 use crate::engine::decision::is_email;
 use crate::engine::evidence::Override;
-use crate::feed::csv::Records;
+use crate::feed::csv::CsvRecords;
 
 /// Most override rows read.
 pub const MAX_OVERRIDES: usize = 1_000_000;
@@ -27,7 +27,7 @@ impl Overrides {
     pub fn parse(name: &str, bytes: &[u8]) -> (Self, Vec<String>) {
         let mut out = Self::default();
         let mut problems = Vec::new();
-        let mut records = Records::new(bytes);
+        let mut records = CsvRecords::new(bytes);
         let header = records.next();
         let cols: Vec<String> = match header.map(|h| h.fields) {
             Some(Ok(h)) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
