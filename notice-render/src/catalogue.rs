@@ -19,7 +19,7 @@ use crate::mapping::Mapping;
 pub const MAPPING_FILE: &str = "mapping.toml";
 
 /// The catalogue files built into the crate, as (file name, contents).
-pub const EMBEDDED: &[(&str, &str)] = &[
+pub const EMBEDDED_CATALOGUE: &[(&str, &str)] = &[
     ("mapping.toml", include_str!("../catalogue/mapping.toml")),
     (
         "exposed-rdp.toml",
@@ -242,7 +242,7 @@ impl Catalogue {
     /// Only if the built-in files were edited into an invalid state; the
     /// crate's tests load them.
     pub fn embedded() -> Result<Catalogue> {
-        Self::from_sources(EMBEDDED.iter().copied())
+        Self::from_sources(EMBEDDED_CATALOGUE.iter().copied())
     }
 
     /// A catalogue from (file name, contents) pairs: [`MAPPING_FILE`] is the

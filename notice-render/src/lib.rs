@@ -83,8 +83,8 @@ pub use config::{Config, EXAMPLE_TOML, NoticeConfig, Sender, SigningConfig, TICK
 
 // Problem explanations and which one a finding gets.
 pub use catalogue::{
-    Catalogue, EMBEDDED as EMBEDDED_CATALOGUE, Entry, EntryText, Kind, MAPPING_FILE, NoticeKind,
-    Reference, XarfClass,
+    Catalogue, EMBEDDED_CATALOGUE, Entry, EntryText, Kind, MAPPING_FILE, NoticeKind, Reference,
+    XarfClass,
 };
 pub use mapping::{Mapping, Rule};
 

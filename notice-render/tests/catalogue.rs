@@ -5,7 +5,7 @@ mod common;
 use common::at;
 use notice_render::limits::{MAX_ENTRIES, MAX_SOURCE_BYTES};
 use notice_render::{Catalogue, Classification, Error, ErrorKind, Finding, Kind, Language};
-use notice_render::{EMBEDDED_CATALOGUE as EMBEDDED, MAPPING_FILE};
+use notice_render::{EMBEDDED_CATALOGUE, MAPPING_FILE};
 
 const ENTRIES: [&str; 13] = [
     "exposed-rdp",
@@ -24,7 +24,7 @@ const ENTRIES: [&str; 13] = [
 ];
 
 fn sources() -> Vec<(String, String)> {
-    EMBEDDED
+    EMBEDDED_CATALOGUE
         .iter()
         .map(|(n, s)| ((*n).to_string(), (*s).to_string()))
         .collect()
@@ -134,7 +134,12 @@ fn a_field_missing_in_one_language_is_reported_with_file_and_line() {
     let (file, line, message) = catalogue_error(load(&files));
     assert_eq!(file, "exposed-rdp.toml");
     assert!(message.contains("why"), "{message}");
-    let en_line = EMBEDDED[1].1.lines().position(|l| l == "[en]").unwrap() + 1;
+    let en_line = EMBEDDED_CATALOGUE[1]
+        .1
+        .lines()
+        .position(|l| l == "[en]")
+        .unwrap()
+        + 1;
     assert!(
         line >= en_line,
         "line {line} should point into [en] (from {en_line})"
@@ -155,7 +160,7 @@ fn an_optional_field_in_one_language_only_is_an_error() {
         message.contains("`compromise` is in [nl] but missing in [en]"),
         "{message}"
     );
-    let expected = EMBEDDED[3]
+    let expected = EMBEDDED_CATALOGUE[3]
         .1
         .lines()
         .position(|l| l.starts_with("compromise = "))
@@ -265,7 +270,12 @@ fn toml_syntax_errors_have_a_line() {
     let files = with_file("generic.toml", |s| s.replacen("[nl]", "[nl\n", 1));
     let (file, line, _) = catalogue_error(load(&files));
     assert_eq!(file, "generic.toml");
-    let expected = EMBEDDED[13].1.lines().position(|l| l == "[nl]").unwrap() + 1;
+    let expected = EMBEDDED_CATALOGUE[13]
+        .1
+        .lines()
+        .position(|l| l == "[nl]")
+        .unwrap()
+        + 1;
     assert_eq!(line, expected);
 }
 
@@ -284,7 +294,7 @@ fn source_size_cap_just_under_and_over() {
 
 #[test]
 fn entry_count_cap_just_under_and_over() {
-    let generic = EMBEDDED
+    let generic = EMBEDDED_CATALOGUE
         .iter()
         .find(|(n, _)| *n == "generic.toml")
         .unwrap()

@@ -108,7 +108,7 @@ impl<'a> Document<'a> {
                                 push(ContactKind::Email, decoded, false);
                             }
                         }
-                    } else if uri::parse(value).is_err()
+                    } else if uri::parse_uri(value).is_err()
                         && value
                             .split_once('@')
                             .is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
@@ -120,7 +120,7 @@ impl<'a> Document<'a> {
                         if !number.is_empty() {
                             push(ContactKind::Phone, percent_decode(number), false);
                         }
-                    } else if uri::parse(value).is_ok_and(|u| {
+                    } else if uri::parse_uri(value).is_ok_and(|u| {
                         u.has_scheme("https") && u.host().is_some_and(|h| !h.is_empty())
                     }) {
                         push(ContactKind::Web, Cow::Borrowed(value), false);

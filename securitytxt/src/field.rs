@@ -113,7 +113,7 @@ pub struct Field<'a> {
 impl<'a> Field<'a> {
     /// The value as a URI, for fields that hold one ([`FieldKind::holds_uri`]).
     pub fn uri(&self) -> Option<Result<Uri<'_>, UriError>> {
-        self.kind.holds_uri().then(|| uri::parse(&self.value))
+        self.kind.holds_uri().then(|| uri::parse_uri(&self.value))
     }
 
     /// The value as a date-time, for `Expires`.

@@ -86,7 +86,7 @@ pub use signed::{BEGIN_SIGNATURE, BEGIN_SIGNED_MESSAGE, END_SIGNATURE, SignedPar
 // Field values: the URI, date-time and language-tag grammars a field value must follow.
 pub use expires::{ExpiresError, parse_rfc3339};
 pub use language::is_language_tag;
-pub use uri::{Authority, Uri, UriError, UriErrorKind, parse as parse_uri};
+pub use uri::{Authority, Uri, UriError, UriErrorKind, parse_uri};
 
 // Validating: [`validate`] by RFC 9116 given [`Options`], into [`Diagnostic`]s.
 pub use diagnostic::{Code, Diagnostic, Severity, Span, is_valid};

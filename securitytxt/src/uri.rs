@@ -278,11 +278,11 @@ fn scan(bytes: &[u8], mut at: usize, allowed: u8) -> Result<usize, usize> {
 ///
 /// Each part is read in one pass that both finds where it ends and checks its characters;
 /// the first problem from the left is reported.
-pub fn parse(s: &str) -> Result<Uri<'_>, UriError> {
+pub fn parse_uri(s: &str) -> Result<Uri<'_>, UriError> {
     parse_noting_colon(s).map(|(uri, _)| uri)
 }
 
-/// [`parse`], also telling whether a ':' follows the scheme's own (or may: an authority other
+/// [`parse_uri`], also telling whether a ':' follows the scheme's own (or may: an authority other
 /// than a plain host counts as one), which a second URI in the value would need.
 pub(crate) fn parse_noting_colon(s: &str) -> Result<(Uri<'_>, bool), UriError> {
     let mut colon_after = false;
@@ -577,7 +577,7 @@ mod tests {
         #[test]
         fn parse_is_total_and_its_parts_are_in_the_value(rest in uri_like()) {
             for s in [format!("https://{rest}"), format!("x:{rest}"), rest.clone()] {
-                if let Ok(u) = parse(&s) {
+                if let Ok(u) = parse_uri(&s) {
                     prop_assert!(s.starts_with(u.scheme));
                     prop_assert!(s.contains(u.path));
                     if let Some(h) = u.host() {
@@ -593,7 +593,7 @@ mod tests {
 
     #[test]
     fn splits_a_web_url() {
-        let u = parse("https://user@Example.COM:443/a/b?x=1#frag").unwrap();
+        let u = parse_uri("https://user@Example.COM:443/a/b?x=1#frag").unwrap();
         assert_eq!(u.scheme, "https");
         assert_eq!(u.host(), Some("Example.COM"));
         assert_eq!(u.authority.unwrap().port, Some("443"));
@@ -605,43 +605,46 @@ mod tests {
 
     #[test]
     fn accepts_mailto_tel_and_ip_literals() {
-        assert!(parse("mailto:security@example.com").is_ok());
-        assert!(parse("tel:+1-201-555-0123").is_ok());
-        assert!(parse("https://[2001:db8::1]:8443/").is_ok());
-        assert!(parse("https://192.0.2.1/x%20y").is_ok());
+        assert!(parse_uri("mailto:security@example.com").is_ok());
+        assert!(parse_uri("tel:+1-201-555-0123").is_ok());
+        assert!(parse_uri("https://[2001:db8::1]:8443/").is_ok());
+        assert!(parse_uri("https://192.0.2.1/x%20y").is_ok());
     }
 
     #[test]
     fn rejects_bad_syntax_with_offsets() {
         assert_eq!(
-            parse("example.com").unwrap_err().kind,
+            parse_uri("example.com").unwrap_err().kind,
             UriErrorKind::NoScheme
         );
-        assert_eq!(parse("1http://x").unwrap_err().kind, UriErrorKind::NoScheme);
         assert_eq!(
-            parse("https://a b").unwrap_err(),
+            parse_uri("1http://x").unwrap_err().kind,
+            UriErrorKind::NoScheme
+        );
+        assert_eq!(
+            parse_uri("https://a b").unwrap_err(),
             UriError {
                 offset: 9,
                 kind: UriErrorKind::InvalidChar
             }
         );
         assert_eq!(
-            parse("https://x/%zz").unwrap_err(),
+            parse_uri("https://x/%zz").unwrap_err(),
             UriError {
                 offset: 10,
                 kind: UriErrorKind::InvalidPercentEncoding
             }
         );
         assert_eq!(
-            parse("https://x:8o/").unwrap_err().kind,
+            parse_uri("https://x:8o/").unwrap_err().kind,
             UriErrorKind::InvalidPort
         );
         assert_eq!(
-            parse("https://[::1/").unwrap_err().kind,
+            parse_uri("https://[::1/").unwrap_err().kind,
             UriErrorKind::InvalidHost
         );
         assert_eq!(
-            parse("https://ex\u{e9}.com/").unwrap_err().kind,
+            parse_uri("https://ex\u{e9}.com/").unwrap_err().kind,
             UriErrorKind::InvalidChar
         );
     }

@@ -669,7 +669,7 @@ fn second_uri(value: &str) -> bool {
 
 /// A URI a person would have meant as one: a web URL or a `mailto:`/`tel:` URI.
 fn looks_like_uri(s: &str) -> bool {
-    uri::parse(s)
+    uri::parse_uri(s)
         .is_ok_and(|u| u.authority.is_some() || u.has_scheme("mailto") || u.has_scheme("tel"))
 }
 
@@ -687,11 +687,11 @@ fn is_csaf_file(u: &Uri<'_>, scheme: Scheme) -> bool {
 }
 
 fn matches_any(canonical: &str, urls: &[String]) -> bool {
-    let Ok(c) = uri::parse(canonical) else {
+    let Ok(c) = uri::parse_uri(canonical) else {
         return false;
     };
     let c = c.normalized();
-    urls.iter().any(|u| match uri::parse(u) {
+    urls.iter().any(|u| match uri::parse_uri(u) {
         Ok(u) => u.normalized() == c,
         Err(_) => u == canonical,
     })
