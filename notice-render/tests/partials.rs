@@ -1,4 +1,5 @@
-//! The partials (`shared.{nl,en}.{txt,html}`): the blocks business and
+//! The partials (`shared.{nl,en}.{txt,html}`) and layouts
+//! (`layout.{nl,en}.{txt,html}`): the blocks and the frame business and
 //! abuse-desk notices share, replaceable like the templates, and a directory
 //! without them keeps the built-in ones.
 
@@ -7,7 +8,7 @@ mod common;
 use std::path::Path;
 
 use common::*;
-use notice_render::render::{PARTIAL_NAMES, TEMPLATE_NAMES};
+use notice_render::render::{LAYOUT_NAMES, PARTIAL_NAMES, TEMPLATE_NAMES};
 use notice_render::{
     AggregateOptions, Catalogue, Customer, ErrorKind, Notice, Recipient, RecipientRole, Renderer,
     Templates, aggregate,
@@ -201,7 +202,124 @@ fn unknown_partial_names_are_refused_with_the_names_there_are() {
         .with_template("shared.de.txt", "x")
         .unwrap_err();
     let text = err.to_string();
-    for name in PARTIAL_NAMES.iter().chain(TEMPLATE_NAMES.iter()) {
+    for name in PARTIAL_NAMES
+        .iter()
+        .chain(TEMPLATE_NAMES.iter())
+        .chain(LAYOUT_NAMES.iter())
+    {
         assert!(text.contains(name), "{text}");
+    }
+}
+
+// The layouts (`layout.{nl,en}.{txt,html}`): the frame both kinds of notice extend.
+
+#[test]
+fn every_layout_name_has_a_built_in_source_that_both_kinds_extend() {
+    for name in LAYOUT_NAMES {
+        assert!(!TEMPLATE_NAMES.contains(&name), "{name}");
+        assert!(!PARTIAL_NAMES.contains(&name), "{name}");
+        assert!(built_in(name).contains("{% block problems %}"), "{name}");
+        assert!(
+            Templates::embedded()
+                .with_template(name, built_in(name))
+                .is_ok(),
+            "{name}"
+        );
+        let (lang, ext) = name
+            .strip_prefix("layout.")
+            .and_then(|rest| rest.split_once('.'))
+            .unwrap();
+        for kind in ["notice", "notice.abuse-desk"] {
+            let template = built_in(&format!("{kind}.{lang}.{ext}"));
+            assert!(
+                template.starts_with(&format!("{{% extends \"{name}\" %}}\n")),
+                "{kind}.{lang}.{ext}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_layout_from_a_directory_changes_both_kinds_of_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    for lang in ["en", "nl"] {
+        for ext in ["txt", "html"] {
+            let name = format!("layout.{lang}.{ext}");
+            let source = built_in(&name).replace(
+                "{% block problems %}{% endblock %}\n",
+                "{% block problems %}{% endblock %}\nOwn line\n",
+            );
+            assert_ne!(source, built_in(&name), "{name}");
+            std::fs::write(dir.path().join(&name), source).unwrap();
+        }
+    }
+    let own = with_dir(dir.path()).unwrap();
+    let embedded = renderer();
+    for lang in ["en", "nl"] {
+        for role in [RecipientRole::Business, RecipientRole::NetworkOwner] {
+            let notice = notice_for(&embedded, role, lang);
+            let text = own.text(&notice, now()).unwrap();
+            let html = own.html(&notice, now()).unwrap();
+            let heading = if lang == "en" {
+                "Why you receive this"
+            } else {
+                "Waarom u dit ontvangt"
+            };
+            // once, just before the heading under the problems
+            for out in [&text, &html] {
+                assert_eq!(out.matches("Own line\n").count(), 1, "{lang} {role:?}");
+                let (before, after) = out.split_once("Own line\n").unwrap();
+                assert!(!before.contains(heading) && after.contains(heading));
+            }
+            let want = embedded.text(&notice, now()).unwrap();
+            assert_eq!(text.replace("Own line\n", ""), want, "{lang} {role:?}");
+            let want = embedded.html(&notice, now()).unwrap();
+            assert_eq!(html.replace("Own line\n", ""), want, "{lang} {role:?}");
+        }
+    }
+}
+
+#[test]
+fn a_mistake_in_a_layout_names_the_layout_and_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let source =
+        built_in("layout.nl.html").replace("{{ sender.reply_to }}", "{{ sender.reply_ot }}");
+    let line = source
+        .lines()
+        .position(|l| l.contains("reply_ot"))
+        .map(|i| i + 1)
+        .unwrap();
+    std::fs::write(dir.path().join("layout.nl.html"), source).unwrap();
+    let err = with_dir(dir.path()).unwrap_err();
+    match err.kind() {
+        ErrorKind::Template { message } => {
+            assert_eq!(err.source_name(), "layout.nl.html", "{err}");
+            assert_eq!(err.line(), line, "{err}");
+            assert!(
+                message.contains("(the layout notice.nl.html extends)"),
+                "{err}"
+            );
+        }
+        other => panic!("unexpected {other}"),
+    }
+}
+
+#[test]
+fn only_the_business_notice_says_we_never_ask_for_passwords() {
+    let r = renderer();
+    for (lang, words) in [
+        ("en", "We never ask you for passwords"),
+        ("nl", "Wij vragen u nooit om wachtwoorden"),
+    ] {
+        for (role, shown) in [
+            (RecipientRole::Business, true),
+            (RecipientRole::NetworkOwner, false),
+        ] {
+            let notice = notice_for(&r, role, lang);
+            let text = r.text(&notice, now()).unwrap().replace('\n', " ");
+            let html = r.html(&notice, now()).unwrap();
+            assert_eq!(text.contains(words), shown, "{lang} {role:?} text");
+            assert_eq!(html.contains(words), shown, "{lang} {role:?} html");
+        }
     }
 }

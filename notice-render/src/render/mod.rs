@@ -6,11 +6,14 @@
 //! Templates are minijinja templates with strict undefined (a misspelt
 //! variable is an error, found when the renderer is built, since
 //! [`Renderer::new`] renders a sample notice in every language).
-//! What business and abuse-desk notices share, the problems with their
-//! findings and advice, is written once, in one partial per language and
-//! format ([`PARTIAL_NAMES`]) that the notice templates include;
-//! [`Templates`] holds and replaces partials like the
-//! templates, and a directory without them keeps the built-in ones.
+//! What business and abuse-desk notices share is written once per language
+//! and format: the problems with their findings and advice in a partial
+//! ([`PARTIAL_NAMES`]) that the notice templates include, and the frame
+//! around them (HTML head, first sentences, ticket number, "is this message
+//! genuine?", signature, closing tags) in a layout ([`LAYOUT_NAMES`]) that
+//! they extend, filling its blocks; [`Templates`] holds and replaces
+//! partials and layouts like the templates, and a directory without them
+//! keeps the built-in ones.
 //!
 //! Every value from a finding or recipient passes through [`crate::inert`]
 //! before it reaches an output.
@@ -50,7 +53,9 @@ pub use text::wrap;
 /// HTML body (every value HTML-escaped by [`crate::inert::escape_html`]).
 ///
 /// The `*.abuse-desk.*` templates are the same for [`NoticeKind::AbuseDesk`].
-/// The blocks both kinds share live in the partials, [`PARTIAL_NAMES`].
+/// What both kinds share lives in the partials, [`PARTIAL_NAMES`] (the
+/// problems), and the layouts the notice templates extend, [`LAYOUT_NAMES`]
+/// (the frame around them).
 pub const TEMPLATE_NAMES: [&str; 12] = [
     "subject.nl.txt",
     "subject.en.txt",
@@ -94,7 +99,58 @@ pub const PARTIAL_NAMES: [&str; 4] = [
     "shared.en.html",
 ];
 
-const EMBEDDED_TEMPLATES: [(&str, &str); 16] = [
+/// The names of the layouts: one file per language and format holding the
+/// frame of every notice, written once for both kinds: the HTML head, the
+/// first sentences, the ticket number, the "Why you receive this" heading,
+/// the "Questions?" and "Is this message genuine?" paragraphs, the
+/// signature and the closing tags.
+///
+/// A notice template extends its layout, sets the partial's two variables
+/// at its top (the layout reads `abuse_desk` too: an abuse desk is not told
+/// "we never ask you for passwords") and fills the layout's blocks:
+///
+/// ```text
+/// {% extends "layout.en.txt" %}
+/// {% set abuse_desk = false %}
+/// {% set box_heading = "For your IT provider (you can forward this part)" %}
+/// {% block greeting %}...{% endblock %}
+/// {% block found %}We found ...{% endblock %}
+/// {% block introduction %}...{% endblock %}
+/// {% block problems %}{% include "shared.en.txt" %}{% endblock %}
+/// {% block why %}We send this to ...{% endblock %}
+/// ```
+///
+/// `greeting` opens the notice; `found` ends the first paragraph, after
+/// "This message comes from ... free of charge."; `introduction` follows
+/// that paragraph, before the ticket number; `problems` holds what comes
+/// after the ticket number (an abuse desk's customers, then the partial);
+/// `why` the paragraph under "Why you receive this". [`Templates`] holds
+/// and replaces layouts like the partials: a directory without them keeps
+/// the built-in ones.
+pub const LAYOUT_NAMES: [&str; 4] = [
+    "layout.nl.txt",
+    "layout.en.txt",
+    "layout.nl.html",
+    "layout.en.html",
+];
+
+const EMBEDDED_TEMPLATES: [(&str, &str); 20] = [
+    (
+        "layout.nl.txt",
+        include_str!("../../templates/layout.nl.txt"),
+    ),
+    (
+        "layout.en.txt",
+        include_str!("../../templates/layout.en.txt"),
+    ),
+    (
+        "layout.nl.html",
+        include_str!("../../templates/layout.nl.html"),
+    ),
+    (
+        "layout.en.html",
+        include_str!("../../templates/layout.en.html"),
+    ),
     (
         "shared.nl.txt",
         include_str!("../../templates/shared.nl.txt"),
@@ -161,8 +217,8 @@ const EMBEDDED_TEMPLATES: [(&str, &str); 16] = [
     ),
 ];
 
-/// The template sources, [`TEMPLATE_NAMES`] and [`PARTIAL_NAMES`]: the
-/// built-in ones, any of which can be replaced.
+/// The template sources, [`TEMPLATE_NAMES`], [`PARTIAL_NAMES`] and
+/// [`LAYOUT_NAMES`]: the built-in ones, any of which can be replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Templates {
     sources: Vec<(&'static str, String)>,
@@ -179,8 +235,8 @@ impl Templates {
         }
     }
 
-    /// Replaces the template `name` (one of [`TEMPLATE_NAMES`] or
-    /// [`PARTIAL_NAMES`]).
+    /// Replaces the template `name` (one of [`TEMPLATE_NAMES`],
+    /// [`PARTIAL_NAMES`] or [`LAYOUT_NAMES`]).
     ///
     /// # Errors
     /// [`ErrorKind::Template`](crate::ErrorKind::Template) for an unknown name, [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) for a
@@ -201,9 +257,10 @@ impl Templates {
                     name.to_string(),
                     0,
                     format!(
-                        "unknown template; the names are {}, and of the partials {}",
+                        "unknown template; the names are {}, of the partials {}, and of the layouts {}",
                         TEMPLATE_NAMES.join(", "),
-                        PARTIAL_NAMES.join(", ")
+                        PARTIAL_NAMES.join(", "),
+                        LAYOUT_NAMES.join(", ")
                     ),
                 ));
             }
@@ -211,16 +268,21 @@ impl Templates {
         Ok(self)
     }
 
-    /// Replaces every template and partial that has a file of the same name
-    /// in `dir`; the others stay as they are. A directory without the
-    /// partials keeps the built-in ones, so a service that overrides only
-    /// `notice.en.txt` still gets the shared blocks (and one that overrides
-    /// `shared.en.txt` changes both kinds of notice).
+    /// Replaces every template, partial and layout that has a file of the
+    /// same name in `dir`; the others stay as they are. A directory without
+    /// the partials and layouts keeps the built-in ones, so a service that
+    /// overrides only `notice.en.txt` still gets the shared blocks and frame
+    /// (and one that overrides `shared.en.txt` or `layout.en.txt` changes
+    /// both kinds of notice).
     ///
     /// # Errors
     /// [`ErrorKind::Io`](crate::ErrorKind::Io) when a file cannot be read, else as [`Templates::with_template`].
     pub fn with_dir(mut self, dir: &Path) -> Result<Templates> {
-        for name in TEMPLATE_NAMES.into_iter().chain(PARTIAL_NAMES) {
+        for name in TEMPLATE_NAMES
+            .into_iter()
+            .chain(PARTIAL_NAMES)
+            .chain(LAYOUT_NAMES)
+        {
             let path = dir.join(name);
             if !path.is_file() {
                 continue;
@@ -677,7 +739,7 @@ fn template_name(part: &str, notice: &Notice, ext: &str) -> &'static str {
 
 /// The error of template `name`; one that happened in a partial `name`
 /// includes is the partial's (its name and line), saying where it was
-/// included from.
+/// included from, and one in the layout `name` extends is the layout's.
 fn template_error(name: &str, e: &minijinja::Error) -> Error {
     // an include wraps the partial's error ("could not render include")
     let mut inner = e;
@@ -693,9 +755,15 @@ fn template_error(name: &str, e: &minijinja::Error) -> Error {
         message = format!("{message}: {detail}");
     }
     let name = match inner.name() {
-        Some(partial) if partial != name => {
-            message = format!("{message} (included from {name}:{})", e.line().unwrap_or(0));
-            partial
+        // no include between: the template extends `own`
+        Some(own) if own != name && std::ptr::eq(inner, e) => {
+            message = format!("{message} (the layout {name} extends)");
+            own
+        }
+        Some(own) if own != name => {
+            let from = e.name().unwrap_or(name);
+            message = format!("{message} (included from {from}:{})", e.line().unwrap_or(0));
+            own
         }
         _ => name,
     };
