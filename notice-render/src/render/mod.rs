@@ -7,13 +7,12 @@
 //! variable is an error, found when the renderer is built, since
 //! [`Renderer::new`] renders a sample notice in every language).
 //! What business and abuse-desk notices share is written once per language
-//! and format: the problems with their findings and advice in a partial
-//! ([`PARTIAL_NAMES`]) that the notice templates include, and the frame
-//! around them (HTML head, first sentences, ticket number, "is this message
-//! genuine?", signature, closing tags) in a layout ([`LAYOUT_NAMES`]) that
-//! they extend, filling its blocks; [`Templates`] holds and replaces
-//! partials and layouts like the templates, and a directory without them
-//! keeps the built-in ones.
+//! and format, in partials the notice templates include: the problems with
+//! their findings and advice ([`PARTIAL_NAMES`]), and the frame around the
+//! notice ([`FRAME_NAMES`]: the HTML head; "Questions?", "is this message
+//! genuine?", the signature and the closing tags). [`Templates`] holds and
+//! replaces partials like the templates, and a directory without them keeps
+//! the built-in ones.
 //!
 //! Every value from a finding or recipient passes through [`crate::inert`]
 //! before it reaches an output.
@@ -53,9 +52,9 @@ pub use text::wrap;
 /// HTML body (every value HTML-escaped by [`crate::inert::escape_html`]).
 ///
 /// The `*.abuse-desk.*` templates are the same for [`NoticeKind::AbuseDesk`].
-/// What both kinds share lives in the partials, [`PARTIAL_NAMES`] (the
-/// problems), and the layouts the notice templates extend, [`LAYOUT_NAMES`]
-/// (the frame around them).
+/// What both kinds share lives in the partials they include,
+/// [`PARTIAL_NAMES`] (the problems) and [`FRAME_NAMES`] (the HTML head and
+/// the closing paragraphs and signature).
 pub const TEMPLATE_NAMES: [&str; 12] = [
     "subject.nl.txt",
     "subject.en.txt",
@@ -99,57 +98,58 @@ pub const PARTIAL_NAMES: [&str; 4] = [
     "shared.en.html",
 ];
 
-/// The names of the layouts: one file per language and format holding the
-/// frame of every notice, written once for both kinds: the HTML head, the
-/// first sentences, the ticket number, the "Why you receive this" heading,
-/// the "Questions?" and "Is this message genuine?" paragraphs, the
-/// signature and the closing tags.
+/// The names of the frame partials: the start of every HTML notice
+/// (`head.*.html`: the document's language, the title and the body style)
+/// and the end of every notice (`closing.*`: "Questions?", "Is this message
+/// genuine?", the signature and, in HTML, the closing tags), one per
+/// language (and format), written once for both kinds of notice.
 ///
-/// A notice template extends its layout, sets the partial's two variables
-/// at its top (the layout reads `abuse_desk` too: an abuse desk is not told
-/// "we never ask you for passwords") and fills the layout's blocks:
+/// A notice template sets the partials' variables at its top and includes
+/// the head first and the closing last:
 ///
 /// ```text
-/// {% extends "layout.en.txt" %}
 /// {% set abuse_desk = false %}
 /// {% set box_heading = "For your IT provider (you can forward this part)" %}
-/// {% block greeting %}...{% endblock %}
-/// {% block found %}We found ...{% endblock %}
-/// {% block introduction %}...{% endblock %}
-/// {% block problems %}{% include "shared.en.txt" %}{% endblock %}
-/// {% block why %}We send this to ...{% endblock %}
+/// {% include "head.en.html" %}
+/// ...
+/// {% include "shared.en.html" %}
+/// ...
+/// {% include "closing.en.html" %}
 /// ```
 ///
-/// `greeting` opens the notice; `found` ends the first paragraph, after
-/// "This message comes from ... free of charge."; `introduction` follows
-/// that paragraph, before the ticket number; `problems` holds what comes
-/// after the ticket number (an abuse desk's customers, then the partial);
-/// `why` the paragraph under "Why you receive this". [`Templates`] holds
-/// and replaces layouts like the partials: a directory without them keeps
-/// the built-in ones.
-pub const LAYOUT_NAMES: [&str; 4] = [
-    "layout.nl.txt",
-    "layout.en.txt",
-    "layout.nl.html",
-    "layout.en.html",
+/// The closing reads `abuse_desk` too: only a business is told that we
+/// never ask for passwords or payments. (Includes, not a layout the
+/// templates `{% extends %}`: the layout's blocks cost about 8 % more
+/// instructions per HTML body, the two includes about 2 %; see
+/// BENCHMARKS.md.) [`Templates`] holds and replaces them like the
+/// partials: a directory without them keeps the built-in ones.
+pub const FRAME_NAMES: [&str; 6] = [
+    "head.nl.html",
+    "head.en.html",
+    "closing.nl.txt",
+    "closing.en.txt",
+    "closing.nl.html",
+    "closing.en.html",
 ];
 
-const EMBEDDED_TEMPLATES: [(&str, &str); 20] = [
+const EMBEDDED_TEMPLATES: [(&str, &str); 22] = [
+    ("head.nl.html", include_str!("../../templates/head.nl.html")),
+    ("head.en.html", include_str!("../../templates/head.en.html")),
     (
-        "layout.nl.txt",
-        include_str!("../../templates/layout.nl.txt"),
+        "closing.nl.txt",
+        include_str!("../../templates/closing.nl.txt"),
     ),
     (
-        "layout.en.txt",
-        include_str!("../../templates/layout.en.txt"),
+        "closing.en.txt",
+        include_str!("../../templates/closing.en.txt"),
     ),
     (
-        "layout.nl.html",
-        include_str!("../../templates/layout.nl.html"),
+        "closing.nl.html",
+        include_str!("../../templates/closing.nl.html"),
     ),
     (
-        "layout.en.html",
-        include_str!("../../templates/layout.en.html"),
+        "closing.en.html",
+        include_str!("../../templates/closing.en.html"),
     ),
     (
         "shared.nl.txt",
@@ -218,7 +218,7 @@ const EMBEDDED_TEMPLATES: [(&str, &str); 20] = [
 ];
 
 /// The template sources, [`TEMPLATE_NAMES`], [`PARTIAL_NAMES`] and
-/// [`LAYOUT_NAMES`]: the built-in ones, any of which can be replaced.
+/// [`FRAME_NAMES`]: the built-in ones, any of which can be replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Templates {
     sources: Vec<(&'static str, String)>,
@@ -236,7 +236,7 @@ impl Templates {
     }
 
     /// Replaces the template `name` (one of [`TEMPLATE_NAMES`],
-    /// [`PARTIAL_NAMES`] or [`LAYOUT_NAMES`]).
+    /// [`PARTIAL_NAMES`] or [`FRAME_NAMES`]).
     ///
     /// # Errors
     /// [`ErrorKind::Template`](crate::ErrorKind::Template) for an unknown name, [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) for a
@@ -257,10 +257,10 @@ impl Templates {
                     name.to_string(),
                     0,
                     format!(
-                        "unknown template; the names are {}, of the partials {}, and of the layouts {}",
+                        "unknown template; the names are {}, of the partials {}, and of the frame partials {}",
                         TEMPLATE_NAMES.join(", "),
                         PARTIAL_NAMES.join(", "),
-                        LAYOUT_NAMES.join(", ")
+                        FRAME_NAMES.join(", ")
                     ),
                 ));
             }
@@ -268,12 +268,12 @@ impl Templates {
         Ok(self)
     }
 
-    /// Replaces every template, partial and layout that has a file of the
-    /// same name in `dir`; the others stay as they are. A directory without
-    /// the partials and layouts keeps the built-in ones, so a service that
-    /// overrides only `notice.en.txt` still gets the shared blocks and frame
-    /// (and one that overrides `shared.en.txt` or `layout.en.txt` changes
-    /// both kinds of notice).
+    /// Replaces every template and partial that has a file of the same name
+    /// in `dir`; the others stay as they are. A directory without the
+    /// partials keeps the built-in ones, so a service that overrides only
+    /// `notice.en.txt` still gets the shared blocks and closing (and one that
+    /// overrides `shared.en.txt` or `closing.en.txt` changes both kinds of
+    /// notice).
     ///
     /// # Errors
     /// [`ErrorKind::Io`](crate::ErrorKind::Io) when a file cannot be read, else as [`Templates::with_template`].
@@ -281,7 +281,7 @@ impl Templates {
         for name in TEMPLATE_NAMES
             .into_iter()
             .chain(PARTIAL_NAMES)
-            .chain(LAYOUT_NAMES)
+            .chain(FRAME_NAMES)
         {
             let path = dir.join(name);
             if !path.is_file() {
@@ -739,7 +739,7 @@ fn template_name(part: &str, notice: &Notice, ext: &str) -> &'static str {
 
 /// The error of template `name`; one that happened in a partial `name`
 /// includes is the partial's (its name and line), saying where it was
-/// included from, and one in the layout `name` extends is the layout's.
+/// included from.
 fn template_error(name: &str, e: &minijinja::Error) -> Error {
     // an include wraps the partial's error ("could not render include")
     let mut inner = e;
@@ -755,11 +755,6 @@ fn template_error(name: &str, e: &minijinja::Error) -> Error {
         message = format!("{message}: {detail}");
     }
     let name = match inner.name() {
-        // no include between: the template extends `own`
-        Some(own) if own != name && std::ptr::eq(inner, e) => {
-            message = format!("{message} (the layout {name} extends)");
-            own
-        }
         Some(own) if own != name => {
             let from = e.name().unwrap_or(name);
             message = format!("{message} (included from {from}:{})", e.line().unwrap_or(0));
