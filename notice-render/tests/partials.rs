@@ -231,10 +231,13 @@ fn every_frame_name_has_a_built_in_source_that_both_kinds_include_once() {
             let include = format!("{{% include \"{name}\" %}}\n");
             assert_eq!(template.matches(&include).count(), 1, "{kind}.{rest}");
             if part == "head" {
-                // first output of the template, after the variables are set
+                // first output of the template, after a comment and the variables
                 let before = template.split(&include).next().unwrap();
                 assert!(
-                    before.lines().all(|l| l.starts_with("{% set ")),
+                    before
+                        .lines()
+                        .all(|l| l.starts_with("{% set ")
+                            || l.starts_with("{#") && l.ends_with("#}")),
                     "{kind}.{rest}"
                 );
             } else {
