@@ -14,6 +14,14 @@ pub(crate) fn equal(x: u64, c: u8) -> u64 {
     !(((t & LOW7) + LOW7) | t) & HIGH
 }
 
+/// The high bit of the lowest byte of `x` equal to `c`, and perhaps of bytes above it (the borrow
+/// out of an equal byte can flag the next ones, never one below): exact for the first equal byte,
+/// which is all [`first_special`] reads, in fewer operations than [`equal`].
+pub(crate) fn equal_lowest(x: u64, c: u8) -> u64 {
+    let t = x ^ (ONES * u64::from(c));
+    t.wrapping_sub(ONES) & !t & HIGH
+}
+
 /// The first position at or after `from` of a byte `special` holds for, or the length of `b`.
 /// Whole words go through `flags` (eight bytes read little-endian; the result's high bits, of
 /// which the lowest set must be that of the first special byte of the word, none when it has

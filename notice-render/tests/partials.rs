@@ -1,13 +1,14 @@
-//! The partials (`shared.{nl,en}.{txt,html}`): the blocks business and
-//! abuse-desk notices share, replaceable like the templates, and a directory
-//! without them keeps the built-in ones.
+//! The partials (`shared.{nl,en}.{txt,html}`, and the frame `head.{nl,en}.html`,
+//! `closing.{nl,en}.{txt,html}`): the blocks business and abuse-desk notices
+//! share, replaceable like the templates, and a directory without them keeps
+//! the built-in ones.
 
 mod common;
 
 use std::path::Path;
 
 use common::*;
-use notice_render::render::{PARTIAL_NAMES, TEMPLATE_NAMES};
+use notice_render::render::{FRAME_NAMES, PARTIAL_NAMES, TEMPLATE_NAMES};
 use notice_render::{
     AggregateOptions, Catalogue, Customer, ErrorKind, Notice, Recipient, RecipientRole, Renderer,
     Templates, aggregate,
@@ -201,7 +202,130 @@ fn unknown_partial_names_are_refused_with_the_names_there_are() {
         .with_template("shared.de.txt", "x")
         .unwrap_err();
     let text = err.to_string();
-    for name in PARTIAL_NAMES.iter().chain(TEMPLATE_NAMES.iter()) {
+    for name in PARTIAL_NAMES
+        .iter()
+        .chain(TEMPLATE_NAMES.iter())
+        .chain(FRAME_NAMES.iter())
+    {
         assert!(text.contains(name), "{text}");
+    }
+}
+
+// The frame partials (`head.{nl,en}.html`, `closing.{nl,en}.{txt,html}`): the start and the
+// end both kinds of notice include.
+
+#[test]
+fn every_frame_name_has_a_built_in_source_that_both_kinds_include_once() {
+    for name in FRAME_NAMES {
+        assert!(!TEMPLATE_NAMES.contains(&name), "{name}");
+        assert!(!PARTIAL_NAMES.contains(&name), "{name}");
+        assert!(
+            Templates::embedded()
+                .with_template(name, built_in(name))
+                .is_ok(),
+            "{name}"
+        );
+        let (part, rest) = name.split_once('.').unwrap();
+        for kind in ["notice", "notice.abuse-desk"] {
+            let template = built_in(&format!("{kind}.{rest}"));
+            let include = format!("{{% include \"{name}\" %}}\n");
+            assert_eq!(template.matches(&include).count(), 1, "{kind}.{rest}");
+            if part == "head" {
+                // first output of the template, after a comment and the variables
+                let before = template.split(&include).next().unwrap();
+                assert!(
+                    before
+                        .lines()
+                        .all(|l| l.starts_with("{% set ")
+                            || l.starts_with("{#") && l.ends_with("#}")),
+                    "{kind}.{rest}"
+                );
+            } else {
+                assert!(template.ends_with(&include), "{kind}.{rest}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_frame_partial_from_a_directory_changes_both_kinds_of_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in FRAME_NAMES {
+        // a line after the comment at the top
+        let source = built_in(name).replacen("#}\n", "#}\nOwn line\n", 1);
+        assert_ne!(source, built_in(name), "{name}");
+        std::fs::write(dir.path().join(name), source).unwrap();
+    }
+    let own = with_dir(dir.path()).unwrap();
+    let embedded = renderer();
+    for (lang, first, last) in [
+        ("en", "Dear abuse team", "Questions?"),
+        ("nl", "Geachte abuse-afdeling", "Vragen?"),
+    ] {
+        for role in [RecipientRole::Business, RecipientRole::NetworkOwner] {
+            let notice = notice_for(&embedded, role, lang);
+            let text = own.text(&notice, now()).unwrap();
+            let html = own.html(&notice, now()).unwrap();
+            // the text has a closing, the HTML a head and a closing
+            assert_eq!(text.matches("Own line\n").count(), 1, "{lang} {role:?}");
+            assert_eq!(html.matches("Own line\n").count(), 2, "{lang} {role:?}");
+            let (_, after) = text.split_once("Own line\n").unwrap();
+            assert!(after.starts_with(last), "{lang} {role:?}");
+            assert!(
+                html.starts_with("Own line\n<!DOCTYPE html>\n"),
+                "{lang} {role:?}"
+            );
+            let (_, after) = html.rsplit_once("Own line\n").unwrap();
+            assert!(after.starts_with(&format!("<p>{last}")), "{lang} {role:?}");
+            if role == RecipientRole::NetworkOwner {
+                assert!(text.starts_with(first) && html.contains(first));
+            }
+            let want = embedded.text(&notice, now()).unwrap();
+            assert_eq!(text.replace("Own line\n", ""), want, "{lang} {role:?}");
+            let want = embedded.html(&notice, now()).unwrap();
+            assert_eq!(html.replace("Own line\n", ""), want, "{lang} {role:?}");
+        }
+    }
+}
+
+#[test]
+fn a_mistake_in_a_frame_partial_names_it_and_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let source =
+        built_in("closing.nl.html").replace("{{ sender.reply_to }}", "{{ sender.reply_ot }}");
+    let line = source
+        .lines()
+        .position(|l| l.contains("reply_ot"))
+        .map(|i| i + 1)
+        .unwrap();
+    std::fs::write(dir.path().join("closing.nl.html"), source).unwrap();
+    let err = with_dir(dir.path()).unwrap_err();
+    match err.kind() {
+        ErrorKind::Template { message } => {
+            assert_eq!(err.source_name(), "closing.nl.html", "{err}");
+            assert_eq!(err.line(), line, "{err}");
+            assert!(message.contains("included from notice."), "{err}");
+        }
+        other => panic!("unexpected {other}"),
+    }
+}
+
+#[test]
+fn only_the_business_notice_says_we_never_ask_for_passwords() {
+    let r = renderer();
+    for (lang, words) in [
+        ("en", "We never ask you for passwords"),
+        ("nl", "Wij vragen u nooit om wachtwoorden"),
+    ] {
+        for (role, shown) in [
+            (RecipientRole::Business, true),
+            (RecipientRole::NetworkOwner, false),
+        ] {
+            let notice = notice_for(&r, role, lang);
+            let text = r.text(&notice, now()).unwrap().replace('\n', " ");
+            let html = r.html(&notice, now()).unwrap();
+            assert_eq!(text.contains(words), shown, "{lang} {role:?} text");
+            assert_eq!(html.contains(words), shown, "{lang} {role:?} html");
+        }
     }
 }

@@ -6,11 +6,13 @@
 //! Templates are minijinja templates with strict undefined (a misspelt
 //! variable is an error, found when the renderer is built, since
 //! [`Renderer::new`] renders a sample notice in every language).
-//! What business and abuse-desk notices share, the problems with their
-//! findings and advice, is written once, in one partial per language and
-//! format ([`PARTIAL_NAMES`]) that the notice templates include;
-//! [`Templates`] holds and replaces partials like the
-//! templates, and a directory without them keeps the built-in ones.
+//! What business and abuse-desk notices share is written once per language
+//! and format, in partials the notice templates include: the problems with
+//! their findings and advice ([`PARTIAL_NAMES`]), and the frame around the
+//! notice ([`FRAME_NAMES`]: the HTML head; "Questions?", "is this message
+//! genuine?", the signature and the closing tags). [`Templates`] holds and
+//! replaces partials like the templates, and a directory without them keeps
+//! the built-in ones.
 //!
 //! Every value from a finding or recipient passes through [`crate::inert`]
 //! before it reaches an output.
@@ -50,7 +52,9 @@ pub use text::wrap;
 /// HTML body (every value HTML-escaped by [`crate::inert::escape_html`]).
 ///
 /// The `*.abuse-desk.*` templates are the same for [`NoticeKind::AbuseDesk`].
-/// The blocks both kinds share live in the partials, [`PARTIAL_NAMES`].
+/// What both kinds share lives in the partials they include,
+/// [`PARTIAL_NAMES`] (the problems) and [`FRAME_NAMES`] (the HTML head and
+/// the closing paragraphs and signature).
 pub const TEMPLATE_NAMES: [&str; 12] = [
     "subject.nl.txt",
     "subject.en.txt",
@@ -94,7 +98,59 @@ pub const PARTIAL_NAMES: [&str; 4] = [
     "shared.en.html",
 ];
 
-const EMBEDDED_TEMPLATES: [(&str, &str); 16] = [
+/// The names of the frame partials: the start of every HTML notice
+/// (`head.*.html`: the document's language, the title and the body style)
+/// and the end of every notice (`closing.*`: "Questions?", "Is this message
+/// genuine?", the signature and, in HTML, the closing tags), one per
+/// language (and format), written once for both kinds of notice.
+///
+/// A notice template sets the partials' variables at its top and includes
+/// the head first and the closing last:
+///
+/// ```text
+/// {% set abuse_desk = false %}
+/// {% set box_heading = "For your IT provider (you can forward this part)" %}
+/// {% include "head.en.html" %}
+/// ...
+/// {% include "shared.en.html" %}
+/// ...
+/// {% include "closing.en.html" %}
+/// ```
+///
+/// The closing reads `abuse_desk` too: only a business is told that we
+/// never ask for passwords or payments. (Includes, not a layout the
+/// templates `{% extends %}`: the layout's blocks cost about 8 % more
+/// instructions per HTML body, the two includes about 2 %; see
+/// BENCHMARKS.md.) [`Templates`] holds and replaces them like the
+/// partials: a directory without them keeps the built-in ones.
+pub const FRAME_NAMES: [&str; 6] = [
+    "head.nl.html",
+    "head.en.html",
+    "closing.nl.txt",
+    "closing.en.txt",
+    "closing.nl.html",
+    "closing.en.html",
+];
+
+const EMBEDDED_TEMPLATES: [(&str, &str); 22] = [
+    ("head.nl.html", include_str!("../../templates/head.nl.html")),
+    ("head.en.html", include_str!("../../templates/head.en.html")),
+    (
+        "closing.nl.txt",
+        include_str!("../../templates/closing.nl.txt"),
+    ),
+    (
+        "closing.en.txt",
+        include_str!("../../templates/closing.en.txt"),
+    ),
+    (
+        "closing.nl.html",
+        include_str!("../../templates/closing.nl.html"),
+    ),
+    (
+        "closing.en.html",
+        include_str!("../../templates/closing.en.html"),
+    ),
     (
         "shared.nl.txt",
         include_str!("../../templates/shared.nl.txt"),
@@ -161,8 +217,8 @@ const EMBEDDED_TEMPLATES: [(&str, &str); 16] = [
     ),
 ];
 
-/// The template sources, [`TEMPLATE_NAMES`] and [`PARTIAL_NAMES`]: the
-/// built-in ones, any of which can be replaced.
+/// The template sources, [`TEMPLATE_NAMES`], [`PARTIAL_NAMES`] and
+/// [`FRAME_NAMES`]: the built-in ones, any of which can be replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Templates {
     sources: Vec<(&'static str, String)>,
@@ -179,8 +235,8 @@ impl Templates {
         }
     }
 
-    /// Replaces the template `name` (one of [`TEMPLATE_NAMES`] or
-    /// [`PARTIAL_NAMES`]).
+    /// Replaces the template `name` (one of [`TEMPLATE_NAMES`],
+    /// [`PARTIAL_NAMES`] or [`FRAME_NAMES`]).
     ///
     /// # Errors
     /// [`ErrorKind::Template`](crate::ErrorKind::Template) for an unknown name, [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) for a
@@ -201,9 +257,10 @@ impl Templates {
                     name.to_string(),
                     0,
                     format!(
-                        "unknown template; the names are {}, and of the partials {}",
+                        "unknown template; the names are {}, of the partials {}, and of the frame partials {}",
                         TEMPLATE_NAMES.join(", "),
-                        PARTIAL_NAMES.join(", ")
+                        PARTIAL_NAMES.join(", "),
+                        FRAME_NAMES.join(", ")
                     ),
                 ));
             }
@@ -214,13 +271,18 @@ impl Templates {
     /// Replaces every template and partial that has a file of the same name
     /// in `dir`; the others stay as they are. A directory without the
     /// partials keeps the built-in ones, so a service that overrides only
-    /// `notice.en.txt` still gets the shared blocks (and one that overrides
-    /// `shared.en.txt` changes both kinds of notice).
+    /// `notice.en.txt` still gets the shared blocks and closing (and one that
+    /// overrides `shared.en.txt` or `closing.en.txt` changes both kinds of
+    /// notice).
     ///
     /// # Errors
     /// [`ErrorKind::Io`](crate::ErrorKind::Io) when a file cannot be read, else as [`Templates::with_template`].
     pub fn with_dir(mut self, dir: &Path) -> Result<Templates> {
-        for name in TEMPLATE_NAMES.into_iter().chain(PARTIAL_NAMES) {
+        for name in TEMPLATE_NAMES
+            .into_iter()
+            .chain(PARTIAL_NAMES)
+            .chain(FRAME_NAMES)
+        {
             let path = dir.join(name);
             if !path.is_file() {
                 continue;
@@ -693,9 +755,10 @@ fn template_error(name: &str, e: &minijinja::Error) -> Error {
         message = format!("{message}: {detail}");
     }
     let name = match inner.name() {
-        Some(partial) if partial != name => {
-            message = format!("{message} (included from {name}:{})", e.line().unwrap_or(0));
-            partial
+        Some(own) if own != name => {
+            let from = e.name().unwrap_or(name);
+            message = format!("{message} (included from {from}:{})", e.line().unwrap_or(0));
+            own
         }
         _ => name,
     };
