@@ -97,28 +97,87 @@ pub fn is_invisible(c: char) -> bool {
 /// assert_eq!(visible("a\u{202E}b\r\n"), "a<U+202E>b<U+000D><U+000A>");
 /// ```
 pub fn visible(value: &str) -> Cow<'_, str> {
-    // printable ASCII (checked by bytes) or no invisible character
-    let fast = value.len() <= MAX_FIELD_CHARS
-        && (value.bytes().all(|b| (b' '..=b'~').contains(&b)) || !value.chars().any(is_invisible));
-    if fast {
-        return Cow::Borrowed(value);
+    if value.len() > MAX_FIELD_CHARS {
+        return Cow::Owned(visible_cut(value));
     }
+    // no cut (a character is at least one byte): printable ASCII is skipped eight bytes at a
+    // time, every other character looked at, and the runs between invisible ones copied whole
+    let b = value.as_bytes();
+    let mut out: Option<String> = None;
+    // the first byte not yet written
+    let mut run = 0;
+    let mut at = next_unprintable(b, 0);
+    // `at` is a character boundary: every byte skipped is ASCII
+    while let Some(c) = value.get(at..).and_then(|rest| rest.chars().next()) {
+        let next = at + c.len_utf8();
+        if is_invisible(c) {
+            let o = out.get_or_insert_with(|| String::with_capacity(value.len() + 16));
+            o.push_str(value.get(run..at).unwrap_or_default());
+            push_code_point(o, c);
+            run = next;
+        }
+        at = next_unprintable(b, next);
+    }
+    match out {
+        None => Cow::Borrowed(value),
+        Some(mut o) => {
+            o.push_str(value.get(run..).unwrap_or_default());
+            Cow::Owned(o)
+        }
+    }
+}
+
+/// [`visible`] of a value longer than [`MAX_FIELD_CHARS`] bytes, which may have more
+/// characters than that: counted one by one, cut at the cap.
+fn visible_cut(value: &str) -> String {
     let mut out = String::with_capacity(value.len().min(MAX_FIELD_CHARS * 4) + 16);
-    let mut chars = value.chars();
-    for (count, c) in chars.by_ref().enumerate() {
+    // the first byte not yet written
+    let mut run = 0;
+    for (count, (at, c)) in value.char_indices().enumerate() {
         if count == MAX_FIELD_CHARS {
-            // put the char back into the remainder count
-            let rest = 1 + chars.count();
+            out.push_str(value.get(run..at).unwrap_or_default());
+            let rest = value.get(at..).unwrap_or_default().chars().count();
             let _ = write!(out, "[+{rest} chars]");
-            return Cow::Owned(out);
+            return out;
         }
         if is_invisible(c) {
-            let _ = write!(out, "<U+{:04X}>", u32::from(c));
-        } else {
-            out.push(c);
+            out.push_str(value.get(run..at).unwrap_or_default());
+            push_code_point(&mut out, c);
+            run = at + c.len_utf8();
         }
     }
-    Cow::Owned(out)
+    out.push_str(value.get(run..).unwrap_or_default());
+    out
+}
+
+/// `c` as `<U+XXXX>`: its code point in upper-case hexadecimal, at least four digits (what
+/// `format!("<U+{:04X}>")` writes, without the formatting machinery).
+fn push_code_point(out: &mut String, c: char) {
+    let n = u32::from(c);
+    let digits = match n {
+        0..=0xFFFF => 4,
+        0x1_0000..=0xF_FFFF => 5,
+        _ => 6,
+    };
+    out.push_str("<U+");
+    for shift in (0..digits).rev() {
+        let digit = (n >> (4 * shift)) & 0xF;
+        out.extend(char::from_digit(digit, 16).map(|d| d.to_ascii_uppercase()));
+    }
+    out.push('>');
+}
+
+/// The first position at or after `from` of a byte that is not printable ASCII (below `' '`,
+/// DEL, or any byte of a non-ASCII character), or the length of `bytes`; eight bytes at a time.
+fn next_unprintable(bytes: &[u8], from: usize) -> usize {
+    use crate::scan::{LOW7, ONES, first_special};
+    let flags = |x: u64| {
+        // with the high bit cleared, t + 0x60 reaches the high bit from 0x20 on and t + 1 only
+        // at 0x7f; neither carries into the next byte
+        let t = x & LOW7;
+        x | !(t + ONES * 0x60) | (t + ONES)
+    };
+    first_special(bytes, from, flags, |b| !(b' '..=b'~').contains(b))
 }
 
 /// The value cut to [`MAX_FIELD_CHARS`] characters, with `[+N chars]`
@@ -148,82 +207,157 @@ pub fn truncate(value: &str) -> Cow<'_, str> {
 /// assert_eq!(defang("198.51.100.7 runs 15.1.2176.2"), "198.51.100.7 runs 15.1.2176.2");
 /// ```
 pub fn defang(value: &str) -> Cow<'_, str> {
-    if !value.contains('.') && !value.contains(':') {
-        return Cow::Borrowed(value);
-    }
-    // built only from the first word that changes
-    let mut out: Option<String> = None;
-    let mut at = 0;
-    for (i, word) in value.split(' ').enumerate() {
-        if let Some(o) = out.as_mut() {
-            if i > 0 {
-                o.push(' ');
-            }
-            push_defanged(o, word);
-        } else if needs_defang(word) {
-            let mut o = String::with_capacity(value.len() + 16);
-            o.push_str(value.get(..at).unwrap_or_default());
-            push_defanged(&mut o, word);
-            out = Some(o);
+    match first_defanged_word(value) {
+        None => Cow::Borrowed(value),
+        Some(start) => {
+            let mut out = String::with_capacity(value.len() + 16);
+            push_defanged(&mut out, value, start);
+            Cow::Owned(out)
         }
-        at += word.len() + 1;
-    }
-    out.map_or(Cow::Borrowed(value), Cow::Owned)
-}
-
-/// A word changes when it holds `://` or looks like a name: its last
-/// `.`-separated label starts with a letter.
-fn needs_defang(word: &str) -> bool {
-    word.contains("://")
-        || word
-            .rsplit_once('.')
-            .is_some_and(|(_, last)| last.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
-}
-
-/// The word defanged (when [`needs_defang`]) appended to `out`: the first
-/// `http` (any case) as `hxxp`, every `.` as `[.]`.
-fn push_defanged(out: &mut String, word: &str) {
-    if !needs_defang(word) {
-        out.push_str(word);
-        return;
-    }
-    let mut rest = word;
-    if let Some(pos) = find_ascii_ci(rest, "http") {
-        let (head, tail) = rest.split_at(pos);
-        out.push_str(head);
-        // `http` in any case is four ASCII bytes
-        let mut scheme = tail.get(..4).unwrap_or("http").chars();
-        let x = |c: Option<char>| match c {
-            Some(c) if c.is_ascii_uppercase() => 'X',
-            _ => 'x',
-        };
-        out.extend(scheme.next());
-        out.push(x(scheme.next()));
-        out.push(x(scheme.next()));
-        out.extend(scheme.next());
-        rest = tail.get(4..).unwrap_or("");
-    }
-    let mut parts = rest.split('.');
-    if let Some(first) = parts.next() {
-        out.push_str(first);
-    }
-    for part in parts {
-        out.push_str("[.]");
-        out.push_str(part);
     }
 }
 
-fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
-    let h = haystack.as_bytes();
-    let n = needle.as_bytes();
-    if n.is_empty() || h.len() < n.len() {
-        return None;
+/// Where the first word [`defang`] changes starts, or `None` when it changes none. Only words
+/// with a `.` or `:` can change, so the value is skipped eight bytes at a time to the next of
+/// those and only the rest of the word around it is looked at.
+fn first_defanged_word(value: &str) -> Option<usize> {
+    let b = value.as_bytes();
+    // always the start of a word: 0 or just after a space
+    let mut from = 0;
+    loop {
+        let at = next_dot_or_colon(b, from);
+        if at >= b.len() {
+            return None;
+        }
+        // the word's first `.` or `:`: what comes before it does not decide
+        let (end, changes) = word_from(b, at);
+        if changes {
+            let start = b
+                .get(from..at)
+                .unwrap_or_default()
+                .iter()
+                .rposition(|&c| c == b' ')
+                .map_or(from, |p| from + p + 1);
+            return Some(start);
+        }
+        if end >= b.len() {
+            return None;
+        }
+        from = end + 1;
     }
-    (0..=h.len() - n.len()).find(|&i| {
-        h.get(i..i + n.len())
-            .is_some_and(|s| s.eq_ignore_ascii_case(n))
-            && haystack.is_char_boundary(i)
+}
+
+/// Where the word that holds `at` ends (its next space, or the end of `b`), and whether
+/// [`defang`] changes it, judged from `at` on (`at` its start or its first `.` or `:`): it
+/// holds `://` or looks like a name (its last `.`-separated label starts with an ASCII letter).
+fn word_from(b: &[u8], at: usize) -> (usize, bool) {
+    let mut end = b.len();
+    let mut last_dot = None;
+    let mut scheme = false;
+    for (i, &c) in b.iter().enumerate().skip(at) {
+        match c {
+            b' ' => {
+                end = i;
+                break;
+            }
+            b'.' => last_dot = Some(i),
+            b':' => scheme = scheme || b.get(i + 1..i + 3) == Some(b"//"),
+            _ => {}
+        }
+    }
+    // the byte after the last dot is at most the space that ends the word, not a letter
+    let name_like = last_dot
+        .and_then(|dot| b.get(dot + 1))
+        .is_some_and(u8::is_ascii_alphabetic);
+    (end, scheme || name_like)
+}
+
+/// The first position of a byte that [`visible`] or [`defang`] may act on (one
+/// [`next_unprintable`] flags, `.` or `:`), or the length of `bytes`; eight bytes at a time
+/// (the unprintable test is exact for every byte, the two others for their lowest flagged one,
+/// so the lowest of the three is).
+fn next_display_special(bytes: &[u8]) -> usize {
+    use crate::scan::{LOW7, ONES, equal_lowest, first_special};
+    let flags = |x: u64| {
+        let t = x & LOW7;
+        x | !(t + ONES * 0x60) | (t + ONES) | equal_lowest(x, b'.') | equal_lowest(x, b':')
+    };
+    first_special(bytes, 0, flags, |&b| {
+        !(b' '..=b'~').contains(&b) || b == b'.' || b == b':'
     })
+}
+
+/// The first position at or after `from` of `.` or `:`, or the length of `bytes`; eight bytes
+/// at a time (each test is exact for its lowest flagged byte, so the lowest of the two is).
+fn next_dot_or_colon(bytes: &[u8], from: usize) -> usize {
+    use crate::scan::{equal_lowest, first_special};
+    let flags = |x: u64| equal_lowest(x, b'.') | equal_lowest(x, b':');
+    first_special(bytes, from, flags, |&b| b == b'.' || b == b':')
+}
+
+/// `value` appended to `out` with every word from `from` on (a word start) that changes
+/// ([`word_from`]) defanged: its first `http` (any case) as `hxxp`,
+/// every `.` after that `http` (or in the whole word when it has none) as `[.]`. The text
+/// between changes is copied in runs.
+fn push_defanged(out: &mut String, value: &str, from: usize) {
+    let b = value.as_bytes();
+    // the first byte not yet written; every change is at an ASCII byte, so the runs between
+    // them are whole UTF-8 sequences
+    let mut run = 0;
+    let mut start = from;
+    loop {
+        let (end, changes) = word_from(b, start);
+        let word = b.get(start..end).unwrap_or_default();
+        if changes {
+            let mut dots = start;
+            if let Some(h) = find_http(word) {
+                let h = start + h;
+                // `h` and the last `p` kept, the two `t`s as `x` in their case
+                let x = |c: Option<&u8>| {
+                    if c.is_some_and(u8::is_ascii_uppercase) {
+                        'X'
+                    } else {
+                        'x'
+                    }
+                };
+                out.push_str(value.get(run..=h).unwrap_or_default());
+                out.push(x(b.get(h + 1)));
+                out.push(x(b.get(h + 2)));
+                run = h + 3;
+                dots = h + 4;
+            }
+            let rest = b.get(dots..end).unwrap_or_default();
+            for (i, _) in rest.iter().enumerate().filter(|&(_, &c)| c == b'.') {
+                out.push_str(value.get(run..dots + i).unwrap_or_default());
+                out.push_str("[.]");
+                run = dots + i + 1;
+            }
+        }
+        if end >= b.len() {
+            break;
+        }
+        start = end + 1;
+    }
+    out.push_str(value.get(run..).unwrap_or_default());
+}
+
+/// The position of the first `http` in any case in `word`: at each `h` or `H` (the bytes that
+/// are `h` with bit 5 set), its four bytes compared at once (with bit 5 set, only `T` and `t`
+/// become `t`, `P` and `p` `p`).
+fn find_http(word: &[u8]) -> Option<usize> {
+    let http = u32::from_le_bytes(*b"http");
+    let mut from = 0;
+    while let Some(p) = word.get(from..)?.iter().position(|&c| c | 0x20 == b'h') {
+        let h = from + p;
+        // fewer than four bytes left: no `http` from here on
+        let mut four = [0u8; 4];
+        four.copy_from_slice(word.get(h..h + 4)?);
+        if u32::from_le_bytes(four) | 0x2020_2020 == http {
+            return Some(h);
+        }
+        from = h + 1;
+    }
+    None
 }
 
 /// True for a DNS host name: 1 to 253 characters, dot-separated labels of
@@ -320,8 +454,24 @@ pub fn plain(value: &str) -> String {
 /// What a reader sees of a scanner value in text and HTML: [`visible`], then
 /// [`defang`].
 pub fn display(value: &str) -> String {
-    let v = visible(value);
-    defang(&v).into_owned()
+    // most values (protocols, names of fields, tags) are short printable ASCII without `.` or
+    // `:`: neither visible nor defang changes them, found in one pass eight bytes at a time
+    if value.len() <= MAX_FIELD_CHARS && next_display_special(value.as_bytes()) == value.len() {
+        return value.to_owned();
+    }
+    match visible(value) {
+        // the common case: one copy, of what defang writes
+        Cow::Borrowed(v) => defang(v).into_owned(),
+        // the string visible wrote is kept when defang changes nothing
+        Cow::Owned(v) => match first_defanged_word(&v) {
+            None => v,
+            Some(start) => {
+                let mut out = String::with_capacity(v.len() + 16);
+                push_defanged(&mut out, &v, start);
+                out
+            }
+        },
+    }
 }
 
 /// HTML text and attribute escaping of `& < > " '`.
@@ -581,6 +731,126 @@ fn next_json_special(b: &[u8], from: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// [`visible`], [`defang`] and [`display`] as they were before the seventh round made them
+    /// cheaper (`a1e673a`), kept verbatim as the oracle of the property tests below.
+    mod before {
+        use std::borrow::Cow;
+        use std::fmt::Write as _;
+
+        use crate::inert::is_invisible;
+        use crate::limits::MAX_FIELD_CHARS;
+
+        pub(super) fn visible(value: &str) -> Cow<'_, str> {
+            // printable ASCII (checked by bytes) or no invisible character
+            let fast = value.len() <= MAX_FIELD_CHARS
+                && (value.bytes().all(|b| (b' '..=b'~').contains(&b))
+                    || !value.chars().any(is_invisible));
+            if fast {
+                return Cow::Borrowed(value);
+            }
+            let mut out = String::with_capacity(value.len().min(MAX_FIELD_CHARS * 4) + 16);
+            let mut chars = value.chars();
+            for (count, c) in chars.by_ref().enumerate() {
+                if count == MAX_FIELD_CHARS {
+                    // put the char back into the remainder count
+                    let rest = 1 + chars.count();
+                    let _ = write!(out, "[+{rest} chars]");
+                    return Cow::Owned(out);
+                }
+                if is_invisible(c) {
+                    let _ = write!(out, "<U+{:04X}>", u32::from(c));
+                } else {
+                    out.push(c);
+                }
+            }
+            Cow::Owned(out)
+        }
+
+        pub(super) fn defang(value: &str) -> Cow<'_, str> {
+            if !value.contains('.') && !value.contains(':') {
+                return Cow::Borrowed(value);
+            }
+            // built only from the first word that changes
+            let mut out: Option<String> = None;
+            let mut at = 0;
+            for (i, word) in value.split(' ').enumerate() {
+                if let Some(o) = out.as_mut() {
+                    if i > 0 {
+                        o.push(' ');
+                    }
+                    push_defanged(o, word);
+                } else if needs_defang(word) {
+                    let mut o = String::with_capacity(value.len() + 16);
+                    o.push_str(value.get(..at).unwrap_or_default());
+                    push_defanged(&mut o, word);
+                    out = Some(o);
+                }
+                at += word.len() + 1;
+            }
+            out.map_or(Cow::Borrowed(value), Cow::Owned)
+        }
+
+        /// A word changes when it holds `://` or looks like a name: its last
+        /// `.`-separated label starts with a letter.
+        fn needs_defang(word: &str) -> bool {
+            word.contains("://")
+                || word.rsplit_once('.').is_some_and(|(_, last)| {
+                    last.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                })
+        }
+
+        /// The word defanged (when [`needs_defang`]) appended to `out`: the first
+        /// `http` (any case) as `hxxp`, every `.` as `[.]`.
+        fn push_defanged(out: &mut String, word: &str) {
+            if !needs_defang(word) {
+                out.push_str(word);
+                return;
+            }
+            let mut rest = word;
+            if let Some(pos) = find_ascii_ci(rest, "http") {
+                let (head, tail) = rest.split_at(pos);
+                out.push_str(head);
+                // `http` in any case is four ASCII bytes
+                let mut scheme = tail.get(..4).unwrap_or("http").chars();
+                let x = |c: Option<char>| match c {
+                    Some(c) if c.is_ascii_uppercase() => 'X',
+                    _ => 'x',
+                };
+                out.extend(scheme.next());
+                out.push(x(scheme.next()));
+                out.push(x(scheme.next()));
+                out.extend(scheme.next());
+                rest = tail.get(4..).unwrap_or("");
+            }
+            let mut parts = rest.split('.');
+            if let Some(first) = parts.next() {
+                out.push_str(first);
+            }
+            for part in parts {
+                out.push_str("[.]");
+                out.push_str(part);
+            }
+        }
+
+        pub(super) fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+            let h = haystack.as_bytes();
+            let n = needle.as_bytes();
+            if n.is_empty() || h.len() < n.len() {
+                return None;
+            }
+            (0..=h.len() - n.len()).find(|&i| {
+                h.get(i..i + n.len())
+                    .is_some_and(|s| s.eq_ignore_ascii_case(n))
+                    && haystack.is_char_boundary(i)
+            })
+        }
+
+        pub(super) fn display(value: &str) -> String {
+            let v = visible(value);
+            defang(&v).into_owned()
+        }
+    }
+
     /// What the JSON exports wrote before [`push_json_string`]: serde_json, then the
     /// invisible characters escaped.
     fn json_string_reference(value: &str) -> String {
@@ -671,7 +941,7 @@ mod tests {
                 continue;
             }
             let mut rest = word;
-            if let Some(pos) = find_ascii_ci(rest, "http") {
+            if let Some(pos) = before::find_ascii_ci(rest, "http") {
                 let (head, tail) = rest.split_at(pos);
                 out.push_str(head);
                 let mut s: Vec<char> = tail.get(..4).unwrap_or("http").chars().collect();
@@ -704,6 +974,221 @@ mod tests {
                 v.push_str(pieces[(r % pieces.len() as u64) as usize]);
             }
             assert_eq!(defang(&v), defang_reference(&v), "{v:?}");
+        }
+    }
+
+    /// Pieces of what scanners report: URLs, mail addresses, dots, `@`, `://`, `http` in every
+    /// case, spaces, controls, bidi and zero-width characters, non-ASCII letters, and the
+    /// markers [`visible`] writes.
+    const PIECES: &[&str] = &[
+        "a",
+        "Z",
+        "1",
+        "nl",
+        "www",
+        "example",
+        "-",
+        "_",
+        ".",
+        "..",
+        ":",
+        "://",
+        "/",
+        "//",
+        "@",
+        " ",
+        "  ",
+        "http",
+        "HTTP",
+        "hTtP",
+        "htt",
+        "https://",
+        "HXXP",
+        "x.y",
+        "198.51.100.7",
+        "2001:db8::1",
+        "j.jansen@example.nl",
+        "https://www.example.nl/login?a=b.c",
+        "SMB 3.1.1",
+        "B.V.",
+        "[.]",
+        "<U+202E>",
+        "[+3 chars]",
+        "\r\n",
+        "\t",
+        "\u{0}",
+        "\u{7f}",
+        "\u{85}",
+        "\u{ad}",
+        "\u{202e}",
+        "\u{2066}",
+        "\u{200b}",
+        "\u{feff}",
+        "\u{e9}",
+        "\u{dc}",
+        "\u{4e2d}",
+        "\u{1f600}",
+        "\u{ff0e}",
+        "<script>",
+        "\"'&",
+    ];
+
+    /// Strings for the oracle tests: arbitrary, built from [`PIECES`], and long ones around
+    /// [`MAX_FIELD_CHARS`] (in bytes and in characters).
+    fn scanner_values() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = proptest::sample::select(PIECES);
+        prop_oneof![
+            any::<String>(),
+            "\\PC{0,60}",
+            proptest::collection::vec(piece.clone(), 0..24).prop_map(|p| p.concat()),
+            (
+                proptest::collection::vec(piece, 1..6),
+                MAX_FIELD_CHARS / 8..MAX_FIELD_CHARS / 2
+            )
+                .prop_map(|(p, n)| p.concat().repeat(n / 2 + 1)),
+            "[a-z.]{500,530}",
+            "[a-z\u{e9}. ]{250,520}",
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        /// The cheaper functions write byte for byte what the code before them wrote, and
+        /// borrow exactly when it did.
+        #[test]
+        fn inert_display_matches_the_code_before(value in scanner_values()) {
+            let v = visible(&value);
+            let v_before = before::visible(&value);
+            proptest::prop_assert_eq!(v.as_ref(), v_before.as_ref());
+            proptest::prop_assert_eq!(
+                matches!(v, Cow::Borrowed(_)),
+                matches!(v_before, Cow::Borrowed(_))
+            );
+            let d = defang(&value);
+            let d_before = before::defang(&value);
+            proptest::prop_assert_eq!(d.as_ref(), d_before.as_ref());
+            proptest::prop_assert_eq!(
+                matches!(d, Cow::Borrowed(_)),
+                matches!(d_before, Cow::Borrowed(_))
+            );
+            proptest::prop_assert_eq!(display(&value), before::display(&value));
+            // defang after visible's markers, as display runs them
+            let (d, d_before) = (defang(&v), before::defang(&v));
+            proptest::prop_assert_eq!(d.as_ref(), d_before.as_ref());
+        }
+    }
+
+    #[test]
+    fn inert_display_matches_the_code_before_on_samples() {
+        let long_dots = "a.".repeat(MAX_FIELD_CHARS);
+        let long_wide = "\u{e9}.b ".repeat(MAX_FIELD_CHARS / 3);
+        for value in [
+            "",
+            " ",
+            "rdp.example.nl",
+            "host-5.dsl.example.net",
+            "203.0.113.5",
+            "Voorbeeld B.V.",
+            "see https://www.example.nl/x and HTTP://a.b/c",
+            "a.b.http.c",
+            "x.y:8080://z",
+            "mail j.jansen@example.nl now",
+            "<img src=x onerror=alert(1)>\"evil\"&\u{202E}txt.exe",
+            "evil.\u{202E}lnk.exe",
+            "a\tb.c\u{7f}d.e",
+            long_dots.as_str(),
+            long_wide.as_str(),
+        ] {
+            assert_eq!(display(value), before::display(value), "{value:?}");
+            assert_eq!(defang(value), before::defang(value), "{value:?}");
+            assert_eq!(visible(value), before::visible(value), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn code_points_written_as_format_writes_them() {
+        for n in (0..0x11_0000u32)
+            .step_by(7)
+            .chain([0, 0xF, 0xFFFF, 0x1_0000, 0xF_FFFF, 0x10_0000, 0x10_FFFF])
+        {
+            let Some(c) = char::from_u32(n) else { continue };
+            let mut out = String::from("x");
+            push_code_point(&mut out, c);
+            assert_eq!(out, format!("x<U+{n:04X}>"));
+        }
+    }
+
+    #[test]
+    fn unprintable_bytes_found_exactly() {
+        // every byte value at every position of a word and of the tail, from every start
+        for b in 0..=255u8 {
+            let special = !(b' '..=b'~').contains(&b);
+            for len in 1..20 {
+                for at in 0..len {
+                    let mut v = vec![b'~'; len];
+                    v[at] = b;
+                    for from in 0..=len {
+                        let want = if special && at >= from { at } else { len };
+                        assert_eq!(next_unprintable(&v, from), want, "{b:#x} {at} {from}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn dots_and_colons_found_exactly() {
+        for b in 0..=255u8 {
+            let special = b == b'.' || b == b':';
+            for len in 1..20 {
+                for at in 0..len {
+                    // a background of the bytes next to the two, which a loose test would flag
+                    let mut v: Vec<u8> =
+                        (0..len).map(|i| [b'/', b';', b'-', b'9'][i % 4]).collect();
+                    v[at] = b;
+                    for from in 0..=len {
+                        let want = if special && at >= from { at } else { len };
+                        assert_eq!(next_dot_or_colon(&v, from), want, "{b:#x} {at} {from}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn display_specials_found_exactly() {
+        for b in 0..=255u8 {
+            let special = !(b' '..=b'~').contains(&b) || b == b'.' || b == b':';
+            for len in 1..20 {
+                for at in 0..len {
+                    let mut v: Vec<u8> =
+                        (0..len).map(|i| [b'/', b';', b'~', b' '][i % 4]).collect();
+                    v[at] = b;
+                    let want = if special { at } else { len };
+                    assert_eq!(next_display_special(&v), want, "{b:#x} {at}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn http_found_in_any_case_only() {
+        assert_eq!(find_http(b"xHtTp"), Some(1));
+        assert_eq!(find_http(b"http"), Some(0));
+        assert_eq!(find_http(b"htt"), None);
+        assert_eq!(find_http(b"hhhhttp"), Some(3));
+        assert_eq!(find_http(b"Hhttx"), None);
+        assert_eq!(find_http(b"a.h.http.HTTP"), Some(4));
+        // bytes that equal a letter of `http` once bit 5 is set only when they are that letter
+        for b in 0..=255u8 {
+            for i in 0..4 {
+                let mut v = *b"http";
+                v[i] = b;
+                let want = v.eq_ignore_ascii_case(b"http");
+                assert_eq!(find_http(&v).is_some(), want, "{v:?}");
+            }
         }
     }
 
