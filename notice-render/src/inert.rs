@@ -251,25 +251,23 @@ fn first_defanged_word(value: &str) -> Option<usize> {
 /// [`defang`] changes it, judged from `at` on (`at` its start or its first `.` or `:`): it
 /// holds `://` or looks like a name (its last `.`-separated label starts with an ASCII letter).
 fn word_from(b: &[u8], at: usize) -> (usize, bool) {
-    let mut end = b.len();
-    let mut last_dot = None;
-    let mut scheme = false;
-    for (i, &c) in b.iter().enumerate().skip(at) {
-        match c {
-            b' ' => {
-                end = i;
-                break;
-            }
-            b'.' => last_dot = Some(i),
-            b':' => scheme = scheme || b.get(i + 1..i + 3) == Some(b"//"),
-            _ => {}
-        }
-    }
-    // the byte after the last dot is at most the space that ends the word, not a letter
-    let name_like = last_dot
-        .and_then(|dot| b.get(dot + 1))
+    let end = b
+        .get(at..)
+        .and_then(|rest| rest.iter().position(|&c| c == b' '))
+        .map_or(b.len(), |p| at + p);
+    let word = b.get(at..end).unwrap_or_default();
+    // the last dot is looked for from the end, where a name's is found after a few bytes
+    let name_like = word
+        .iter()
+        .rposition(|&c| c == b'.')
+        .and_then(|dot| word.get(dot + 1))
         .is_some_and(u8::is_ascii_alphabetic);
-    (end, scheme || name_like)
+    let changes = name_like
+        || word
+            .iter()
+            .enumerate()
+            .any(|(i, &c)| c == b':' && word.get(i + 1..i + 3) == Some(b"//"));
+    (end, changes)
 }
 
 /// The first position of a byte that [`visible`] or [`defang`] may act on (one
