@@ -101,30 +101,27 @@ pub fn visible(value: &str) -> Cow<'_, str> {
         return Cow::Owned(visible_cut(value));
     }
     // no cut (a character is at least one byte): printable ASCII is skipped eight bytes at a
-    // time, every other character looked at, and the runs between invisible ones copied whole
-    let b = value.as_bytes();
-    let mut out: Option<String> = None;
-    // the first byte not yet written
+    // time, then the characters from the first other byte on (a character boundary: every
+    // byte before it is ASCII) are looked at one by one; only a value with an invisible one
+    // is copied, in runs between them
+    let ascii = next_unprintable(value.as_bytes(), 0);
+    let rest = value.get(ascii..).unwrap_or_default();
+    if !rest.chars().any(is_invisible) {
+        return Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len() + 16);
+    // the first byte not yet written; the runs between invisible characters are copied whole
     let mut run = 0;
-    let mut at = next_unprintable(b, 0);
-    // `at` is a character boundary: every byte skipped is ASCII
-    while let Some(c) = value.get(at..).and_then(|rest| rest.chars().next()) {
-        let next = at + c.len_utf8();
+    for (at, c) in rest.char_indices() {
         if is_invisible(c) {
-            let o = out.get_or_insert_with(|| String::with_capacity(value.len() + 16));
-            o.push_str(value.get(run..at).unwrap_or_default());
-            push_code_point(o, c);
-            run = next;
-        }
-        at = next_unprintable(b, next);
-    }
-    match out {
-        None => Cow::Borrowed(value),
-        Some(mut o) => {
-            o.push_str(value.get(run..).unwrap_or_default());
-            Cow::Owned(o)
+            let at = ascii + at;
+            out.push_str(value.get(run..at).unwrap_or_default());
+            push_code_point(&mut out, c);
+            run = at + c.len_utf8();
         }
     }
+    out.push_str(value.get(run..).unwrap_or_default());
+    Cow::Owned(out)
 }
 
 /// [`visible`] of a value longer than [`MAX_FIELD_CHARS`] bytes, which may have more
