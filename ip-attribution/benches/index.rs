@@ -9,7 +9,8 @@
 //! at a time (every covering network as an `EvidenceNetwork` view, each network's name and own
 //! abuse addresses read, which resolves them) and `evidence_networks_many` over groups of
 //! `EVIDENCE_BATCH` (32, the engine's batch), these two over the first tenth of the addresses,
-//! in probe order and sorted as the engine asks; `evidence_networks_many_sorted_policy_reads`
+//! in probe order and sorted as the engine asks; `evidence_networks_many_sorted_names` reads
+//! only each view's name (the lookups alone); `evidence_networks_many_sorted_policy_reads`
 //! reads what the policy reads of a typical address instead (every network's organisation
 //! handle and name, the most specific live network's abuse addresses: its own, else its
 //! organisation's, else its comment); then IPv6 over an index of as many generated `inet6num`
@@ -233,6 +234,22 @@ fn index(c: &mut Criterion) {
             black_box(hits)
         })
     });
+    // The lookups alone: every covering network's view, its name read (nothing resolved).
+    g.bench_function(
+        format!("evidence_networks_many_sorted_names_{n}_networks"),
+        |b| {
+            b.iter(|| {
+                let mut hits = 0usize;
+                for group in sorted.chunks(EVIDENCE_BATCH) {
+                    idx.evidence_networks_many(black_box(group), &mut lists);
+                    for net in lists.iter().flatten() {
+                        hits += net.name().len();
+                    }
+                }
+                black_box(hits)
+            })
+        },
+    );
     g.bench_function(
         format!("evidence_networks_many_sorted_policy_reads_{n}_networks"),
         |b| {
