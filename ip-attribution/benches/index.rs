@@ -6,12 +6,17 @@
 //! (`most_specific`), `attribute` one address at a time and `attribute_many` over groups of
 //! 4,096 addresses; then the product's path over the same addresses: the covering walk alone
 //! (`covering_walk`: every covering network, nothing resolved), `evidence_networks` one address
-//! at a time (every covering network with every mailbox, as shared `Arc<Network>`s: what the
-//! engine reads) and `evidence_networks_many` over groups of `EVIDENCE_BATCH` (32, the engine's batch), these two over
-//! the first tenth of the addresses, in probe order and sorted as the engine asks; then IPv6
-//! over an index of as many generated `inet6num` networks.
+//! at a time (every covering network as an `EvidenceNetwork` view, each network's name and own
+//! abuse addresses read, which resolves them) and `evidence_networks_many` over groups of
+//! `EVIDENCE_BATCH` (32, the engine's batch), these two over the first tenth of the addresses,
+//! in probe order and sorted as the engine asks; `evidence_networks_many_sorted_names` reads
+//! only each view's name (the lookups alone); `evidence_networks_many_sorted_policy_reads`
+//! reads what the policy reads of a typical address instead (every network's organisation
+//! handle and name, the most specific live network's abuse addresses: its own, else its
+//! organisation's, else its comment); then IPv6 over an index of as many generated `inet6num`
+//! networks.
 //!
-//! Compare the owned-network benches each in its own process (a filter naming one): run one
+//! Compare the evidence-network benches each in its own process (a filter naming one): run one
 //! after another in the same process, the later ones inherit the heap the earlier ones left
 //! (glibc), and a later one measured up to 2x slower than alone.
 //!
@@ -184,7 +189,7 @@ fn index(c: &mut Criterion) {
             let mut hits = 0usize;
             for &p in evidence_probes {
                 for net in idx.evidence_networks(black_box(p)) {
-                    hits += net.name.len() + net.abuse_emails.len();
+                    hits += net.name().len() + net.abuse_emails().len();
                 }
             }
             black_box(hits)
@@ -197,7 +202,7 @@ fn index(c: &mut Criterion) {
             for group in evidence_probes.chunks(EVIDENCE_BATCH) {
                 idx.evidence_networks_many(black_box(group), &mut lists);
                 for net in lists.iter().flatten() {
-                    hits += net.name.len() + net.abuse_emails.len();
+                    hits += net.name().len() + net.abuse_emails().len();
                 }
             }
             black_box(hits)
@@ -211,7 +216,7 @@ fn index(c: &mut Criterion) {
             let mut hits = 0usize;
             for &p in &sorted {
                 for net in idx.evidence_networks(black_box(p)) {
-                    hits += net.name.len() + net.abuse_emails.len();
+                    hits += net.name().len() + net.abuse_emails().len();
                 }
             }
             black_box(hits)
@@ -223,13 +228,69 @@ fn index(c: &mut Criterion) {
             for group in sorted.chunks(EVIDENCE_BATCH) {
                 idx.evidence_networks_many(black_box(group), &mut lists);
                 for net in lists.iter().flatten() {
-                    hits += net.name.len() + net.abuse_emails.len();
+                    hits += net.name().len() + net.abuse_emails().len();
                 }
             }
             black_box(hits)
         })
     });
+    // The lookups alone: every covering network's view, its name read (nothing resolved).
+    g.bench_function(
+        format!("evidence_networks_many_sorted_names_{n}_networks"),
+        |b| {
+            b.iter(|| {
+                let mut hits = 0usize;
+                for group in sorted.chunks(EVIDENCE_BATCH) {
+                    idx.evidence_networks_many(black_box(group), &mut lists);
+                    for net in lists.iter().flatten() {
+                        hits += net.name().len();
+                    }
+                }
+                black_box(hits)
+            })
+        },
+    );
+    g.bench_function(
+        format!("evidence_networks_many_sorted_policy_reads_{n}_networks"),
+        |b| {
+            b.iter(|| {
+                let mut hits = 0usize;
+                for group in sorted.chunks(EVIDENCE_BATCH) {
+                    idx.evidence_networks_many(black_box(group), &mut lists);
+                    for list in &lists {
+                        hits += policy_reads(list);
+                    }
+                }
+                black_box(hits)
+            })
+        },
+    );
     g.finish();
+}
+
+/// What the policy reads of an address's networks when nothing else names a business (most
+/// addresses of a day): every network's organisation handle and name (the provider check),
+/// and the most specific live network's abuse addresses: its own, else its organisation's,
+/// else its range's comment (step 4).
+fn policy_reads(list: &[ip_attribution::EvidenceNetwork<'_>]) -> usize {
+    let mut hits = 0usize;
+    for net in list {
+        if let Some(o) = net.org() {
+            hits += o.handle().len() + o.name().len();
+        }
+    }
+    if let Some(net) = list.iter().find(|n| !n.is_placeholder()) {
+        let own = net.abuse_emails();
+        hits += if let Some(m) = own.first() {
+            m.len()
+        } else if let Some(m) = net.org().and_then(|o| o.abuse_emails().first().copied()) {
+            m.len()
+        } else {
+            net.abuse_comment().map_or(0, str::len)
+        };
+        hits += net.range_text().len();
+    }
+    hits
 }
 
 /// `n` inet6num objects: every 16th a /32 allocation, the others /36 assignments inside it
@@ -319,7 +380,7 @@ fn index_ipv6(c: &mut Criterion) {
             let mut hits = 0usize;
             for &p in evidence_probes {
                 for net in idx.evidence_networks(black_box(p)) {
-                    hits += net.name.len() + net.abuse_emails.len();
+                    hits += net.name().len() + net.abuse_emails().len();
                 }
             }
             black_box(hits)
@@ -332,7 +393,7 @@ fn index_ipv6(c: &mut Criterion) {
             for group in evidence_probes.chunks(EVIDENCE_BATCH) {
                 idx.evidence_networks_many(black_box(group), &mut lists);
                 for net in lists.iter().flatten() {
-                    hits += net.name.len() + net.abuse_emails.len();
+                    hits += net.name().len() + net.abuse_emails().len();
                 }
             }
             black_box(hits)

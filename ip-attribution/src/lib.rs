@@ -140,8 +140,9 @@ pub use snapshot::{CheckOptions, LoadReport, Overrides, SNAPSHOT_LAYOUT, Snapsho
 //
 // The evidence about one address, and the source it is gathered from.
 pub use engine::evidence::{
-    CertClass as EvidenceCertClass, CertSeen, Network as EvidenceNetwork, NetworkOrigin,
-    NetworkRole, OrgInfo, Override, ProviderFlags, PtrName, SecurityTxt, SecurityTxtStatus,
+    CertClass as EvidenceCertClass, CertSeen, EvidenceNetwork, EvidenceOrg, NetworkFacts,
+    NetworkOrigin, NetworkRole, OrgInfo, Override, ProviderFlags, PtrName, SecurityTxt,
+    SecurityTxtStatus,
 };
 pub use engine::{Evidence, EvidenceSource};
 // What is known about the world (CDNs, device vendors, generic names, placeholders).

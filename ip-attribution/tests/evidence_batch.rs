@@ -8,12 +8,11 @@
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::Path;
-use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use ip_attribution::{
-    EVIDENCE_BATCH, EvidenceNetwork as Network, EvidenceSource, IndexBuilder, Policy,
-    RegistryIndex, RpslObject as Object, RpslReader as Reader, Snapshot, decide, decide_batch,
+    EVIDENCE_BATCH, EvidenceNetwork, EvidenceSource, IndexBuilder, Policy, RegistryIndex,
+    RpslObject as Object, RpslReader as Reader, Snapshot, decide, decide_batch,
     parse_rdap_network as parse_ip_network,
 };
 use proptest::prelude::*;
@@ -140,7 +139,7 @@ fn probes(index: &RegistryIndex) -> Vec<IpAddr> {
 
 /// The batched path gives, address by address, exactly the per-address path's lists.
 fn same_as_one_by_one(index: &RegistryIndex, ips: &[IpAddr]) -> Result<(), TestCaseError> {
-    let mut lists: Vec<Vec<Arc<Network>>> = vec![Vec::new()];
+    let mut lists: Vec<Vec<EvidenceNetwork<'_>>> = vec![Vec::new()];
     index.evidence_networks_many(ips, &mut lists);
     prop_assert_eq!(lists.len(), ips.len());
     for (ip, got) in ips.iter().zip(&lists) {
@@ -166,10 +165,12 @@ fn fixtures_batched_equal_one_by_one() {
     assert!(ips.iter().any(IpAddr::is_ipv6));
     // Something covered, something not, a placeholder among the networks.
     assert!(ips.iter().any(|ip| index.evidence_networks(*ip).is_empty()));
-    assert!(
-        ips.iter()
-            .any(|ip| index.evidence_networks(*ip).iter().any(|n| n.placeholder))
-    );
+    assert!(ips.iter().any(|ip| {
+        index
+            .evidence_networks(*ip)
+            .iter()
+            .any(EvidenceNetwork::is_placeholder)
+    }));
     assert!(ips.iter().any(|ip| index.evidence_networks(*ip).len() >= 2));
     same_as_one_by_one(&index, &ips)
         .map_err(|e| e.to_string())
@@ -188,11 +189,12 @@ fn fixtures_batched_equal_one_by_one() {
     assert!(lists.is_empty());
 }
 
-/// A network covering several addresses of a batch is resolved once: every address under it
-/// gets the same `Arc` (within a batch, and from one batch of a call to the next), while its
-/// own assignments stay apart; the values are still the per-address path's.
+/// A registry network is read in place: every address under a parent gets a view of the same
+/// record, whose strings are the index's own (the same bytes in memory for every address,
+/// within a batch, across batches and on the per-address path), nothing copied; the values are
+/// still the per-address path's, and its own assignments stay apart.
 #[test]
-fn a_parent_network_is_shared_across_the_addresses_it_covers() {
+fn a_parent_network_is_read_in_place_for_every_address_it_covers() {
     let text = "organisation: ORG-P-TEST\norg-name: Provider B.V.\norg-type: LIR\nabuse-c: PA-TEST\nsource: TEST\n\n\
                 role: Provider Abuse\nnic-hdl: PA-TEST\nabuse-mailbox: abuse@provider.example\nsource: TEST\n\n\
                 inetnum: 198.51.0.0 - 198.51.255.255\nnetname: PROVIDER-NET\nstatus: ALLOCATED PA\norg: ORG-P-TEST\nmnt-by: P-MNT\nsource: TEST\n\n\
@@ -206,7 +208,7 @@ fn a_parent_network_is_shared_across_the_addresses_it_covers() {
         .collect();
     ips.extend((1..=3u8).map(|x| IpAddr::V4(Ipv4Addr::new(198, 51, 7, x))));
     ips.sort_unstable();
-    let mut lists: Vec<Vec<Arc<Network>>> = Vec::new();
+    let mut lists: Vec<Vec<EvidenceNetwork<'_>>> = Vec::new();
     index.evidence_networks_many(&ips, &mut lists);
     assert_eq!(lists.len(), ips.len());
     let parent = lists
@@ -214,19 +216,35 @@ fn a_parent_network_is_shared_across_the_addresses_it_covers() {
         .and_then(|l| l.first())
         .cloned()
         .expect("the first address is covered");
-    assert_eq!(parent.name, "PROVIDER-NET");
+    assert_eq!(parent.name(), "PROVIDER-NET");
+    let org = parent.org().expect("the allocation's organisation");
+    assert_eq!(org.name(), "Provider B.V.");
+    assert_eq!(org.abuse_emails(), ["abuse@provider.example"]);
+    // The same bytes: the index's strings, not copies.
+    let same = |a: &str, b: &str| a == b && std::ptr::eq(a.as_ptr(), b.as_ptr());
     for (ip, list) in ips.iter().zip(&lists) {
         assert_eq!(list, &index.evidence_networks(*ip), "values at {ip}");
-        let shared = list.iter().filter(|n| Arc::ptr_eq(n, &parent)).count();
-        assert_eq!(
-            shared, 1,
-            "the allocation at {ip} is the one resolved first"
-        );
+        let under: Vec<&EvidenceNetwork<'_>> = list
+            .iter()
+            .filter(|n| same(n.name(), parent.name()))
+            .collect();
+        assert_eq!(under.len(), 1, "the allocation at {ip}, read in place");
+        for n in under {
+            assert!(same(n.source(), parent.source()));
+            let o = n.org().expect("the allocation's organisation");
+            assert!(same(o.name(), org.name()));
+            assert!(
+                o.abuse_emails()
+                    .iter()
+                    .zip(org.abuse_emails())
+                    .all(|(a, b)| same(a, b))
+            );
+        }
     }
-    let customers: Vec<&Arc<Network>> = lists
+    let customers: Vec<&EvidenceNetwork<'_>> = lists
         .iter()
         .flatten()
-        .filter(|n| n.name == "CUSTOMER-NET")
+        .filter(|n| n.name() == "CUSTOMER-NET")
         .collect();
     let inside = ips
         .iter()
@@ -234,14 +252,23 @@ fn a_parent_network_is_shared_across_the_addresses_it_covers() {
         .count();
     assert!(inside >= 3);
     assert_eq!(customers.len(), inside);
-    assert!(customers.iter().all(|n| Arc::ptr_eq(n, customers[0])));
-    assert!(!Arc::ptr_eq(customers[0], &parent));
-    // The per-address path resolves afresh: equal values, not the same allocation.
+    assert!(
+        customers
+            .iter()
+            .all(|n| same(n.name(), customers[0].name()))
+    );
+    assert!(
+        customers
+            .iter()
+            .all(|n| n.abuse_emails() == ["abuse@customer.example"])
+    );
+    assert!(!same(customers[0].name(), parent.name()));
+    // The per-address path reads the same record in place.
     let again = index.evidence_networks(ips[0]);
     assert!(
         again
             .first()
-            .is_some_and(|n| **n == *parent && !Arc::ptr_eq(n, &parent))
+            .is_some_and(|n| *n == parent && same(n.name(), parent.name()))
     );
 }
 
@@ -335,46 +362,57 @@ fn now() -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
-/// A source that only answers one address at a time (the trait's default `networks_many`).
-struct OneByOne<'a>(&'a Snapshot);
+/// A source that only answers one address at a time (the trait's default `networks_many`);
+/// with `owned`, a source that builds each answer afresh: every network's facts copied into an
+/// owned [`EvidenceNetwork`] (as RDAP, a live collector or an embedder hands them over).
+struct OneByOne<'a> {
+    snapshot: &'a Snapshot,
+    owned: bool,
+}
 
 impl EvidenceSource for OneByOne<'_> {
-    fn networks(&self, ip: IpAddr) -> Vec<Arc<Network>> {
-        self.0.networks(ip)
+    fn networks(&self, ip: IpAddr) -> Vec<EvidenceNetwork<'_>> {
+        let nets = self.snapshot.networks(ip);
+        if !self.owned {
+            return nets;
+        }
+        nets.iter()
+            .map(|n| EvidenceNetwork::owned(n.to_facts()))
+            .collect()
     }
     fn asn_abuse(&self, ip: IpAddr) -> Vec<(String, String)> {
-        self.0.asn_abuse(ip)
+        self.snapshot.asn_abuse(ip)
     }
     fn ptr_names(&self, ip: IpAddr) -> Vec<ip_attribution::PtrName> {
-        self.0.ptr_names(ip)
+        self.snapshot.ptr_names(ip)
     }
     fn certs(&self, ip: IpAddr, now: DateTime<Utc>) -> Vec<ip_attribution::CertSeen> {
-        self.0.certs(ip, now)
+        self.snapshot.certs(ip, now)
     }
     fn security_txt(
         &self,
         domain: &str,
         now: DateTime<Utc>,
     ) -> Option<ip_attribution::SecurityTxt> {
-        self.0.security_txt(domain, now)
+        self.snapshot.security_txt(domain, now)
     }
     fn prefix_override(&self, ip: IpAddr) -> Option<ip_attribution::Override> {
-        self.0.prefix_override(ip)
+        self.snapshot.prefix_override(ip)
     }
     fn domain_override(&self, domain: &str) -> Option<ip_attribution::Override> {
-        self.0.domain_override(domain)
+        self.snapshot.domain_override(domain)
     }
     fn is_provider_domain(&self, domain: &str) -> bool {
-        self.0.is_provider_domain(domain)
+        self.snapshot.is_provider_domain(domain)
     }
     fn is_provider_org(&self, handle_or_name: &str) -> bool {
-        self.0.is_provider_org(handle_or_name)
+        self.snapshot.is_provider_org(handle_or_name)
     }
 }
 
 /// The sample day: the engine's batched runner over the snapshot decides every finding as
 /// `decide` does one finding at a time, and as the batched runner does over a source without
-/// a batched path.
+/// a batched path and over one handing out owned copies of the networks' facts.
 #[test]
 fn sample_day_batched_decisions_equal_one_by_one() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/data");
@@ -406,13 +444,23 @@ fn sample_day_batched_decisions_equal_one_by_one() {
     );
     let policy = Policy::default();
     let batched = decide_batch(&findings, &snap, &policy, now());
-    let default_path = decide_batch(&findings, &OneByOne(&snap), &policy, now());
+    let one_by_one = OneByOne {
+        snapshot: &snap,
+        owned: false,
+    };
+    let default_path = decide_batch(&findings, &one_by_one, &policy, now());
+    let owned = OneByOne {
+        snapshot: &snap,
+        owned: true,
+    };
+    let owned_path = decide_batch(&findings, &owned, &policy, now());
     assert!(batched.addresses() > 2 * EVIDENCE_BATCH);
     let mut attributed = 0;
     for f in &findings {
         let one = decide(f, &snap, &policy, now());
         assert_eq!(*batched.get(f), one, "{}:{}", f.feed, f.line);
         assert_eq!(*default_path.get(f), one, "{}:{}", f.feed, f.line);
+        assert_eq!(*owned_path.get(f), one, "owned facts {}:{}", f.feed, f.line);
         attributed += usize::from(one.outcome.as_str() != "unattributed");
     }
     assert!(attributed > 0, "the sample day attributes something");

@@ -18,7 +18,8 @@ use ip_attribution::{
 };
 use proptest::prelude::*;
 
-/// The engine's network record, as comparable fields (the engine's types are non-exhaustive).
+/// The engine's network record, as comparable fields read through its accessors (a registry
+/// network is a view into the index, resolved as it is read).
 type OrgFields = (String, String, Vec<String>, Vec<String>, bool);
 type NetFields = (
     String,
@@ -30,31 +31,30 @@ type NetFields = (
     Option<OrgFields>,
     Vec<String>,
     Option<String>,
-    Vec<String>,
     bool,
 );
 
-fn fields(n: &EvidenceNetwork) -> NetFields {
+fn fields(n: &EvidenceNetwork<'_>) -> NetFields {
+    let owned = |v: Vec<&str>| -> Vec<String> { v.into_iter().map(str::to_owned).collect() };
     (
-        n.source.clone(),
-        n.start,
-        n.end,
-        n.name.clone(),
-        n.status.clone(),
-        n.role,
-        n.org.as_ref().map(|o| {
+        n.source().to_owned(),
+        n.start(),
+        n.end(),
+        n.name().to_owned(),
+        n.status().to_owned(),
+        n.role(),
+        n.org().map(|o| {
             (
-                o.handle.clone(),
-                o.name.clone(),
-                o.abuse_emails.clone(),
-                o.emails.clone(),
-                o.is_lir,
+                o.handle().to_owned(),
+                o.name().to_owned(),
+                owned(o.abuse_emails()),
+                owned(o.emails()),
+                o.is_lir(),
             )
         }),
-        n.abuse_emails.clone(),
-        n.abuse_comment.clone(),
-        n.maintainers.clone(),
-        n.placeholder,
+        owned(n.abuse_emails()),
+        n.abuse_comment().map(str::to_owned),
+        n.is_placeholder(),
     )
 }
 
@@ -188,7 +188,6 @@ impl Oracle {
                 .get(&(n.range.start(), n.range.end()))
                 .filter(|m| !k.is_placeholder_email(m))
                 .cloned(),
-            n.mnt_by.clone(),
             k.placeholder_reason(n).is_some(),
         )
     }

@@ -871,7 +871,7 @@ fn known_registry(out: &Path) -> Option<crate::snapshot::Snapshot> {
 async fn address(ctx: &Ctx, ip: IpAddr) {
     use crate::engine::EvidenceSource;
     if let Some(known) = &ctx.known
-        && known.networks(ip).iter().any(|n| !n.placeholder)
+        && known.networks(ip).iter().any(|n| !n.is_placeholder())
     {
         // The folder already names the network: only DNS is asked.
         ctx.counters.reused.fetch_add(1, Ordering::Relaxed);

@@ -2,12 +2,15 @@
 //!
 //! The engine decides from an [`Evidence`] value only; where it came from (the in-memory
 //! [`Snapshot`](crate::snapshot::Snapshot) today, live collectors later) does not matter. All types
-//! here are plain owned data so any collector can fill them.
+//! here are plain owned data so any collector can fill them, except the covering networks: an
+//! [`EvidenceNetwork`] reads a registry network in place in the index that answered, and
+//! owned [`NetworkFacts`] otherwise.
 
 use std::net::IpAddr;
-use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+
+use crate::index::{RegistryNetwork, RegistryOrg};
 
 /// Where a network record came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -47,10 +50,13 @@ pub struct OrgInfo {
     pub is_lir: bool,
 }
 
-/// A network covering the address: an inetnum/inet6num/NetRange or an RDAP ip network.
+/// The owned facts of a network covering the address: what an RDAP ip network, a live
+/// collector, a test or an embedder hands the engine. Registry networks of the
+/// [`RegistryIndex`](crate::RegistryIndex) are not copied into this: the engine reads them in
+/// place ([`EvidenceNetwork`]); [`EvidenceNetwork::to_facts`] gives their facts in this shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Network {
+pub struct NetworkFacts {
     /// Registry or RDAP.
     pub origin: NetworkOrigin,
     /// File it came from.
@@ -72,13 +78,227 @@ pub struct Network {
     pub abuse_emails: Vec<String>,
     /// Abuse address from a saved answer's `% Abuse contact for` comment.
     pub abuse_comment: Option<String>,
-    /// Maintainers (`mnt-by`), for telling a provider's own objects.
-    pub maintainers: Vec<String>,
     /// A placeholder (IANA block, NON-RIPE-NCC-MANAGED-ADDRESS-BLOCK): never counts.
     pub placeholder: bool,
 }
 
-impl Network {
+impl NetworkFacts {
+    /// A network from `start` to `end` and nothing else known: no source, name, status,
+    /// organisation or abuse address, role [`NetworkRole::Unknown`], not a placeholder. Set the
+    /// fields that are known.
+    pub fn new(origin: NetworkOrigin, start: IpAddr, end: IpAddr) -> Self {
+        Self {
+            origin,
+            source: String::new(),
+            start,
+            end,
+            name: String::new(),
+            status: String::new(),
+            role: NetworkRole::Unknown,
+            org: None,
+            abuse_emails: Vec::new(),
+            abuse_comment: None,
+            placeholder: false,
+        }
+    }
+}
+
+/// A network covering the address, as the policy reads it: a cheap value read through
+/// accessors. A registry network is a view into the [`RegistryIndex`](crate::RegistryIndex)
+/// that answered (its record; organisation, abuse addresses and comment resolved only when
+/// asked, borrowing the index's strings); any other network is [`NetworkFacts`], borrowed from
+/// the source ([`EvidenceNetwork::borrowed`]) or owned ([`EvidenceNetwork::owned`]).
+///
+/// `'s` is the lifetime of the [`EvidenceSource`] borrowed: a decision's networks live as long
+/// as the source they were asked of, and copying one copies a reference (or, for owned facts,
+/// the facts). `PartialEq` and `Debug` compare and show the resolved facts
+/// ([`EvidenceNetwork::to_facts`]), wherever they are kept.
+///
+/// ```
+/// use ip_attribution::{EvidenceNetwork, NetworkFacts, NetworkOrigin, OrgInfo};
+/// let mut facts = NetworkFacts::new(
+///     NetworkOrigin::Rdap,
+///     "192.0.2.0".parse().unwrap(),
+///     "192.0.2.255".parse().unwrap(),
+/// );
+/// facts.name = "EXAMPLE-NET".to_owned();
+/// facts.abuse_emails = vec!["abuse@example.net".to_owned()];
+/// let mut org = OrgInfo::default();
+/// org.name = "Example B.V.".to_owned();
+/// facts.org = Some(org);
+/// let net = EvidenceNetwork::borrowed(&facts);
+/// assert_eq!(net.name(), "EXAMPLE-NET");
+/// assert_eq!(net.abuse_emails(), ["abuse@example.net"]);
+/// assert_eq!(net.org().map(|o| o.name().to_owned()), Some("Example B.V.".to_owned()));
+/// assert_eq!(net.range_text(), "192.0.2.0 - 192.0.2.255");
+/// assert_eq!(net, EvidenceNetwork::owned(facts.clone()));
+/// ```
+#[derive(Clone)]
+pub struct EvidenceNetwork<'s> {
+    inner: NetworkInner<'s>,
+}
+
+/// Where an [`EvidenceNetwork`]'s facts are.
+#[derive(Clone)]
+enum NetworkInner<'s> {
+    /// A record of the registry index, read in place.
+    Registry(RegistryNetwork<'s>),
+    /// Facts the source keeps.
+    Borrowed(&'s NetworkFacts),
+    /// Facts built for this answer.
+    Owned(Box<NetworkFacts>),
+}
+
+impl<'s> EvidenceNetwork<'s> {
+    /// Facts the source keeps, read in place.
+    pub fn borrowed(facts: &'s NetworkFacts) -> Self {
+        Self {
+            inner: NetworkInner::Borrowed(facts),
+        }
+    }
+
+    /// Facts built for this answer (a source that builds each answer afresh).
+    pub fn owned(facts: NetworkFacts) -> Self {
+        Self {
+            inner: NetworkInner::Owned(Box::new(facts)),
+        }
+    }
+
+    /// A registry network of the index, read in place.
+    pub(crate) fn registry(view: RegistryNetwork<'s>) -> Self {
+        Self {
+            inner: NetworkInner::Registry(view),
+        }
+    }
+
+    /// The facts, when they are kept as [`NetworkFacts`].
+    fn facts(&self) -> Result<&NetworkFacts, &RegistryNetwork<'s>> {
+        match &self.inner {
+            NetworkInner::Registry(r) => Err(r),
+            NetworkInner::Borrowed(f) => Ok(f),
+            NetworkInner::Owned(f) => Ok(f),
+        }
+    }
+
+    /// Registry or RDAP.
+    pub fn origin(&self) -> NetworkOrigin {
+        match self.facts() {
+            Ok(f) => f.origin,
+            Err(_) => NetworkOrigin::Registry,
+        }
+    }
+
+    /// File it came from.
+    pub fn source(&self) -> &str {
+        match self.facts() {
+            Ok(f) => &f.source,
+            Err(r) => r.source(),
+        }
+    }
+
+    /// First address.
+    pub fn start(&self) -> IpAddr {
+        match self.facts() {
+            Ok(f) => f.start,
+            Err(r) => r.start(),
+        }
+    }
+
+    /// Last address.
+    pub fn end(&self) -> IpAddr {
+        match self.facts() {
+            Ok(f) => f.end,
+            Err(r) => r.end(),
+        }
+    }
+
+    /// netname / RDAP name (a registry network without a netname: its handle).
+    pub fn name(&self) -> &str {
+        match self.facts() {
+            Ok(f) => &f.name,
+            Err(r) => r.name(),
+        }
+    }
+
+    /// Registry status as written (`ASSIGNED PA`, `reallocated`, …); empty when absent.
+    pub fn status(&self) -> &str {
+        match self.facts() {
+            Ok(f) => &f.status,
+            Err(r) => r.status(),
+        }
+    }
+
+    /// Role in the allocation tree.
+    pub fn role(&self) -> NetworkRole {
+        match self.facts() {
+            Ok(f) => f.role,
+            Err(r) => r.role(),
+        }
+    }
+
+    /// The holder organisation, when named.
+    pub fn org(&self) -> Option<EvidenceOrg<'_>> {
+        match self.facts() {
+            Ok(f) => f.org.as_ref().map(|o| EvidenceOrg {
+                inner: OrgInner::Facts(o),
+            }),
+            Err(r) => r.org().map(EvidenceOrg::registry),
+        }
+    }
+
+    /// Abuse mailboxes of the object itself (`abuse-c`, `abuse-mailbox`, RDAP `abuse` entity,
+    /// ARIN OrgAbuseEmail; a registry network's irts when neither it nor its organisation has
+    /// one), placeholders removed.
+    pub fn abuse_emails(&self) -> Vec<&str> {
+        match self.facts() {
+            Ok(f) => f.abuse_emails.iter().map(String::as_str).collect(),
+            Err(r) => r.abuse_emails(),
+        }
+    }
+
+    /// Abuse address from a saved answer's `% Abuse contact for` comment.
+    pub fn abuse_comment(&self) -> Option<&str> {
+        match self.facts() {
+            Ok(f) => f.abuse_comment.as_deref(),
+            Err(r) => r.abuse_comment(),
+        }
+    }
+
+    /// A placeholder (IANA block, NON-RIPE-NCC-MANAGED-ADDRESS-BLOCK): never counts.
+    pub fn is_placeholder(&self) -> bool {
+        match self.facts() {
+            Ok(f) => f.placeholder,
+            Err(r) => r.is_placeholder(),
+        }
+    }
+
+    /// Every fact resolved into owned values (for comparing, showing or keeping a network).
+    pub fn to_facts(&self) -> NetworkFacts {
+        if let Ok(f) = self.facts() {
+            return f.clone();
+        }
+        let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect();
+        NetworkFacts {
+            origin: self.origin(),
+            source: self.source().to_owned(),
+            start: self.start(),
+            end: self.end(),
+            name: self.name().to_owned(),
+            status: self.status().to_owned(),
+            role: self.role(),
+            org: self.org().map(|o| OrgInfo {
+                handle: o.handle().to_owned(),
+                name: o.name().to_owned(),
+                abuse_emails: owned(o.abuse_emails()),
+                emails: owned(o.emails()),
+                is_lir: o.is_lir(),
+            }),
+            abuse_emails: owned(self.abuse_emails()),
+            abuse_comment: self.abuse_comment().map(str::to_owned),
+            placeholder: self.is_placeholder(),
+        }
+    }
+
     /// Number of addresses minus one (for ordering most specific first).
     pub fn span(&self) -> u128 {
         fn n(ip: IpAddr) -> u128 {
@@ -87,12 +307,12 @@ impl Network {
                 IpAddr::V6(a) => u128::from(a),
             }
         }
-        n(self.end).saturating_sub(n(self.start))
+        n(self.end()).saturating_sub(n(self.start()))
     }
 
     /// Whether `ip` lies inside.
     pub fn contains(&self, ip: IpAddr) -> bool {
-        match (self.start, self.end, ip) {
+        match (self.start(), self.end(), ip) {
             (IpAddr::V4(s), IpAddr::V4(e), IpAddr::V4(i)) => s <= i && i <= e,
             (IpAddr::V6(s), IpAddr::V6(e), IpAddr::V6(i)) => s <= i && i <= e,
             _ => false,
@@ -102,10 +322,113 @@ impl Network {
     /// The range as text (`a - b`).
     pub fn range_text(&self) -> String {
         let mut out = String::with_capacity(33);
-        push_ip(&mut out, self.start);
+        push_ip(&mut out, self.start());
         out.push_str(" - ");
-        push_ip(&mut out, self.end);
+        push_ip(&mut out, self.end());
         out
+    }
+}
+
+impl From<NetworkFacts> for EvidenceNetwork<'_> {
+    fn from(facts: NetworkFacts) -> Self {
+        Self::owned(facts)
+    }
+}
+
+impl<'s> From<&'s NetworkFacts> for EvidenceNetwork<'s> {
+    fn from(facts: &'s NetworkFacts) -> Self {
+        Self::borrowed(facts)
+    }
+}
+
+impl PartialEq for EvidenceNetwork<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_facts() == other.to_facts()
+    }
+}
+
+impl Eq for EvidenceNetwork<'_> {}
+
+impl std::fmt::Debug for EvidenceNetwork<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.to_facts().fmt(f)
+    }
+}
+
+/// The holder organisation of an [`EvidenceNetwork`], read through accessors: a registry
+/// organisation read in place in the index, or an [`OrgInfo`] of the network's facts.
+#[derive(Clone)]
+pub struct EvidenceOrg<'a> {
+    inner: OrgInner<'a>,
+}
+
+/// Where an [`EvidenceOrg`]'s facts are.
+#[derive(Clone)]
+enum OrgInner<'a> {
+    Registry(RegistryOrg<'a>),
+    Facts(&'a OrgInfo),
+}
+
+impl<'a> EvidenceOrg<'a> {
+    /// A registry organisation, read in place.
+    pub(crate) fn registry(org: RegistryOrg<'a>) -> Self {
+        Self {
+            inner: OrgInner::Registry(org),
+        }
+    }
+
+    /// Handle (`ORG-…`, ARIN OrgId, LACNIC owner-id) as the network names it; may be empty.
+    pub fn handle(&self) -> &'a str {
+        match &self.inner {
+            OrgInner::Registry(r) => r.handle(),
+            OrgInner::Facts(o) => &o.handle,
+        }
+    }
+
+    /// Display name (`org-name`, `OrgName`, `owner`, RDAP fn); may be empty.
+    pub fn name(&self) -> &'a str {
+        match &self.inner {
+            OrgInner::Registry(r) => r.name(),
+            OrgInner::Facts(o) => &o.name,
+        }
+    }
+
+    /// Abuse mailboxes of the organisation (its `abuse-mailbox`, its `abuse-c`'s),
+    /// placeholders removed.
+    pub fn abuse_emails(&self) -> Vec<&'a str> {
+        match &self.inner {
+            OrgInner::Registry(r) => r.abuse_emails(),
+            OrgInner::Facts(o) => o.abuse_emails.iter().map(String::as_str).collect(),
+        }
+    }
+
+    /// Other e-mail addresses of the organisation (`e-mail`, tech/noc), placeholders and its
+    /// abuse mailboxes removed.
+    pub fn emails(&self) -> Vec<&'a str> {
+        match &self.inner {
+            OrgInner::Registry(r) => r.emails(),
+            OrgInner::Facts(o) => o.emails.iter().map(String::as_str).collect(),
+        }
+    }
+
+    /// True when the organisation is a registry's own (IANA, RIR) or marked as a provider (LIR).
+    pub fn is_lir(&self) -> bool {
+        match &self.inner {
+            OrgInner::Registry(r) => r.is_lir(),
+            OrgInner::Facts(o) => o.is_lir,
+        }
+    }
+}
+
+impl std::fmt::Debug for EvidenceOrg<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EvidenceOrg")
+            .field("handle", &self.handle())
+            .field("name", &self.name())
+            .field("abuse_emails", &self.abuse_emails())
+            .field("emails", &self.emails())
+            .field("is_lir", &self.is_lir())
+            .finish()
     }
 }
 
@@ -261,16 +584,16 @@ pub struct ProviderFlags {
     pub domain: bool,
 }
 
-/// Everything known about one address.
+/// Everything known about one address. `'s` is the lifetime of the [`EvidenceSource`] it was
+/// gathered from (its registry networks are read in place there, see [`EvidenceNetwork`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Evidence {
+pub struct Evidence<'s> {
     /// The address.
     pub ip: IpAddr,
-    /// Covering networks, most specific first (registry and RDAP). Shared: a source may hand
-    /// the same resolved network to every address under it (the registry index does within a
-    /// batch, see [`EvidenceSource::networks_many`]).
-    pub networks: Vec<Arc<Network>>,
+    /// Covering networks, most specific first (registry and RDAP), read in place in the
+    /// source where it keeps them.
+    pub networks: Vec<EvidenceNetwork<'s>>,
     /// Abuse contacts of the origin AS (route → aut-num), placeholders removed.
     pub asn_abuse: Vec<(String, String)>,
     /// PTR names.
@@ -289,7 +612,7 @@ pub struct Evidence {
     pub provider_orgs: Vec<String>,
 }
 
-impl Evidence {
+impl<'s> Evidence<'s> {
     /// Evidence with nothing known.
     pub fn empty(ip: IpAddr) -> Self {
         Self {
@@ -307,7 +630,11 @@ impl Evidence {
     }
 
     /// Gathers what `source` knows about `ip`, judged at `now`.
-    pub fn gather<S: EvidenceSource + ?Sized>(source: &S, ip: IpAddr, now: DateTime<Utc>) -> Self {
+    pub fn gather<S: EvidenceSource + ?Sized>(
+        source: &'s S,
+        ip: IpAddr,
+        now: DateTime<Utc>,
+    ) -> Self {
         Self::gather_with_networks(source, ip, source.networks(ip), now)
     }
 
@@ -317,7 +644,7 @@ impl Evidence {
     pub(crate) fn gather_with_networks<S: EvidenceSource + ?Sized>(
         source: &S,
         ip: IpAddr,
-        networks: Vec<Arc<Network>>,
+        networks: Vec<EvidenceNetwork<'s>>,
         now: DateTime<Utc>,
     ) -> Self {
         let mut ev = Self::empty(ip);
@@ -349,8 +676,8 @@ impl Evidence {
         let mut orgs: Vec<String> = ev
             .networks
             .iter()
-            .filter_map(|n| n.org.as_ref())
-            .flat_map(|o| [o.handle.clone(), o.name.clone()])
+            .filter_map(EvidenceNetwork::org)
+            .flat_map(|o| [o.handle().to_owned(), o.name().to_owned()])
             .chain(ev.certs.iter().filter_map(|c| c.subject_org.clone()))
             .filter(|s| !s.is_empty())
             .collect();
@@ -381,11 +708,40 @@ impl Evidence {
 
 /// A place evidence comes from. Every method has an empty default, so a collector implements
 /// only what it knows.
+///
+/// A source that keeps its networks as [`NetworkFacts`] hands out views of them; the
+/// decisions borrow the source for as long as they read its evidence:
+///
+/// ```
+/// use std::net::IpAddr;
+/// use ip_attribution::{
+///     Evidence, EvidenceNetwork, EvidenceSource, NetworkFacts, NetworkOrigin, Outcome, Policy,
+/// };
+/// struct Networks(Vec<NetworkFacts>);
+/// impl EvidenceSource for Networks {
+///     fn networks(&self, ip: IpAddr) -> Vec<EvidenceNetwork<'_>> {
+///         let covering = self.0.iter().filter(|n| EvidenceNetwork::borrowed(n).contains(ip));
+///         covering.map(EvidenceNetwork::borrowed).collect()
+///     }
+/// }
+/// let mut net = NetworkFacts::new(
+///     NetworkOrigin::Rdap,
+///     "192.0.2.0".parse().unwrap(),
+///     "192.0.2.255".parse().unwrap(),
+/// );
+/// net.abuse_emails = vec!["abuse@example.net".to_owned()];
+/// let source = Networks(vec![net]);
+/// let now = chrono::DateTime::UNIX_EPOCH;
+/// let ev = Evidence::gather(&source, "192.0.2.7".parse().unwrap(), now);
+/// let d = Policy::default().decide(&ev);
+/// assert_eq!(d.outcome, Outcome::NetworkOwner);
+/// assert_eq!(d.recipients[0].address, "abuse@example.net");
+/// ```
 pub trait EvidenceSource: Sync {
     /// Registry and RDAP networks covering `ip` (any order; placeholders flagged). A source
-    /// that builds each answer afresh wraps each network in [`Arc::new`]; one that keeps
-    /// resolved networks hands out clones of its `Arc`s.
-    fn networks(&self, ip: IpAddr) -> Vec<Arc<Network>> {
+    /// that keeps its networks hands out [`EvidenceNetwork::borrowed`] views of them; one that
+    /// builds each answer afresh hands out [`EvidenceNetwork::owned`] values.
+    fn networks(&self, ip: IpAddr) -> Vec<EvidenceNetwork<'_>> {
         let _ = ip;
         Vec::new()
     }
@@ -395,9 +751,9 @@ pub trait EvidenceSource: Sync {
     /// ask through this. The default asks `networks` for each address; a source with a faster
     /// batched path overrides it (the snapshot: the registry index's
     /// [`evidence_networks_many`](crate::index::RegistryIndex::evidence_networks_many), which
-    /// resolves a network that covers several addresses of the batch once and hands each the
-    /// same `Arc`).
-    fn networks_many(&self, ips: &[IpAddr], out: &mut Vec<Vec<Arc<Network>>>) {
+    /// finds the covering networks of a batch in lock step and hands out views of its
+    /// records).
+    fn networks_many<'s>(&'s self, ips: &[IpAddr], out: &mut Vec<Vec<EvidenceNetwork<'s>>>) {
         out.clear();
         out.extend(ips.iter().map(|&ip| self.networks(ip)));
     }
@@ -466,20 +822,11 @@ mod tests {
             0, 0, 0, 0, 0, 0xffff, 0xc000, 0x201,
         )));
         for pair in ips.windows(2) {
-            let n = Network {
-                origin: NetworkOrigin::Registry,
-                source: String::new(),
-                start: pair[0],
-                end: pair[1],
-                name: String::new(),
-                status: String::new(),
-                role: NetworkRole::Unknown,
-                org: None,
-                abuse_emails: Vec::new(),
-                abuse_comment: None,
-                maintainers: Vec::new(),
-                placeholder: false,
-            };
+            let n = EvidenceNetwork::owned(NetworkFacts::new(
+                NetworkOrigin::Registry,
+                pair[0],
+                pair[1],
+            ));
             assert_eq!(n.range_text(), format!("{} - {}", pair[0], pair[1]));
         }
     }

@@ -14,8 +14,8 @@ use super::decision::{
     Decision, EvidenceItem, Organisation, Outcome, Recipient, Step, Via, is_email,
 };
 use super::evidence::{
-    CertClass, CertSeen, Evidence, Network, NetworkOrigin, NetworkRole, PtrName, SecurityTxt,
-    SecurityTxtStatus,
+    CertClass, CertSeen, Evidence, EvidenceNetwork, NetworkOrigin, NetworkRole, PtrName,
+    SecurityTxt, SecurityTxtStatus,
 };
 use super::knowledge::{Knowledge, skeleton};
 use super::language::Language;
@@ -297,18 +297,23 @@ pub(crate) fn find_business(
 /// Whether `first`, the most specific live network, is assigned to a customer: not an
 /// allocation, its organisation not also holding a parent (`rest`), and not a provider (an LIR
 /// or an organisation the evidence knows as a provider).
-fn is_customer_assignment(ev: &Evidence, first: &Network, rest: &[&Network]) -> bool {
-    let Some(org) = first.org.as_ref() else {
+fn is_customer_assignment(
+    ev: &Evidence<'_>,
+    first: &EvidenceNetwork<'_>,
+    rest: &[&EvidenceNetwork<'_>],
+) -> bool {
+    let Some(org) = first.org() else {
         return false;
     };
+    let (handle, name) = (org.handle(), org.name());
     let parent_has_same_org = rest.iter().any(|p| {
-        p.org.as_ref().is_some_and(|po| {
-            (!po.handle.is_empty() && po.handle.eq_ignore_ascii_case(&org.handle))
-                || (!po.name.is_empty() && po.name.eq_ignore_ascii_case(&org.name))
+        p.org().is_some_and(|po| {
+            (!po.handle().is_empty() && po.handle().eq_ignore_ascii_case(handle))
+                || (!po.name().is_empty() && po.name().eq_ignore_ascii_case(name))
         })
     });
-    let provider = org.is_lir || ev.is_provider_org(&org.handle) || ev.is_provider_org(&org.name);
-    first.role != NetworkRole::Allocation && !parent_has_same_org && !provider
+    let provider = org.is_lir() || ev.is_provider_org(handle) || ev.is_provider_org(name);
+    first.role() != NetworkRole::Allocation && !parent_has_same_org && !provider
 }
 
 /// Step 2, the registry: the most specific non-placeholder network when it is assigned to a
@@ -320,57 +325,53 @@ fn registry_customer(
     items: &mut Vec<EvidenceItem>,
 ) -> Option<Business> {
     let k = &policy.knowledge;
-    let live: Vec<&Network> = ev
-        .networks
-        .iter()
-        .map(|n| &**n)
-        .filter(|n| !n.placeholder)
-        .collect();
+    let live: Vec<&EvidenceNetwork<'_>> =
+        ev.networks.iter().filter(|n| !n.is_placeholder()).collect();
     let (first, rest) = live.split_first()?;
-    let org = first.org.as_ref()?;
-    if !is_customer_assignment(ev, first, rest) || org.name.is_empty() {
+    let org = first.org()?;
+    if !is_customer_assignment(ev, first, rest) || org.name().is_empty() {
         items.push(EvidenceItem::new(
             "registry-provider",
-            first.source.clone(),
+            first.source().to_owned(),
             format!(
                 "{} ({}) held by provider {}",
-                first.name,
+                first.name(),
                 first.range_text(),
-                org.name
+                org.name()
             ),
             0.0,
         ));
         return None;
     }
-    let via = match first.origin {
+    let via = match first.origin() {
         NetworkOrigin::Registry => Via::WhoisOrg,
         NetworkOrigin::Rdap => Via::RdapOrg,
     };
     let mut emails: Vec<(String, Via)> = Vec::new();
     for e in first
-        .abuse_emails
-        .iter()
-        .chain(&org.abuse_emails)
-        .chain(&org.emails)
+        .abuse_emails()
+        .into_iter()
+        .chain(org.abuse_emails())
+        .chain(org.emails())
     {
         if !emails.iter().any(|(x, _)| x.eq_ignore_ascii_case(e)) {
-            emails.push((e.clone(), via));
+            emails.push((e.to_owned(), via));
         }
     }
     items.push(EvidenceItem::new(
         "registry-customer",
-        first.source.clone(),
+        first.source().to_owned(),
         format!(
             "{} ({}, {}) assigned to {}",
-            first.name,
+            first.name(),
             first.range_text(),
-            first.status,
-            org.name
+            first.status(),
+            org.name()
         ),
         k.weight_registry_customer,
     ));
     Some(Business {
-        name: org.name.clone(),
+        name: org.name().to_owned(),
         domain: None,
         registry_emails: emails,
         support: k.weight_registry_customer,
@@ -445,19 +446,15 @@ pub(crate) fn network_owner(
     items: &mut Vec<EvidenceItem>,
 ) -> Option<(Vec<Recipient>, String)> {
     let k = &policy.knowledge;
-    for n in ev.networks.iter().filter(|n| !n.placeholder) {
+    for n in ev.networks.iter().filter(|n| !n.is_placeholder()) {
         let recipients = network_abuse(k, n);
         if let Some(first) = recipients.first() {
-            let holder = n
-                .org
-                .as_ref()
-                .map(|o| o.name.as_str())
-                .unwrap_or(n.name.as_str());
+            let holder = n.org().map_or(n.name(), |o| o.name());
             let range = n.range_text();
             items.push(EvidenceItem::new(
                 "network-abuse",
-                n.source.clone(),
-                format!("{} ({range}) {holder}: {}", n.name, first.address),
+                n.source().to_owned(),
+                format!("{} ({range}) {holder}: {}", n.name(), first.address),
                 0.0,
             ));
             let desc = format!("network owner {holder} ({range})");
@@ -482,30 +479,27 @@ pub(crate) fn network_owner(
 
 /// Step 4, one network: its own abuse addresses, else its organisation's, else the abuse
 /// comment for its range; placeholder addresses never count.
-fn network_abuse(k: &Knowledge, n: &Network) -> Vec<Recipient> {
-    let own_via = match n.origin {
+fn network_abuse(k: &Knowledge, n: &EvidenceNetwork<'_>) -> Vec<Recipient> {
+    let own_via = match n.origin() {
         NetworkOrigin::Registry => Via::NetworkAbuseC,
         NetworkOrigin::Rdap => Via::RdapAbuse,
     };
-    let usable = |list: &[String]| -> Vec<Recipient> {
-        list.iter()
+    let usable = |list: Vec<&str>| -> Vec<Recipient> {
+        list.into_iter()
             .filter(|e| !k.is_placeholder_email(e))
-            .map(|e| Recipient::new(e.clone(), own_via))
+            .map(|e| Recipient::new(e, own_via))
             .collect()
     };
-    let mut recipients = usable(&n.abuse_emails);
+    let mut recipients = usable(n.abuse_emails());
     if recipients.is_empty()
-        && let Some(org) = &n.org
+        && let Some(org) = n.org()
     {
-        recipients = usable(&org.abuse_emails);
+        recipients = usable(org.abuse_emails());
     }
     if recipients.is_empty()
-        && let Some(c) = n
-            .abuse_comment
-            .as_ref()
-            .filter(|c| !k.is_placeholder_email(c))
+        && let Some(c) = n.abuse_comment().filter(|c| !k.is_placeholder_email(c))
     {
-        recipients.push(Recipient::new(c.clone(), Via::WhoisAbuseComment));
+        recipients.push(Recipient::new(c, Via::WhoisAbuseComment));
     }
     recipients
 }
@@ -770,17 +764,23 @@ impl FoundBusiness {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::evidence::{CertSeen, Network, OrgInfo, Override, PtrName, SecurityTxt};
+    use crate::engine::evidence::{
+        CertSeen, NetworkFacts, OrgInfo, Override, PtrName, SecurityTxt,
+    };
     use std::net::IpAddr;
-    use std::sync::Arc;
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
     }
 
-    fn net(start: &str, end: &str, status: &str, org: Option<(&str, &str, &[&str])>) -> Network {
+    fn net(
+        start: &str,
+        end: &str,
+        status: &str,
+        org: Option<(&str, &str, &[&str])>,
+    ) -> NetworkFacts {
         let k = Knowledge::builtin();
-        Network {
+        NetworkFacts {
             origin: NetworkOrigin::Registry,
             source: "test.db".into(),
             start: ip(start),
@@ -797,12 +797,11 @@ mod tests {
             }),
             abuse_emails: Vec::new(),
             abuse_comment: None,
-            maintainers: Vec::new(),
             placeholder: false,
         }
     }
 
-    fn hoster() -> Network {
+    fn hoster() -> NetworkFacts {
         net(
             "192.0.2.0",
             "192.0.2.255",
@@ -853,9 +852,9 @@ mod tests {
         }
     }
 
-    fn base() -> Evidence {
+    fn base() -> Evidence<'static> {
         let mut ev = Evidence::empty(ip("192.0.2.10"));
-        ev.networks = vec![Arc::new(hoster())];
+        ev.networks = vec![EvidenceNetwork::owned(hoster())];
         ev.provider_orgs = vec!["ORG-H".into(), "Hoster B.V.".into()];
         ev
     }
@@ -884,7 +883,7 @@ mod tests {
         let mut ev = Evidence::empty(ip("192.0.2.10"));
         let mut p = hoster();
         p.placeholder = true;
-        ev.networks = vec![Arc::new(p)];
+        ev.networks = vec![EvidenceNetwork::owned(p)];
         assert_eq!(Policy::default().decide(&ev).outcome, Outcome::Unattributed);
     }
 
@@ -893,7 +892,7 @@ mod tests {
         let mut ev = base();
         ev.networks.insert(
             0,
-            Arc::new(net(
+            EvidenceNetwork::owned(net(
                 "192.0.2.8",
                 "192.0.2.15",
                 "ASSIGNED PA",
@@ -908,7 +907,7 @@ mod tests {
         let mut ev = base();
         ev.networks.insert(
             0,
-            Arc::new(net(
+            EvidenceNetwork::owned(net(
                 "192.0.2.8",
                 "192.0.2.15",
                 "ASSIGNED PA",

@@ -9,14 +9,14 @@ mod records;
 mod resolve;
 
 use std::net::IpAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use ipnet::IpNet;
 
 use flat::{FlatV4, FlatV6};
 use hasher::FastHashMap;
 
-use crate::engine::evidence::Network as EvidenceNetwork;
+use crate::engine::evidence::NetworkFacts;
 use crate::engine::knowledge::Knowledge;
 use crate::rdap::RdapNetwork;
 use crate::rpsl::{IpRange, NetworkKind, Referral, RpslObject, RpslObjectKey, RpslSource};
@@ -26,6 +26,7 @@ use records::{
     AutNumRecord, ContactRecord, IrtRecord, NO_RECORD, NetRecord, OrgRecord, RouteRecord,
 };
 pub use resolve::{EVIDENCE_BATCH, OriginAbuse};
+pub(crate) use resolve::{RegistryNetwork, RegistryOrg};
 
 /// Where a resolved abuse mailbox came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -125,7 +126,7 @@ pub struct IndexBuilder {
     seen: FastHashMap<Identity, (Slot, u32)>,
     networks: Vec<NetRecord>,
     networks6: Vec<NetRecord>,
-    rdap: Vec<Arc<EvidenceNetwork>>,
+    rdap: Vec<NetworkFacts>,
     rdap_ranges: RangeIndex,
     orgs: Vec<OrgRecord>,
     contacts: Vec<ContactRecord>,
@@ -327,7 +328,7 @@ impl IndexBuilder {
         match u32::try_from(self.rdap.len()) {
             Ok(i) => {
                 self.rdap_ranges.insert(&range, i);
-                self.rdap.push(Arc::new(n));
+                self.rdap.push(n);
                 true
             }
             Err(_) => false,
@@ -602,19 +603,17 @@ fn v6_key(ip: IpAddr) -> u128 {
 /// searched, and its runs are 32 bytes.
 ///
 /// The engine's question is wider than the most specific answer: every covering network,
-/// placeholders flagged, each with every mailbox of its levels, as shared
-/// `Arc<`[`EvidenceNetwork`](crate::EvidenceNetwork)`>`s
-/// ([`RegistryIndex::evidence_networks`]). Its
-/// batched form, [`RegistryIndex::evidence_networks_many`], is the product's path (the
-/// snapshot's `EvidenceSource::networks_many`, which the engine's batch and step runners call
-/// with sorted addresses): the exact tables' range searches of [`EVIDENCE_BATCH`] addresses
-/// run in lock step (one halving of every search window at a time) so that their cache misses
-/// overlap, then each distinct network of the batch is resolved once and handed to every
-/// address it covers. A network's organisation and an organisation's `abuse-c` are found by
-/// handle once, when the index is assembled. The searches are the small part of that question
-/// (resolving every mailbox of every level is the rest), so the batch helps IPv6, whose
-/// searches are long, and leaves IPv4 about even (BENCHMARKS.md, "Registry lookups on the
-/// product's path" and "Sixth round: evidence without copies"). It reads the
+/// placeholders flagged, each with every mailbox of its levels, as
+/// [`EvidenceNetwork`](crate::EvidenceNetwork)s ([`RegistryIndex::evidence_networks`]): views
+/// of the index's records that resolve a network's organisation, abuse addresses and comment
+/// only when the policy reads them, borrowing the index's strings (nothing is copied, nothing
+/// allocated per network). Its batched form, [`RegistryIndex::evidence_networks_many`], is the
+/// product's path (the snapshot's `EvidenceSource::networks_many`, which the engine's batch and
+/// step runners call with sorted addresses): the exact tables' range searches of
+/// [`EVIDENCE_BATCH`] addresses run in lock step (one halving of every search window at a
+/// time) so that their cache misses overlap. A network's organisation and an organisation's
+/// `abuse-c` are found by handle once, when the index is assembled (BENCHMARKS.md, "Registry
+/// lookups on the product's path" and the sixth and seventh rounds after it). It reads the
 /// exact tables and the records only, so an index made with
 /// [`IndexBuilder::build_without_lookup_tables`] stays without the hot records and answer
 /// tables.
@@ -637,7 +636,7 @@ pub struct RegistryIndex {
     t4: RangeTable<u32>,
     t6: RangeTable<u128>,
     /// RDAP networks, resolved when added.
-    rdap: Vec<Arc<EvidenceNetwork>>,
+    rdap: Vec<NetworkFacts>,
     rdap_ranges: RangeIndex,
     routes: Vec<RouteRecord>,
     r4: u32,

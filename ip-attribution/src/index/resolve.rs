@@ -5,13 +5,14 @@
 //! [`RegistryIndex`].
 
 use std::net::IpAddr;
-use std::sync::Arc;
 
 use ipnet::IpNet;
 
 use super::records::{NetRecord, OrgRecord};
 use super::{AbuseContact, AbuseVia, RegistryIndex, position_by};
-use crate::engine::evidence::{Network, NetworkOrigin, NetworkRole, OrgInfo};
+use crate::engine::evidence::{
+    EvidenceNetwork, EvidenceOrg, NetworkFacts, NetworkOrigin, NetworkRole, OrgInfo,
+};
 use crate::engine::knowledge::Knowledge;
 use crate::rdap::RdapNetwork;
 use crate::rpsl::{IpRange, NetworkKind, RpslSource, normalise_mailbox};
@@ -44,13 +45,6 @@ struct EvidenceScratch {
     /// Every address's covering network ids, one after the other; `bounds` per address.
     ids: Vec<u32>,
     bounds: Vec<(usize, usize)>,
-    /// The batch's distinct network ids, ascending, and each one resolved (same positions).
-    distinct: Vec<u32>,
-    resolved: Vec<Option<Arc<Network>>>,
-    /// The previous batch's `distinct` and `resolved`: sorted addresses go on into the networks
-    /// the last batch ended in, which are taken from here rather than resolved again.
-    before: Vec<u32>,
-    before_resolved: Vec<Option<Arc<Network>>>,
 }
 
 /// Keeps the first of each run of equal mailboxes.
@@ -130,7 +124,11 @@ impl RegistryIndex {
 
     /// A network's own abuse addresses: its `abuse-mailbox`, its `abuse-c`s' addresses, and,
     /// only when those and its organisation's (`org_has_abuse`) are empty, its irts'.
-    fn own_abuse<'a>(&'a self, n: &'a NetRecord, org_has_abuse: bool) -> Vec<AbuseContact<'a>> {
+    fn own_abuse<'a>(
+        &'a self,
+        n: &'a NetRecord,
+        org_has_abuse: impl FnOnce() -> bool,
+    ) -> Vec<AbuseContact<'a>> {
         let mut abuse = Vec::new();
         if let Some(m) = &n.abuse_mailbox {
             abuse.push(AbuseContact {
@@ -147,7 +145,7 @@ impl RegistryIndex {
             self.contact_mail(h, AbuseVia::AbuseC, &mut abuse);
         }
         // A placeholder address on the network itself still counts as "has one" here.
-        if abuse.is_empty() && !org_has_abuse {
+        if abuse.is_empty() && !org_has_abuse() {
             for h in &n.mnt_irt {
                 if let Some(i) =
                     position_by(&self.irt_by, h).and_then(|i| self.irts.get(i as usize))
@@ -189,96 +187,36 @@ impl RegistryIndex {
             .net_org(n)
             .map(|o| self.org_abuse(o))
             .unwrap_or_default();
-        self.own_abuse(n, !org.is_empty())
+        self.own_abuse(n, || !org.is_empty())
             .into_iter()
             .next()
             .or_else(|| org.into_iter().next())
             .or_else(|| self.comment_abuse(&n.range))
     }
 
-    /// The engine's organisation record for a handle and/or a name written on the network.
-    /// `o` is the record `handle` names, if any.
-    fn org_info(
-        &self,
-        handle: Option<&str>,
-        name: Option<&str>,
-        o: Option<&OrgRecord>,
-    ) -> Option<OrgInfo> {
-        if o.is_none() && name.is_none() && handle.is_none() {
-            return None;
-        }
-        let k = &self.knowledge;
-        let mut abuse: Vec<String> = Vec::new();
-        let mut emails: Vec<String> = Vec::new();
-        let mut is_lir = false;
-        let mut org_name = name.map(str::to_owned).unwrap_or_default();
-        if let Some(o) = o {
-            if let Some(n) = &o.name {
-                org_name = n.to_string();
-            }
-            abuse = self
-                .org_abuse(o)
-                .into_iter()
-                .map(|a| a.mailbox.to_owned())
-                .collect();
-            emails.extend(o.emails.iter().map(|m| m.to_string()));
-            is_lir = o.lir;
-        }
-        emails.retain(|m| !k.is_placeholder_email(m) && !abuse.contains(m));
-        emails.dedup();
-        Some(OrgInfo {
-            handle: handle.unwrap_or_default().to_owned(),
-            name: org_name,
-            abuse_emails: abuse,
-            emails,
-            is_lir,
-        })
-    }
-
-    /// The engine's record of a registry network.
-    fn evidence(&self, n: &NetRecord) -> Network {
-        let k = &self.knowledge;
-        let status = n.status.as_deref().unwrap_or_default().to_owned();
-        let name = n.netname.as_deref().unwrap_or(&n.handle).to_owned();
-        let org = self.org_info(n.org.as_deref(), n.org_name.as_deref(), self.net_org(n));
-        let org_has_abuse = org.as_ref().is_some_and(|o| !o.abuse_emails.is_empty());
-        let abuse_emails = self
-            .own_abuse(n, org_has_abuse)
-            .into_iter()
-            .map(|a| a.mailbox.to_owned())
-            .collect();
-        Network {
-            origin: NetworkOrigin::Registry,
-            source: n.source.name.to_string(),
-            start: n.range.start(),
-            end: n.range.end(),
-            name,
-            role: k.role_of_status(&status),
-            status,
-            org,
-            abuse_emails,
-            abuse_comment: self.comment_abuse(&n.range).map(|a| a.mailbox.to_owned()),
-            maintainers: n.mnt_by.iter().map(|m| m.to_string()).collect(),
-            placeholder: n.placeholder.is_some(),
-        }
+    /// The engine's view of the registry network `net` (a record of this index).
+    fn evidence_view<'a>(&'a self, net: &'a NetRecord) -> EvidenceNetwork<'a> {
+        EvidenceNetwork::registry(RegistryNetwork { index: self, net })
     }
 
     /// Every network covering `ip` as the engine reads it: registry networks (placeholders
     /// included, flagged) in the order they were added, then RDAP networks in the order they
-    /// were added; each with every abuse address of its levels resolved.
-    pub fn evidence_networks(&self, ip: IpAddr) -> Vec<Arc<Network>> {
+    /// were added. Each is a view of the index's record (or of its RDAP facts): nothing is
+    /// resolved or copied until the reader asks ([`EvidenceNetwork`]'s accessors: every abuse
+    /// address of its levels, its organisation).
+    pub fn evidence_networks(&self, ip: IpAddr) -> Vec<EvidenceNetwork<'_>> {
         let mut ids: Vec<u32> = self.covering(ip, true).map(|v| v.id).collect();
         ids.sort_unstable();
-        let mut out: Vec<Arc<Network>> = ids
+        let mut out: Vec<EvidenceNetwork<'_>> = ids
             .into_iter()
             .filter_map(|i| self.networks.get(i as usize))
-            .map(|n| Arc::new(self.evidence(n)))
+            .map(|n| self.evidence_view(n))
             .collect();
         out.extend(
             self.rdap_ranges
                 .covering(ip)
                 .into_iter()
-                .filter_map(|i| self.rdap.get(i as usize).cloned()),
+                .filter_map(|i| self.rdap.get(i as usize).map(EvidenceNetwork::borrowed)),
         );
         out
     }
@@ -288,21 +226,22 @@ impl RegistryIndex {
     /// address. Addresses are taken [`EVIDENCE_BATCH`] at a time: the range searches of a
     /// batch run in lock step (one halving of every search window at a time, as
     /// [`RegistryIndex::attribute_many`] interleaves its lookups), so that their cache misses
-    /// overlap; then each distinct network of the batch is resolved once (as
-    /// `evidence_networks` resolves it) and every address it covers gets the same [`Arc`]; a
-    /// network the previous batch of the same call resolved is taken from it. Sorted
-    /// addresses (the engine's order) share their parent networks, so a parent covering many
-    /// of them is resolved once per batch, not once per address.
+    /// overlap; every address gets views of the records covering it ([`EvidenceNetwork`]),
+    /// resolved only when the policy reads them.
     ///
-    /// What was measured (`benches/index.rs`, BENCHMARKS.md): the searches are a small part
-    /// of the engine's question; resolving every mailbox of every level into [`Network`]s is
-    /// the rest. IPv6 (whose table has no directory, so a search is a long binary search)
-    /// gains from the lock step; IPv4 is about even.
+    /// What was measured (`benches/index.rs`, BENCHMARKS.md): before the views, resolving
+    /// every mailbox of every level into owned networks was most of the engine's question;
+    /// now the searches are. IPv6 (whose table has no directory, so a search is a long binary
+    /// search) gains from the lock step.
     ///
     /// Needs neither the hot records nor the answer tables: an index made with
     /// [`IndexBuilder::build_without_lookup_tables`](super::IndexBuilder::build_without_lookup_tables)
     /// does not build them for this.
-    pub fn evidence_networks_many(&self, ips: &[IpAddr], out: &mut Vec<Vec<Arc<Network>>>) {
+    pub fn evidence_networks_many<'s>(
+        &'s self,
+        ips: &[IpAddr],
+        out: &mut Vec<Vec<EvidenceNetwork<'s>>>,
+    ) {
         out.clear();
         out.reserve(ips.len());
         let mut scratch = EvidenceScratch::default();
@@ -312,11 +251,11 @@ impl RegistryIndex {
     }
 
     /// One batch of [`RegistryIndex::evidence_networks_many`].
-    fn evidence_group(
-        &self,
+    fn evidence_group<'s>(
+        &'s self,
         group: &[IpAddr],
         s: &mut EvidenceScratch,
-        out: &mut Vec<Vec<Arc<Network>>>,
+        out: &mut Vec<Vec<EvidenceNetwork<'s>>>,
     ) {
         // The covering lists: the range searches of each family in lock step.
         s.v4.clear();
@@ -350,44 +289,18 @@ impl RegistryIndex {
             s.bounds.push((from, s.ids.len()));
         }
 
-        // Each distinct network of the batch resolved once (or taken from the batch before).
-        std::mem::swap(&mut s.before, &mut s.distinct);
-        std::mem::swap(&mut s.before_resolved, &mut s.resolved);
-        s.distinct.clear();
-        s.distinct.extend_from_slice(&s.ids);
-        s.distinct.sort_unstable();
-        s.distinct.dedup();
-        s.resolved.clear();
-        for &id in &s.distinct {
-            let known = s
-                .before
-                .binary_search(&id)
-                .ok()
-                .and_then(|i| s.before_resolved.get(i));
-            let net = match known {
-                Some(n) => n.clone(),
-                None => self
-                    .networks
-                    .get(id as usize)
-                    .map(|n| Arc::new(self.evidence(n))),
-            };
-            s.resolved.push(net);
-        }
-
         for (ip, &(from, to)) in group.iter().zip(&s.bounds) {
             let ids = s.ids.get(from..to).unwrap_or_default();
             let rdap = self.rdap_ranges.covering(*ip);
             let mut nets = Vec::with_capacity(ids.len() + rdap.len());
-            nets.extend(ids.iter().filter_map(|id| {
-                s.distinct
-                    .binary_search(id)
-                    .ok()
-                    .and_then(|i| s.resolved.get(i))
-                    .and_then(Option::clone)
-            }));
+            nets.extend(
+                ids.iter()
+                    .filter_map(|&id| self.networks.get(id as usize))
+                    .map(|n| self.evidence_view(n)),
+            );
             nets.extend(
                 rdap.into_iter()
-                    .filter_map(|i| self.rdap.get(i as usize).cloned()),
+                    .filter_map(|i| self.rdap.get(i as usize).map(EvidenceNetwork::borrowed)),
             );
             out.push(nets);
         }
@@ -447,61 +360,63 @@ impl RegistryIndex {
     /// domains of their contacts (allocations' own abuse addresses and comments included).
     pub fn provider_names_and_domains(&self) -> (Vec<String>, Vec<String>) {
         let k = &self.knowledge;
-        let mut provider_nets: Vec<Network> = self
+        let mut orgs = Vec::new();
+        let mut domains = Vec::new();
+        let mut add_org = |o: &EvidenceOrg<'_>, domains: &mut Vec<String>| {
+            if !o.handle().is_empty() {
+                orgs.push(o.handle().to_ascii_uppercase());
+            }
+            if !o.name().is_empty() {
+                orgs.push(o.name().to_lowercase());
+            }
+            for m in o.abuse_emails().into_iter().chain(o.emails()) {
+                domains.extend(mail_domain(m));
+            }
+        };
+        let add_network = |n: &EvidenceNetwork<'_>,
+                           add_org: &mut dyn FnMut(&EvidenceOrg<'_>, &mut Vec<String>),
+                           domains: &mut Vec<String>| {
+            if let Some(o) = n.org() {
+                add_org(&o, domains);
+            }
+            for m in n.abuse_emails().into_iter().chain(n.abuse_comment()) {
+                domains.extend(mail_domain(m));
+            }
+        };
+        // Allocations (placeholders aside), then LIR organisations, then RDAP allocations.
+        for n in self
             .networks
             .iter()
             .filter(|n| n.placeholder.is_none())
             .filter(|n| {
                 k.role_of_status(n.status.as_deref().unwrap_or("")) == NetworkRole::Allocation
             })
-            .map(|n| self.evidence(n))
-            .collect();
+        {
+            add_network(&self.evidence_view(n), &mut add_org, &mut domains);
+        }
         for o in self.orgs.iter().filter(|o| o.lir) {
-            let record = self.org_record(Some(&o.handle));
-            if let Some(info) = self.org_info(Some(&o.handle), None, record) {
-                provider_nets.push(Network {
-                    origin: NetworkOrigin::Registry,
-                    source: String::new(),
-                    start: IpAddr::from([0, 0, 0, 0]),
-                    end: IpAddr::from([0, 0, 0, 0]),
-                    name: String::new(),
-                    status: String::new(),
-                    role: NetworkRole::Allocation,
-                    org: Some(info),
-                    abuse_emails: Vec::new(),
-                    abuse_comment: None,
-                    maintainers: Vec::new(),
-                    placeholder: false,
-                });
+            let org = RegistryOrg::new(
+                self,
+                Some(&o.handle),
+                None,
+                self.org_record(Some(&o.handle)),
+            );
+            if let Some(org) = org {
+                add_org(&EvidenceOrg::registry(org), &mut domains);
             }
         }
-        let rdap = self
+        for n in self
             .rdap
             .iter()
-            .filter(|n| !n.placeholder && n.role == NetworkRole::Allocation);
-        let mut orgs = Vec::new();
-        let mut domains = Vec::new();
-        for n in provider_nets.iter().chain(rdap.map(|n| &**n)) {
-            if let Some(o) = &n.org {
-                if !o.handle.is_empty() {
-                    orgs.push(o.handle.to_ascii_uppercase());
-                }
-                if !o.name.is_empty() {
-                    orgs.push(o.name.to_lowercase());
-                }
-                for m in o.abuse_emails.iter().chain(&o.emails) {
-                    domains.extend(mail_domain(m));
-                }
-            }
-            for m in n.abuse_emails.iter().chain(n.abuse_comment.iter()) {
-                domains.extend(mail_domain(m));
-            }
+            .filter(|n| !n.placeholder && n.role == NetworkRole::Allocation)
+        {
+            add_network(&EvidenceNetwork::borrowed(n), &mut add_org, &mut domains);
         }
         (orgs, domains)
     }
 
     /// RDAP networks held.
-    pub fn rdap_networks(&self) -> &[Arc<Network>] {
+    pub fn rdap_networks(&self) -> &[NetworkFacts] {
         &self.rdap
     }
 }
@@ -514,7 +429,7 @@ fn mail_domain(addr: &str) -> Option<String> {
 /// The engine's record of an RDAP ip network: name, status and role, the registrant as its
 /// organisation, abuse and registrant e-mails normalised without placeholders. `None` without
 /// both bounds.
-pub(super) fn rdap_network(source: &str, net: &RdapNetwork, k: &Knowledge) -> Option<Network> {
+pub(super) fn rdap_network(source: &str, net: &RdapNetwork, k: &Knowledge) -> Option<NetworkFacts> {
     let (Some(start), Some(end)) = (net.start_address, net.end_address) else {
         return None;
     };
@@ -554,7 +469,7 @@ pub(super) fn rdap_network(source: &str, net: &RdapNetwork, k: &Knowledge) -> Op
     });
     let role = k.role_of_status(&status);
     let placeholder = k.is_placeholder_network(&name, "", &status);
-    Some(Network {
+    Some(NetworkFacts {
         origin: NetworkOrigin::Rdap,
         source: source.to_owned(),
         start: range.start(),
@@ -565,7 +480,154 @@ pub(super) fn rdap_network(source: &str, net: &RdapNetwork, k: &Knowledge) -> Op
         org,
         abuse_emails: clean(net.abuse_emails(k)),
         abuse_comment: None,
-        maintainers: Vec::new(),
         placeholder,
     })
+}
+
+/// A registry network as the engine reads it: the index's record, read in place; its
+/// organisation, abuse addresses and comment resolved when asked (the one abuse resolution of
+/// the [`RegistryIndex`] docs), borrowing the index's strings.
+#[derive(Clone, Copy)]
+pub(crate) struct RegistryNetwork<'a> {
+    index: &'a RegistryIndex,
+    net: &'a NetRecord,
+}
+
+impl<'a> RegistryNetwork<'a> {
+    pub(crate) fn source(&self) -> &'a str {
+        &self.net.source.name
+    }
+
+    pub(crate) fn start(&self) -> IpAddr {
+        self.net.range.start()
+    }
+
+    pub(crate) fn end(&self) -> IpAddr {
+        self.net.range.end()
+    }
+
+    /// The netname, else the handle.
+    pub(crate) fn name(&self) -> &'a str {
+        self.net.netname.as_deref().unwrap_or(&self.net.handle)
+    }
+
+    pub(crate) fn status(&self) -> &'a str {
+        self.net.status.as_deref().unwrap_or_default()
+    }
+
+    pub(crate) fn role(&self) -> NetworkRole {
+        self.index.knowledge.role_of_status(self.status())
+    }
+
+    /// The holder: the organisation the network's `org` names (found when the index was
+    /// assembled) and/or the `org-name` written on the network.
+    pub(crate) fn org(&self) -> Option<RegistryOrg<'a>> {
+        let n = self.net;
+        RegistryOrg::new(
+            self.index,
+            n.org.as_deref(),
+            n.org_name.as_deref(),
+            self.index.net_org(n),
+        )
+    }
+
+    /// The network's own abuse addresses (its irts only when neither it nor its organisation
+    /// has one).
+    pub(crate) fn abuse_emails(&self) -> Vec<&'a str> {
+        let index = self.index;
+        let n = self.net;
+        index
+            .own_abuse(n, || {
+                index
+                    .net_org(n)
+                    .is_some_and(|o| !index.org_abuse(o).is_empty())
+            })
+            .into_iter()
+            .map(|a| a.mailbox)
+            .collect()
+    }
+
+    pub(crate) fn abuse_comment(&self) -> Option<&'a str> {
+        self.index.comment_abuse(&self.net.range).map(|a| a.mailbox)
+    }
+
+    pub(crate) fn is_placeholder(&self) -> bool {
+        self.net.placeholder.is_some()
+    }
+}
+
+/// A registry network's holder as the engine reads it: the handle and name written on the
+/// network, and the organisation record the handle names, read in place.
+#[derive(Clone, Copy)]
+pub(crate) struct RegistryOrg<'a> {
+    index: &'a RegistryIndex,
+    handle: Option<&'a str>,
+    written_name: Option<&'a str>,
+    record: Option<&'a OrgRecord>,
+}
+
+impl<'a> RegistryOrg<'a> {
+    /// `None` when nothing names a holder.
+    fn new(
+        index: &'a RegistryIndex,
+        handle: Option<&'a str>,
+        written_name: Option<&'a str>,
+        record: Option<&'a OrgRecord>,
+    ) -> Option<Self> {
+        if record.is_none() && written_name.is_none() && handle.is_none() {
+            return None;
+        }
+        Some(Self {
+            index,
+            handle,
+            written_name,
+            record,
+        })
+    }
+
+    pub(crate) fn handle(&self) -> &'a str {
+        self.handle.unwrap_or_default()
+    }
+
+    /// The record's `org-name`, else the name written on the network.
+    pub(crate) fn name(&self) -> &'a str {
+        self.record
+            .and_then(|o| o.name.as_deref())
+            .or(self.written_name)
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn abuse_emails(&self) -> Vec<&'a str> {
+        match self.record {
+            Some(o) => self
+                .index
+                .org_abuse(o)
+                .into_iter()
+                .map(|a| a.mailbox)
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The record's other e-mails: placeholders and its abuse addresses dropped, repeats in a
+    /// row once.
+    pub(crate) fn emails(&self) -> Vec<&'a str> {
+        let Some(o) = self.record else {
+            return Vec::new();
+        };
+        let k = &self.index.knowledge;
+        let abuse = self.abuse_emails();
+        let mut emails: Vec<&'a str> = o
+            .emails
+            .iter()
+            .map(|m| &**m)
+            .filter(|m| !k.is_placeholder_email(m) && !abuse.contains(m))
+            .collect();
+        emails.dedup();
+        emails
+    }
+
+    pub(crate) fn is_lir(&self) -> bool {
+        self.record.is_some_and(|o| o.lir)
+    }
 }

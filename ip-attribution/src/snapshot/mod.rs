@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::fs;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -16,7 +15,7 @@ pub use overrides::{MAX_OVERRIDES, Overrides};
 
 use crate::cert::{self, TrustStore};
 use crate::engine::evidence::{
-    CertSeen, EvidenceSource, Network, Override, PtrName, SecurityTxt, SecurityTxtStatus,
+    CertSeen, EvidenceNetwork, EvidenceSource, Override, PtrName, SecurityTxt, SecurityTxtStatus,
 };
 use crate::engine::knowledge::Knowledge;
 use crate::index::{IndexBuilder, RegistryIndex};
@@ -549,11 +548,11 @@ fn provider_ptr_domains(rdns: &[u8], k: &Knowledge) -> std::collections::HashSet
 }
 
 impl EvidenceSource for Snapshot {
-    fn networks(&self, ip: IpAddr) -> Vec<Arc<Network>> {
+    fn networks(&self, ip: IpAddr) -> Vec<EvidenceNetwork<'_>> {
         self.registry.evidence_networks(ip)
     }
 
-    fn networks_many(&self, ips: &[IpAddr], out: &mut Vec<Vec<Arc<Network>>>) {
+    fn networks_many<'s>(&'s self, ips: &[IpAddr], out: &mut Vec<Vec<EvidenceNetwork<'s>>>) {
         self.registry.evidence_networks_many(ips, out);
     }
 
