@@ -140,14 +140,13 @@ pub use snapshot::{CheckOptions, LoadReport, Overrides, SNAPSHOT_LAYOUT, Snapsho
 //
 // The evidence about one address, and the source it is gathered from.
 pub use engine::evidence::{
-    CertClass as EvidenceCertClass, CertSeen, EvidenceNetwork, EvidenceOrg, NetworkFacts,
-    NetworkOrigin, NetworkRole, OrgInfo, Override, ProviderFlags, PtrName, SecurityTxt,
-    SecurityTxtStatus,
+    CertSeen, EvidenceCertClass, EvidenceNetwork, EvidenceOrg, NetworkFacts, NetworkOrigin,
+    NetworkRole, OrgInfo, Override, ProviderFlags, PtrName, SecurityTxt, SecurityTxtStatus,
 };
 pub use engine::{Evidence, EvidenceSource};
 // What is known about the world (CDNs, device vendors, generic names, placeholders).
 pub use engine::Knowledge;
-pub use engine::knowledge::{BUILTIN as BUILTIN_KNOWLEDGE, CertVerdict};
+pub use engine::knowledge::{BUILTIN_KNOWLEDGE, CertVerdict};
 // The policy, its decisions, and the runs over a batch or a day.
 pub use engine::{
     DECISION_STEP, DecidedStep, Decision, Decisions, EvidenceItem, Language, NETWORKS_BATCH,

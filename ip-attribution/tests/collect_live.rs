@@ -1221,12 +1221,18 @@ async fn an_rdap_reallocation_does_not_cover_the_reassignments_inside_it() {
     let mut asked: Vec<String> = rdap_seen.lock().unwrap().clone();
     asked.sort();
     asked.dedup();
+    // 192.0.2.20 and .21 lie in one reassignment: whichever is asked first (the addresses'
+    // tasks reach the server in no fixed order) covers the other, so exactly one is asked.
     assert_eq!(
-        asked.iter().filter(|p| p.ends_with("192.0.2.21")).count(),
-        0,
+        asked
+            .iter()
+            .filter(|p| p.ends_with("/ip/192.0.2.20") || p.ends_with("/ip/192.0.2.21"))
+            .count(),
+        1,
         "{asked:?}"
     );
-    for ip in ["192.0.2.5", "192.0.2.20", "192.0.2.40"] {
+    // The reallocation covers none of them: each reassignment inside it is asked for.
+    for ip in ["192.0.2.5", "192.0.2.40"] {
         assert!(
             asked.iter().any(|p| p.ends_with(&format!("/ip/{ip}"))),
             "{ip}: {asked:?}"

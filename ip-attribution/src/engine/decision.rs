@@ -192,7 +192,7 @@ pub struct EvidenceItem {
     /// `forward-confirmed`, `not forward-confirmed`, `provider domain` or `generic: REASON`
     /// (REASON as [`GenericReason`](crate::ptr::GenericReason)'s `Display` documents, or
     /// `token "WORD"`); a certificate's class is named as
-    /// [`CertClass::as_str`](crate::engine::evidence::CertClass::as_str) gives it.
+    /// [`EvidenceCertClass::as_str`](crate::engine::evidence::EvidenceCertClass::as_str) gives it.
     pub value: String,
     /// Its weight (0 for evidence that names no business).
     pub weight: f64,

@@ -473,10 +473,12 @@ pub struct PtrName {
     pub source: String,
 }
 
-/// How a certificate is classified.
+/// The one class the policy gives a certificate seen on an address ([`Knowledge::cert_class`](crate::Knowledge::cert_class)
+/// picks it, most telling first, from the several [`CertClass`](crate::CertClass)es of the certificate's
+/// analysis).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CertClass {
+pub enum EvidenceCertClass {
     /// Organisation validated (subject has O).
     Ov,
     /// Domain validated.
@@ -493,7 +495,7 @@ pub enum CertClass {
     Expired,
 }
 
-impl CertClass {
+impl EvidenceCertClass {
     /// A stable name, as evidence values show it: `ov`, `dv`, `shared-cdn`, `device-default`,
     /// `self-signed`, `untrusted`, `expired`.
     pub fn as_str(self) -> &'static str {
@@ -526,7 +528,7 @@ pub struct CertSeen {
     /// Chains to a trusted root and is within its validity period at `now`.
     pub trusted: bool,
     /// Classification (trusted certificates are `Ov` or `Dv` unless shared/vendor).
-    pub class: CertClass,
+    pub class: EvidenceCertClass,
 }
 
 /// Trust state of a security.txt.

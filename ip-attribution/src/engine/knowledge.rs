@@ -27,7 +27,7 @@ use crate::ptr::{GenericReason, PtrAnalysis};
 use crate::{Error, ErrorKind};
 
 /// The embedded knowledge file.
-pub const BUILTIN: &str = include_str!("../../data/knowledge.txt");
+pub const BUILTIN_KNOWLEDGE: &str = include_str!("../../data/knowledge.txt");
 
 /// Most entries one knowledge text may hold.
 pub const MAX_ENTRIES: usize = 100_000;
@@ -85,7 +85,8 @@ impl Knowledge {
     pub fn builtin_ref() -> &'static Knowledge {
         static BUILTIN_TABLE: OnceLock<Knowledge> = OnceLock::new();
         // The embedded file is tested to parse; fall back to an empty table rather than panic.
-        BUILTIN_TABLE.get_or_init(|| Self::parse(BUILTIN).unwrap_or_else(|_| Self::empty()))
+        BUILTIN_TABLE
+            .get_or_init(|| Self::parse(BUILTIN_KNOWLEDGE).unwrap_or_else(|_| Self::empty()))
     }
 
     fn empty() -> Self {
@@ -296,23 +297,23 @@ impl Knowledge {
 
     /// The one class the policy reads of a certificate: a device default, shared (CDN),
     /// expired, self-signed, untrusted, else OV (OV or EV) or DV.
-    pub fn cert_class(&self, a: &CertAnalysis) -> super::evidence::CertClass {
-        use super::evidence::CertClass;
+    pub fn cert_class(&self, a: &CertAnalysis) -> super::evidence::EvidenceCertClass {
+        use super::evidence::EvidenceCertClass;
         let v = self.certificate(a);
         if v.device_default {
-            CertClass::DeviceDefault
+            EvidenceCertClass::DeviceDefault
         } else if v.shared {
-            CertClass::SharedCdn
+            EvidenceCertClass::SharedCdn
         } else if a.validity == Validity::Expired {
-            CertClass::Expired
+            EvidenceCertClass::Expired
         } else if a.self_signed {
-            CertClass::SelfSigned
+            EvidenceCertClass::SelfSigned
         } else if a.chain != ChainStatus::Trusted {
-            CertClass::Untrusted
+            EvidenceCertClass::Untrusted
         } else if matches!(a.validation, ValidationLevel::Ov | ValidationLevel::Ev) {
-            CertClass::Ov
+            EvidenceCertClass::Ov
         } else {
-            CertClass::Dv
+            EvidenceCertClass::Dv
         }
     }
 
@@ -661,7 +662,7 @@ mod tests {
 
     #[test]
     fn builtin_parses() {
-        let k = Knowledge::parse(BUILTIN);
+        let k = Knowledge::parse(BUILTIN_KNOWLEDGE);
         assert!(k.is_ok(), "{k:?}");
         let k = Knowledge::builtin();
         assert_eq!(k.generic_token("static"), Some("static"));

@@ -14,7 +14,7 @@ use super::decision::{
     Decision, EvidenceItem, Organisation, Outcome, Recipient, Step, Via, is_email,
 };
 use super::evidence::{
-    CertClass, CertSeen, Evidence, EvidenceNetwork, NetworkOrigin, NetworkRole, PtrName,
+    CertSeen, Evidence, EvidenceCertClass, EvidenceNetwork, NetworkOrigin, NetworkRole, PtrName,
     SecurityTxt, SecurityTxtStatus,
 };
 use super::knowledge::{Knowledge, skeleton};
@@ -247,9 +247,9 @@ fn cert_candidate(
     let org = c.subject_org.as_deref().unwrap_or("");
     let (weight, note) = if !c.trusted {
         (0.0, c.class.as_str().to_owned())
-    } else if c.class == CertClass::DeviceDefault {
+    } else if c.class == EvidenceCertClass::DeviceDefault {
         (0.0, "device default".to_owned())
-    } else if c.class == CertClass::SharedCdn {
+    } else if c.class == EvidenceCertClass::SharedCdn {
         (0.0, "shared/CDN".to_owned())
     } else if c.domains.iter().any(|d| ev.is_provider_domain(d))
         || (!org.is_empty() && ev.is_provider_org(org))
@@ -257,7 +257,7 @@ fn cert_candidate(
         (0.0, "provider's own".to_owned())
     } else if c.domains.is_empty() {
         (0.0, "no domain".to_owned())
-    } else if c.class == CertClass::Ov && !org.is_empty() {
+    } else if c.class == EvidenceCertClass::Ov && !org.is_empty() {
         (k.weight_cert_ov, "trusted OV".to_owned())
     } else {
         (k.weight_cert_dv, "trusted".to_owned())
@@ -829,9 +829,9 @@ mod tests {
             domains: vec![domain.into()],
             trusted,
             class: if org.is_some() {
-                CertClass::Ov
+                EvidenceCertClass::Ov
             } else {
-                CertClass::Dv
+                EvidenceCertClass::Dv
             },
         }
     }
@@ -1009,12 +1009,12 @@ mod tests {
         // gathered; the policy reads them.
         for c in [
             CertSeen {
-                class: CertClass::DeviceDefault,
+                class: EvidenceCertClass::DeviceDefault,
                 ..cert("fortigate.example", Some("Fortinet"), true)
             },
             cert("hoster.example", Some("Hoster B.V."), true),
             CertSeen {
-                class: CertClass::SharedCdn,
+                class: EvidenceCertClass::SharedCdn,
                 ..cert("a.example", None, true)
             },
         ] {
