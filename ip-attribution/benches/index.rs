@@ -27,7 +27,9 @@ use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use ip_attribution::{EVIDENCE_BATCH, IndexBuilder, RegistryIndex, RpslObject, RpslReader};
+use ip_attribution::{
+    EVIDENCE_BATCH, EvidenceNetwork, IndexBuilder, RegistryIndex, RpslObject, RpslReader,
+};
 
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../examples/src/synthetic_registry.rs"]
@@ -136,40 +138,17 @@ fn index(c: &mut Criterion) {
             black_box(hits)
         })
     });
-    g.bench_function(
-        format!("attribute_netname_abuse_mailbox_{n}_networks"),
-        |b| {
-            b.iter(|| {
-                let mut hits = 0usize;
-                for &p in &probes {
-                    if let Some(a) = idx.attribute(black_box(p)) {
-                        hits += a.netname.map_or(0, str::len);
-                        hits += a.abuse_mailbox.map_or(0, str::len);
-                    }
-                }
-                black_box(hits)
-            })
-        },
-    );
     let mut out = Vec::with_capacity(4096);
     g.bench_function(
-        format!("attribute_many_netname_abuse_mailbox_{n}_networks"),
-        |b| {
-            b.iter(|| {
-                let mut hits = 0usize;
-                for group in probes.chunks(4096) {
-                    idx.attribute_many(black_box(group), &mut out);
-                    for a in out.iter().flatten() {
-                        hits += a.netname.map_or(0, str::len);
-                        hits += a.abuse_mailbox.map_or(0, str::len);
-                    }
-                }
-                black_box(hits)
-            })
-        },
+        format!("attribute_netname_abuse_mailbox_{n}_networks"),
+        |b| b.iter(|| black_box(attribute_each(&idx, &probes))),
     );
-    // The product's path over the same addresses: every covering network with every mailbox
-    // resolved, as the engine reads them (owned `Network`s). First the covering walk alone
+    g.bench_function(
+        format!("attribute_many_netname_abuse_mailbox_{n}_networks"),
+        |b| b.iter(|| black_box(attribute_batched(&idx, &probes, &mut out))),
+    );
+    // The product's path over the same addresses: every covering network as the engine reads
+    // it (an `EvidenceNetwork` view, resolved as it is read). First the covering walk alone
     // (the exact lists, placeholders included, nothing resolved), then per address, then
     // batched.
     g.bench_function(format!("covering_walk_{n}_networks"), |b| {
@@ -181,98 +160,107 @@ fn index(c: &mut Criterion) {
             black_box(hits)
         })
     });
-    // Owned networks cost far more per address: a tenth of the addresses.
+    // Views resolved as they are read cost far more per address: a tenth of the addresses.
     let evidence_probes = probes.get(..probes.len() / 10).unwrap_or_default();
     g.throughput(Throughput::Elements(evidence_probes.len() as u64));
-    g.bench_function(format!("evidence_networks_{n}_networks"), |b| {
-        b.iter(|| {
-            let mut hits = 0usize;
-            for &p in evidence_probes {
-                for net in idx.evidence_networks(black_box(p)) {
-                    hits += net.name().len() + net.abuse_emails().len();
-                }
-            }
-            black_box(hits)
-        })
-    });
     let mut lists = Vec::with_capacity(4096);
+    g.bench_function(format!("evidence_networks_{n}_networks"), |b| {
+        b.iter(|| black_box(per_address(&idx, evidence_probes)))
+    });
     g.bench_function(format!("evidence_networks_many_{n}_networks"), |b| {
-        b.iter(|| {
-            let mut hits = 0usize;
-            for group in evidence_probes.chunks(EVIDENCE_BATCH) {
-                idx.evidence_networks_many(black_box(group), &mut lists);
-                for net in lists.iter().flatten() {
-                    hits += net.name().len() + net.abuse_emails().len();
-                }
-            }
-            black_box(hits)
-        })
+        b.iter(|| black_box(batched(&idx, evidence_probes, &mut lists, name_and_abuse)))
     });
     // In the order the engine asks: a step's distinct addresses, sorted.
     let mut sorted = evidence_probes.to_vec();
     sorted.sort_unstable();
     g.bench_function(format!("evidence_networks_sorted_{n}_networks"), |b| {
-        b.iter(|| {
-            let mut hits = 0usize;
-            for &p in &sorted {
-                for net in idx.evidence_networks(black_box(p)) {
-                    hits += net.name().len() + net.abuse_emails().len();
-                }
-            }
-            black_box(hits)
-        })
+        b.iter(|| black_box(per_address(&idx, &sorted)))
     });
     g.bench_function(format!("evidence_networks_many_sorted_{n}_networks"), |b| {
-        b.iter(|| {
-            let mut hits = 0usize;
-            for group in sorted.chunks(EVIDENCE_BATCH) {
-                idx.evidence_networks_many(black_box(group), &mut lists);
-                for net in lists.iter().flatten() {
-                    hits += net.name().len() + net.abuse_emails().len();
-                }
-            }
-            black_box(hits)
-        })
+        b.iter(|| black_box(batched(&idx, &sorted, &mut lists, name_and_abuse)))
     });
     // The lookups alone: every covering network's view, its name read (nothing resolved).
     g.bench_function(
         format!("evidence_networks_many_sorted_names_{n}_networks"),
-        |b| {
-            b.iter(|| {
-                let mut hits = 0usize;
-                for group in sorted.chunks(EVIDENCE_BATCH) {
-                    idx.evidence_networks_many(black_box(group), &mut lists);
-                    for net in lists.iter().flatten() {
-                        hits += net.name().len();
-                    }
-                }
-                black_box(hits)
-            })
-        },
+        |b| b.iter(|| black_box(batched(&idx, &sorted, &mut lists, names))),
     );
     g.bench_function(
         format!("evidence_networks_many_sorted_policy_reads_{n}_networks"),
-        |b| {
-            b.iter(|| {
-                let mut hits = 0usize;
-                for group in sorted.chunks(EVIDENCE_BATCH) {
-                    idx.evidence_networks_many(black_box(group), &mut lists);
-                    for list in &lists {
-                        hits += policy_reads(list);
-                    }
-                }
-                black_box(hits)
-            })
-        },
+        |b| b.iter(|| black_box(batched(&idx, &sorted, &mut lists, policy_reads))),
     );
     g.finish();
+}
+
+/// What the attribution benches read of an answer: the netname and the first abuse address.
+fn attribution_reads(a: &ip_attribution::Attribution<'_>) -> usize {
+    a.netname.map_or(0, str::len) + a.abuse_mailbox.map_or(0, str::len)
+}
+
+/// `attribute`, one address at a time.
+fn attribute_each(idx: &RegistryIndex, probes: &[IpAddr]) -> usize {
+    probes
+        .iter()
+        .filter_map(|&p| idx.attribute(black_box(p)))
+        .map(|a| attribution_reads(&a))
+        .sum()
+}
+
+/// `attribute_many` over groups of 4,096 addresses.
+fn attribute_batched<'i>(
+    idx: &'i RegistryIndex,
+    probes: &[IpAddr],
+    out: &mut Vec<Option<ip_attribution::Attribution<'i>>>,
+) -> usize {
+    let mut hits = 0usize;
+    for group in probes.chunks(4096) {
+        idx.attribute_many(black_box(group), out);
+        hits += out.iter().flatten().map(attribution_reads).sum::<usize>();
+    }
+    hits
+}
+
+/// What the older evidence benches read of every network: its name and its own abuse
+/// addresses (which resolves them).
+fn name_and_abuse(list: &[EvidenceNetwork<'_>]) -> usize {
+    list.iter()
+        .map(|net| net.name().len() + net.abuse_emails().len())
+        .sum()
+}
+
+/// Each view's name only: the lookups alone.
+fn names(list: &[EvidenceNetwork<'_>]) -> usize {
+    list.iter().map(|net| net.name().len()).sum()
+}
+
+/// `evidence_networks` one address at a time, each network's name and own abuse read.
+fn per_address(idx: &RegistryIndex, probes: &[IpAddr]) -> usize {
+    probes
+        .iter()
+        .map(|&p| name_and_abuse(&idx.evidence_networks(black_box(p))))
+        .sum()
+}
+
+/// `evidence_networks_many` over groups of `EVIDENCE_BATCH` addresses, `read` applied to each
+/// address's list.
+fn batched<'i>(
+    idx: &'i RegistryIndex,
+    probes: &[IpAddr],
+    lists: &mut Vec<Vec<EvidenceNetwork<'i>>>,
+    read: fn(&[EvidenceNetwork<'_>]) -> usize,
+) -> usize {
+    let mut hits = 0usize;
+    for group in probes.chunks(EVIDENCE_BATCH) {
+        idx.evidence_networks_many(black_box(group), lists);
+        hits += lists.iter().map(|l| read(l)).sum::<usize>();
+    }
+    hits
 }
 
 /// What the policy reads of an address's networks when nothing else names a business (most
 /// addresses of a day): every network's organisation handle and name (the provider check),
 /// and the most specific live network's abuse addresses: its own, else its organisation's,
 /// else its range's comment (step 4).
-fn policy_reads(list: &[ip_attribution::EvidenceNetwork<'_>]) -> usize {
+fn policy_reads(list: &[EvidenceNetwork<'_>]) -> usize {
     let mut hits = 0usize;
     for net in list {
         if let Some(o) = net.org() {
@@ -348,56 +336,20 @@ fn index_ipv6(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Elements(probes.len() as u64));
     g.bench_function(format!("attribute_{n}_inet6num"), |b| {
-        b.iter(|| {
-            let mut hits = 0usize;
-            for &p in &probes {
-                if let Some(a) = idx.attribute(black_box(p)) {
-                    hits += a.netname.map_or(0, str::len);
-                    hits += a.abuse_mailbox.map_or(0, str::len);
-                }
-            }
-            black_box(hits)
-        })
+        b.iter(|| black_box(attribute_each(&idx, &probes)))
     });
     let mut out = Vec::with_capacity(4096);
     g.bench_function(format!("attribute_many_{n}_inet6num"), |b| {
-        b.iter(|| {
-            let mut hits = 0usize;
-            for group in probes.chunks(4096) {
-                idx.attribute_many(black_box(group), &mut out);
-                for a in out.iter().flatten() {
-                    hits += a.netname.map_or(0, str::len);
-                    hits += a.abuse_mailbox.map_or(0, str::len);
-                }
-            }
-            black_box(hits)
-        })
+        b.iter(|| black_box(attribute_batched(&idx, &probes, &mut out)))
     });
     let evidence_probes = probes.get(..probes.len() / 10).unwrap_or_default();
     g.throughput(Throughput::Elements(evidence_probes.len() as u64));
     g.bench_function(format!("evidence_networks_{n}_inet6num"), |b| {
-        b.iter(|| {
-            let mut hits = 0usize;
-            for &p in evidence_probes {
-                for net in idx.evidence_networks(black_box(p)) {
-                    hits += net.name().len() + net.abuse_emails().len();
-                }
-            }
-            black_box(hits)
-        })
+        b.iter(|| black_box(per_address(&idx, evidence_probes)))
     });
     let mut lists = Vec::with_capacity(4096);
     g.bench_function(format!("evidence_networks_many_{n}_inet6num"), |b| {
-        b.iter(|| {
-            let mut hits = 0usize;
-            for group in evidence_probes.chunks(EVIDENCE_BATCH) {
-                idx.evidence_networks_many(black_box(group), &mut lists);
-                for net in lists.iter().flatten() {
-                    hits += net.name().len() + net.abuse_emails().len();
-                }
-            }
-            black_box(hits)
-        })
+        b.iter(|| black_box(batched(&idx, evidence_probes, &mut lists, name_and_abuse)))
     });
     g.finish();
 }
