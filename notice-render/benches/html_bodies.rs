@@ -16,10 +16,10 @@
 
 use std::hint::black_box;
 
+mod support;
+
 use chrono::{TimeZone, Utc};
-use notice_render::{
-    AggregateOptions, Customer, Finding, Notice, Recipient, RenderOptions, Renderer, aggregate,
-};
+use notice_render::{AggregateOptions, Customer, Finding, Notice, Recipient, Renderer, aggregate};
 
 fn notices(renderer: &Renderer) -> Vec<Notice> {
     let (Some(now), Some(seen)) = (
@@ -104,25 +104,8 @@ fn notices(renderer: &Renderer) -> Vec<Notice> {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let rounds = match args.iter().position(|a| a == "--rounds") {
-        Some(i) => match args.get(i + 1).map(|n| n.parse::<usize>()) {
-            Some(Ok(n)) => n,
-            _ => panic!("--rounds takes a number"),
-        },
-        // `cargo bench` passes --bench; `cargo test --benches` does not
-        None if args.iter().any(|a| a == "--bench") => 200,
-        None => 1,
-    };
-    let renderer = match Renderer::embedded(
-        RenderOptions::new("Example CERT", "cert@example.org", "notices.example.org")
-            .with_reply_to("abuse-desk@example.org")
-            .with_phone("+31 70 123 4567")
-            .with_website("https://www.example.org/notices")
-            .with_verify_url("https://www.example.org/verify?ticket={ticket}"),
-    ) {
-        Ok(r) => r,
-        Err(e) => panic!("renderer: {e}"),
-    };
+    let rounds = support::rounds(&args, 200);
+    let renderer = support::renderer();
     let Some(now) = Utc.with_ymd_and_hms(2025, 3, 5, 8, 0, 0).single() else {
         return;
     };
@@ -132,35 +115,14 @@ fn main() {
         32,
         "one notice per kind, language and recipient"
     );
-    let started = std::time::Instant::now();
-    let mut bytes = 0usize;
-    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
-    for round in 0..rounds {
-        for notice in &notices {
-            let html = match renderer.html(black_box(notice), now) {
-                Ok(h) => h,
-                Err(e) => panic!("html: {e}"),
-            };
-            bytes += html.len();
-            if round == 0 {
-                for b in html.bytes() {
-                    hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-                }
-            }
-        }
-    }
-    let elapsed = started.elapsed();
-    let bodies = rounds * notices.len();
-    let per_body = if bodies == 0 {
-        String::new()
-    } else {
-        format!(
-            ", {:.1} µs a body",
-            elapsed.as_secs_f64() * 1e6 / bodies as f64
-        )
-    };
-    println!(
-        "{bodies} HTML bodies ({rounds} rounds of {}), {bytes} bytes, first round FNV-1a {hash:016x}{per_body}",
-        notices.len()
+    support::run_rounds(
+        &notices,
+        rounds,
+        "HTML bodies",
+        ("µs a body", 1e6),
+        |notice| match renderer.html(black_box(notice), now) {
+            Ok(h) => h,
+            Err(e) => panic!("html: {e}"),
+        },
     );
 }

@@ -19,6 +19,8 @@
 
 use std::hint::black_box;
 
+mod support;
+
 use notice_render::inert::display;
 
 /// The distinct values `display` is given while `html_bodies` renders its 32 notices.
@@ -53,15 +55,7 @@ const VALUES: &[&str] = &[
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let rounds = match args.iter().position(|a| a == "--rounds") {
-        Some(i) => match args.get(i + 1).map(|n| n.parse::<usize>()) {
-            Some(Ok(n)) => n,
-            _ => panic!("--rounds takes a number"),
-        },
-        // `cargo bench` passes --bench; `cargo test --benches` does not
-        None if args.iter().any(|a| a == "--bench") => 20_000,
-        None => 1,
-    };
+    let rounds = support::rounds(&args, 20_000);
     let one: Vec<&str>;
     let values = match args.iter().position(|a| a == "--value") {
         Some(i) => match args.get(i + 1) {
@@ -73,32 +67,7 @@ fn main() {
         },
         None => VALUES,
     };
-    let started = std::time::Instant::now();
-    let mut bytes = 0usize;
-    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
-    for round in 0..rounds {
-        for value in values {
-            let shown = display(black_box(value));
-            bytes += shown.len();
-            if round == 0 {
-                for b in shown.bytes() {
-                    hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-                }
-            }
-        }
-    }
-    let elapsed = started.elapsed();
-    let calls = rounds * values.len();
-    let per_call = if calls == 0 {
-        String::new()
-    } else {
-        format!(
-            ", {:.1} ns a value",
-            elapsed.as_secs_f64() * 1e9 / calls as f64
-        )
-    };
-    println!(
-        "{calls} values ({rounds} rounds of {}), {bytes} bytes, first round FNV-1a {hash:016x}{per_call}",
-        values.len()
-    );
+    support::run_rounds(values, rounds, "values", ("ns a value", 1e9), |value| {
+        display(black_box(value))
+    });
 }

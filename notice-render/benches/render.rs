@@ -4,21 +4,14 @@
 
 use std::hint::black_box;
 
+mod support;
+
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use notice_render::{AggregateOptions, Finding, Recipient, RenderOptions, Renderer, aggregate};
+use notice_render::{AggregateOptions, Finding, Recipient, aggregate};
 
 fn bench(c: &mut Criterion) {
-    let renderer = match Renderer::embedded(
-        RenderOptions::new("Example CERT", "cert@example.org", "notices.example.org")
-            .with_reply_to("abuse-desk@example.org")
-            .with_phone("+31 70 123 4567")
-            .with_website("https://www.example.org/notices")
-            .with_verify_url("https://www.example.org/verify?ticket={ticket}"),
-    ) {
-        Ok(r) => r,
-        Err(e) => panic!("renderer: {e}"),
-    };
+    let renderer = support::renderer();
     let Some(now) = Utc.with_ymd_and_hms(2025, 3, 5, 8, 0, 0).single() else {
         return;
     };
