@@ -210,14 +210,15 @@ fn a_connection_dropped_mid_message_is_retried_and_delivered_once() {
 #[test]
 fn a_server_that_is_down_stalls_or_answers_garbage_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    // Down: a port nobody listens on (taken and released).
+    let stall = start("stall", dir.path(), None);
+    let garbage = start("garbage", dir.path(), None);
+    // Down: a port nobody listens on (taken and released), taken after the servers listen so
+    // it cannot be one of theirs (it was once: the two cases then shared one state file).
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let stall = start("stall", dir.path(), None);
-    let garbage = start("garbage", dir.path(), None);
     for url in [
         format!("smtp://127.0.0.1:{port}"),
         format!("smtp://127.0.0.1:{}", stall.port),
