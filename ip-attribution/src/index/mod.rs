@@ -1495,6 +1495,89 @@ source:         TEST
         assert_eq!(bare.abuse_via(), None);
     }
 
+    /// Organisations whose abuse list is empty or not for every reason the resolution has:
+    /// a placeholder or missing `abuse-mailbox`, an `abuse-c` that is missing, has no
+    /// `abuse-mailbox` and only placeholder or usable `e-mail`s, or a placeholder
+    /// `abuse-mailbox`.
+    const ORGS: &[u8] = b"\
+organisation:   ORG-A1-TEST
+abuse-mailbox:  abuse@ripe.net
+source:         TEST
+
+organisation:   ORG-A2-TEST
+abuse-mailbox:  abuse@a2.example
+source:         TEST
+
+organisation:   ORG-A3-TEST
+abuse-c:        MISSING-TEST
+source:         TEST
+
+organisation:   ORG-A4-TEST
+abuse-c:        P1-TEST
+source:         TEST
+
+organisation:   ORG-A5-TEST
+abuse-c:        P2-TEST
+source:         TEST
+
+organisation:   ORG-A6-TEST
+abuse-mailbox:  hostmaster@ripe.net
+abuse-c:        P3-TEST
+source:         TEST
+
+organisation:   ORG-A7-TEST
+abuse-mailbox:  unread@ripe.net
+abuse-c:        P4-TEST
+source:         TEST
+
+organisation:   ORG-A8-TEST
+source:         TEST
+
+person:         Placeholder mail only
+nic-hdl:        P1-TEST
+e-mail:         unread@ripe.net
+source:         TEST
+
+person:         A usable mail after a placeholder
+nic-hdl:        P2-TEST
+e-mail:         abuse@ripe.net
+e-mail:         noc@a5.example
+source:         TEST
+
+role:           Abuse mailbox
+nic-hdl:        P3-TEST
+abuse-mailbox:  abuse@a6.example
+source:         TEST
+
+role:           Placeholder abuse mailbox
+nic-hdl:        P4-TEST
+abuse-mailbox:  abuse@ripe.net
+e-mail:         noc@a7.example
+source:         TEST
+";
+
+    #[test]
+    fn org_has_abuse_is_the_list_not_empty() {
+        let idx = RegistryIndex::from_objects(
+            crate::rpsl::RpslReader::from_slice("orgs", ORGS).filter_map(Result::ok),
+        );
+        assert_eq!(idx.orgs.len(), 8);
+        let mut has = Vec::new();
+        for o in &idx.orgs {
+            assert_eq!(
+                idx.org_has_abuse(o),
+                !idx.org_abuse(o).is_empty(),
+                "{}",
+                o.handle
+            );
+            if idx.org_has_abuse(o) {
+                has.push(o.handle.to_string());
+            }
+        }
+        has.sort();
+        assert_eq!(has, ["ORG-A2-TEST", "ORG-A5-TEST", "ORG-A6-TEST"]);
+    }
+
     fn one(netname: Option<&str>, mailbox: Option<&str>) -> HotTable {
         let mut t = HotTable::with_capacity(1);
         t.push(

@@ -110,6 +110,29 @@ impl RegistryIndex {
         abuse
     }
 
+    /// True when [`RegistryIndex::org_abuse`] of `o` is not empty, found without building
+    /// the list: stops at the first usable address.
+    pub(crate) fn org_has_abuse(&self, o: &OrgRecord) -> bool {
+        let k = &self.knowledge;
+        if o.abuse_mailbox
+            .as_deref()
+            .is_some_and(|m| !k.is_placeholder_email(m))
+        {
+            return true;
+        }
+        if o.abuse_c.is_none() {
+            return false;
+        }
+        let Some(c) = self.contacts.get(o.abuse_c_at as usize) else {
+            return false;
+        };
+        let usable = |m: &str| !m.is_empty() && !k.is_placeholder_email(m);
+        match &c.abuse_mailbox {
+            Some(m) => usable(m),
+            None => c.emails.iter().any(|m| usable(m)),
+        }
+    }
+
     fn org_record(&self, handle: Option<&str>) -> Option<&OrgRecord> {
         handle
             .and_then(|h| position_by(&self.org_by, h))
@@ -144,8 +167,9 @@ impl RegistryIndex {
         for h in &n.abuse_c {
             self.contact_mail(h, AbuseVia::AbuseC, &mut abuse);
         }
-        // A placeholder address on the network itself still counts as "has one" here.
-        if abuse.is_empty() && !org_has_abuse() {
+        // A placeholder address on the network itself still counts as "has one" here. The
+        // organisation is asked only when there are irts to fall back to.
+        if abuse.is_empty() && !n.mnt_irt.is_empty() && !org_has_abuse() {
             for h in &n.mnt_irt {
                 if let Some(i) =
                     position_by(&self.irt_by, h).and_then(|i| self.irts.get(i as usize))
@@ -183,14 +207,11 @@ impl RegistryIndex {
     /// The first address of a network's resolution: its own, else its organisation's, else its
     /// range's comment (the address the engine writes to first).
     pub(crate) fn first_abuse<'a>(&'a self, n: &'a NetRecord) -> Option<AbuseContact<'a>> {
-        let org = self
-            .net_org(n)
-            .map(|o| self.org_abuse(o))
-            .unwrap_or_default();
-        self.own_abuse(n, || !org.is_empty())
+        let org = self.net_org(n);
+        self.own_abuse(n, || org.is_some_and(|o| self.org_has_abuse(o)))
             .into_iter()
             .next()
-            .or_else(|| org.into_iter().next())
+            .or_else(|| org.and_then(|o| self.org_abuse(o).into_iter().next()))
             .or_else(|| self.comment_abuse(&n.range))
     }
 
@@ -538,9 +559,7 @@ impl<'a> RegistryNetwork<'a> {
         let n = self.net;
         index
             .own_abuse(n, || {
-                index
-                    .net_org(n)
-                    .is_some_and(|o| !index.org_abuse(o).is_empty())
+                index.net_org(n).is_some_and(|o| index.org_has_abuse(o))
             })
             .into_iter()
             .map(|a| a.mailbox)
