@@ -20,7 +20,9 @@
 //! after another in the same process, the later ones inherit the heap the earlier ones left
 //! (glibc), and a later one measured up to 2x slower than alone.
 //!
-//! `REGISTRY_BENCH_NETWORKS` changes the size (default 1,000,000).
+//! `REGISTRY_BENCH_NETWORKS` changes the size (default 1,000,000). Runs under mimalloc, the
+//! daily run's allocator (since 2026-12-06; figures in BENCHMARKS.md before its "Eighth
+//! round" were taken under glibc's).
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -34,6 +36,13 @@ use ip_attribution::{
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../examples/src/synthetic_registry.rs"]
 mod gen_registry;
+
+// The allocator the daily run uses (`examples/examples/daily-run.rs`): the product's path
+// allocates a list of views per address and a list per abuse level read, and what that costs
+// depends on the allocator; under glibc's the evidence benches measured 20 to 30 % slower
+// (BENCHMARKS.md, "Eighth round"). The attribution benches allocate nothing per address.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn networks() -> usize {
     std::env::var("REGISTRY_BENCH_NETWORKS")

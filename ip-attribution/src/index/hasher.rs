@@ -14,6 +14,9 @@
 /// A `HashMap` with foldhash's fast hasher (per-process random seed).
 pub(crate) type FastHashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
+/// A `HashSet` with the same hasher.
+pub(crate) type FastHashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
+
 #[cfg(test)]
 mod tests {
     use super::*;

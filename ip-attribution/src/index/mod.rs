@@ -15,6 +15,7 @@ use ipnet::IpNet;
 
 use flat::{FlatV4, FlatV6};
 use hasher::FastHashMap;
+pub(crate) use hasher::FastHashSet;
 
 use crate::engine::evidence::NetworkFacts;
 use crate::engine::knowledge::Knowledge;

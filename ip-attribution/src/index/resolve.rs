@@ -47,17 +47,54 @@ struct EvidenceScratch {
     bounds: Vec<(usize, usize)>,
 }
 
-/// Keeps the first of each run of equal mailboxes.
-fn dedup(v: &mut Vec<AbuseContact<'_>>) {
-    v.dedup_by(|a, b| a.mailbox == b.mailbox);
+/// What one level of the abuse resolution found, as it is found: placeholder addresses
+/// dropped, an address equal to the one kept before it dropped (repeats in a row once), each
+/// kept contact mapped by `keep` (the contact itself, or its bare mailbox when that is all the
+/// reader wants) into one list, so a level costs one allocation or none.
+struct Found<'a, T> {
+    knowledge: &'a Knowledge,
+    keep: fn(AbuseContact<'a>) -> T,
+    last: Option<&'a str>,
+    out: Vec<T>,
+}
+
+impl<'a, T> Found<'a, T> {
+    fn new(knowledge: &'a Knowledge, keep: fn(AbuseContact<'a>) -> T) -> Self {
+        Self {
+            knowledge,
+            keep,
+            last: None,
+            out: Vec::new(),
+        }
+    }
+
+    /// Keeps `c` unless its address is a placeholder.
+    fn offer(&mut self, c: AbuseContact<'a>) {
+        if !self.knowledge.is_placeholder_email(c.mailbox) {
+            self.offer_usable(c);
+        }
+    }
+
+    /// Keeps `c`, whose address is known not to be a placeholder
+    /// ([`RegistryIndex::contact_mail_at`] gives only such).
+    fn offer_usable(&mut self, c: AbuseContact<'a>) {
+        if self.last != Some(c.mailbox) {
+            self.last = Some(c.mailbox);
+            self.out.push((self.keep)(c));
+        }
+    }
 }
 
 impl RegistryIndex {
     /// Where a contact's mail goes: its `abuse-mailbox`, else every `e-mail`; placeholder
     /// addresses dropped. `via` is the level asking ([`AbuseVia::AbuseC`] turns into
     /// [`AbuseVia::AbuseCEmail`] for a contact's `e-mail`).
-    fn contact_mail<'a>(&'a self, handle: &str, via: AbuseVia, out: &mut Vec<AbuseContact<'a>>) {
-        self.contact_mail_at(position_by(&self.contact_by, handle), via, out);
+    fn contact_mail<'a>(
+        &'a self,
+        handle: &str,
+        via: AbuseVia,
+    ) -> impl Iterator<Item = AbuseContact<'a>> + 'a {
+        self.contact_mail_at(position_by(&self.contact_by, handle), via)
     }
 
     /// [`RegistryIndex::contact_mail`] of the contact at position `at` (found by handle).
@@ -65,33 +102,37 @@ impl RegistryIndex {
         &'a self,
         at: Option<u32>,
         via: AbuseVia,
-        out: &mut Vec<AbuseContact<'a>>,
-    ) {
-        let Some(c) = at.and_then(|i| self.contacts.get(i as usize)) else {
-            return;
+    ) -> impl Iterator<Item = AbuseContact<'a>> + 'a {
+        let contact = at.and_then(|i| self.contacts.get(i as usize));
+        let (list, via): (&[Box<str>], AbuseVia) = match contact.map(|c| &c.abuse_mailbox) {
+            None => (&[], via),
+            Some(Some(m)) => (std::slice::from_ref(m), via),
+            Some(None) if via == AbuseVia::AbuseC => {
+                (contact.map_or(&[], |c| &c.emails), AbuseVia::AbuseCEmail)
+            }
+            Some(None) => (contact.map_or(&[], |c| &c.emails), via),
         };
-        let (list, via): (&[Box<str>], AbuseVia) = match &c.abuse_mailbox {
-            Some(m) => (std::slice::from_ref(m), via),
-            None if via == AbuseVia::AbuseC => (&c.emails, AbuseVia::AbuseCEmail),
-            None => (&c.emails, via),
-        };
-        out.extend(
-            list.iter()
-                .filter(|m| !m.is_empty() && !self.knowledge.is_placeholder_email(m))
-                .map(|m| AbuseContact {
-                    mailbox: m,
-                    via,
-                    handle: Some(&c.handle),
-                }),
-        );
+        let handle = contact.map(|c| &*c.handle);
+        list.iter()
+            .filter(|m| !m.is_empty() && !self.knowledge.is_placeholder_email(m))
+            .map(move |m| AbuseContact {
+                mailbox: m,
+                via,
+                handle,
+            })
     }
 
     /// An organisation's abuse addresses: its `abuse-mailbox` (ARIN `OrgAbuseEmail`), then its
     /// `abuse-c`'s; placeholders dropped, repeats in a row once.
     pub(crate) fn org_abuse<'a>(&'a self, o: &'a OrgRecord) -> Vec<AbuseContact<'a>> {
-        let mut abuse = Vec::new();
+        self.org_abuse_as(o, |c| c)
+    }
+
+    /// [`RegistryIndex::org_abuse`], each contact mapped by `keep`.
+    fn org_abuse_as<'a, T>(&'a self, o: &'a OrgRecord, keep: fn(AbuseContact<'a>) -> T) -> Vec<T> {
+        let mut found = Found::new(&self.knowledge, keep);
         if let Some(m) = &o.abuse_mailbox {
-            abuse.push(AbuseContact {
+            found.offer(AbuseContact {
                 mailbox: m,
                 via: if o.arin {
                     AbuseVia::ArinOrgAbuse
@@ -103,11 +144,11 @@ impl RegistryIndex {
         }
         if o.abuse_c.is_some() {
             // `abuse_c_at` is `abuse_c` found by handle when the index was assembled.
-            self.contact_mail_at(Some(o.abuse_c_at), AbuseVia::OrgAbuseC, &mut abuse);
+            for c in self.contact_mail_at(Some(o.abuse_c_at), AbuseVia::OrgAbuseC) {
+                found.offer_usable(c);
+            }
         }
-        abuse.retain(|a| !self.knowledge.is_placeholder_email(a.mailbox));
-        dedup(&mut abuse);
-        abuse
+        found.out
     }
 
     /// True when [`RegistryIndex::org_abuse`] of `o` is not empty, found without building
@@ -146,15 +187,17 @@ impl RegistryIndex {
     }
 
     /// A network's own abuse addresses: its `abuse-mailbox`, its `abuse-c`s' addresses, and,
-    /// only when those and its organisation's (`org_has_abuse`) are empty, its irts'.
-    fn own_abuse<'a>(
+    /// only when those and its organisation's (`org_has_abuse`) are empty, its irts';
+    /// placeholders dropped, repeats in a row once, each mapped by `keep`.
+    fn own_abuse<'a, T>(
         &'a self,
         n: &'a NetRecord,
         org_has_abuse: impl FnOnce() -> bool,
-    ) -> Vec<AbuseContact<'a>> {
-        let mut abuse = Vec::new();
+        keep: fn(AbuseContact<'a>) -> T,
+    ) -> Vec<T> {
+        let mut found = Found::new(&self.knowledge, keep);
         if let Some(m) = &n.abuse_mailbox {
-            abuse.push(AbuseContact {
+            found.offer(AbuseContact {
                 mailbox: m,
                 via: if n.kind == NetworkKind::ArinNet {
                     AbuseVia::ArinResourceAbuse
@@ -165,17 +208,21 @@ impl RegistryIndex {
             });
         }
         for h in &n.abuse_c {
-            self.contact_mail(h, AbuseVia::AbuseC, &mut abuse);
+            for c in self.contact_mail(h, AbuseVia::AbuseC) {
+                found.offer_usable(c);
+            }
         }
-        // A placeholder address on the network itself still counts as "has one" here. The
-        // organisation is asked only when there are irts to fall back to.
-        if abuse.is_empty() && !n.mnt_irt.is_empty() && !org_has_abuse() {
+        // A placeholder address on the network itself still counts as "has one" here (a
+        // contact gives only usable ones, all kept: `found.out` is empty only without them).
+        // The organisation is asked only when there are irts to fall back to.
+        let has_own = n.abuse_mailbox.is_some() || !found.out.is_empty();
+        if !has_own && !n.mnt_irt.is_empty() && !org_has_abuse() {
             for h in &n.mnt_irt {
                 if let Some(i) =
                     position_by(&self.irt_by, h).and_then(|i| self.irts.get(i as usize))
                     && let Some(m) = &i.abuse_mailbox
                 {
-                    abuse.push(AbuseContact {
+                    found.offer(AbuseContact {
                         mailbox: m,
                         via: AbuseVia::Irt,
                         handle: Some(&i.handle),
@@ -183,9 +230,7 @@ impl RegistryIndex {
                 }
             }
         }
-        abuse.retain(|a| !self.knowledge.is_placeholder_email(a.mailbox));
-        dedup(&mut abuse);
-        abuse
+        found.out
     }
 
     /// The `% Abuse contact` comment of exactly `range`, unless a placeholder address.
@@ -208,7 +253,7 @@ impl RegistryIndex {
     /// range's comment (the address the engine writes to first).
     pub(crate) fn first_abuse<'a>(&'a self, n: &'a NetRecord) -> Option<AbuseContact<'a>> {
         let org = self.net_org(n);
-        self.own_abuse(n, || org.is_some_and(|o| self.org_has_abuse(o)))
+        self.own_abuse(n, || org.is_some_and(|o| self.org_has_abuse(o)), |c| c)
             .into_iter()
             .next()
             .or_else(|| org.and_then(|o| self.org_abuse(o).into_iter().next()))
@@ -340,10 +385,11 @@ impl RegistryIndex {
             .aut_num_by
             .get(&route.origin)
             .and_then(|&i| self.aut_nums.get(i as usize))?;
-        let mut abuse = Vec::new();
-        for h in &a.abuse_c {
-            self.contact_mail(h, AbuseVia::AutNumAbuseC, &mut abuse);
-        }
+        let mut abuse: Vec<AbuseContact<'_>> = a
+            .abuse_c
+            .iter()
+            .flat_map(|h| self.contact_mail(h, AbuseVia::AutNumAbuseC))
+            .collect();
         for c in &mut abuse {
             c.via = AbuseVia::AutNumAbuseC;
         }
@@ -557,13 +603,11 @@ impl<'a> RegistryNetwork<'a> {
     pub(crate) fn abuse_emails(&self) -> Vec<&'a str> {
         let index = self.index;
         let n = self.net;
-        index
-            .own_abuse(n, || {
-                index.net_org(n).is_some_and(|o| index.org_has_abuse(o))
-            })
-            .into_iter()
-            .map(|a| a.mailbox)
-            .collect()
+        index.own_abuse(
+            n,
+            || index.net_org(n).is_some_and(|o| index.org_has_abuse(o)),
+            |a| a.mailbox,
+        )
     }
 
     pub(crate) fn abuse_comment(&self) -> Option<&'a str> {
@@ -618,12 +662,7 @@ impl<'a> RegistryOrg<'a> {
 
     pub(crate) fn abuse_emails(&self) -> Vec<&'a str> {
         match self.record {
-            Some(o) => self
-                .index
-                .org_abuse(o)
-                .into_iter()
-                .map(|a| a.mailbox)
-                .collect(),
+            Some(o) => self.index.org_abuse_as(o, |a| a.mailbox),
             None => Vec::new(),
         }
     }
