@@ -357,7 +357,12 @@ impl RegistryIndex {
 
         for (ip, &(from, to)) in group.iter().zip(&s.bounds) {
             let ids = s.ids.get(from..to).unwrap_or_default();
-            let rdap = self.rdap_ranges.covering(*ip);
+            // Most indexes hold no RDAP network (a dump alone): nothing to search then.
+            let rdap = if self.rdap.is_empty() {
+                Vec::new()
+            } else {
+                self.rdap_ranges.covering(*ip)
+            };
             let mut nets = Vec::with_capacity(ids.len() + rdap.len());
             nets.extend(
                 ids.iter()
