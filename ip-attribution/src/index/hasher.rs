@@ -14,7 +14,8 @@
 /// A `HashMap` with foldhash's fast hasher (per-process random seed).
 pub(crate) type FastHashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
-/// A `HashSet` with the same hasher.
+/// A `HashSet` with the same hasher (also the knowledge's placeholder addresses, asked for
+/// every mailbox the engine reads).
 pub(crate) type FastHashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 #[cfg(test)]

@@ -1426,6 +1426,13 @@ impl<'a> OrgView<'a> {
 mod tests {
     use super::*;
 
+    /// The index of an RPSL dump's objects.
+    fn index_of(dump: &[u8]) -> RegistryIndex {
+        RegistryIndex::from_objects(
+            crate::rpsl::RpslReader::from_slice("dump", dump).filter_map(Result::ok),
+        )
+    }
+
     #[test]
     fn set_is_sync() {
         fn assert_sync<T: Sync + Send>() {}
@@ -1468,9 +1475,7 @@ source:         TEST
 
     #[test]
     fn hot_record_agrees_with_the_objects() {
-        let idx = RegistryIndex::from_objects(
-            crate::rpsl::RpslReader::from_slice("dump", DUMP).filter_map(Result::ok),
-        );
+        let idx = index_of(DUMP);
         assert_eq!(idx.stats().networks, 3);
         for v in idx.networks() {
             assert_eq!(v.netname(), v.network().netname.as_deref());
@@ -1559,9 +1564,7 @@ source:         TEST
 
     #[test]
     fn org_has_abuse_is_the_list_not_empty() {
-        let idx = RegistryIndex::from_objects(
-            crate::rpsl::RpslReader::from_slice("orgs", ORGS).filter_map(Result::ok),
-        );
+        let idx = index_of(ORGS);
         assert_eq!(idx.orgs.len(), 8);
         let mut has = Vec::new();
         for o in &idx.orgs {

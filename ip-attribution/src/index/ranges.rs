@@ -198,7 +198,7 @@ impl<K: Key> RangeTable<K> {
             }
         }
         let mut table = Self {
-            base: segs.first().map_or(K::default(), |s| s.0),
+            base: K::default(),
             segs,
             parent,
             lists,
@@ -426,16 +426,14 @@ impl RangeIndex {
 mod tests {
     use super::*;
 
-    fn oracle(items: &[(u32, u32)], x: u32) -> Vec<u32> {
+    /// Ids covering `x`, most specific first, by a scan of every range.
+    pub(super) fn oracle<K: Key>(items: &[(K, K)], x: K) -> Vec<u32> {
         let mut v: Vec<u32> = (0..items.len() as u32)
             .filter(|&i| items[i as usize].0 <= x && x <= items[i as usize].1)
             .collect();
         v.sort_by_key(|&i| {
-            (
-                u32::span(items[i as usize].0, items[i as usize].1),
-                Reverse(items[i as usize].0),
-                i,
-            )
+            let (s, e) = items[i as usize];
+            (K::span(s, e), Reverse(s), i)
         });
         v
     }
@@ -463,20 +461,9 @@ mod tests {
 
 #[cfg(test)]
 mod directory_tests {
+    use super::tests::oracle;
     use super::*;
     use proptest::prelude::*;
-
-    /// Ids covering `x`, most specific first, by a scan of every range.
-    fn scan<K: Key>(items: &[(K, K)], x: K) -> Vec<u32> {
-        let mut v: Vec<u32> = (0..items.len() as u32)
-            .filter(|&i| items[i as usize].0 <= x && x <= items[i as usize].1)
-            .collect();
-        v.sort_by_key(|&i| {
-            let (s, e) = items[i as usize];
-            (K::span(s, e), Reverse(s), i)
-        });
-        v
-    }
 
     /// The table over `items` answers every probe as the scan does, one at a time and in
     /// lock step.
@@ -486,7 +473,7 @@ mod directory_tests {
         t.heads_many(probes, &mut heads);
         prop_assert_eq!(heads.len(), probes.len());
         for (&x, &h) in probes.iter().zip(&heads) {
-            let want = scan(items, x);
+            let want = oracle(items, x);
             prop_assert_eq!(t.covering(x).collect::<Vec<_>>(), want.clone(), "{:?}", x);
             prop_assert_eq!(t.covering_from(h).collect::<Vec<_>>(), want, "{:?}", x);
         }

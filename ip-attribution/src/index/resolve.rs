@@ -104,22 +104,20 @@ impl RegistryIndex {
         via: AbuseVia,
     ) -> impl Iterator<Item = AbuseContact<'a>> + 'a {
         let contact = at.and_then(|i| self.contacts.get(i as usize));
-        let (list, via): (&[Box<str>], AbuseVia) = match contact.map(|c| &c.abuse_mailbox) {
-            None => (&[], via),
-            Some(Some(m)) => (std::slice::from_ref(m), via),
-            Some(None) if via == AbuseVia::AbuseC => {
-                (contact.map_or(&[], |c| &c.emails), AbuseVia::AbuseCEmail)
-            }
-            Some(None) => (contact.map_or(&[], |c| &c.emails), via),
-        };
-        let handle = contact.map(|c| &*c.handle);
-        list.iter()
-            .filter(|m| !m.is_empty() && !self.knowledge.is_placeholder_email(m))
-            .map(move |m| AbuseContact {
-                mailbox: m,
-                via,
-                handle,
-            })
+        contact.into_iter().flat_map(move |c| {
+            let (list, via): (&[Box<str>], AbuseVia) = match &c.abuse_mailbox {
+                Some(m) => (std::slice::from_ref(m), via),
+                None if via == AbuseVia::AbuseC => (&c.emails, AbuseVia::AbuseCEmail),
+                None => (&c.emails, via),
+            };
+            list.iter()
+                .filter(|m| !m.is_empty() && !self.knowledge.is_placeholder_email(m))
+                .map(move |m| AbuseContact {
+                    mailbox: m,
+                    via,
+                    handle: Some(&*c.handle),
+                })
+        })
     }
 
     /// An organisation's abuse addresses: its `abuse-mailbox` (ARIN `OrgAbuseEmail`), then its
@@ -154,24 +152,14 @@ impl RegistryIndex {
     /// True when [`RegistryIndex::org_abuse`] of `o` is not empty, found without building
     /// the list: stops at the first usable address.
     pub(crate) fn org_has_abuse(&self, o: &OrgRecord) -> bool {
-        let k = &self.knowledge;
-        if o.abuse_mailbox
+        o.abuse_mailbox
             .as_deref()
-            .is_some_and(|m| !k.is_placeholder_email(m))
-        {
-            return true;
-        }
-        if o.abuse_c.is_none() {
-            return false;
-        }
-        let Some(c) = self.contacts.get(o.abuse_c_at as usize) else {
-            return false;
-        };
-        let usable = |m: &str| !m.is_empty() && !k.is_placeholder_email(m);
-        match &c.abuse_mailbox {
-            Some(m) => usable(m),
-            None => c.emails.iter().any(|m| usable(m)),
-        }
+            .is_some_and(|m| !self.knowledge.is_placeholder_email(m))
+            || (o.abuse_c.is_some()
+                && self
+                    .contact_mail_at(Some(o.abuse_c_at), AbuseVia::OrgAbuseC)
+                    .next()
+                    .is_some())
     }
 
     fn org_record(&self, handle: Option<&str>) -> Option<&OrgRecord> {
